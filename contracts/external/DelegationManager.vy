@@ -1,0 +1,105 @@
+# pragma version ~=0.4.3
+"""
+@title DelegationManager
+@notice Stand-in for EigenLayer's DelegationManager: operators register,
+        stakers delegate their restaked stake to one operator at a time and
+        may be undelegated by themselves or by their operator.
+@dev As in EigenLayer, registering as an operator delegates the operator to
+     itself, so an operator can neither delegate elsewhere nor be
+     undelegated. No ETH moves here.
+"""
+
+from ..interfaces.external import IDelegationManager
+
+implements: IDelegationManager
+
+# staker => operator it is delegated to (empty when not delegated)
+delegated_to: public(HashMap[address, address])
+# operator => whether it is registered
+is_operator: public(HashMap[address, bool])
+# operator => its metadata URI (as last registered or updated)
+operator_metadata_uri: public(HashMap[address, String[256]])
+
+
+event OperatorRegistered:
+    operator: indexed(address)
+
+
+event OperatorMetadataURIUpdated:
+    operator: indexed(address)
+    metadata_uri: String[256]
+
+
+event StakerDelegated:
+    staker: indexed(address)
+    operator: indexed(address)
+
+
+event StakerUndelegated:
+    staker: indexed(address)
+    operator: indexed(address)
+    caller: indexed(address)
+
+
+@external
+def register_as_operator(metadata_uri: String[256]):
+    """
+    @notice Registers the caller as an operator (delegated to itself).
+    @param metadata_uri A URI describing the operator.
+    """
+    assert not self.is_operator[msg.sender], "delegation_manager: already an operator"
+    assert self.delegated_to[msg.sender] == empty(address), "delegation_manager: staker already delegated"
+    self.is_operator[msg.sender] = True
+    self.delegated_to[msg.sender] = msg.sender
+    self.operator_metadata_uri[msg.sender] = metadata_uri
+    log OperatorRegistered(operator=msg.sender)
+    log OperatorMetadataURIUpdated(operator=msg.sender, metadata_uri=metadata_uri)
+    log StakerDelegated(staker=msg.sender, operator=msg.sender)
+
+
+@external
+def update_operator_metadata_uri(metadata_uri: String[256]):
+    """
+    @notice Updates the caller's operator metadata URI.
+    @param metadata_uri The new URI.
+    """
+    assert self.is_operator[msg.sender], "delegation_manager: not an operator"
+    self.operator_metadata_uri[msg.sender] = metadata_uri
+    log OperatorMetadataURIUpdated(operator=msg.sender, metadata_uri=metadata_uri)
+
+
+@external
+def delegate_to(operator: address):
+    """
+    @notice Delegates the caller's stake to a registered operator.
+    @param operator The operator.
+    """
+    assert self.is_operator[operator], "delegation_manager: operator not registered"
+    assert self.delegated_to[msg.sender] == empty(address), "delegation_manager: staker already delegated"
+    self.delegated_to[msg.sender] = operator
+    log StakerDelegated(staker=msg.sender, operator=operator)
+
+
+@external
+def undelegate(staker: address):
+    """
+    @notice Ends a staker's delegation; called by the staker or its operator.
+    @param staker The staker to undelegate.
+    """
+    operator: address = self.delegated_to[staker]
+    assert operator != empty(address), "delegation_manager: staker not delegated"
+    assert not self.is_operator[staker], "delegation_manager: operators cannot be undelegated"
+    assert msg.sender == staker or msg.sender == operator, "delegation_manager: caller cannot undelegate staker"
+    self.delegated_to[staker] = empty(address)
+    log StakerUndelegated(staker=staker, operator=operator, caller=msg.sender)
+
+
+@external
+@view
+def is_delegated(staker: address) -> bool:
+    """
+    @notice Whether a staker (or operator) is delegated.
+    @param staker The staker.
+    @return bool True when delegated.
+    """
+    return self.delegated_to[staker] != empty(address)

@@ -1,0 +1,70 @@
+# pragma version ~=0.4.3
+"""
+@title ssz
+@custom:contract-name ssz
+@notice SSZ `hash_tree_root` of a beacon-chain `DepositData` container, as the
+        beacon deposit contract computes it.
+@dev Stateless module: import it and call `ssz._deposit_data_root(...)` (no
+     `uses:` / `initializes:` needed).
+     deposit_data_root = sha256(
+         sha256(pubkey_root ‖ withdrawal_credentials) ‖
+         sha256(amount_le8 ‖ 24 zero bytes ‖ signature_root))
+     with pubkey_root = sha256(pubkey ‖ 16 zero bytes) and
+     signature_root = sha256(sha256(sig[0:64]) ‖ sha256(sig[64:96] ‖ 32 zero bytes));
+     the amount is in gwei, serialised as 8 bytes little endian.
+"""
+
+
+PUBKEY_LENGTH: constant(uint256) = 48
+WITHDRAWAL_CREDENTIALS_LENGTH: constant(uint256) = 32
+SIGNATURE_LENGTH: constant(uint256) = 96
+
+
+@internal
+@pure
+def _to_little_endian_64(x64: uint64) -> Bytes[8]:
+    """
+    @dev Serialises a 64-bit integer as 8 bytes, little endian (SSZ `uint64`).
+    @param x64 The integer.
+    @return Bytes[8] Its little-endian encoding.
+    """
+    x: uint256 = convert(x64, uint256)
+    reversed: uint256 = 0
+    for _: uint256 in range(8):
+        reversed = (reversed << 8) | (x & 255)
+        x = x >> 8
+    # `reversed` holds the 8 bytes in its low 64 bits: move them to the top.
+    return slice(convert(reversed << 192, bytes32), 0, 8)
+
+
+@internal
+@pure
+def _deposit_data_root(
+    pubkey: Bytes[48], withdrawal_credentials: Bytes[32], amount_gwei: uint64, signature: Bytes[96]
+) -> bytes32:
+    """
+    @dev Returns the SSZ `hash_tree_root` of `DepositData(pubkey,
+         withdrawal_credentials, amount, signature)`.
+    @notice Reverts unless the lengths are exactly 48, 32 and 96 bytes.
+    @param pubkey The 48-byte BLS public key.
+    @param withdrawal_credentials The 32-byte withdrawal credentials.
+    @param amount_gwei The deposit amount in gwei.
+    @param signature The 96-byte BLS signature over the deposit message.
+    @return bytes32 The deposit data root.
+    """
+    assert len(pubkey) == PUBKEY_LENGTH, "ssz: pubkey must be 48 bytes"
+    assert len(withdrawal_credentials) == WITHDRAWAL_CREDENTIALS_LENGTH, "ssz: credentials must be 32 bytes"
+    assert len(signature) == SIGNATURE_LENGTH, "ssz: signature must be 96 bytes"
+    pubkey_root: bytes32 = sha256(concat(pubkey, empty(bytes16)))
+    signature_root: bytes32 = sha256(
+        concat(
+            sha256(slice(signature, 0, 64)),
+            sha256(concat(slice(signature, 64, 32), empty(bytes32))),
+        )
+    )
+    return sha256(
+        concat(
+            sha256(concat(pubkey_root, withdrawal_credentials)),
+            sha256(concat(self._to_little_endian_64(amount_gwei), empty(bytes24), signature_root)),
+        )
+    )

@@ -1,0 +1,192 @@
+"""Validator deposit data: local key generation, SSZ roots and checks (PROTOCOL.md §8).
+
+`make_deposit_data(withdrawal_credentials, ...)` derives a BLS key from a seed (EIP-2333 `KeyGen` as
+implemented by py_ecc), signs the deposit message under the deposit domain of a fork version and returns
+a dict with the same fields as a `deposit-cli` / Obol `deposit-data-*.json` entry (hex strings without
+`0x`, amount in gwei). `verify_deposit_data(d)` recomputes both SSZ roots and checks the BLS signature;
+`require_valid_deposit_data(d)` raises `DepositDataError` saying what is wrong. The SSZ helpers
+(`deposit_message_root`, `deposit_data_root`, `compute_deposit_domain`) are what the beacon deposit
+contract and the consensus specs compute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from hashlib import sha256
+from typing import Any
+
+from py_ecc.bls import G2ProofOfPossession as bls
+
+PUBKEY_LENGTH = 48
+WITHDRAWAL_CREDENTIALS_LENGTH = 32
+SIGNATURE_LENGTH = 96
+FORK_VERSION_LENGTH = 4
+MIN_DEPOSIT_GWEI = 1_000_000_000
+MAX_EFFECTIVE_BALANCE_GWEI = 32_000_000_000
+DOMAIN_DEPOSIT = bytes.fromhex("03000000")
+HOLESKY_FORK_VERSION = "01017000"
+DEFAULT_SEED = b"byzantine-vyper local validator key seed #0"
+# Format version written into generated files; the real deposit-cli writes its own version here.
+DEPOSIT_CLI_VERSION = "2.7.0"
+NETWORK_NAMES = {
+    "00000000": "mainnet",
+    "90000069": "sepolia",
+    "01017000": "holesky",
+    "10000910": "hoodi",
+}
+_ZERO32 = b"\x00" * 32
+
+
+class DepositDataError(ValueError):
+    """A deposit-data entry is malformed, its roots do not match its fields, or its signature is bad."""
+
+
+def _sha(*parts: bytes) -> bytes:
+    return sha256(b"".join(parts)).digest()
+
+
+def to_bytes(value: str | bytes, length: int | None = None, what: str = "value") -> bytes:
+    """Hex string (with or without `0x`) or bytes -> bytes, optionally checking the length."""
+    if isinstance(value, str):
+        try:
+            raw = bytes.fromhex(value.removeprefix("0x"))
+        except ValueError as exc:
+            raise DepositDataError(f"{what} is not hex: {value!r}") from exc
+    elif isinstance(value, bytes | bytearray):
+        raw = bytes(value)
+    else:
+        raise DepositDataError(f"{what} must be hex or bytes, got {type(value).__name__}")
+    if length is not None and len(raw) != length:
+        raise DepositDataError(f"{what} must be {length} bytes, got {len(raw)}")
+    return raw
+
+
+def _amount_leaf(amount_gwei: int) -> bytes:
+    if not isinstance(amount_gwei, int) or isinstance(amount_gwei, bool) or not 0 <= amount_gwei < 2**64:
+        raise DepositDataError(f"amount must be a uint64 number of gwei, got {amount_gwei!r}")
+    return amount_gwei.to_bytes(8, "little") + b"\x00" * 24
+
+
+def _pubkey_root(pubkey: bytes) -> bytes:
+    return _sha(pubkey, b"\x00" * 16)
+
+
+def signature_root(signature: str | bytes) -> bytes:
+    """`hash_tree_root` of a 96-byte BLS signature (a Vector[byte, 96])."""
+    sig = to_bytes(signature, SIGNATURE_LENGTH, "signature")
+    return _sha(_sha(sig[:64]), _sha(sig[64:], _ZERO32))
+
+
+def deposit_message_root(pubkey: str | bytes, withdrawal_credentials: str | bytes, amount_gwei: int) -> bytes:
+    """`hash_tree_root(DepositMessage(pubkey, withdrawal_credentials, amount))`: what the key signs."""
+    pk = to_bytes(pubkey, PUBKEY_LENGTH, "pubkey")
+    wc = to_bytes(withdrawal_credentials, WITHDRAWAL_CREDENTIALS_LENGTH, "withdrawal_credentials")
+    return _sha(_sha(_pubkey_root(pk), wc), _sha(_amount_leaf(amount_gwei), _ZERO32))
+
+
+def deposit_data_root(
+    pubkey: str | bytes, withdrawal_credentials: str | bytes, amount_gwei: int, signature: str | bytes
+) -> bytes:
+    """`hash_tree_root(DepositData(...))`: the root the deposit contract recomputes and checks."""
+    pk = to_bytes(pubkey, PUBKEY_LENGTH, "pubkey")
+    wc = to_bytes(withdrawal_credentials, WITHDRAWAL_CREDENTIALS_LENGTH, "withdrawal_credentials")
+    return _sha(_sha(_pubkey_root(pk), wc), _sha(_amount_leaf(amount_gwei), signature_root(signature)))
+
+
+def compute_deposit_domain(fork_version: str | bytes = HOLESKY_FORK_VERSION) -> bytes:
+    """Deposit signing domain: `DOMAIN_DEPOSIT ‖ fork_data_root[:28]`, genesis validators root = 0."""
+    fv = to_bytes(fork_version, FORK_VERSION_LENGTH, "fork_version")
+    fork_data_root = _sha(fv + b"\x00" * 28, _ZERO32)
+    return DOMAIN_DEPOSIT + fork_data_root[:28]
+
+
+def compute_signing_root(object_root: bytes, domain: bytes) -> bytes:
+    """`hash_tree_root(SigningData(object_root, domain))`."""
+    return _sha(object_root, domain)
+
+
+def eigen_pod_withdrawal_credentials(pod: Any) -> bytes:
+    """`0x01 ‖ 11 zero bytes ‖ pod address`: the credentials an EigenPod's validators use."""
+    raw = to_bytes(pod if isinstance(pod, bytes | str) else str(pod), 20, "pod")
+    return b"\x01" + b"\x00" * 11 + raw
+
+
+def secret_key_from_seed(seed: bytes = DEFAULT_SEED) -> int:
+    """EIP-2333 master secret key from a seed of at least 32 bytes."""
+    if len(seed) < 32:
+        raise ValueError("seed must be at least 32 bytes")
+    return bls.KeyGen(seed)
+
+
+def make_deposit_data(
+    withdrawal_credentials: str | bytes,
+    fork_version: str | bytes = HOLESKY_FORK_VERSION,
+    seed: bytes = DEFAULT_SEED,
+    amount_gwei: int = MAX_EFFECTIVE_BALANCE_GWEI,
+) -> dict[str, Any]:
+    """Generate a key from `seed`, sign the deposit message and return a deposit-data entry.
+
+    The dict has the fields and formats of `deposit-data-*.json` entries: `pubkey`,
+    `withdrawal_credentials`, `amount` (gwei, int), `signature`, `deposit_message_root`,
+    `deposit_data_root`, `fork_version`, `network_name`, `deposit_cli_version`.
+    """
+    wc = to_bytes(withdrawal_credentials, WITHDRAWAL_CREDENTIALS_LENGTH, "withdrawal_credentials")
+    fv = to_bytes(fork_version, FORK_VERSION_LENGTH, "fork_version")
+    if amount_gwei < MIN_DEPOSIT_GWEI:
+        raise DepositDataError(f"amount must be at least {MIN_DEPOSIT_GWEI} gwei")
+    sk = secret_key_from_seed(seed)
+    pubkey = bls.SkToPk(sk)
+    message_root = deposit_message_root(pubkey, wc, amount_gwei)
+    signature = bls.Sign(sk, compute_signing_root(message_root, compute_deposit_domain(fv)))
+    return {
+        "pubkey": pubkey.hex(),
+        "withdrawal_credentials": wc.hex(),
+        "amount": amount_gwei,
+        "signature": signature.hex(),
+        "deposit_message_root": message_root.hex(),
+        "deposit_data_root": deposit_data_root(pubkey, wc, amount_gwei, signature).hex(),
+        "fork_version": fv.hex(),
+        "network_name": NETWORK_NAMES.get(fv.hex(), "unknown"),
+        "deposit_cli_version": DEPOSIT_CLI_VERSION,
+    }
+
+
+def require_valid_deposit_data(d: Mapping[str, Any]) -> None:
+    """Raise `DepositDataError` unless `d`'s roots match its fields and its signature verifies.
+
+    The signature is checked against the deposit domain of `d["fork_version"]`; a known `network_name`
+    must match the fork version.
+    """
+    try:
+        pubkey = to_bytes(d["pubkey"], PUBKEY_LENGTH, "pubkey")
+        wc = to_bytes(d["withdrawal_credentials"], WITHDRAWAL_CREDENTIALS_LENGTH, "withdrawal_credentials")
+        amount = d["amount"]
+        signature = to_bytes(d["signature"], SIGNATURE_LENGTH, "signature")
+        fork_version = to_bytes(d["fork_version"], FORK_VERSION_LENGTH, "fork_version")
+        message_root = to_bytes(d["deposit_message_root"], 32, "deposit_message_root")
+        data_root = to_bytes(d["deposit_data_root"], 32, "deposit_data_root")
+    except KeyError as exc:
+        raise DepositDataError(f"missing field {exc.args[0]!r}") from exc
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount < MIN_DEPOSIT_GWEI:
+        raise DepositDataError(f"amount must be an integer of at least {MIN_DEPOSIT_GWEI} gwei")
+    expected_network = NETWORK_NAMES.get(fork_version.hex())
+    network = d.get("network_name")
+    if expected_network is not None and network is not None and network != expected_network:
+        raise DepositDataError(f"network_name {network!r} does not match fork_version {fork_version.hex()}")
+    expected_message_root = deposit_message_root(pubkey, wc, amount)
+    if message_root != expected_message_root:
+        raise DepositDataError("deposit_message_root does not match pubkey, withdrawal_credentials, amount")
+    if data_root != deposit_data_root(pubkey, wc, amount, signature):
+        raise DepositDataError("deposit_data_root does not match the deposit data")
+    signing_root = compute_signing_root(expected_message_root, compute_deposit_domain(fork_version))
+    if not bls.Verify(pubkey, signing_root, signature):
+        raise DepositDataError("BLS signature does not verify under the deposit domain of fork_version")
+
+
+def verify_deposit_data(d: Mapping[str, Any]) -> bool:
+    """True when `d`'s roots match its fields and its BLS signature verifies (see `require_valid_...`)."""
+    try:
+        require_valid_deposit_data(d)
+    except DepositDataError:
+        return False
+    return True

@@ -20,22 +20,11 @@ from ..interfaces import IAuction
 from ..interfaces import IByzNft
 from ..interfaces import IStakerRewards
 from ..interfaces import IStrategyModule
+from ..interfaces.external import IDelegationManager
 from ..interfaces.external import IEigenPod
+from ..interfaces.external import IEigenPodManager
 
 implements: IStrategyModule
-
-
-interface IEigenPodManager:
-    def stake(pubkey: Bytes[48], signature: Bytes[96], deposit_data_root: bytes32): payable
-    def get_pod(owner: address) -> address: view
-    def has_pod(owner: address) -> bool: view
-
-
-interface IDelegationManager:
-    def delegate_to(operator: address): nonpayable
-    def undelegate(staker: address): nonpayable
-    def is_delegated(staker: address) -> bool: view
-    def delegated_to(staker: address) -> address: view
 
 
 STAKE_AMOUNT: constant(uint256) = 32 * 10**18

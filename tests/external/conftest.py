@@ -1,0 +1,102 @@
+"""Fixtures for the external stand-ins: each contract compiled once, deployed once per module.
+
+titanoboa's pytest plugin rolls state back after every test and every hypothesis example.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import boa
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTERNAL = ROOT / "contracts" / "external"
+DATA = ROOT.parent / "shared" / "data"
+ETH = 10**18
+
+
+def at(deployer, address):
+    """A handle on a minimal proxy at `address` with `deployer`'s ABI (the proxy's code differs)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="casted bytecode does not match")
+        return deployer.at(address)
+
+
+def funded(label: str, wei: int = 1_000 * ETH) -> str:
+    address = boa.env.generate_address(label)
+    boa.env.set_balance(address, wei)
+    return address
+
+
+@pytest.fixture(scope="session")
+def holesky_deposit() -> dict:
+    """The real Holesky deposit-data entry (Obol DKG, fork version 01017000)."""
+    return json.loads((DATA / "deposit-data-holesky.json").read_text())[0]
+
+
+@pytest.fixture(scope="session")
+def deposit_contract_deployer():
+    return boa.load_partial(str(EXTERNAL / "DepositContract.vy"))
+
+
+@pytest.fixture(scope="session")
+def eigen_pod_deployer():
+    return boa.load_partial(str(EXTERNAL / "EigenPod.vy"))
+
+
+@pytest.fixture(scope="session")
+def split_deployer():
+    return boa.load_partial(str(EXTERNAL / "Split.vy"))
+
+
+@pytest.fixture(scope="session")
+def wallet_deployer():
+    return boa.load_partial(str(Path(__file__).parent / "mocks" / "Wallet.vy"))
+
+
+@pytest.fixture(scope="module")
+def deposit_contract(deposit_contract_deployer):
+    return deposit_contract_deployer.deploy()
+
+
+@pytest.fixture(scope="module")
+def eigen_pod_implementation(eigen_pod_deployer):
+    return eigen_pod_deployer.deploy()
+
+
+@pytest.fixture(scope="module")
+def eigen_pod_manager(deposit_contract, eigen_pod_implementation):
+    return boa.load(str(EXTERNAL / "EigenPodManager.vy"), deposit_contract, eigen_pod_implementation)
+
+
+@pytest.fixture(scope="module")
+def delegation_manager():
+    return boa.load(str(EXTERNAL / "DelegationManager.vy"))
+
+
+@pytest.fixture(scope="module")
+def split_implementation(split_deployer):
+    return split_deployer.deploy()
+
+
+@pytest.fixture(scope="module")
+def split_factory(split_implementation):
+    return boa.load(str(EXTERNAL / "SplitFactory.vy"), split_implementation)
+
+
+@pytest.fixture(scope="module")
+def alice():
+    return funded("alice")
+
+
+@pytest.fixture(scope="module")
+def bob():
+    return funded("bob")
+
+
+@pytest.fixture(scope="module")
+def carol():
+    return funded("carol")

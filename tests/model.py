@@ -1,0 +1,76 @@
+"""Reference arithmetic of PROTOCOL.md §2 in plain Python, and a small model of the bid book.
+
+Tests compare the contracts against these, so they are written for clarity, straight from the spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BPS = 10_000
+RAY = 10**27
+BOND = 10**18
+
+
+def rpow(x: int, n: int) -> int:
+    """Fixed-point power at RAY precision with round-half-up products (PROTOCOL.md §2)."""
+    z = x if n % 2 else RAY
+    n //= 2
+    while n:
+        x = (x * x + RAY // 2) // RAY
+        if n % 2:
+            z = (z * x + RAY // 2) // RAY
+        n //= 2
+    return z
+
+
+def vc_price(r: int, n: int, d: int) -> int:
+    return r * (BPS - d) // (n * BPS)
+
+
+def bid_price(r: int, n: int, d: int, t: int) -> int:
+    return t * vc_price(r, n, d)
+
+
+def score(r: int, n: int, d: int, t: int) -> int:
+    return vc_price(r, n, d) * (rpow(1001 * 10**24, t) // 10**9) // 10**18
+
+
+@dataclass
+class ModelBid:
+    bid_id: int
+    operator: str
+    discount_rate: int
+    duration: int
+    price: int
+    bond: int
+    score: int
+    status: int = 1  # 1 pending, 2 won, 3 withdrawn
+
+
+class BookModel:
+    """What the Auction's ranking and settlement must do, without any cleverness."""
+
+    def __init__(self, cluster_size: int):
+        self.cluster_size = cluster_size
+        self.bids: dict[int, ModelBid] = {}
+
+    def pending(self) -> list[ModelBid]:
+        live = [b for b in self.bids.values() if b.status == 1]
+        return sorted(live, key=lambda b: (-b.score, b.bid_id))
+
+    def ranking(self) -> list[int]:
+        return [b.bid_id for b in self.pending()]
+
+    def operators_in_auction(self) -> int:
+        return len({b.operator for b in self.pending()})
+
+    def winners(self) -> list[int] | None:
+        chosen, seen = [], set()
+        for b in self.pending():
+            if b.operator not in seen:
+                seen.add(b.operator)
+                chosen.append(b.bid_id)
+            if len(chosen) == self.cluster_size:
+                return chosen
+        return None

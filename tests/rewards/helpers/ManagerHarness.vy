@@ -1,0 +1,21 @@
+# pragma version ~=0.4.3
+"""
+@title Test harness standing in for the StrategyModuleManager's two views
+@notice Test-only (never deployed by the protocol). StakerRewards reads
+        `byz_nft()` once and `strategy_module_of(cluster_id)` on claims by
+        a module; the tests prank as this contract's address to call
+        `start_stream`, `Auction.settle_cluster` and `ByzNft.mint`.
+"""
+
+byz_nft: public(address)
+strategy_module_of: public(HashMap[uint256, address])
+
+
+@deploy
+def __init__(nft: address):
+    self.byz_nft = nft
+
+
+@external
+def set_module(cluster_id: uint256, module: address):
+    self.strategy_module_of[cluster_id] = module

@@ -1,0 +1,148 @@
+"""Fixtures for the staker-side tests (StrategyModuleManager, StrategyModule, ByzNft, ssz).
+
+The whole suite is deployed once per test module by `tests/conftest.py` (`protocol`); titanoboa rolls the
+chain back after every test and every hypothesis example. The helpers here drive the staker flow: bids,
+pre-creation, the key ceremony (deploy/keys.py) and deposits.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from pathlib import Path
+
+import boa
+import pytest
+
+from deploy.keys import make_deposit_data
+from deploy.protocol import deployer_for
+
+ETH = 10**18
+STAKE = 32 * ETH
+MOCKS = Path(__file__).resolve().parent / "mocks"
+
+STATUS_NONE, STATUS_PENDING, STATUS_STAKED = 0, 1, 2
+
+# titanoboa warns when it wraps a minimal proxy (its runtime code is not the implementation's).
+warnings.filterwarnings("ignore", message="casted bytecode does not match")
+
+
+@functools.cache
+def mock_deployer(name: str):
+    return boa.load_partial(str(MOCKS / f"{name}.vy"))
+
+
+@functools.cache
+def deposit_data(withdrawal_credentials: bytes, seed: bytes) -> dict:
+    """The key ceremony (cached: the module-scoped deployment makes credentials repeat across tests)."""
+    return make_deposit_data(withdrawal_credentials, seed=seed)
+
+
+def seed_for(cluster_id: int, attempt: int = 0) -> bytes:
+    return b"byzantine staker test cluster %d/%d" % (cluster_id, attempt)
+
+
+def as_args(d: dict) -> tuple[bytes, bytes, bytes]:
+    return bytes.fromhex(d["pubkey"]), bytes.fromhex(d["signature"]), bytes.fromhex(d["deposit_data_root"])
+
+
+def module_at(address):
+    """A titanoboa handle on a StrategyModule (proxy) at `address`."""
+    return deployer_for("strategy_module_implementation").at(str(address))
+
+
+@pytest.fixture(scope="module")
+def deposit_contract(protocol):
+    return protocol.deposit_contract
+
+
+@pytest.fixture(scope="module")
+def eigen_pod_manager(protocol):
+    return protocol.eigen_pod_manager
+
+
+@pytest.fixture(scope="module")
+def delegation_manager(protocol):
+    return protocol.delegation_manager
+
+
+@pytest.fixture(scope="module")
+def split_factory(protocol):
+    return protocol.split_factory
+
+
+@pytest.fixture(scope="module")
+def module_implementation(protocol):
+    return protocol.implementations["strategy_module_implementation"]
+
+
+@pytest.fixture(scope="module")
+def bid_round(auction):
+    """Every operator in `operators` places one bid (distinct durations, so the ranking is strict)."""
+
+    def place(operators, discount_rate=1000, base_duration=100):
+        ids = []
+        for i, op in enumerate(operators):
+            duration = base_duration + i
+            due = auction.price_to_pay(op, [discount_rate], [duration])
+            with boa.env.prank(op):
+                ids.append(auction.bid([discount_rate], [duration], value=due)[0])
+        return ids
+
+    return place
+
+
+@pytest.fixture(scope="module")
+def pre_create(manager, owner):
+    def run(count=1):
+        with boa.env.prank(owner):
+            return manager.pre_create_clusters(count)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def register(manager, owner):
+    """Run the key ceremony for `cluster_id` with its withdrawal credentials and register the result."""
+
+    def run(cluster_id, attempt=0):
+        d = deposit_data(bytes(manager.withdrawal_credentials(cluster_id)), seed_for(cluster_id, attempt))
+        with boa.env.prank(owner):
+            manager.register_deposit_data(cluster_id, *as_args(d))
+        return d
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def stake(manager):
+    def run(staker, value=STAKE):
+        with boa.env.prank(staker):
+            return manager.create_strategy_module_and_stake(value=value)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def ready_cluster(operators, bid_round, pre_create, register):
+    """Bids from 4 operators, one pre-created cluster with registered deposit data; returns its id."""
+
+    def run():
+        bid_round(operators[:4])
+        (cluster_id,) = pre_create(1)
+        register(cluster_id)
+        return cluster_id
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def staked_module(ready_cluster, stake, stakers):
+    """A staked cluster: returns (cluster id, StrategyModule handle, staker)."""
+
+    def run(staker=None):
+        staker = staker or stakers[0]
+        cluster_id = ready_cluster()
+        return cluster_id, module_at(stake(staker)), staker
+
+    return run

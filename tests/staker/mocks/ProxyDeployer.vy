@@ -1,0 +1,13 @@
+# pragma version ~=0.4.3
+"""
+@title ProxyDeployer
+@notice Test helper: deploys minimal proxies (as the StrategyModuleManager does).
+"""
+
+
+@external
+def deploy(target: address, salt: bytes32) -> address:
+    """
+    @notice Deploys a minimal proxy to `target` with CREATE2 `salt`.
+    """
+    return create_minimal_proxy_to(target, salt=salt)

@@ -111,17 +111,22 @@ def eigen_pod_withdrawal_credentials(pod: Any) -> bytes:
     return b"\x01" + b"\x00" * 11 + raw
 
 
-def secret_key_from_seed(seed: bytes = DEFAULT_SEED) -> int:
-    """EIP-2333 master secret key from a seed of at least 32 bytes."""
-    if len(seed) < 32:
-        raise ValueError("seed must be at least 32 bytes")
-    return bls.KeyGen(seed)
+def secret_key_from_seed(seed: bytes | str = DEFAULT_SEED) -> int:
+    """EIP-2333 master secret key (`KeyGen`) from a seed.
+
+    A seed of 32 bytes or more is the key material itself (the same key other EIP-2333 tools derive from
+    it); a shorter one, convenient in tests, is stretched with sha256 first. A str seed is UTF-8 encoded.
+    """
+    ikm = seed.encode() if isinstance(seed, str) else bytes(seed)
+    if len(ikm) < 32:
+        ikm = _sha(ikm)
+    return bls.KeyGen(ikm)
 
 
 def make_deposit_data(
     withdrawal_credentials: str | bytes,
     fork_version: str | bytes = HOLESKY_FORK_VERSION,
-    seed: bytes = DEFAULT_SEED,
+    seed: bytes | str = DEFAULT_SEED,
     amount_gwei: int = MAX_EFFECTIVE_BALANCE_GWEI,
 ) -> dict[str, Any]:
     """Generate a key from `seed`, sign the deposit message and return a deposit-data entry.

@@ -11,6 +11,7 @@ the one-time wiring calls that close the cycles (Escrow <-> Auction <-> manager 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -76,71 +77,154 @@ def deployer_for(role: str):
 
 
 def deploy(role: str, *args, **kwargs):
+    """Deploy a fresh instance of a role's contract."""
     return deployer_for(role).deploy(*args, **kwargs)
 
 
-def deploy_protocol(owner: str | None = None, **config) -> Protocol:
-    """Deploy and wire the whole suite; `owner` (default: the current sender) owns every admin role.
+def at(role: str, address):
+    """A handle on an existing contract of `role` at `address` (no bytecode-mismatch warning).
 
-    `config` overrides any of DEFAULT_CONFIG's keys.
+    Minimal proxies (StrategyModules, EigenPods, splits) carry the proxy's code, not the implementation's,
+    so titanoboa's cast-check would warn on every one of them.
     """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="casted bytecode does not match")
+        return deployer_for(role).at(address)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One transaction of the deployment: deploy `role`, or (with `method`) call `method` on it.
+
+    `args` name other roles (`"@auction"`: that contract's address) or configuration keys
+    (`"$cluster_size"`). For a call, `done_when` names a view of `role` that returns `args[0]` once the call
+    has been made, so that an interrupted deployment can be resumed and verified on chain.
+    """
+
+    role: str
+    args: tuple = ()
+    method: str | None = None
+    done_when: str | None = None
+
+    @property
+    def name(self) -> str:
+        """`role` for a deployment, `role.method` for a call."""
+        return self.role if self.method is None else f"{self.role}.{self.method}"
+
+    @property
+    def is_deploy(self) -> bool:
+        """True for a deployment step."""
+        return self.method is None
+
+
+# The whole deployment, in order. The wiring calls at the end close the cycles.
+PLAN: tuple[Step, ...] = (
+    Step("deposit_contract"),
+    Step("eigen_pod_implementation"),
+    Step("eigen_pod_manager", ("@deposit_contract", "@eigen_pod_implementation")),
+    Step("delegation_manager"),
+    Step("split_implementation"),
+    Step("split_factory", ("@split_implementation",)),
+    Step("escrow"),
+    Step(
+        "auction",
+        (
+            "@escrow",
+            "$cluster_size",
+            "$expected_daily_return",
+            "$max_discount_rate",
+            "$min_duration",
+            "$max_duration",
+        ),
+    ),
+    Step("byz_nft"),
+    Step("staker_rewards", ("@auction", "@escrow")),
+    Step("strategy_module_implementation"),
+    Step(
+        "manager",
+        (
+            "@auction",
+            "@staker_rewards",
+            "@byz_nft",
+            "@strategy_module_implementation",
+            "@eigen_pod_manager",
+            "@delegation_manager",
+            "@split_factory",
+        ),
+    ),
+    Step("escrow", ("@auction", "@staker_rewards"), method="initialize", done_when="auction"),
+    Step("auction", ("@manager",), method="set_manager", done_when="manager"),
+    Step("staker_rewards", ("@manager",), method="set_manager", done_when="manager"),
+    Step("byz_nft", ("@manager",), method="set_manager", done_when="manager"),
+)
+
+# Roles whose contracts sit behind minimal proxies (kept in `Protocol.implementations`).
+IMPLEMENTATIONS = ("eigen_pod_implementation", "split_implementation", "strategy_module_implementation")
+
+
+def resolve_args(step: Step, contracts: dict, cfg: dict) -> list:
+    """`step.args` with role references replaced by addresses and configuration keys by values."""
+    out = []
+    for arg in step.args:
+        if isinstance(arg, str) and arg.startswith("@"):
+            out.append(str(contracts[arg[1:]].address))
+        elif isinstance(arg, str) and arg.startswith("$"):
+            out.append(cfg[arg[1:]])
+        else:
+            out.append(arg)
+    return out
+
+
+def transact_plain(step: Step, fn, args: list):
+    """Default transactor: deploy (`fn` is the role's deployer) or call (`fn` is the bound method)."""
+    return fn.deploy(*args) if step.is_deploy else fn(*args)
+
+
+def run_plan(
+    cfg: dict,
+    owner: str,
+    transact=transact_plain,
+    contracts: dict | None = None,
+    done: set | frozenset = frozenset(),
+) -> dict:
+    """Execute `PLAN` as `owner`; returns every contract by role.
+
+    `transact(step, fn, args)` performs each step (hook for gas measurement or receipt recording).
+    `contracts` (role -> handle) are already deployed and `done` (step names) already called: both are
+    skipped, which resumes an interrupted deployment.
+    """
+    contracts = dict(contracts or {})
+    with boa.env.prank(owner):
+        for step in PLAN:
+            args = resolve_args(step, contracts, cfg)
+            if step.is_deploy and step.role not in contracts:
+                contracts[step.role] = transact(step, deployer_for(step.role), args)
+            elif not step.is_deploy and step.name not in done:
+                transact(step, getattr(contracts[step.role], step.method), args)
+    return contracts
+
+
+def check_config(config: dict) -> dict:
+    """DEFAULT_CONFIG overridden by `config`; unknown keys raise TypeError."""
     unknown = set(config) - set(DEFAULT_CONFIG)
     if unknown:
         raise TypeError(f"unknown configuration keys: {sorted(unknown)}")
-    cfg = {**DEFAULT_CONFIG, **config}
+    return {**DEFAULT_CONFIG, **config}
+
+
+def protocol_from(contracts: dict, cfg: dict, owner: str) -> Protocol:
+    """Build the `Protocol` record from `run_plan`'s contracts."""
+    main = {role: c for role, c in contracts.items() if role not in IMPLEMENTATIONS}
+    impls = {role: contracts[role] for role in IMPLEMENTATIONS}
+    return Protocol(**main, config=cfg, owner=owner, implementations=impls)
+
+
+def deploy_protocol(owner: str | None = None, transact=transact_plain, **config) -> Protocol:
+    """Deploy and wire the whole suite; `owner` (default: the current sender) owns every admin role.
+
+    `config` overrides any of DEFAULT_CONFIG's keys. `transact` (see `run_plan`) may wrap each
+    transaction, e.g. to measure its gas.
+    """
+    cfg = check_config(config)
     owner = str(owner or boa.env.eoa)
-    with boa.env.prank(owner):
-        deposit_contract = deploy("deposit_contract")
-        eigen_pod_implementation = deploy("eigen_pod_implementation")
-        eigen_pod_manager = deploy("eigen_pod_manager", deposit_contract, eigen_pod_implementation)
-        delegation_manager = deploy("delegation_manager")
-        split_implementation = deploy("split_implementation")
-        split_factory = deploy("split_factory", split_implementation)
-
-        escrow = deploy("escrow")
-        auction = deploy(
-            "auction",
-            escrow,
-            cfg["cluster_size"],
-            cfg["expected_daily_return"],
-            cfg["max_discount_rate"],
-            cfg["min_duration"],
-            cfg["max_duration"],
-        )
-        byz_nft = deploy("byz_nft")
-        staker_rewards = deploy("staker_rewards", auction, escrow)
-        strategy_module_implementation = deploy("strategy_module_implementation")
-        manager = deploy(
-            "manager",
-            auction,
-            staker_rewards,
-            byz_nft,
-            strategy_module_implementation,
-            eigen_pod_manager,
-            delegation_manager,
-            split_factory,
-        )
-
-        escrow.initialize(auction, staker_rewards)
-        auction.set_manager(manager)
-        staker_rewards.set_manager(manager)
-        byz_nft.set_manager(manager)
-
-    return Protocol(
-        auction=auction,
-        escrow=escrow,
-        staker_rewards=staker_rewards,
-        manager=manager,
-        byz_nft=byz_nft,
-        deposit_contract=deposit_contract,
-        eigen_pod_manager=eigen_pod_manager,
-        delegation_manager=delegation_manager,
-        split_factory=split_factory,
-        config=cfg,
-        owner=owner,
-        implementations={
-            "eigen_pod_implementation": eigen_pod_implementation,
-            "split_implementation": split_implementation,
-            "strategy_module_implementation": strategy_module_implementation,
-        },
-    )
+    return protocol_from(run_plan(cfg, owner, transact), cfg, owner)

@@ -10,9 +10,12 @@
      leaves are the SSZ `hash_tree_root(DepositData)`; `get_deposit_root()`
      mixes in the deposit count exactly like the deployed contract. ETH sent
      here is locked forever: the contract never sends ETH and makes no calls.
+     The SSZ hashing (`DepositData` root, little-endian uint64) is the shared
+     `contracts/lib/ssz.vy` module, also used by the StrategyModuleManager.
 """
 
 from ..interfaces.external import IDepositContract
+from ..lib import ssz
 
 implements: IDepositContract
 
@@ -21,10 +24,6 @@ DEPOSIT_CONTRACT_TREE_DEPTH: constant(uint256) = 32
 MAX_DEPOSIT_COUNT: constant(uint256) = 4294967295
 MIN_DEPOSIT_AMOUNT: constant(uint256) = 1000000000  # gwei (1 ETH)
 WEI_PER_GWEI: constant(uint256) = 10**9
-PUBKEY_LENGTH: constant(uint256) = 48
-WITHDRAWAL_CREDENTIALS_LENGTH: constant(uint256) = 32
-SIGNATURE_LENGTH: constant(uint256) = 96
-AMOUNT_LENGTH: constant(uint256) = 8
 
 # Left branch of the incremental Merkle tree at each height.
 branch: bytes32[DEPOSIT_CONTRACT_TREE_DEPTH]
@@ -67,7 +66,7 @@ def get_deposit_root() -> bytes32:
         else:
             node = sha256(concat(node, self.zero_hashes[height]))
         size = size >> 1
-    return sha256(concat(node, self._to_little_endian_64(count), empty(bytes24)))
+    return sha256(concat(node, ssz._to_little_endian_64(convert(count, uint64)), empty(bytes24)))
 
 
 @external
@@ -77,7 +76,7 @@ def get_deposit_count() -> Bytes[8]:
     @notice Returns the number of deposits made so far.
     @return Bytes[8] The count as 8-byte little endian (as the deployed contract).
     """
-    return self._to_little_endian_64(self.deposit_count)
+    return ssz._to_little_endian_64(convert(self.deposit_count, uint64))
 
 
 @external
@@ -104,41 +103,28 @@ def deposit(
     count: uint256 = self.deposit_count
     assert count < MAX_DEPOSIT_COUNT, "deposit_contract: merkle tree full"
 
-    assert len(pubkey) == PUBKEY_LENGTH, "deposit_contract: bad pubkey length"
+    assert len(pubkey) == ssz.PUBKEY_LENGTH, "deposit_contract: bad pubkey length"
     assert (
-        len(withdrawal_credentials) == WITHDRAWAL_CREDENTIALS_LENGTH
+        len(withdrawal_credentials) == ssz.WITHDRAWAL_CREDENTIALS_LENGTH
     ), "deposit_contract: bad withdrawal_credentials length"
-    assert len(signature) == SIGNATURE_LENGTH, "deposit_contract: bad signature length"
+    assert len(signature) == ssz.SIGNATURE_LENGTH, "deposit_contract: bad signature length"
 
     assert msg.value >= MIN_DEPOSIT_AMOUNT * WEI_PER_GWEI, "deposit_contract: deposit value too low"
     assert msg.value % WEI_PER_GWEI == 0, "deposit_contract: deposit value not multiple of gwei"
     deposit_amount: uint256 = msg.value // WEI_PER_GWEI
     assert deposit_amount <= convert(max_value(uint64), uint256), "deposit_contract: deposit value too high"
-
-    amount: Bytes[8] = self._to_little_endian_64(deposit_amount)
+    amount_gwei: uint64 = convert(deposit_amount, uint64)
 
     # hash_tree_root(DepositData(pubkey, withdrawal_credentials, amount, signature))
-    pubkey_root: bytes32 = sha256(concat(pubkey, empty(bytes16)))
-    signature_root: bytes32 = sha256(
-        concat(
-            sha256(slice(signature, 0, 64)),
-            sha256(concat(slice(signature, 64, SIGNATURE_LENGTH - 64), empty(bytes32))),
-        )
-    )
-    node: bytes32 = sha256(
-        concat(
-            sha256(concat(pubkey_root, withdrawal_credentials)),
-            sha256(concat(amount, empty(bytes24), signature_root)),
-        )
-    )
+    node: bytes32 = ssz._deposit_data_root(pubkey, withdrawal_credentials, amount_gwei, signature)
     assert node == deposit_data_root, "deposit_contract: deposit_data_root mismatch"
 
     log DepositEvent(
         pubkey=pubkey,
         withdrawal_credentials=withdrawal_credentials,
-        amount=amount,
+        amount=ssz._to_little_endian_64(amount_gwei),
         signature=signature,
-        index=self._to_little_endian_64(count),
+        index=ssz._to_little_endian_64(convert(count, uint64)),
     )
 
     # Insert the leaf: update the single branch node that changes.
@@ -154,18 +140,3 @@ def deposit(
     # Unreachable: count < 2**32 always ends the loop with a `return`.
     raise "deposit_contract: unreachable"
 
-
-@internal
-@pure
-def _to_little_endian_64(n: uint256) -> Bytes[8]:
-    """
-    @dev Encodes `n` (< 2**64) as 8 bytes, little endian.
-    @param n The integer to encode.
-    @return Bytes[8] The little-endian encoding.
-    """
-    y: uint256 = 0
-    x: uint256 = n
-    for _: uint256 in range(8):
-        y = (y << 8) | (x & 255)
-        x = x >> 8
-    return slice(convert(y, bytes32), 24, 8)

@@ -75,7 +75,7 @@ BONDED_FLAG: constant(uint256) = 256  # bit 8 of the tag
 MAX_DISCOUNT_SHIFT: constant(uint256) = 128
 MIN_DURATION_SHIFT: constant(uint256) = 144
 MAX_DURATION_SHIFT: constant(uint256) = 160
-# @dev Operator word: pending bids (64) | whitelisted (bit 64).
+# @dev Operator word (kept by the book): pending bids (64) | whitelisted (bit 64).
 PENDING_MASK: constant(uint256) = 2**64 - 1
 WHITELISTED_FLAG: constant(uint256) = 2**64
 # @dev Cluster words: word 0 = ids 0-4 (40 bits each) | count (8) | min duration (16);
@@ -91,8 +91,6 @@ CLUSTER_SIZE: immutable(uint256)
 manager: public(address)
 num_clusters: public(uint256)
 _config: uint256
-_operators: HashMap[address, uint256]
-_num_operators: uint256
 _clusters: HashMap[uint256, uint256]
 
 
@@ -219,7 +217,7 @@ def bid(
     assert len(durations) == count, "auction: length mismatch"
     assert len(hints) == 0 or len(hints) == count, "auction: hints length mismatch"
     config: uint256 = self._config
-    operator_word: uint256 = self._operators[msg.sender]
+    operator_word: uint256 = bid_book._operator_word(msg.sender)
     bond: uint256 = self._bond_due(operator_word)
     prices: DynArray[uint256, MAX_BATCH] = []
     amounts: DynArray[uint256, MAX_BATCH] = []
@@ -237,15 +235,15 @@ def bid(
     ids: DynArray[uint256, MAX_BATCH] = []
     hint: uint256 = 0
     for i: uint256 in range(count, bound=MAX_BATCH):
-        if len(hints) != 0:
+        if len(hints) != 0 and hints[i] != 0:
             hint = hints[i]
         score: uint256 = self._score(prices[i] // durations[i], durations[i])
         bid_id: uint256 = bid_book._insert(msg.sender, score, self._payload(prices[i], discount_rates[i], durations[i]), tag, hint)
         ids.append(bid_id)
-        # @dev Without a hint, the previous bid of the batch is the next best start.
+        # @dev Where no hint is given (0), the previous bid of the batch is the best start.
         hint = bid_id
         log BidPlaced(bid_id=bid_id, operator=msg.sender, discount_rate=discount_rates[i], duration=durations[i], price=prices[i], bond=bond, score=score)
-    self._add_pending(msg.sender, operator_word, count)
+    bid_book._add_pending(msg.sender, operator_word, count)
     extcall ESCROW.deposit(ids[0], msg.sender, amounts, value=total)
     self._return_excess(msg.sender, msg.value - total)
     return ids
@@ -279,7 +277,7 @@ def update_bid(bid_id: uint256, discount_rate: uint256, duration: uint256, hint:
         extcall ESCROW.top_up(bid_id, value=price - old_price)
         self._return_excess(msg.sender, msg.value - (price - old_price))
     elif price < old_price:
-        extcall ESCROW.refund(bid_id, old_price - price)
+        extcall ESCROW.refund(bid_id, msg.sender, old_price - price)
 
 
 @external
@@ -290,14 +288,10 @@ def withdraw_bid(bid_id: uint256):
     @param bid_id The bid to withdraw.
     """
     self._check_own_pending(bid_id)
-    tag: uint256 = bid_book._tag(bid_id)
-    refund: uint256 = bid_book._payload(bid_id) & PRICE_MASK
-    if tag & BONDED_FLAG != 0:
-        refund += BOND
-    bid_book._remove(bid_id, (tag & BONDED_FLAG) | STATUS_WITHDRAWN)
-    self._remove_pending(msg.sender, 1)
+    bid_book._remove(bid_id, (bid_book._tag(bid_id) & BONDED_FLAG) | STATUS_WITHDRAWN)
+    bid_book._remove_pending(msg.sender)
+    refund: uint256 = extcall ESCROW.refund_all(bid_id, msg.sender)
     log BidWithdrawn(bid_id=bid_id, operator=msg.sender, refund=refund)
-    extcall ESCROW.refund(bid_id, refund)
 
 
 @external
@@ -327,7 +321,7 @@ def settle_cluster() -> uint256:
     """
     assert msg.sender == self.manager, "auction: caller is not the manager"
     pausable._require_not_paused()
-    assert self._num_operators >= CLUSTER_SIZE, "auction: not enough operators"
+    assert bid_book._num_operators() >= CLUSTER_SIZE, "auction: not enough operators"
     winners: DynArray[uint256, MAX_CLUSTER_SIZE] = bid_book._select(CLUSTER_SIZE)
     cluster_id: uint256 = self.num_clusters
     prices: DynArray[uint256, MAX_CLUSTER_SIZE] = []
@@ -339,7 +333,7 @@ def settle_cluster() -> uint256:
         operator: address = bid_book._operator(bid_id)
         tag: uint256 = bid_book._tag(bid_id)
         bid_book._remove(bid_id, (tag & BONDED_FLAG) | STATUS_WON)
-        self._remove_pending(operator, 1)
+        bid_book._remove_pending(operator)
         prices.append(payload & PRICE_MASK)
         min_duration = min(min_duration, payload >> DURATION_SHIFT)
         words[i // IDS_PER_WORD] |= bid_id << (40 * (i % IDS_PER_WORD))
@@ -378,9 +372,9 @@ def add_to_whitelist(operator: address):
     """
     ownable._check_owner()
     assert operator != empty(address), "auction: zero operator"
-    word: uint256 = self._operators[operator]
+    word: uint256 = bid_book._operator_word(operator)
     assert word & WHITELISTED_FLAG == 0, "auction: already whitelisted"
-    self._operators[operator] = word | WHITELISTED_FLAG
+    bid_book._set_operator_flags(operator, WHITELISTED_FLAG)
     log WhitelistUpdated(operator=operator, whitelisted=True)
 
 
@@ -392,9 +386,9 @@ def remove_from_whitelist(operator: address):
     @param operator The operator to remove.
     """
     ownable._check_owner()
-    word: uint256 = self._operators[operator]
+    word: uint256 = bid_book._operator_word(operator)
     assert word & WHITELISTED_FLAG != 0, "auction: not whitelisted"
-    self._operators[operator] = word & ~WHITELISTED_FLAG
+    bid_book._set_operator_flags(operator, 0)
     log WhitelistUpdated(operator=operator, whitelisted=False)
 
 
@@ -491,7 +485,7 @@ def price_to_pay(
     assert count > 0, "auction: empty batch"
     assert len(durations) == count, "auction: length mismatch"
     config: uint256 = self._config
-    bond: uint256 = self._bond_due(self._operators[operator])
+    bond: uint256 = self._bond_due(bid_book._operator_word(operator))
     total: uint256 = 0
     for i: uint256 in range(count, bound=MAX_BATCH):
         total += durations[i] * self._checked_vc_price(config, discount_rates[i], durations[i]) + bond
@@ -596,7 +590,7 @@ def num_operators_in_auction() -> uint256:
     """
     @notice Number of operators with at least one pending bid.
     """
-    return self._num_operators
+    return bid_book._num_operators()
 
 
 @view
@@ -606,7 +600,7 @@ def pending_bids_of(operator: address) -> uint256:
     @notice Number of pending bids of an operator.
     @param operator The operator.
     """
-    return self._operators[operator] & PENDING_MASK
+    return bid_book._operator_word(operator) & PENDING_MASK
 
 
 @view
@@ -616,7 +610,7 @@ def is_whitelisted(operator: address) -> bool:
     @notice Whether the operator is exempt from the bond on new bids.
     @param operator The operator.
     """
-    return self._operators[operator] & WHITELISTED_FLAG != 0
+    return bid_book._operator_word(operator) & WHITELISTED_FLAG != 0
 
 
 @view
@@ -626,7 +620,7 @@ def can_settle() -> bool:
     @notice Whether `settle_cluster` would succeed now (not paused and at
             least `cluster_size` operators with pending bids).
     """
-    return not pausable.paused and self._num_operators >= CLUSTER_SIZE
+    return not pausable.paused and bid_book._num_operators() >= CLUSTER_SIZE
 
 
 @view
@@ -783,21 +777,6 @@ def _check_own_pending(bid_id: uint256):
     assert bid_id != 0 and bid_id <= bid_book._last_id(), "auction: unknown bid"
     assert bid_book._operator(bid_id) == msg.sender, "auction: caller is not the bidder"
     assert bid_book._tag(bid_id) & 255 == STATUS_PENDING, "auction: bid not pending"
-
-
-@internal
-def _add_pending(operator: address, operator_word: uint256, count: uint256):
-    if operator_word & PENDING_MASK == 0:
-        self._num_operators += 1
-    self._operators[operator] = operator_word + count
-
-
-@internal
-def _remove_pending(operator: address, count: uint256):
-    word: uint256 = self._operators[operator] - count
-    self._operators[operator] = word
-    if word & PENDING_MASK == 0:
-        self._num_operators -= 1
 
 
 @internal

@@ -16,9 +16,13 @@
      and a bid can never get back more than was paid in for it, because
      every refund or release is taken out of its own `held` entry.
 
-     Ledger word: operator (160) | held (96).
+     The ledger packs three bids per storage word (85 bits each, far above
+     any bid's price + bond), so that most bids do not pay for a fresh
+     storage slot here. Operators are not stored: the Auction names the
+     operator it refunds, and `return_credits` reads it from the Auction.
 """
 
+from ..interfaces import IAuction
 from ..interfaces import IEscrow
 from ..interfaces import IStakerRewards
 
@@ -27,8 +31,9 @@ implements: IEscrow
 
 MAX_BATCH: constant(uint256) = 32
 MAX_CLUSTER_SIZE: constant(uint256) = 7
-HELD_SHIFT: constant(uint256) = 160
-ADDRESS_MASK: constant(uint256) = 2**160 - 1
+PER_WORD: constant(uint256) = 3
+ENTRY_BITS: constant(uint256) = 85
+ENTRY_MASK: constant(uint256) = 2**85 - 1
 
 DEPLOYER: immutable(address)
 
@@ -44,9 +49,10 @@ event Initialized:
 
 
 event Deposited:
-    bid_id: indexed(uint256)
+    first_bid_id: indexed(uint256)
     operator: indexed(address)
-    amount: uint256
+    count: uint256
+    total: uint256
 
 
 event ToppedUp:
@@ -121,13 +127,12 @@ def deposit(first_bid_id: uint256, operator: address, amounts: DynArray[uint256,
     """
     self._only_auction()
     total: uint256 = 0
-    word: uint256 = convert(operator, uint256)
     for i: uint256 in range(len(amounts), bound=MAX_BATCH):
-        assert self._ledger[first_bid_id + i] == 0, "escrow: bid already funded"
-        self._ledger[first_bid_id + i] = word | (amounts[i] << HELD_SHIFT)
+        assert self._held(first_bid_id + i) == 0, "escrow: bid already funded"
+        self._add(first_bid_id + i, amounts[i])
         total += amounts[i]
-        log Deposited(bid_id=first_bid_id + i, operator=operator, amount=amounts[i])
     assert msg.value == total, "escrow: value mismatch"
+    log Deposited(first_bid_id=first_bid_id, operator=operator, count=len(amounts), total=total)
 
 
 @payable
@@ -139,28 +144,42 @@ def top_up(bid_id: uint256):
     @param bid_id The bid.
     """
     self._only_auction()
-    word: uint256 = self._ledger[bid_id]
-    assert word != 0, "escrow: unknown bid"
-    self._ledger[bid_id] = word + (msg.value << HELD_SHIFT)
+    assert self._held(bid_id) != 0, "escrow: unknown bid"
+    self._add(bid_id, msg.value)
     log ToppedUp(bid_id=bid_id, amount=msg.value)
 
 
 @external
-def refund(bid_id: uint256, amount: uint256):
+def refund(bid_id: uint256, operator: address, amount: uint256):
     """
     @notice Pays `amount` of a bid's held funds back to its operator, with
             all remaining gas; if the operator cannot receive, the amount
             becomes claimable instead (nobody else is blocked).
     @dev Auction only.
     @param bid_id The bid.
+    @param operator The bid's operator.
     @param amount Wei, at most what the bid holds.
     """
     self._only_auction()
-    operator: address = self._take(bid_id, amount)
-    delivered: bool = raw_call(operator, b"", value=amount, revert_on_failure=False)
-    if not delivered:
-        self.claimable[operator] += amount
-    log Refunded(bid_id=bid_id, operator=operator, amount=amount, delivered=delivered)
+    self._take(bid_id, amount)
+    self._pay_or_credit(bid_id, operator, amount)
+
+
+@external
+def refund_all(bid_id: uint256, operator: address) -> uint256:
+    """
+    @notice Pays everything a bid holds back to its operator (withdrawal),
+            or keeps it claimable if the operator cannot receive.
+    @dev Auction only.
+    @param bid_id The bid.
+    @param operator The bid's operator.
+    @return The amount refunded.
+    """
+    self._only_auction()
+    amount: uint256 = self._held(bid_id)
+    self._take(bid_id, amount)
+    self._pay_or_credit(bid_id, operator, amount)
+    return amount
 
 
 @external
@@ -179,7 +198,7 @@ def release(cluster_id: uint256, bid_ids: DynArray[uint256, MAX_CLUSTER_SIZE], a
     for i: uint256 in range(len(bid_ids), bound=MAX_CLUSTER_SIZE):
         self._take(bid_ids[i], amounts[i])
         total += amounts[i]
-        log Released(cluster_id=cluster_id, bid_id=bid_ids[i], amount=amounts[i], bond_locked=self._ledger[bid_ids[i]] >> HELD_SHIFT)
+        log Released(cluster_id=cluster_id, bid_id=bid_ids[i], amount=amounts[i], bond_locked=self._held(bid_ids[i]))
     extcall IStakerRewards(self.staker_rewards).fund_cluster(cluster_id, value=total)
 
 
@@ -196,15 +215,15 @@ def return_credits(bid_ids: DynArray[uint256, MAX_CLUSTER_SIZE], credits: DynArr
     assert msg.sender == self.staker_rewards, "escrow: caller is not staker rewards"
     assert len(bid_ids) == len(credits), "escrow: length mismatch"
     total: uint256 = 0
+    auction: IAuction = IAuction(self.auction)
     for i: uint256 in range(len(bid_ids), bound=MAX_CLUSTER_SIZE):
-        word: uint256 = self._ledger[bid_ids[i]]
-        assert word != 0, "escrow: unknown bid"
-        operator: address = convert(word & ADDRESS_MASK, address)
-        bond: uint256 = word >> HELD_SHIFT
-        self._ledger[bid_ids[i]] = word & ADDRESS_MASK
-        self.claimable[operator] += credits[i] + bond
+        bid: IAuction.Bid = staticcall auction.get_bid(bid_ids[i])
+        assert bid.status == 2, "escrow: bid did not win"
+        bond: uint256 = self._held(bid_ids[i])
+        self._take(bid_ids[i], bond)
+        self.claimable[bid.operator] += credits[i] + bond
         total += credits[i]
-        log CreditsReturned(bid_id=bid_ids[i], operator=operator, credit=credits[i], bond_unlocked=bond)
+        log CreditsReturned(bid_id=bid_ids[i], operator=bid.operator, credit=credits[i], bond_unlocked=bond)
     assert msg.value == total, "escrow: value mismatch"
 
 
@@ -248,17 +267,7 @@ def held(bid_id: uint256) -> uint256:
             after it won, 0 once refunded or unlocked.
     @param bid_id The bid.
     """
-    return self._ledger[bid_id] >> HELD_SHIFT
-
-
-@view
-@external
-def operator_of(bid_id: uint256) -> address:
-    """
-    @notice The operator who funded a bid (zero if none).
-    @param bid_id The bid.
-    """
-    return convert(self._ledger[bid_id] & ADDRESS_MASK, address)
+    return self._held(bid_id)
 
 
 @view
@@ -267,13 +276,38 @@ def _only_auction():
     assert msg.sender == self.auction, "escrow: caller is not the auction"
 
 
+@view
 @internal
-def _take(bid_id: uint256, amount: uint256) -> address:
+def _held(bid_id: uint256) -> uint256:
+    return (self._ledger[bid_id // PER_WORD] >> (ENTRY_BITS * (bid_id % PER_WORD))) & ENTRY_MASK
+
+
+@internal
+def _add(bid_id: uint256, amount: uint256):
+    """
+    @dev Adds to a bid's held funds; the ledger's 85-bit entry cannot overflow
+         (amounts are bounded by the ETH supply, far below 2**85 wei).
+    """
+    assert self._held(bid_id) + amount <= ENTRY_MASK, "escrow: amount too large"
+    self._ledger[bid_id // PER_WORD] += amount << (ENTRY_BITS * (bid_id % PER_WORD))
+
+
+@internal
+def _take(bid_id: uint256, amount: uint256):
     """
     @dev Takes `amount` out of a bid's held funds; never more than it holds.
     """
-    word: uint256 = self._ledger[bid_id]
-    held: uint256 = word >> HELD_SHIFT
-    assert amount <= held, "escrow: amount exceeds held"
-    self._ledger[bid_id] = word - (amount << HELD_SHIFT)
-    return convert(word & ADDRESS_MASK, address)
+    assert amount <= self._held(bid_id), "escrow: amount exceeds held"
+    self._ledger[bid_id // PER_WORD] -= amount << (ENTRY_BITS * (bid_id % PER_WORD))
+
+
+@internal
+def _pay_or_credit(bid_id: uint256, operator: address, amount: uint256):
+    """
+    @dev Pushes a refund with all remaining gas (never a 2300 stipend); a
+         receiver that reverts only delays its own money, kept claimable.
+    """
+    delivered: bool = raw_call(operator, b"", value=amount, revert_on_failure=False)
+    if not delivered:
+        self.claimable[operator] += amount
+    log Refunded(bid_id=bid_id, operator=operator, amount=amount, delivered=delivered)

@@ -21,7 +21,11 @@
      Storage is packed by hand because Vyper does not pack storage:
      - link word:  operator (160) | prev id (40) | next id (40) | tag (16)
      - key word:   score (128) | payload (128)
-     - header:     head (40) | tail (40) | size (40) | last id (40)
+     - header:     head (40) | tail (40) | size (40) | last id (40) |
+                   operators with pending bids (40) | sentinel (bit 255)
+     - operator:   pending bids (64) | user flags (bits 64+)
+     The header's sentinel bit, set at deployment, keeps the word non-zero
+     so no bid ever pays for a zero-to-non-zero write of it.
      `tag` and `payload` belong to the user of the module (the Auction),
      which stores a bid's status and terms there so that a bid costs two
      storage slots in all. Ids are 40-bit (10^12 bids).
@@ -46,11 +50,15 @@ TAG_SHIFT: constant(uint256) = 240
 TAIL_SHIFT: constant(uint256) = 40
 SIZE_SHIFT: constant(uint256) = 80
 LAST_SHIFT: constant(uint256) = 120
+OPERATORS_SHIFT: constant(uint256) = 160
+SENTINEL: constant(uint256) = 1 << 255
+PENDING_MASK: constant(uint256) = 2**64 - 1
 
 
 _links: HashMap[uint256, uint256]
 _keys: HashMap[uint256, uint256]
 _header: uint256
+_operators: HashMap[address, uint256]
 
 
 @deploy
@@ -58,7 +66,7 @@ def __init__():
     """
     @dev The book starts empty; bid ids start at 1 (0 means "none").
     """
-    pass
+    self._header = SENTINEL
 
 
 # ---------------------------------------------------------------- writes
@@ -124,7 +132,49 @@ def _set_tag(bid_id: uint256, tag: uint256):
     self._links[bid_id] = (link & ~(TAG_MASK << TAG_SHIFT)) | (tag << TAG_SHIFT)
 
 
+@internal
+def _add_pending(operator: address, operator_word: uint256, count: uint256):
+    """
+    @dev Counts `count` new pending bids of `operator`, whose word the
+         caller already read (`_operator_word`).
+    """
+    if operator_word & PENDING_MASK == 0:
+        self._header += 1 << OPERATORS_SHIFT
+    self._operators[operator] = operator_word + count
+
+
+@internal
+def _remove_pending(operator: address):
+    """
+    @dev Counts one pending bid of `operator` less.
+    """
+    word: uint256 = self._operators[operator] - 1
+    self._operators[operator] = word
+    if word & PENDING_MASK == 0:
+        self._header -= 1 << OPERATORS_SHIFT
+
+
+@internal
+def _set_operator_flags(operator: address, flags: uint256):
+    """
+    @dev Rewrites the user flags (bits 64 and up) of an operator's word.
+    """
+    self._operators[operator] = (self._operators[operator] & PENDING_MASK) | flags
+
+
 # ---------------------------------------------------------------- reads
+
+
+@view
+@internal
+def _operator_word(operator: address) -> uint256:
+    return self._operators[operator]
+
+
+@view
+@internal
+def _num_operators() -> uint256:
+    return (self._header >> OPERATORS_SHIFT) & ID_MASK
 
 
 @view

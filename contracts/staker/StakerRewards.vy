@@ -224,7 +224,7 @@ def start_stream(cluster_id: uint256):
         b: IAuction.Bid = staticcall AUCTION.get_bid(bid_id)
         assert b.duration >= min_duration, "staker_rewards: bad duration"
         vc: uint256 = b.price // b.duration
-        credit: uint256 = b.price - vc * min_duration
+        credit: uint256 = b.price - vc * min_duration - 1
         assert bid_id < MASK40 and credit <= MASK88, "staker_rewards: bid out of range"
         rate += vc
         total += b.price

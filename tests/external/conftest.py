@@ -6,29 +6,16 @@ titanoboa's pytest plugin rolls state back after every test and every hypothesis
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 import boa
 import pytest
 
+from tests.external.helpers import funded
+
 ROOT = Path(__file__).resolve().parents[2]
 EXTERNAL = ROOT / "contracts" / "external"
 DATA = ROOT.parent / "shared" / "data"
-ETH = 10**18
-
-
-def at(deployer, address):
-    """A handle on a minimal proxy at `address` with `deployer`'s ABI (the proxy's code differs)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="casted bytecode does not match")
-        return deployer.at(address)
-
-
-def funded(label: str, wei: int = 1_000 * ETH) -> str:
-    address = boa.env.generate_address(label)
-    boa.env.set_balance(address, wei)
-    return address
 
 
 @pytest.fixture(scope="session")
@@ -100,3 +87,16 @@ def bob():
 @pytest.fixture(scope="module")
 def carol():
     return funded("carol")
+
+
+@pytest.fixture(scope="module")
+def proxy_deployer():
+    """Anyone's contract deploying minimal proxies with CREATE2 (not a factory of ours)."""
+    return boa.loads(
+        """
+# pragma version ~=0.4.3
+@external
+def make(target: address, salt: bytes32) -> address:
+    return create_minimal_proxy_to(target, salt=salt)
+"""
+    )

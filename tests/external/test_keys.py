@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from hashlib import sha256
+
 import boa
 import pytest
 
 from deploy import keys
+from tests.external.helpers import ETH
 
-ETH = 10**18
 GWEI = 10**9
 WC = "01" + "00" * 11 + "e0c5cea4d3869f156717c66e188ae81c80914a6e"
 
@@ -151,9 +153,14 @@ def test_generation_other_fork_and_amount():
     assert not keys.verify_deposit_data(dict(d, fork_version="01017000", network_name="holesky"))
 
 
+def test_short_seeds_are_stretched():
+    assert keys.secret_key_from_seed(b"short") == keys.secret_key_from_seed(sha256(b"short").digest())
+    assert keys.secret_key_from_seed("short") == keys.secret_key_from_seed(b"short")
+    assert keys.secret_key_from_seed(b"short") != keys.secret_key_from_seed(b"shorter")
+    assert keys.verify_deposit_data(keys.make_deposit_data(WC, seed=b"short"))
+
+
 def test_generation_rejects_bad_input():
-    with pytest.raises(ValueError, match="seed must be at least 32 bytes"):
-        keys.make_deposit_data(WC, seed=b"short")
     with pytest.raises(keys.DepositDataError, match="withdrawal_credentials must be 32 bytes"):
         keys.make_deposit_data("01")
     with pytest.raises(keys.DepositDataError, match="amount must be at least"):
@@ -173,6 +180,7 @@ def test_generated_data_passes_deposit_contract(deposit_contract, generated, ali
     assert deposit_contract.get_deposit_count() == (1).to_bytes(8, "little")
 
 
+@pytest.mark.filterwarnings("ignore:casted bytecode does not match")  # titanoboa on the new pod proxy
 def test_generated_data_stakes_through_eigen_pod_manager(eigen_pod_manager, deposit_contract, alice):
     pod = eigen_pod_manager.get_pod(alice)
     credentials = keys.eigen_pod_withdrawal_credentials(pod)

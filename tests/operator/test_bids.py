@@ -27,7 +27,6 @@ def test_bid_records_locks_and_logs(auction, escrow, operators):
     )
     assert bid.score == auction.auction_score(1000, 100)
     assert escrow.held(1) == price + BOND
-    assert escrow.operator_of(1) == op
     assert boa.env.get_balance(escrow.address) == price + BOND
     assert boa.env.get_balance(op) == before - price - BOND
     assert auction.num_pending_bids() == 1 and auction.num_operators_in_auction() == 1

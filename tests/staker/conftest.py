@@ -146,3 +146,31 @@ def staked_module(ready_cluster, stake, stakers):
         return cluster_id, module_at(stake(staker)), staker
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _quiet_proxy_warnings():
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="casted bytecode does not match")
+        yield
+
+
+def event_names(logs) -> list[str]:
+    """Names of decoded titanoboa logs, in order."""
+    return [type(log).__name__ for log in logs]
+
+
+def events(logs, name: str) -> list[dict]:
+    """Fields (without the emitting `address`) of the logs named `name`."""
+    out = []
+    for log in logs:
+        if type(log).__name__ == name:
+            fields = log._asdict()
+            fields.pop("address")
+            out.append(fields)
+    return out
+
+
+def emitted_by(logs, address) -> list:
+    """The logs emitted by the contract at `address`."""
+    return [log for log in logs if str(log.address).lower() == str(address).lower()]

@@ -8,7 +8,7 @@ import boa
 import pytest
 
 from deploy.protocol import deployer_for
-from tests.staker.conftest import mock_deployer
+from tests.staker.conftest import event_names, events, mock_deployer
 
 ZERO = "0x0000000000000000000000000000000000000000"
 
@@ -40,8 +40,7 @@ def test_set_manager(fresh_nft, owner, outsider):
         fresh_nft.set_manager(outsider)
     logs = fresh_nft.get_logs()
     assert fresh_nft.manager() == outsider
-    assert [log.event_type.name for log in logs] == ["ManagerSet"]
-    assert logs[0].args_map["manager"] == outsider
+    assert events(logs, "ManagerSet") == [{"manager": outsider}]
 
 
 def test_set_manager_only_owner(fresh_nft, outsider):
@@ -78,10 +77,9 @@ def test_two_step_ownership(fresh_nft, owner, outsider):
 def test_mint_by_manager_with_explicit_id(byz_nft, manager, stakers):
     _mint(byz_nft, manager, stakers[0], 7)
     logs = byz_nft.get_logs()
-    names = [log.event_type.name for log in logs]
-    assert names == ["Transfer", "ByzNftMinted"]
-    assert logs[0].args_map["token_id"] == 7
-    assert logs[1].args_map == {"owner": stakers[0], "token_id": 7}
+    assert event_names(logs) == ["Transfer", "ByzNftMinted"]
+    assert events(logs, "Transfer") == [{"sender": ZERO, "receiver": stakers[0], "token_id": 7}]
+    assert events(logs, "ByzNftMinted") == [{"owner": stakers[0], "token_id": 7}]
     assert byz_nft.ownerOf(7) == stakers[0]
     assert byz_nft.balanceOf(stakers[0]) == 1
     assert byz_nft.exists(7)
@@ -164,8 +162,7 @@ def test_transfer_by_holder(byz_nft, manager, stakers):
     with boa.env.prank(stakers[0]):
         byz_nft.transferFrom(stakers[0], stakers[1], 0)
     logs = byz_nft.get_logs()
-    assert [log.event_type.name for log in logs] == ["Transfer"]
-    assert logs[0].args_map == {"sender": stakers[0], "receiver": stakers[1], "token_id": 0}
+    assert events(logs, "Transfer") == [{"sender": stakers[0], "receiver": stakers[1], "token_id": 0}]
     assert byz_nft.ownerOf(0) == stakers[1]
     assert byz_nft.balanceOf(stakers[0]) == 0
 
@@ -183,7 +180,7 @@ def test_approve_then_transfer(byz_nft, manager, stakers, outsider):
     _mint(byz_nft, manager, stakers[0], 0)
     with boa.env.prank(stakers[0]):
         byz_nft.approve(outsider, 0)
-    assert byz_nft.get_logs()[0].event_type.name == "Approval"
+    assert event_names(byz_nft.get_logs()) == ["Approval"]
     assert byz_nft.getApproved(0) == outsider
     with boa.env.prank(outsider):
         byz_nft.safeTransferFrom(stakers[0], stakers[2], 0)
@@ -201,7 +198,9 @@ def test_operator_approval(byz_nft, manager, stakers, outsider):
     _mint(byz_nft, manager, stakers[0], 0)
     with boa.env.prank(stakers[0]):
         byz_nft.setApprovalForAll(outsider, True)
-    assert byz_nft.get_logs()[0].event_type.name == "ApprovalForAll"
+    assert events(byz_nft.get_logs(), "ApprovalForAll") == [
+        {"owner": stakers[0], "operator": outsider, "approved": True}
+    ]
     assert byz_nft.isApprovedForAll(stakers[0], outsider)
     with boa.env.prank(outsider):
         byz_nft.transferFrom(stakers[0], outsider, 0)

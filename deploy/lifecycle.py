@@ -1,0 +1,691 @@
+"""A full, seeded lifecycle of the Byzantine suite on titanoboa's in-process EVM, with a readable report.
+
+    python -m deploy.lifecycle [--seed N] [--json FILE] [--operators N] [--stakers N]
+
+Phases: deploy and wire the suite; operators bid (the owner whitelists some of them; some update and
+withdraw bids); the owner pre-creates clusters; the operators' key ceremony (deploy/keys.py) produces and
+checks deposit data for each cluster's predicted withdrawal credentials, and the owner registers it;
+stakers stake 32 ETH each; one ByzNft changes hands; time passes; stakers claim their rewards; execution-
+layer fees reach a cluster's reward split and are distributed; the clusters expire; operators collect their
+refunds and bonds. Every transaction's gas is measured as a receipt would show it (deploy/gas.py).
+
+The run ends with an ETH conservation check: every wei that entered (operators' payments, stakers' 32 ETH,
+fees) must be found in the Escrow, StakerRewards, the deposit contract, pods, splits, modules, or back with
+an actor, and each contract's own ledger must match its balance. Any failed check exits with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import boa
+
+import boa_env
+from deploy.gas import GasReport, measure, measure_deploy
+from deploy.keys import make_deposit_data, verify_deposit_data
+from deploy.protocol import SOURCES, Protocol, Step, at, deploy_protocol
+from deploy.tables import format_table
+
+ETH = 10**18
+DAY = 86_400
+STAKE = 32 * ETH
+BOND = ETH
+STATUS_NAMES = {0: "none", 1: "pending", 2: "won", 3: "withdrawn"}
+STREAM_EXPIRED = 3
+MANAGER_PENDING = 1
+
+
+def eth(wei: int) -> str:
+    """Wei as ETH with 6 decimals (exact to the micro-ether)."""
+    sign = "-" if wei < 0 else ""
+    whole, frac = divmod(abs(wei), ETH)
+    return f"{sign}{whole}.{frac // 10**12:06d}"
+
+
+def short(address: Any) -> str:
+    """0x1234…abcd."""
+    a = str(address)
+    return f"{a[:6]}…{a[-4:]}"
+
+
+@dataclass
+class Actors:
+    """Externally owned accounts of the run, with readable labels."""
+
+    owner: str
+    operators: list[str]
+    stakers: list[str]
+    buyer: str
+    fee_payer: str
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def all(self) -> list[str]:
+        """Every actor."""
+        return [self.owner, *self.operators, *self.stakers, self.buyer, self.fee_payer]
+
+    def label(self, address: Any) -> str:
+        """The actor's label, or the shortened address."""
+        return self.labels.get(str(address), short(address))
+
+
+def make_actors(n_operators: int, n_stakers: int) -> Actors:
+    """Fresh funded accounts (in-process EVM)."""
+    funds = {
+        "owner": 10 * ETH,
+        "operator": 100 * ETH,
+        "staker": 40 * ETH,
+        "buyer": 10 * ETH,
+        "fees": 10 * ETH,
+    }
+    labels: dict[str, str] = {}
+
+    def new(label: str, wei: int) -> str:
+        address = str(boa.env.generate_address(label))
+        boa_env.fund(address, wei)
+        labels[address] = label
+        return address
+
+    return Actors(
+        owner=new("owner", funds["owner"]),
+        operators=[new(f"operator{i}", funds["operator"]) for i in range(n_operators)],
+        stakers=[new(f"staker{i}", funds["staker"]) for i in range(n_stakers)],
+        buyer=new("nft buyer", funds["buyer"]),
+        fee_payer=new("fee payer", funds["fees"]),
+        labels=labels,
+    )
+
+
+class Lifecycle:
+    """One seeded run; `run()` plays every phase and returns the report (a JSON-ready dict)."""
+
+    def __init__(self, seed: int = 1, n_operators: int = 7, n_stakers: int = 2, out: Callable = print):
+        if n_operators < 5:
+            raise ValueError("need at least 5 operators (cluster size 4, plus competition)")
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.n_operators = n_operators
+        self.n_stakers = n_stakers
+        self.out = out
+        self.gas = GasReport()
+        self.report: dict[str, Any] = {"seed": seed}
+        self.checks: list[dict[str, Any]] = []
+        self.contracts: dict[str, Any] = {}  # every deployed contract by role, proxies included
+        self.bids: dict[int, str] = {}  # bid id -> operator
+        self.modules: dict[int, Any] = {}  # cluster id -> StrategyModule
+        self.rewards: dict[str, int] = {}  # actor -> rewards received
+        self.staked_by: dict[int, str] = {}  # cluster id -> staker
+        self.p: Protocol
+        self.actors: Actors
+
+    # ------------------------------------------------------------ plumbing
+
+    def section(self, title: str) -> None:
+        """Print a section heading."""
+        self.out(f"\n== {title} ==")
+
+    def tx(self, name: str, fn: Callable, *args, sender: str, value: int = 0, **kwargs) -> Any:
+        """Send one measured transaction; its gas goes to the report under `name`."""
+        result, gas = measure(fn, *args, sender=sender, value=value, **kwargs)
+        self.gas.record(name, gas)
+        return result
+
+    def check(self, name: str, ok: bool, detail: str = "") -> bool:
+        """Record (and print, if it failed) a named check."""
+        self.checks.append({"check": name, "ok": bool(ok), "detail": detail})
+        if not ok:
+            self.out(f"  CHECK FAILED: {name} {detail}")
+        return ok
+
+    def label(self, address: Any) -> str:
+        """A readable name for an account or contract."""
+        return self.actors.label(address)
+
+    def progress(self, done: int, total: int, what: str) -> None:
+        """One progress line of a long phase."""
+        self.out(f"  [{done}/{total}] {what}")
+
+    # ------------------------------------------------------------ phases
+
+    def run(self) -> dict[str, Any]:
+        """Play every phase; returns the report."""
+        boa_env.use_network("local")
+        self.actors = make_actors(self.n_operators, self.n_stakers)
+        self.initial = {a: boa.env.get_balance(a) for a in self.actors.all()}
+        self.phase_deploy()
+        self.phase_bidding()
+        self.phase_pre_create()
+        self.phase_key_ceremony()
+        self.phase_staking()
+        self.phase_rewards()
+        self.phase_expiry()
+        self.phase_refunds()
+        self.report_clusters()
+        self.report_stakers()
+        self.report_gas()
+        self.phase_conservation()
+        self.report["checks"] = self.checks
+        self.report["ok"] = all(c["ok"] for c in self.checks)
+        return self.report
+
+    def phase_deploy(self) -> None:
+        """Deploy and wire the suite, measuring each transaction."""
+        self.section("Deployment")
+
+        def transact(step: Step, fn: Any, args: list) -> Any:
+            if step.is_deploy:
+                contract, gas = measure_deploy(fn, *args)
+                self.gas.record(f"deploy {SOURCES[step.role].split('/')[-1][:-3]}", gas)
+                return contract
+            result, gas = measure(fn, *args, sender=self.actors.owner)
+            self.gas.record(f"wire {step.name}", gas)
+            return result
+
+        self.p = deploy_protocol(owner=self.actors.owner, transact=transact)
+        self.contracts = dict(self.p.contracts())
+        for role, contract in self.contracts.items():
+            self.actors.labels[str(contract.address)] = role
+        rows = [
+            (role, str(c.address), f"{len(boa.env.get_code(c.address)):,}", SOURCES[role])
+            for role, c in self.contracts.items()
+        ]
+        self.out(format_table(("role", "address", "code bytes", "source"), rows, "llrl"))
+        self.out("configuration: " + ", ".join(f"{k}={v}" for k, v in self.p.config.items()))
+        self.report["contracts"] = {role: str(c.address) for role, c in self.contracts.items()}
+        self.report["config"] = self.p.config
+
+    def phase_bidding(self) -> None:
+        """Whitelist some operators; everyone bids; some update and withdraw bids."""
+        self.section("Auction")
+        a, ops = self.p.auction, self.actors.operators
+        whitelisted = self.rng.sample(ops, 2)
+        for op in whitelisted:
+            self.tx("add_to_whitelist", a.add_to_whitelist, op, sender=self.actors.owner)
+        self.out("whitelisted (no bond): " + ", ".join(self.label(o) for o in whitelisted))
+        for i, op in enumerate(ops, 1):
+            ids = self.place_bids(op)
+            self.progress(i, len(ops), f"{self.label(op)} placed bids {ids}")
+        self.update_some_bids()
+        self.withdraw_some_bids()
+        self.report_book()
+
+    def random_terms(self) -> tuple[int, int]:
+        """A random (discount rate, duration) within the configuration."""
+        cfg = self.p.config
+        discount = self.rng.randrange(0, cfg["max_discount_rate"] + 1, 50)
+        duration = self.rng.randrange(cfg["min_duration"], min(cfg["max_duration"], 400) + 1)
+        return discount, duration
+
+    def place_bids(self, op: str) -> list[int]:
+        """One hinted single bid and one batch of 1-3 bids (paying a little too much, to get change)."""
+        a = self.p.auction
+        d, t = self.random_terms()
+        hint = a.insert_hint(d, t)
+        ids = list(
+            self.tx("bid (1, hinted)", a.bid, [d], [t], [hint], sender=op, value=a.price_to_pay(op, [d], [t]))
+        )
+        terms = [self.random_terms() for _ in range(self.rng.randint(1, 3))]
+        ds, ts = [x[0] for x in terms], [x[1] for x in terms]
+        due = a.price_to_pay(op, ds, ts)
+        ids += self.tx(f"bid (batch of {len(ds)})", a.bid, ds, ts, sender=op, value=due + ETH // 100)
+        for bid_id in ids:
+            self.bids[bid_id] = op
+        return ids
+
+    def update_some_bids(self) -> None:
+        """One operator raises a bid's price (pays in), another lowers one (refunded)."""
+        a = self.p.auction
+        up, down = self.rng.sample(sorted(self.bids), 2)
+        b = a.get_bid(up)
+        new_t = min(b.duration + 30, self.p.config["max_duration"])
+        extra = a.bid_price(0, new_t) - b.price
+        self.tx(
+            "update_bid (price up)", a.update_bid, up, 0, new_t, sender=self.bids[up], value=max(extra, 0)
+        )
+        b = a.get_bid(down)
+        new_t = max(b.duration - 10, self.p.config["min_duration"])
+        new_d = self.p.config["max_discount_rate"]
+        self.tx("update_bid (price down)", a.update_bid, down, new_d, new_t, sender=self.bids[down])
+        self.out(
+            f"bid {up} re-priced up (t={a.get_bid(up).duration}), bid {down} down (d={new_d}, t={new_t})"
+        )
+
+    def withdraw_some_bids(self) -> None:
+        """Two operators that have more than two bids withdraw one each."""
+        a = self.p.auction
+        many = [op for op in self.actors.operators if a.pending_bids_of(op) > 2]
+        for op in self.rng.sample(many, min(2, len(many))):
+            bid_id = max(i for i, o in self.bids.items() if o == op)
+            before = boa.env.get_balance(op)
+            self.tx("withdraw_bid", a.withdraw_bid, bid_id, sender=op)
+            refund = boa.env.get_balance(op) - before
+            self.out(f"{self.label(op)} withdrew bid {bid_id}: refunded {eth(refund)} ETH")
+
+    def report_book(self, k: int = 10) -> None:
+        """Print the top of the bid book."""
+        a = self.p.auction
+        rows, data = [], []
+        for rank, bid_id in enumerate(a.top_bids(k), 1):
+            b = a.get_bid(bid_id)
+            rows.append(
+                (
+                    rank,
+                    bid_id,
+                    self.label(b.operator),
+                    b.discount_rate,
+                    b.duration,
+                    eth(b.price),
+                    eth(b.bond),
+                    f"{b.score:,}",
+                )
+            )
+            data.append(
+                {
+                    "rank": rank,
+                    "bid_id": bid_id,
+                    "operator": str(b.operator),
+                    "discount_rate": b.discount_rate,
+                    "duration": b.duration,
+                    "price": b.price,
+                    "bond": b.bond,
+                    "score": b.score,
+                }
+            )
+        self.out(
+            f"book: {a.num_pending_bids()} pending bids from {a.num_operators_in_auction()} operators; "
+            f"top {k}:"
+        )
+        header = ("#", "bid", "operator", "discount", "days", "price ETH", "bond", "score")
+        self.out(format_table(header, rows, "rrlrrrrr"))
+        self.report["book_top"] = data
+
+    def phase_pre_create(self) -> None:
+        """The owner pre-creates one cluster per staker."""
+        self.section("Clusters")
+        ids = self.tx(
+            "pre_create_clusters",
+            self.p.manager.pre_create_clusters,
+            self.n_stakers,
+            sender=self.actors.owner,
+        )
+        for cid in ids:
+            c = self.p.auction.get_cluster(cid)
+            winners = ", ".join(
+                f"{self.label(o)} (bid {b})" for o, b in zip(c.operators, c.bid_ids, strict=True)
+            )
+            self.out(f"cluster {cid}: {winners}; min duration {c.min_duration} days")
+
+    def pending_without_data(self) -> list[int]:
+        """Pre-created, unstaked clusters whose deposit data is not registered yet."""
+        m = self.p.manager
+        return [
+            cid
+            for cid in range(self.p.auction.num_clusters())
+            if m.cluster_status(cid) == MANAGER_PENDING and not m.has_deposit_data(cid)
+        ]
+
+    def phase_key_ceremony(self) -> None:
+        """Key generation for each pending cluster, checked off-chain, then registered on chain."""
+        self.section("Key ceremony")
+        todo = self.pending_without_data()
+        self.report.setdefault("deposit_data", {})
+        for i, cid in enumerate(todo, 1):
+            d = self.key_ceremony(cid)
+            self.progress(
+                i,
+                len(todo),
+                f"cluster {cid}: pubkey {d['pubkey'][:16]}…, "
+                f"deposit_data_root {d['deposit_data_root'][:16]}…, signature verified",
+            )
+
+    def key_ceremony(self, cid: int) -> dict:
+        """Generate, verify and register one cluster's deposit data."""
+        m = self.p.manager
+        _, pod, _ = m.predict_addresses(cid)
+        credentials = bytes(m.withdrawal_credentials(cid))
+        self.check(
+            f"cluster {cid} withdrawal credentials point at its pod",
+            credentials == b"\x01" + bytes(11) + bytes.fromhex(str(pod)[2:]),
+        )
+        seed = hashlib.sha256(f"byzantine lifecycle {self.seed} cluster {cid}".encode()).digest()
+        d = make_deposit_data(credentials, seed=seed)
+        self.check(f"cluster {cid} deposit data verifies", verify_deposit_data(d))
+        self.tx(
+            "register_deposit_data",
+            m.register_deposit_data,
+            cid,
+            bytes.fromhex(d["pubkey"]),
+            bytes.fromhex(d["signature"]),
+            bytes.fromhex(d["deposit_data_root"]),
+            sender=self.actors.owner,
+        )
+        self.report["deposit_data"][str(cid)] = d
+        return d
+
+    def phase_staking(self) -> None:
+        """Each staker stakes 32 ETH into the oldest ready cluster; one delegates."""
+        self.section("Staking")
+        m = self.p.manager
+        for i, staker in enumerate(self.actors.stakers, 1):
+            if m.num_ready_clusters() == 0:
+                self.phase_key_ceremony()
+            cid = m.next_cluster_to_stake()[1]
+            module_address, pod, split = m.predict_addresses(cid)
+            module = self.tx(
+                "create_strategy_module_and_stake",
+                m.create_strategy_module_and_stake,
+                sender=staker,
+                value=STAKE,
+            )
+            self.check(f"cluster {cid} module at predicted address", str(module) == str(module_address))
+            self.check(f"cluster {cid} ByzNft minted to staker", self.p.byz_nft.ownerOf(cid) == staker)
+            self.remember_proxies(cid, module, pod, split)
+            self.staked_by[cid] = staker
+            self.progress(
+                i,
+                len(self.actors.stakers),
+                f"{self.label(staker)} staked cluster {cid}: module "
+                f"{module}, pod {short(pod)}, split {short(split)}",
+            )
+        self.delegate_one()
+        self.out(f"clusters pre-created and waiting for a staker: {m.num_pending_clusters()}")
+
+    def remember_proxies(self, cid: int, module: Any, pod: Any, split: Any) -> None:
+        """Keep handles on a staked cluster's module, pod and split (for reports and accounting)."""
+        proxies = {
+            "module": ("strategy_module_implementation", module),
+            "pod": ("eigen_pod_implementation", pod),
+            "split": ("split_implementation", split),
+        }
+        for kind, (role, address) in proxies.items():
+            self.contracts[f"{kind} {cid}"] = at(role, address)
+            self.actors.labels[str(address)] = f"{kind} {cid}"
+        self.modules[cid] = self.contracts[f"module {cid}"]
+
+    def delegate_one(self) -> None:
+        """An operator registers with EigenLayer; the first staker's module delegates to it."""
+        op = self.actors.operators[0]
+        self.tx(
+            "register_as_operator",
+            self.p.delegation_manager.register_as_operator,
+            "https://example.org/op0",
+            sender=op,
+        )
+        cid = min(self.modules)
+        self.tx("module.delegate_to", self.modules[cid].delegate_to, op, sender=self.actors.stakers[0])
+        self.check("module delegated", self.modules[cid].delegated_to() == op)
+        self.out(f"module {cid} delegated to {self.label(op)} on EigenLayer")
+
+    def phase_rewards(self) -> None:
+        """Time passes; claims through StakerRewards and through the module; one NFT is sold; fees split."""
+        self.section("Rewards")
+        nft = self.p.byz_nft
+        first, second = sorted(self.modules)[:2] if len(self.modules) > 1 else (min(self.modules),) * 2
+        self.travel(10)
+        seller = nft.ownerOf(first)
+        self.claim(first, via_module=False)
+        self.tx("ByzNft.transferFrom", nft.transferFrom, seller, self.actors.buyer, first, sender=seller)
+        self.check("module follows its NFT", self.modules[first].owner() == self.actors.buyer)
+        self.out(
+            f"{self.label(seller)} sold ByzNft {first} to {self.label(self.actors.buyer)}; "
+            f"module {first} now owned by {self.label(self.modules[first].owner())}"
+        )
+        self.travel(10)
+        self.claim(first, via_module=True)
+        self.claim(second, via_module=True)
+        self.execution_layer_fees(first)
+
+    def travel(self, days: int) -> None:
+        """Advance the chain's clock."""
+        boa.env.time_travel(seconds=days * DAY)
+        self.out(f"... {days} days pass")
+
+    def claim(self, cid: int, via_module: bool) -> int:
+        """The cluster's NFT holder claims its accrued rewards."""
+        holder = self.p.byz_nft.ownerOf(cid)
+        if via_module:
+            amount = self.tx("module.claim_rewards", self.modules[cid].claim_rewards, sender=holder)
+        else:
+            amount = self.tx("StakerRewards.claim", self.p.staker_rewards.claim, cid, sender=holder)
+        self.rewards[holder] = self.rewards.get(holder, 0) + amount
+        self.out(
+            f"{self.label(holder)} claimed {eth(amount)} ETH of cluster {cid}"
+            f"{' through its module' if via_module else ''}"
+        )
+        return amount
+
+    def execution_layer_fees(self, cid: int) -> None:
+        """Fees land in the cluster's split (its fee recipient); anyone distributes them to the operators."""
+        split = self.contracts[f"split {cid}"]
+        fees = ETH // 10
+        boa.env.raw_call(str(split.address), sender=self.actors.fee_payer, value=fees)
+        self.tx("Split.distribute", split.distribute, sender=self.actors.fee_payer)
+        self.out(
+            f"{eth(fees)} ETH of execution-layer fees reached split {cid} and were distributed "
+            f"to its {self.p.config['cluster_size']} operators"
+        )
+
+    def phase_expiry(self) -> None:
+        """Time passes until every staked cluster's credits are used up; anyone expires them."""
+        self.section("Expiry")
+        sr = self.p.staker_rewards
+        ends = [sr.get_stream(cid).end for cid in self.modules]
+        now = boa.env.timestamp
+        self.travel(max(0, (max(ends) - now + DAY - 1) // DAY))
+        for cid in sorted(self.modules):
+            self.tx("StakerRewards.expire", sr.expire, cid, sender=self.actors.fee_payer)
+            self.claim(cid, via_module=False)
+            self.out(f"cluster {cid} expired; unused credits and bonds returned to the Escrow")
+
+    def phase_refunds(self) -> None:
+        """Operators pull what the Escrow holds for them; two leave the auction."""
+        self.section("Refunds")
+        a, e = self.p.auction, self.p.escrow
+        leaving = self.rng.sample(self.actors.operators, 2)
+        for op in leaving:
+            for bid_id in [i for i, o in self.bids.items() if o == op and a.get_bid(i).status == 1]:
+                self.tx("withdraw_bid", a.withdraw_bid, bid_id, sender=op)
+        rows = []
+        for op in self.actors.operators:
+            due = e.claimable(op)
+            paid = self.tx("claim_refund", a.claim_refund, sender=op) if due else 0
+            rows.append((self.label(op), eth(paid), a.pending_bids_of(op), "left" if op in leaving else ""))
+        self.out(format_table(("operator", "claimed ETH", "pending bids", ""), rows, "lrrl"))
+
+    # ------------------------------------------------------------ reports
+
+    def report_clusters(self) -> None:
+        """Every cluster with its winners and their prices."""
+        self.section("Clusters and winners")
+        a, sr, m = self.p.auction, self.p.staker_rewards, self.p.manager
+        rows, data = [], []
+        for cid in range(a.num_clusters()):
+            c = a.get_cluster(cid)
+            status = ["none", "pending", "staked"][m.cluster_status(cid)]
+            if sr.status(cid) == STREAM_EXPIRED:
+                status = "expired"
+            for rank, (bid_id, op) in enumerate(zip(c.bid_ids, c.operators, strict=True), 1):
+                b = a.get_bid(bid_id)
+                rows.append(
+                    (
+                        cid,
+                        status,
+                        rank,
+                        self.label(op),
+                        bid_id,
+                        b.discount_rate,
+                        b.duration,
+                        eth(b.price // b.duration),
+                        eth(b.price),
+                    )
+                )
+            data.append(
+                {
+                    "cluster_id": cid,
+                    "status": status,
+                    "min_duration": c.min_duration,
+                    "winners": [
+                        {"operator": str(o), "bid_id": i, "price": a.get_bid(i).price}
+                        for i, o in zip(c.bid_ids, c.operators, strict=True)
+                    ],
+                }
+            )
+        self.out(
+            format_table(
+                ("cluster", "status", "#", "operator", "bid", "discount", "days", "VC/day ETH", "price ETH"),
+                rows,
+                "rlrlrrrrr",
+            )
+        )
+        self.report["clusters"] = data
+
+    def report_stakers(self) -> None:
+        """Each staker's module and rewards."""
+        self.section("Stakers")
+        rows, data = [], []
+        for cid, module in sorted(self.modules.items()):
+            staker = self.staked_by[cid]
+            holder = self.p.byz_nft.ownerOf(cid)
+            s = self.p.staker_rewards.get_stream(cid)
+            rows.append(
+                (
+                    self.label(staker),
+                    cid,
+                    str(module.address),
+                    self.label(holder),
+                    eth(s.rate),
+                    s.min_duration,
+                    eth(s.paid),
+                    eth(self.p.staker_rewards.claimable(cid)),
+                )
+            )
+            data.append(
+                {
+                    "staker": staker,
+                    "cluster_id": cid,
+                    "module": str(module.address),
+                    "holder": holder,
+                    "rate_per_day": s.rate,
+                    "days": s.min_duration,
+                    "paid": s.paid,
+                }
+            )
+        self.out(
+            format_table(
+                ("staker", "cluster", "module", "NFT holder", "ETH/day", "days", "paid ETH", "claimable"),
+                rows,
+                "lrllrrrr",
+            )
+        )
+        self.out(
+            "rewards received: " + ", ".join(f"{self.label(a)} {eth(w)} ETH" for a, w in self.rewards.items())
+        )
+        self.report["stakers"] = data
+        self.report["rewards_received"] = {self.label(a): w for a, w in self.rewards.items()}
+
+    def report_gas(self) -> None:
+        """Gas per operation, as receipts would show it."""
+        self.section("Gas per operation (receipt gasUsed: intrinsic + execution - capped refund)")
+        self.out(self.gas.table())
+        self.report["gas"] = self.gas.to_dict()
+
+    # ------------------------------------------------------------ accounting
+
+    def phase_conservation(self) -> None:
+        """Every wei that entered is accounted for; each contract's ledger matches its balance."""
+        self.section("ETH conservation")
+        snap = self.snapshot()
+        result = conservation(snap)
+        self.out(format_table(("where", "ETH"), [(k, eth(v)) for k, v in result["rows"]], "lr"))
+        for name, (ok, detail) in result["checks"].items():
+            self.check(name, ok, detail)
+            self.out(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
+        self.report["conservation"] = {"rows": dict(result["rows"]), "snapshot": snap}
+
+    def snapshot(self) -> dict[str, Any]:
+        """Balances and ledger figures the conservation check needs (plain integers)."""
+        a, e, sr = self.p.auction, self.p.escrow, self.p.staker_rewards
+        bids = [a.get_bid(i) for i in range(1, a.num_bids() + 1)]
+        expired = {cid for cid in range(a.num_clusters()) if sr.status(cid) == STREAM_EXPIRED}
+        locked_bonds = sum(
+            a.get_bid(i).bond
+            for cid in range(a.num_clusters())
+            if cid not in expired
+            for i in a.get_cluster(cid).bid_ids
+        )
+        return {
+            "initial": {self.label(k): v for k, v in self.initial.items()},
+            "final": {self.label(k): boa.env.get_balance(k) for k in self.initial},
+            "contracts": {role: boa.env.get_balance(str(c.address)) for role, c in self.contracts.items()},
+            "escrow_pending": sum(b.price + b.bond for b in bids if b.status == 1),
+            "escrow_locked_bonds": locked_bonds,
+            "escrow_claimable": sum(e.claimable(op) for op in self.actors.operators),
+            "staker_rewards_held": sum(sr.held(cid) for cid in range(a.num_clusters())),
+            "staked": len(self.modules) * STAKE,
+            "deposit_count": int.from_bytes(bytes(self.p.deposit_contract.get_deposit_count()), "little"),
+        }
+
+
+def conservation(snap: dict[str, Any]) -> dict[str, Any]:
+    """The accounting of a `Lifecycle.snapshot`.
+
+    Returns `rows` (where the wei are) and `checks` (name -> (ok, detail)).
+    """
+    initial, final, held = snap["initial"], snap["final"], snap["contracts"]
+    entered = sum(max(initial[k] - final[k], 0) for k in initial)
+    returned = sum(max(final[k] - initial[k], 0) for k in initial)
+    in_contracts = sum(held.values())
+    rows = [
+        ("entered (net paid by actors who paid)", entered),
+        ("returned (net received by actors who gained)", -returned),
+        *[(f"  in {role}", v) for role, v in held.items() if v],
+        ("in contracts (total)", in_contracts),
+    ]
+    escrow_ledger = snap["escrow_pending"] + snap["escrow_locked_bonds"] + snap["escrow_claimable"]
+    checks = {
+        "every wei accounted for": (
+            entered - returned == in_contracts,
+            f"entered - returned = {entered - returned}, in contracts = {in_contracts}",
+        ),
+        "escrow balance == pending + locked bonds + claimable": (
+            held.get("escrow", 0) == escrow_ledger,
+            f"balance {held.get('escrow', 0)}, ledger {escrow_ledger}",
+        ),
+        "staker_rewards balance == sum of held": (
+            held.get("staker_rewards", 0) == snap["staker_rewards_held"],
+            f"balance {held.get('staker_rewards', 0)}, held {snap['staker_rewards_held']}",
+        ),
+        "deposit contract holds 32 ETH per stake": (
+            held.get("deposit_contract", 0) == snap["staked"]
+            and snap["deposit_count"] * STAKE == snap["staked"],
+            f"balance {held.get('deposit_contract', 0)}, deposits {snap['deposit_count']}",
+        ),
+    }
+    return {"rows": rows, "checks": checks}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m deploy.lifecycle", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=1, help="random seed of the run (default 1)")
+    parser.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
+    parser.add_argument("--operators", type=int, default=7, help="number of node operators (default 7)")
+    parser.add_argument("--stakers", type=int, default=2, help="number of stakers (default 2)")
+    args = parser.parse_args(argv)
+    report = Lifecycle(seed=args.seed, n_operators=args.operators, n_stakers=args.stakers).run()
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=2, default=str)
+    failed = [c["check"] for c in report["checks"] if not c["ok"]]
+    print(f"\nRESULT: {'OK' if not failed else 'FAILED: ' + '; '.join(failed)}")
+    return 0 if not failed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

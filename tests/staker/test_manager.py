@@ -1,0 +1,482 @@
+"""StrategyModuleManager: pre-creation, address prediction, deposit data, staking, views."""
+
+from __future__ import annotations
+
+import boa
+import pytest
+from eth_abi import encode
+from eth_utils import keccak, to_checksum_address
+
+from deploy.keys import deposit_data_root, eigen_pod_withdrawal_credentials
+from deploy.protocol import deployer_for
+from tests.staker.conftest import (
+    ETH,
+    STAKE,
+    STATUS_NONE,
+    STATUS_PENDING,
+    STATUS_STAKED,
+    as_args,
+    deposit_data,
+    event_names,
+    events,
+    mock_deployer,
+    module_at,
+    seed_for,
+)
+
+ZERO = "0x0000000000000000000000000000000000000000"
+PROXY_PREFIX = bytes.fromhex("602d3d8160093d39f3363d3d373d3d3d363d73")
+PROXY_SUFFIX = bytes.fromhex("5af43d82803e903d91602b57fd5bf3")
+
+
+def predicted_module(manager, implementation, cluster_id: int) -> str:
+    """CREATE2 address of Vyper's `create_minimal_proxy_to(implementation, salt=cluster_id)` by the manager."""
+    init_code = PROXY_PREFIX + bytes.fromhex(str(implementation)[2:]) + PROXY_SUFFIX
+    salt = cluster_id.to_bytes(32, "big")
+    digest = keccak(b"\xff" + bytes.fromhex(str(manager)[2:]) + salt + keccak(init_code))
+    return to_checksum_address(digest[12:])
+
+
+def split_salt(manager, cluster_id: int) -> bytes:
+    return keccak(encode(["address", "uint256"], [str(manager), cluster_id]))
+
+
+def fake_deposit(manager, cluster_id: int, tag: int = 0) -> tuple[bytes, bytes, bytes]:
+    """Deposit data with a correct root but a made-up key (the manager checks roots, not BLS)."""
+    pubkey = keccak(b"pk%d/%d" % (cluster_id, tag)) + keccak(b"pk2")[:16]
+    signature = (keccak(b"sig%d" % cluster_id) * 3)[:96]
+    credentials = bytes(manager.withdrawal_credentials(cluster_id))
+    return pubkey, signature, deposit_data_root(pubkey, credentials, 32 * 10**9, signature)
+
+
+# ---------------------------------------------------------------- constructor and views
+
+
+def test_constructor_wiring(protocol, owner):
+    m = protocol.manager
+    assert m.owner() == owner
+    assert m.auction() == protocol.auction.address
+    assert m.staker_rewards() == protocol.staker_rewards.address
+    assert m.byz_nft() == protocol.byz_nft.address
+    assert m.strategy_module_implementation() == protocol.implementations["strategy_module_implementation"].address
+    assert m.eigen_pod_manager() == protocol.eigen_pod_manager.address
+    assert m.delegation_manager() == protocol.delegation_manager.address
+    assert m.split_factory() == protocol.split_factory.address
+    assert m.STAKE_AMOUNT() == STAKE
+    assert m.MAX_PRE_CREATE() == 16
+    assert m.num_pending_clusters() == m.num_ready_clusters() == m.num_staked_clusters() == 0
+    assert m.next_cluster_to_stake() == (False, 0)
+
+
+@pytest.mark.parametrize("position", range(7))
+def test_constructor_rejects_addresses_without_code(protocol, outsider, position):
+    args = [
+        protocol.auction,
+        protocol.staker_rewards,
+        protocol.byz_nft,
+        protocol.implementations["strategy_module_implementation"],
+        protocol.eigen_pod_manager,
+        protocol.delegation_manager,
+        protocol.split_factory,
+    ]
+    args = [a.address for a in args]
+    args[position] = outsider
+    with boa.reverts():
+        deployer_for("manager").deploy(*args)
+
+
+def test_two_step_ownership(manager, owner, outsider, operators, bid_round):
+    with boa.env.prank(owner):
+        manager.transfer_ownership(outsider)
+    assert manager.pending_owner() == outsider
+    with boa.env.prank(outsider):
+        manager.accept_ownership()
+    assert manager.owner() == outsider
+    bid_round(operators[:4])
+    with boa.env.prank(owner), boa.reverts("ownable: caller is not the owner"):
+        manager.pre_create_clusters(1)
+    with boa.env.prank(outsider):
+        assert manager.pre_create_clusters(1) == [0]
+
+
+# ---------------------------------------------------------------- pre_create_clusters
+
+
+def test_pre_create_clusters(manager, auction, operators, bid_round, owner):
+    bid_round(operators)  # 8 operators: two clusters
+    with boa.env.prank(owner):
+        ids = manager.pre_create_clusters(2)
+    logs = manager.get_logs()
+    assert ids == [0, 1]
+    created = events(logs, "ClusterPreCreated")
+    assert [e["cluster_id"] for e in created] == [0, 1]
+    for e in created:
+        assert (e["strategy_module"], e["eigen_pod"], e["split"]) == manager.predict_addresses(e["cluster_id"])
+    assert event_names(logs).count("ClusterCreated") == 2  # the Auction's settlements
+    assert auction.num_clusters() == 2
+    assert manager.num_pending_clusters() == 2
+    assert manager.num_ready_clusters() == 0
+    assert manager.cluster_status(0) == manager.cluster_status(1) == STATUS_PENDING
+    assert manager.cluster_status(2) == STATUS_NONE
+    assert manager.next_cluster_to_stake() == (False, 0)
+
+
+def test_pre_create_only_owner(manager, outsider, operators, bid_round):
+    bid_round(operators[:4])
+    with boa.env.prank(outsider), boa.reverts("ownable: caller is not the owner"):
+        manager.pre_create_clusters(1)
+
+
+@pytest.mark.parametrize("count", [0, 17])
+def test_pre_create_count_bounds(manager, owner, count):
+    with boa.env.prank(owner), boa.reverts("strategy_module_manager: count must be 1 to 16"):
+        manager.pre_create_clusters(count)
+
+
+def test_pre_create_without_enough_operators(manager, auction, owner, operators, bid_round):
+    bid_round(operators[:3])
+    with boa.env.prank(owner), boa.reverts("auction: not enough operators"):
+        manager.pre_create_clusters(1)
+    assert manager.num_pending_clusters() == 0
+
+
+def test_pre_create_is_all_or_nothing(manager, auction, owner, operators, bid_round):
+    bid_round(operators[:5])  # enough for one cluster only
+    with boa.env.prank(owner), boa.reverts("auction: not enough operators"):
+        manager.pre_create_clusters(2)
+    assert auction.num_clusters() == 0
+    assert manager.num_pending_clusters() == 0
+
+
+def test_pre_create_sixteen(manager, auction, owner, operators):
+    for i, op in enumerate(operators[:4]):
+        durations = [100 + i * 20 + j for j in range(16)]
+        due = auction.price_to_pay(op, [1000] * 16, durations)
+        with boa.env.prank(op):
+            auction.bid([1000] * 16, durations, value=due)
+    with boa.env.prank(owner):
+        assert manager.pre_create_clusters(16) == list(range(16))
+    assert manager.num_pending_clusters() == 16
+
+
+# ---------------------------------------------------------------- predict_addresses
+
+
+def test_predict_addresses(manager, auction, split_factory, eigen_pod_manager, module_implementation, ready_cluster):
+    cluster_id = ready_cluster()
+    module, pod, split = manager.predict_addresses(cluster_id)
+    assert module == predicted_module(manager.address, module_implementation.address, cluster_id)
+    assert pod == eigen_pod_manager.get_pod(module)
+    operators = list(auction.get_cluster(cluster_id).operators)
+    assert split == split_factory.predict_split_address(
+        operators, [1] * len(operators), 10, split_salt(manager.address, cluster_id)
+    )
+    assert bytes(manager.withdrawal_credentials(cluster_id)) == eigen_pod_withdrawal_credentials(pod)
+    assert len({module, pod, split}) == 3
+    for address in (module, pod, split):
+        assert boa.env.get_code(address) == b""
+
+
+def test_predict_unknown_cluster_reverts(manager):
+    with boa.reverts("strategy_module_manager: unknown cluster"):
+        manager.predict_addresses(0)
+    with boa.reverts("strategy_module_manager: unknown cluster"):
+        manager.withdrawal_credentials(0)
+
+
+def test_predictions_differ_per_cluster(manager, operators, bid_round, pre_create):
+    bid_round(operators)
+    pre_create(2)
+    a, b = manager.predict_addresses(0), manager.predict_addresses(1)
+    assert not set(a) & set(b)
+
+
+# ---------------------------------------------------------------- register_deposit_data
+
+
+@pytest.fixture(scope="module")
+def pending_cluster(operators, bid_round, pre_create):
+    def run(count=1):
+        bid_round(operators[: 4 * count] if count <= 2 else operators)
+        return pre_create(count)
+
+    return run
+
+
+def test_register_deposit_data(manager, owner, pending_cluster):
+    (cluster_id,) = pending_cluster()
+    d = deposit_data(bytes(manager.withdrawal_credentials(cluster_id)), seed_for(cluster_id))
+    pubkey, signature, root = as_args(d)
+    with boa.env.prank(owner):
+        manager.register_deposit_data(cluster_id, pubkey, signature, root)
+    assert events(manager.get_logs(), "DepositDataRegistered") == [
+        {"cluster_id": cluster_id, "pubkey": pubkey, "deposit_data_root": root, "replaced": False}
+    ]
+    assert manager.has_deposit_data(cluster_id)
+    assert manager.deposit_data(cluster_id) == (pubkey, signature, root)
+    assert manager.num_ready_clusters() == 1
+    assert manager.num_pending_clusters() == 1
+    assert manager.next_cluster_to_stake() == (True, cluster_id)
+    assert manager.ready_clusters(0, 10) == [cluster_id]
+
+
+def test_register_only_owner(manager, outsider, pending_cluster):
+    (cluster_id,) = pending_cluster()
+    with boa.env.prank(outsider), boa.reverts("ownable: caller is not the owner"):
+        manager.register_deposit_data(cluster_id, *fake_deposit(manager, cluster_id))
+
+
+def test_register_checks_lengths(manager, owner, pending_cluster):
+    (cluster_id,) = pending_cluster()
+    pubkey, signature, root = fake_deposit(manager, cluster_id)
+    with boa.env.prank(owner):
+        with boa.reverts("strategy_module_manager: pubkey must be 48 bytes"):
+            manager.register_deposit_data(cluster_id, pubkey[:47], signature, root)
+        with boa.reverts("strategy_module_manager: signature must be 96 bytes"):
+            manager.register_deposit_data(cluster_id, pubkey, signature[:95], root)
+
+
+def test_register_unknown_cluster_reverts(manager, owner, pending_cluster):
+    pending_cluster()
+    with boa.env.prank(owner), boa.reverts("strategy_module_manager: unknown cluster"):
+        manager.register_deposit_data(5, b"\x01" * 48, b"\x02" * 96, b"\x03" * 32)
+
+
+def test_register_root_mismatch_reverts(manager, owner, pending_cluster):
+    (cluster_id,) = pending_cluster()
+    pubkey, signature, root = fake_deposit(manager, cluster_id)
+    bad_root = bytes([root[0] ^ 1]) + root[1:]
+    # deposit data made for other withdrawal credentials (e.g. the staker's own address)
+    other = deposit_data(b"\x01" + b"\x00" * 11 + b"\x42" * 20, seed_for(cluster_id))
+    with boa.env.prank(owner):
+        with boa.reverts("strategy_module_manager: deposit data root mismatch"):
+            manager.register_deposit_data(cluster_id, pubkey, signature, bad_root)
+        with boa.reverts("strategy_module_manager: deposit data root mismatch"):
+            manager.register_deposit_data(cluster_id, *as_args(other))
+    assert not manager.has_deposit_data(cluster_id)
+
+
+def test_register_after_staking_reverts(manager, owner, ready_cluster, stake, stakers):
+    cluster_id = ready_cluster()
+    stake(stakers[0])
+    with boa.env.prank(owner), boa.reverts("strategy_module_manager: cluster already staked"):
+        manager.register_deposit_data(cluster_id, *fake_deposit(manager, cluster_id))
+
+
+def test_reregister_before_staking(manager, owner, pending_cluster, register):
+    (cluster_id,) = pending_cluster()
+    first = register(cluster_id, attempt=0)
+    second = deposit_data(bytes(manager.withdrawal_credentials(cluster_id)), seed_for(cluster_id, 1))
+    with boa.env.prank(owner):
+        manager.register_deposit_data(cluster_id, *as_args(second))
+    (event,) = events(manager.get_logs(), "DepositDataRegistered")
+    assert event["replaced"] is True
+    assert manager.deposit_data(cluster_id) == as_args(second)
+    assert manager.num_ready_clusters() == 1
+    assert manager.ready_clusters(0, 10) == [cluster_id]
+    # the replaced key is free again; registering it once more is allowed
+    with boa.env.prank(owner):
+        manager.register_deposit_data(cluster_id, *as_args(first))
+    assert manager.deposit_data(cluster_id) == as_args(first)
+
+
+def test_same_pubkey_for_two_clusters_reverts(manager, owner, pending_cluster, register):
+    pending_cluster(2)
+    register(0)
+    # the same validator key signed for cluster 1's credentials
+    d = deposit_data(bytes(manager.withdrawal_credentials(1)), seed_for(0))
+    with boa.env.prank(owner), boa.reverts("strategy_module_manager: pubkey already registered"):
+        manager.register_deposit_data(1, *as_args(d))
+
+
+def test_ready_clusters_sorted_by_creation(manager, owner, pending_cluster):
+    pending_cluster(2)
+    with boa.env.prank(owner):
+        manager.register_deposit_data(1, *fake_deposit(manager, 1))
+        assert manager.next_cluster_to_stake() == (True, 1)
+        manager.register_deposit_data(0, *fake_deposit(manager, 0))
+    assert manager.next_cluster_to_stake() == (True, 0)
+    assert manager.ready_clusters(0, 10) == [0, 1]
+    assert manager.ready_clusters(1, 10) == [1]
+    assert manager.ready_clusters(0, 1) == [0]
+    with boa.reverts("strategy_module_manager: limit above 64"):
+        manager.ready_clusters(0, 65)
+
+
+def test_registration_walk_is_bounded(manager, auction, owner, operators):
+    """A registration may walk back over at most 32 ready clusters with larger ids."""
+    for i, op in enumerate(operators[:4]):
+        durations = [100 + i * 40 + j for j in range(34)]
+        for chunk in (slice(0, 17), slice(17, 34)):
+            due = auction.price_to_pay(op, [1000] * 17, durations[chunk])
+            with boa.env.prank(op):
+                auction.bid([1000] * 17, durations[chunk], value=due)
+    with boa.env.prank(owner):
+        manager.pre_create_clusters(16)
+        manager.pre_create_clusters(16)
+        manager.pre_create_clusters(2)
+        for cluster_id in range(2, 34):
+            manager.register_deposit_data(cluster_id, *fake_deposit(manager, cluster_id))
+        # walks over 32 ready clusters (2..33): allowed
+        manager.register_deposit_data(1, *fake_deposit(manager, 1))
+        # would walk over 33: refused
+        with boa.reverts("strategy_module_manager: registration too far out of order"):
+            manager.register_deposit_data(0, *fake_deposit(manager, 0))
+    assert manager.ready_clusters(0, 64) == list(range(1, 34))
+
+
+# ---------------------------------------------------------------- create_strategy_module_and_stake
+
+
+@pytest.mark.parametrize("value", [0, STAKE - 1, STAKE + 1, 64 * ETH])
+def test_stake_requires_exactly_32_eth(manager, ready_cluster, stakers, value):
+    ready_cluster()
+    with boa.env.prank(stakers[0]), boa.reverts("strategy_module_manager: deposit must be exactly 32 ETH"):
+        manager.create_strategy_module_and_stake(value=value)
+
+
+def test_stake_without_any_cluster_reverts(manager, stakers):
+    with boa.env.prank(stakers[0]), boa.reverts("strategy_module_manager: no cluster ready"):
+        manager.create_strategy_module_and_stake(value=STAKE)
+
+
+def test_stake_when_pending_clusters_lack_deposit_data_reverts(manager, pending_cluster, stakers):
+    pending_cluster(2)
+    assert manager.num_pending_clusters() == 2
+    with boa.env.prank(stakers[0]), boa.reverts("strategy_module_manager: no cluster ready"):
+        manager.create_strategy_module_and_stake(value=STAKE)
+
+
+def test_stake(manager, protocol, ready_cluster, stakers, deposit_contract):
+    cluster_id = ready_cluster()
+    module_address, pod, split = manager.predict_addresses(cluster_id)
+    pubkey, _, _ = manager.deposit_data(cluster_id)
+    staker = stakers[0]
+    balance = boa.env.get_balance(staker)
+    with boa.env.prank(staker):
+        returned = manager.create_strategy_module_and_stake(value=STAKE)
+    logs = manager.get_logs()
+    assert returned == module_address
+    assert events(logs, "StrategyModuleDeployed") == [
+        {"cluster_id": cluster_id, "staker": staker, "strategy_module": module_address, "eigen_pod": pod, "split": split}
+    ]
+    assert events(logs, "ClusterStaked") == [
+        {
+            "cluster_id": cluster_id,
+            "pubkey": pubkey,
+            "withdrawal_credentials": eigen_pod_withdrawal_credentials(pod),
+            "amount": STAKE,
+        }
+    ]
+    assert events(logs, "ClusterPreCreationSkipped") == [{"settlement_attempted": False}]
+    names = event_names(logs)
+    for name in ("ByzNftMinted", "Initialized", "Staked", "DepositEvent", "SplitCreated", "StreamStarted"):
+        assert name in names
+    # state
+    assert manager.cluster_status(cluster_id) == STATUS_STAKED
+    assert manager.num_pending_clusters() == manager.num_ready_clusters() == 0
+    assert manager.num_staked_clusters() == 1
+    assert manager.strategy_module_of(cluster_id) == module_address
+    assert manager.is_strategy_module(module_address)
+    assert manager.cluster_of_module(module_address) == cluster_id
+    assert manager.split_of(cluster_id) == split
+    assert manager.next_cluster_to_stake() == (False, 0)
+    assert protocol.byz_nft.ownerOf(cluster_id) == staker
+    module = module_at(module_address)
+    assert module.owner() == staker
+    assert module.eigen_pod() == pod
+    assert module.is_staked()
+    assert boa.env.get_balance(staker) == balance - STAKE
+    assert boa.env.get_balance(deposit_contract.address) == STAKE
+    assert boa.env.get_balance(manager.address) == 0
+    assert boa.env.get_code(split) != b""
+
+
+def test_module_views_for_unknown_addresses(manager, outsider):
+    assert manager.strategy_module_of(0) == ZERO
+    assert manager.split_of(0) == ZERO
+    assert not manager.is_strategy_module(outsider)
+    with boa.reverts("strategy_module_manager: not a strategy module"):
+        manager.cluster_of_module(outsider)
+
+
+def test_stake_pre_creates_the_next_cluster_when_bids_allow(manager, operators, bid_round, pre_create, register, stake, stakers):
+    bid_round(operators)  # 8 operators: enough for cluster 0 now and cluster 1 after the deposit
+    pre_create(1)
+    register(0)
+    stake(stakers[0])
+    logs = manager.get_logs()
+    assert [e["cluster_id"] for e in events(logs, "ClusterPreCreated")] == [1]
+    assert "ClusterPreCreationSkipped" not in event_names(logs)
+    assert manager.num_pending_clusters() == 1
+    assert manager.cluster_status(1) == STATUS_PENDING
+
+
+def test_stake_succeeds_while_the_auction_is_paused(manager, auction, owner, operators, bid_round, pre_create, register, stake, stakers):
+    bid_round(operators)
+    pre_create(1)
+    register(0)
+    with boa.env.prank(owner):
+        auction.pause()
+    module = stake(stakers[0])
+    assert manager.strategy_module_of(0) == module
+    assert events(manager.get_logs(), "ClusterPreCreationSkipped") == [{"settlement_attempted": False}]
+    assert manager.num_pending_clusters() == 0
+
+
+def test_stake_takes_the_oldest_ready_cluster(manager, owner, pending_cluster, stake, stakers):
+    pending_cluster(3)
+    with boa.env.prank(owner):
+        manager.register_deposit_data(2, *fake_deposit(manager, 2))
+        manager.register_deposit_data(1, *fake_deposit(manager, 1))
+    # cluster 0 has no deposit data: it is skipped, not blocking
+    assert manager.cluster_of_module(stake(stakers[0])) == 1
+    assert manager.cluster_of_module(stake(stakers[1])) == 2
+    with boa.env.prank(stakers[2]), boa.reverts("strategy_module_manager: no cluster ready"):
+        manager.create_strategy_module_and_stake(value=STAKE)
+    assert manager.num_pending_clusters() == 1
+    with boa.env.prank(owner):
+        manager.register_deposit_data(0, *fake_deposit(manager, 0))
+    assert manager.cluster_of_module(stake(stakers[2])) == 0
+
+
+def test_stake_when_split_was_deployed_by_someone_else(manager, auction, split_factory, ready_cluster, outsider, stake, stakers):
+    cluster_id = ready_cluster()
+    operators = list(auction.get_cluster(cluster_id).operators)
+    with boa.env.prank(outsider):
+        split = split_factory.create_split(operators, [1] * len(operators), 10, split_salt(manager.address, cluster_id))
+    assert split == manager.predict_addresses(cluster_id)[2]
+    stake(stakers[0])
+    assert manager.split_of(cluster_id) == split
+    assert "SplitCreated" not in event_names(manager.get_logs())
+
+
+def test_contract_staker(manager, byz_nft, ready_cluster):
+    cluster_id = ready_cluster()
+    staker = mock_deployer("ContractStaker").deploy(manager.address, 0)
+    boa.env.set_balance(staker.address, STAKE)
+    module = staker.stake(value=STAKE)
+    assert byz_nft.ownerOf(cluster_id) == staker.address
+    assert module_at(module).owner() == staker.address
+
+
+def test_contract_staker_rejecting_the_nft_reverts(manager, ready_cluster):
+    ready_cluster()
+    staker = mock_deployer("ContractStaker").deploy(manager.address, 1)
+    boa.env.set_balance(staker.address, STAKE)
+    with boa.reverts("erc721: transfer to non-IERC721Receiver implementer"):
+        staker.stake(value=STAKE)
+    assert manager.num_ready_clusters() == 1
+
+
+def test_reentrant_staker_reverts(manager, operators, bid_round, pre_create, register):
+    bid_round(operators)
+    pre_create(2)
+    register(0)
+    register(1)
+    staker = mock_deployer("ContractStaker").deploy(manager.address, 2)
+    boa.env.set_balance(staker.address, 2 * STAKE)
+    with boa.reverts():
+        staker.stake(value=STAKE)
+    assert manager.num_ready_clusters() == 2
+    assert manager.num_staked_clusters() == 0

@@ -8,8 +8,9 @@ transactions, and charge what a receipt's `gasUsed` would show:
 
     gas = max(intrinsic + execution - min(refund, (intrinsic + execution) // 5), calldata_floor)
 
-with `intrinsic = 21 000 + 16 per non-zero + 4 per zero calldata byte` (+ 32 000 and 2 per initcode word
-for a deployment) and `calldata_floor = 21 000 + 10 * (zero bytes + 4 * non-zero bytes)` (EIP-7623).
+with `intrinsic = 21 000 + 16 per non-zero + 4 per zero calldata byte` (+ 32 000 for a deployment; the
+EIP-3860 initcode word cost is already part of py-evm's execution gas) and
+`calldata_floor = 21 000 + 10 * (zero bytes + 4 * non-zero bytes)` (EIP-7623).
 
 Usage (in a script, or in a test marked `@pytest.mark.ignore_isolation` that deploys its own contracts):
 
@@ -39,17 +40,19 @@ TX_BASE = 21_000
 TX_CREATE = 32_000
 CALLDATA_ZERO = 4
 CALLDATA_NONZERO = 16
-INITCODE_WORD = 2
 FLOOR_PER_TOKEN = 10  # EIP-7623 (Prague)
 REFUND_QUOTIENT = 5  # EIP-3529
 
 
 def intrinsic_gas(data: bytes, create: bool = False) -> int:
-    """Intrinsic gas of a transaction with calldata (or initcode) `data`."""
+    """Intrinsic gas of a transaction with calldata (or initcode) `data`, less the initcode word cost.
+
+    py-evm charges EIP-3860's 2 gas per initcode word inside the creation message, so it is not added here.
+    """
     zeros = data.count(0)
     gas = TX_BASE + CALLDATA_ZERO * zeros + CALLDATA_NONZERO * (len(data) - zeros)
     if create:
-        gas += TX_CREATE + INITCODE_WORD * ((len(data) + 31) // 32)
+        gas += TX_CREATE
     return gas
 
 

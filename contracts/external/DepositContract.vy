@@ -27,7 +27,7 @@ WEI_PER_GWEI: constant(uint256) = 10**9
 
 # Left branch of the incremental Merkle tree at each height.
 branch: bytes32[DEPOSIT_CONTRACT_TREE_DEPTH]
-# Number of deposits so far (big-endian integer; see `get_deposit_count`).
+# Number of deposits so far (`get_deposit_count` returns it little endian).
 deposit_count: uint256
 # Roots of empty subtrees: zero_hashes[h] is the root of 2**h zero leaves.
 zero_hashes: bytes32[DEPOSIT_CONTRACT_TREE_DEPTH]

@@ -51,13 +51,17 @@
         Every function is O(1) in the number of clusters, stakers and
         vaults (loops are bounded by the cluster size, <= 7); no keeper.
 @dev Storage is packed by hand (Vyper does not pack storage). Per cluster:
-     - `_fund`:    funded (128) | flags (bit 128 FUNDED, bit 129 EXPIRED)
+     - `_fund`:    funded (128) | FUNDED flag (bit 128); written once
+                   (the flag tells a cluster funded with 0 wei from an unknown one)
      - `_stream`:  paid (96) | rate (96) | start (40) | min_duration (24)
      - `_winners`: 4 words, 2 entries of 128 bits each, entry i in word
                    i // 2 at bit offset 128 * (i % 2):
                    (bid_id + 1) (40) | credit (88); 0 = no entry.
-     `claim` reads one word (`_stream`) and writes it once. Bounds: amounts
-     < 2**96 wei (79e9 ETH), credits < 2**88 wei, start < 2**40 s,
+                   `expire` clears them: a started stream (`_stream != 0`)
+                   whose first winner word is 0 is expired.
+     `claim` reads one word (`_stream`) and writes it once; `expire` reads
+     `_stream` and the winner words and clears the latter (gas refunds).
+     Bounds: amounts < 2**96 wei (79e9 ETH), credits < 2**88 wei, start < 2**40 s,
      min_duration < 2**24 days, bid ids < 2**40 - 1 (the Auction's bid ids
      are 40-bit).
 """
@@ -96,7 +100,6 @@ SECONDS_PER_DAY: constant(uint256) = 86400
 MAX_WINNERS: constant(uint256) = 7
 
 FLAG_FUNDED: constant(uint256) = 1 << 128
-FLAG_EXPIRED: constant(uint256) = 1 << 129
 
 MASK24: constant(uint256) = (1 << 24) - 1
 MASK40: constant(uint256) = (1 << 40) - 1
@@ -224,7 +227,7 @@ def start_stream(cluster_id: uint256):
         b: IAuction.Bid = staticcall AUCTION.get_bid(bid_id)
         assert b.duration >= min_duration, "staker_rewards: bad duration"
         vc: uint256 = b.price // b.duration
-        credit: uint256 = b.price - vc * min_duration - 1
+        credit: uint256 = b.price - vc * min_duration
         assert bid_id < MASK40 and credit <= MASK88, "staker_rewards: bid out of range"
         rate += vc
         total += b.price
@@ -301,10 +304,10 @@ def expire(cluster_id: uint256):
          and is not yet claimed (`claim` still works).
     @param cluster_id The cluster.
     """
-    fund: uint256 = self._fund[cluster_id]
-    assert fund & FLAG_EXPIRED == 0, "staker_rewards: already expired"
     word: uint256 = self._stream[cluster_id]
     assert word != 0, "staker_rewards: stream not started"
+    # a started stream always has a first winner entry; expire clears it
+    assert self._winners[cluster_id][0] != 0, "staker_rewards: already expired"
     start: uint256 = (word >> 192) & MASK40
     min_duration: uint256 = word >> 232
     assert block.timestamp >= start + min_duration * SECONDS_PER_DAY, "staker_rewards: credits not exhausted"
@@ -325,7 +328,6 @@ def expire(cluster_id: uint256):
             returned += e & MASK88
         self._winners[cluster_id][j] = 0
 
-    self._fund[cluster_id] = fund | FLAG_EXPIRED
     log ClusterExpired(
         cluster_id=cluster_id,
         caller=msg.sender,
@@ -411,12 +413,11 @@ def _status(cluster_id: uint256) -> uint256:
     """
     @dev Decodes the status from the flags and the stream word.
     """
-    fund: uint256 = self._fund[cluster_id]
-    if fund & FLAG_EXPIRED != 0:
-        return STATUS_EXPIRED
     if self._stream[cluster_id] != 0:
+        if self._winners[cluster_id][0] == 0:
+            return STATUS_EXPIRED
         return STATUS_STREAMING
-    if fund & FLAG_FUNDED != 0:
+    if self._fund[cluster_id] & FLAG_FUNDED != 0:
         return STATUS_FUNDED
     return STATUS_NONE
 
@@ -429,7 +430,7 @@ def _held(cluster_id: uint256) -> uint256:
     """
     word: uint256 = self._stream[cluster_id]
     paid: uint256 = word & MASK96
-    fund: uint256 = self._fund[cluster_id]
-    if fund & FLAG_EXPIRED != 0:
+    if word != 0 and self._winners[cluster_id][0] == 0:
+        # expired: only the staker's part is left
         return ((word >> 96) & MASK96) * (word >> 232) - paid
-    return (fund & MASK128) - paid
+    return (self._fund[cluster_id] & MASK128) - paid

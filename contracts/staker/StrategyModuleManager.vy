@@ -86,7 +86,6 @@ MAX_READY_WALK: public(constant(uint256)) = 32
 SPLIT_DISTRIBUTION_INCENTIVE_BPS: public(constant(uint256)) = 10
 # @notice Each operator's allocation in its cluster's split (all equal).
 SPLIT_ALLOCATION_PER_OPERATOR: public(constant(uint256)) = 1
-MAX_CLUSTER_SIZE: constant(uint256) = 7
 
 # Values of `cluster_status`.
 STATUS_NONE: constant(uint256) = 0
@@ -109,8 +108,8 @@ DELEGATION_MANAGER: immutable(address)
 SPLIT_FACTORY: immutable(address)
 
 _cluster_status: HashMap[uint256, uint256]
+# a cluster has deposit data iff its stored pubkey is non-empty
 _deposit_data: HashMap[uint256, DepositData]
-_has_deposit_data: HashMap[uint256, bool]
 # keccak256(pubkey) => cluster id + 1 of the cluster registered with it
 _pubkey_cluster: HashMap[bytes32, uint256]
 _strategy_module_of: HashMap[uint256, address]
@@ -247,7 +246,7 @@ def register_deposit_data(
     status: uint256 = self._cluster_status[cluster_id]
     assert status != STATUS_NONE, "strategy_module_manager: unknown cluster"
     assert status == STATUS_PENDING, "strategy_module_manager: cluster already staked"
-    credentials: bytes32 = self._withdrawal_credentials(cluster_id)
+    credentials: bytes32 = self._credentials_of_pod(self._pod_of(self._module_address(cluster_id)))
     computed: bytes32 = ssz._deposit_data_root(pubkey, concat(credentials, b""), STAKE_AMOUNT_GWEI, signature)
     assert computed == deposit_data_root, "strategy_module_manager: deposit data root mismatch"
 
@@ -255,11 +254,11 @@ def register_deposit_data(
     owner_node: uint256 = self._pubkey_cluster[key_hash]
     assert owner_node == 0 or owner_node == cluster_id + 1, "strategy_module_manager: pubkey already registered"
 
-    replaced: bool = self._has_deposit_data[cluster_id]
+    old_pubkey: Bytes[48] = self._deposit_data[cluster_id].pubkey
+    replaced: bool = len(old_pubkey) != 0
     if replaced:
-        self._pubkey_cluster[keccak256(self._deposit_data[cluster_id].pubkey)] = 0
+        self._pubkey_cluster[keccak256(old_pubkey)] = 0
     else:
-        self._has_deposit_data[cluster_id] = True
         self._insert_ready(cluster_id + 1)
         self._num_ready += 1
     self._pubkey_cluster[key_hash] = cluster_id + 1
@@ -299,13 +298,13 @@ def create_strategy_module_and_stake() -> address:
     self._num_pending -= 1
     self._num_ready -= 1
     self._num_staked += 1
-    salt: bytes32 = convert(cluster_id, bytes32)
-    predicted: address = minimal_proxy._predict_address(STRATEGY_MODULE_IMPLEMENTATION, salt, self)
+    predicted: address = self._module_address(cluster_id)
     self._strategy_module_of[cluster_id] = predicted
     self._module_cluster[predicted] = node
-    operators: DynArray[address, 16] = self._operators(cluster_id)
-    allocations: DynArray[uint256, 16] = self._allocations(len(operators))
-    split_salt: bytes32 = self._split_salt(cluster_id)
+    operators: DynArray[address, 16] = empty(DynArray[address, 16])
+    allocations: DynArray[uint256, 16] = empty(DynArray[uint256, 16])
+    split_salt: bytes32 = empty(bytes32)
+    operators, allocations, split_salt = self._split_params(cluster_id)
     split: address = staticcall ISplitFactory(SPLIT_FACTORY).predict_split_address(
         operators, allocations, SPLIT_DISTRIBUTION_INCENTIVE_BPS, split_salt
     )
@@ -314,13 +313,13 @@ def create_strategy_module_and_stake() -> address:
 
     # Interactions.
     extcall IByzNft(BYZ_NFT).mint(msg.sender, cluster_id)
-    module: address = create_minimal_proxy_to(STRATEGY_MODULE_IMPLEMENTATION, salt=salt)
+    module: address = create_minimal_proxy_to(STRATEGY_MODULE_IMPLEMENTATION, salt=convert(cluster_id, bytes32))
     assert module == predicted, "strategy_module_manager: unexpected module address"
     extcall IStrategyModule(module).initialize(
         cluster_id, BYZ_NFT, AUCTION, STAKER_REWARDS, EIGEN_POD_MANAGER, DELEGATION_MANAGER
     )
     extcall IStrategyModule(module).stake(data.pubkey, data.signature, data.deposit_data_root, value=msg.value)
-    eigen_pod: address = staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(module)
+    eigen_pod: address = self._pod_of(module)
 
     # Anyone may deploy a split with these parameters through the factory;
     # a split already there is the same split.
@@ -375,7 +374,7 @@ def withdrawal_credentials(cluster_id: uint256) -> bytes32:
     @return bytes32 The credentials.
     """
     assert self._cluster_status[cluster_id] != STATUS_NONE, "strategy_module_manager: unknown cluster"
-    return self._withdrawal_credentials(cluster_id)
+    return self._credentials_of_pod(self._pod_of(self._module_address(cluster_id)))
 
 
 @external
@@ -452,7 +451,7 @@ def has_deposit_data(cluster_id: uint256) -> bool:
     @param cluster_id The cluster id.
     @return bool True once registered.
     """
-    return self._has_deposit_data[cluster_id]
+    return len(self._deposit_data[cluster_id].pubkey) != 0
 
 
 @external
@@ -685,27 +684,34 @@ def _predict(cluster_id: uint256) -> (address, address, address):
     """
     @dev (strategy_module, eigen_pod, split) of a cluster.
     """
-    module: address = minimal_proxy._predict_address(
-        STRATEGY_MODULE_IMPLEMENTATION, convert(cluster_id, bytes32), self
-    )
-    pod: address = staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(module)
-    operators: DynArray[address, 16] = self._operators(cluster_id)
+    module: address = self._module_address(cluster_id)
+    operators: DynArray[address, 16] = empty(DynArray[address, 16])
+    allocations: DynArray[uint256, 16] = empty(DynArray[uint256, 16])
+    salt: bytes32 = empty(bytes32)
+    operators, allocations, salt = self._split_params(cluster_id)
     split: address = staticcall ISplitFactory(SPLIT_FACTORY).predict_split_address(
-        operators, self._allocations(len(operators)), SPLIT_DISTRIBUTION_INCENTIVE_BPS, self._split_salt(cluster_id)
+        operators, allocations, SPLIT_DISTRIBUTION_INCENTIVE_BPS, salt
     )
-    return module, pod, split
+    return module, self._pod_of(module), split
 
 
 @internal
 @view
-def _withdrawal_credentials(cluster_id: uint256) -> bytes32:
+def _module_address(cluster_id: uint256) -> address:
     """
-    @dev 0x01 ‖ 11 zero bytes ‖ the cluster's (predicted) EigenPod.
+    @dev The cluster's StrategyModule: the manager's CREATE2 minimal proxy
+         with salt = cluster id.
     """
-    module: address = minimal_proxy._predict_address(
-        STRATEGY_MODULE_IMPLEMENTATION, convert(cluster_id, bytes32), self
-    )
-    return self._credentials_of_pod(staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(module))
+    return minimal_proxy._predict_address(STRATEGY_MODULE_IMPLEMENTATION, convert(cluster_id, bytes32), self)
+
+
+@internal
+@view
+def _pod_of(module: address) -> address:
+    """
+    @dev The EigenPod (deployed or predicted) owned by `module`.
+    """
+    return staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(module)
 
 
 @internal
@@ -719,33 +725,16 @@ def _credentials_of_pod(pod: address) -> bytes32:
 
 @internal
 @view
-def _operators(cluster_id: uint256) -> DynArray[address, 16]:
+def _split_params(cluster_id: uint256) -> (DynArray[address, 16], DynArray[uint256, 16], bytes32):
     """
-    @dev The cluster's operators (the Auction's winners, ranking order).
+    @dev The split's recipients (the cluster's operators, ranking order),
+         their equal allocations, and its salt (committing to this manager
+         and the cluster id).
     """
     cluster: IAuction.Cluster = staticcall IAuction(AUCTION).get_cluster(cluster_id)
     operators: DynArray[address, 16] = []
+    allocations: DynArray[uint256, 16] = []
     for op: address in cluster.operators:
         operators.append(op)
-    return operators
-
-
-@internal
-@pure
-def _allocations(count: uint256) -> DynArray[uint256, 16]:
-    """
-    @dev `count` equal allocations.
-    """
-    allocations: DynArray[uint256, 16] = []
-    for _: uint256 in range(count, bound=16):
         allocations.append(SPLIT_ALLOCATION_PER_OPERATOR)
-    return allocations
-
-
-@internal
-@view
-def _split_salt(cluster_id: uint256) -> bytes32:
-    """
-    @dev The split's salt: commits to this manager and the cluster id.
-    """
-    return keccak256(abi_encode(self, cluster_id))
+    return operators, allocations, keccak256(abi_encode(self, cluster_id))

@@ -142,7 +142,9 @@ def test_escrow_is_wired_once_and_only_moves_for_its_callers(escrow, auction, st
         with boa.reverts("escrow: caller is not the auction"):
             escrow.deposit(1, outsider, [1], value=1)
         with boa.reverts("escrow: caller is not the auction"):
-            escrow.refund(1, 1)
+            escrow.refund(1, outsider, 1)
+        with boa.reverts("escrow: caller is not the auction"):
+            escrow.refund_all(1, outsider)
         with boa.reverts("escrow: caller is not the auction"):
             escrow.release(0, [1], [1])
         with boa.reverts("escrow: caller is not the auction"):

@@ -2,7 +2,8 @@
 
 import boa
 import pytest
-from rewards_helpers import HELPERS, World, deploy_world
+
+from tests.rewards.rewards_helpers import HELPERS, World, deploy_world
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ A real Escrow + Auction + ByzNft + StakerRewards are deployed once per module (t
 after every test and every hypothesis example). The StrategyModuleManager is played by a small test
 harness (`helpers/ManagerHarness.vy`) that answers `byz_nft()` and `strategy_module_of()`; the tests
 prank as its address to settle clusters, mint ByzNfts and start streams, which is exactly what the real
-manager does in `create_strategy_module_and_stake`. `test_integration.py` runs against the real manager.
+manager does in `create_strategy_module_and_stake`. `test_rewards_integration.py` runs against the real
+manager (deploy_protocol).
 """
 
 from __future__ import annotations

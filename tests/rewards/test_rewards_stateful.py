@@ -9,34 +9,29 @@ claims, in any order, with time moving forward. After every step:
 - each staker's ETH balance moved by exactly what the model says it was paid;
 - each operator's claimable refund in the Escrow == its credits + bonds from expired clusters - withdrawn.
 
-CI profile: 10 examples x 20 steps. Long profile: BYZ_LONG_FUZZ=1 (300 examples x 60 steps).
+CI profile: 10 examples x 20 steps. Long profile (tests/fuzz_profile.py): BYZ_LONG_FUZZ=1.
 """
 
-import os
-
 import boa
-from hypothesis import HealthCheck, settings
+from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     invariant,
     precondition,
     rule,
     run_state_machine_as_test,
 )
-from rewards_helpers import BOND, DAY, MAX_DISCOUNT
 
-LONG = os.environ.get("BYZ_LONG_FUZZ") == "1"
-SETTINGS = settings(
-    max_examples=300 if LONG else 10,
-    stateful_step_count=60 if LONG else 20,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+from tests.fuzz_profile import stateful_settings
+from tests.rewards.rewards_helpers import BOND, DAY, MAX_DISCOUNT
+
+SETTINGS = stateful_settings(short_examples=10, short_steps=20)
 MAX_CLUSTERS = 6
 
 terms_st = st.lists(
-    st.tuples(st.integers(0, MAX_DISCOUNT), st.integers(1, 12)),
+    st.tuples(st.integers(0, MAX_DISCOUNT), st.integers(1, 8)),
     min_size=4,
     max_size=4,
 )
@@ -74,6 +69,11 @@ class RewardsMachine(RuleBasedStateMachine):
 
     # ---------------------------------------------------------------- rules
 
+    @initialize(terms=terms_st, offset=st.integers(0, 7), s=st.integers(0, 3))
+    def first_cluster_staked(self, terms, offset, s):
+        self.create_cluster(terms, offset)
+        self.stake(0, s, False)
+
     @precondition(lambda self: len(self.clusters) < MAX_CLUSTERS)
     @rule(terms=terms_st, offset=st.integers(0, 7))
     def create_cluster(self, terms, offset):
@@ -100,9 +100,22 @@ class RewardsMachine(RuleBasedStateMachine):
         self.w.stake(cid, self.w.stakers[s], module=module)
         self.clusters[cid]["start"] = self.now()
 
-    @rule(seconds=st.one_of(st.integers(0, 120), st.integers(0, 3 * DAY), st.just(DAY)))
+    @rule(
+        seconds=st.one_of(
+            st.integers(0, 120), st.integers(0, 3 * DAY), st.just(DAY), st.integers(4 * DAY, 10 * DAY)
+        )
+    )
     def advance(self, seconds):
         boa.env.time_travel(seconds=seconds)
+
+    @precondition(lambda self: any(not self.clusters[k]["expired"] for k in self.started()))
+    @rule(i=st.integers(0, 100), extra=st.one_of(st.just(0), st.integers(0, DAY)))
+    def advance_to_end(self, i, extra):
+        cid = self.pick([k for k in self.started() if not self.clusters[k]["expired"]], i)
+        c = self.clusters[cid]
+        end = c["start"] + c["min_d"] * DAY
+        if end + extra > self.now():
+            boa.env.time_travel(seconds=end + extra - self.now())
 
     @precondition(lambda self: len(self.started()) > 0)
     @rule(i=st.integers(0, 100), by_module=st.booleans())
@@ -117,6 +130,7 @@ class RewardsMachine(RuleBasedStateMachine):
         assert boa.env.get_balance(holder) - before == expected
         c["paid"] += expected
         self.received[holder] += expected
+        event("claim after expiry" if c["expired"] else "claim while streaming")
 
     @precondition(lambda self: len(self.started()) > 0)
     @rule(i=st.integers(0, 100), s=st.integers(0, 3))
@@ -133,6 +147,7 @@ class RewardsMachine(RuleBasedStateMachine):
     def transfer_nft(self, i, s):
         cid = self.pick(self.started(), i)
         self.w.transfer_nft(cid, self.w.stakers[s])
+        event("nft transfer")
 
     @precondition(lambda self: len(self.clusters) > 0)
     @rule(i=st.integers(0, 100))
@@ -150,6 +165,7 @@ class RewardsMachine(RuleBasedStateMachine):
                 self.w.rewards.expire(cid)
         else:
             self.w.rewards.expire(cid)
+            event("expire succeeded")
             c["expired"] = True
             model = c["c"]
             for op, credit in zip(model.operators, model.credits, strict=True):

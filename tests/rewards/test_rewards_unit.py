@@ -2,10 +2,13 @@
 
 import boa
 import pytest
-from rewards_helpers import (
+from eth.exceptions import Revert
+
+from tests.rewards.rewards_helpers import (
     BOND,
     DAY,
     ETHER,
+    HELPERS,
     STATUS_EXPIRED,
     STATUS_FUNDED,
     STATUS_NONE,
@@ -75,15 +78,9 @@ def test_set_manager_rejects_manager_without_nft(world):
     owner = boa.env.generate_address()
     with boa.env.prank(owner):
         r = load("staker/StakerRewards.vy", world.auction, world.escrow)
-        harness = boa.load(str(world_helpers() / "ManagerHarness.vy"), "0x" + "00" * 20)
+        harness = boa.load(str(HELPERS / "ManagerHarness.vy"), "0x" + "00" * 20)
         with boa.reverts("staker_rewards: zero byz_nft"):
             r.set_manager(harness)
-
-
-def world_helpers():
-    from rewards_helpers import HELPERS
-
-    return HELPERS
 
 
 def test_two_step_ownership(world):
@@ -96,8 +93,6 @@ def test_two_step_ownership(world):
 
 
 def test_rejects_plain_eth(world):
-    from eth.exceptions import Revert
-
     with pytest.raises(Revert):
         boa.env.raw_call(world.rewards.address, value=1, sender=world.stakers[0])
 

@@ -190,7 +190,10 @@ def test_approve_then_transfer(byz_nft, manager, stakers, outsider):
 
 def test_approve_by_stranger_reverts(byz_nft, manager, stakers, outsider):
     _mint(byz_nft, manager, stakers[0], 0)
-    with boa.env.prank(outsider), boa.reverts("erc721: approve caller is not token owner or approved for all"):
+    with (
+        boa.env.prank(outsider),
+        boa.reverts("erc721: approve caller is not token owner or approved for all"),
+    ):
         byz_nft.approve(outsider, 0)
 
 

@@ -30,7 +30,7 @@ PROXY_SUFFIX = bytes.fromhex("5af43d82803e903d91602b57fd5bf3")
 
 
 def predicted_module(manager, implementation, cluster_id: int) -> str:
-    """CREATE2 address of Vyper's `create_minimal_proxy_to(implementation, salt=cluster_id)` by the manager."""
+    """CREATE2 address of the manager's `create_minimal_proxy_to(implementation, salt=cluster_id)`."""
     init_code = PROXY_PREFIX + bytes.fromhex(str(implementation)[2:]) + PROXY_SUFFIX
     salt = cluster_id.to_bytes(32, "big")
     digest = keccak(b"\xff" + bytes.fromhex(str(manager)[2:]) + salt + keccak(init_code))
@@ -58,7 +58,10 @@ def test_constructor_wiring(protocol, owner):
     assert m.auction() == protocol.auction.address
     assert m.staker_rewards() == protocol.staker_rewards.address
     assert m.byz_nft() == protocol.byz_nft.address
-    assert m.strategy_module_implementation() == protocol.implementations["strategy_module_implementation"].address
+    assert (
+        m.strategy_module_implementation()
+        == protocol.implementations["strategy_module_implementation"].address
+    )
     assert m.eigen_pod_manager() == protocol.eigen_pod_manager.address
     assert m.delegation_manager() == protocol.delegation_manager.address
     assert m.split_factory() == protocol.split_factory.address
@@ -68,8 +71,23 @@ def test_constructor_wiring(protocol, owner):
     assert m.next_cluster_to_stake() == (False, 0)
 
 
-@pytest.mark.parametrize("position", range(7))
-def test_constructor_rejects_addresses_without_code(protocol, outsider, position):
+@pytest.mark.parametrize(
+    "position,what",
+    list(
+        enumerate(
+            [
+                "auction",
+                "staker rewards",
+                "byz nft",
+                "implementation",
+                "eigen pod manager",
+                "delegation manager",
+                "split factory",
+            ]
+        )
+    ),
+)
+def test_constructor_rejects_addresses_without_code(protocol, outsider, position, what):
     args = [
         protocol.auction,
         protocol.staker_rewards,
@@ -81,7 +99,7 @@ def test_constructor_rejects_addresses_without_code(protocol, outsider, position
     ]
     args = [a.address for a in args]
     args[position] = outsider
-    with boa.reverts():
+    with boa.reverts(f"strategy_module_manager: {what} has no code"):
         deployer_for("manager").deploy(*args)
 
 
@@ -111,7 +129,9 @@ def test_pre_create_clusters(manager, auction, operators, bid_round, owner):
     created = events(logs, "ClusterPreCreated")
     assert [e["cluster_id"] for e in created] == [0, 1]
     for e in created:
-        assert (e["strategy_module"], e["eigen_pod"], e["split"]) == manager.predict_addresses(e["cluster_id"])
+        assert (e["strategy_module"], e["eigen_pod"], e["split"]) == manager.predict_addresses(
+            e["cluster_id"]
+        )
     assert event_names(logs).count("ClusterCreated") == 2  # the Auction's settlements
     assert auction.num_clusters() == 2
     assert manager.num_pending_clusters() == 2
@@ -162,7 +182,9 @@ def test_pre_create_sixteen(manager, auction, owner, operators):
 # ---------------------------------------------------------------- predict_addresses
 
 
-def test_predict_addresses(manager, auction, split_factory, eigen_pod_manager, module_implementation, ready_cluster):
+def test_predict_addresses(
+    manager, auction, split_factory, eigen_pod_manager, module_implementation, ready_cluster
+):
     cluster_id = ready_cluster()
     module, pod, split = manager.predict_addresses(cluster_id)
     assert module == predicted_module(manager.address, module_implementation.address, cluster_id)
@@ -197,7 +219,11 @@ def test_predictions_differ_per_cluster(manager, operators, bid_round, pre_creat
 @pytest.fixture(scope="module")
 def pending_cluster(operators, bid_round, pre_create):
     def run(count=1):
-        bid_round(operators[: 4 * count] if count <= 2 else operators)
+        if count == 1:
+            bid_round(operators[:4])
+        else:
+            for k in range((count + 1) // 2):
+                bid_round(operators, base_duration=100 + 20 * k)
         return pre_create(count)
 
     return run
@@ -358,7 +384,13 @@ def test_stake(manager, protocol, ready_cluster, stakers, deposit_contract):
     logs = manager.get_logs()
     assert returned == module_address
     assert events(logs, "StrategyModuleDeployed") == [
-        {"cluster_id": cluster_id, "staker": staker, "strategy_module": module_address, "eigen_pod": pod, "split": split}
+        {
+            "cluster_id": cluster_id,
+            "staker": staker,
+            "strategy_module": module_address,
+            "eigen_pod": pod,
+            "split": split,
+        }
     ]
     assert events(logs, "ClusterStaked") == [
         {
@@ -400,7 +432,9 @@ def test_module_views_for_unknown_addresses(manager, outsider):
         manager.cluster_of_module(outsider)
 
 
-def test_stake_pre_creates_the_next_cluster_when_bids_allow(manager, operators, bid_round, pre_create, register, stake, stakers):
+def test_stake_pre_creates_the_next_cluster_when_bids_allow(
+    manager, operators, bid_round, pre_create, register, stake, stakers
+):
     bid_round(operators)  # 8 operators: enough for cluster 0 now and cluster 1 after the deposit
     pre_create(1)
     register(0)
@@ -412,15 +446,17 @@ def test_stake_pre_creates_the_next_cluster_when_bids_allow(manager, operators, 
     assert manager.cluster_status(1) == STATUS_PENDING
 
 
-def test_stake_succeeds_while_the_auction_is_paused(manager, auction, owner, operators, bid_round, pre_create, register, stake, stakers):
+def test_stake_succeeds_while_the_auction_is_paused(
+    manager, auction, owner, operators, bid_round, pre_create, register, stake, stakers
+):
     bid_round(operators)
     pre_create(1)
     register(0)
     with boa.env.prank(owner):
         auction.pause()
     module = stake(stakers[0])
-    assert manager.strategy_module_of(0) == module
     assert events(manager.get_logs(), "ClusterPreCreationSkipped") == [{"settlement_attempted": False}]
+    assert manager.strategy_module_of(0) == module
     assert manager.num_pending_clusters() == 0
 
 
@@ -434,49 +470,56 @@ def test_stake_takes_the_oldest_ready_cluster(manager, owner, pending_cluster, s
     assert manager.cluster_of_module(stake(stakers[1])) == 2
     with boa.env.prank(stakers[2]), boa.reverts("strategy_module_manager: no cluster ready"):
         manager.create_strategy_module_and_stake(value=STAKE)
-    assert manager.num_pending_clusters() == 1
+    # cluster 0, and cluster 3 that the first deposit pre-created from the remaining bids
+    assert manager.num_pending_clusters() == 2
+    assert manager.cluster_status(3) == STATUS_PENDING
     with boa.env.prank(owner):
         manager.register_deposit_data(0, *fake_deposit(manager, 0))
     assert manager.cluster_of_module(stake(stakers[2])) == 0
 
 
-def test_stake_when_split_was_deployed_by_someone_else(manager, auction, split_factory, ready_cluster, outsider, stake, stakers):
+def test_stake_when_split_was_deployed_by_someone_else(
+    manager, auction, split_factory, ready_cluster, outsider, stake, stakers
+):
     cluster_id = ready_cluster()
     operators = list(auction.get_cluster(cluster_id).operators)
     with boa.env.prank(outsider):
-        split = split_factory.create_split(operators, [1] * len(operators), 10, split_salt(manager.address, cluster_id))
+        split = split_factory.create_split(
+            operators, [1] * len(operators), 10, split_salt(manager.address, cluster_id)
+        )
     assert split == manager.predict_addresses(cluster_id)[2]
     stake(stakers[0])
     assert manager.split_of(cluster_id) == split
     assert "SplitCreated" not in event_names(manager.get_logs())
 
 
-def test_contract_staker(manager, byz_nft, ready_cluster):
+def test_contract_staker(manager, byz_nft, ready_cluster, stakers):
     cluster_id = ready_cluster()
     staker = mock_deployer("ContractStaker").deploy(manager.address, 0)
     boa.env.set_balance(staker.address, STAKE)
-    module = staker.stake(value=STAKE)
+    with boa.env.prank(stakers[0]):
+        module = staker.stake(value=STAKE)
     assert byz_nft.ownerOf(cluster_id) == staker.address
     assert module_at(module).owner() == staker.address
 
 
-def test_contract_staker_rejecting_the_nft_reverts(manager, ready_cluster):
+def test_contract_staker_rejecting_the_nft_reverts(manager, ready_cluster, stakers):
     ready_cluster()
     staker = mock_deployer("ContractStaker").deploy(manager.address, 1)
     boa.env.set_balance(staker.address, STAKE)
-    with boa.reverts("erc721: transfer to non-IERC721Receiver implementer"):
+    with boa.env.prank(stakers[0]), boa.reverts("erc721: transfer to non-IERC721Receiver implementer"):
         staker.stake(value=STAKE)
     assert manager.num_ready_clusters() == 1
 
 
-def test_reentrant_staker_reverts(manager, operators, bid_round, pre_create, register):
+def test_reentrant_staker_reverts(manager, operators, bid_round, pre_create, register, stakers):
     bid_round(operators)
     pre_create(2)
     register(0)
     register(1)
     staker = mock_deployer("ContractStaker").deploy(manager.address, 2)
     boa.env.set_balance(staker.address, 2 * STAKE)
-    with boa.reverts():
+    with boa.env.prank(stakers[0]), boa.reverts():
         staker.stake(value=STAKE)
     assert manager.num_ready_clusters() == 2
     assert manager.num_staked_clusters() == 0

@@ -40,9 +40,7 @@ def test_holesky_deposit_data_root(ssz):
     assert root.hex() == d["deposit_data_root"]
 
 
-@pytest.mark.parametrize(
-    "value", [0, 1, 0x0102030405060708, 32_000_000_000, 2**64 - 1]
-)
+@pytest.mark.parametrize("value", [0, 1, 0x0102030405060708, 32_000_000_000, 2**64 - 1])
 def test_little_endian_64(ssz, value):
     assert ssz.to_little_endian_64(value) == value.to_bytes(8, "little")
 

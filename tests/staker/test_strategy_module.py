@@ -182,7 +182,9 @@ def test_delegate_to(staked_module, eigen_operator, delegation_manager):
     assert not module.is_delegated()
     with boa.env.prank(staker):
         module.delegate_to(eigen_operator)
-    assert events(module.get_logs(), "DelegatedTo") == [{"cluster_id": cluster_id, "operator": eigen_operator}]
+    assert events(module.get_logs(), "DelegatedTo") == [
+        {"cluster_id": cluster_id, "operator": eigen_operator}
+    ]
     assert module.is_delegated()
     assert module.delegated_to() == eigen_operator
     assert delegation_manager.delegated_to(module.address) == eigen_operator
@@ -206,7 +208,9 @@ def test_undelegate(staked_module, eigen_operator):
     with boa.env.prank(staker):
         module.delegate_to(eigen_operator)
         module.undelegate()
-    assert events(module.get_logs(), "Undelegated") == [{"cluster_id": cluster_id, "operator": eigen_operator}]
+    assert events(module.get_logs(), "Undelegated") == [
+        {"cluster_id": cluster_id, "operator": eigen_operator}
+    ]
     assert not module.is_delegated()
     assert module.delegated_to() == ZERO
 
@@ -270,9 +274,9 @@ def test_claim_rewards_only_owner(staked_module, outsider):
 
 def test_receives_eth(staked_module, outsider):
     _, module, _ = staked_module()
-    boa.env.raw_call(module.address, sender=outsider, value=ETH)
+    computation = boa.env.raw_call(module.address, sender=outsider, value=ETH)
     assert boa.env.get_balance(module.address) == ETH
-    assert events(module.get_logs(), "EtherReceived") == [{"sender": outsider, "amount": ETH}]
+    assert events(module.get_logs(computation), "EtherReceived") == [{"sender": outsider, "amount": ETH}]
 
 
 def test_withdraw_without_stipend(staked_module, outsider, manager):
@@ -359,7 +363,11 @@ def test_cluster_views(staked_module, auction, manager, eigen_pod_manager):
     assert list(cluster.bid_ids) == list(expected.bid_ids)
     assert list(cluster.operators) == list(expected.operators)
     assert cluster.min_duration == expected.min_duration
-    assert module.eigen_pod() == eigen_pod_manager.get_pod(module.address) == manager.predict_addresses(cluster_id)[1]
+    assert (
+        module.eigen_pod()
+        == eigen_pod_manager.get_pod(module.address)
+        == manager.predict_addresses(cluster_id)[1]
+    )
 
 
 def test_event_names_of_a_full_session(staked_module, eigen_operator):

@@ -1,0 +1,124 @@
+"""Fixtures for the deployment tests: a local anvil node on a free loopback port, and its funded accounts.
+
+The node is started once per test module that asks for it and stopped afterwards. Tests that need it are
+skipped, with the reason, only when the anvil binary is absent (`bash deploy/bootstrap.sh` installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import boa
+import pytest
+from boa.rpc import EthereumRPC
+from eth_account import Account
+
+ROOT = Path(__file__).resolve().parents[2]
+ANVIL = ROOT / ".tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
+# anvil's default, publicly known test mnemonic (its accounts hold 10 000 test ETH each on a fresh node)
+MNEMONIC = "test test test test test test test test test test test junk"
+N_ACCOUNTS = 10
+
+Account.enable_unaudited_hdwallet_features()
+
+
+@dataclass
+class Node:
+    """A running anvil node."""
+
+    url: str
+    process: subprocess.Popen
+    accounts: list  # eth_account LocalAccounts, funded
+
+    @property
+    def deployer(self):
+        """Account 0 deploys and owns the suite."""
+        return self.accounts[0]
+
+    def cli_env(self) -> dict:
+        """Environment for `python -m deploy.network` signing with the deployer's key."""
+        return {**os.environ, "BYZANTINE_DEPLOYER_KEY": self.deployer.key.hex(), "PYTHONPATH": str(ROOT)}
+
+
+def free_port() -> int:
+    """A currently free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Poll `eth_chainId` until the node answers."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"anvil exited with status {process.returncode}")
+        try:
+            EthereumRPC(url).fetch("eth_chainId", [])
+            return
+        except Exception:
+            time.sleep(0.2)
+    raise RuntimeError(f"anvil did not answer on {url} within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def anvil():
+    """A fresh anvil node on 127.0.0.1 (stopped at the end of the module)."""
+    if not ANVIL.exists():
+        pytest.skip(f"anvil binary not found at {ANVIL.relative_to(ROOT)}; run `bash deploy/bootstrap.sh`")
+    port = free_port()
+    cmd = [
+        str(ANVIL),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--accounts",
+        str(N_ACCOUNTS),
+        "--mnemonic",
+        MNEMONIC,
+        "--silent",
+    ]
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(url, process)
+        accounts = [
+            Account.from_mnemonic(MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}") for i in range(N_ACCOUNTS)
+        ]
+        yield Node(url, process, accounts)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def restore_env():
+    """Give the test titanoboa's current environment back afterwards (tests switch to network envs)."""
+    env = boa.env
+    yield
+    boa.set_env(env)
+
+
+def run_cli(
+    module: str, *args: str, env: dict | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
+    """Run `python -m <module> args...` from the project root; output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=env or {**os.environ},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -48,29 +48,34 @@ def protocol(owner):
     return deploy_protocol(owner=owner)
 
 
-@pytest.fixture(scope="module")
-def auction(protocol):
-    return protocol.auction
+def _role_fixture(role: str):
+    """A module-scoped fixture returning the deployed contract of `role`."""
+
+    @pytest.fixture(scope="module", name=role)
+    def contract(protocol):
+        return getattr(protocol, role)
+
+    return contract
+
+
+ROLES = (
+    "auction",
+    "escrow",
+    "staker_rewards",
+    "manager",
+    "byz_nft",
+    "deposit_contract",
+    "eigen_pod_manager",
+    "delegation_manager",
+    "split_factory",
+)
+for _role in ROLES:
+    globals()[_role] = _role_fixture(_role)
 
 
 @pytest.fixture(scope="module")
-def escrow(protocol):
-    return protocol.escrow
-
-
-@pytest.fixture(scope="module")
-def staker_rewards(protocol):
-    return protocol.staker_rewards
-
-
-@pytest.fixture(scope="module")
-def manager(protocol):
-    return protocol.manager
-
-
-@pytest.fixture(scope="module")
-def byz_nft(protocol):
-    return protocol.byz_nft
+def module_implementation(protocol):
+    return protocol.implementations["strategy_module_implementation"]
 
 
 @pytest.fixture(scope="module")

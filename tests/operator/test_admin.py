@@ -4,12 +4,9 @@ import boa
 import pytest
 
 from deploy.protocol import deploy
+from tests.logs import logs_named
 
 ZERO = "0x" + "00" * 20
-
-
-def _logs(contract, name):
-    return [log for log in contract.get_logs() if type(log).__name__ == name]
 
 
 @pytest.mark.parametrize(
@@ -33,7 +30,7 @@ def test_whitelist(auction, owner, operators):
     op = operators[0]
     with boa.env.prank(owner):
         auction.add_to_whitelist(op)
-    assert _logs(auction, "WhitelistUpdated")[0].whitelisted
+    assert logs_named(auction, "WhitelistUpdated")[0].whitelisted
     assert auction.is_whitelisted(op)
     with boa.env.prank(owner), boa.reverts("auction: already whitelisted"):
         auction.add_to_whitelist(op)
@@ -41,7 +38,7 @@ def test_whitelist(auction, owner, operators):
         auction.add_to_whitelist(ZERO)
     with boa.env.prank(owner):
         auction.remove_from_whitelist(op)
-    assert not _logs(auction, "WhitelistUpdated")[0].whitelisted
+    assert not logs_named(auction, "WhitelistUpdated")[0].whitelisted
     assert not auction.is_whitelisted(op)
     with boa.env.prank(owner), boa.reverts("auction: not whitelisted"):
         auction.remove_from_whitelist(op)
@@ -50,15 +47,25 @@ def test_whitelist(auction, owner, operators):
 def test_set_auction_config(auction, owner):
     with boa.env.prank(owner):
         auction.set_auction_config(4 * 10**15, 2000, 10, 1000)
-    log = _logs(auction, "AuctionConfigUpdated")[0]
+    log = logs_named(auction, "AuctionConfigUpdated")[0]
     assert (log.expected_daily_return, log.max_discount_rate, log.min_duration, log.max_duration) == (
-        4 * 10**15, 2000, 10, 1000,
+        4 * 10**15,
+        2000,
+        10,
+        1000,
     )
     cfg = auction.auction_config()
     assert (cfg.expected_daily_return, cfg.max_discount_rate, cfg.min_duration, cfg.max_duration) == (
-        4 * 10**15, 2000, 10, 1000,
+        4 * 10**15,
+        2000,
+        10,
+        1000,
     )
-    assert auction.max_discount_rate() == 2000 and auction.min_duration() == 10 and auction.max_duration() == 1000
+    assert (
+        auction.max_discount_rate() == 2000
+        and auction.min_duration() == 10
+        and auction.max_duration() == 1000
+    )
 
 
 @pytest.mark.parametrize(
@@ -134,7 +141,9 @@ def test_constructor_validation(escrow):
     assert fresh.cluster_size() == 7 and fresh.escrow() == escrow.address and fresh.manager() == ZERO
 
 
-def test_escrow_is_wired_once_and_only_moves_for_its_callers(escrow, auction, staker_rewards, owner, outsider):
+def test_escrow_is_wired_once_and_only_moves_for_its_callers(
+    escrow, auction, staker_rewards, owner, outsider
+):
     assert escrow.auction() == auction.address and escrow.staker_rewards() == staker_rewards.address
     with boa.env.prank(owner), boa.reverts("escrow: already initialized"):
         escrow.initialize(outsider, outsider)
@@ -165,4 +174,4 @@ def test_escrow_initialize_checks():
     with boa.reverts("escrow: zero address"):
         fresh.initialize(ZERO, stranger)
     fresh.initialize(stranger, stranger)
-    assert _logs(fresh, "Initialized")[0].auction == stranger
+    assert logs_named(fresh, "Initialized")[0].auction == stranger

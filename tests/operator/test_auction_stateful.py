@@ -7,7 +7,13 @@ the model's. Every refund equals what that bid paid; every settlement picks the 
 
 import boa
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from tests.fuzz_profile import stateful_settings
 from tests.model import BOND, BookModel, ModelBid
@@ -36,8 +42,12 @@ def test_auction_matches_model(protocol, owner, operators):
         def _pending_ids(self):
             return self.model.ranking()
 
-        @rule(op=st.integers(0, 7), batch=st.lists(any_terms, min_size=1, max_size=3),
-              hint_kind=st.sampled_from(["exact", "none", "random"]), extra=st.integers(0, 10**17))
+        @rule(
+            op=st.integers(0, 7),
+            batch=st.lists(any_terms, min_size=1, max_size=3),
+            hint_kind=st.sampled_from(["exact", "none", "random"]),
+            extra=st.integers(0, 10**17),
+        )
         def bid(self, op, batch, hint_kind, extra):
             if self.model.pending() and len(self.model.pending()) > 200:
                 return
@@ -46,7 +56,9 @@ def test_auction_matches_model(protocol, owner, operators):
             if hint_kind == "exact":
                 hints = [auction.insert_hint(d, t) for d, t in batch]
             elif hint_kind == "random" and self.model.bids:
-                hints = [(len(self.model.bids) * 7 + i) % (len(self.model.bids) + 2) for i in range(len(batch))]
+                hints = [
+                    (len(self.model.bids) * 7 + i) % (len(self.model.bids) + 2) for i in range(len(batch))
+                ]
             else:
                 hints = []
             due = auction.price_to_pay(operator, ds, ts)
@@ -58,7 +70,9 @@ def test_auction_matches_model(protocol, owner, operators):
             for bid_id, (d, t) in zip(ids, batch, strict=True):
                 assert bid_id not in self.model.bids
                 price = auction.bid_price(d, t)
-                self.model.bids[bid_id] = ModelBid(bid_id, operator, d, t, price, bond, auction.auction_score(d, t))
+                self.model.bids[bid_id] = ModelBid(
+                    bid_id, operator, d, t, price, bond, auction.auction_score(d, t)
+                )
 
         @precondition(lambda self: self.model.pending())
         @rule(pick=st.integers(0, 10**6), new=any_terms, use_hint=st.booleans())

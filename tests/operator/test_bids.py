@@ -4,26 +4,28 @@ import boa
 import pytest
 
 from tests.conftest import ETH
+from tests.logs import logs_named
 from tests.model import BOND
 
 
-def _logs(contract, name):
-    return [log for log in contract.get_logs() if type(log).__name__ == name]
-
-
-def test_bid_records_locks_and_logs(auction, escrow, operators):
+def test_bid_records_locks_andlogs_named(auction, escrow, operators):
     op = operators[0]
     price = auction.bid_price(1000, 100)
     before = boa.env.get_balance(op)
     with boa.env.prank(op):
         ids = auction.bid([1000], [100], value=price + BOND)
-    placed = _logs(auction, "BidPlaced")
+    placed = logs_named(auction, "BidPlaced")
     assert ids == [1]
     assert len(placed) == 1 and placed[0].bid_id == 1 and placed[0].operator == op
     assert placed[0].price == price and placed[0].bond == BOND
     bid = auction.get_bid(1)
     assert (bid.operator, bid.discount_rate, bid.duration, bid.price, bid.bond, bid.status) == (
-        op, 1000, 100, price, BOND, 1,
+        op,
+        1000,
+        100,
+        price,
+        BOND,
+        1,
     )
     assert bid.score == auction.auction_score(1000, 100)
     assert escrow.held(1) == price + BOND
@@ -37,7 +39,7 @@ def test_batch_bid_one_event_per_bid_and_unique_ids(auction, escrow, operators):
     due = auction.price_to_pay(op, [100, 200, 300], [30, 60, 90])
     with boa.env.prank(op):
         ids = auction.bid([100, 200, 300], [30, 60, 90], value=due)
-    assert len(_logs(auction, "BidPlaced")) == 3
+    assert len(logs_named(auction, "BidPlaced")) == 3
     with boa.env.prank(op):
         more = auction.bid([100], [30], value=auction.price_to_pay(op, [100], [30]))
     assert ids == [1, 2, 3] and more == [4]
@@ -51,7 +53,7 @@ def test_excess_is_returned(auction, escrow, operators):
     before = boa.env.get_balance(op)
     with boa.env.prank(op):
         auction.bid([1000], [100], value=due + 5 * ETH)
-    returned = _logs(auction, "ExcessReturned")
+    returned = logs_named(auction, "ExcessReturned")
     assert returned[0].amount == 5 * ETH and returned[0].delivered
     assert boa.env.get_balance(op) == before - due
     assert escrow.claimable(op) == 0
@@ -88,7 +90,7 @@ def test_whitelisted_operator_pays_no_bond(auction, escrow, owner, operators):
         auction.remove_from_whitelist(op)
     with boa.env.prank(op):
         auction.withdraw_bid(bid_id)
-    assert _logs(auction, "BidWithdrawn")[0].refund == price
+    assert logs_named(auction, "BidWithdrawn")[0].refund == price
 
 
 @pytest.mark.parametrize(
@@ -103,7 +105,9 @@ def test_whitelisted_operator_pays_no_bond(auction, escrow, owner, operators):
         ([1000], [100], [], 10**18, "auction: not enough ETH"),
     ],
 )
-def test_bad_bids_revert_and_change_nothing(auction, escrow, operators, discounts, durations, hints, value, reason):
+def test_bad_bids_revert_and_change_nothing(
+    auction, escrow, operators, discounts, durations, hints, value, reason
+):
     op = operators[0]
     before = boa.env.get_balance(op)
     with boa.env.prank(op), boa.reverts(reason):
@@ -173,7 +177,7 @@ def test_update_bid_pays_difference_and_reranks(auction, escrow, operators, plac
     before = boa.env.get_balance(op)
     with boa.env.prank(op):
         auction.update_bid(low, 500, 200, 0, value=new_price - old_price + 3 * ETH)
-    logs = _logs(auction, "BidUpdated")
+    logs = logs_named(auction, "BidUpdated")
     assert logs[0].price == new_price and logs[0].previous_price == old_price
     assert boa.env.get_balance(op) == before - (new_price - old_price)
     bid = auction.get_bid(low)
@@ -245,7 +249,7 @@ def test_withdraw_refunds_exactly_and_works_while_paused(auction, escrow, owner,
     before = boa.env.get_balance(op)
     with boa.env.prank(op):
         auction.withdraw_bid(bid_id)
-    assert _logs(auction, "BidWithdrawn")[0].refund == paid
+    assert logs_named(auction, "BidWithdrawn")[0].refund == paid
     assert boa.env.get_balance(op) == before + paid
     assert escrow.held(bid_id) == 0 and boa.env.get_balance(escrow.address) == 0
     assert auction.get_bid(bid_id).status == 3

@@ -2,14 +2,13 @@
 
 import boa
 
+from tests.logs import logs_named
 from tests.model import BOND
 
 
-def _logs(contract, name):
-    return [log for log in contract.get_logs() if type(log).__name__ == name]
-
-
-def test_settlement_takes_best_bid_per_operator(auction, escrow, staker_rewards, operators, place_bid, settle):
+def test_settlement_takes_best_bid_per_operator(
+    auction, escrow, staker_rewards, operators, place_bid, settle
+):
     o = operators
     b1 = place_bid(o[0], 700, 100)  # best
     b2 = place_bid(o[0], 700, 100)  # same operator: skipped
@@ -19,7 +18,7 @@ def test_settlement_takes_best_bid_per_operator(auction, escrow, staker_rewards,
     b6 = place_bid(o[4], 1300, 30)  # loses
     escrow_before = boa.env.get_balance(escrow.address)
     cluster_id = settle()
-    won = _logs(auction, "BidWon")
+    won = logs_named(auction, "BidWon")
     assert cluster_id == 0 and auction.num_clusters() == 1
     ranking = sorted([b1, b3, b4, b5], key=lambda i: -auction.get_bid(i).score)
     cluster = auction.get_cluster(0)

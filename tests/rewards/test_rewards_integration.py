@@ -1,6 +1,6 @@
 """StakerRewards inside the real suite (deploy_protocol): the real StrategyModuleManager starts the stream
 at staking, the real StrategyModule claims on the holder's behalf, and expiry routes credits and bonds back
-through the real Escrow. Skipped until the manager is marked ready (contracts/staker/MANAGER_READY)."""
+through the real Escrow."""
 
 import hashlib
 
@@ -11,15 +11,10 @@ from deploy.keys import make_deposit_data
 from deploy.protocol import at
 from tests.rewards.rewards_helpers import (
     BOND,
-    CONTRACTS,
     DAY,
     STATUS_EXPIRED,
     STATUS_FUNDED,
     STATUS_STREAMING,
-)
-
-pytestmark = pytest.mark.skipif(
-    not (CONTRACTS / "staker" / "MANAGER_READY").exists(), reason="StrategyModuleManager not ready yet"
 )
 
 STAKE = 32 * 10**18

@@ -52,31 +52,6 @@ def module_at(address):
 
 
 @pytest.fixture(scope="module")
-def deposit_contract(protocol):
-    return protocol.deposit_contract
-
-
-@pytest.fixture(scope="module")
-def eigen_pod_manager(protocol):
-    return protocol.eigen_pod_manager
-
-
-@pytest.fixture(scope="module")
-def delegation_manager(protocol):
-    return protocol.delegation_manager
-
-
-@pytest.fixture(scope="module")
-def split_factory(protocol):
-    return protocol.split_factory
-
-
-@pytest.fixture(scope="module")
-def module_implementation(protocol):
-    return protocol.implementations["strategy_module_implementation"]
-
-
-@pytest.fixture(scope="module")
 def bid_round(auction):
     """Every operator in `operators` places one bid (distinct durations, so the ranking is strict)."""
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import boa
 
 from deploy.gas import measure
+from deploy.keys import make_deposit_data
 from deploy.protocol import deploy_protocol
 from deploy.tables import format_table
 from tests import model
@@ -136,6 +137,39 @@ def measure_same_score(results: dict) -> None:
     results[f"settle_cluster, {SAME_SCORE_BIDS} bids on one score"] = gas
 
 
+def measure_staker_side(results: dict) -> None:
+    """pre_create_clusters(1), create_strategy_module_and_stake(), StakerRewards.claim and expire."""
+    protocol = deploy_protocol()
+    auction, manager, rewards, owner = (
+        protocol.auction,
+        protocol.manager,
+        protocol.staker_rewards,
+        protocol.owner,
+    )
+    for i, operator in enumerate(funded_accounts(2 * protocol.config["cluster_size"], 100 * ETH)):
+        d, t = 100 * i, 100 + 10 * i
+        hint = auction.insert_hint(d, t)
+        auction.bid([d], [t], [hint] if hint else [], value=auction.bid_price(d, t) + ETH, sender=operator)
+    (cluster_id,), gas = measure(manager.pre_create_clusters, 1, sender=owner)
+    results["pre_create_clusters(1)"] = gas
+    deposit = make_deposit_data(
+        manager.withdrawal_credentials(cluster_id), seed=b"gas benchmark validator key 0"
+    )
+    pubkey, signature, root = (
+        bytes.fromhex(deposit[k]) for k in ("pubkey", "signature", "deposit_data_root")
+    )
+    manager.register_deposit_data(cluster_id, pubkey, signature, root, sender=owner)
+    (staker,) = funded_accounts(1, 100 * ETH)
+    _, gas = measure(manager.create_strategy_module_and_stake, value=32 * ETH, sender=staker)
+    results["create_strategy_module_and_stake (and pre-create the next)"] = gas
+    boa.env.time_travel(seconds=10 * 86_400)
+    _, gas = measure(rewards.claim, cluster_id, sender=staker)
+    results["StakerRewards.claim"] = gas
+    boa.env.time_travel(seconds=auction.get_cluster(cluster_id).min_duration * 86_400)
+    _, gas = measure(rewards.expire, cluster_id, sender=staker)
+    results["StakerRewards.expire"] = gas
+
+
 def run(sizes=SIZES, progress=None) -> dict[str, int]:
     """All rows, by name."""
     results: dict[str, int] = {}
@@ -146,6 +180,9 @@ def run(sizes=SIZES, progress=None) -> dict[str, int]:
     if progress:
         progress(f"{SAME_SCORE_BIDS} bids on one score")
     measure_same_score(results)
+    if progress:
+        progress("staker side")
+    measure_staker_side(results)
     return results
 
 

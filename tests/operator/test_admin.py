@@ -139,6 +139,10 @@ def test_constructor_validation(escrow):
         deploy("auction", ZERO, 4, 10**15, 1000, 30, 100)
     fresh = deploy("auction", escrow, 7, 10**15, 1000, 30, 100)
     assert fresh.cluster_size() == 7 and fresh.escrow() == escrow.address and fresh.manager() == ZERO
+    with boa.reverts("auction: zero manager"):
+        fresh.set_manager(ZERO)
+    fresh.set_manager(escrow.address)
+    assert logs_named(fresh, "ManagerSet")[0].manager == escrow.address
 
 
 def test_escrow_is_wired_once_and_only_moves_for_its_callers(

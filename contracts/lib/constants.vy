@@ -1,0 +1,57 @@
+# pragma version ~=0.4.3
+"""
+@title Protocol constants
+@custom:contract-name constants
+@license MIT
+@notice The one home of every number the contracts, the `.vyi` interfaces
+        and the tests share (`from ..lib import constants as c`). Tests read
+        these values from this compiled module instead of re-declaring them.
+"""
+
+# ---------------------------------------------------------------- money
+
+# @dev Bond an operator that is not whitelisted pays with every bid.
+BOND: constant(uint256) = 10**18
+# @dev What a staker sends: one validator's full deposit.
+STAKE_AMOUNT: constant(uint256) = 32 * 10**18
+# @dev The pre-deposit made before the credentials are proven (PROTOCOL §9).
+PRE_DEPOSIT_AMOUNT: constant(uint256) = 10**18
+GWEI: constant(uint256) = 10**9
+SECONDS_PER_DAY: constant(uint256) = 86_400
+
+# ---------------------------------------------------------------- pricing
+
+BPS: constant(uint256) = 10_000
+RAY: constant(uint256) = 10**27
+WAD: constant(uint256) = 10**18
+# @dev 1.001 at RAY precision: the per-day growth of a bid's score.
+DAILY_SCORE_GROWTH: constant(uint256) = 1001 * 10**24
+# @dev Bounds that keep every daily VC price in 72 bits, every bid price in
+# 88 bits, every score in 128 bits and `rpow` free of overflow.
+MAX_DURATION_CAP: constant(uint256) = 36_500
+MAX_DAILY_RETURN: constant(uint256) = 10**20
+
+# ---------------------------------------------------------------- auction shape
+
+# @dev Bids in one `bid` call.
+MAX_BATCH: constant(uint256) = 32
+MIN_CLUSTER_SIZE: constant(uint256) = 4
+MAX_CLUSTER_SIZE: constant(uint256) = 7
+# @dev Largest `k` of `top_bids(k)`.
+MAX_TOP: constant(uint256) = 256
+# @dev Clusters `pre_create_clusters` makes in one call.
+MAX_PRE_CREATE: constant(uint256) = 16
+
+# @dev Bid statuses (`get_bid(id).status`).
+STATUS_NONE: constant(uint256) = 0
+STATUS_PENDING: constant(uint256) = 1
+STATUS_WON: constant(uint256) = 2
+STATUS_WITHDRAWN: constant(uint256) = 3
+
+# ---------------------------------------------------------------- id widths
+
+# @dev Bid ids are 40-bit (10^12 bids); operator ids 32-bit.
+BID_ID_BITS: constant(uint256) = 40
+MAX_BID_ID: constant(uint256) = 2**40 - 1
+OPERATOR_ID_BITS: constant(uint256) = 32
+MAX_OPERATOR_ID: constant(uint256) = 2**32 - 1

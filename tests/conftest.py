@@ -2,6 +2,7 @@
 
 titanoboa's pytest plugin rolls the chain back after every test (and every hypothesis example), so the
 module-scoped deployment is compiled and deployed once and every test starts from the same state.
+Helpers that are not fixtures live in tests/utils/ (constants, deployers, actors, logs, state machines).
 """
 
 from __future__ import annotations
@@ -10,67 +11,101 @@ import boa
 import pytest
 
 from deploy.protocol import deploy_protocol
-from tests.model import BOND
-
-ETH = 10**18
-OPERATOR_FUNDS = 10_000 * ETH
-
-
-def _funded(label: str, wei: int) -> str:
-    address = boa.env.generate_address(label)
-    boa.env.set_balance(address, wei)
-    return address
+from tests.utils.actors import actor, actors
+from tests.utils.constants import ETH, c
 
 
 @pytest.fixture(scope="module")
 def owner():
-    return _funded("owner", 100 * ETH)
+    """Deploys and owns the suite."""
+    return actor("owner")
 
 
 @pytest.fixture(scope="module")
 def operators():
     """Eight node operators with plenty of ETH."""
-    return [_funded(f"operator{i}", OPERATOR_FUNDS) for i in range(8)]
+    return actors("operator", 8)
+
+
+@pytest.fixture(scope="module")
+def operator(operators):
+    """The first of `operators`."""
+    return operators[0]
 
 
 @pytest.fixture(scope="module")
 def stakers():
-    return [_funded(f"staker{i}", 1_000 * ETH) for i in range(4)]
+    """Four stakers with 1 000 ETH each."""
+    return actors("staker", 4)
 
 
 @pytest.fixture(scope="module")
-def outsider():
-    return _funded("outsider", 100 * ETH)
+def staker(stakers):
+    """The first of `stakers`."""
+    return stakers[0]
+
+
+@pytest.fixture(scope="module")
+def non_owner():
+    """An account with no role anywhere: every access check must refuse it."""
+    return actor("non_owner")
+
+
+@pytest.fixture(scope="module")
+def outsider(non_owner):
+    """Older name of `non_owner` (kept while tests migrate)."""
+    return non_owner
 
 
 @pytest.fixture(scope="module")
 def protocol(owner):
+    """The whole suite, deployed and wired by deploy/protocol.py, owned by `owner`."""
     return deploy_protocol(owner=owner)
 
 
-def _role_fixture(role: str):
-    """A module-scoped fixture returning the deployed contract of `role`."""
-
-    @pytest.fixture(scope="module", name=role)
-    def contract(protocol):
-        return getattr(protocol, role)
-
-    return contract
+@pytest.fixture(scope="module")
+def auction(protocol):
+    return protocol.auction
 
 
-ROLES = (
-    "auction",
-    "escrow",
-    "staker_rewards",
-    "manager",
-    "byz_nft",
-    "deposit_contract",
-    "eigen_pod_manager",
-    "delegation_manager",
-    "split_factory",
-)
-for _role in ROLES:
-    globals()[_role] = _role_fixture(_role)
+@pytest.fixture(scope="module")
+def escrow(protocol):
+    return protocol.escrow
+
+
+@pytest.fixture(scope="module")
+def staker_rewards(protocol):
+    return protocol.staker_rewards
+
+
+@pytest.fixture(scope="module")
+def manager(protocol):
+    return protocol.manager
+
+
+@pytest.fixture(scope="module")
+def byz_nft(protocol):
+    return protocol.byz_nft
+
+
+@pytest.fixture(scope="module")
+def deposit_contract(protocol):
+    return protocol.deposit_contract
+
+
+@pytest.fixture(scope="module")
+def eigen_pod_manager(protocol):
+    return protocol.eigen_pod_manager
+
+
+@pytest.fixture(scope="module")
+def delegation_manager(protocol):
+    return protocol.delegation_manager
+
+
+@pytest.fixture(scope="module")
+def split_factory(protocol):
+    return protocol.split_factory
 
 
 @pytest.fixture(scope="module")
@@ -107,4 +142,6 @@ def settle(auction, manager):
     return run
 
 
+# Older imports (`from tests.conftest import ETH`); new tests import from tests.utils.constants.
+BOND = c.BOND
 __all__ = ["BOND", "ETH"]

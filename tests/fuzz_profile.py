@@ -1,17 +1,5 @@
-"""Hypothesis profiles for the stateful tests: short in CI, long with BYZ_LONG_FUZZ=1."""
+"""Moved to tests/utils/stateful.py (this re-export stays until every state machine uses StatefulBase)."""
 
-import os
+from tests.utils.stateful import LONG, stateful_settings
 
-from hypothesis import HealthCheck, settings
-
-LONG = os.environ.get("BYZ_LONG_FUZZ") == "1"
-
-
-def stateful_settings(short_examples: int = 15, short_steps: int = 25) -> settings:
-    """Settings for `run_state_machine_as_test`: thousands of steps in the long profile."""
-    return settings(
-        max_examples=200 if LONG else short_examples,
-        stateful_step_count=60 if LONG else short_steps,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
+__all__ = ["LONG", "stateful_settings"]

@@ -1,9 +1,5 @@
-"""Reading decoded titanoboa logs in tests.
+"""Moved to tests/utils/logs.py (this re-export stays until every test imports from there)."""
 
-`contract.get_logs()` sees only the last call (a view call counts): read logs right after the call.
-"""
+from tests.utils.logs import logs_named
 
-
-def logs_named(contract, name: str) -> list:
-    """The decoded logs of the last call whose event is called `name`, in order."""
-    return [log for log in contract.get_logs() if type(log).__name__ == name]
+__all__ = ["logs_named"]

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-BPS = 10_000
-RAY = 10**27
-BOND = 10**18
+from tests.utils.constants import c
+
+BPS = c.BPS
+RAY = c.RAY
+BOND = c.BOND
 
 
 def rpow(x: int, n: int) -> int:
@@ -33,7 +35,7 @@ def bid_price(r: int, n: int, d: int, t: int) -> int:
 
 
 def score(r: int, n: int, d: int, t: int) -> int:
-    return vc_price(r, n, d) * (rpow(1001 * 10**24, t) // 10**9) // 10**18
+    return vc_price(r, n, d) * (rpow(c.DAILY_SCORE_GROWTH, t) // 10**9) // 10**18
 
 
 @dataclass
@@ -45,7 +47,7 @@ class ModelBid:
     price: int
     bond: int
     score: int
-    status: int = 1  # 1 pending, 2 won, 3 withdrawn
+    status: int = c.STATUS_PENDING
 
 
 class BookModel:
@@ -56,7 +58,7 @@ class BookModel:
         self.bids: dict[int, ModelBid] = {}
 
     def pending(self) -> list[ModelBid]:
-        live = [b for b in self.bids.values() if b.status == 1]
+        live = [b for b in self.bids.values() if b.status == c.STATUS_PENDING]
         return sorted(live, key=lambda b: (-b.score, b.bid_id))
 
     def ranking(self) -> list[int]:

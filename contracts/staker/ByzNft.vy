@@ -7,17 +7,24 @@
         `StrategyModule.owner()` is `ownerOf(n)`, so transferring or selling
         the token transfers or sells the module. Tokens are minted only by the
         StrategyModuleManager, with token id == cluster id; they are never
-        burnt. Transfers and approvals are snekmate's standard ERC-721 ones.
+        burnt. Transfers and approvals follow the ERC-721 standard.
 @dev Built on snekmate's `erc721` module. Its auto-increment `safe_mint`,
      minter role (`set_minter`, `is_minter`) and `burn` are not exported:
      the only way to mint is `mint`, callable by the manager set once by the
      owner with `set_manager`. Ownership uses snekmate's `ownable_2step`.
+     Sales (PROTOCOL §10): every transfer (`transferFrom`,
+     `safeTransferFrom`; not the mint) calls
+     `StakerRewards.on_transfer(token_id, from, to)` once the owner has
+     wired StakerRewards with `set_staker_rewards` (the deployment does it;
+     before that, transfers notify nobody).
+@license MIT
 """
 
 from ethereum.ercs import IERC165
 from ethereum.ercs import IERC721
 
 from ..interfaces import IByzNft
+from ..interfaces import IStakerRewards
 from ..interfaces import IStrategyModuleManager
 
 implements: IERC165
@@ -45,8 +52,8 @@ exports: (
     erc721.approve,
     erc721.setApprovalForAll,
     erc721.isApprovedForAll,
-    erc721.transferFrom,
-    erc721.safeTransferFrom,
+    # `transferFrom` and `safeTransferFrom` are this contract's own: the
+    # standard ones plus the `StakerRewards.on_transfer` notification.
     erc721.name,
     erc721.symbol,
     erc721.totalSupply,
@@ -58,7 +65,6 @@ exports: (
     erc721.eip712Domain,
 )
 
-
 NAME: constant(String[25]) = "Byzantine StrategyModule"
 SYMBOL: constant(String[5]) = "BYZ"
 EIP712_VERSION: constant(String[20]) = "1"
@@ -67,10 +73,16 @@ _HEX_DIGITS: constant(Bytes[16]) = b"0123456789abcdef"
 
 # @notice The StrategyModuleManager, the only minter (set once by the owner).
 manager: public(address)
+# @notice StakerRewards, notified of every transfer (set once by the owner).
+staker_rewards: public(address)
 
 
 event ManagerSet:
     manager: indexed(address)
+
+
+event StakerRewardsSet:
+    staker_rewards: indexed(address)
 
 
 event ByzNftMinted:
@@ -101,6 +113,70 @@ def set_manager(new_manager: address):
     assert new_manager != empty(address), "byz_nft: manager is the zero address"
     self.manager = new_manager
     log ManagerSet(manager=new_manager)
+
+
+@external
+def set_staker_rewards(new_staker_rewards: address):
+    """
+    @notice Sets StakerRewards, which every transfer notifies.
+    @dev Owner only; one time only.
+    @param new_staker_rewards StakerRewards' address.
+    """
+    ownable._check_owner()
+    assert self.staker_rewards == empty(
+        address
+    ), "byz_nft: staker rewards already set"
+    assert new_staker_rewards != empty(
+        address
+    ), "byz_nft: staker rewards is the zero address"
+    self.staker_rewards = new_staker_rewards
+    log StakerRewardsSet(staker_rewards=new_staker_rewards)
+
+
+@external
+@payable
+def transferFrom(owner: address, to: address, token_id: uint256):
+    """
+    @notice Transfers token `token_id` from `owner` to `to` (ERC-721), and
+            tells StakerRewards, which credits `owner` with what the
+            cluster accrued until now.
+    @dev The caller must be the owner or approved. Payable as in EIP-721.
+    @param owner The current owner.
+    @param to The receiver.
+    @param token_id The token (cluster) id.
+    """
+    assert erc721._is_approved_or_owner(
+        msg.sender, token_id
+    ), "erc721: caller is not token owner or approved"
+    erc721._transfer(owner, to, token_id)
+    self._notify(token_id, owner, to)
+
+
+@external
+@payable
+def safeTransferFrom(
+    owner: address, to: address, token_id: uint256, data: Bytes[1_024] = b""
+):
+    """
+    @notice Safely transfers token `token_id` from `owner` to `to`
+            (ERC-721: a contract receiver must accept it), and tells
+            StakerRewards, which credits `owner` with what the cluster
+            accrued until now.
+    @dev The caller must be the owner or approved. Effects and the
+         StakerRewards notification happen before the receiver hook.
+    @param owner The current owner.
+    @param to The receiver.
+    @param token_id The token (cluster) id.
+    @param data Data passed to the receiver's `onERC721Received`.
+    """
+    assert erc721._is_approved_or_owner(
+        msg.sender, token_id
+    ), "erc721: caller is not token owner or approved"
+    erc721._transfer(owner, to, token_id)
+    self._notify(token_id, owner, to)
+    assert erc721._check_on_erc721_received(
+        owner, to, token_id, data
+    ), "erc721: transfer to non-IERC721Receiver implementer"
 
 
 @external
@@ -141,7 +217,9 @@ def tokenURI(token_id: uint256) -> String[512]:
     @return String The token URI.
     """
     erc721._require_minted(token_id)
-    module: address = staticcall IStrategyModuleManager(self.manager).strategy_module_of(token_id)
+    module: address = staticcall IStrategyModuleManager(
+        self.manager
+    ).strategy_module_of(token_id)
     id_str: String[78] = uint2str(token_id)
     return concat(
         'data:application/json;utf8,{"name":"Byzantine DV #',
@@ -154,6 +232,20 @@ def tokenURI(token_id: uint256) -> String[512]:
         self._to_hex_string(module),
         '"}]}',
     )
+
+
+@internal
+def _notify(token_id: uint256, seller: address, buyer: address):
+    """
+    @dev Tells StakerRewards about a transfer (if it is wired).
+    @param token_id The token (cluster) id.
+    @param seller The previous owner.
+    @param buyer The new owner.
+    """
+    if self.staker_rewards != empty(address):
+        extcall IStakerRewards(self.staker_rewards).on_transfer(
+            token_id, seller, buyer
+        )
 
 
 @internal
@@ -170,10 +262,14 @@ def _to_hex_string(addr: address) -> String[42]:
     lo: uint256 = 0
     for i: uint256 in range(40):
         nibble: uint256 = (x >> (4 * (39 - i))) & 15
-        char: uint256 = convert(convert(slice(_HEX_DIGITS, nibble, 1), bytes1), uint256)
+        char: uint256 = convert(
+            convert(slice(_HEX_DIGITS, nibble, 1), bytes1), uint256
+        )
         if i < 32:
             hi = (hi << 8) | char
         else:
             lo = (lo << 8) | char
-    digits: Bytes[40] = concat(convert(hi, bytes32), slice(convert(lo << 192, bytes32), 0, 8))
+    digits: Bytes[40] = concat(
+        convert(hi, bytes32), slice(convert(lo << 192, bytes32), 0, 8)
+    )
     return concat("0x", convert(digits, String[40]))

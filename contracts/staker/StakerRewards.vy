@@ -5,73 +5,59 @@
 @custom:contract-name StakerRewards
 @license MIT
 @notice At settlement the Escrow sends the winners' bid prices of a cluster
-        here (`fund_cluster`). They stay attributed to that cluster. When a
-        staker stakes the cluster, the StrategyModuleManager starts its
-        stream (`start_stream`): from that second on, the sum of the
-        winners' daily VC prices accrues, per second, to the cluster's
-        current ByzNft holder, until the smallest winner duration has
-        elapsed. After that, anyone may `expire` the cluster: every winner
-        gets its unused credits (days not served x its daily VC price) and
-        its bond back through the Escrow, where operators pull them.
+        here together with what this contract needs about each seat (bid id,
+        operator, price, duration: `fund_cluster`); it never calls the
+        Auction. When the staker's stake is confirmed the
+        StrategyModuleManager starts the stream (`start_stream`): from that
+        second on, the sum of the seats' daily VC prices accrues, per
+        second, to the cluster's ByzNft holder, until the cluster's end (the
+        smallest seat end) or the staker's exit (`end_stream`).
 
-        Amounts (all exact, integer):
-        - daily VC price of winner i: `vc_i = price_i // duration_i`
-          (exact, since `price_i = duration_i * vc_i`);
-        - rate of the cluster: `rate = sum(vc_i)` (wei per day);
-        - staker total: `rate * min_duration`;
-        - credit of winner i: `price_i - vc_i * min_duration`
-          (= `(duration_i - min_duration) * vc_i`; any remainder of an
-          inexact price would also go back to its operator), so that
-          `staker total + sum(credits) == sum(prices) == funded`;
-        - accrued at time t: `rate * min(t - start, min_duration * 86400) // 86400`.
-          The fractional part left by the floor (< 1 wei per streaming
-          cluster) stays in the "not yet accrued" part and vanishes at the
-          end, where accrued is exactly `rate * min_duration`.
+        Seats and the end: seat i pays for `days_i` days from the stream
+        start (its bid duration, plus renewals: `renew`), so it ends at
+        `start + days_i * 86400`; the cluster ends at the smallest seat end.
+        The rate `sum(vc_i)` never changes.
 
-        Accounting identity, at every moment:
-        `self.balance == sum over clusters of held(cluster_id)` (+ any ETH
-        forced in by `selfdestruct`, which no function can spend), where
-        `held` = funded - paid (before expiry) or `rate * min_duration - paid`
-        (after expiry) = unclaimed staker rewards, accrued or not yet
-        accrued, including the sub-wei rounding dust above. Operators'
-        refunds are not held here: they go back to the Escrow at expiry.
+        Closing (exactly once per cluster):
+        - `expire` (anyone, once the end has passed), or `end_stream`
+          (manager, at the staker's exit request; the stream stops at that
+          second, or at the end if it already passed): the staker's total is
+          `rate * (stop - start) // 86400`; seat i gets back
+          `vc_i * (seat_end_i - stop) // 86400` (its unserved seconds), with
+          its bond, through `Escrow.return_credits`. What the floors leave
+          (< size + 1 wei) is the cluster's dust, tracked and kept here.
+        - `cancel_cluster` (manager) for a cluster never streamed: every
+          price goes back to its operator, the bonds to the operators or to
+          `bond_to` (the staker of a reported front-run).
 
-        Holder and NFT transfers: `claim` pays the *current* ByzNft holder
-        everything accrued and not yet claimed, including what accrued while
-        a previous holder held the NFT. A seller who wants what accrued
-        during its holding must claim before transferring the NFT.
+        Stakers: `claim` pays the current holder (or `to`) what accrued since
+        the last claim or sale; on every ByzNft transfer (`on_transfer`)
+        what accrued so far is credited to the seller (`credit_of`,
+        `withdraw_credit`), and the buyer earns from then on. Claims never
+        wait for anyone: accrual is capped at the end, whether or not the
+        cluster has been expired.
 
-        Clusters pre-created but never staked: their funds stay here,
-        attributed to the cluster (`held(cluster_id) == funded`, status
-        FUNDED), for as long as the cluster is not staked; nobody can move
-        them and nothing accrues. If the cluster is staked later, its stream
-        starts then and runs for the full `min_duration`. The winners'
-        bonds stay locked in the Escrow meanwhile. Nothing is lost.
+        Conservation, per cluster and exactly (PROTOCOL §10), see
+        `accounting`: paid + credited + claimable + unaccrued + refunded +
+        dust == funded + renewals; once closed, unaccrued == 0. Balance:
+        `self.balance == sum(held(cluster)) + total_credit` (plus any ETH
+        forced in by `selfdestruct`, which no function can spend).
 
-        Every function is O(1) in the number of clusters, stakers and
-        vaults (loops are bounded by the cluster size, <= 7); no keeper.
-@dev Storage is packed by hand (Vyper does not pack storage). Per cluster:
-     - `_fund`:    funded (128) | FUNDED flag (bit 128); written once
-                   (the flag tells a cluster funded with 0 wei from an unknown one)
-     - `_stream`:  paid (96) | rate (96) | start (40) | min_duration (24)
-     - `_winners`: 4 words, 2 entries of 128 bits each, entry i in word
-                   i // 2 at bit offset 128 * (i % 2):
-                   (bid_id + 1) (40) | credit (88); 0 = no entry.
-                   `expire` clears them: a started stream (`_stream != 0`)
-                   whose first winner word is 0 is expired.
-     `claim` reads one word (`_stream`) and writes it once; `expire` reads
-     `_stream` and the winner words and clears the latter (gas refunds).
-     Bounds: amounts < 2**96 wei (79e9 ETH), credits < 2**88 wei, start < 2**40 s,
-     min_duration < 2**24 days, bid ids < 2**40 - 1 (the Auction's bid ids
-     are 40-bit).
+        Every function is O(1) in the number of clusters; loops are bounded
+        by the cluster size (<= 7); no keeper.
+@dev Storage words are packed by `contracts/lib/stream_codec.vy` (this
+     contract speaks in its structs). Per cluster: one `Ledger` word, two
+     bid-id words (the second only for 7 seats), one `Seat` word per seat
+     (written at funding), one `Stream` word (written at the start, the word
+     `claim` reads and writes) and one `Tally` word (sales and the close).
 """
 
 from ethereum.ercs import IERC721
 
-from ..interfaces import IAuction
-from ..interfaces import IEscrow
 from ..interfaces import IStakerRewards
 from ..interfaces import IStrategyModuleManager
+from ..lib import constants as c
+from ..lib import stream_codec as codec
 
 from snekmate.auth import ownable
 from snekmate.auth import ownable_2step
@@ -90,33 +76,37 @@ exports: (
 )
 
 
-# Cluster statuses (see `status`).
-STATUS_NONE: constant(uint256) = 0
-STATUS_FUNDED: constant(uint256) = 1
-STATUS_STREAMING: constant(uint256) = 2
-STATUS_EXPIRED: constant(uint256) = 3
-
-SECONDS_PER_DAY: constant(uint256) = 86400
-MAX_WINNERS: constant(uint256) = 7
-
-FLAG_FUNDED: constant(uint256) = 1 << 128
-
-MASK24: constant(uint256) = (1 << 24) - 1
-MASK40: constant(uint256) = (1 << 40) - 1
-MASK88: constant(uint256) = (1 << 88) - 1
-MASK96: constant(uint256) = (1 << 96) - 1
-MASK128: constant(uint256) = (1 << 128) - 1
+# The Escrow's side of the close (API.md); declared here so that this
+# contract does not depend on the rest of the Escrow's interface.
+interface IEscrowCredits:
+    def return_credits(
+        bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+        operators: DynArray[address, c.MAX_CLUSTER_SIZE],
+        credits: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+        bond_to: address,
+    ): payable
 
 
-AUCTION: public(immutable(IAuction))
-ESCROW: public(immutable(IEscrow))
+# @notice The Auction: the only caller of `renew`.
+AUCTION: public(immutable(address))
+# @notice The Escrow: funds clusters, takes credits and bonds back.
+ESCROW: public(immutable(IEscrowCredits))
 
+# @notice The StrategyModuleManager (set once by the owner).
 manager: public(IStrategyModuleManager)
+# @notice The ByzNft collection (read from the manager).
 byz_nft: public(IERC721)
 
-_fund: HashMap[uint256, uint256]
+# @notice Credits of sellers of ByzNfts, withdrawable with `withdraw_credit`.
+credit_of: public(HashMap[address, uint256])
+# @notice Sum of `credit_of` over all accounts.
+total_credit: public(uint256)
+
+_ledger: HashMap[uint256, uint256]
+_bid_words: HashMap[uint256, uint256[2]]
+_seats: HashMap[uint256, uint256[c.MAX_CLUSTER_SIZE]]
 _stream: HashMap[uint256, uint256]
-_winners: HashMap[uint256, uint256[4]]
+_tally: HashMap[uint256, uint256]
 
 
 event ManagerSet:
@@ -127,6 +117,7 @@ event ManagerSet:
 event ClusterFunded:
     cluster_id: indexed(uint256)
     amount: uint256
+    size: uint256
 
 
 event StreamStarted:
@@ -134,36 +125,74 @@ event StreamStarted:
     rate: uint256
     start: uint256
     end: uint256
-    staker_total: uint256
 
 
-event RewardsClaimed:
+event SeatRenewed:
     cluster_id: indexed(uint256)
-    holder: indexed(address)
-    caller: indexed(address)
+    seat: indexed(uint256)
+    days: uint256
     amount: uint256
+    seat_end: uint256
+    cluster_end: uint256
+
+
+event StreamEnded:
+    cluster_id: indexed(uint256)
+    stop: uint256
+    staker_total: uint256
+    refunded: uint256
+    dust: uint256
 
 
 event ClusterExpired:
     cluster_id: indexed(uint256)
     caller: indexed(address)
     staker_total: uint256
-    returned: uint256
+    refunded: uint256
+    dust: uint256
+
+
+event ClusterCancelled:
+    cluster_id: indexed(uint256)
+    refunded: uint256
+    bond_to: address
+
+
+event RewardsClaimed:
+    cluster_id: indexed(uint256)
+    holder: indexed(address)
+    caller: indexed(address)
+    to: address
+    amount: uint256
+
+
+event SaleCredited:
+    cluster_id: indexed(uint256)
+    seller: indexed(address)
+    buyer: indexed(address)
+    amount: uint256
+
+
+event CreditWithdrawn:
+    account: indexed(address)
+    to: indexed(address)
+    amount: uint256
 
 
 @deploy
 def __init__(auction: address, escrow: address):
     """
-    @dev The deployer becomes the owner (two-step ownership transfer).
-    @param auction The Auction (reads clusters and bids).
-    @param escrow The Escrow (funds clusters; takes unused credits back).
+    @notice Deploys StakerRewards; the deployer becomes the owner, who must
+            call `set_manager` once.
+    @param auction The Auction (the only caller of `renew`; never called).
+    @param escrow The Escrow (funds clusters; takes credits back).
     """
     assert auction != empty(address), "staker_rewards: zero auction"
     assert escrow != empty(address), "staker_rewards: zero escrow"
     ownable.__init__()
     ownable_2step.__init__()
-    AUCTION = IAuction(auction)
-    ESCROW = IEscrow(escrow)
+    AUCTION = auction
+    ESCROW = IEscrowCredits(escrow)
 
 
 @external
@@ -174,7 +203,9 @@ def set_manager(new_manager: address):
     @param new_manager The StrategyModuleManager.
     """
     ownable._check_owner()
-    assert self.manager.address == empty(address), "staker_rewards: manager already set"
+    assert self.manager.address == empty(
+        address
+    ), "staker_rewards: manager already set"
     assert new_manager != empty(address), "staker_rewards: zero manager"
     nft: address = staticcall IStrategyModuleManager(new_manager).byz_nft()
     assert nft != empty(address), "staker_rewards: zero byz_nft"
@@ -185,252 +216,591 @@ def set_manager(new_manager: address):
 
 @external
 @payable
-def fund_cluster(cluster_id: uint256):
+def fund_cluster(
+    cluster_id: uint256,
+    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE],
+    prices: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    durations: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+):
     """
-    @notice Receives the winners' bid prices of a freshly settled cluster.
-    @dev Only the Escrow; once per cluster. The funds stay attributed to
-         the cluster until they are streamed or returned.
+    @notice Receives the winners' bid prices of a freshly settled cluster
+            with each seat's data (seat i = position i).
+    @dev Only the Escrow; once per cluster; `msg.value == sum(prices)`;
+         each price must be a whole number of days at its daily VC price
+         (`prices[i] % durations[i] == 0`).
     @param cluster_id The Auction's cluster id.
+    @param bid_ids The winners' bid ids.
+    @param operators The winners' operators.
+    @param prices The winners' bid prices (wei).
+    @param durations The winners' durations (days).
     """
-    assert msg.sender == ESCROW.address, "staker_rewards: caller is not the escrow"
-    assert self._fund[cluster_id] == 0, "staker_rewards: already funded"
-    assert msg.value <= MASK96, "staker_rewards: amount too large"
-    self._fund[cluster_id] = msg.value | FLAG_FUNDED
-    log ClusterFunded(cluster_id=cluster_id, amount=msg.value)
+    assert (
+        msg.sender == ESCROW.address
+    ), "staker_rewards: caller is not the escrow"
+    assert self._ledger[cluster_id] == 0, "staker_rewards: already funded"
+    n: uint256 = len(bid_ids)
+    assert n != 0, "staker_rewards: empty cluster"
+    assert (
+        len(operators) == n and len(prices) == n and len(durations) == n
+    ), "staker_rewards: length mismatch"
+    total: uint256 = 0
+    for i: uint256 in range(n, bound=c.MAX_CLUSTER_SIZE):
+        duration: uint256 = durations[i]
+        assert duration != 0, "staker_rewards: zero duration"
+        vc: uint256 = prices[i] // duration
+        assert vc * duration == prices[i], "staker_rewards: inexact price"
+        assert operators[i] != empty(address), "staker_rewards: zero operator"
+        total += prices[i]
+        self._seats[cluster_id][i] = codec.pack_seat(
+            codec.Seat(operator=operators[i], vc=vc, days=duration)
+        )
+    assert msg.value == total, "staker_rewards: wrong amount"
+    words: uint256[2] = codec.pack_bid_ids(bid_ids)
+    self._bid_words[cluster_id][0] = words[0]
+    if words[1] != 0:
+        self._bid_words[cluster_id][1] = words[1]
+    self._ledger[cluster_id] = codec.pack_ledger(
+        codec.Ledger(
+            funded=total, renewals=0, status=codec.STATUS_FUNDED, size=n
+        )
+    )
+    log ClusterFunded(cluster_id=cluster_id, amount=total, size=n)
 
 
 @external
 def start_stream(cluster_id: uint256):
     """
     @notice Starts the cluster's stream to its ByzNft holder, now.
-    @dev Only the StrategyModuleManager, once, for a funded cluster. Reads
-         the cluster and its winners' bids from the Auction (<= 7 bids),
-         checks that their prices add up to what was funded, and stores
-         the rate, the start, the duration and each winner's credit.
-    @param cluster_id The cluster (== ByzNft token id) that was staked.
+    @dev Only the StrategyModuleManager (at `confirm_stake`), once, for a
+         funded cluster. The stream ends at the smallest seat end.
+    @param cluster_id The cluster (== ByzNft token id) whose stake was
+           confirmed.
     """
-    assert msg.sender == self.manager.address, "staker_rewards: caller is not the manager"
-    fund: uint256 = self._fund[cluster_id]
-    assert fund & FLAG_FUNDED != 0, "staker_rewards: cluster not funded"
-    assert self._stream[cluster_id] == 0, "staker_rewards: stream already started"
-
-    cluster: IAuction.Cluster = staticcall AUCTION.get_cluster(cluster_id)
-    min_duration: uint256 = cluster.min_duration
-    assert min_duration != 0 and min_duration <= MASK24, "staker_rewards: bad duration"
-    assert block.timestamp <= MASK40, "staker_rewards: timestamp out of range"
-
+    assert (
+        msg.sender == self.manager.address
+    ), "staker_rewards: caller is not the manager"
+    ledger: codec.Ledger = self._funded_ledger(cluster_id)
     rate: uint256 = 0
-    total: uint256 = 0
-    words: uint256[4] = empty(uint256[4])
-    i: uint256 = 0
-    for bid_id: uint256 in cluster.bid_ids:
-        b: IAuction.Bid = staticcall AUCTION.get_bid(bid_id)
-        assert b.duration >= min_duration, "staker_rewards: bad duration"
-        vc: uint256 = b.price // b.duration
-        credit: uint256 = b.price - vc * min_duration
-        assert bid_id < MASK40 and credit <= MASK88, "staker_rewards: bid out of range"
-        rate += vc
-        total += b.price
-        words[i // 2] |= (((bid_id + 1) << 88) | credit) << (128 * (i % 2))
-        i += 1
-    assert i != 0, "staker_rewards: empty cluster"
-    assert total == fund & MASK128, "staker_rewards: funding mismatch"
-
-    for j: uint256 in range(4):
-        if words[j] == 0:
-            break
-        self._winners[cluster_id][j] = words[j]
-    # paid = 0; rate < 2**96 because rate <= total == funded < 2**96
-    self._stream[cluster_id] = (
-        (rate << 96) | (block.timestamp << 192) | (min_duration << 232)
+    min_days: uint256 = max_value(uint256)
+    for i: uint256 in range(ledger.size, bound=c.MAX_CLUSTER_SIZE):
+        seat: codec.Seat = codec.unpack_seat(self._seats[cluster_id][i])
+        rate += seat.vc
+        min_days = min(min_days, seat.days)
+    end: uint256 = block.timestamp + min_days * c.SECONDS_PER_DAY
+    ledger.status = codec.STATUS_STREAMING
+    self._ledger[cluster_id] = codec.pack_ledger(ledger)
+    self._stream[cluster_id] = codec.pack_stream(
+        codec.Stream(rate=rate, start=block.timestamp, end=end, accounted=0)
     )
     log StreamStarted(
-        cluster_id=cluster_id,
-        rate=rate,
-        start=block.timestamp,
-        end=block.timestamp + min_duration * SECONDS_PER_DAY,
-        staker_total=rate * min_duration,
+        cluster_id=cluster_id, rate=rate, start=block.timestamp, end=end
     )
 
 
-@view
 @external
-def claimable(cluster_id: uint256) -> uint256:
+@payable
+def renew(
+    cluster_id: uint256, seat: uint256, days: uint256, max_duration: uint256
+):
     """
-    @notice What `claim(cluster_id)` would pay now (accrued - paid).
+    @notice Extends seat `seat` of a live cluster by `days` days, paid now.
+    @dev Only the Auction (which checks that its caller holds the seat and
+         forwards its `max_duration`). The cluster must be streaming and
+         its end not passed; `msg.value == days * vc_seat`; the seat may
+         not run past `max_duration` days from the stream start. The
+         cluster's end moves to the new smallest seat end; the rate does
+         not change.
     @param cluster_id The cluster.
-    @return The amount in wei (0 if the stream has not started).
+    @param seat The seat index (position in the settlement's arrays).
+    @param days Days added to the seat (> 0).
+    @param max_duration The Auction's maximum duration, in days.
     """
-    word: uint256 = self._stream[cluster_id]
-    return self._accrued(word) - (word & MASK96)
+    assert msg.sender == AUCTION, "staker_rewards: caller is not the auction"
+    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
+    assert (
+        ledger.status == codec.STATUS_STREAMING
+    ), "staker_rewards: not streaming"
+    stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
+    assert block.timestamp < stream.end, "staker_rewards: stream ended"
+    assert seat < ledger.size, "staker_rewards: no such seat"
+    assert days != 0, "staker_rewards: zero days"
+    renewed: codec.Seat = codec.unpack_seat(self._seats[cluster_id][seat])
+    new_days: uint256 = renewed.days + days
+    assert new_days <= max_duration, "staker_rewards: past max duration"
+    assert msg.value == days * renewed.vc, "staker_rewards: wrong amount"
+
+    renewed.days = new_days
+    self._seats[cluster_id][seat] = codec.pack_seat(renewed)
+    ledger.renewals += msg.value
+    self._ledger[cluster_id] = codec.pack_ledger(ledger)
+    min_days: uint256 = new_days
+    for i: uint256 in range(ledger.size, bound=c.MAX_CLUSTER_SIZE):
+        if i != seat:
+            min_days = min(
+                min_days, codec.unpack_seat(self._seats[cluster_id][i]).days
+            )
+    end: uint256 = stream.start + min_days * c.SECONDS_PER_DAY
+    if end != stream.end:
+        stream.end = end
+        self._stream[cluster_id] = codec.pack_stream(stream)
+    log SeatRenewed(
+        cluster_id=cluster_id,
+        seat=seat,
+        days=days,
+        amount=msg.value,
+        seat_end=stream.start + new_days * c.SECONDS_PER_DAY,
+        cluster_end=end,
+    )
 
 
 @external
-def claim(cluster_id: uint256) -> uint256:
+def end_stream(cluster_id: uint256):
     """
-    @notice Pays the cluster's current ByzNft holder everything accrued
-            and not yet claimed (also what accrued under earlier holders).
-    @dev Only the holder or the cluster's StrategyModule may call. Works
-         before and after expiry. Pays with all remaining gas (no 2300
-         stipend); a holder that rejects ETH only blocks its own claim.
-         Returns 0, without event, when nothing is claimable.
+    @notice Ends a streaming cluster at the staker's exit request: the
+            stream stops now (or at the cluster's end if it already
+            passed); every seat's unserved seconds are paid back to its
+            operator, with its bond, through the Escrow.
+    @dev Only the StrategyModuleManager, once. The holder keeps what
+         accrued until the stop (`claim` still works).
     @param cluster_id The cluster.
-    @return The amount paid, in wei.
     """
-    word: uint256 = self._stream[cluster_id]
-    assert word != 0, "staker_rewards: stream not started"
-    holder: address = staticcall self.byz_nft.ownerOf(cluster_id)
-    if msg.sender != holder:
-        module: address = staticcall self.manager.strategy_module_of(cluster_id)
-        assert msg.sender == module, "staker_rewards: caller is not the holder"
-    amount: uint256 = self._accrued(word) - (word & MASK96)
-    if amount == 0:
-        return 0
-    # paid is in the low 96 bits and paid + amount == accrued < 2**96
-    self._stream[cluster_id] = word + amount
-    log RewardsClaimed(cluster_id=cluster_id, holder=holder, caller=msg.sender, amount=amount)
-    raw_call(holder, b"", value=amount)
-    return amount
+    assert (
+        msg.sender == self.manager.address
+    ), "staker_rewards: caller is not the manager"
+    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
+    assert (
+        ledger.status == codec.STATUS_STREAMING
+    ), "staker_rewards: not streaming"
+    stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
+    stop: uint256 = min(block.timestamp, stream.end)
+    ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
+    credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    staker_total: uint256 = 0
+    refunded: uint256 = 0
+    dust: uint256 = 0
+    ids, operators, credits, staker_total, refunded, dust = self._close(
+        cluster_id, ledger, stream, stop, codec.STATUS_ENDED
+    )
+    log StreamEnded(
+        cluster_id=cluster_id,
+        stop=stop,
+        staker_total=staker_total,
+        refunded=refunded,
+        dust=dust,
+    )
+    extcall ESCROW.return_credits(
+        ids, operators, credits, empty(address), value=refunded
+    )
 
 
 @external
 def expire(cluster_id: uint256):
     """
-    @notice Ends a cluster whose credits have run out: sends every
-            winner's unused credits, with its bond unlocked, back to the
-            Escrow, where its operator can claim them.
-    @dev Anyone, once the smallest winner duration has elapsed since the
-         start. A second call reverts. The staker keeps whatever accrued
-         and is not yet claimed (`claim` still works).
+    @notice Closes a cluster whose end has passed: every seat's unused
+            credits (its days beyond the cluster's end) go back to its
+            operator, with its bond, through the Escrow.
+    @dev Anyone, once. The holder keeps what accrued until the end
+         (`claim` still works).
     @param cluster_id The cluster.
     """
-    word: uint256 = self._stream[cluster_id]
-    assert word != 0, "staker_rewards: stream not started"
-    # a started stream always has a first winner entry; expire clears it
-    assert self._winners[cluster_id][0] != 0, "staker_rewards: already expired"
-    start: uint256 = (word >> 192) & MASK40
-    min_duration: uint256 = word >> 232
-    assert block.timestamp >= start + min_duration * SECONDS_PER_DAY, "staker_rewards: credits not exhausted"
-
-    bid_ids: DynArray[uint256, MAX_WINNERS] = []
-    credits: DynArray[uint256, MAX_WINNERS] = []
-    returned: uint256 = 0
-    for j: uint256 in range(4):
-        w: uint256 = self._winners[cluster_id][j]
-        if w == 0:
-            break
-        for h: uint256 in range(2):
-            e: uint256 = (w >> (128 * h)) & MASK128
-            if e == 0:
-                break
-            bid_ids.append((e >> 88) - 1)
-            credits.append(e & MASK88)
-            returned += e & MASK88
-        self._winners[cluster_id][j] = 0
-
+    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
+    assert (
+        ledger.status == codec.STATUS_STREAMING
+    ), "staker_rewards: not streaming"
+    stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
+    assert (
+        block.timestamp >= stream.end
+    ), "staker_rewards: credits not exhausted"
+    ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
+    credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    staker_total: uint256 = 0
+    refunded: uint256 = 0
+    dust: uint256 = 0
+    ids, operators, credits, staker_total, refunded, dust = self._close(
+        cluster_id, ledger, stream, stream.end, codec.STATUS_EXPIRED
+    )
     log ClusterExpired(
         cluster_id=cluster_id,
         caller=msg.sender,
-        staker_total=((word >> 96) & MASK96) * min_duration,
-        returned=returned,
+        staker_total=staker_total,
+        refunded=refunded,
+        dust=dust,
     )
-    extcall ESCROW.return_credits(bid_ids, credits, value=returned)
+    extcall ESCROW.return_credits(
+        ids, operators, credits, empty(address), value=refunded
+    )
 
 
-@view
 @external
+def cancel_cluster(cluster_id: uint256, bond_to: address):
+    """
+    @notice Cancels a cluster that was funded but never streamed: every
+            price goes back to its operator; the bonds to the operators
+            (`bond_to` empty: a dissolution) or to `bond_to` (the staker
+            compensated for a reported front-run).
+    @dev Only the StrategyModuleManager, once.
+    @param cluster_id The cluster.
+    @param bond_to Who gets the winners' bonds; empty for their operators.
+    """
+    assert (
+        msg.sender == self.manager.address
+    ), "staker_rewards: caller is not the manager"
+    ledger: codec.Ledger = self._funded_ledger(cluster_id)
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
+    credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    for i: uint256 in range(ledger.size, bound=c.MAX_CLUSTER_SIZE):
+        seat: codec.Seat = codec.unpack_seat(self._seats[cluster_id][i])
+        operators.append(seat.operator)
+        credits.append(seat.vc * seat.days)
+    ledger.status = codec.STATUS_CANCELLED
+    self._ledger[cluster_id] = codec.pack_ledger(ledger)
+    tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
+    tally.refunded = ledger.funded
+    self._tally[cluster_id] = codec.pack_tally(tally)
+    log ClusterCancelled(
+        cluster_id=cluster_id, refunded=ledger.funded, bond_to=bond_to
+    )
+    extcall ESCROW.return_credits(
+        self._bid_ids(cluster_id, ledger.size),
+        operators,
+        credits,
+        bond_to,
+        value=ledger.funded,
+    )
+
+
+@external
+def on_transfer(token_id: uint256, seller: address, buyer: address):
+    """
+    @notice Credits the seller of ByzNft `token_id` with what accrued and
+            was not claimed until now; the buyer earns from now on.
+    @dev Only the ByzNft, on every transfer (not at mint). Does nothing for
+         a token whose stream never started or with nothing accrued.
+    @param token_id The token (== cluster) id.
+    @param seller The previous holder.
+    @param buyer The new holder.
+    """
+    assert (
+        msg.sender == self.byz_nft.address
+    ), "staker_rewards: caller is not the byz_nft"
+    stream: codec.Stream = codec.unpack_stream(self._stream[token_id])
+    amount: uint256 = self._accrued(stream) - stream.accounted
+    if amount == 0:
+        return
+    stream.accounted += amount
+    self._stream[token_id] = codec.pack_stream(stream)
+    tally: codec.Tally = codec.unpack_tally(self._tally[token_id])
+    tally.credited += amount
+    self._tally[token_id] = codec.pack_tally(tally)
+    self.credit_of[seller] += amount
+    self.total_credit += amount
+    log SaleCredited(
+        cluster_id=token_id, seller=seller, buyer=buyer, amount=amount
+    )
+
+
+@external
+def withdraw_credit(to: address) -> uint256:
+    """
+    @notice Pays the caller's sale credits to `to`.
+    @dev Pays with all remaining gas; reverts if the caller has no credit.
+    @param to The recipient.
+    @return uint256 The amount paid, in wei.
+    """
+    assert to != empty(address), "staker_rewards: zero recipient"
+    amount: uint256 = self.credit_of[msg.sender]
+    assert amount != 0, "staker_rewards: no credit"
+    self.credit_of[msg.sender] = 0
+    self.total_credit -= amount
+    log CreditWithdrawn(account=msg.sender, to=to, amount=amount)
+    raw_call(to, b"", value=amount)
+    return amount
+
+
+@external
+@view
+def claimable(cluster_id: uint256) -> uint256:
+    """
+    @notice What `claim(cluster_id)` would pay now: accrued since the last
+            claim or sale.
+    @param cluster_id The cluster.
+    @return uint256 The amount in wei (0 if the stream has not started).
+    """
+    stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
+    return self._accrued(stream) - stream.accounted
+
+
+@external
+def claim(cluster_id: uint256, to: address = empty(address)) -> uint256:
+    """
+    @notice Pays what accrued since the last claim or sale to the cluster's
+            current ByzNft holder, or to `to`.
+    @dev Only the holder or the cluster's StrategyModule may call. Works
+         before and after the close. Pays with all remaining gas (no 2300
+         stipend); a recipient that rejects ETH only blocks its own claim.
+         Returns 0, without event, when nothing is claimable.
+    @param cluster_id The cluster.
+    @param to The recipient; empty (default) for the holder.
+    @return uint256 The amount paid, in wei.
+    """
+    stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
+    assert stream.start != 0, "staker_rewards: stream not started"
+    holder: address = staticcall self.byz_nft.ownerOf(cluster_id)
+    if msg.sender != holder:
+        module: address = staticcall self.manager.strategy_module_of(cluster_id)
+        assert msg.sender == module, "staker_rewards: caller is not the holder"
+    recipient: address = to
+    if recipient == empty(address):
+        recipient = holder
+    amount: uint256 = self._accrued(stream) - stream.accounted
+    if amount == 0:
+        return 0
+    stream.accounted += amount
+    self._stream[cluster_id] = codec.pack_stream(stream)
+    log RewardsClaimed(
+        cluster_id=cluster_id,
+        holder=holder,
+        caller=msg.sender,
+        to=recipient,
+        amount=amount,
+    )
+    raw_call(recipient, b"", value=amount)
+    return amount
+
+
+@external
+@view
 def status(cluster_id: uint256) -> uint256:
     """
-    @notice 0 unknown, 1 funded (pre-created, not staked), 2 streaming
-            (staked; stays 2 after the end until `expire`), 3 expired.
+    @notice 0 unknown, 1 funded (not streamed), 2 streaming (stays 2 after
+            the end until `expire`), 3 expired, 4 ended by the staker's
+            exit, 5 cancelled.
     @param cluster_id The cluster.
-    @return The status.
+    @return uint256 The status (`stream_codec.STATUS_*`).
     """
-    return self._status(cluster_id)
+    return codec.unpack_ledger(self._ledger[cluster_id]).status
 
 
-@view
 @external
+@view
 def held(cluster_id: uint256) -> uint256:
     """
-    @notice ETH this contract holds for the cluster: unclaimed staker
-            rewards (accrued or not yet accrued) before and after expiry,
-            plus, before expiry, the winners' unused credits.
+    @notice ETH this contract holds for the cluster: funded + renewals -
+            paid and credited to stakers - refunded to operators (so:
+            unclaimed and unaccrued staker rewards, seats' credits not yet
+            returned, and the close's dust).
     @param cluster_id The cluster.
-    @return The amount in wei.
+    @return uint256 The amount in wei.
     """
     return self._held(cluster_id)
 
 
-@view
 @external
+@view
 def get_stream(cluster_id: uint256) -> IStakerRewards.StreamInfo:
     """
-    @notice Everything about a cluster's stream, decoded.
+    @notice A cluster's stream, decoded.
     @param cluster_id The cluster.
-    @return The stream's status, funded amount, rate (wei/day), start,
-            end, min_duration (days), paid, accrued, claimable and held.
+    @return StreamInfo Status, funded, rate (wei/day), start, end,
+            min_duration (days from the start to the end), paid (claimed,
+            without sale credits), accrued, claimable and held.
     """
-    word: uint256 = self._stream[cluster_id]
-    start: uint256 = (word >> 192) & MASK40
-    min_duration: uint256 = word >> 232
-    accrued: uint256 = self._accrued(word)
-    end: uint256 = 0
-    if start != 0:
-        end = start + min_duration * SECONDS_PER_DAY
+    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
+    stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
+    tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
+    accrued: uint256 = self._accrued(stream)
     return IStakerRewards.StreamInfo(
-        status=self._status(cluster_id),
-        funded=self._fund[cluster_id] & MASK128,
-        rate=(word >> 96) & MASK96,
-        start=start,
-        end=end,
-        min_duration=min_duration,
-        paid=word & MASK96,
+        status=ledger.status,
+        funded=ledger.funded,
+        rate=stream.rate,
+        start=stream.start,
+        end=stream.end,
+        min_duration=(stream.end - stream.start) // c.SECONDS_PER_DAY,
+        paid=stream.accounted - tally.credited,
         accrued=accrued,
-        claimable=accrued - (word & MASK96),
+        claimable=accrued - stream.accounted,
         held=self._held(cluster_id),
     )
 
 
+@external
 @view
+def get_seat(cluster_id: uint256, seat: uint256) -> IStakerRewards.SeatInfo:
+    """
+    @notice Seat `seat` of a cluster, decoded.
+    @param cluster_id The cluster.
+    @param seat The seat index (< the cluster's size).
+    @return SeatInfo Bid id, operator, daily VC price, days paid from the
+            stream start, and its end (0 before the start).
+    """
+    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
+    assert seat < ledger.size, "staker_rewards: no such seat"
+    s: codec.Seat = codec.unpack_seat(self._seats[cluster_id][seat])
+    start: uint256 = codec.unpack_stream(self._stream[cluster_id]).start
+    end: uint256 = 0
+    if start != 0:
+        end = start + s.days * c.SECONDS_PER_DAY
+    return IStakerRewards.SeatInfo(
+        bid_id=self._bid_ids(cluster_id, ledger.size)[seat],
+        operator=s.operator,
+        vc=s.vc,
+        days=s.days,
+        end=end,
+    )
+
+
+@external
+@view
+def accounting(cluster_id: uint256) -> IStakerRewards.Accounting:
+    """
+    @notice The cluster's conservation figures (PROTOCOL §10). At every
+            moment paid_to_stakers + credited_to_stakers + claimable +
+            unaccrued + refunded + dust == funded + renewals; once the
+            cluster is closed, unaccrued == 0.
+    @param cluster_id The cluster.
+    @return Accounting Funded, renewals, paid to stakers, credited to
+            sellers, claimable, unaccrued, refunded to operators, dust.
+    """
+    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
+    stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
+    tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
+    accrued: uint256 = self._accrued(stream)
+    return IStakerRewards.Accounting(
+        funded=ledger.funded,
+        renewals=ledger.renewals,
+        paid_to_stakers=stream.accounted - tally.credited,
+        credited_to_stakers=tally.credited,
+        claimable=accrued - stream.accounted,
+        unaccrued=ledger.funded
+        + ledger.renewals
+        - accrued
+        - tally.refunded
+        - tally.dust,
+        refunded=tally.refunded,
+        dust=tally.dust,
+    )
+
+
 @internal
-def _accrued(word: uint256) -> uint256:
+@view
+def _funded_ledger(cluster_id: uint256) -> codec.Ledger:
     """
-    @dev `rate * min(elapsed, min_duration days) // 86400` for a packed
-         stream word (0 if not started).
+    @dev The ledger of a cluster that is funded and was never streamed.
+    @param cluster_id The cluster.
+    @return Ledger Its ledger.
     """
-    start: uint256 = (word >> 192) & MASK40
-    if start == 0:
+    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
+    assert (
+        ledger.status != codec.STATUS_NONE
+    ), "staker_rewards: cluster not funded"
+    assert (
+        ledger.status == codec.STATUS_FUNDED
+    ), "staker_rewards: cluster not pending"
+    return ledger
+
+
+@internal
+@view
+def _bid_ids(
+    cluster_id: uint256, n: uint256
+) -> DynArray[uint256, c.MAX_CLUSTER_SIZE]:
+    """
+    @dev The cluster's bid ids, in seat order.
+    @param cluster_id The cluster.
+    @param n Its size.
+    @return DynArray The bid ids.
+    """
+    words: uint256[2] = [self._bid_words[cluster_id][0], 0]
+    if n > codec.BID_IDS_PER_WORD:
+        words[1] = self._bid_words[cluster_id][1]
+    return codec.unpack_bid_ids(words, n)
+
+
+@internal
+def _close(
+    cluster_id: uint256,
+    ledger: codec.Ledger,
+    stream: codec.Stream,
+    stop: uint256,
+    new_status: uint256,
+) -> (
+    DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    DynArray[address, c.MAX_CLUSTER_SIZE],
+    DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    uint256,
+    uint256,
+    uint256,
+):
+    """
+    @dev Closes a streaming cluster at `stop` (<= its end): stores the stop
+         as the end, the new status, the refunded total and the dust, and
+         returns what the Escrow needs (the caller logs, then calls it).
+    @param cluster_id The cluster.
+    @param ledger Its ledger (status STREAMING).
+    @param stream Its stream.
+    @param stop The second the stream stops.
+    @param new_status STATUS_EXPIRED or STATUS_ENDED.
+    @return DynArray Bid ids, operators and credits; the staker's total,
+            the refunded total and the dust.
+    """
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
+    credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    refunded: uint256 = 0
+    for i: uint256 in range(ledger.size, bound=c.MAX_CLUSTER_SIZE):
+        seat: codec.Seat = codec.unpack_seat(self._seats[cluster_id][i])
+        seat_end: uint256 = stream.start + seat.days * c.SECONDS_PER_DAY
+        credit: uint256 = seat.vc * (seat_end - stop) // c.SECONDS_PER_DAY
+        operators.append(seat.operator)
+        credits.append(credit)
+        refunded += credit
+    staker_total: uint256 = (
+        stream.rate * (stop - stream.start) // c.SECONDS_PER_DAY
+    )
+    # exact: sum(vc * days) == funded + renewals, and each floor drops < 1 wei
+    dust: uint256 = ledger.funded + ledger.renewals - staker_total - refunded
+
+    if stop != stream.end:
+        stream.end = stop
+        self._stream[cluster_id] = codec.pack_stream(stream)
+    ledger.status = new_status
+    self._ledger[cluster_id] = codec.pack_ledger(ledger)
+    tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
+    tally.refunded = refunded
+    tally.dust = dust
+    self._tally[cluster_id] = codec.pack_tally(tally)
+    return self._bid_ids(
+        cluster_id, ledger.size
+    ), operators, credits, staker_total, refunded, dust
+
+
+@internal
+@view
+def _accrued(stream: codec.Stream) -> uint256:
+    """
+    @dev `rate * (min(now, end) - start) // 86400`; 0 before the start.
+    @param stream The cluster's stream.
+    @return uint256 What accrued to stakers so far, in wei.
+    """
+    if stream.start == 0:
         return 0
-    duration: uint256 = (word >> 232) * SECONDS_PER_DAY
-    elapsed: uint256 = min(block.timestamp - start, duration)
-    return ((word >> 96) & MASK96) * elapsed // SECONDS_PER_DAY
+    return (
+        stream.rate
+        * (min(block.timestamp, stream.end) - stream.start) // c.SECONDS_PER_DAY
+    )
 
 
-@view
 @internal
-def _status(cluster_id: uint256) -> uint256:
-    """
-    @dev Decodes the status from the flags and the stream word.
-    """
-    if self._stream[cluster_id] != 0:
-        if self._winners[cluster_id][0] == 0:
-            return STATUS_EXPIRED
-        return STATUS_STREAMING
-    if self._fund[cluster_id] & FLAG_FUNDED != 0:
-        return STATUS_FUNDED
-    return STATUS_NONE
-
-
 @view
-@internal
 def _held(cluster_id: uint256) -> uint256:
     """
-    @dev funded - paid before expiry; rate * min_duration - paid after.
+    @dev funded + renewals - accounted (paid and credited) - refunded.
+    @param cluster_id The cluster.
+    @return uint256 The amount in wei.
     """
-    word: uint256 = self._stream[cluster_id]
-    paid: uint256 = word & MASK96
-    if word != 0 and self._winners[cluster_id][0] == 0:
-        # expired: only the staker's part is left
-        return ((word >> 96) & MASK96) * (word >> 232) - paid
-    return (self._fund[cluster_id] & MASK128) - paid
+    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
+    accounted: uint256 = codec.unpack_stream(self._stream[cluster_id]).accounted
+    refunded: uint256 = codec.unpack_tally(self._tally[cluster_id]).refunded
+    return ledger.funded + ledger.renewals - accounted - refunded

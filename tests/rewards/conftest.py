@@ -1,9 +1,8 @@
-"""Fixtures for the StakerRewards tests; the deployment itself is in rewards_helpers.py."""
+"""Fixtures for the StakerRewards tests; the deployment and the model are in rewards_helpers.py."""
 
-import boa
 import pytest
 
-from tests.rewards.rewards_helpers import HELPERS, World, deploy_world
+from tests.rewards.rewards_helpers import World, deploy_world, helper
 
 
 @pytest.fixture(scope="module")
@@ -12,13 +11,10 @@ def world() -> World:
 
 
 @pytest.fixture(scope="module")
-def world7() -> World:
-    return deploy_world(cluster_size=7)
-
-
-@pytest.fixture(scope="module")
 def holder_deployer():
+    """Deploys a contract ByzNft holder (accepts or rejects ETH on demand, can re-enter claim)."""
+
     def deploy(rewards):
-        return boa.load(str(HELPERS / "Holder.vy"), rewards)
+        return helper("Holder").deploy(rewards)
 
     return deploy

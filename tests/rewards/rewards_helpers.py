@@ -1,150 +1,282 @@
 """Shared helpers for the StakerRewards tests (fixtures are in conftest.py).
 
-A real Escrow + Auction + ByzNft + StakerRewards are deployed once per module (titanoboa rolls state back
-after every test and every hypothesis example). The StrategyModuleManager is played by a small test
-harness (`helpers/ManagerHarness.vy`) that answers `byz_nft()` and `strategy_module_of()`; the tests
-prank as its address to settle clusters, mint ByzNfts and start streams, which is exactly what the real
-manager does in `create_strategy_module_and_stake`. `test_rewards_integration.py` runs against the real
-manager (deploy_protocol).
+StakerRewards and a real ByzNft are deployed once per module (titanoboa rolls state back after every test
+and every hypothesis example) around three stand-ins:
+- the Escrow is `helpers/EscrowStandIn.vy`: its `release` forwards a cluster's prices and seat data to
+  `fund_cluster` as the Escrow does at settlement, and its `return_credits` has API.md's signature and
+  checks (StakerRewards only, exact value, each bond unlocked once, to its operator or to `bond_to`);
+- the StrategyModuleManager is `helpers/ManagerHarness.vy` (the views StakerRewards reads); the tests prank
+  as its address to mint ByzNfts and call `start_stream`, `end_stream` and `cancel_cluster`;
+- the Auction is a plain account (`World.auction`) that calls `renew` with the payment, as the Auction does.
+
+`ClusterModel` is an independent Python model of one cluster (PROTOCOL §6, §10), used by the unit tests for
+expected values and by the state machine as its oracle.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import boa
 
+from deploy.constants import read_constants
+from deploy.protocol import deployer_for
+from tests.utils.actors import actor, actors
+from tests.utils.constants import DAY, ETH, c
+from tests.utils.deployers import load
+
 ROOT = Path(__file__).resolve().parents[2]
-CONTRACTS = ROOT / "contracts"
 HELPERS = Path(__file__).resolve().parent / "helpers"
 
-R = 3_243_835_616_438_356
-BOND = 10**18
-DAY = 86_400
-ETHER = 10**18
-MAX_DISCOUNT = 1500
+# StakerRewards' statuses, read from the compiled codec module (contracts/lib/stream_codec.vy).
+S = read_constants((ROOT / "contracts" / "lib" / "stream_codec.vy").resolve())
+STATUS_NONE = S["STATUS_NONE"]
+STATUS_FUNDED = S["STATUS_FUNDED"]
+STATUS_STREAMING = S["STATUS_STREAMING"]
+STATUS_EXPIRED = S["STATUS_EXPIRED"]
+STATUS_ENDED = S["STATUS_ENDED"]
+STATUS_CANCELLED = S["STATUS_CANCELLED"]
 
-STATUS_NONE, STATUS_FUNDED, STATUS_STREAMING, STATUS_EXPIRED = 0, 1, 2, 3
+ZERO = "0x" + "00" * 20
+MAX_DURATION = 3650
+
+# Daily VC prices of PROTOCOL §2's check-value table (R = 3 243 835 616 438 356, n = 4).
+CHECK_VCS = [729_863_013_698_630, 754_191_780_821_917, 737_972_602_739_725, 713_643_835_616_438]
 
 
-def load(name: str, *args, **kwargs):
-    return boa.load(str(CONTRACTS / name), *args, **kwargs)
+def helper(name: str):
+    """The compiled deployer of a test-only contract in tests/rewards/helpers/."""
+    return load(HELPERS / f"{name}.vy")
+
+
+def now() -> int:
+    return boa.env.evm.patch.timestamp
+
+
+def balance(address) -> int:
+    return boa.env.get_balance(str(getattr(address, "address", address)))
 
 
 @dataclass
-class Cluster:
-    """What the tests know about a settled cluster (recomputed independently of the contract)."""
+class SeatModel:
+    bid_id: int
+    operator: str
+    vc: int
+    days: int  # days paid, from the stream start
 
-    cluster_id: int
-    bid_ids: list[int]
-    operators: list[str]
-    prices: list[int]
-    durations: list[int]
 
-    @property
-    def vcs(self) -> list[int]:
-        return [p // t for p, t in zip(self.prices, self.durations, strict=True)]
+@dataclass
+class ClusterModel:
+    """What a cluster should be, computed independently of the contract."""
+
+    cid: int
+    seats: list[SeatModel]
+    status: int = STATUS_FUNDED
+    start: int = 0
+    stop: int | None = None  # set when closed (end_stream / expire)
+    accounted: int = 0  # paid + credited to stakers
+    credited: int = 0
+    renewals: int = 0
+    refunded: int = 0
+    dust: int = 0
+    funded: int = field(init=False)
+
+    def __post_init__(self):
+        self.funded = sum(s.vc * s.days for s in self.seats)
 
     @property
     def rate(self) -> int:
-        return sum(self.vcs)
+        return sum(s.vc for s in self.seats)
 
     @property
-    def min_duration(self) -> int:
-        return min(self.durations)
+    def end(self) -> int:
+        if self.stop is not None:
+            return self.stop
+        return self.start + min(s.days for s in self.seats) * DAY
 
-    @property
-    def funded(self) -> int:
-        return sum(self.prices)
+    def accrued(self, t: int) -> int:
+        if self.start == 0:
+            return 0
+        return self.rate * (min(t, self.end) - self.start) // DAY
 
-    @property
-    def staker_total(self) -> int:
-        return self.rate * self.min_duration
+    def claimable(self, t: int) -> int:
+        return self.accrued(t) - self.accounted
 
-    @property
-    def credits(self) -> list[int]:
-        return [(t - self.min_duration) * vc for t, vc in zip(self.durations, self.vcs, strict=True)]
+    def close_credits(self, stop: int) -> list[int]:
+        """Each seat's unserved credit if the stream stops at `stop`."""
+        return [s.vc * (self.start + s.days * DAY - stop) // DAY for s in self.seats]
 
-    def accrued(self, elapsed: int) -> int:
-        return self.rate * min(elapsed, self.min_duration * DAY) // DAY
+    def close(self, stop: int, status: int) -> list[int]:
+        credits = self.close_credits(stop)
+        staker_total = self.rate * (stop - self.start) // DAY
+        self.stop = stop
+        self.status = status
+        self.refunded = sum(credits)
+        self.dust = self.funded + self.renewals - staker_total - self.refunded
+        return credits
+
+    def held(self) -> int:
+        return self.funded + self.renewals - self.accounted - self.refunded
 
 
 @dataclass
 class World:
     owner: str
+    auction: str  # the account playing the Auction (caller of renew)
     operators: list[str]
     stakers: list[str]
-    escrow: object
-    auction: object
+    non_owner: str
+    escrow: object  # EscrowStandIn
     rewards: object
     nft: object
-    manager: object  # harness
-    cluster_size: int
+    manager: object  # ManagerHarness
+    next_cid: int = 1
+    next_bid: int = 100
 
-    def new_cluster(self, terms: list[tuple[int, int]] | None = None, first_operator: int = 0) -> Cluster:
-        """Places one bid per operator (distinct operators) and settles them into a cluster.
+    # ------------------------------------------------------------ actions the protocol takes
 
-        `terms` is a list of (discount_rate, duration), one per winner; the book must be empty before.
-        """
-        n = self.cluster_size
-        terms = terms or [(100 * i, 30 + 10 * i) for i in range(n)]
-        assert len(terms) == n
-        bid_ids, operators, prices, durations = [], [], [], []
-        for i, (d, t) in enumerate(terms):
+    def fund(self, terms: list[tuple[int, int]], first_operator: int = 0) -> ClusterModel:
+        """Settles a cluster: seat i has daily VC price terms[i][0] for terms[i][1] days."""
+        cid = self.next_cid
+        self.next_cid += 1
+        seats = []
+        for i, (vc, days) in enumerate(terms):
             op = self.operators[(first_operator + i) % len(self.operators)]
-            price = self.auction.bid_price(d, t)
-            (bid_id,) = self.auction.bid([d], [t], value=price + BOND, sender=op)
-            bid_ids.append(bid_id)
-        with boa.env.prank(self.manager.address):
-            cid = self.auction.settle_cluster()
-        cluster = self.auction.get_cluster(cid)
-        # winners in ranking order
-        bid_ids = list(cluster.bid_ids)
-        for bid_id in bid_ids:
-            b = self.auction.get_bid(bid_id)
-            operators.append(b.operator)
-            prices.append(b.price)
-            durations.append(b.duration)
-        c = Cluster(cid, bid_ids, operators, prices, durations)
-        return c
-
-    def stake(self, cluster_id: int, staker: str, module: str | None = None) -> None:
-        """What the manager does for a staker: mint the ByzNft, then start the stream."""
-        with boa.env.prank(self.manager.address):
-            self.nft.mint(staker, cluster_id)
-            self.rewards.start_stream(cluster_id)
-        if module is not None:
-            self.manager.set_module(cluster_id, module)
-
-    def transfer_nft(self, cluster_id: int, to: str) -> None:
-        holder = self.nft.ownerOf(cluster_id)
-        self.nft.transferFrom(holder, to, cluster_id, sender=holder)
-
-
-def deploy_world(cluster_size: int = 4, min_duration: int = 1, max_duration: int = 3650) -> World:
-    owner = boa.env.generate_address("owner")
-    boa.env.set_balance(owner, 10**6 * ETHER)
-    operators = []
-    for i in range(8):
-        op = boa.env.generate_address(f"operator{i}")
-        boa.env.set_balance(op, 10**6 * ETHER)
-        operators.append(op)
-    stakers = []
-    for i in range(4):
-        s = boa.env.generate_address(f"staker{i}")
-        boa.env.set_balance(s, 10**3 * ETHER)
-        stakers.append(s)
-    with boa.env.prank(owner):
-        escrow = load("operator/Escrow.vy")
-        auction = load(
-            "operator/Auction.vy", escrow, cluster_size, R, MAX_DISCOUNT, min_duration, max_duration
+            seats.append(SeatModel(self.next_bid, op, vc, days))
+            self.next_bid += 1
+        model = ClusterModel(cid, seats)
+        self.escrow.release(
+            cid,
+            [s.bid_id for s in seats],
+            [s.operator for s in seats],
+            [s.vc * s.days for s in seats],
+            [s.days for s in seats],
+            value=model.funded,
+            sender=self.auction,
         )
-        rewards = load("staker/StakerRewards.vy", auction, escrow)
-        escrow.initialize(auction, rewards)
-        nft = load("staker/ByzNft.vy")
-        manager = boa.load(str(HELPERS / "ManagerHarness.vy"), nft)
+        return model
+
+    def mint(self, cid: int, staker: str) -> None:
+        with boa.env.prank(self.manager.address):
+            self.nft.mint(staker, cid)
+
+    def start(self, model: ClusterModel) -> None:
+        with boa.env.prank(self.manager.address):
+            self.rewards.start_stream(model.cid)
+        model.start = now()
+        model.status = STATUS_STREAMING
+
+    def stake(self, model: ClusterModel, staker: str) -> None:
+        """What the manager does for a staker: mint the ByzNft, then (at confirmation) start the stream."""
+        self.mint(model.cid, staker)
+        self.start(model)
+
+    def end_stream(self, model: ClusterModel) -> list[int]:
+        with boa.env.prank(self.manager.address):
+            self.rewards.end_stream(model.cid)
+        return model.close(min(now(), model.end), STATUS_ENDED)
+
+    def expire(self, model: ClusterModel, caller: str) -> list[int]:
+        self.rewards.expire(model.cid, sender=caller)
+        return model.close(model.end, STATUS_EXPIRED)
+
+    def cancel(self, model: ClusterModel, bond_to: str = ZERO) -> None:
+        with boa.env.prank(self.manager.address):
+            self.rewards.cancel_cluster(model.cid, bond_to)
+        model.status = STATUS_CANCELLED
+        model.refunded = model.funded
+
+    def renew(self, model: ClusterModel, seat: int, days: int, max_duration: int = MAX_DURATION) -> None:
+        amount = days * model.seats[seat].vc
+        self.rewards.renew(model.cid, seat, days, max_duration, value=amount, sender=self.auction)
+        model.seats[seat].days += days
+        model.renewals += amount
+
+    def transfer(self, model: ClusterModel, to: str) -> int:
+        """Sells the ByzNft to `to`; returns what the seller was credited."""
+        seller = self.nft.ownerOf(model.cid)
+        credited = model.claimable(now())
+        self.nft.transferFrom(seller, to, model.cid, sender=seller)
+        model.accounted += credited
+        model.credited += credited
+        return credited
+
+    def claim(self, model: ClusterModel, caller: str, to: str = ZERO) -> int:
+        amount = model.claimable(now())
+        paid = self.rewards.claim(model.cid, to, sender=caller)
+        model.accounted += amount
+        return paid
+
+    # ------------------------------------------------------------ checks
+
+    def check_cluster(self, model: ClusterModel) -> None:
+        """The contract's figures equal the model's, and PROTOCOL §10's identity holds to the wei."""
+        r, t = self.rewards, now()
+        a = r.accounting(model.cid)
+        assert r.status(model.cid) == model.status
+        assert a.funded == model.funded
+        assert a.renewals == model.renewals
+        assert a.credited_to_stakers == model.credited
+        assert a.paid_to_stakers == model.accounted - model.credited
+        assert a.claimable == model.claimable(t) == r.claimable(model.cid)
+        assert a.refunded == model.refunded
+        assert a.dust == model.dust
+        assert r.held(model.cid) == model.held()
+        # conservation (PROTOCOL §10), at every moment, to the wei
+        assert (
+            a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.unaccrued + a.refunded + a.dust
+            == a.funded + a.renewals
+        )
+        if model.status in (STATUS_EXPIRED, STATUS_ENDED, STATUS_CANCELLED):
+            assert a.unaccrued == 0
+            assert 0 <= a.dust <= len(model.seats)
+        if model.start:
+            assert r.get_stream(model.cid).end == model.end
+
+    def check_balance(self, models, accounts) -> None:
+        """StakerRewards' balance == Σ held over clusters + Σ sale credits (nothing untracked)."""
+        held = sum(self.rewards.held(m.cid) for m in models)
+        credits = sum(self.rewards.credit_of(a) for a in accounts)
+        assert credits == self.rewards.total_credit()
+        assert balance(self.rewards) == held + credits
+
+
+def deploy_world() -> World:
+    owner = actor("owner")
+    auction = actor("operator", wei=10**6 * ETH, label="auction")
+    operators = actors("operator", 8)
+    stakers = actors("staker", 4)
+    non_owner = actor("non_owner")
+    with boa.env.prank(owner):
+        escrow = helper("EscrowStandIn").deploy()
+        rewards = deployer_for("staker_rewards").deploy(auction, escrow)
+        escrow.set_rewards(rewards)
+        nft = deployer_for("byz_nft").deploy()
+        manager = helper("ManagerHarness").deploy(nft)
         nft.set_manager(manager)
-        auction.set_manager(manager)
+        nft.set_staker_rewards(rewards)
         rewards.set_manager(manager)
-    return World(owner, operators, stakers, escrow, auction, rewards, nft, manager, cluster_size)
+    return World(owner, auction, operators, stakers, non_owner, escrow, rewards, nft, manager)
+
+
+__all__ = [
+    "CHECK_VCS",
+    "DAY",
+    "ETH",
+    "MAX_DURATION",
+    "STATUS_CANCELLED",
+    "STATUS_ENDED",
+    "STATUS_EXPIRED",
+    "STATUS_FUNDED",
+    "STATUS_NONE",
+    "STATUS_STREAMING",
+    "ZERO",
+    "ClusterModel",
+    "World",
+    "balance",
+    "c",
+    "deploy_world",
+    "helper",
+    "now",
+]

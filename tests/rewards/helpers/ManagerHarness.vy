@@ -1,13 +1,16 @@
 # pragma version ~=0.4.3
 """
-@title Test harness standing in for the StrategyModuleManager's two views
+@title Test harness standing in for the StrategyModuleManager's views
+@license MIT
 @notice Test-only (never deployed by the protocol). StakerRewards reads
         `byz_nft()` once and `strategy_module_of(cluster_id)` on claims by
         a module; the tests prank as this contract's address to call
-        `start_stream`, `Auction.settle_cluster` and `ByzNft.mint`.
+        `start_stream`, `end_stream`, `cancel_cluster` and `ByzNft.mint`,
+        which is what the real manager does.
 """
 
 byz_nft: public(address)
+staker_rewards: public(address)
 strategy_module_of: public(HashMap[uint256, address])
 
 

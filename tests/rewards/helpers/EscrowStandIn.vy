@@ -1,0 +1,92 @@
+# pragma version ~=0.4.3
+"""
+@title Test-only stand-in of the Escrow's two StakerRewards calls
+@license MIT
+@notice Test-only (never deployed by the protocol). `release` forwards a
+        settled cluster's prices and seat data to `StakerRewards.fund_cluster`
+        and locks one bond per winner bid; `return_credits` behaves as
+        API.md says the Escrow's does: StakerRewards only, `msg.value ==
+        sum(credits)`, credits claimable by their operators, each locked
+        bond unlocked once, to its operator or to `bond_to`. Bonds are only
+        counted here (no ETH), credits are real ETH (`withdraw`).
+"""
+
+from contracts.lib import constants as c
+
+interface IRewards:
+    def fund_cluster(
+        cluster_id: uint256,
+        bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+        operators: DynArray[address, c.MAX_CLUSTER_SIZE],
+        prices: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+        durations: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    ): payable
+
+
+rewards: public(address)
+# credits returned to each operator (ETH held here)
+claimable: public(HashMap[address, uint256])
+# bonds unlocked to each account (counted, in wei)
+bonds_of: public(HashMap[address, uint256])
+bond_locked: public(HashMap[uint256, bool])
+returned: public(uint256)
+calls: public(uint256)
+
+
+@deploy
+def __init__():
+    pass
+
+
+@external
+def set_rewards(rewards: address):
+    self.rewards = rewards
+
+
+@external
+@payable
+def release(
+    cluster_id: uint256,
+    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE],
+    prices: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    durations: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+):
+    for bid_id: uint256 in bid_ids:
+        self.bond_locked[bid_id] = True
+    extcall IRewards(self.rewards).fund_cluster(
+        cluster_id, bid_ids, operators, prices, durations, value=msg.value
+    )
+
+
+@external
+@payable
+def return_credits(
+    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE],
+    credits: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    bond_to: address,
+):
+    assert msg.sender == self.rewards, "escrow: caller is not staker rewards"
+    assert len(operators) == len(bid_ids) and len(credits) == len(bid_ids), "escrow: length mismatch"
+    total: uint256 = 0
+    for i: uint256 in range(len(bid_ids), bound=c.MAX_CLUSTER_SIZE):
+        assert self.bond_locked[bid_ids[i]], "escrow: bond not locked"
+        self.bond_locked[bid_ids[i]] = False
+        self.claimable[operators[i]] += credits[i]
+        total += credits[i]
+        if bond_to == empty(address):
+            self.bonds_of[operators[i]] += c.BOND
+        else:
+            self.bonds_of[bond_to] += c.BOND
+    assert msg.value == total, "escrow: wrong amount"
+    self.returned += total
+    self.calls += 1
+
+
+@external
+def withdraw(to: address) -> uint256:
+    amount: uint256 = self.claimable[msg.sender]
+    self.claimable[msg.sender] = 0
+    send(to, amount)
+    return amount

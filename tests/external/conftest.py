@@ -15,7 +15,7 @@ from tests.external.helpers import funded
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTERNAL = ROOT / "contracts" / "external"
-DATA = ROOT.parent / "shared" / "data"
+DATA = ROOT / "tests" / "data"
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,271 @@
+# pragma version ~=0.4.3
+"""
+@title beacon_proofs
+@custom:contract-name beacon_proofs
+@license MIT
+@notice Verifies a beacon-chain validator against a beacon block root with
+        the consensus specs' sha256 Merkle branches (PROTOCOL.md §9), and
+        reads the validator's fields.
+@dev Stateless module: `from ..lib import beacon_proofs` and call
+     `beacon_proofs._verify_validator_fields(block_root, proof)` (no `uses:` or
+     `initializes:` needed).
+     The two branches, as `is_valid_merkle_branch` of the consensus specs
+     (bit i of the index set: the node is the right child at height i):
+     - block root -> state root: `BeaconBlockHeader` has 5 fields (8 leaves,
+       height 3), `state_root` is field 3: 3 proof nodes, index 3.
+     - state root -> validator: the validator's root (its 8 fields
+       merkleized) is leaf `validator_index` of the `validators` list (limit
+       2**40: data tree height 40), whose root is mixed in with the length
+       (one more level), and the list is field 11 of the BeaconState. Index
+       bits `(11 << 41) | validator_index`; 46 proof nodes for a 32-field
+       state (Deneb: state tree height 5), 47 for a 64-field one (Electra
+       on: 37 fields, height 6). Node 40 of the branch is the length mix-in:
+       the index must be below it.
+     Validator fields (8 chunks): 0 pubkey root `sha256(pubkey ‖ 16 zero
+     bytes)`, 1 withdrawal credentials, 2 effective balance (gwei, uint64
+     little endian), 3 slashed, 4 activation eligibility epoch, 5 activation
+     epoch, 6 exit epoch, 7 withdrawable epoch.
+"""
+
+VALIDATOR_FIELD_COUNT: constant(uint256) = 8
+VALIDATOR_TREE_HEIGHT: constant(uint256) = 40
+VALIDATOR_REGISTRY_LIMIT: constant(uint256) = 2**40
+VALIDATORS_FIELD_INDEX: constant(uint256) = 11
+# @dev proof lengths: 40 (list data) + 1 (length mix-in) + state tree height
+DENEB_PROOF_LENGTH: constant(uint256) = 46
+ELECTRA_PROOF_LENGTH: constant(uint256) = 47
+# @dev index of the length mix-in node in the validator branch
+LENGTH_NODE_INDEX: constant(uint256) = 40
+BLOCK_HEADER_HEIGHT: constant(uint256) = 3
+STATE_ROOT_INDEX: constant(uint256) = 3
+FAR_FUTURE_EPOCH: constant(uint64) = max_value(uint64)
+# @dev byte-swap masks of a uint64: 0x00FF00FF00FF00FF, 0x0000FFFF0000FFFF, 0xFFFFFFFF
+BYTE_MASK: constant(uint256) = 71777214294589695
+HALF_MASK: constant(uint256) = 281470681808895
+WORD_MASK: constant(uint256) = 4294967295
+
+# @dev field positions in a validator's fields
+PUBKEY_FIELD: constant(uint256) = 0
+WITHDRAWAL_CREDENTIALS_FIELD: constant(uint256) = 1
+EFFECTIVE_BALANCE_FIELD: constant(uint256) = 2
+SLASHED_FIELD: constant(uint256) = 3
+ACTIVATION_EPOCH_FIELD: constant(uint256) = 5
+EXIT_EPOCH_FIELD: constant(uint256) = 6
+WITHDRAWABLE_EPOCH_FIELD: constant(uint256) = 7
+
+
+# @dev PROTOCOL.md §9, in this field order (the ABI tuple callers send).
+struct ValidatorProof:
+    beacon_state_root: bytes32
+    state_root_proof: bytes32[BLOCK_HEADER_HEIGHT]
+    validator_index: uint64
+    validator_fields: bytes32[VALIDATOR_FIELD_COUNT]
+    validator_fields_proof: DynArray[bytes32, ELECTRA_PROOF_LENGTH]
+
+
+@internal
+@pure
+def _verify_validator_fields(
+    block_root: bytes32, proof: ValidatorProof
+) -> bool:
+    """
+    @dev Whether `proof` proves `proof.validator_fields` at
+         `proof.validator_index` of the state under `block_root`. Never
+         reverts: a wrong length, an index past the registry or the list's
+         length, or any changed byte returns False.
+    @param block_root The beacon block root (from EIP-4788).
+    @param proof The validator proof.
+    @return bool True when both branches check.
+    """
+    if not self._verify_state_root(
+        block_root, proof.beacon_state_root, proof.state_root_proof
+    ):
+        return False
+    return self._verify_validator_in_state(
+        proof.beacon_state_root,
+        proof.validator_index,
+        proof.validator_fields,
+        proof.validator_fields_proof,
+    )
+
+
+@internal
+@pure
+def _verify_state_root(
+    block_root: bytes32,
+    state_root: bytes32,
+    branch: bytes32[BLOCK_HEADER_HEIGHT],
+) -> bool:
+    """
+    @dev Whether `state_root` is field 3 of the block header under `block_root`.
+    @param block_root The beacon block root.
+    @param state_root The beacon state root.
+    @param branch The 3 sibling nodes, leaf level first.
+    @return bool True when the branch checks.
+    """
+    node: bytes32 = state_root
+    for i: uint256 in range(BLOCK_HEADER_HEIGHT):
+        if (STATE_ROOT_INDEX >> i) & 1 == 1:
+            node = sha256(concat(branch[i], node))
+        else:
+            node = sha256(concat(node, branch[i]))
+    return node == block_root
+
+
+@internal
+@pure
+def _verify_validator_in_state(
+    state_root: bytes32,
+    validator_index: uint64,
+    validator_fields: bytes32[VALIDATOR_FIELD_COUNT],
+    branch: DynArray[bytes32, ELECTRA_PROOF_LENGTH],
+) -> bool:
+    """
+    @dev Whether the validator is at `validator_index` of the state's
+         `validators` list (Deneb 46-node or Electra 47-node branch).
+    @param state_root The beacon state root.
+    @param validator_index The validator's index in the registry.
+    @param validator_fields The validator's 8 field chunks.
+    @param branch The sibling nodes, leaf level first.
+    @return bool True when the branch checks.
+    """
+    length: uint256 = len(branch)
+    if length != DENEB_PROOF_LENGTH and length != ELECTRA_PROOF_LENGTH:
+        return False
+    index: uint256 = convert(validator_index, uint256)
+    if index >= VALIDATOR_REGISTRY_LIMIT:
+        return False
+    # the list's length (little-endian uint256 in the mix-in chunk) must cover the index
+    if index >= self._le_uint64(branch[LENGTH_NODE_INDEX]):
+        return False
+    path: uint256 = (
+        VALIDATORS_FIELD_INDEX << (VALIDATOR_TREE_HEIGHT + 1)
+    ) | index
+    node: bytes32 = self._validator_root(validator_fields)
+    for i: uint256 in range(ELECTRA_PROOF_LENGTH):
+        if i == length:
+            break
+        if (path >> i) & 1 == 1:
+            node = sha256(concat(branch[i], node))
+        else:
+            node = sha256(concat(node, branch[i]))
+    return node == state_root
+
+
+@internal
+@pure
+def _validator_root(fields: bytes32[VALIDATOR_FIELD_COUNT]) -> bytes32:
+    """
+    @dev `hash_tree_root(Validator)`: its 8 field chunks merkleized.
+    @param fields The 8 field chunks.
+    @return bytes32 The validator's root.
+    """
+    return sha256(
+        concat(
+            sha256(
+                concat(
+                    sha256(concat(fields[0], fields[1])),
+                    sha256(concat(fields[2], fields[3])),
+                )
+            ),
+            sha256(
+                concat(
+                    sha256(concat(fields[4], fields[5])),
+                    sha256(concat(fields[6], fields[7])),
+                )
+            ),
+        )
+    )
+
+
+@internal
+@pure
+def _pubkey_root(pubkey: Bytes[48]) -> bytes32:
+    """
+    @dev `hash_tree_root(BLSPubkey)`: sha256(pubkey ‖ 16 zero bytes), field 0 of a validator.
+    @param pubkey The 48-byte BLS public key.
+    @return bytes32 The pubkey root.
+    """
+    assert len(pubkey) == 48, "beacon_proofs: pubkey must be 48 bytes"
+    return sha256(concat(pubkey, empty(bytes16)))
+
+
+@internal
+@pure
+def _le_uint64(chunk: bytes32) -> uint256:
+    """
+    @dev The SSZ uint64 in the first 8 bytes of a chunk (little endian).
+    @param chunk The 32-byte chunk.
+    @return uint256 The integer (below 2**64).
+    """
+    x: uint256 = convert(chunk, uint256) >> 192
+    # swap adjacent bytes, then adjacent 16-bit halves, then the 32-bit halves
+    x = ((x >> 8) & BYTE_MASK) | ((x & BYTE_MASK) << 8)
+    x = ((x >> 16) & HALF_MASK) | ((x & HALF_MASK) << 16)
+    return (x >> 32) | ((x & WORD_MASK) << 32)
+
+
+@internal
+@pure
+def _withdrawal_credentials(fields: bytes32[VALIDATOR_FIELD_COUNT]) -> bytes32:
+    """
+    @dev Field 1: the withdrawal credentials.
+    @param fields The validator's fields.
+    @return bytes32 The credentials.
+    """
+    return fields[WITHDRAWAL_CREDENTIALS_FIELD]
+
+
+@internal
+@pure
+def _effective_balance_gwei(fields: bytes32[VALIDATOR_FIELD_COUNT]) -> uint64:
+    """
+    @dev Field 2: the effective balance in gwei.
+    @param fields The validator's fields.
+    @return uint64 The effective balance (gwei).
+    """
+    return convert(self._le_uint64(fields[EFFECTIVE_BALANCE_FIELD]), uint64)
+
+
+@internal
+@pure
+def _slashed(fields: bytes32[VALIDATOR_FIELD_COUNT]) -> bool:
+    """
+    @dev Field 3: whether the validator was slashed.
+    @param fields The validator's fields.
+    @return bool The SSZ boolean.
+    """
+    return self._le_uint64(fields[SLASHED_FIELD]) != 0
+
+
+@internal
+@pure
+def _activation_epoch(fields: bytes32[VALIDATOR_FIELD_COUNT]) -> uint64:
+    """
+    @dev Field 5: the activation epoch (FAR_FUTURE_EPOCH until activation is scheduled).
+    @param fields The validator's fields.
+    @return uint64 The epoch.
+    """
+    return convert(self._le_uint64(fields[ACTIVATION_EPOCH_FIELD]), uint64)
+
+
+@internal
+@pure
+def _exit_epoch(fields: bytes32[VALIDATOR_FIELD_COUNT]) -> uint64:
+    """
+    @dev Field 6: the exit epoch (FAR_FUTURE_EPOCH until an exit is initiated).
+    @param fields The validator's fields.
+    @return uint64 The epoch.
+    """
+    return convert(self._le_uint64(fields[EXIT_EPOCH_FIELD]), uint64)
+
+
+@internal
+@pure
+def _withdrawable_epoch(fields: bytes32[VALIDATOR_FIELD_COUNT]) -> uint64:
+    """
+    @dev Field 7: the withdrawable epoch (FAR_FUTURE_EPOCH until an exit is initiated).
+    @param fields The validator's fields.
+    @return uint64 The epoch.
+    """
+    return convert(self._le_uint64(fields[WITHDRAWABLE_EPOCH_FIELD]), uint64)

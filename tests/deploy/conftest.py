@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +43,14 @@ class Node:
     def cli_env(self) -> dict:
         """Environment for `python -m deploy.network` signing with the deployer's key."""
         return {**os.environ, "BYZANTINE_DEPLOYER_KEY": self.deployer.key.hex(), "PYTHONPATH": str(ROOT)}
+
+    def rpc(self, method: str, *params) -> int:
+        """An integer JSON-RPC answer (`eth_blockNumber`, `eth_getTransactionCount` ...)."""
+        return int(EthereumRPC(self.url).fetch(method, list(params)), 16)
+
+    def sent_by(self, address: str) -> int:
+        """Transactions `address` has sent (its nonce)."""
+        return self.rpc("eth_getTransactionCount", address, "latest")
 
 
 def free_port() -> int:
@@ -108,17 +115,3 @@ def restore_env():
     env = boa.env
     yield
     boa.set_env(env)
-
-
-def run_cli(
-    module: str, *args: str, env: dict | None = None, timeout: float = 600
-) -> subprocess.CompletedProcess:
-    """Run `python -m <module> args...` from the project root; output captured as text."""
-    return subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=ROOT,
-        env=env or {**os.environ},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )

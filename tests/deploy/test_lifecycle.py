@@ -8,7 +8,7 @@ import json
 import pytest
 
 from deploy.lifecycle import conservation
-from tests.deploy.conftest import run_cli
+from tests.utils.cli import run_cli
 
 
 @pytest.fixture(scope="module")

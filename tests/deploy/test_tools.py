@@ -1,15 +1,17 @@
-"""deploy/gas.py arithmetic and measurements, the verify wiring table, keystores, and the docs drift check."""
+"""deploy/gas.py arithmetic and measurements, the verify wiring table, URL redaction, the constants
+reader and the docs drift check."""
 
 from __future__ import annotations
 
 import boa
 import pytest
-from eth_account import Account
 from vyper.compiler import output
 
+import boa_env
 from deploy import docs, network
 from deploy.gas import GasReport, calldata_floor, intrinsic_gas, measure, receipt_gas
 from deploy.protocol import PLAN, deploy_protocol, deployer_for
+from tests.utils.constants import c
 
 
 def test_intrinsic_gas_counts_zero_and_nonzero_bytes():
@@ -65,24 +67,18 @@ def test_every_verified_view_exists():
             assert step.method in names and step.done_when in names
 
 
-def test_keystore_is_decrypted_with_the_password_from_the_environment(tmp_path, monkeypatch):
-    account = Account.create()
-    path = tmp_path / "key.json"
-    import json
-
-    path.write_text(json.dumps(Account.encrypt(account.key, "correct horse", kdf="pbkdf2", iterations=2)))
-    monkeypatch.setenv(network.PASSWORD_ENV_VAR, "correct horse")
-    assert network.load_account(str(path)).address == account.address
-    monkeypatch.setenv(network.PASSWORD_ENV_VAR, "wrong")
-    with pytest.raises(network.DeployError) as err:
-        network.load_account(str(path))
-    assert account.key.hex() not in str(err.value)
+def test_public_endpoint_and_redaction_drop_credentials_paths_and_queries():
+    url = "https://user:pw@rpc.example.org/v3/SECRET?x=KEY"
+    assert boa_env.public_endpoint(url) == "https://rpc.example.org"
+    text = boa_env.redact(f"failed: {url} (path /v3/SECRET, query x=KEY)", url)
+    assert "SECRET" not in text and "KEY" not in text and "pw" not in text
 
 
-def test_manifest_endpoint_drops_credentials_and_paths():
-    assert (
-        network.public_endpoint("https://user:pw@rpc.example.org/v3/SECRET?x=1") == "https://rpc.example.org"
-    )
+def test_constants_are_read_from_the_compiled_module():
+    assert c.BOND == 10**18 and c.MAX_BID_ID == 2**40 - 1
+    assert c.MIN_CLUSTER_SIZE <= 4 <= c.MAX_CLUSTER_SIZE
+    with pytest.raises(AttributeError, match="no constant"):
+        _ = c.NOT_A_CONSTANT
 
 
 def test_docs_are_up_to_date():

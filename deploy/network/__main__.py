@@ -1,0 +1,7 @@
+"""`python -m deploy.network`."""
+
+import sys
+
+from deploy.network.cli import main
+
+sys.exit(main())

@@ -1,0 +1,119 @@
+"""The command line of `python -m deploy.network` (see the package's docstring)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import boa_env
+from deploy.network.chain import KEY_ENV_VAR, DeployError, load_account
+from deploy.network.deployment import one_line, prepare, result_table, send, summary
+from deploy.network.inputs import parse_settings
+from deploy.network.manifest import Manifest
+from deploy.network.verify import report, verify_manifest
+
+EXIT_OK, EXIT_MISMATCH, EXIT_REFUSED = 0, 1, 2
+DESCRIPTION = "Deploy the suite to a real network, resumably, and verify a deployment on chain."
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line and exit with status 2."""
+
+    def error(self, message: str):
+        self.exit(EXIT_REFUSED, f"error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = Parser(prog="python -m deploy.network", description=DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    target_help = "a network name from networks.toml, or a JSON-RPC URL"
+    dep = sub.add_parser("deploy", help="deploy (or resume deploying) the suite")
+    dep.add_argument(
+        "--network", "--rpc", dest="network", required=True, metavar="NAME|URL", help=target_help
+    )
+    dep.add_argument("--keystore", help=f"encrypted keystore file (else the key comes from {KEY_ENV_VAR})")
+    dep.add_argument("--dry-run", action="store_true", help="simulate on a fork of the network; send nothing")
+    dep.add_argument("--yes", action="store_true", help="do not ask for confirmation (scripts)")
+    dep.add_argument("--owner", metavar="ADDRESS", help="start the two-step ownership handover to ADDRESS")
+    dep.add_argument("--force", action="store_true", help="deploy a new suite even if one is recorded")
+    dep.add_argument("--manifest-dir", default="deployments", type=Path)
+    dep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="configuration override")
+    ver = sub.add_parser("verify", help="check a recorded deployment on chain")
+    ver.add_argument(
+        "--network", "--rpc", dest="network", required=True, metavar="NAME|URL", help=target_help
+    )
+    ver.add_argument("--manifest", type=Path, help="manifest file (default: <manifest-dir>/<chain-id>.json)")
+    ver.add_argument("--manifest-dir", default="deployments", type=Path)
+    return parser
+
+
+def confirm(prompt: str) -> bool:
+    """Ask on the terminal; refuses (False) when there is no terminal to ask on."""
+    if not sys.stdin.isatty():
+        raise DeployError("no terminal to confirm on: pass --yes to deploy from a script")
+    return input(prompt).strip().lower() in ("y", "yes")
+
+
+def deploy(args: argparse.Namespace) -> int:
+    """`deploy`: checks, simulation and summary, confirmation, then the transactions."""
+    cfg = parse_settings(args.set)
+    account = load_account(args.keystore)
+    print(
+        f"simulating on a fork of {args.network if '://' not in args.network else 'the node'} …", flush=True
+    )
+    plan = prepare(args.network, account, args.manifest_dir, cfg, args.force, args.owner)
+    print(summary(plan, args.dry_run))
+    if args.dry_run:
+        print("\ndry run complete: nothing was signed or sent")
+        return EXIT_OK
+    if plan.estimates and not args.yes and not confirm("\nsend these transactions? [y/N] "):
+        raise DeployError("not confirmed; nothing was sent")
+    print()
+    manifest = send(plan)
+    print("\n" + result_table(manifest))
+    print(f"\ndeployment complete; manifest: {manifest.path}")
+    if manifest.data.get("new_owner"):
+        print(f"next: {manifest.data['new_owner']} calls accept_ownership() on each contract")
+    return EXIT_OK
+
+
+def verify(args: argparse.Namespace) -> int:
+    """`verify`: the report, and status 1 on any mismatch."""
+    try:
+        network = boa_env.resolve(args.network)
+        chain_id = boa_env.chain_id_of(network.url)
+    except boa_env.NetworkError as exc:
+        raise DeployError(str(exc)) from None
+    path = args.manifest or args.manifest_dir / f"{chain_id}.json"
+    findings = verify_manifest(network.url, Manifest.load(path))
+    print(f"verifying {path} against {network.name} ({network.endpoint})")
+    print(report(findings))
+    return EXIT_OK if all(f.ok for f in findings) else EXIT_MISMATCH
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status (0 done, 1 verification mismatch, 2 refused or failed).
+
+    Every error is one line on stderr, without a traceback and without the RPC URL's path or query
+    (BYZ_DEBUG=1 shows the traceback of an unexpected error).
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        return deploy(args) if args.command == "deploy" else verify(args)
+    except DeployError as exc:
+        message = str(exc)
+    except boa_env.NetworkError as exc:
+        message = str(exc)
+    except KeyboardInterrupt:
+        message = "interrupted; the manifest records what was sent: run the same command to resume"
+    except Exception as exc:  # anything unexpected: still one line, still redacted
+        if os.environ.get("BYZ_DEBUG") == "1":
+            raise
+        message = f"{type(exc).__name__}: {one_line(exc)}"
+    if "://" in args.network:
+        message = boa_env.redact(message, args.network)
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_REFUSED

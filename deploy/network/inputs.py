@@ -1,0 +1,107 @@
+"""Every input of a deployment, checked before anything is sent: configuration, addresses, settings.
+
+The configuration rules are the Auction constructor's own checks (and the manager's), with the bounds read
+from contracts/lib/constants.vy, so a value refused here is one the contracts would refuse after several
+contracts had already been deployed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from eth_utils import is_checksum_address, is_hex_address, to_checksum_address
+
+from deploy.constants import c
+from deploy.network.chain import DeployError
+from deploy.protocol import DEFAULT_CONFIG, check_config
+
+DAY = c.SECONDS_PER_DAY
+ZERO_ADDRESS = "0x" + "00" * 20
+
+# key -> (unit, check(value, whole config) -> problem or None)
+Rule = tuple[str, Callable[[int, dict], str | None]]
+
+
+def _between(low: int, high: int, unit: str = "") -> Callable[[int, dict], str | None]:
+    suffix = f" {unit}" if unit else ""
+    return lambda v, _: None if low <= v <= high else f"must be between {low:,} and {high:,}{suffix}"
+
+
+def _min_duration(v: int, cfg: dict) -> str | None:
+    if v < 1:
+        return "must be at least 1 day"
+    if v > cfg["max_duration"]:
+        return f"must not exceed max_duration ({cfg['max_duration']} days)"
+    return None
+
+
+RULES: dict[str, Rule] = {
+    "cluster_size": ("operators", _between(c.MIN_CLUSTER_SIZE, c.MAX_CLUSTER_SIZE, "operators")),
+    "expected_daily_return": ("wei per day", _between(1, c.MAX_DAILY_RETURN, "wei per day")),
+    "max_discount_rate": ("bps", _between(0, c.BPS - 1, "basis points")),
+    "min_duration": ("days", _min_duration),
+    "max_duration": ("days", _between(1, c.MAX_DURATION_CAP, "days")),
+    "pending_cluster_ttl": ("seconds", _between(DAY, 3650 * DAY, "seconds (1 day to 10 years)")),
+}
+
+
+def validate_config(overrides: dict) -> dict:
+    """DEFAULT_CONFIG with `overrides`, every value checked; DeployError names the first bad one."""
+    unknown = sorted(set(overrides) - set(DEFAULT_CONFIG))
+    if unknown:
+        raise DeployError(f"unknown configuration key {unknown[0]!r}; known: {', '.join(DEFAULT_CONFIG)}")
+    cfg = check_config(overrides)
+    for key, value in cfg.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise DeployError(f"configuration {key}={value!r} must be an integer")
+        if value < 0:
+            raise DeployError(f"configuration {key}={value} must not be negative")
+        unit, rule = RULES.get(key, ("", lambda v, _: None))
+        problem = rule(value, cfg)
+        if problem:
+            raise DeployError(f"configuration {key}={value}: {problem}")
+    r, d, n = cfg["expected_daily_return"], cfg["max_discount_rate"], cfg["cluster_size"]
+    if r * (c.BPS - d) < n * c.BPS:
+        raise DeployError(
+            f"configuration expected_daily_return={r} is too small: at max_discount_rate={d} a validation "
+            f"credit of a {n}-operator cluster would cost 0 wei"
+        )
+    return cfg
+
+
+def parse_settings(pairs: list[str]) -> dict:
+    """`KEY=VALUE` pairs (`--set`) into configuration overrides; integers (`_` separators, `0x` allowed)."""
+    cfg = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise DeployError(f"bad --set {pair!r}: write KEY=VALUE, e.g. --set min_duration=60")
+        if key not in DEFAULT_CONFIG:
+            raise DeployError(f"bad --set {pair!r}: unknown key {key!r}; known: {', '.join(DEFAULT_CONFIG)}")
+        try:
+            cfg[key] = int(value.strip(), 0)
+        except ValueError:
+            raise DeployError(f"bad --set {pair!r}: {value!r} is not an integer") from None
+    return cfg
+
+
+def validate_address(value: str, what: str) -> str:
+    """A checksummed address; DeployError for anything else (bad hex, wrong checksum, the zero address)."""
+    if not isinstance(value, str) or not is_hex_address(value):
+        raise DeployError(f"{what} {value!r} is not an address (0x followed by 40 hex digits)")
+    if value != value.lower() and value[2:] != value[2:].upper() and not is_checksum_address(value):
+        raise DeployError(f"{what} {value} has a wrong checksum (mistyped?); expected mixed-case EIP-55")
+    if int(value, 16) == 0:
+        raise DeployError(f"{what} must not be the zero address")
+    return to_checksum_address(value)
+
+
+def validate_new_owner(value: str | None, deployer: str) -> str | None:
+    """The `--owner` address (checked), or None; the deployer itself is refused (nothing to hand over)."""
+    if value is None:
+        return None
+    owner = validate_address(value, "--owner")
+    if owner.lower() == deployer.lower():
+        raise DeployError(f"--owner {owner} is the deployer itself: drop --owner to keep it the owner")
+    return owner

@@ -1,0 +1,185 @@
+"""The manifest: one chain's deployment record, written after every transaction so a failed run resumes.
+
+`deployments/<chain-id>.json` holds, per contract: address, constructor arguments, transaction hash,
+block, gas, ETH paid, runtime code hash, source path and sha256, and ABI; per wiring call: its arguments
+and receipt; and the compiler versions, deployer, owner handover target and configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from hashlib import sha256
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import vyper
+from vyper.compiler import output
+from vyper.evm.opcodes import DEFAULT_EVM_VERSION
+
+from deploy.network.chain import Chain, DeployError
+from deploy.protocol import CONTRACTS, PLAN, ROOT, SOURCES, deployer_for
+
+MANIFEST_VERSION = 2
+
+
+def now() -> str:
+    """UTC time, ISO 8601 to the second."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+@dataclass
+class Manifest:
+    """The record of one chain's deployment."""
+
+    path: Path
+    data: dict
+    backup_on_save: Path | None = None  # --force: where the previous manifest goes at the first save
+
+    @classmethod
+    def new(cls, path: Path, chain_id: int, deployer: str, cfg: dict, endpoint: str, new_owner=None):
+        """An empty manifest for a fresh deployment."""
+        stamp = now()
+        data = {
+            "version": MANIFEST_VERSION,
+            "chain_id": chain_id,
+            "endpoint": endpoint,
+            "deployer": deployer,
+            "owner": deployer,
+            "new_owner": new_owner,
+            "config": cfg,
+            "compiler": {
+                "vyper": vyper.__version__,
+                "evm_version": deployer_for("auction").compiler_data.settings.evm_version
+                or DEFAULT_EVM_VERSION,
+                "titanoboa": version("titanoboa"),
+            },
+            "contracts": {},
+            "calls": {},
+            "complete": False,
+            "started_at": stamp,
+            "updated_at": stamp,
+        }
+        return cls(Path(path), data)
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        """Read a manifest file (DeployError if it is missing or not JSON)."""
+        try:
+            return cls(Path(path), json.loads(Path(path).read_text()))
+        except OSError:
+            raise DeployError(f"no manifest at {path}: deploy first, or pass --manifest FILE") from None
+        except ValueError:
+            raise DeployError(f"{path} is not a JSON manifest") from None
+
+    def save(self) -> None:
+        """Write atomically (a crash never leaves a half-written file)."""
+        if self.backup_on_save is not None and self.path.exists():
+            self.path.rename(self.backup_on_save)
+        self.backup_on_save = None
+        self.data["updated_at"] = now()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(self.data, indent=2) + "\n")
+        tmp.replace(self.path)
+
+    def address(self, role: str) -> str:
+        """The recorded address of `role`."""
+        return self.data["contracts"][role]["address"]
+
+
+def contract_record(role: str, address: str, chain: Chain) -> dict:
+    """What the manifest keeps about a deployed contract besides its transaction."""
+    path = CONTRACTS / SOURCES[role]
+    return {
+        "address": address,
+        "source": str(path.relative_to(ROOT)),
+        "source_sha256": sha256(path.read_bytes()).hexdigest(),
+        "runtime_code_hash": chain.code_hash(address),
+        "abi": output.build_abi_output(deployer_for(role).compiler_data),
+    }
+
+
+def tx_record(receipt: dict) -> dict:
+    """Transaction hash, block, gas and ETH paid, from a receipt."""
+    gas = int(receipt["gasUsed"], 16)
+    price = int(receipt.get("effectiveGasPrice", "0x0"), 16)
+    return {
+        "tx_hash": receipt["transactionHash"],
+        "block_number": int(receipt["blockNumber"], 16),
+        "gas_used": gas,
+        "wei_paid": gas * price,
+    }
+
+
+def backup_path(path: Path) -> Path:
+    """Where --force keeps the previous manifest: `<chain-id>.<time>.json` (git-ignored)."""
+    return path.with_name(f"{path.stem}.{time.strftime('%Y%m%dT%H%M%S')}.json")
+
+
+def open_manifest(
+    chain: Chain, path: Path, deployer: str, cfg: dict, force: bool, endpoint: str, new_owner=None
+) -> tuple[Manifest, str]:
+    """The manifest to continue, or a new one, and a one-line note on which; refuses a completed or
+    inconsistent deployment. Nothing is written here (--force moves the old file at the first save)."""
+    chain_id = chain.chain_id()
+    if not path.exists():
+        return Manifest.new(path, chain_id, deployer, cfg, endpoint, new_owner), f"{path} (new)"
+    if force:
+        manifest = Manifest.new(path, chain_id, deployer, cfg, endpoint, new_owner)
+        manifest.backup_on_save = backup_path(path)
+        return manifest, f"{path} (new; --force keeps the old one as {manifest.backup_on_save.name})"
+    old = Manifest.load(path)
+    live = [
+        r for r, c in old.data["contracts"].items() if chain.code_hash(c["address"]) == c["runtime_code_hash"]
+    ]
+    stale = sorted(set(old.data["contracts"]) - set(live))
+    if old.data.get("complete"):
+        state = "is live on chain" if not stale else f"is stale (no matching code for {', '.join(stale)})"
+        raise DeployError(
+            f"{path} records a complete deployment that {state}; refusing to deploy again "
+            f"(run `verify`, or pass --force to deploy a new suite)"
+        )
+    if stale:
+        raise DeployError(
+            f"{path} is a partial deployment whose contracts {', '.join(stale)} are not on this chain; "
+            f"pass --force to start over"
+        )
+    if old.data["deployer"].lower() != deployer.lower() or old.data["config"] != cfg:
+        raise DeployError(
+            f"{path} is a partial deployment with another deployer or configuration; "
+            f"use the same key and --set values to resume, or --force to start over"
+        )
+    if (old.data.get("new_owner") or "").lower() != (new_owner or "").lower():
+        raise DeployError(
+            f"{path} is a partial deployment with --owner {old.data.get('new_owner') or '(none)'}; "
+            f"resume with the same --owner, or --force to start over"
+        )
+    calls = len(old.data["calls"])
+    return old, f"{path} (resuming: {len(live)} contracts and {calls} calls already done)"
+
+
+def expected_value(arg: Any, manifest: Manifest) -> Any:
+    """A plan argument as the chain should show it: `@role` -> that contract's address."""
+    if isinstance(arg, str) and arg.startswith("@"):
+        return manifest.data["contracts"].get(arg[1:], {}).get("address")
+    return arg
+
+
+def calls_done_on_chain(chain: Chain, manifest: Manifest, steps=PLAN) -> set[str]:
+    """Calls already made, per the manifest or per their `done_when` view on chain (a run that stopped
+    after a transaction was mined but before it was recorded)."""
+    done = set(manifest.data["calls"])
+    for step in steps:
+        if step.is_deploy or step.name in done or step.role not in manifest.data["contracts"]:
+            continue
+        want = expected_value(step.args[0], manifest)
+        if want is None:
+            continue
+        current = chain.view(manifest.address(step.role), step.done_when, "address")
+        if current.lower() == str(want).lower():
+            done.add(step.name)
+            manifest.data["calls"][step.name] = {"args": [want], "note": "found done on chain"}
+    return done

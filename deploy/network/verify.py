@@ -1,0 +1,159 @@
+"""Check a recorded deployment on chain: code hashes, wiring, configuration, owners and pending owners."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from deploy.network.chain import Chain
+from deploy.network.deployment import owned_roles, short
+from deploy.network.manifest import Manifest
+from deploy.protocol import SOURCES, deployer_for
+from deploy.tables import format_table
+
+ZERO = "0x" + "00" * 20
+
+# (role, view, expected): expected is "@role" (that contract's address), "$key" (a configuration value)
+# or a literal. Owners are checked separately (`owner_findings`).
+WIRING: tuple[tuple[str, str, Any], ...] = (
+    ("auction", "escrow", "@escrow"),
+    ("auction", "manager", "@manager"),
+    ("auction", "paused", False),
+    ("auction", "cluster_size", "$cluster_size"),
+    ("auction", "expected_daily_return", "$expected_daily_return"),
+    ("auction", "max_discount_rate", "$max_discount_rate"),
+    ("auction", "min_duration", "$min_duration"),
+    ("auction", "max_duration", "$max_duration"),
+    ("escrow", "auction", "@auction"),
+    ("escrow", "staker_rewards", "@staker_rewards"),
+    ("staker_rewards", "AUCTION", "@auction"),
+    ("staker_rewards", "ESCROW", "@escrow"),
+    ("staker_rewards", "manager", "@manager"),
+    ("staker_rewards", "byz_nft", "@byz_nft"),
+    ("manager", "auction", "@auction"),
+    ("manager", "staker_rewards", "@staker_rewards"),
+    ("manager", "byz_nft", "@byz_nft"),
+    ("manager", "strategy_module_implementation", "@strategy_module_implementation"),
+    ("manager", "eigen_pod_manager", "@eigen_pod_manager"),
+    ("manager", "delegation_manager", "@delegation_manager"),
+    ("manager", "split_factory", "@split_factory"),
+    ("byz_nft", "manager", "@manager"),
+    ("eigen_pod_manager", "deposit_contract", "@deposit_contract"),
+    ("eigen_pod_manager", "eigen_pod_implementation", "@eigen_pod_implementation"),
+    ("split_factory", "split_implementation", "@split_implementation"),
+)
+
+
+@dataclass
+class Finding:
+    """One verification check."""
+
+    ok: bool
+    what: str
+    detail: str
+
+
+def verify_manifest(url: str, manifest: Manifest) -> list[Finding]:
+    """Check the manifest's deployment against the chain at `url`."""
+    chain = Chain(url)
+    data = manifest.data
+    findings = [
+        Finding(
+            chain.chain_id() == data["chain_id"],
+            "chain id",
+            f"chain {chain.chain_id()}, manifest {data['chain_id']}",
+        ),
+        Finding(
+            bool(data.get("complete")),
+            "deployment complete",
+            "manifest says complete" if data.get("complete") else "manifest records a partial deployment",
+        ),
+    ]
+    missing = sorted(set(SOURCES) - set(data["contracts"]))
+    if missing:
+        findings.append(Finding(False, "all contracts recorded", f"missing: {', '.join(missing)}"))
+    findings += [_code_finding(chain, role, c) for role, c in data["contracts"].items()]
+    findings += [_wiring_finding(chain, data, *w) for w in WIRING if w[0] in data["contracts"]]
+    findings += owner_findings(chain, data)
+    return findings
+
+
+def _code_finding(chain: Chain, role: str, record: dict) -> Finding:
+    actual = chain.code_hash(record["address"])
+    ok = actual == record["runtime_code_hash"]
+    detail = (
+        f"{short(record['address'])}, code hash {actual[:10]}…"
+        if ok
+        else f"{record['address']}: chain {actual}, manifest {record['runtime_code_hash']}"
+    )
+    note = "" if not ok else _source_note(chain, role, record["address"])
+    return Finding(ok, f"code of {role}", detail + note)
+
+
+def _source_note(chain: Chain, role: str, address: str) -> str:
+    """Whether the local source still compiles to the deployed code (immutables come after it)."""
+    runtime = deployer_for(role).compiler_data.bytecode_runtime
+    return "" if chain.code(address).startswith(runtime) else " (note: local source has changed since)"
+
+
+def _expected(data: dict, expected: Any) -> Any:
+    if isinstance(expected, str) and expected.startswith("@"):
+        return data["contracts"].get(expected[1:], {}).get("address", "<not recorded>")
+    if isinstance(expected, str) and expected.startswith("$"):
+        return data["config"][expected[1:]]
+    return expected
+
+
+def _wiring_finding(chain: Chain, data: dict, role: str, view: str, expected: Any) -> Finding:
+    want = _expected(data, expected)
+    kind = "bool" if isinstance(want, bool) else "uint256" if isinstance(want, int) else "address"
+    try:
+        got = chain.view(data["contracts"][role]["address"], view, kind)
+    except Exception as exc:  # a missing view, or no code at the address
+        return Finding(False, f"{role}.{view}()", f"call failed: {type(exc).__name__}")
+    ok = got.lower() == str(want).lower() if kind == "address" else got == want
+    name = expected[1:] if isinstance(expected, str) and expected[:1] in "@$" else expected
+    shown = short(got) if kind == "address" else got
+    return Finding(ok, f"{role}.{view}() == {name}", f"{shown}" if ok else f"chain {got}, expected {want}")
+
+
+def owner_findings(chain: Chain, data: dict) -> list[Finding]:
+    """Each owned contract's owner and pending owner against the manifest.
+
+    Without a handover the deployer owns everything and nothing is pending. With `--owner NEW`, each
+    contract is either pending (owner the deployer, pending NEW) or accepted (owner NEW, nothing pending).
+    """
+    deployer, new = data["owner"].lower(), (data.get("new_owner") or "").lower()
+    names = {deployer: "deployer", new: "new owner", ZERO: "none"}
+    out = []
+    for role in owned_roles():
+        if role not in data["contracts"]:
+            continue
+        address = data["contracts"][role]["address"]
+        try:
+            owner = chain.view(address, "owner", "address").lower()
+            pending = chain.view(address, "pending_owner", "address").lower()
+        except Exception as exc:
+            out.append(Finding(False, f"{role}: owner, pending owner", f"call failed: {type(exc).__name__}"))
+            continue
+        if not new:
+            ok, state = owner == deployer and pending == ZERO, "owned by the deployer"
+        elif owner == new and pending == ZERO:
+            ok, state = True, "handover accepted"
+        else:
+            ok, state = owner == deployer and pending == new, "handover pending (new owner to accept)"
+        who = (
+            f"owner {short(owner)} ({names.get(owner, 'unexpected')}), pending {names.get(pending, pending)}"
+        )
+        out.append(Finding(ok, f"{role}: owner, pending owner", f"{state}; {who}" if ok else who))
+    return out
+
+
+def report(findings: list[Finding]) -> str:
+    """The verification report."""
+    rows = [("ok" if f.ok else "MISMATCH", f.what, f.detail) for f in findings]
+    bad = [f for f in findings if not f.ok]
+    tail = f"{len(findings) - len(bad)} of {len(findings)} checks passed" + (
+        f"; {len(bad)} MISMATCHES" if bad else ""
+    )
+    return format_table(("result", "check", "detail"), rows) + "\n\n" + tail

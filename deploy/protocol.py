@@ -27,10 +27,13 @@ DEFAULT_CONFIG = {
     "min_duration": 30,
     "max_duration": 3650,
     "cluster_size": 4,
+    "pending_cluster_ttl": 30 * 86_400,  # seconds after settlement from which anyone may dissolve a pending cluster
 }
 
 # Source of every deployed contract, by role (relative to contracts/).
 SOURCES = {
+    "beacon_roots": "external/BeaconRoots.vy",
+    "withdrawal_requests": "external/WithdrawalRequests.vy",
     "deposit_contract": "external/DepositContract.vy",
     "eigen_pod_implementation": "external/EigenPod.vy",
     "eigen_pod_manager": "external/EigenPodManager.vy",
@@ -59,6 +62,8 @@ class Protocol:
     eigen_pod_manager: object
     delegation_manager: object
     split_factory: object
+    beacon_roots: object
+    withdrawal_requests: object
     config: dict
     owner: str
     # implementations behind the proxies (kept for verification and reports)
@@ -119,6 +124,8 @@ class Step:
 
 # The whole deployment, in order. The wiring calls at the end close the cycles.
 PLAN: tuple[Step, ...] = (
+    Step("beacon_roots"),
+    Step("withdrawal_requests"),
     Step("deposit_contract"),
     Step("eigen_pod_implementation"),
     Step("eigen_pod_manager", ("@deposit_contract", "@eigen_pod_implementation")),
@@ -139,23 +146,43 @@ PLAN: tuple[Step, ...] = (
     ),
     Step("byz_nft"),
     Step("staker_rewards", ("@auction", "@escrow")),
-    Step("strategy_module_implementation"),
     Step(
         "manager",
         (
             "@auction",
             "@staker_rewards",
             "@byz_nft",
-            "@strategy_module_implementation",
             "@eigen_pod_manager",
             "@delegation_manager",
             "@split_factory",
+            "@beacon_roots",
+            "$pending_cluster_ttl",
         ),
+    ),
+    # The StrategyModule implementation names the manager in its immutables (shared by every proxy).
+    Step(
+        "strategy_module_implementation",
+        (
+            "@manager",
+            "@byz_nft",
+            "@auction",
+            "@staker_rewards",
+            "@eigen_pod_manager",
+            "@delegation_manager",
+            "@withdrawal_requests",
+        ),
+    ),
+    Step(
+        "manager",
+        ("@strategy_module_implementation",),
+        method="set_strategy_module_implementation",
+        done_when="strategy_module_implementation",
     ),
     Step("escrow", ("@auction", "@staker_rewards"), method="initialize", done_when="auction"),
     Step("auction", ("@manager",), method="set_manager", done_when="manager"),
     Step("staker_rewards", ("@manager",), method="set_manager", done_when="manager"),
     Step("byz_nft", ("@manager",), method="set_manager", done_when="manager"),
+    Step("byz_nft", ("@staker_rewards",), method="set_staker_rewards", done_when="staker_rewards"),
 )
 
 # Roles whose contracts sit behind minimal proxies (kept in `Protocol.implementations`).

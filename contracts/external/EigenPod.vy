@@ -16,7 +16,7 @@
      code.
 """
 
-from . import minimal_proxy
+from ..lib import minimal_proxy
 from ..interfaces.external import IEigenPod
 
 implements: IEigenPod

@@ -8,17 +8,18 @@
 @dev Pods are EIP-1167 minimal proxies to `eigen_pod_implementation`,
      deployed with CREATE2 and salt = the owner's address as bytes32, so
      `get_pod(owner)` is known before the pod exists (like EigenLayer's
-     `getPod`). As in EigenLayer's `EigenPod.stake`, a stake is exactly 32 ETH.
+     `getPod`). Unlike EigenLayer's `EigenPod.stake` (exactly 32 ETH), a stake
+     is any deposit of at least 1 ETH: the 1 ETH pre-deposit and its top-up.
 """
 
-from . import minimal_proxy
+from ..lib import minimal_proxy
 from ..interfaces.external import IDepositContract
 from ..interfaces.external import IEigenPod
 from ..interfaces.external import IEigenPodManager
 
 implements: IEigenPodManager
 
-STAKE_AMOUNT: constant(uint256) = 32 * 10**18
+MIN_STAKE_AMOUNT: constant(uint256) = 10**18
 
 _DEPOSIT_CONTRACT: immutable(IDepositContract)
 _EIGEN_POD_IMPLEMENTATION: immutable(address)
@@ -75,7 +76,8 @@ def stake(pubkey: Bytes[48], signature: Bytes[96], deposit_data_root: bytes32):
     @param signature The BLS signature of the deposit message (96 bytes).
     @param deposit_data_root The SSZ hash tree root of the DepositData.
     """
-    assert msg.value == STAKE_AMOUNT, "eigen_pod_manager: must stake 32 ether"
+    # 1 ETH pre-deposits and their top-ups (PROTOCOL §9); the deposit contract checks the rest.
+    assert msg.value >= MIN_STAKE_AMOUNT, "eigen_pod_manager: must stake at least 1 ether"
     pod: address = self._owner_to_pod[msg.sender]
     if pod == empty(address):
         pod = self._deploy_pod(msg.sender)

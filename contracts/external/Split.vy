@@ -20,8 +20,9 @@
      Invariant: self.balance == total_withdrawable + undistributed().
 """
 
-from . import minimal_proxy
-from . import split_lib
+from ..lib import constants as c
+from ..lib import minimal_proxy
+from ..lib import split_lib
 from ..interfaces.external import ISplit
 
 implements: ISplit
@@ -141,7 +142,7 @@ def distribute():
     assert len(recipients) > 0, "split: not initialized"
     amount: uint256 = self.balance - self.total_withdrawable
     assert amount > 0, "split: nothing to distribute"
-    incentive: uint256 = amount * self._distribution_incentive_bps // split_lib.BPS
+    incentive: uint256 = amount * self._distribution_incentive_bps // c.BPS
     rest: uint256 = amount - incentive
     allocations: DynArray[uint256, 16] = self._allocations
     total: uint256 = self._total_allocation

@@ -10,8 +10,8 @@
      The split validates its parameters when initialized. No ETH moves here.
 """
 
-from . import minimal_proxy
-from . import split_lib
+from ..lib import minimal_proxy
+from ..lib import split_lib
 from ..interfaces.external import ISplit
 from ..interfaces.external import ISplitFactory
 

@@ -1,13 +1,13 @@
 # pragma version ~=0.4.3
 """
 @title split_lib
+@custom:contract-name split_lib
+@license MIT
 @notice Parameter rules of `Split`s, shared by `Split` (which enforces them
         when initialized) and `SplitFactory` (which predicts addresses).
 @dev Stateless module: import it and call its internal functions directly.
 """
 
-# basis points in 100 %
-BPS: constant(uint256) = 10_000
 # at most 10 % of a distribution goes to its caller
 MAX_DISTRIBUTION_INCENTIVE_BPS: constant(uint256) = 1_000
 # keeps `amount * allocation` far from overflowing
@@ -30,12 +30,16 @@ def _validate(
     """
     assert len(recipients) > 0, "split: no recipients"
     assert len(recipients) == len(allocations), "split: length mismatch"
-    assert distribution_incentive_bps <= MAX_DISTRIBUTION_INCENTIVE_BPS, "split: incentive too high"
+    assert (
+        distribution_incentive_bps <= MAX_DISTRIBUTION_INCENTIVE_BPS
+    ), "split: incentive too high"
     total: uint256 = 0
     for i: uint256 in range(len(recipients), bound=16):
         assert recipients[i] != empty(address), "split: zero address recipient"
         assert allocations[i] > 0, "split: zero allocation"
-        assert allocations[i] <= MAX_TOTAL_ALLOCATION - total, "split: allocations too large"
+        assert (
+            allocations[i] <= MAX_TOTAL_ALLOCATION - total
+        ), "split: allocations too large"
         total += allocations[i]
     return total
 
@@ -56,4 +60,6 @@ def _create2_salt(
     @param salt The user-chosen salt.
     @return bytes32 keccak256(abi_encode(recipients, allocations, distribution_incentive_bps, salt)).
     """
-    return keccak256(abi_encode(recipients, allocations, distribution_incentive_bps, salt))
+    return keccak256(
+        abi_encode(recipients, allocations, distribution_incentive_bps, salt)
+    )

@@ -3,51 +3,52 @@
 """
 @title StrategyModule
 @custom:contract-name StrategyModule
+@license MIT
 @notice The staker's own contract, one per staked cluster (32 ETH). It owns the
         cluster's EigenPod, delegates its restaked ETH through EigenLayer's
-        DelegationManager and claims the staker's prepaid yield from
-        StakerRewards. Its `owner()` is whoever currently holds ByzNft token
-        `cluster_id()`: selling the NFT sells the module.
+        DelegationManager, claims the staker's prepaid yield from
+        StakerRewards and requests the validator's exit. Its `owner()` is
+        whoever currently holds ByzNft token `cluster_id()`: selling the NFT
+        sells the module.
 @dev Deployed by the StrategyModuleManager as a minimal proxy
-     (`create_minimal_proxy_to`, CREATE2 salt derived from the cluster id) and
-     initialised in the same transaction by the manager, which becomes
-     `manager()`. The implementation contract locks itself in its constructor
-     so that it can never be initialised. Only the NFT holder may act, except
-     the manager, which stakes once during set-up.
+     (`create_minimal_proxy_to`, CREATE2 salt = the cluster id) and
+     initialised in the same transaction. Every protocol-wide address is an
+     immutable of the implementation: a proxy delegatecalls the
+     implementation's code, immutables included, so proxies share them and
+     store only their cluster id. The implementation locks itself in its
+     constructor. Only the NFT holder may act, except the manager, which
+     deposits and verifies the pod's credentials during set-up.
 """
 
 from ..interfaces import IAuction
 from ..interfaces import IByzNft
 from ..interfaces import IStakerRewards
 from ..interfaces import IStrategyModule
+from ..interfaces import IStrategyModuleManager
 from ..interfaces.external import IDelegationManager
 from ..interfaces.external import IEigenPod
 from ..interfaces.external import IEigenPodManager
 
 implements: IStrategyModule
 
+from ..lib import cluster_state as cs
 
-STAKE_AMOUNT: constant(uint256) = 32 * 10**18
 
+# Exit requests (EIP-7002) for a full exit: amount 0.
+_FULL_EXIT_GWEI: constant(bytes8) = 0x0000000000000000
+# Marks the implementation (never a proxy's cluster): it cannot be initialised.
+_LOCKED: constant(uint256) = max_value(uint256)
 
-# @notice The StrategyModuleManager that deployed and initialised this module.
-manager: public(address)
-# @notice The cluster (== ByzNft token id) this module belongs to.
-cluster_id: public(uint256)
-# @notice The ByzNft collection whose token `cluster_id` designates the owner.
-byz_nft: public(address)
-# @notice The Auction that formed the cluster.
-auction: public(address)
-# @notice StakerRewards, which streams the cluster's prepaid yield.
-staker_rewards: public(address)
-# @notice EigenLayer's EigenPodManager (the pod's factory).
-eigen_pod_manager: public(address)
-# @notice EigenLayer's DelegationManager.
-delegation_manager: public(address)
-# @notice True once initialised (set on the implementation by its constructor).
-initialized: public(bool)
-# @notice True once the manager has staked the cluster's 32 ETH.
-is_staked: public(bool)
+MANAGER: immutable(address)
+BYZ_NFT: immutable(address)
+AUCTION: immutable(address)
+STAKER_REWARDS: immutable(address)
+EIGEN_POD_MANAGER: immutable(address)
+DELEGATION_MANAGER: immutable(address)
+WITHDRAWAL_REQUESTS: immutable(address)
+
+# cluster id + 1 once initialised (0: not initialised; _LOCKED: the implementation)
+_cluster_node: uint256
 
 
 event Initialized:
@@ -90,19 +91,63 @@ event WithdrawnFromPod:
     amount: uint256
 
 
+event ExitRequested:
+    cluster_id: indexed(uint256)
+    pubkey: Bytes[48]
+    fee: uint256
+
+
 event EtherReceived:
     sender: indexed(address)
     amount: uint256
 
 
 @deploy
-def __init__():
+def __init__(
+    manager: address,
+    byz_nft: address,
+    auction: address,
+    staker_rewards: address,
+    eigen_pod_manager: address,
+    delegation_manager: address,
+    withdrawal_requests: address,
+):
     """
-    @notice Deploys the implementation and locks it: it can never be
-            initialised. Proxies start with empty storage and are initialised
-            by the manager.
+    @notice Deploys the implementation (locked: it can never be
+            initialised); its immutables are every proxy's protocol
+            addresses.
+    @param manager The StrategyModuleManager (the only initialiser).
+    @param byz_nft The ByzNft collection whose token `cluster_id` designates
+           a module's owner.
+    @param auction The Auction that forms the clusters.
+    @param staker_rewards StakerRewards.
+    @param eigen_pod_manager EigenLayer's EigenPodManager.
+    @param delegation_manager EigenLayer's DelegationManager.
+    @param withdrawal_requests The EIP-7002 withdrawal request contract.
     """
-    self.initialized = True
+    assert manager.is_contract, "strategy_module: manager has no code"
+    assert byz_nft.is_contract, "strategy_module: byz nft has no code"
+    assert auction.is_contract, "strategy_module: auction has no code"
+    assert (
+        staker_rewards.is_contract
+    ), "strategy_module: staker rewards has no code"
+    assert (
+        eigen_pod_manager.is_contract
+    ), "strategy_module: eigen pod manager has no code"
+    assert (
+        delegation_manager.is_contract
+    ), "strategy_module: delegation manager has no code"
+    assert (
+        withdrawal_requests.is_contract
+    ), "strategy_module: withdrawal requests has no code"
+    MANAGER = manager
+    BYZ_NFT = byz_nft
+    AUCTION = auction
+    STAKER_REWARDS = staker_rewards
+    EIGEN_POD_MANAGER = eigen_pod_manager
+    DELEGATION_MANAGER = delegation_manager
+    WITHDRAWAL_REQUESTS = withdrawal_requests
+    self._cluster_node = _LOCKED
 
 
 @external
@@ -118,39 +163,15 @@ def __default__():
 
 
 @external
-def initialize(
-    cluster_id: uint256,
-    byz_nft: address,
-    auction: address,
-    staker_rewards: address,
-    eigen_pod_manager: address,
-    delegation_manager: address,
-):
+def initialize(cluster_id: uint256):
     """
-    @notice Initialises a freshly deployed proxy; the caller becomes its
-            manager. The manager deploys and initialises in one transaction.
-    @dev Reverts on the implementation contract and on a second call.
+    @notice Initialises a freshly deployed proxy with its cluster id.
+    @dev Manager only, once; never on the implementation.
     @param cluster_id The cluster (and ByzNft token) id.
-    @param byz_nft The ByzNft collection.
-    @param auction The Auction that formed the cluster.
-    @param staker_rewards StakerRewards.
-    @param eigen_pod_manager EigenLayer's EigenPodManager.
-    @param delegation_manager EigenLayer's DelegationManager.
     """
-    assert not self.initialized, "strategy_module: already initialized"
-    assert byz_nft != empty(address), "strategy_module: zero address"
-    assert auction != empty(address), "strategy_module: zero address"
-    assert staker_rewards != empty(address), "strategy_module: zero address"
-    assert eigen_pod_manager != empty(address), "strategy_module: zero address"
-    assert delegation_manager != empty(address), "strategy_module: zero address"
-    self.initialized = True
-    self.manager = msg.sender
-    self.cluster_id = cluster_id
-    self.byz_nft = byz_nft
-    self.auction = auction
-    self.staker_rewards = staker_rewards
-    self.eigen_pod_manager = eigen_pod_manager
-    self.delegation_manager = delegation_manager
+    assert msg.sender == MANAGER, "strategy_module: caller is not the manager"
+    assert self._cluster_node == 0, "strategy_module: already initialized"
+    self._cluster_node = cluster_id + 1
     log Initialized(manager=msg.sender, cluster_id=cluster_id)
 
 
@@ -158,26 +179,50 @@ def initialize(
 @payable
 def stake(pubkey: Bytes[48], signature: Bytes[96], deposit_data_root: bytes32):
     """
-    @notice Stakes exactly 32 ETH through EigenLayer: the EigenPodManager
-            creates this module's EigenPod and deposits to the beacon deposit
-            contract with the pod's withdrawal credentials.
-    @dev Manager only, once.
+    @notice Deposits `msg.value` for the cluster's validator through
+            EigenLayer: the EigenPodManager creates this module's EigenPod on
+            first use and deposits with the pod's withdrawal credentials.
+    @dev Manager only: the 1 ETH pre-deposit at staking, the 31 ETH top-up at
+         confirmation (the manager enforces the order and amounts).
     @param pubkey The validator's 48-byte BLS public key.
     @param signature The 96-byte BLS signature of the deposit message.
-    @param deposit_data_root The SSZ root of the deposit data.
+    @param deposit_data_root The SSZ root of the deposit data for this amount.
     """
-    assert msg.sender == self.manager, "strategy_module: caller is not the manager"
-    assert not self.is_staked, "strategy_module: already staked"
-    assert msg.value == STAKE_AMOUNT, "strategy_module: stake must be 32 ETH"
-    self.is_staked = True
-    epm: address = self.eigen_pod_manager
-    extcall IEigenPodManager(epm).stake(pubkey, signature, deposit_data_root, value=msg.value)
+    assert msg.sender == MANAGER, "strategy_module: caller is not the manager"
+    extcall IEigenPodManager(EIGEN_POD_MANAGER).stake(
+        pubkey, signature, deposit_data_root, value=msg.value
+    )
     log Staked(
-        cluster_id=self.cluster_id,
-        eigen_pod=staticcall IEigenPodManager(epm).get_pod(self),
+        cluster_id=self._cluster_id(),
+        eigen_pod=staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(self),
         pubkey=pubkey,
         amount=msg.value,
     )
+
+
+@external
+@payable
+def request_exit():
+    """
+    @notice Requests the full exit of the cluster's validator through the
+            EIP-7002 contract, paying its current fee (the excess goes back
+            to the caller), and ends the staker's stream (unserved credits go
+            back to the winners). After the beacon chain pays the balance to
+            the pod, withdraw it with `withdraw_from_pod` and `withdraw`.
+    @dev NFT holder only, once, for a staked (confirmed) cluster.
+    """
+    holder: address = self._check_owner()
+    fee: uint256 = self._withdrawal_fee()
+    assert msg.value >= fee, "strategy_module: exit fee not covered"
+    pubkey: Bytes[48] = staticcall IStrategyModuleManager(
+        MANAGER
+    ).validator_pubkey(self._cluster_id())
+    # The manager checks the status, marks the exit and ends the stream.
+    extcall IStrategyModuleManager(MANAGER).on_exit_requested()
+    log ExitRequested(cluster_id=self._cluster_id(), pubkey=pubkey, fee=fee)
+    raw_call(WITHDRAWAL_REQUESTS, concat(pubkey, _FULL_EXIT_GWEI), value=fee)
+    if msg.value > fee:
+        raw_call(holder, b"", value=msg.value - fee)
 
 
 @external
@@ -188,8 +233,8 @@ def delegate_to(operator: address):
     @param operator A registered EigenLayer operator.
     """
     self._check_owner()
-    extcall IDelegationManager(self.delegation_manager).delegate_to(operator)
-    log DelegatedTo(cluster_id=self.cluster_id, operator=operator)
+    extcall IDelegationManager(DELEGATION_MANAGER).delegate_to(operator)
+    log DelegatedTo(cluster_id=self._cluster_id(), operator=operator)
 
 
 @external
@@ -199,10 +244,11 @@ def undelegate():
     @dev NFT holder only.
     """
     self._check_owner()
-    dm: address = self.delegation_manager
-    operator: address = staticcall IDelegationManager(dm).delegated_to(self)
-    extcall IDelegationManager(dm).undelegate(self)
-    log Undelegated(cluster_id=self.cluster_id, operator=operator)
+    operator: address = staticcall IDelegationManager(
+        DELEGATION_MANAGER
+    ).delegated_to(self)
+    extcall IDelegationManager(DELEGATION_MANAGER).undelegate(self)
+    log Undelegated(cluster_id=self._cluster_id(), operator=operator)
 
 
 @external
@@ -214,8 +260,9 @@ def claim_rewards() -> uint256:
     @return uint256 The amount paid (wei).
     """
     holder: address = self._check_owner()
-    amount: uint256 = extcall IStakerRewards(self.staker_rewards).claim(self.cluster_id)
-    log RewardsClaimed(cluster_id=self.cluster_id, receiver=holder, amount=amount)
+    cluster_id: uint256 = self._cluster_id()
+    amount: uint256 = extcall IStakerRewards(STAKER_REWARDS).claim(cluster_id)
+    log RewardsClaimed(cluster_id=cluster_id, receiver=holder, amount=amount)
     return amount
 
 
@@ -231,7 +278,7 @@ def withdraw(amount: uint256, to: address):
     self._check_owner()
     assert to != empty(address), "strategy_module: zero receiver"
     assert amount <= self.balance, "strategy_module: amount exceeds balance"
-    log Withdrawn(cluster_id=self.cluster_id, receiver=to, amount=amount)
+    log Withdrawn(cluster_id=self._cluster_id(), receiver=to, amount=amount)
     raw_call(to, b"", value=amount)
 
 
@@ -244,9 +291,11 @@ def withdraw_from_pod(amount: uint256):
     @param amount The amount in wei.
     """
     self._check_owner()
-    pod: address = staticcall IEigenPodManager(self.eigen_pod_manager).get_pod(self)
+    pod: address = staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(self)
     assert pod.is_contract, "strategy_module: no eigen pod"
-    log WithdrawnFromPod(cluster_id=self.cluster_id, eigen_pod=pod, amount=amount)
+    log WithdrawnFromPod(
+        cluster_id=self._cluster_id(), eigen_pod=pod, amount=amount
+    )
     extcall IEigenPod(pod).withdraw(amount)
 
 
@@ -264,12 +313,71 @@ def owner() -> address:
 
 @external
 @view
+def cluster_id() -> uint256:
+    """
+    @notice The cluster (== ByzNft token id) this module belongs to.
+    @dev Reverts on an uninitialised module and on the implementation.
+    @return uint256 The cluster id.
+    """
+    return self._cluster_id()
+
+
+@external
+@view
+def initialized() -> bool:
+    """
+    @notice Whether this module is initialised (always true for the locked
+            implementation).
+    @return bool True once initialised.
+    """
+    return self._cluster_node != 0
+
+
+@external
+@view
+def is_staked() -> bool:
+    """
+    @notice Whether the cluster's 32 ETH are on the beacon chain with proven
+            credentials (manager status staked or exited).
+    @return bool True once `confirm_stake` succeeded.
+    """
+    status: uint256 = staticcall IStrategyModuleManager(MANAGER).cluster_status(
+        self._cluster_id()
+    )
+    return status == cs.STAKED or status == cs.EXITED
+
+
+@external
+@view
+def status() -> uint256:
+    """
+    @notice The cluster's status at the manager (see
+            `StrategyModuleManager.cluster_status`).
+    @return uint256 The status.
+    """
+    return staticcall IStrategyModuleManager(MANAGER).cluster_status(
+        self._cluster_id()
+    )
+
+
+@external
+@view
+def exit_fee() -> uint256:
+    """
+    @notice The EIP-7002 fee `request_exit` pays now.
+    @return uint256 The fee (wei).
+    """
+    return self._withdrawal_fee()
+
+
+@external
+@view
 def eigen_pod() -> address:
     """
     @notice This module's EigenPod (its predicted address before staking).
     @return address The pod.
     """
-    return staticcall IEigenPodManager(self.eigen_pod_manager).get_pod(self)
+    return staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(self)
 
 
 @external
@@ -279,7 +387,7 @@ def has_eigen_pod() -> bool:
     @notice Whether this module's EigenPod has been deployed.
     @return bool True once deployed.
     """
-    return staticcall IEigenPodManager(self.eigen_pod_manager).has_pod(self)
+    return staticcall IEigenPodManager(EIGEN_POD_MANAGER).has_pod(self)
 
 
 @external
@@ -289,7 +397,7 @@ def is_delegated() -> bool:
     @notice Whether this module is delegated to an EigenLayer operator.
     @return bool True when delegated.
     """
-    return staticcall IDelegationManager(self.delegation_manager).is_delegated(self)
+    return staticcall IDelegationManager(DELEGATION_MANAGER).is_delegated(self)
 
 
 @external
@@ -299,7 +407,7 @@ def delegated_to() -> address:
     @notice The EigenLayer operator this module is delegated to.
     @return address The operator, or the zero address.
     """
-    return staticcall IDelegationManager(self.delegation_manager).delegated_to(self)
+    return staticcall IDelegationManager(DELEGATION_MANAGER).delegated_to(self)
 
 
 @external
@@ -309,7 +417,7 @@ def cluster() -> IAuction.Cluster:
     @notice The cluster this module belongs to, as recorded by the Auction.
     @return IAuction.Cluster Its winning bids, operators and min duration.
     """
-    return staticcall IAuction(self.auction).get_cluster(self.cluster_id)
+    return staticcall IAuction(AUCTION).get_cluster(self._cluster_id())
 
 
 @external
@@ -319,7 +427,90 @@ def claimable_rewards() -> uint256:
     @notice The staker rewards claimable now for this cluster.
     @return uint256 The amount (wei).
     """
-    return staticcall IStakerRewards(self.staker_rewards).claimable(self.cluster_id)
+    return staticcall IStakerRewards(STAKER_REWARDS).claimable(
+        self._cluster_id()
+    )
+
+
+@external
+@view
+def manager() -> address:
+    """
+    @notice The StrategyModuleManager that deploys and initialises modules.
+    @return address The manager.
+    """
+    return MANAGER
+
+
+@external
+@view
+def byz_nft() -> address:
+    """
+    @notice The ByzNft collection.
+    @return address The ByzNft.
+    """
+    return BYZ_NFT
+
+
+@external
+@view
+def auction() -> address:
+    """
+    @notice The Auction that forms the clusters.
+    @return address The Auction.
+    """
+    return AUCTION
+
+
+@external
+@view
+def staker_rewards() -> address:
+    """
+    @notice StakerRewards.
+    @return address StakerRewards.
+    """
+    return STAKER_REWARDS
+
+
+@external
+@view
+def eigen_pod_manager() -> address:
+    """
+    @notice EigenLayer's EigenPodManager.
+    @return address The EigenPodManager.
+    """
+    return EIGEN_POD_MANAGER
+
+
+@external
+@view
+def delegation_manager() -> address:
+    """
+    @notice EigenLayer's DelegationManager.
+    @return address The DelegationManager.
+    """
+    return DELEGATION_MANAGER
+
+
+@external
+@view
+def withdrawal_requests() -> address:
+    """
+    @notice The EIP-7002 withdrawal request contract.
+    @return address WithdrawalRequests.
+    """
+    return WITHDRAWAL_REQUESTS
+
+
+@internal
+@view
+def _cluster_id() -> uint256:
+    """
+    @dev The cluster id; reverts on an uninitialised module or the implementation.
+    """
+    node: uint256 = self._cluster_node
+    assert node != 0 and node != _LOCKED, "strategy_module: not initialized"
+    return node - 1
 
 
 @internal
@@ -328,8 +519,7 @@ def _owner() -> address:
     """
     @dev The current holder of ByzNft token `cluster_id`.
     """
-    assert self.manager != empty(address), "strategy_module: not initialized"
-    return staticcall IByzNft(self.byz_nft).ownerOf(self.cluster_id)
+    return staticcall IByzNft(BYZ_NFT).ownerOf(self._cluster_id())
 
 
 @internal
@@ -342,3 +532,24 @@ def _check_owner() -> address:
     holder: address = self._owner()
     assert msg.sender == holder, "strategy_module: caller is not the owner"
     return holder
+
+
+@internal
+@view
+def _withdrawal_fee() -> uint256:
+    """
+    @dev The EIP-7002 contract's current fee: its answer to empty calldata.
+    """
+    success: bool = False
+    response: Bytes[32] = b""
+    success, response = raw_call(
+        WITHDRAWAL_REQUESTS,
+        b"",
+        max_outsize=32,
+        is_static_call=True,
+        revert_on_failure=False,
+    )
+    assert (
+        success and len(response) == 32
+    ), "strategy_module: withdrawal fee unavailable"
+    return convert(response, uint256)

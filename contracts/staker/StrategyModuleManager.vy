@@ -3,39 +3,48 @@
 """
 @title StrategyModuleManager
 @custom:contract-name StrategyModuleManager
-@notice Turns Auction clusters into staked distributed validators:
+@license MIT
+@notice Turns Auction clusters into staked distributed validators, safely:
         1. `pre_create_clusters(count)` (owner) settles `count` auctions; each
            settlement makes a pending cluster, identified by its Auction
            cluster id (== its ByzNft token id == its StrategyModule's id).
+           Every staker deposit also pre-creates the next cluster whenever
+           the Auction can settle.
         2. `predict_addresses(cluster_id)` gives the StrategyModule, EigenPod
            and reward-split addresses; the operators run their key generation
            off-chain with withdrawal credentials `0x01 ‖ 11 zero bytes ‖
            eigen_pod` (`withdrawal_credentials(cluster_id)`) and fee recipient
-           the split.
+           the split, and sign a 1 ETH deposit.
         3. `register_deposit_data(...)` (owner) records the checked deposit
-           data (the root is recomputed on-chain).
+           data (the root is recomputed on-chain for 1 ETH).
         4. `create_strategy_module_and_stake()` (any staker, exactly 32 ETH)
            takes the oldest ready cluster, mints its ByzNft to the staker,
-           deploys its StrategyModule, stakes through EigenLayer, deploys its
-           split, starts the staker's reward stream and tries to pre-create
-           the next cluster.
+           deploys its StrategyModule, pre-deposits 1 ETH through EigenLayer,
+           keeps the other 31 ETH and deploys the cluster's split.
+        5. Once the beacon chain has the validator, anyone proves it against
+           an EIP-4788 block root: `confirm_stake` (the validator has the
+           pod's withdrawal credentials: the 31 ETH follow as a top-up, the
+           pod's credentials are verified, the staker's stream starts) or
+           `report_frontrun` (someone deposited first with other credentials:
+           the 31 ETH and the winners' bonds go to the staker, the winners'
+           prices back to them, the cluster fails).
+        6. `dissolve_cluster` ends a pending cluster nobody staked (owner any
+           time, anyone after `pending_cluster_ttl`); the module's
+           `request_exit` ends a staked one's stream (`on_exit_requested`).
 @dev Staking order. A pending cluster becomes *ready* when its deposit data
      is first registered; ready clusters sit in a list sorted by cluster id
      (= creation order), so stakers always get the oldest ready cluster in
-     O(1). A pending cluster without deposit data (e.g. a key ceremony that
-     is late or failed) is simply not in that list: it never blocks the
-     clusters behind it, stays counted in `num_pending_clusters()`, and joins
-     the list at its place as soon as its data is registered. Inserting walks
-     back from the list's tail over ready clusters with larger ids (nothing
-     in the usual in-order case), at most `MAX_READY_WALK` steps.
+     O(1). A pending cluster without deposit data is simply not in that list:
+     it never blocks the clusters behind it and joins the list at its place
+     as soon as its data is registered (walking back from the tail at most
+     `MAX_READY_WALK` steps). Invariant: this contract's balance is 31 ETH
+     per cluster in status PRE_DEPOSITED.
      Views are `@reentrant`: every state change happens before the external
-     calls, so they are consistent when called back during a deposit (e.g.
-     by StakerRewards).
+     calls, so they are consistent when called back during a transaction.
 """
 
 from ..interfaces import IAuction
 from ..interfaces import IByzNft
-from ..interfaces import IStakerRewards
 from ..interfaces import IStrategyModule
 from ..interfaces import IStrategyModuleManager
 from ..interfaces.external import IEigenPodManager
@@ -45,18 +54,21 @@ implements: IStrategyModuleManager
 from snekmate.auth import ownable
 from snekmate.auth import ownable_2step
 
-from ..external import minimal_proxy
+from ..lib import cluster_state as cs
+from ..lib import constants as c
+from ..lib import minimal_proxy
 from ..lib import ssz
 
 initializes: ownable
 initializes: ownable_2step[ownable := ownable]
 
+# `renounce_ownership` is deliberately not exported: pending clusters must
+# always have an owner able to dissolve them (PROTOCOL §10).
 exports: (
     ownable.owner,
     ownable_2step.pending_owner,
     ownable_2step.transfer_ownership,
     ownable_2step.accept_ownership,
-    ownable_2step.renounce_ownership,
 )
 
 
@@ -75,22 +87,32 @@ interface ISplitFactory:
     ) -> address: view
 
 
-# @notice A validator's stake.
-STAKE_AMOUNT: public(constant(uint256)) = 32 * 10**18
-STAKE_AMOUNT_GWEI: constant(uint64) = 32 * 10**9
-# @notice Most settlements one `pre_create_clusters` call may run.
-MAX_PRE_CREATE: public(constant(uint256)) = 16
+# The StakerRewards calls of the cluster's life (API.md).
+interface IStakerRewardsLifecycle:
+    def start_stream(cluster_id: uint256): nonpayable
+    def end_stream(cluster_id: uint256): nonpayable
+    def cancel_cluster(cluster_id: uint256, bond_to: address): nonpayable
+
+
+# @notice What `create_strategy_module_and_stake` keeps until `confirm_stake`.
+TOP_UP_AMOUNT: public(constant(uint256)) = c.STAKE_AMOUNT - c.PRE_DEPOSIT_AMOUNT
+# (in gwei for SSZ: c.PRE_DEPOSIT_AMOUNT and TOP_UP_AMOUNT, checked in the constructor)
+_PRE_DEPOSIT_GWEI: constant(uint64) = 10**9
+_TOP_UP_GWEI: constant(uint64) = 31 * 10**9
 # @notice Most ready clusters an out-of-order registration may walk past.
 MAX_READY_WALK: public(constant(uint256)) = 32
 # @notice The distribution incentive (bps) of every cluster's reward split.
 SPLIT_DISTRIBUTION_INCENTIVE_BPS: public(constant(uint256)) = 10
 # @notice Each operator's allocation in its cluster's split (all equal).
 SPLIT_ALLOCATION_PER_OPERATOR: public(constant(uint256)) = 1
-
-# Values of `cluster_status`.
-STATUS_NONE: constant(uint256) = 0
-STATUS_PENDING: constant(uint256) = 1
-STATUS_STAKED: constant(uint256) = 2
+# @notice Gas the deposit forwards to `Auction.settle_cluster` when it
+#         pre-creates (the Auction's settlement bound).
+SETTLEMENT_GAS: public(constant(uint256)) = 400_000
+# @notice Gas a deposit needs after the settlement returns (recording the new
+#         pending cluster and the rest of the deposit's bookkeeping).
+POST_SETTLEMENT_GAS: public(constant(uint256)) = 80_000
+# @notice Longest `pending_cluster_ttl` accepted (10 years).
+MAX_PENDING_CLUSTER_TTL: public(constant(uint256)) = 3650 * c.SECONDS_PER_DAY
 
 
 struct DepositData:
@@ -102,15 +124,21 @@ struct DepositData:
 AUCTION: immutable(address)
 STAKER_REWARDS: immutable(address)
 BYZ_NFT: immutable(address)
-STRATEGY_MODULE_IMPLEMENTATION: immutable(address)
 EIGEN_POD_MANAGER: immutable(address)
 DELEGATION_MANAGER: immutable(address)
 SPLIT_FACTORY: immutable(address)
+BEACON_ROOTS: immutable(address)
+PENDING_CLUSTER_TTL: immutable(uint256)
 
-_cluster_status: HashMap[uint256, uint256]
+# The StrategyModule implementation (set once: it is deployed after this
+# manager because its immutables name this manager).
+_implementation: address
+# cluster id => cluster_state word (status, settled_at)
+_state: HashMap[uint256, uint256]
 # a cluster has deposit data iff its stored pubkey is non-empty
 _deposit_data: HashMap[uint256, DepositData]
-# keccak256(pubkey) => cluster id + 1 of the cluster registered with it
+# keccak256(pubkey) => cluster id + 1 of the cluster registered with it (kept
+# forever once the cluster leaves PENDING: a key is used by one cluster only)
 _pubkey_cluster: HashMap[bytes32, uint256]
 _strategy_module_of: HashMap[uint256, address]
 # StrategyModule => cluster id + 1
@@ -119,10 +147,15 @@ _split_of: HashMap[uint256, address]
 _num_pending: uint256
 _num_ready: uint256
 _num_staked: uint256
+_num_pre_deposited: uint256
 # Ready list: doubly linked, sorted by cluster id. Nodes are cluster id + 1;
 # node 0 is the sentinel (`_next[0]` is the head, `_prev[0]` the tail).
 _next: HashMap[uint256, uint256]
 _prev: HashMap[uint256, uint256]
+
+
+event StrategyModuleImplementationSet:
+    implementation: indexed(address)
 
 
 event ClusterPreCreated:
@@ -151,6 +184,14 @@ event StrategyModuleDeployed:
     split: address
 
 
+event ClusterPreDeposited:
+    cluster_id: indexed(uint256)
+    pubkey: Bytes[48]
+    withdrawal_credentials: bytes32
+    pre_deposit: uint256
+    held: uint256
+
+
 event ClusterStaked:
     cluster_id: indexed(uint256)
     pubkey: Bytes[48]
@@ -158,53 +199,135 @@ event ClusterStaked:
     amount: uint256
 
 
+event StakeConfirmed:
+    cluster_id: indexed(uint256)
+    validator_index: uint64
+    beacon_timestamp: uint64
+    top_up: uint256
+
+
+event FrontrunReported:
+    cluster_id: indexed(uint256)
+    staker: indexed(address)
+    validator_index: uint64
+    beacon_timestamp: uint64
+    withdrawal_credentials: bytes32
+    refund: uint256
+    refund_receiver: address
+
+
+event ClusterDissolved:
+    cluster_id: indexed(uint256)
+    caller: indexed(address)
+    had_deposit_data: bool
+
+
+event ExitRequested:
+    cluster_id: indexed(uint256)
+    strategy_module: indexed(address)
+
+
 @deploy
 def __init__(
     auction: address,
     staker_rewards: address,
     byz_nft: address,
-    strategy_module_implementation: address,
     eigen_pod_manager: address,
     delegation_manager: address,
     split_factory: address,
+    beacon_roots: address,
+    pending_cluster_ttl: uint256,
 ):
     """
     @notice Deploys the manager; the deployer becomes the owner (two-step
-            transfers). Then wire it: `Auction.set_manager`,
-            `StakerRewards.set_manager` and `ByzNft.set_manager` with this
-            address.
+            transfers, no renouncing). Then wire it: deploy the StrategyModule
+            implementation naming this manager and call
+            `set_strategy_module_implementation`, then `Auction.set_manager`,
+            `StakerRewards.set_manager` and `ByzNft.set_manager`.
     @param auction The Auction whose settlements make the clusters.
-    @param staker_rewards StakerRewards (streams start at staking).
+    @param staker_rewards StakerRewards (streams start at confirmation).
     @param byz_nft The ByzNft collection.
-    @param strategy_module_implementation A deployed StrategyModule
-           (its code is the proxies' target).
-    @param eigen_pod_manager EigenLayer's EigenPodManager.
+    @param eigen_pod_manager EigenLayer's EigenPodManager (also the proof
+           verifier, `verify_validator_fields`).
     @param delegation_manager EigenLayer's DelegationManager.
     @param split_factory The reward SplitFactory.
+    @param beacon_roots The EIP-4788 beacon block root contract.
+    @param pending_cluster_ttl Seconds after its settlement from which anyone
+           may dissolve a cluster nobody staked (1 to 3650 days).
     """
     assert auction.is_contract, "strategy_module_manager: auction has no code"
-    assert staker_rewards.is_contract, "strategy_module_manager: staker rewards has no code"
+    assert (
+        staker_rewards.is_contract
+    ), "strategy_module_manager: staker rewards has no code"
     assert byz_nft.is_contract, "strategy_module_manager: byz nft has no code"
-    assert strategy_module_implementation.is_contract, "strategy_module_manager: implementation has no code"
-    assert eigen_pod_manager.is_contract, "strategy_module_manager: eigen pod manager has no code"
-    assert delegation_manager.is_contract, "strategy_module_manager: delegation manager has no code"
-    assert split_factory.is_contract, "strategy_module_manager: split factory has no code"
+    assert (
+        eigen_pod_manager.is_contract
+    ), "strategy_module_manager: eigen pod manager has no code"
+    assert (
+        delegation_manager.is_contract
+    ), "strategy_module_manager: delegation manager has no code"
+    assert (
+        split_factory.is_contract
+    ), "strategy_module_manager: split factory has no code"
+    assert (
+        beacon_roots.is_contract
+    ), "strategy_module_manager: beacon roots has no code"
+    assert (
+        pending_cluster_ttl >= c.SECONDS_PER_DAY
+        and pending_cluster_ttl <= MAX_PENDING_CLUSTER_TTL
+    ), "strategy_module_manager: pending cluster ttl out of range"
+    assert (
+        convert(_PRE_DEPOSIT_GWEI, uint256) * c.WEI_PER_GWEI
+        == c.PRE_DEPOSIT_AMOUNT
+        and convert(_TOP_UP_GWEI, uint256) * c.WEI_PER_GWEI == TOP_UP_AMOUNT
+    ), "strategy_module_manager: gwei amounts out of sync"
     ownable.__init__()
     ownable_2step.__init__()
     AUCTION = auction
     STAKER_REWARDS = staker_rewards
     BYZ_NFT = byz_nft
-    STRATEGY_MODULE_IMPLEMENTATION = strategy_module_implementation
     EIGEN_POD_MANAGER = eigen_pod_manager
     DELEGATION_MANAGER = delegation_manager
     SPLIT_FACTORY = split_factory
+    BEACON_ROOTS = beacon_roots
+    PENDING_CLUSTER_TTL = pending_cluster_ttl
 
 
 # ------------------------------------------------------------ owner
 
 
 @external
-def pre_create_clusters(count: uint256) -> DynArray[uint256, MAX_PRE_CREATE]:
+def set_strategy_module_implementation(implementation: address):
+    """
+    @notice Sets the StrategyModule implementation the proxies delegate to.
+    @dev Owner only, once. The implementation's immutables must name this
+         manager and the same protocol contracts.
+    @param implementation A StrategyModule deployed for this manager.
+    """
+    ownable._check_owner()
+    assert self._implementation == empty(
+        address
+    ), "strategy_module_manager: implementation already set"
+    assert (
+        implementation.is_contract
+    ), "strategy_module_manager: implementation has no code"
+    module: IStrategyModule = IStrategyModule(implementation)
+    assert (
+        staticcall module.manager() == self
+    ), "strategy_module_manager: implementation of another manager"
+    assert (
+        staticcall module.byz_nft() == BYZ_NFT
+        and staticcall module.auction() == AUCTION
+        and staticcall module.staker_rewards() == STAKER_REWARDS
+        and staticcall module.eigen_pod_manager() == EIGEN_POD_MANAGER
+        and staticcall module.delegation_manager() == DELEGATION_MANAGER
+    ), "strategy_module_manager: implementation wired differently"
+    self._implementation = implementation
+    log StrategyModuleImplementationSet(implementation=implementation)
+
+
+@external
+def pre_create_clusters(count: uint256) -> DynArray[uint256, c.MAX_PRE_CREATE]:
     """
     @notice Runs `count` Auction settlements; each makes a pending cluster.
     @dev Owner only; 1 <= count <= MAX_PRE_CREATE. Reverts as a whole (with
@@ -214,9 +337,12 @@ def pre_create_clusters(count: uint256) -> DynArray[uint256, MAX_PRE_CREATE]:
     @return DynArray The new clusters' ids.
     """
     ownable._check_owner()
-    assert count > 0 and count <= MAX_PRE_CREATE, "strategy_module_manager: count must be 1 to 16"
-    ids: DynArray[uint256, MAX_PRE_CREATE] = []
-    for _: uint256 in range(count, bound=MAX_PRE_CREATE):
+    assert (
+        count > 0 and count <= c.MAX_PRE_CREATE
+    ), "strategy_module_manager: count must be 1 to 16"
+    self._check_implementation()
+    ids: DynArray[uint256, c.MAX_PRE_CREATE] = []
+    for _: uint256 in range(count, bound=c.MAX_PRE_CREATE):
         cluster_id: uint256 = extcall IAuction(AUCTION).settle_cluster()
         self._add_pending(cluster_id)
         ids.append(cluster_id)
@@ -225,34 +351,46 @@ def pre_create_clusters(count: uint256) -> DynArray[uint256, MAX_PRE_CREATE]:
 
 @external
 def register_deposit_data(
-    cluster_id: uint256, pubkey: Bytes[48], signature: Bytes[96], deposit_data_root: bytes32
+    cluster_id: uint256,
+    pubkey: Bytes[48],
+    signature: Bytes[96],
+    deposit_data_root: bytes32,
 ):
     """
     @notice Records a pending cluster's deposit data after its key generation.
-            May be called again (replacing the data) until the cluster is
-            staked.
+            May be called again (replacing the data) until a staker takes the
+            cluster.
     @dev Owner only. Checks the lengths, that the cluster is pending, that
-         the public key is not registered for another cluster, and recomputes
-         the SSZ deposit data root from the cluster's withdrawal credentials
-         and 32 ETH; reverts on mismatch.
+         the public key was never registered for another cluster, and
+         recomputes the SSZ deposit data root from the cluster's withdrawal
+         credentials and 1 ETH (the pre-deposit, PROTOCOL §9); reverts on
+         mismatch.
     @param cluster_id The pending cluster.
     @param pubkey The distributed validator's 48-byte BLS public key.
-    @param signature The 96-byte BLS signature of the deposit message.
+    @param signature The 96-byte BLS signature of the 1 ETH deposit message.
     @param deposit_data_root The deposit data root to check and use.
     """
     ownable._check_owner()
     assert len(pubkey) == 48, "strategy_module_manager: pubkey must be 48 bytes"
-    assert len(signature) == 96, "strategy_module_manager: signature must be 96 bytes"
-    status: uint256 = self._cluster_status[cluster_id]
-    assert status != STATUS_NONE, "strategy_module_manager: unknown cluster"
-    assert status == STATUS_PENDING, "strategy_module_manager: cluster already staked"
-    credentials: bytes32 = self._credentials_of_pod(self._pod_of(self._module_address(cluster_id)))
-    computed: bytes32 = ssz._deposit_data_root(pubkey, concat(credentials, b""), STAKE_AMOUNT_GWEI, signature)
-    assert computed == deposit_data_root, "strategy_module_manager: deposit data root mismatch"
+    assert (
+        len(signature) == 96
+    ), "strategy_module_manager: signature must be 96 bytes"
+    self._check_status(cluster_id, cs.PENDING)
+    credentials: bytes32 = self._credentials_of_pod(
+        self._pod_of(self._module_address(cluster_id))
+    )
+    computed: bytes32 = ssz._deposit_data_root(
+        pubkey, concat(credentials, b""), _PRE_DEPOSIT_GWEI, signature
+    )
+    assert (
+        computed == deposit_data_root
+    ), "strategy_module_manager: deposit data root mismatch"
 
     key_hash: bytes32 = keccak256(pubkey)
     owner_node: uint256 = self._pubkey_cluster[key_hash]
-    assert owner_node == 0 or owner_node == cluster_id + 1, "strategy_module_manager: pubkey already registered"
+    assert (
+        owner_node == 0 or owner_node == cluster_id + 1
+    ), "strategy_module_manager: pubkey already registered"
 
     old_pubkey: Bytes[48] = self._deposit_data[cluster_id].pubkey
     replaced: bool = len(old_pubkey) != 0
@@ -266,7 +404,41 @@ def register_deposit_data(
         pubkey=pubkey, signature=signature, deposit_data_root=deposit_data_root
     )
     log DepositDataRegistered(
-        cluster_id=cluster_id, pubkey=pubkey, deposit_data_root=deposit_data_root, replaced=replaced
+        cluster_id=cluster_id,
+        pubkey=pubkey,
+        deposit_data_root=deposit_data_root,
+        replaced=replaced,
+    )
+
+
+@external
+def dissolve_cluster(cluster_id: uint256):
+    """
+    @notice Ends a pre-created cluster that no staker took: every winner's
+            price comes back to it as a refund and its bond unlocks
+            (`StakerRewards.cancel_cluster`), the cluster leaves the queue and
+            its deposit data can never be used.
+    @dev The owner at any time; anyone once `pending_cluster_ttl` seconds
+         have passed since the cluster's settlement.
+    @param cluster_id A cluster in status PENDING.
+    """
+    state: cs.ClusterState = self._check_status(cluster_id, cs.PENDING)
+    if msg.sender != ownable.owner:
+        assert (
+            block.timestamp >= state.settled_at + PENDING_CLUSTER_TTL
+        ), "strategy_module_manager: pending cluster ttl not over"
+    had_data: bool = len(self._deposit_data[cluster_id].pubkey) != 0
+    if had_data:
+        self._unlink(cluster_id + 1)
+        self._num_ready -= 1
+    self._num_pending -= 1
+    state.status = cs.DISSOLVED
+    self._state[cluster_id] = cs._pack(state)
+    log ClusterDissolved(
+        cluster_id=cluster_id, caller=msg.sender, had_deposit_data=had_data
+    )
+    extcall IStakerRewardsLifecycle(STAKER_REWARDS).cancel_cluster(
+        cluster_id, empty(address)
     )
 
 
@@ -277,35 +449,48 @@ def register_deposit_data(
 @payable
 def create_strategy_module_and_stake() -> address:
     """
-    @notice Stakes exactly 32 ETH into the oldest ready cluster: mints ByzNft
+    @notice Takes exactly 32 ETH for the oldest ready cluster: mints ByzNft
             token `cluster_id` to the caller, deploys the cluster's
-            StrategyModule at its predicted address, stakes through EigenLayer
-            with the cluster's deposit data, deploys the cluster's reward
-            split (operators share equally), starts the staker's reward
-            stream, then tries to pre-create the next cluster (a lack of bids
-            never fails the deposit).
-    @dev A contract caller must implement `onERC721Received`.
+            StrategyModule at its predicted address, pre-deposits 1 ETH
+            through EigenLayer with the cluster's deposit data, keeps the
+            other 31 ETH until `confirm_stake` (or `report_frontrun`), deploys
+            the cluster's reward split (operators share equally), then
+            pre-creates the next cluster if the Auction can settle.
+    @dev A contract caller must implement `onERC721Received`. When the
+         Auction can settle, the deposit forwards `SETTLEMENT_GAS` to it and
+         reverts "strategy_module_manager: not enough gas for pre-creation" if
+         too little gas is left to do so; a lack of bids never fails it.
     @return address The staker's StrategyModule.
     """
-    assert msg.value == STAKE_AMOUNT, "strategy_module_manager: deposit must be exactly 32 ETH"
+    assert (
+        msg.value == c.STAKE_AMOUNT
+    ), "strategy_module_manager: deposit must be exactly 32 ETH"
     node: uint256 = self._next[0]
     assert node != 0, "strategy_module_manager: no cluster ready"
     cluster_id: uint256 = node - 1
 
     # Effects.
     self._remove_head(node)
-    self._cluster_status[cluster_id] = STATUS_STAKED
+    state: cs.ClusterState = cs._unpack(self._state[cluster_id])
+    state.status = cs.PRE_DEPOSITED
+    self._state[cluster_id] = cs._pack(state)
     self._num_pending -= 1
     self._num_ready -= 1
     self._num_staked += 1
-    predicted: address = self._module_address(cluster_id)
+    self._num_pre_deposited += 1
+    implementation: address = self._implementation
+    predicted: address = minimal_proxy._predict_address(
+        implementation, convert(cluster_id, bytes32), self
+    )
     self._strategy_module_of[cluster_id] = predicted
     self._module_cluster[predicted] = node
     operators: DynArray[address, 16] = empty(DynArray[address, 16])
     allocations: DynArray[uint256, 16] = empty(DynArray[uint256, 16])
     split_salt: bytes32 = empty(bytes32)
     operators, allocations, split_salt = self._split_params(cluster_id)
-    split: address = staticcall ISplitFactory(SPLIT_FACTORY).predict_split_address(
+    split: address = staticcall ISplitFactory(
+        SPLIT_FACTORY
+    ).predict_split_address(
         operators, allocations, SPLIT_DISTRIBUTION_INCENTIVE_BPS, split_salt
     )
     self._split_of[cluster_id] = split
@@ -313,12 +498,19 @@ def create_strategy_module_and_stake() -> address:
 
     # Interactions.
     extcall IByzNft(BYZ_NFT).mint(msg.sender, cluster_id)
-    module: address = create_minimal_proxy_to(STRATEGY_MODULE_IMPLEMENTATION, salt=convert(cluster_id, bytes32))
-    assert module == predicted, "strategy_module_manager: unexpected module address"
-    extcall IStrategyModule(module).initialize(
-        cluster_id, BYZ_NFT, AUCTION, STAKER_REWARDS, EIGEN_POD_MANAGER, DELEGATION_MANAGER
+    module: address = create_minimal_proxy_to(
+        implementation, salt=convert(cluster_id, bytes32)
     )
-    extcall IStrategyModule(module).stake(data.pubkey, data.signature, data.deposit_data_root, value=msg.value)
+    assert (
+        module == predicted
+    ), "strategy_module_manager: unexpected module address"
+    extcall IStrategyModule(module).initialize(cluster_id)
+    extcall IStrategyModule(module).stake(
+        data.pubkey,
+        data.signature,
+        data.deposit_data_root,
+        value=c.PRE_DEPOSIT_AMOUNT,
+    )
     eigen_pod: address = self._pod_of(module)
 
     # Anyone may deploy a split with these parameters through the factory;
@@ -327,22 +519,46 @@ def create_strategy_module_and_stake() -> address:
         deployed: address = extcall ISplitFactory(SPLIT_FACTORY).create_split(
             operators, allocations, SPLIT_DISTRIBUTION_INCENTIVE_BPS, split_salt
         )
-        assert deployed == split, "strategy_module_manager: unexpected split address"
-
-    extcall IStakerRewards(STAKER_REWARDS).start_stream(cluster_id)
+        assert (
+            deployed == split
+        ), "strategy_module_manager: unexpected split address"
 
     log StrategyModuleDeployed(
-        cluster_id=cluster_id, staker=msg.sender, strategy_module=module, eigen_pod=eigen_pod, split=split
+        cluster_id=cluster_id,
+        staker=msg.sender,
+        strategy_module=module,
+        eigen_pod=eigen_pod,
+        split=split,
     )
-    log ClusterStaked(
+    log ClusterPreDeposited(
         cluster_id=cluster_id,
         pubkey=data.pubkey,
         withdrawal_credentials=self._credentials_of_pod(eigen_pod),
-        amount=msg.value,
+        pre_deposit=c.PRE_DEPOSIT_AMOUNT,
+        held=TOP_UP_AMOUNT,
     )
 
     self._try_pre_create()
     return module
+
+
+@external
+def on_exit_requested():
+    """
+    @notice Called by a StrategyModule whose holder requested the
+            validator's exit: ends the staker's stream
+            (`StakerRewards.end_stream`: unserved credits back to the winners,
+            bonds unlocked) and marks the cluster EXITED.
+    @dev Only a StrategyModule of this manager, for a STAKED cluster, once.
+    """
+    node: uint256 = self._module_cluster[msg.sender]
+    assert node != 0, "strategy_module_manager: caller is not a strategy module"
+    cluster_id: uint256 = node - 1
+    state: cs.ClusterState = self._check_status(cluster_id, cs.STAKED)
+    state.status = cs.EXITED
+    self._state[cluster_id] = cs._pack(state)
+    log ExitRequested(cluster_id=cluster_id, strategy_module=msg.sender)
+    extcall IStakerRewardsLifecycle(STAKER_REWARDS).end_stream(cluster_id)
 
 
 # ------------------------------------------------------------ views
@@ -359,7 +575,9 @@ def predict_addresses(cluster_id: uint256) -> (address, address, address):
     @param cluster_id The cluster id.
     @return (address, address, address) (strategy_module, eigen_pod, split).
     """
-    assert self._cluster_status[cluster_id] != STATUS_NONE, "strategy_module_manager: unknown cluster"
+    assert (
+        self._state[cluster_id] != 0
+    ), "strategy_module_manager: unknown cluster"
     return self._predict(cluster_id)
 
 
@@ -373,8 +591,12 @@ def withdrawal_credentials(cluster_id: uint256) -> bytes32:
     @param cluster_id The cluster id.
     @return bytes32 The credentials.
     """
-    assert self._cluster_status[cluster_id] != STATUS_NONE, "strategy_module_manager: unknown cluster"
-    return self._credentials_of_pod(self._pod_of(self._module_address(cluster_id)))
+    assert (
+        self._state[cluster_id] != 0
+    ), "strategy_module_manager: unknown cluster"
+    return self._credentials_of_pod(
+        self._pod_of(self._module_address(cluster_id))
+    )
 
 
 @external
@@ -382,10 +604,10 @@ def withdrawal_credentials(cluster_id: uint256) -> bytes32:
 @reentrant
 def strategy_module_of(cluster_id: uint256) -> address:
     """
-    @notice The StrategyModule of a staked cluster (ByzNft token
+    @notice The StrategyModule of a cluster a staker took (ByzNft token
             `cluster_id`).
     @param cluster_id The cluster id.
-    @return address The module, or the zero address if not staked.
+    @return address The module, or the zero address if none.
     """
     return self._strategy_module_of[cluster_id]
 
@@ -422,9 +644,9 @@ def cluster_of_module(module: address) -> uint256:
 @reentrant
 def split_of(cluster_id: uint256) -> address:
     """
-    @notice The reward split of a staked cluster.
+    @notice The reward split of a cluster a staker took.
     @param cluster_id The cluster id.
-    @return address The split, or the zero address if not staked.
+    @return address The split, or the zero address if none.
     """
     return self._split_of[cluster_id]
 
@@ -434,12 +656,25 @@ def split_of(cluster_id: uint256) -> address:
 @reentrant
 def cluster_status(cluster_id: uint256) -> uint256:
     """
-    @notice A cluster's status here: 0 unknown, 1 pending (pre-created, not
-            staked), 2 staked.
+    @notice A cluster's status here (contracts/lib/cluster_state.vy): 0
+            unknown, 1 pending, 2 pre-deposited (awaiting a proof), 3 staked,
+            4 failed (front-run), 5 dissolved, 6 exited.
     @param cluster_id The cluster id.
     @return uint256 The status.
     """
-    return self._cluster_status[cluster_id]
+    return cs._unpack(self._state[cluster_id]).status
+
+
+@external
+@view
+@reentrant
+def settled_at(cluster_id: uint256) -> uint256:
+    """
+    @notice When the cluster was pre-created (its settlement's timestamp).
+    @param cluster_id The cluster id.
+    @return uint256 The timestamp, or 0 for an unknown cluster.
+    """
+    return cs._unpack(self._state[cluster_id]).settled_at
 
 
 @external
@@ -459,7 +694,8 @@ def has_deposit_data(cluster_id: uint256) -> bool:
 @reentrant
 def deposit_data(cluster_id: uint256) -> (Bytes[48], Bytes[96], bytes32):
     """
-    @notice The cluster's registered deposit data.
+    @notice The cluster's registered deposit data (signed for the 1 ETH
+            pre-deposit).
     @param cluster_id The cluster id.
     @return (Bytes[48], Bytes[96], bytes32) (pubkey, signature, deposit_data_root); empty if none.
     """
@@ -470,9 +706,22 @@ def deposit_data(cluster_id: uint256) -> (Bytes[48], Bytes[96], bytes32):
 @external
 @view
 @reentrant
+def validator_pubkey(cluster_id: uint256) -> Bytes[48]:
+    """
+    @notice The cluster's validator public key (empty before registration).
+    @param cluster_id The cluster id.
+    @return Bytes[48] The 48-byte BLS public key.
+    """
+    return self._deposit_data[cluster_id].pubkey
+
+
+@external
+@view
+@reentrant
 def num_pending_clusters() -> uint256:
     """
-    @notice Clusters pre-created and not yet staked (with or without deposit data).
+    @notice Clusters pre-created and not yet taken by a staker nor dissolved
+            (with or without deposit data).
     @return uint256 The count.
     """
     return self._num_pending
@@ -494,10 +743,22 @@ def num_ready_clusters() -> uint256:
 @reentrant
 def num_staked_clusters() -> uint256:
     """
-    @notice Clusters staked so far (== ByzNfts and StrategyModules).
+    @notice Clusters a staker has paid for (== ByzNfts and StrategyModules).
     @return uint256 The count.
     """
     return self._num_staked
+
+
+@external
+@view
+@reentrant
+def num_pre_deposited_clusters() -> uint256:
+    """
+    @notice Clusters awaiting `confirm_stake` or `report_frontrun` (31 ETH
+            each held here).
+    @return uint256 The count.
+    """
+    return self._num_pre_deposited
 
 
 @external
@@ -517,7 +778,9 @@ def next_cluster_to_stake() -> (bool, uint256):
 @external
 @view
 @reentrant
-def ready_clusters(start_after: uint256, limit: uint256) -> DynArray[uint256, 64]:
+def ready_clusters(
+    start_after: uint256, limit: uint256
+) -> DynArray[uint256, 64]:
     """
     @notice Pages through the ready clusters in staking order.
     @param start_after 0 to start at the head, else (cluster id + 1) of the
@@ -542,6 +805,7 @@ def ready_clusters(start_after: uint256, limit: uint256) -> DynArray[uint256, 64
 def auction() -> address:
     """
     @notice The Auction.
+    @return address The Auction.
     """
     return AUCTION
 
@@ -552,6 +816,7 @@ def auction() -> address:
 def staker_rewards() -> address:
     """
     @notice StakerRewards.
+    @return address StakerRewards.
     """
     return STAKER_REWARDS
 
@@ -562,6 +827,7 @@ def staker_rewards() -> address:
 def byz_nft() -> address:
     """
     @notice The ByzNft collection.
+    @return address The ByzNft.
     """
     return BYZ_NFT
 
@@ -572,8 +838,9 @@ def byz_nft() -> address:
 def strategy_module_implementation() -> address:
     """
     @notice The StrategyModule implementation the proxies delegate to.
+    @return address The implementation (zero until set).
     """
-    return STRATEGY_MODULE_IMPLEMENTATION
+    return self._implementation
 
 
 @external
@@ -582,6 +849,7 @@ def strategy_module_implementation() -> address:
 def eigen_pod_manager() -> address:
     """
     @notice EigenLayer's EigenPodManager.
+    @return address The EigenPodManager.
     """
     return EIGEN_POD_MANAGER
 
@@ -592,6 +860,7 @@ def eigen_pod_manager() -> address:
 def delegation_manager() -> address:
     """
     @notice EigenLayer's DelegationManager.
+    @return address The DelegationManager.
     """
     return DELEGATION_MANAGER
 
@@ -602,11 +871,66 @@ def delegation_manager() -> address:
 def split_factory() -> address:
     """
     @notice The reward SplitFactory.
+    @return address The SplitFactory.
     """
     return SPLIT_FACTORY
 
 
+@external
+@view
+@reentrant
+def beacon_roots() -> address:
+    """
+    @notice The EIP-4788 beacon block root contract proofs are checked against.
+    @return address BeaconRoots.
+    """
+    return BEACON_ROOTS
+
+
+@external
+@view
+@reentrant
+def pending_cluster_ttl() -> uint256:
+    """
+    @notice Seconds after its settlement from which anyone may dissolve a
+            pending cluster.
+    @return uint256 The time-to-live in seconds.
+    """
+    return PENDING_CLUSTER_TTL
+
+
 # ------------------------------------------------------------ internal
+
+
+@internal
+@view
+def _check_implementation():
+    """
+    @dev Reverts until the StrategyModule implementation is set.
+    """
+    assert self._implementation != empty(
+        address
+    ), "strategy_module_manager: implementation not set"
+
+
+@internal
+@view
+def _check_status(cluster_id: uint256, expected: uint256) -> cs.ClusterState:
+    """
+    @dev Reverts unless the cluster is known and in status `expected`.
+    @return cs.ClusterState The cluster's state.
+    """
+    state: cs.ClusterState = cs._unpack(self._state[cluster_id])
+    assert (
+        state.status != cs.UNKNOWN
+    ), "strategy_module_manager: unknown cluster"
+    if state.status != expected:
+        if expected == cs.PENDING:
+            raise "strategy_module_manager: cluster not pending"
+        elif expected == cs.PRE_DEPOSITED:
+            raise "strategy_module_manager: cluster not awaiting proof"
+        raise "strategy_module_manager: cluster not staked"
+    return state
 
 
 @internal
@@ -614,30 +938,50 @@ def _add_pending(cluster_id: uint256):
     """
     @dev Records a freshly settled cluster as pending.
     """
-    assert self._cluster_status[cluster_id] == STATUS_NONE, "strategy_module_manager: cluster already known"
-    self._cluster_status[cluster_id] = STATUS_PENDING
+    assert (
+        self._state[cluster_id] == 0
+    ), "strategy_module_manager: cluster already known"
+    self._state[cluster_id] = cs._pack(
+        cs.ClusterState(status=cs.PENDING, settled_at=block.timestamp)
+    )
     self._num_pending += 1
     module: address = empty(address)
     pod: address = empty(address)
     split: address = empty(address)
     module, pod, split = self._predict(cluster_id)
-    log ClusterPreCreated(cluster_id=cluster_id, strategy_module=module, eigen_pod=pod, split=split)
+    log ClusterPreCreated(
+        cluster_id=cluster_id,
+        strategy_module=module,
+        eigen_pod=pod,
+        split=split,
+    )
 
 
 @internal
 def _try_pre_create():
     """
-    @dev Pre-creates the next cluster if the Auction can settle; never
-         reverts because of the Auction (a failed settlement is skipped and
-         evented).
+    @dev Pre-creates the next cluster whenever the Auction can settle,
+         forwarding exactly `SETTLEMENT_GAS`; reverts when too little gas is
+         left to forward it (so a deposit never succeeds without a
+         pre-creation it could have made). A settlement that fails within
+         its budget is skipped and evented.
     """
     if not staticcall IAuction(AUCTION).can_settle():
         log ClusterPreCreationSkipped(settlement_attempted=False)
         return
+    budget: uint256 = SETTLEMENT_GAS
+    # EIP-150: a call forwards at most 63/64 of what is left.
+    assert (
+        msg.gas >= budget + budget // 63 + POST_SETTLEMENT_GAS
+    ), "strategy_module_manager: not enough gas for pre-creation"
     success: bool = False
     response: Bytes[32] = b""
     success, response = raw_call(
-        AUCTION, method_id("settle_cluster()"), max_outsize=32, revert_on_failure=False
+        AUCTION,
+        method_id("settle_cluster()"),
+        max_outsize=32,
+        gas=budget,
+        revert_on_failure=False,
     )
     if not success or len(response) != 32:
         log ClusterPreCreationSkipped(settlement_attempted=True)
@@ -679,6 +1023,19 @@ def _remove_head(node: uint256):
 
 
 @internal
+def _unlink(node: uint256):
+    """
+    @dev Unlinks any `node` of the ready list.
+    """
+    prev: uint256 = self._prev[node]
+    nxt: uint256 = self._next[node]
+    self._next[prev] = nxt
+    self._prev[nxt] = prev
+    self._next[node] = 0
+    self._prev[node] = 0
+
+
+@internal
 @view
 def _predict(cluster_id: uint256) -> (address, address, address):
     """
@@ -689,7 +1046,9 @@ def _predict(cluster_id: uint256) -> (address, address, address):
     allocations: DynArray[uint256, 16] = empty(DynArray[uint256, 16])
     salt: bytes32 = empty(bytes32)
     operators, allocations, salt = self._split_params(cluster_id)
-    split: address = staticcall ISplitFactory(SPLIT_FACTORY).predict_split_address(
+    split: address = staticcall ISplitFactory(
+        SPLIT_FACTORY
+    ).predict_split_address(
         operators, allocations, SPLIT_DISTRIBUTION_INCENTIVE_BPS, salt
     )
     return module, self._pod_of(module), split
@@ -702,7 +1061,9 @@ def _module_address(cluster_id: uint256) -> address:
     @dev The cluster's StrategyModule: the manager's CREATE2 minimal proxy
          with salt = cluster id.
     """
-    return minimal_proxy._predict_address(STRATEGY_MODULE_IMPLEMENTATION, convert(cluster_id, bytes32), self)
+    return minimal_proxy._predict_address(
+        self._implementation, convert(cluster_id, bytes32), self
+    )
 
 
 @internal
@@ -720,18 +1081,24 @@ def _credentials_of_pod(pod: address) -> bytes32:
     """
     @dev 0x01 ‖ 11 zero bytes ‖ pod.
     """
-    return convert(concat(x"01", empty(bytes11), convert(pod, bytes20)), bytes32)
+    return convert(
+        concat(x"01", empty(bytes11), convert(pod, bytes20)), bytes32
+    )
 
 
 @internal
 @view
-def _split_params(cluster_id: uint256) -> (DynArray[address, 16], DynArray[uint256, 16], bytes32):
+def _split_params(
+    cluster_id: uint256,
+) -> (DynArray[address, 16], DynArray[uint256, 16], bytes32):
     """
     @dev The split's recipients (the cluster's operators, ranking order),
          their equal allocations, and its salt (committing to this manager
          and the cluster id).
     """
-    cluster: IAuction.Cluster = staticcall IAuction(AUCTION).get_cluster(cluster_id)
+    cluster: IAuction.Cluster = staticcall IAuction(AUCTION).get_cluster(
+        cluster_id
+    )
     operators: DynArray[address, 16] = []
     allocations: DynArray[uint256, 16] = []
     for op: address in cluster.operators:

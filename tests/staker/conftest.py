@@ -17,11 +17,19 @@ import pytest
 from deploy.keys import make_deposit_data
 from deploy.protocol import deployer_for
 
-ETH = 10**18
-STAKE = 32 * ETH
-MOCKS = Path(__file__).resolve().parent / "mocks"
+from deploy.constants import Constants, c, read_constants
 
-STATUS_NONE, STATUS_PENDING, STATUS_STAKED = 0, 1, 2
+ETH = 10**18
+STAKE = c.STAKE_AMOUNT
+PRE_DEPOSIT = c.PRE_DEPOSIT_AMOUNT
+TOP_UP = STAKE - PRE_DEPOSIT
+MOCKS = Path(__file__).resolve().parent / "mocks"
+ROOT = Path(__file__).resolve().parents[2]
+
+# The manager's cluster statuses, read from the compiled codec module (contracts/lib/cluster_state.vy).
+cs = Constants(read_constants(ROOT / "contracts" / "lib" / "cluster_state.vy"))
+STATUS_NONE, STATUS_PENDING, STATUS_PRE_DEPOSITED = cs.UNKNOWN, cs.PENDING, cs.PRE_DEPOSITED
+STATUS_STAKED, STATUS_FAILED, STATUS_DISSOLVED, STATUS_EXITED = cs.STAKED, cs.FAILED, cs.DISSOLVED, cs.EXITED
 
 # titanoboa warns when it wraps a minimal proxy (its runtime code is not the implementation's).
 warnings.filterwarnings("ignore", message="casted bytecode does not match")
@@ -34,8 +42,9 @@ def mock_deployer(name: str):
 
 @functools.cache
 def deposit_data(withdrawal_credentials: bytes, seed: bytes) -> dict:
-    """The key ceremony (cached: the module-scoped deployment makes credentials repeat across tests)."""
-    return make_deposit_data(withdrawal_credentials, seed=seed)
+    """The key ceremony for the 1 ETH pre-deposit (cached: the module-scoped deployment makes credentials
+    repeat across tests)."""
+    return make_deposit_data(withdrawal_credentials, seed=seed, amount_gwei=PRE_DEPOSIT // 10**9)
 
 
 def seed_for(cluster_id: int, attempt: int = 0) -> bytes:
@@ -112,13 +121,18 @@ def ready_cluster(operators, bid_round, pre_create, register):
 
 
 @pytest.fixture(scope="module")
-def staked_module(ready_cluster, stake, stakers):
-    """A staked cluster: returns (cluster id, StrategyModule handle, staker)."""
+def staked_module(ready_cluster, stake, stakers, manager, staker_rewards):
+    """A cluster after the staker's deposit (1 ETH pre-deposited), with its reward stream started as the
+    manager starts it at `confirm_stake` (module-level tests need the stream, not the beacon-chain proof;
+    tests/staker/test_two_phase.py covers the real confirmation). Returns (cluster id, module, staker)."""
 
     def run(staker=None):
         staker = staker or stakers[0]
         cluster_id = ready_cluster()
-        return cluster_id, module_at(stake(staker)), staker
+        module = module_at(stake(staker))
+        with boa.env.prank(manager.address):
+            staker_rewards.start_stream(cluster_id)
+        return cluster_id, module, staker
 
     return run
 

@@ -14,9 +14,11 @@ import boa
 from deploy.keys import make_deposit_data, verify_deposit_data
 from tests.staker.conftest import (
     ETH,
+    PRE_DEPOSIT,
     STAKE,
     STATUS_PENDING,
-    STATUS_STAKED,
+    STATUS_PRE_DEPOSITED,
+    TOP_UP,
     as_args,
     event_names,
     events,
@@ -31,7 +33,7 @@ def _ceremony(manager, cluster_id, seed):
     module, pod, split = manager.predict_addresses(cluster_id)
     credentials = bytes(manager.withdrawal_credentials(cluster_id))
     assert credentials == b"\x01" + b"\x00" * 11 + bytes.fromhex(pod[2:])
-    d = make_deposit_data(credentials, seed=seed)
+    d = make_deposit_data(credentials, seed=seed, amount_gwei=PRE_DEPOSIT // 10**9)  # signed for the pre-deposit
     assert verify_deposit_data(d)
     assert d["withdrawal_credentials"] == credentials.hex()
     return d, (module, pod, split)
@@ -79,21 +81,26 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     assert boa.env.get_code(split0) != b""
     assert manager.split_of(0) == split0
 
-    # the beacon deposit: 32 ETH with the pod's credentials and the ceremony's key
+    # the beacon pre-deposit: 1 ETH with the pod's credentials and the ceremony's key; 31 ETH stay here
     (deposit,) = events(logs, "DepositEvent")
     assert deposit["pubkey"].hex() == d0["pubkey"]
     assert deposit["withdrawal_credentials"] == b"\x01" + b"\x00" * 11 + bytes.fromhex(pod0[2:])
     assert deposit["signature"].hex() == d0["signature"]
-    assert deposit["amount"] == (32 * 10**9).to_bytes(8, "little")
+    assert deposit["amount"] == (PRE_DEPOSIT // 10**9).to_bytes(8, "little")
     assert deposit_contract.get_deposit_count() == (1).to_bytes(8, "little")
     assert deposit_contract.get_deposit_root() != root_before
-    assert boa.env.get_balance(deposit_contract.address) == STAKE
+    assert boa.env.get_balance(deposit_contract.address) == PRE_DEPOSIT
+    assert boa.env.get_balance(manager.address) == TOP_UP
 
-    # the reward stream started, the next cluster was pre-created from the remaining bids
-    assert "StreamStarted" in event_names(logs)
+    # the stream waits for the proof; the next cluster was pre-created from the remaining bids
+    assert "StreamStarted" not in event_names(logs)
     assert [e["cluster_id"] for e in events(logs, "ClusterPreCreated")] == [1]
-    assert manager.cluster_status(0) == STATUS_STAKED
+    assert manager.cluster_status(0) == STATUS_PRE_DEPOSITED
     assert manager.cluster_status(1) == STATUS_PENDING
+    # (the proof and the 31 ETH top-up are tests/staker/test_two_phase.py's; here the stream starts as
+    # confirm_stake starts it)
+    with boa.env.prank(manager.address):
+        protocol.staker_rewards.start_stream(0)
 
     # 5. the split pays the cluster's operators equally (fee recipient of the validator)
     boa.env.raw_call(split0, sender=outsider, value=ETH)

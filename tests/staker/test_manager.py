@@ -11,10 +11,12 @@ from deploy.keys import deposit_data_root, eigen_pod_withdrawal_credentials
 from deploy.protocol import deployer_for
 from tests.staker.conftest import (
     ETH,
+    PRE_DEPOSIT,
     STAKE,
     STATUS_NONE,
     STATUS_PENDING,
-    STATUS_STAKED,
+    STATUS_PRE_DEPOSITED,
+    TOP_UP,
     as_args,
     deposit_data,
     event_names,
@@ -46,7 +48,7 @@ def fake_deposit(manager, cluster_id: int, tag: int = 0) -> tuple[bytes, bytes, 
     pubkey = keccak(b"pk%d/%d" % (cluster_id, tag)) + keccak(b"pk2")[:16]
     signature = (keccak(b"sig%d" % cluster_id) * 3)[:96]
     credentials = bytes(manager.withdrawal_credentials(cluster_id))
-    return pubkey, signature, deposit_data_root(pubkey, credentials, 32 * 10**9, signature)
+    return pubkey, signature, deposit_data_root(pubkey, credentials, PRE_DEPOSIT // 10**9, signature)
 
 
 # ---------------------------------------------------------------- constructor and views
@@ -65,8 +67,10 @@ def test_constructor_wiring(protocol, owner):
     assert m.eigen_pod_manager() == protocol.eigen_pod_manager.address
     assert m.delegation_manager() == protocol.delegation_manager.address
     assert m.split_factory() == protocol.split_factory.address
-    assert m.STAKE_AMOUNT() == STAKE
-    assert m.MAX_PRE_CREATE() == 16
+    assert m.TOP_UP_AMOUNT() == TOP_UP
+    assert m.beacon_roots() == protocol.beacon_roots.address
+    assert m.pending_cluster_ttl() == protocol.config["pending_cluster_ttl"] == 30 * 86_400
+    assert m.num_pre_deposited_clusters() == 0
     assert m.num_pending_clusters() == m.num_ready_clusters() == m.num_staked_clusters() == 0
     assert m.next_cluster_to_stake() == (False, 0)
 
@@ -79,10 +83,10 @@ def test_constructor_wiring(protocol, owner):
                 "auction",
                 "staker rewards",
                 "byz nft",
-                "implementation",
                 "eigen pod manager",
                 "delegation manager",
                 "split factory",
+                "beacon roots",
             ]
         )
     ),
@@ -92,15 +96,76 @@ def test_constructor_rejects_addresses_without_code(protocol, outsider, position
         protocol.auction,
         protocol.staker_rewards,
         protocol.byz_nft,
-        protocol.implementations["strategy_module_implementation"],
         protocol.eigen_pod_manager,
         protocol.delegation_manager,
         protocol.split_factory,
+        protocol.beacon_roots,
     ]
     args = [a.address for a in args]
     args[position] = outsider
     with boa.reverts(f"strategy_module_manager: {what} has no code"):
-        deployer_for("manager").deploy(*args)
+        deployer_for("manager").deploy(*args, 86_400)
+
+
+def manager_args(protocol) -> list:
+    roles = ("auction", "staker_rewards", "byz_nft", "eigen_pod_manager", "delegation_manager")
+    return [getattr(protocol, r).address for r in roles] + [
+        protocol.split_factory.address,
+        protocol.beacon_roots.address,
+    ]
+
+
+@pytest.mark.parametrize("ttl", [0, 86_399, 3650 * 86_400 + 1])
+def test_constructor_rejects_ttl_out_of_range(protocol, ttl):
+    with boa.reverts("strategy_module_manager: pending cluster ttl out of range"):
+        deployer_for("manager").deploy(*manager_args(protocol), ttl)
+
+
+def test_renounce_ownership_is_not_exported(manager):
+    assert not hasattr(manager, "renounce_ownership")
+    abi_names = {item.get("name") for item in manager.abi}
+    assert "renounce_ownership" not in abi_names
+
+
+def implementation_args(protocol, manager_address) -> list:
+    return [
+        manager_address,
+        protocol.byz_nft.address,
+        protocol.auction.address,
+        protocol.staker_rewards.address,
+        protocol.eigen_pod_manager.address,
+        protocol.delegation_manager.address,
+        protocol.withdrawal_requests.address,
+    ]
+
+
+def test_set_strategy_module_implementation(protocol, owner, outsider):
+    fresh = deployer_for("manager").deploy(*manager_args(protocol), 86_400, sender=owner)
+    assert fresh.strategy_module_implementation() == ZERO
+    impl = deployer_for("strategy_module_implementation").deploy(*implementation_args(protocol, fresh.address))
+    other = deployer_for("strategy_module_implementation").deploy(
+        *implementation_args(protocol, protocol.manager.address)
+    )
+    # pre-creation needs the implementation (it predicts the modules' addresses)
+    with boa.env.prank(owner), boa.reverts("strategy_module_manager: implementation not set"):
+        fresh.pre_create_clusters(1)
+    with boa.env.prank(outsider), boa.reverts("ownable: caller is not the owner"):
+        fresh.set_strategy_module_implementation(impl.address)
+    with boa.env.prank(owner):
+        with boa.reverts("strategy_module_manager: implementation has no code"):
+            fresh.set_strategy_module_implementation(outsider)
+        with boa.reverts("strategy_module_manager: implementation of another manager"):
+            fresh.set_strategy_module_implementation(other.address)
+        wrong = implementation_args(protocol, fresh.address)
+        wrong[1] = protocol.auction.address  # byz_nft slot names another contract
+        miswired = deployer_for("strategy_module_implementation").deploy(*wrong)
+        with boa.reverts("strategy_module_manager: implementation wired differently"):
+            fresh.set_strategy_module_implementation(miswired.address)
+        fresh.set_strategy_module_implementation(impl.address)
+        assert events(fresh.get_logs(), "StrategyModuleImplementationSet") == [{"implementation": impl.address}]
+        with boa.reverts("strategy_module_manager: implementation already set"):
+            fresh.set_strategy_module_implementation(impl.address)
+    assert fresh.strategy_module_implementation() == impl.address
 
 
 def test_two_step_ownership(manager, owner, outsider, operators, bid_round):
@@ -285,7 +350,7 @@ def test_register_root_mismatch_reverts(manager, owner, pending_cluster):
 def test_register_after_staking_reverts(manager, owner, ready_cluster, stake, stakers):
     cluster_id = ready_cluster()
     stake(stakers[0])
-    with boa.env.prank(owner), boa.reverts("strategy_module_manager: cluster already staked"):
+    with boa.env.prank(owner), boa.reverts("strategy_module_manager: cluster not pending"):
         manager.register_deposit_data(cluster_id, *fake_deposit(manager, cluster_id))
 
 
@@ -392,20 +457,23 @@ def test_stake(manager, protocol, ready_cluster, stakers, deposit_contract):
             "split": split,
         }
     ]
-    assert events(logs, "ClusterStaked") == [
+    assert events(logs, "ClusterPreDeposited") == [
         {
             "cluster_id": cluster_id,
             "pubkey": pubkey,
             "withdrawal_credentials": eigen_pod_withdrawal_credentials(pod),
-            "amount": STAKE,
+            "pre_deposit": PRE_DEPOSIT,
+            "held": TOP_UP,
         }
     ]
     assert events(logs, "ClusterPreCreationSkipped") == [{"settlement_attempted": False}]
     names = event_names(logs)
-    for name in ("ByzNftMinted", "Initialized", "Staked", "DepositEvent", "SplitCreated", "StreamStarted"):
+    for name in ("ByzNftMinted", "Initialized", "Staked", "DepositEvent", "SplitCreated"):
         assert name in names
+    assert "StreamStarted" not in names  # the stream starts at confirm_stake
     # state
-    assert manager.cluster_status(cluster_id) == STATUS_STAKED
+    assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
+    assert manager.num_pre_deposited_clusters() == 1
     assert manager.num_pending_clusters() == manager.num_ready_clusters() == 0
     assert manager.num_staked_clusters() == 1
     assert manager.strategy_module_of(cluster_id) == module_address
@@ -417,10 +485,11 @@ def test_stake(manager, protocol, ready_cluster, stakers, deposit_contract):
     module = module_at(module_address)
     assert module.owner() == staker
     assert module.eigen_pod() == pod
-    assert module.is_staked()
+    assert not module.is_staked()
+    assert module.status() == STATUS_PRE_DEPOSITED
     assert boa.env.get_balance(staker) == balance - STAKE
-    assert boa.env.get_balance(deposit_contract.address) == STAKE
-    assert boa.env.get_balance(manager.address) == 0
+    assert boa.env.get_balance(deposit_contract.address) == PRE_DEPOSIT
+    assert boa.env.get_balance(manager.address) == TOP_UP
     assert boa.env.get_code(split) != b""
 
 

@@ -32,7 +32,7 @@ from hypothesis.stateful import (
 )
 
 from deploy.keys import deposit_data_root
-from tests.staker.conftest import STAKE, STATUS_PENDING, STATUS_STAKED, events, module_at
+from tests.staker.conftest import PRE_DEPOSIT, STAKE, STATUS_PENDING, STATUS_PRE_DEPOSITED, events, module_at
 
 LONG = os.environ.get("BYZ_LONG_FUZZ") == "1"
 SETTINGS = settings(
@@ -52,7 +52,7 @@ def _fake_deposit(manager, cluster_id: int, tag: int):
     pubkey = keccak(b"fuzz pk %d/%d" % (cluster_id, tag)) + keccak(b"fuzz")[:16]
     signature = (keccak(b"fuzz sig %d/%d" % (cluster_id, tag)) * 3)[:96]
     credentials = bytes(manager.withdrawal_credentials(cluster_id))
-    return pubkey, signature, deposit_data_root(pubkey, credentials, 32 * 10**9, signature)
+    return pubkey, signature, deposit_data_root(pubkey, credentials, PRE_DEPOSIT // 10**9, signature)
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +201,7 @@ class StakerMachine(RuleBasedStateMachine):
         assert m.num_pending_clusters() == len(self.pending)
         assert m.num_ready_clusters() == len(self.ready)
         for cluster_id in self.holder:
-            assert m.cluster_status(cluster_id) == STATUS_STAKED
+            assert m.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
         for cluster_id in self.pending:
             assert m.cluster_status(cluster_id) == STATUS_PENDING
         expected_next = (True, min(self.ready)) if self.ready else (False, 0)

@@ -6,9 +6,10 @@ import boa
 import pytest
 
 from deploy.keys import eigen_pod_withdrawal_credentials
+from deploy.protocol import deployer_for
 from tests.staker.conftest import (
     ETH,
-    STAKE,
+    PRE_DEPOSIT,
     as_args,
     deposit_data,
     event_names,
@@ -37,21 +38,6 @@ def fresh_module(proxy_deployer, module_implementation):
 
 
 @pytest.fixture(scope="module")
-def init_args(protocol):
-    def args(cluster_id=42):
-        return (
-            cluster_id,
-            protocol.byz_nft.address,
-            protocol.auction.address,
-            protocol.staker_rewards.address,
-            protocol.eigen_pod_manager.address,
-            protocol.delegation_manager.address,
-        )
-
-    return args
-
-
-@pytest.fixture(scope="module")
 def eigen_operator(delegation_manager, operators):
     op = operators[7]
     with boa.env.prank(op):
@@ -62,42 +48,76 @@ def eigen_operator(delegation_manager, operators):
 # ---------------------------------------------------------------- initialisation
 
 
-def test_implementation_can_never_be_initialized(module_implementation, init_args, outsider):
+def implementation_args(protocol) -> list:
+    roles = ("manager", "byz_nft", "auction", "staker_rewards", "eigen_pod_manager", "delegation_manager")
+    return [getattr(protocol, r).address for r in roles] + [protocol.withdrawal_requests.address]
+
+
+def test_implementation_immutables(module_implementation, protocol):
+    """Every proxy reads the protocol's addresses from the implementation's code (immutables)."""
+    names = ("manager", "byz_nft", "auction", "staker_rewards", "eigen_pod_manager", "delegation_manager")
+    for name, address in zip((*names, "withdrawal_requests"), implementation_args(protocol)):
+        assert getattr(module_implementation, name)() == address
+
+
+@pytest.mark.parametrize(
+    "position,what",
+    list(
+        enumerate(
+            [
+                "manager",
+                "byz nft",
+                "auction",
+                "staker rewards",
+                "eigen pod manager",
+                "delegation manager",
+                "withdrawal requests",
+            ]
+        )
+    ),
+)
+def test_constructor_rejects_addresses_without_code(protocol, outsider, position, what):
+    args = implementation_args(protocol)
+    args[position] = outsider
+    with boa.reverts(f"strategy_module: {what} has no code"):
+        deployer_for("strategy_module_implementation").deploy(*args)
+
+
+def test_implementation_can_never_be_initialized(module_implementation, manager):
     assert module_implementation.initialized()
-    with boa.env.prank(outsider), boa.reverts("strategy_module: already initialized"):
-        module_implementation.initialize(*init_args())
+    with boa.env.prank(manager.address), boa.reverts("strategy_module: already initialized"):
+        module_implementation.initialize(42)
+    with boa.reverts("strategy_module: not initialized"):
+        module_implementation.cluster_id()
 
 
-def test_initialize_sets_everything(fresh_module, init_args, outsider, protocol):
+def test_initialize_only_manager(fresh_module, outsider):
     module = fresh_module()
-    with boa.env.prank(outsider):
-        module.initialize(*init_args(42))
-    assert events(module.get_logs(), "Initialized") == [{"manager": outsider, "cluster_id": 42}]
+    with boa.env.prank(outsider), boa.reverts("strategy_module: caller is not the manager"):
+        module.initialize(42)
+    assert not module.initialized()
+
+
+def test_initialize_sets_the_cluster(fresh_module, manager, protocol):
+    module = fresh_module()
+    with boa.env.prank(manager.address):
+        module.initialize(42)
+    assert events(module.get_logs(), "Initialized") == [{"manager": manager.address, "cluster_id": 42}]
     assert module.initialized()
-    assert module.manager() == outsider
     assert module.cluster_id() == 42
-    assert module.byz_nft() == protocol.byz_nft.address
-    assert module.auction() == protocol.auction.address
-    assert module.staker_rewards() == protocol.staker_rewards.address
-    assert module.eigen_pod_manager() == protocol.eigen_pod_manager.address
-    assert module.delegation_manager() == protocol.delegation_manager.address
+    # a proxy's storage holds only its cluster: the addresses are the implementation's immutables
+    assert module.manager() == manager.address
+    assert module.withdrawal_requests() == protocol.withdrawal_requests.address
+    assert module.status() == 0  # cluster 42 is unknown to the manager
     assert not module.is_staked()
     assert not module.has_eigen_pod()
     assert module.eigen_pod() == protocol.eigen_pod_manager.get_pod(module.address)
 
 
-def test_initialize_only_once(staked_module, init_args, manager):
+def test_initialize_only_once(staked_module, manager):
     _, module, _ = staked_module()
     with boa.env.prank(manager.address), boa.reverts("strategy_module: already initialized"):
-        module.initialize(*init_args())
-
-
-@pytest.mark.parametrize("position", [1, 2, 3, 4, 5])
-def test_initialize_rejects_zero_addresses(fresh_module, init_args, outsider, position):
-    args = list(init_args())
-    args[position] = ZERO
-    with boa.env.prank(outsider), boa.reverts("strategy_module: zero address"):
-        fresh_module().initialize(*args)
+        module.initialize(7)
 
 
 def test_owner_of_uninitialized_module_reverts(fresh_module):
@@ -105,51 +125,43 @@ def test_owner_of_uninitialized_module_reverts(fresh_module):
         fresh_module().owner()
 
 
-# ---------------------------------------------------------------- staking (manager only)
+# ---------------------------------------------------------------- deposits (manager only)
 
 
-def test_stake_by_its_manager(fresh_module, init_args, outsider, deposit_contract):
+def test_stake_by_its_manager(fresh_module, manager, deposit_contract):
     module = fresh_module()
-    with boa.env.prank(outsider):
-        module.initialize(*init_args())
+    with boa.env.prank(manager.address):
+        module.initialize(42)
     pod = module.eigen_pod()
     d = deposit_data(eigen_pod_withdrawal_credentials(pod), b"fresh module key")
-    boa.env.set_balance(outsider, 100 * ETH)
-    with boa.env.prank(outsider):
-        module.stake(*as_args(d), value=STAKE)
+    boa.env.set_balance(manager.address, 100 * ETH)
+    with boa.env.prank(manager.address):
+        module.stake(*as_args(d), value=PRE_DEPOSIT)
     logs = module.get_logs()
     assert events(logs, "Staked") == [
-        {"cluster_id": 42, "eigen_pod": pod, "pubkey": bytes.fromhex(d["pubkey"]), "amount": STAKE}
+        {"cluster_id": 42, "eigen_pod": pod, "pubkey": bytes.fromhex(d["pubkey"]), "amount": PRE_DEPOSIT}
     ]
     (deposit,) = events(logs, "DepositEvent")
     assert deposit["withdrawal_credentials"] == eigen_pod_withdrawal_credentials(pod)
-    assert module.is_staked()
     assert module.has_eigen_pod()
-    assert boa.env.get_balance(deposit_contract.address) == STAKE
+    assert boa.env.get_balance(deposit_contract.address) == PRE_DEPOSIT
 
 
-def test_stake_only_manager(fresh_module, init_args, outsider, stakers):
+def test_stake_only_manager(fresh_module, manager, stakers):
     module = fresh_module()
-    with boa.env.prank(outsider):
-        module.initialize(*init_args())
+    with boa.env.prank(manager.address):
+        module.initialize(42)
     with boa.env.prank(stakers[0]), boa.reverts("strategy_module: caller is not the manager"):
-        module.stake(b"\x01" * 48, b"\x02" * 96, b"\x03" * 32, value=STAKE)
+        module.stake(b"\x01" * 48, b"\x02" * 96, b"\x03" * 32, value=PRE_DEPOSIT)
 
 
-def test_stake_requires_32_eth(fresh_module, init_args, outsider):
+def test_stake_below_one_eth_reverts(fresh_module, manager):
     module = fresh_module()
-    boa.env.set_balance(outsider, 100 * ETH)
-    with boa.env.prank(outsider):
-        module.initialize(*init_args())
-        with boa.reverts("strategy_module: stake must be 32 ETH"):
-            module.stake(b"\x01" * 48, b"\x02" * 96, b"\x03" * 32, value=STAKE - 1)
-
-
-def test_stake_only_once(staked_module, manager):
-    _, module, _ = staked_module()
     boa.env.set_balance(manager.address, 100 * ETH)
-    with boa.env.prank(manager.address), boa.reverts("strategy_module: already staked"):
-        module.stake(b"\x01" * 48, b"\x02" * 96, b"\x03" * 32, value=STAKE)
+    with boa.env.prank(manager.address):
+        module.initialize(42)
+        with boa.reverts("eigen_pod_manager: must stake at least 1 ether"):
+            module.stake(b"\x01" * 48, b"\x02" * 96, b"\x03" * 32, value=PRE_DEPOSIT - 1)
 
 
 # ---------------------------------------------------------------- ownership follows the NFT
@@ -339,10 +351,10 @@ def test_withdraw_from_pod_exceeding_balance_reverts(staked_module):
         module.withdraw_from_pod(1)
 
 
-def test_withdraw_from_pod_without_pod_reverts(fresh_module, init_args, manager, byz_nft, outsider):
+def test_withdraw_from_pod_without_pod_reverts(fresh_module, manager, byz_nft, outsider):
     module = fresh_module()
-    with boa.env.prank(outsider):
-        module.initialize(*init_args(42))
+    with boa.env.prank(manager.address):
+        module.initialize(42)
     with boa.env.prank(manager.address):
         byz_nft.mint(outsider, 42)
     with boa.env.prank(outsider), boa.reverts("strategy_module: no eigen pod"):
@@ -356,7 +368,7 @@ def test_cluster_views(staked_module, auction, manager, eigen_pod_manager):
     cluster_id, module, _ = staked_module()
     assert module.cluster_id() == cluster_id
     assert module.manager() == manager.address
-    assert module.is_staked()
+    assert not module.is_staked()  # proven only by confirm_stake
     assert module.has_eigen_pod()
     cluster = module.cluster()
     expected = auction.get_cluster(cluster_id)

@@ -40,16 +40,24 @@ def stake() -> address:
     """
     @notice Stakes 32 ETH through the manager.
     """
-    return extcall IManager(self.manager).create_strategy_module_and_stake(value=msg.value)
+    return extcall IManager(self.manager).create_strategy_module_and_stake(
+        value=msg.value
+    )
 
 
 @external
-def onERC721Received(operator: address, owner: address, token_id: uint256, data: Bytes[1024]) -> bytes4:
+def onERC721Received(
+    operator: address, owner: address, token_id: uint256, data: Bytes[1024]
+) -> bytes4:
     """
     @notice ERC-721 receiver hook, behaving according to `mode`.
     """
     if self.mode == 1:
         return 0xdeadbeef
     if self.mode == 2:
-        extcall IManager(self.manager).create_strategy_module_and_stake(value=32 * 10**18)
-    return method_id("onERC721Received(address,address,uint256,bytes)", output_type=bytes4)
+        extcall IManager(self.manager).create_strategy_module_and_stake(
+            value=32 * 10**18
+        )
+    return method_id(
+        "onERC721Received(address,address,uint256,bytes)", output_type=bytes4
+    )

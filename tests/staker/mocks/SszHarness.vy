@@ -10,12 +10,17 @@ from contracts.lib import ssz
 @external
 @pure
 def deposit_data_root(
-    pubkey: Bytes[48], withdrawal_credentials: Bytes[32], amount_gwei: uint64, signature: Bytes[96]
+    pubkey: Bytes[48],
+    withdrawal_credentials: Bytes[32],
+    amount_gwei: uint64,
+    signature: Bytes[96],
 ) -> bytes32:
     """
     @notice Returns `ssz._deposit_data_root(...)`.
     """
-    return ssz._deposit_data_root(pubkey, withdrawal_credentials, amount_gwei, signature)
+    return ssz._deposit_data_root(
+        pubkey, withdrawal_credentials, amount_gwei, signature
+    )
 
 
 @external

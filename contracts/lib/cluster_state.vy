@@ -1,0 +1,71 @@
+# pragma version ~=0.4.3
+"""
+@title cluster_state
+@custom:contract-name cluster_state
+@license MIT
+@notice Codec of the StrategyModuleManager's per-cluster storage word: the
+        cluster's status and the timestamp of its settlement (the start of
+        its `pending_cluster_ttl`), in one slot.
+@dev Stateless module: import it and call `_pack` / `_unpack`.
+     Layout (low bits first): status (8 bits) ‖ settled_at (64 bits).
+     A zero word is the unknown cluster (status `UNKNOWN`).
+"""
+
+# @dev Cluster statuses (`StrategyModuleManager.cluster_status`).
+# Not pre-created by this manager.
+UNKNOWN: constant(uint256) = 0
+# Pre-created by a settlement, no staker yet (deposit data or not).
+PENDING: constant(uint256) = 1
+# A staker paid 32 ETH: 1 ETH pre-deposited, 31 ETH held until a proof.
+PRE_DEPOSITED: constant(uint256) = 2
+# Credentials proven: the other 31 ETH deposited, the stream started.
+STAKED: constant(uint256) = 3
+# A front-run was proven: the staker got the 31 ETH and the bonds back.
+FAILED: constant(uint256) = 4
+# Dissolved before any staker came: prices and bonds back to the operators.
+DISSOLVED: constant(uint256) = 5
+# The staker requested the validator's exit; the stream ended.
+EXITED: constant(uint256) = 6
+
+STATUS_BITS: constant(uint256) = 8
+SETTLED_AT_BITS: constant(uint256) = 64
+MAX_STATUS: constant(uint256) = EXITED
+MAX_SETTLED_AT: constant(uint256) = 2**64 - 1
+
+_STATUS_MASK: constant(uint256) = 2**8 - 1
+_SETTLED_AT_MASK: constant(uint256) = 2**64 - 1
+
+
+struct ClusterState:
+    status: uint256
+    settled_at: uint256
+
+
+@internal
+@pure
+def _pack(state: ClusterState) -> uint256:
+    """
+    @dev Packs a cluster state into one storage word.
+    @notice Reverts on a status above `MAX_STATUS` or a timestamp above 64 bits.
+    @param state The state.
+    @return uint256 The word.
+    """
+    assert state.status <= MAX_STATUS, "cluster_state: status out of range"
+    assert (
+        state.settled_at <= MAX_SETTLED_AT
+    ), "cluster_state: settled_at out of range"
+    return state.status | (state.settled_at << STATUS_BITS)
+
+
+@internal
+@pure
+def _unpack(word: uint256) -> ClusterState:
+    """
+    @dev Unpacks a storage word made by `_pack`.
+    @param word The word.
+    @return ClusterState The state.
+    """
+    return ClusterState(
+        status=word & _STATUS_MASK,
+        settled_at=(word >> STATUS_BITS) & _SETTLED_AT_MASK,
+    )

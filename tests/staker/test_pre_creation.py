@@ -1,0 +1,188 @@
+"""Pre-creation after a staker's deposit (issue 8): whenever the Auction can settle, the deposit forwards a
+fixed gas budget to the settlement, or reverts when too little gas is left to do so. A deposit that
+succeeds without a pre-creation it could have made is a bug. Also the cluster-state codec."""
+
+from __future__ import annotations
+
+import boa
+import pytest
+from eth_utils import keccak
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deploy.keys import deposit_data_root
+from deploy.protocol import deployer_for
+from tests.staker.conftest import (
+    PRE_DEPOSIT,
+    STAKE,
+    STATUS_PENDING,
+    cs,
+    event_names,
+    events,
+    mock_deployer,
+)
+
+NOT_ENOUGH_GAS = "strategy_module_manager: not enough gas for pre-creation"
+
+
+# ---------------------------------------------------------------- codec
+
+
+@pytest.fixture(scope="module")
+def codec():
+    return mock_deployer("ClusterStateHarness").deploy()
+
+
+@settings(max_examples=200, deadline=None)
+@given(status=st.integers(0, cs.MAX_STATUS), settled_at=st.integers(0, 2**64 - 1))
+def test_cluster_state_round_trip(codec, status, settled_at):
+    word = codec.pack(status, settled_at)
+    assert word < 2 ** (cs.STATUS_BITS + cs.SETTLED_AT_BITS)
+    assert codec.unpack(word) == (status, settled_at)
+
+
+def test_cluster_state_rejects_out_of_range(codec):
+    with boa.reverts("cluster_state: status out of range"):
+        codec.pack(cs.MAX_STATUS + 1, 0)
+    with boa.reverts("cluster_state: settled_at out of range"):
+        codec.pack(0, 2**64)
+    assert codec.unpack(0) == (cs.UNKNOWN, 0)
+
+
+# ---------------------------------------------------------------- the real suite
+
+
+@pytest.fixture(scope="module")
+def two_clusters_of_bids(operators, bid_round, pre_create, register):
+    """Bids for two clusters; cluster 0 pre-created and ready: the next deposit can pre-create cluster 1."""
+
+    def run():
+        bid_round(operators)
+        pre_create(1)
+        register(0)
+
+    return run
+
+
+def test_deposit_with_too_little_gas_for_the_settlement_reverts(
+    manager, auction, two_clusters_of_bids, stakers
+):
+    two_clusters_of_bids()
+    assert auction.can_settle()
+    with boa.env.prank(stakers[0]), boa.reverts(NOT_ENOUGH_GAS):
+        manager.create_strategy_module_and_stake(value=STAKE, gas=1_000_000)
+    assert manager.num_ready_clusters() == 1 and manager.num_staked_clusters() == 0
+    # enough gas: the deposit pre-creates cluster 1
+    with boa.env.prank(stakers[0]):
+        manager.create_strategy_module_and_stake(value=STAKE, gas=3_000_000)
+    assert [e["cluster_id"] for e in events(manager.get_logs(), "ClusterPreCreated")] == [1]
+    assert manager.cluster_status(1) == STATUS_PENDING
+
+
+def test_same_gas_is_enough_when_nothing_can_settle(manager, auction, operators, ready_cluster, stakers):
+    ready_cluster()  # four operators: nothing left to settle after
+    assert not auction.can_settle()
+    with boa.env.prank(stakers[0]):
+        manager.create_strategy_module_and_stake(value=STAKE, gas=1_000_000)
+    assert events(manager.get_logs(), "ClusterPreCreationSkipped") == [{"settlement_attempted": False}]
+
+
+@pytest.mark.parametrize("gas", range(900_000, 2_100_000, 100_000))
+def test_no_deposit_succeeds_without_the_pre_creation_it_could_make(
+    manager, auction, two_clusters_of_bids, stakers, gas
+):
+    """Whatever gas the staker sends: the deposit reverts, or it pre-creates the next cluster."""
+    two_clusters_of_bids()
+    num_clusters = auction.num_clusters()
+    try:
+        with boa.env.prank(stakers[0]):
+            manager.create_strategy_module_and_stake(value=STAKE, gas=gas)
+    except boa.BoaError:
+        assert manager.num_staked_clusters() == 0
+        assert auction.num_clusters() == num_clusters
+        return
+    logs = manager.get_logs()
+    assert "ClusterPreCreationSkipped" not in event_names(logs)
+    assert [e["cluster_id"] for e in events(logs, "ClusterPreCreated")] == [num_clusters]
+    assert auction.num_clusters() == num_clusters + 1
+
+
+# ---------------------------------------------------------------- a settlement that fails anyway
+
+
+@pytest.fixture(scope="module")
+def mock_world(protocol, owner, operators):
+    """A manager wired to an Auction double whose `can_settle()` is always true."""
+    with boa.env.prank(owner):
+        mock_auction = mock_deployer("SettlementAuction").deploy(operators[:4])
+        nft = deployer_for("byz_nft").deploy()
+        m = deployer_for("manager").deploy(
+            mock_auction.address,
+            protocol.staker_rewards.address,
+            nft.address,
+            protocol.eigen_pod_manager.address,
+            protocol.delegation_manager.address,
+            protocol.split_factory.address,
+            protocol.beacon_roots.address,
+            86_400,
+        )
+        impl = deployer_for("strategy_module_implementation").deploy(
+            m.address,
+            nft.address,
+            mock_auction.address,
+            protocol.staker_rewards.address,
+            protocol.eigen_pod_manager.address,
+            protocol.delegation_manager.address,
+            protocol.withdrawal_requests.address,
+        )
+        m.set_strategy_module_implementation(impl.address)
+        nft.set_manager(m.address)
+    return m, mock_auction
+
+
+def _fake_ready(m, owner, cluster_id):
+    pubkey = keccak(b"pre-creation pk %d" % cluster_id) + keccak(b"pk")[:16]
+    signature = (keccak(b"pre-creation sig %d" % cluster_id) * 3)[:96]
+    credentials = bytes(m.withdrawal_credentials(cluster_id))
+    root = deposit_data_root(pubkey, credentials, PRE_DEPOSIT // 10**9, signature)
+    with boa.env.prank(owner):
+        m.register_deposit_data(cluster_id, pubkey, signature, root)
+
+
+@pytest.mark.parametrize("mode", [1, 2], ids=["settlement reverts", "settlement runs out of its gas"])
+def test_deposit_succeeds_when_the_settlement_fails_anyway(mock_world, owner, stakers, mode):
+    m, mock_auction = mock_world
+    with boa.env.prank(owner):
+        m.pre_create_clusters(1)
+    _fake_ready(m, owner, 0)
+    mock_auction.set_mode(mode)
+    with boa.env.prank(stakers[0]):
+        m.create_strategy_module_and_stake(value=STAKE, gas=5_000_000)
+    assert events(m.get_logs(), "ClusterPreCreationSkipped") == [{"settlement_attempted": True}]
+    assert mock_auction.num_clusters() == 1
+    assert m.num_pending_clusters() == 0 and m.num_staked_clusters() == 1
+
+
+def test_settlement_gets_exactly_its_budget(mock_world, owner, stakers):
+    """A settlement that burns gas stops at SETTLEMENT_GAS: the deposit's total stays bounded."""
+    m, mock_auction = mock_world
+    with boa.env.prank(owner):
+        m.pre_create_clusters(1)
+    _fake_ready(m, owner, 0)
+    mock_auction.set_mode(2)
+    with boa.env.prank(stakers[0]):
+        m.create_strategy_module_and_stake(value=STAKE, gas=30_000_000)
+    used = m._computation.get_gas_used()
+    assert used < 1_500_000  # the deposit itself + at most SETTLEMENT_GAS, not the 30M sent
+    assert used > m.SETTLEMENT_GAS()
+
+
+def test_deposit_pre_creates_through_the_double(mock_world, owner, stakers):
+    m, mock_auction = mock_world
+    with boa.env.prank(owner):
+        m.pre_create_clusters(1)
+    _fake_ready(m, owner, 0)
+    with boa.env.prank(stakers[0]):
+        m.create_strategy_module_and_stake(value=STAKE)
+    assert [e["cluster_id"] for e in events(m.get_logs(), "ClusterPreCreated")] == [1]
+    assert m.num_pending_clusters() == 1

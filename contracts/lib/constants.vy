@@ -29,7 +29,7 @@ DAILY_SCORE_GROWTH: constant(uint256) = 1001 * 10**24
 # @dev Bounds that keep every daily VC price in 72 bits, every bid price in
 # 88 bits, every score in 128 bits and `rpow` free of overflow.
 MAX_DURATION_CAP: constant(uint256) = 36_500
-MAX_DAILY_RETURN: constant(uint256) = 10**20
+MAX_DAILY_RETURN: constant(uint256) = 10**19
 
 # ---------------------------------------------------------------- auction shape
 

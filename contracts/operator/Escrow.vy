@@ -6,34 +6,38 @@
 @license MIT
 @notice Holds every wei an operator paid for a bid until it leaves exactly
         once: refunded to that operator, or released to StakerRewards.
-@dev A per-bid ledger keeps, for each bid, its operator and the wei still
-     held for it: price + bond while pending, the bond alone (locked) once
-     the bid has won, nothing once refunded or unlocked. Operators' refunds
-     that could not be pushed, and what expired clusters return, wait in
-     `claimable` until the operator pulls them through `Auction.claim_refund`.
-     Hence at every moment:
+@dev A per-bid ledger keeps, for each bid, the wei still held for it:
+     price + bond while pending, the bond alone (locked) once the bid has
+     won, nothing once refunded or unlocked. Refunds that could not be
+     pushed, and what clusters give back (unused credits, refunded prices,
+     unlocked bonds), wait in `claimable` until their owner pulls them
+     through `Auction.claim_refund(to)`. Hence at every moment:
          balance == sum(held) + sum(claimable)
      and a bid can never get back more than was paid in for it, because
-     every refund or release is taken out of its own `held` entry.
+     every refund or release is taken out of its own ledger entry.
 
-     The ledger packs three bids per storage word (85 bits each, far above
-     any bid's price + bond), so that most bids do not pay for a fresh
-     storage slot here. Operators are not stored: the Auction names the
-     operator it refunds, and `return_credits` reads it from the Auction.
+     Data travels with the money: the Auction names the operators and
+     amounts it moves, and StakerRewards hands back the bid ids and
+     operators it received at settlement; the Escrow never calls back.
+     The ledger is packed by `lib/ledger_codec.vy` (three bids a word).
 """
 
-from ..interfaces import IAuction
 from ..interfaces import IEscrow
-from ..interfaces import IStakerRewards
+from ..lib import constants as c
+from ..lib import ledger_codec as ledger
 
 implements: IEscrow
 
 
-MAX_BATCH: constant(uint256) = 32
-MAX_CLUSTER_SIZE: constant(uint256) = 7
-PER_WORD: constant(uint256) = 3
-ENTRY_BITS: constant(uint256) = 85
-ENTRY_MASK: constant(uint256) = 2**85 - 1
+interface IStakerRewardsFunding:
+    def fund_cluster(
+        cluster_id: uint256,
+        bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+        operators: DynArray[address, c.MAX_CLUSTER_SIZE],
+        prices: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+        durations: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    ): payable
+
 
 DEPLOYER: immutable(address)
 
@@ -75,7 +79,7 @@ event Released:
 
 
 event Credited:
-    operator: indexed(address)
+    account: indexed(address)
     amount: uint256
 
 
@@ -84,10 +88,12 @@ event CreditsReturned:
     operator: indexed(address)
     credit: uint256
     bond_unlocked: uint256
+    bond_to: address
 
 
 event Claimed:
-    operator: indexed(address)
+    account: indexed(address)
+    to: indexed(address)
     amount: uint256
 
 
@@ -117,7 +123,7 @@ def initialize(auction: address, staker_rewards: address):
 
 @payable
 @external
-def deposit(first_bid_id: uint256, operator: address, amounts: DynArray[uint256, MAX_BATCH]):
+def deposit(first_bid_id: uint256, operator: address, amounts: DynArray[uint256, c.MAX_BATCH]):
     """
     @notice Records the funds of a batch of new bids with consecutive ids.
     @dev Auction only; msg.value must equal the sum of `amounts`.
@@ -127,9 +133,12 @@ def deposit(first_bid_id: uint256, operator: address, amounts: DynArray[uint256,
     """
     self._only_auction()
     total: uint256 = 0
-    for i: uint256 in range(len(amounts), bound=MAX_BATCH):
-        assert self._held(first_bid_id + i) == 0, "escrow: bid already funded"
-        self._add(first_bid_id + i, amounts[i])
+    for i: uint256 in range(len(amounts), bound=c.MAX_BATCH):
+        bid_id: uint256 = first_bid_id + i
+        entry: ledger.Entry = self._entry(bid_id)
+        assert entry.held == 0 and not entry.locked, "escrow: bid already funded"
+        entry.held = amounts[i]
+        self._write(bid_id, entry)
         total += amounts[i]
     assert msg.value == total, "escrow: value mismatch"
     log Deposited(first_bid_id=first_bid_id, operator=operator, count=len(amounts), total=total)
@@ -144,17 +153,19 @@ def top_up(bid_id: uint256):
     @param bid_id The bid.
     """
     self._only_auction()
-    assert self._held(bid_id) != 0, "escrow: unknown bid"
-    self._add(bid_id, msg.value)
+    entry: ledger.Entry = self._entry(bid_id)
+    assert entry.held != 0 and not entry.locked, "escrow: unknown bid"
+    entry.held += msg.value
+    self._write(bid_id, entry)
     log ToppedUp(bid_id=bid_id, amount=msg.value)
 
 
 @external
 def refund(bid_id: uint256, operator: address, amount: uint256):
     """
-    @notice Pays `amount` of a bid's held funds back to its operator, with
-            all remaining gas; if the operator cannot receive, the amount
-            becomes claimable instead (nobody else is blocked).
+    @notice Pays `amount` of a pending bid's held funds back to its operator,
+            with all remaining gas; if the operator cannot receive, the
+            amount becomes claimable instead (nobody else is blocked).
     @dev Auction only.
     @param bid_id The bid.
     @param operator The bid's operator.
@@ -168,62 +179,95 @@ def refund(bid_id: uint256, operator: address, amount: uint256):
 @external
 def refund_all(bid_id: uint256, operator: address) -> uint256:
     """
-    @notice Pays everything a bid holds back to its operator (withdrawal),
-            or keeps it claimable if the operator cannot receive.
+    @notice Pays everything a pending bid holds back to its operator
+            (withdrawal), or keeps it claimable if the operator cannot receive.
     @dev Auction only.
     @param bid_id The bid.
     @param operator The bid's operator.
-    @return The amount refunded.
+    @return uint256 The amount refunded.
     """
     self._only_auction()
-    amount: uint256 = self._held(bid_id)
+    amount: uint256 = self._entry(bid_id).held
     self._take(bid_id, amount)
     self._pay_or_credit(bid_id, operator, amount)
     return amount
 
 
 @external
-def release(cluster_id: uint256, bid_ids: DynArray[uint256, MAX_CLUSTER_SIZE], amounts: DynArray[uint256, MAX_CLUSTER_SIZE]):
+def release(
+    cluster_id: uint256,
+    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE],
+    prices: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    durations: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+):
     """
-    @notice Sends the winners' bid prices to StakerRewards for a new cluster;
-            what each bid still holds afterwards (its bond) stays locked.
+    @notice Sends the winners' bid prices to StakerRewards for a new cluster,
+            with the data it needs; what each bid still holds afterwards (its
+            bond, possibly 0) stays locked for the life of the cluster.
     @dev Auction only.
     @param cluster_id The cluster the bids won.
     @param bid_ids The winning bids.
-    @param amounts Each winner's price.
+    @param operators Their operators.
+    @param prices Their prices.
+    @param durations Their durations (days).
     """
     self._only_auction()
-    assert len(bid_ids) == len(amounts), "escrow: length mismatch"
+    count: uint256 = len(bid_ids)
+    assert len(operators) == count and len(prices) == count and len(durations) == count, "escrow: length mismatch"
     total: uint256 = 0
-    for i: uint256 in range(len(bid_ids), bound=MAX_CLUSTER_SIZE):
-        self._take(bid_ids[i], amounts[i])
-        total += amounts[i]
-        log Released(cluster_id=cluster_id, bid_id=bid_ids[i], amount=amounts[i], bond_locked=self._held(bid_ids[i]))
-    extcall IStakerRewards(self.staker_rewards).fund_cluster(cluster_id, value=total)
+    for i: uint256 in range(count, bound=c.MAX_CLUSTER_SIZE):
+        entry: ledger.Entry = self._entry(bid_ids[i])
+        assert not entry.locked, "escrow: bid already released"
+        assert prices[i] <= entry.held, "escrow: amount exceeds held"
+        entry.held -= prices[i]
+        entry.locked = True
+        self._write(bid_ids[i], entry)
+        total += prices[i]
+        log Released(cluster_id=cluster_id, bid_id=bid_ids[i], amount=prices[i], bond_locked=entry.held)
+    extcall IStakerRewardsFunding(self.staker_rewards).fund_cluster(
+        cluster_id, bid_ids, operators, prices, durations, value=total
+    )
 
 
 @payable
 @external
-def return_credits(bid_ids: DynArray[uint256, MAX_CLUSTER_SIZE], credits: DynArray[uint256, MAX_CLUSTER_SIZE]):
+def return_credits(
+    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE],
+    credits: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    bond_to: address,
+):
     """
-    @notice At a cluster's expiry: makes each winner's unused credits (sent
-            with this call) and its locked bond claimable by its operator.
+    @notice Gives back what a cluster returns: each winner's credit (sent with
+            this call: unused credits, or its whole price for a cluster that
+            never streamed) becomes claimable by its operator, and each locked
+            bond is unlocked, claimable by its operator, or by `bond_to` when
+            it is set (a staker compensated for a reported front-run).
     @dev StakerRewards only; msg.value must equal the sum of `credits`.
     @param bid_ids The cluster's winning bids.
-    @param credits Unused credits per bid (wei, may be 0).
+    @param operators Their operators (as handed over at settlement).
+    @param credits Wei per bid (may be 0).
+    @param bond_to Who receives the bonds; empty: each bid's operator.
     """
     assert msg.sender == self.staker_rewards, "escrow: caller is not staker rewards"
-    assert len(bid_ids) == len(credits), "escrow: length mismatch"
+    count: uint256 = len(bid_ids)
+    assert len(operators) == count and len(credits) == count, "escrow: length mismatch"
     total: uint256 = 0
-    auction: IAuction = IAuction(self.auction)
-    for i: uint256 in range(len(bid_ids), bound=MAX_CLUSTER_SIZE):
-        bid: IAuction.Bid = staticcall auction.get_bid(bid_ids[i])
-        assert bid.status == 2, "escrow: bid did not win"
-        bond: uint256 = self._held(bid_ids[i])
-        self._take(bid_ids[i], bond)
-        self.claimable[bid.operator] += credits[i] + bond
+    for i: uint256 in range(count, bound=c.MAX_CLUSTER_SIZE):
+        entry: ledger.Entry = self._entry(bid_ids[i])
+        assert entry.locked, "escrow: bond not locked"
+        bond: uint256 = entry.held
+        self._write(bid_ids[i], empty(ledger.Entry))
+        bond_receiver: address = bond_to
+        if bond_receiver == empty(address):
+            bond_receiver = operators[i]
+        self.claimable[operators[i]] += credits[i]
+        self.claimable[bond_receiver] += bond
         total += credits[i]
-        log CreditsReturned(bid_id=bid_ids[i], operator=bid.operator, credit=credits[i], bond_unlocked=bond)
+        log CreditsReturned(
+            bid_id=bid_ids[i], operator=operators[i], credit=credits[i], bond_unlocked=bond, bond_to=bond_receiver
+        )
     assert msg.value == total, "escrow: value mismatch"
 
 
@@ -238,24 +282,26 @@ def credit(operator: address):
     """
     self._only_auction()
     self.claimable[operator] += msg.value
-    log Credited(operator=operator, amount=msg.value)
+    log Credited(account=operator, amount=msg.value)
 
 
 @external
-def pay_claimable(operator: address) -> uint256:
+def pay_claimable(account: address, to: address) -> uint256:
     """
-    @notice Pays an operator everything claimable for them, with all
-            remaining gas.
-    @dev Auction only (through `Auction.claim_refund`, for the caller).
-    @param operator The operator.
-    @return The amount paid.
+    @notice Pays an account everything claimable for it, to the address it
+            names, with all remaining gas.
+    @dev Auction only (through `Auction.claim_refund(to)`, for the caller).
+    @param account Whose claimable balance.
+    @param to The receiver.
+    @return uint256 The amount paid.
     """
     self._only_auction()
-    amount: uint256 = self.claimable[operator]
+    assert to != empty(address), "escrow: zero receiver"
+    amount: uint256 = self.claimable[account]
     assert amount != 0, "escrow: nothing to claim"
-    self.claimable[operator] = 0
-    log Claimed(operator=operator, amount=amount)
-    raw_call(operator, b"", value=amount)
+    self.claimable[account] = 0
+    log Claimed(account=account, to=to, amount=amount)
+    raw_call(to, b"", value=amount)
     return amount
 
 
@@ -266,8 +312,20 @@ def held(bid_id: uint256) -> uint256:
     @notice Wei held for a bid: price + bond while pending, the locked bond
             after it won, 0 once refunded or unlocked.
     @param bid_id The bid.
+    @return uint256 Wei.
     """
-    return self._held(bid_id)
+    return self._entry(bid_id).held
+
+
+@view
+@external
+def is_locked(bid_id: uint256) -> bool:
+    """
+    @notice Whether a bid won and its bond is still locked.
+    @param bid_id The bid.
+    @return bool True between settlement and the cluster's end.
+    """
+    return self._entry(bid_id).locked
 
 
 @view
@@ -278,27 +336,27 @@ def _only_auction():
 
 @view
 @internal
-def _held(bid_id: uint256) -> uint256:
-    return (self._ledger[bid_id // PER_WORD] >> (ENTRY_BITS * (bid_id % PER_WORD))) & ENTRY_MASK
+def _entry(bid_id: uint256) -> ledger.Entry:
+    return ledger.get_entry(self._ledger[ledger.slot(bid_id)], bid_id)
 
 
 @internal
-def _add(bid_id: uint256, amount: uint256):
-    """
-    @dev Adds to a bid's held funds; the ledger's 85-bit entry cannot overflow
-         (amounts are bounded by the ETH supply, far below 2**85 wei).
-    """
-    assert self._held(bid_id) + amount <= ENTRY_MASK, "escrow: amount too large"
-    self._ledger[bid_id // PER_WORD] += amount << (ENTRY_BITS * (bid_id % PER_WORD))
+def _write(bid_id: uint256, entry: ledger.Entry):
+    key: uint256 = ledger.slot(bid_id)
+    self._ledger[key] = ledger.set_entry(self._ledger[key], bid_id, entry)
 
 
 @internal
 def _take(bid_id: uint256, amount: uint256):
     """
-    @dev Takes `amount` out of a bid's held funds; never more than it holds.
+    @dev Takes `amount` out of a pending bid's held funds; never more than
+         it holds, never from a won bid's locked bond.
     """
-    assert amount <= self._held(bid_id), "escrow: amount exceeds held"
-    self._ledger[bid_id // PER_WORD] -= amount << (ENTRY_BITS * (bid_id % PER_WORD))
+    entry: ledger.Entry = self._entry(bid_id)
+    assert not entry.locked, "escrow: bond is locked"
+    assert amount <= entry.held, "escrow: amount exceeds held"
+    entry.held -= amount
+    self._write(bid_id, entry)
 
 
 @internal

@@ -4,162 +4,171 @@
 @custom:contract-name bid_book
 @license MIT
 @notice The ordered book of pending bids and the top-k winner selection.
-        Bids are kept in a doubly linked list sorted by score, highest
-        first; equal scores keep bid-id order (earlier bid first).
-@dev Why a sorted linked list with hints (as in Liquity's SortedTroves)
-     instead of a balanced tree: with a correct hint an insertion is O(1)
-     (two neighbours checked, two links written), a removal is always O(1),
-     and the top of the book is the head, so settlement only walks the
-     bids it takes (plus those it skips because their operator already
-     won a seat in this cluster). Ties need no special handling: a new bid
-     always has the largest id, so it goes after every bid of equal score.
-     A missing, stale or wrong hint is never fatal: the book walks from the
-     hint (or from the head) to the right place, which costs gas linear in
-     the distance walked. The view `_find_position` gives the hint for free
-     off-chain.
+        Ranking: higher score first; equal scores in bid-id order (earlier
+        bid first). A cluster's winners are the best pending bid of each of
+        the first `k` distinct operators in that ranking.
+@dev Two levels, so that settlement walks exactly the winners:
+     - the ranking of operators: a doubly linked list of operators sorted by
+       their best pending bid (its links are the neighbours' best bid ids,
+       kept in the operator's record);
+     - each operator's own list: its pending bids sorted by the same key,
+       best first (links packed three bids a word; an operator with a single
+       pending bid writes none).
+     The top `k` operators are the first `k` nodes of the ranking, so
+     settlement reads `k` records whatever the book holds and however many
+     bids any operator stacks. A winner's next bid is promoted into the
+     ranking by a walk from the top that passes only over other operators'
+     *best* bids ranking above it: an operator's extra bids never cost
+     anyone else gas.
 
-     Storage is packed by hand because Vyper does not pack storage:
-     - link word:  operator (160) | prev id (40) | next id (40) | tag (16)
-     - key word:   score (128) | payload (128)
-     - header:     head (40) | tail (40) | size (40) | last id (40) |
-                   operators with pending bids (40) | sentinel (bit 255)
-     - operator:   pending bids (64) | user flags (bits 64+)
-     The header's sentinel bit, set at deployment, keeps the word non-zero
-     so no bid ever pays for a zero-to-non-zero write of it.
-     `tag` and `payload` belong to the user of the module (the Auction),
-     which stores a bid's status and terms there so that a bid costs two
-     storage slots in all. Ids are 40-bit (10^12 bids).
+     Hints (Liquity's SortedTroves, made robust): a hint is any bid id. It
+     is resolved to its operator's current place in the ranking; when that
+     operator has left the book, to the old neighbours its record keeps
+     (a few hops at most), so a hint that went stale since it was computed
+     costs a few reads, never a walk from the head. A hint that is one of
+     the bidder's own pending bids positions a bid inside its own list.
+     A missing or wrong hint never fails a bid: the book walks from the
+     resolved place (or the head) in the right direction.
+
+     Scores are recomputed from the stored daily VC price and duration
+     (PROTOCOL.md §2): they do not depend on the configuration, so a
+     configuration change never re-ranks existing bids. Storage words are
+     packed by `lib/book_codec.vy`; this module speaks in its structs.
 """
+
+from ..lib import book_codec as codec
+from ..lib import constants as c
 
 
 # @dev Upper bound of any walk. Vyper needs a static bound; the gas limit
 # of a block is reached long before it.
 MAX_WALK: constant(uint256) = 1_000_000
-# @dev Largest cluster the selection supports.
-MAX_SELECTION: constant(uint256) = 7
-
-ID_BITS: constant(uint256) = 40
-ID_MASK: constant(uint256) = 2**40 - 1
-HALF_MASK: constant(uint256) = 2**128 - 1
-TAG_MASK: constant(uint256) = 2**16 - 1
-# @dev Bit offsets inside the link word.
-PREV_SHIFT: constant(uint256) = 160
-NEXT_SHIFT: constant(uint256) = 200
-TAG_SHIFT: constant(uint256) = 240
-# @dev Bit offsets inside the header.
-TAIL_SHIFT: constant(uint256) = 40
-SIZE_SHIFT: constant(uint256) = 80
-LAST_SHIFT: constant(uint256) = 120
-OPERATORS_SHIFT: constant(uint256) = 160
-SENTINEL: constant(uint256) = 1 << 255
-PENDING_MASK: constant(uint256) = 2**64 - 1
+# @dev Old-neighbour hops a stale hint may take before the head is used.
+MAX_HINT_HOPS: constant(uint256) = 8
 
 
+_bids: HashMap[uint256, uint256]
 _links: HashMap[uint256, uint256]
-_keys: HashMap[uint256, uint256]
-_header: uint256
 _operators: HashMap[address, uint256]
+_header: uint256
 
 
 @deploy
 def __init__():
     """
-    @dev The book starts empty; bid ids start at 1 (0 means "none").
+    @dev The book starts empty; bid ids start at 1 (0 means "none"). The
+         header's sentinel bit keeps its word non-zero from the start.
     """
-    self._header = SENTINEL
+    self._header = codec.pack_header(empty(codec.Header))
 
 
 # ---------------------------------------------------------------- writes
 
 
 @internal
-def _insert(operator: address, score: uint256, payload: uint256, tag: uint256, hint: uint256) -> uint256:
+def _insert(
+    operator: address, discount_rate: uint256, duration: uint256, vc_price: uint256, bonded: bool, hint: uint256
+) -> uint256:
     """
-    @dev Adds a new bid and returns its id (the next unused one).
-    @param score The ranking key; must fit in 128 bits.
-    @param payload Opaque 128-bit data stored with the bid.
-    @param tag Opaque 16-bit data stored with the bid.
-    @param hint A pending bid id next to which the bid belongs (0: none).
+    @dev Adds a new pending bid and returns its id (the next unused one).
+    @param hint Any bid id near which the bid belongs (0: none).
     """
-    header: uint256 = self._header
-    bid_id: uint256 = ((header >> LAST_SHIFT) & ID_MASK) + 1
-    assert bid_id <= ID_MASK, "bid_book: ids exhausted"
-    prev: uint256 = 0
-    nxt: uint256 = 0
-    prev, nxt = self._find_position(header, score, bid_id, hint)
-    header = self._link(header, bid_id, prev, nxt, convert(operator, uint256) | (tag << TAG_SHIFT))
-    self._keys[bid_id] = (score << 128) | payload
-    header = header + (1 << SIZE_SHIFT)
-    self._header = (header & ~(ID_MASK << LAST_SHIFT)) | (bid_id << LAST_SHIFT)
+    header: codec.Header = codec.unpack_header(self._header)
+    bid_id: uint256 = header.last_id + 1
+    assert bid_id <= c.MAX_BID_ID, "bid_book: ids exhausted"
+    header.last_id = bid_id
+    header.size += 1
+    self._bids[bid_id] = codec.pack_bid(
+        codec.Bid(
+            operator=operator,
+            status=c.STATUS_PENDING,
+            bonded=bonded,
+            discount_rate=discount_rate,
+            duration=duration,
+            vc_price=vc_price,
+        )
+    )
+    header = self._place(header, operator, bid_id, self._score(vc_price, duration), hint, True)
+    self._header = codec.pack_header(header)
     return bid_id
 
 
 @internal
-def _reprice(bid_id: uint256, score: uint256, payload: uint256, hint: uint256):
+def _reprice(bid_id: uint256, discount_rate: uint256, duration: uint256, vc_price: uint256, hint: uint256):
     """
-    @dev Changes a pending bid's score and payload and moves it to its new
-         place; it keeps its id, so ties still rank by original bid order.
+    @dev Changes a pending bid's terms and moves it to its new place; it
+         keeps its id (so its place among equal scores) and its bond.
+         Without a hint the search starts from the bid's own old place.
     """
-    link: uint256 = self._links[bid_id]
-    prev: uint256 = (link >> PREV_SHIFT) & ID_MASK
-    nxt: uint256 = (link >> NEXT_SHIFT) & ID_MASK
-    self._keys[bid_id] = (score << 128) | payload
-    if self._fits_between(prev, nxt, score, bid_id):
-        return
-    header: uint256 = self._unlink(self._header, bid_id, link)
-    prev, nxt = self._find_position(header, score, bid_id, hint)
-    self._header = self._link(header, bid_id, prev, nxt, link & ((1 << PREV_SHIFT) - 1 | (TAG_MASK << TAG_SHIFT)))
+    bid: codec.Bid = codec.unpack_bid(self._bids[bid_id])
+    header: codec.Header = codec.unpack_header(self._header)
+    near: uint256 = 0
+    header, near = self._detach(header, bid.operator, bid_id)
+    bid.discount_rate = discount_rate
+    bid.duration = duration
+    bid.vc_price = vc_price
+    self._bids[bid_id] = codec.pack_bid(bid)
+    start: uint256 = hint
+    if start == 0:
+        start = near
+    header = self._place(header, bid.operator, bid_id, self._score(vc_price, duration), start, False)
+    self._header = codec.pack_header(header)
 
 
 @internal
-def _remove(bid_id: uint256, tag: uint256):
+def _remove(bid_id: uint256, status: uint256):
     """
-    @dev Takes a pending bid out of the book, keeping its operator and key
-         (for the record) and setting its tag.
+    @dev Takes a pending bid out of the book (a withdrawal) and gives it
+         its final status. O(1) unless it was its operator's best bid and
+         the operator has others: then the next one is promoted by a walk
+         the operator itself pays for.
     """
-    link: uint256 = self._links[bid_id]
-    header: uint256 = self._unlink(self._header, bid_id, link)
-    self._header = header - (1 << SIZE_SHIFT)
-    self._links[bid_id] = (link & ((1 << PREV_SHIFT) - 1)) | (tag << TAG_SHIFT)
+    word: uint256 = self._bids[bid_id]
+    header: codec.Header = codec.unpack_header(self._header)
+    near: uint256 = 0
+    header, near = self._detach(header, codec.unpack_bid(word).operator, bid_id)
+    header.size -= 1
+    self._bids[bid_id] = codec.with_status(word, status)
+    self._header = codec.pack_header(header)
 
 
 @internal
-def _set_tag(bid_id: uint256, tag: uint256):
+def _take_top(k: uint256) -> DynArray[uint256, c.MAX_CLUSTER_SIZE]:
     """
-    @dev Rewrites the opaque tag of a bid.
+    @dev Settlement: takes the best pending bid of each of the first `k`
+         operators of the ranking (the caller checked there are `k`), marks
+         them won, and promotes each winner's next bid, if any.
+    @return The winning bid ids, in ranking order.
     """
-    link: uint256 = self._links[bid_id]
-    self._links[bid_id] = (link & ~(TAG_MASK << TAG_SHIFT)) | (tag << TAG_SHIFT)
+    header: codec.Header = codec.unpack_header(self._header)
+    winners: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    owners: DynArray[address, c.MAX_CLUSTER_SIZE] = []
+    current: uint256 = header.head
+    for _: uint256 in range(k, bound=c.MAX_CLUSTER_SIZE):
+        operator: address = codec.unpack_bid(self._bids[current]).operator
+        winners.append(current)
+        owners.append(operator)
+        current = codec.unpack_operator(self._operators[operator]).next
+    # @dev The first `k` operators leave the ranking at once: `current` is its new head.
+    header.head = current
+    if current == 0:
+        header.tail = 0
+    else:
+        self._set_neighbour_prev(current, 0)
+    for i: uint256 in range(k, bound=c.MAX_CLUSTER_SIZE):
+        header = self._settle_seat(header, owners[i], winners[i], current)
+    self._header = codec.pack_header(header)
+    return winners
 
 
 @internal
-def _add_pending(operator: address, operator_word: uint256, count: uint256):
+def _set_whitelisted(operator: address, whitelisted: bool):
     """
-    @dev Counts `count` new pending bids of `operator`, whose word the
-         caller already read (`_operator_word`).
+    @dev Sets an operator's whitelist flag (kept in its record).
     """
-    if operator_word & PENDING_MASK == 0:
-        self._header += 1 << OPERATORS_SHIFT
-    self._operators[operator] = operator_word + count
-
-
-@internal
-def _remove_pending(operator: address):
-    """
-    @dev Counts one pending bid of `operator` less.
-    """
-    word: uint256 = self._operators[operator] - 1
-    self._operators[operator] = word
-    if word & PENDING_MASK == 0:
-        self._header -= 1 << OPERATORS_SHIFT
-
-
-@internal
-def _set_operator_flags(operator: address, flags: uint256):
-    """
-    @dev Rewrites the user flags (bits 64 and up) of an operator's word.
-    """
-    self._operators[operator] = (self._operators[operator] & PENDING_MASK) | flags
+    record: codec.Operator = codec.unpack_operator(self._operators[operator])
+    record.whitelisted = whitelisted
+    self._operators[operator] = codec.pack_operator(record)
 
 
 # ---------------------------------------------------------------- reads
@@ -167,130 +176,399 @@ def _set_operator_flags(operator: address, flags: uint256):
 
 @view
 @internal
-def _operator_word(operator: address) -> uint256:
-    return self._operators[operator]
+def _bid(bid_id: uint256) -> codec.Bid:
+    return codec.unpack_bid(self._bids[bid_id])
 
 
 @view
 @internal
-def _num_operators() -> uint256:
-    return (self._header >> OPERATORS_SHIFT) & ID_MASK
+def _operator(operator: address) -> codec.Operator:
+    return codec.unpack_operator(self._operators[operator])
 
 
 @view
 @internal
-def _select(k: uint256) -> DynArray[uint256, MAX_SELECTION]:
+def _book() -> codec.Header:
+    return codec.unpack_header(self._header)
+
+
+@view
+@internal
+def _top(k: uint256) -> DynArray[uint256, c.MAX_TOP]:
     """
-    @dev Walks from the top and takes the best pending bid of each operator
-         until `k` distinct operators are found (fewer if the book runs out).
-         Gas grows with the bids walked, never with the size of the book.
+    @dev Up to `k` pending bid ids in global ranking order: a merge of the
+         ranking of operators with each reached operator's own list.
     """
-    winners: DynArray[uint256, MAX_SELECTION] = []
-    operators: DynArray[uint256, MAX_SELECTION] = []
-    current: uint256 = self._header & ID_MASK
-    for _: uint256 in range(MAX_WALK):
-        if current == 0 or len(winners) == k:
+    out: DynArray[uint256, c.MAX_TOP] = []
+    frontier: DynArray[uint256, c.MAX_TOP] = []
+    frontier_scores: DynArray[uint256, c.MAX_TOP] = []
+    node: uint256 = codec.unpack_header(self._header).head
+    node_score: uint256 = self._bid_score(node)
+    for _: uint256 in range(c.MAX_TOP):
+        if len(out) == k:
             break
-        link: uint256 = self._links[current]
-        operator: uint256 = link & convert(max_value(uint160), uint256)
-        if operator not in operators:
-            operators.append(operator)
-            winners.append(current)
-        current = (link >> NEXT_SHIFT) & ID_MASK
-    return winners
-
-
-@view
-@internal
-def _top(k: uint256) -> DynArray[uint256, 256]:
-    """
-    @dev Up to `k` (at most 256) pending bid ids, best first.
-    """
-    ids: DynArray[uint256, 256] = []
-    current: uint256 = self._header & ID_MASK
-    for _: uint256 in range(256):
-        if current == 0 or len(ids) == k:
+        best: uint256 = 0
+        for j: uint256 in range(len(frontier), bound=c.MAX_TOP):
+            if self._ranks_before(frontier_scores[j], frontier[j], frontier_scores[best], frontier[best]):
+                best = j
+        if node != 0 and (
+            len(frontier) == 0 or self._ranks_before(node_score, node, frontier_scores[best], frontier[best])
+        ):
+            out.append(node)
+            following: uint256 = self._own_links(node).next
+            if following != 0:
+                frontier.append(following)
+                frontier_scores.append(self._bid_score(following))
+            node = self._node_record(node).next
+            node_score = self._bid_score(node)
+        elif len(frontier) != 0:
+            taken: uint256 = frontier[best]
+            out.append(taken)
+            following: uint256 = self._own_links(taken).next
+            if following != 0:
+                frontier[best] = following
+                frontier_scores[best] = self._bid_score(following)
+            else:
+                frontier[best] = frontier[len(frontier) - 1]
+                frontier_scores[best] = frontier_scores[len(frontier) - 1]
+                frontier.pop()
+                frontier_scores.pop()
+        else:
             break
-        ids.append(current)
-        current = (self._links[current] >> NEXT_SHIFT) & ID_MASK
-    return ids
+    return out
 
 
 @view
 @internal
 def _hint_for(score: uint256) -> uint256:
     """
-    @dev The hint a new bid of this score should pass: the pending bid it
-         will follow, or the one it will precede when it goes first, or 0
-         for an empty book.
+    @dev The hint a new operator's bid of this score should pass: the best
+         bid of the operator it will follow, or of the one it will precede
+         when it goes first, or 0 for an empty book. Walks from the head.
     """
-    header: uint256 = self._header
+    header: codec.Header = codec.unpack_header(self._header)
     prev: uint256 = 0
     nxt: uint256 = 0
-    prev, nxt = self._find_position(header, score, ((header >> LAST_SHIFT) & ID_MASK) + 1, 0)
+    prev, nxt = self._find_rank(header, score, header.last_id + 1, 0)
     if prev != 0:
         return prev
     return nxt
 
 
+@pure
+@internal
+def _score(vc_price: uint256, duration: uint256) -> uint256:
+    """
+    @dev score(d, t) = vc_price(d) * P(t) // 10**18 with
+         P(t) = rpow(1.001, t) at RAY precision // 10**9 (PROTOCOL.md §2).
+    """
+    return vc_price * (self._rpow(c.DAILY_SCORE_GROWTH, duration) // 10**9) // 10**18
+
+
+# ---------------------------------------------------------------- placing
+
+
+@internal
+def _place(
+    header: codec.Header, operator: address, bid_id: uint256, score: uint256, hint: uint256, fresh: bool
+) -> codec.Header:
+    """
+    @dev Puts a pending bid (whose record is written) at its place: in the
+         ranking of operators when it is its operator's best bid, otherwise
+         in the operator's own list. `fresh`: its links were never written.
+    """
+    book: codec.Header = header
+    record: codec.Operator = codec.unpack_operator(self._operators[operator])
+    if record.best == 0:
+        # @dev The operator enters the ranking.
+        if not fresh:
+            self._write_links(bid_id, empty(codec.Links))
+        book, record = self._enter_ranking(book, record, bid_id, score, self._resolve_hint(book, hint, 0))
+        book.operators += 1
+    elif self._ranks_before(score, bid_id, self._bid_score(record.best), record.best):
+        # @dev A new best bid: the old best heads the rest of the own list.
+        old_best: uint256 = record.best
+        self._own_link(bid_id, 0, old_best)
+        book = self._leave_ranking(book, record)
+        start: uint256 = self._resolve_hint(book, hint, old_best)
+        if start == 0:
+            start = record.prev
+        book, record = self._enter_ranking(book, record, bid_id, score, start)
+    else:
+        start: uint256 = record.best
+        if hint != 0 and hint != bid_id and hint <= book.last_id:
+            hinted: codec.Bid = codec.unpack_bid(self._bids[hint])
+            if hinted.operator == operator and hinted.status == c.STATUS_PENDING:
+                start = hint
+        prev: uint256 = 0
+        nxt: uint256 = 0
+        prev, nxt = self._find_own(score, bid_id, start)
+        self._own_link(bid_id, prev, nxt)
+    record.pending += 1
+    self._operators[operator] = codec.pack_operator(record)
+    return book
+
+
+@internal
+def _detach(header: codec.Header, operator: address, bid_id: uint256) -> (codec.Header, uint256):
+    """
+    @dev Takes a pending bid out of the structure (its record and the book
+         size are the caller's business).
+    @return The header and a bid near its old place (a default hint).
+    """
+    book: codec.Header = header
+    record: codec.Operator = codec.unpack_operator(self._operators[operator])
+    near: uint256 = 0
+    if record.best == bid_id:
+        book = self._leave_ranking(book, record)
+        near = record.prev
+        if near == 0:
+            near = record.next
+        if record.pending > 1:
+            second: uint256 = self._own_links(bid_id).next
+            self._write_links(second, codec.Links(prev=0, next=self._own_links(second).next))
+            book, record = self._enter_ranking(book, record, second, self._bid_score(second), record.prev)
+        else:
+            # @dev It leaves the book; its record keeps its old neighbours.
+            record.best = 0
+            book.operators -= 1
+    else:
+        links: codec.Links = self._own_links(bid_id)
+        self._write_links(links.prev, codec.Links(prev=self._own_links(links.prev).prev, next=links.next))
+        if links.next != 0:
+            self._write_links(links.next, codec.Links(prev=links.prev, next=self._own_links(links.next).next))
+        near = links.prev
+    record.pending -= 1
+    self._operators[operator] = codec.pack_operator(record)
+    return book, near
+
+
+@internal
+def _settle_seat(header: codec.Header, operator: address, bid_id: uint256, head: uint256) -> codec.Header:
+    """
+    @dev One winner of a settlement: its bid is won; its operator leaves
+         the ranking or its next bid is promoted (a walk from the top).
+    """
+    book: codec.Header = header
+    record: codec.Operator = codec.unpack_operator(self._operators[operator])
+    self._bids[bid_id] = codec.with_status(self._bids[bid_id], c.STATUS_WON)
+    record.pending -= 1
+    book.size -= 1
+    if record.pending == 0:
+        # @dev Old neighbours for stale hints: the new head of the ranking.
+        record.best = 0
+        record.prev = 0
+        record.next = head
+        book.operators -= 1
+    else:
+        second: uint256 = self._own_links(bid_id).next
+        self._write_links(second, codec.Links(prev=0, next=self._own_links(second).next))
+        book, record = self._enter_ranking(book, record, second, self._bid_score(second), 0)
+    self._operators[operator] = codec.pack_operator(record)
+    return book
+
+
+# ---------------------------------------------------------------- ranking of operators
+
+
+@internal
+def _enter_ranking(
+    header: codec.Header, record: codec.Operator, best: uint256, score: uint256, start: uint256
+) -> (codec.Header, codec.Operator):
+    """
+    @dev Links an operator whose best bid is `best` into the ranking,
+         searching from `start` (a ranked best bid, or 0 for the head).
+    @return The header and the operator's record, ranked.
+    """
+    book: codec.Header = header
+    ranked: codec.Operator = record
+    prev: uint256 = 0
+    nxt: uint256 = 0
+    prev, nxt = self._find_rank(book, score, best, start)
+    if prev == 0:
+        book.head = best
+    else:
+        self._set_neighbour_next(prev, best)
+    if nxt == 0:
+        book.tail = best
+    else:
+        self._set_neighbour_prev(nxt, best)
+    ranked.best = best
+    ranked.prev = prev
+    ranked.next = nxt
+    return book, ranked
+
+
+@internal
+def _leave_ranking(header: codec.Header, record: codec.Operator) -> codec.Header:
+    """
+    @dev Joins a ranked operator's neighbours to each other.
+    """
+    book: codec.Header = header
+    if record.prev == 0:
+        book.head = record.next
+    else:
+        self._set_neighbour_next(record.prev, record.next)
+    if record.next == 0:
+        book.tail = record.prev
+    else:
+        self._set_neighbour_prev(record.next, record.prev)
+    return book
+
+
 @view
 @internal
-def _size() -> uint256:
-    return (self._header >> SIZE_SHIFT) & ID_MASK
+def _resolve_hint(header: codec.Header, hint: uint256, exclude: uint256) -> uint256:
+    """
+    @dev A ranked best bid to start a search from: the current best bid of
+         the hint's operator, or, when that operator has left the book, of
+         the old neighbours its record keeps (a few hops). 0: the head.
+         `exclude` is the caller's own best bid, never a valid start.
+    """
+    if hint == 0 or hint > header.last_id:
+        return 0
+    candidate: uint256 = hint
+    for _: uint256 in range(MAX_HINT_HOPS):
+        record: codec.Operator = self._node_record(candidate)
+        if record.best != 0:
+            if record.best == exclude:
+                return 0
+            return record.best
+        if record.prev != 0:
+            candidate = record.prev
+        elif record.next != 0:
+            candidate = record.next
+        else:
+            return 0
+    return 0
 
 
 @view
 @internal
-def _last_id() -> uint256:
-    return (self._header >> LAST_SHIFT) & ID_MASK
+def _find_rank(header: codec.Header, score: uint256, bid_id: uint256, start: uint256) -> (uint256, uint256):
+    """
+    @dev The (prev, next) ranked best bids between which the key
+         (score, bid_id) belongs, walking from `start` (0: the head).
+    """
+    prev: uint256 = 0
+    nxt: uint256 = header.head
+    if start != 0:
+        record: codec.Operator = self._node_record(start)
+        if self._ranks_before(self._bid_score(start), start, score, bid_id):
+            prev = start
+            nxt = record.next
+        else:
+            # @dev Walk up towards the head.
+            nxt = start
+            prev = record.prev
+            for _: uint256 in range(MAX_WALK):
+                if prev == 0 or self._ranks_before(self._bid_score(prev), prev, score, bid_id):
+                    return prev, nxt
+                nxt = prev
+                prev = self._node_record(prev).prev
+    # @dev Walk down towards the tail.
+    for _: uint256 in range(MAX_WALK):
+        if nxt == 0 or not self._ranks_before(self._bid_score(nxt), nxt, score, bid_id):
+            break
+        prev = nxt
+        nxt = self._node_record(nxt).next
+    return prev, nxt
+
+
+@internal
+def _set_neighbour_next(best: uint256, nxt: uint256):
+    operator: address = codec.unpack_bid(self._bids[best]).operator
+    record: codec.Operator = codec.unpack_operator(self._operators[operator])
+    record.next = nxt
+    self._operators[operator] = codec.pack_operator(record)
+
+
+@internal
+def _set_neighbour_prev(best: uint256, prev: uint256):
+    operator: address = codec.unpack_bid(self._bids[best]).operator
+    record: codec.Operator = codec.unpack_operator(self._operators[operator])
+    record.prev = prev
+    self._operators[operator] = codec.pack_operator(record)
+
+
+# ---------------------------------------------------------------- own lists
 
 
 @view
 @internal
-def _head() -> uint256:
-    return self._header & ID_MASK
+def _find_own(score: uint256, bid_id: uint256, start: uint256) -> (uint256, uint256):
+    """
+    @dev The (prev, next) bids of the operator's own list between which a
+         non-best key belongs, walking from its own pending bid `start`.
+    """
+    prev: uint256 = 0
+    nxt: uint256 = 0
+    if self._ranks_before(self._bid_score(start), start, score, bid_id):
+        prev = start
+        nxt = self._own_links(start).next
+        for _: uint256 in range(MAX_WALK):
+            if nxt == 0 or not self._ranks_before(self._bid_score(nxt), nxt, score, bid_id):
+                break
+            prev = nxt
+            nxt = self._own_links(nxt).next
+        return prev, nxt
+    nxt = start
+    prev = self._own_links(start).prev
+    for _: uint256 in range(MAX_WALK):
+        # @dev The best bid ranks above the key, so `prev` never runs out.
+        if self._ranks_before(self._bid_score(prev), prev, score, bid_id):
+            break
+        nxt = prev
+        prev = self._own_links(prev).prev
+    return prev, nxt
+
+
+@internal
+def _own_link(bid_id: uint256, prev: uint256, nxt: uint256):
+    """
+    @dev Links a bid between two bids of its operator's own list.
+    """
+    self._write_links(bid_id, codec.Links(prev=prev, next=nxt))
+    if prev != 0:
+        self._write_links(prev, codec.Links(prev=self._own_links(prev).prev, next=bid_id))
+    if nxt != 0:
+        self._write_links(nxt, codec.Links(prev=bid_id, next=self._own_links(nxt).next))
 
 
 @view
 @internal
-def _next(bid_id: uint256) -> uint256:
-    return (self._links[bid_id] >> NEXT_SHIFT) & ID_MASK
+def _own_links(bid_id: uint256) -> codec.Links:
+    return codec.get_links(self._links[codec.links_slot(bid_id)], bid_id)
+
+
+@internal
+def _write_links(bid_id: uint256, links: codec.Links):
+    slot: uint256 = codec.links_slot(bid_id)
+    self._links[slot] = codec.set_links(self._links[slot], bid_id, links)
+
+
+# ---------------------------------------------------------------- keys
 
 
 @view
 @internal
-def _prev(bid_id: uint256) -> uint256:
-    return (self._links[bid_id] >> PREV_SHIFT) & ID_MASK
+def _node_record(best: uint256) -> codec.Operator:
+    """
+    @dev The record of the operator owning bid `best`.
+    """
+    return codec.unpack_operator(self._operators[codec.unpack_bid(self._bids[best]).operator])
 
 
 @view
 @internal
-def _operator(bid_id: uint256) -> address:
-    return convert(self._links[bid_id] & convert(max_value(uint160), uint256), address)
+def _bid_score(bid_id: uint256) -> uint256:
+    if bid_id == 0:
+        return 0
+    bid: codec.Bid = codec.unpack_bid(self._bids[bid_id])
+    return self._score(bid.vc_price, bid.duration)
 
 
-@view
-@internal
-def _tag(bid_id: uint256) -> uint256:
-    return self._links[bid_id] >> TAG_SHIFT
-
-
-@view
-@internal
-def _score(bid_id: uint256) -> uint256:
-    return self._keys[bid_id] >> 128
-
-
-@view
-@internal
-def _payload(bid_id: uint256) -> uint256:
-    return self._keys[bid_id] & HALF_MASK
-
-
-# ---------------------------------------------------------------- helpers
-
-
-@view
+@pure
 @internal
 def _ranks_before(score_a: uint256, id_a: uint256, score_b: uint256, id_b: uint256) -> bool:
     """
@@ -299,96 +577,24 @@ def _ranks_before(score_a: uint256, id_a: uint256, score_b: uint256, id_b: uint2
     return score_a > score_b or (score_a == score_b and id_a < id_b)
 
 
-@view
+@pure
 @internal
-def _fits_between(prev: uint256, nxt: uint256, score: uint256, bid_id: uint256) -> bool:
+def _rpow(base: uint256, exponent: uint256) -> uint256:
     """
-    @dev True when a bid with this key may sit between `prev` and `nxt`.
+    @dev Fixed-point power at RAY precision, exponentiation by squaring with
+         round-half-up products (PROTOCOL.md §2). `exponent` < 2**16.
     """
-    if prev != 0 and not self._ranks_before(self._keys[prev] >> 128, prev, score, bid_id):
-        return False
-    if nxt != 0 and not self._ranks_before(score, bid_id, self._keys[nxt] >> 128, nxt):
-        return False
-    return True
-
-
-@view
-@internal
-def _is_listed(header: uint256, bid_id: uint256) -> bool:
-    """
-    @dev True when `bid_id` is in the book (the head has no prev).
-    """
-    if bid_id == 0:
-        return False
-    return (self._links[bid_id] >> PREV_SHIFT) & ID_MASK != 0 or header & ID_MASK == bid_id
-
-
-@view
-@internal
-def _find_position(header: uint256, score: uint256, bid_id: uint256, hint: uint256) -> (uint256, uint256):
-    """
-    @dev The (prev, next) pair between which the key (score, bid_id) belongs.
-         Starts at the hint when it is a listed bid other than `bid_id`
-         itself, otherwise at the head, and walks in the right direction.
-    """
-    prev: uint256 = 0
-    nxt: uint256 = header & ID_MASK
-    if hint != bid_id and self._is_listed(header, hint):
-        if self._ranks_before(self._keys[hint] >> 128, hint, score, bid_id):
-            prev = hint
-            nxt = (self._links[hint] >> NEXT_SHIFT) & ID_MASK
-        else:
-            # walk backwards towards the head
-            nxt = hint
-            prev = (self._links[hint] >> PREV_SHIFT) & ID_MASK
-            for _: uint256 in range(MAX_WALK):
-                if prev == 0 or self._ranks_before(self._keys[prev] >> 128, prev, score, bid_id):
-                    return prev, nxt
-                nxt = prev
-                prev = (self._links[prev] >> PREV_SHIFT) & ID_MASK
-    # walk forwards towards the tail
-    for _: uint256 in range(MAX_WALK):
-        if nxt == 0 or not self._ranks_before(self._keys[nxt] >> 128, nxt, score, bid_id):
+    x: uint256 = base
+    n: uint256 = exponent
+    z: uint256 = c.RAY
+    if n % 2 == 1:
+        z = x
+    n //= 2
+    for _: uint256 in range(16):
+        if n == 0:
             break
-        prev = nxt
-        nxt = (self._links[nxt] >> NEXT_SHIFT) & ID_MASK
-    return prev, nxt
-
-
-@internal
-def _link(header: uint256, bid_id: uint256, prev: uint256, nxt: uint256, base: uint256) -> uint256:
-    """
-    @dev Writes the bid's link word (`base` holds operator and tag) and
-         points its neighbours (or head/tail) at it; returns the header.
-    """
-    self._links[bid_id] = base | (prev << PREV_SHIFT) | (nxt << NEXT_SHIFT)
-    new_header: uint256 = header
-    if prev == 0:
-        new_header = (new_header & ~ID_MASK) | bid_id
-    else:
-        self._links[prev] = (self._links[prev] & ~(ID_MASK << NEXT_SHIFT)) | (bid_id << NEXT_SHIFT)
-    if nxt == 0:
-        new_header = (new_header & ~(ID_MASK << TAIL_SHIFT)) | (bid_id << TAIL_SHIFT)
-    else:
-        self._links[nxt] = (self._links[nxt] & ~(ID_MASK << PREV_SHIFT)) | (bid_id << PREV_SHIFT)
-    return new_header
-
-
-@internal
-def _unlink(header: uint256, bid_id: uint256, link: uint256) -> uint256:
-    """
-    @dev Joins the bid's neighbours to each other; returns the header.
-         The bid's own link word is left for the caller to rewrite.
-    """
-    prev: uint256 = (link >> PREV_SHIFT) & ID_MASK
-    nxt: uint256 = (link >> NEXT_SHIFT) & ID_MASK
-    new_header: uint256 = header
-    if prev == 0:
-        new_header = (new_header & ~ID_MASK) | nxt
-    else:
-        self._links[prev] = (self._links[prev] & ~(ID_MASK << NEXT_SHIFT)) | (nxt << NEXT_SHIFT)
-    if nxt == 0:
-        new_header = (new_header & ~(ID_MASK << TAIL_SHIFT)) | (prev << TAIL_SHIFT)
-    else:
-        self._links[nxt] = (self._links[nxt] & ~(ID_MASK << PREV_SHIFT)) | (prev << PREV_SHIFT)
-    return new_header
+        x = (x * x + c.RAY // 2) // c.RAY
+        if n % 2 == 1:
+            z = (z * x + c.RAY // 2) // c.RAY
+        n //= 2
+    return z

@@ -22,7 +22,7 @@ CHECK_VALUES = [
 
 @pytest.mark.parametrize("d,t,vc,price,score", CHECK_VALUES)
 def test_check_values(auction, d, t, vc, price, score):
-    assert auction.expected_daily_return() == R
+    assert auction.auction_config().expected_daily_return == R
     assert auction.vc_price(d) == vc
     assert auction.bid_price(d, t) == price
     assert auction.auction_score(d, t) == score

@@ -31,7 +31,7 @@ import boa
 import boa_env
 from deploy.gas import GasReport, measure, measure_deploy
 from deploy.keys import make_deposit_data, verify_deposit_data
-from deploy.protocol import SOURCES, Protocol, Step, at, deploy_protocol
+from deploy.protocol import DEFAULT_CONFIG, SOURCES, Protocol, Step, at, deploy_protocol
 from deploy.tables import format_table
 
 ETH = 10**18
@@ -54,6 +54,34 @@ def short(address: Any) -> str:
     """0x1234…abcd."""
     a = str(address)
     return f"{a[:6]}…{a[-4:]}"
+
+
+WIDTH = 100  # the report fits a terminal this wide
+
+
+def fit(line: str, indent: str = "       ") -> list[str]:
+    """`line` as it is if it fits WIDTH, else broken after its first ': ' onto an indented second line."""
+    if len(line) <= WIDTH or ": " not in line:
+        return [line]
+    head, tail = line.split(": ", 1)
+    return [head + ":", indent + tail]
+
+
+def config_lines(cfg: dict) -> list[str]:
+    """The configuration, one setting a line, with units."""
+    year = cfg.get("expected_daily_return", 0) * 365 * 100 / STAKE
+    shown = {
+        "cluster_size": f"{cfg.get('cluster_size')} operators per validator",
+        "expected_daily_return": f"{cfg.get('expected_daily_return', 0):,} wei a day per 32 ETH "
+        f"validator ({year:.2f} % a year)",
+        "max_discount_rate": f"{cfg.get('max_discount_rate', 0) / 100:.2f} % at most off that return",
+        "min_duration": f"{cfg.get('min_duration')} days",
+        "max_duration": f"{cfg.get('max_duration')} days",
+        "pending_cluster_ttl": f"{cfg.get('pending_cluster_ttl', 0) / DAY:g} days before anyone may dissolve "
+        "an unstaked cluster",
+    }
+    width = max(len(k) for k in cfg)
+    return [f"  {key.replace('_', ' '):<{width}}  {shown.get(key, value)}" for key, value in cfg.items()]
 
 
 @dataclass
@@ -107,8 +135,9 @@ class Lifecycle:
     """One seeded run; `run()` plays every phase and returns the report (a JSON-ready dict)."""
 
     def __init__(self, seed: int = 1, n_operators: int = 7, n_stakers: int = 2, out: Callable = print):
-        if n_operators < 5:
-            raise ValueError("need at least 5 operators (cluster size 4, plus competition)")
+        problem = argument_problem(n_operators, n_stakers)
+        if problem:
+            raise ValueError(problem)
         self.seed = seed
         self.rng = random.Random(seed)
         self.n_operators = n_operators
@@ -132,10 +161,29 @@ class Lifecycle:
         self.out(f"\n== {title} ==")
 
     def tx(self, name: str, fn: Callable, *args, sender: str, value: int = 0, **kwargs) -> Any:
-        """Send one measured transaction; its gas goes to the report under `name`."""
+        """Send one measured transaction; its gas goes to the report under `name`.
+
+        Clusters the transaction formed are announced (a deposit pre-creates the next one by itself).
+        Note: this reads `num_clusters()` after the call, so read a call's logs through `measure` directly.
+        """
+        clusters = self.p.auction.num_clusters()
         result, gas = measure(fn, *args, sender=sender, value=value, **kwargs)
         self.gas.record(name, gas)
+        self.announce_clusters(clusters, name, sender)
         return result
+
+    def announce_clusters(self, before: int, name: str, sender: str) -> None:
+        """One line per cluster formed since there were `before`, saying what formed it."""
+        a = self.p.auction
+        for cid in range(before, a.num_clusters()):
+            c = a.get_cluster(cid)
+            how = "" if name == "pre_create_clusters" else " automatically"
+            winners = ", ".join(f"{self.label(o)} #{b}" for o, b in zip(c.operators, c.bid_ids, strict=True))
+            for line in fit(
+                f"  cluster {cid} pre-created{how} by {self.label(sender)}'s {name} "
+                f"({c.min_duration} days): {winners}"
+            ):
+                self.out(line)
 
     def check(self, name: str, ok: bool, detail: str = "") -> bool:
         """Record (and print, if it failed) a named check."""
@@ -199,11 +247,13 @@ class Lifecycle:
         for role, contract in self.contracts.items():
             self.actors.labels[str(contract.address)] = role
         rows = [
-            (role, str(c.address), f"{len(boa.env.get_code(c.address)):,}", SOURCES[role])
+            (role, short(c.address), f"{len(boa.env.get_code(c.address)):,}")
             for role, c in self.contracts.items()
         ]
-        self.out(format_table(("role", "address", "code bytes", "source"), rows, "llrl"))
-        self.out("configuration: " + ", ".join(f"{k}={v}" for k, v in self.p.config.items()))
+        self.out(format_table(("role", "address", "code bytes"), rows, "llr"))
+        self.out("configuration:")
+        for line in config_lines(self.p.config):
+            self.out(line)
         self.report["contracts"] = {role: str(c.address) for role, c in self.contracts.items()}
         self.report["config"] = self.p.config
 
@@ -315,18 +365,12 @@ class Lifecycle:
     def phase_pre_create(self) -> None:
         """The owner pre-creates one cluster per staker."""
         self.section("Clusters")
-        ids = self.tx(
+        self.tx(
             "pre_create_clusters",
             self.p.manager.pre_create_clusters,
             self.n_stakers,
             sender=self.actors.owner,
         )
-        for cid in ids:
-            c = self.p.auction.get_cluster(cid)
-            winners = ", ".join(
-                f"{self.label(o)} (bid {b})" for o, b in zip(c.operators, c.bid_ids, strict=True)
-            )
-            self.out(f"cluster {cid}: {winners}; min duration {c.min_duration} days")
 
     def pending_without_data(self) -> list[int]:
         """Pre-created, unstaked clusters whose deposit data is not registered yet."""
@@ -347,8 +391,8 @@ class Lifecycle:
             self.progress(
                 i,
                 len(todo),
-                f"cluster {cid}: pubkey {d['pubkey'][:16]}…, "
-                f"deposit_data_root {d['deposit_data_root'][:16]}…, signature verified",
+                f"cluster {cid}: pubkey {d['pubkey'][:12]}…, "
+                f"deposit_data_root {d['deposit_data_root'][:12]}…, signature verified",
             )
 
     def key_ceremony(self, cid: int) -> dict:
@@ -398,7 +442,7 @@ class Lifecycle:
                 i,
                 len(self.actors.stakers),
                 f"{self.label(staker)} staked cluster {cid}: module "
-                f"{module}, pod {short(pod)}, split {short(split)}",
+                f"{short(module)}, pod {short(pod)}, split {short(split)}",
             )
         self.delegate_one()
         self.out(f"clusters pre-created and waiting for a staker: {m.num_pending_clusters()}")
@@ -473,9 +517,15 @@ class Lifecycle:
         fees = ETH // 10
         boa.env.raw_call(str(split.address), sender=self.actors.fee_payer, value=fees)
         self.tx("Split.distribute", split.distribute, sender=self.actors.fee_payer)
+        bps = split.distribution_incentive_bps()
+        incentive = fees * bps // 10_000
         self.out(
-            f"{eth(fees)} ETH of execution-layer fees reached split {cid} and were distributed "
-            f"to its {self.p.config['cluster_size']} operators"
+            f"{eth(fees)} ETH of execution-layer fees reached split {cid}; distribute() paid its caller "
+            f"({self.label(self.actors.fee_payer)})"
+        )
+        self.out(
+            f"  the {bps / 100:.2f} % incentive for calling it, {eth(incentive)} ETH, and its "
+            f"{self.p.config['cluster_size']} operators the other {eth(fees - incentive)} ETH"
         )
 
     def phase_expiry(self) -> None:
@@ -502,8 +552,9 @@ class Lifecycle:
         for op in self.actors.operators:
             due = e.claimable(op)
             paid = self.tx("claim_refund", a.claim_refund, sender=op) if due else 0
-            rows.append((self.label(op), eth(paid), a.pending_bids_of(op), "left" if op in leaving else ""))
-        self.out(format_table(("operator", "claimed ETH", "pending bids", ""), rows, "lrrl"))
+            note = "withdrew every bid" if op in leaving else ""
+            rows.append((self.label(op), eth(paid), a.pending_bids_of(op), note))
+        self.out(format_table(("operator", "claimed ETH", "pending bids", "note"), rows, "lrrl"))
 
     # ------------------------------------------------------------ reports
 
@@ -564,7 +615,7 @@ class Lifecycle:
                 (
                     self.label(staker),
                     cid,
-                    str(module.address),
+                    short(module.address),
                     self.label(holder),
                     eth(s.rate),
                     s.min_duration,
@@ -612,8 +663,26 @@ class Lifecycle:
         self.out(format_table(("where", "ETH"), [(k, eth(v)) for k, v in result["rows"]], "lr"))
         for name, (ok, detail) in result["checks"].items():
             self.check(name, ok, detail)
-            self.out(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
+            for line in fit(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}"):
+                self.out(line)
+        self.explain_staker_rewards()
         self.report["conservation"] = {"rows": dict(result["rows"]), "snapshot": snap}
+
+    def explain_staker_rewards(self) -> None:
+        """What StakerRewards still holds at the end, cluster by cluster, and why."""
+        sr, m = self.p.staker_rewards, self.p.manager
+        held = {cid: sr.held(cid) for cid in range(self.p.auction.num_clusters())}
+        held = {cid: wei for cid, wei in held.items() if wei}
+        if not held:
+            self.out("StakerRewards holds nothing: every price was streamed to a staker or returned")
+            return
+        self.out(f"StakerRewards still holds {eth(sum(held.values()))} ETH:")
+        for cid, wei in held.items():
+            if m.cluster_status(cid) == MANAGER_PENDING:
+                why = "its winners' prices, paid at settlement, streamed once a staker stakes"
+            else:
+                why = "accrued to its staker and not claimed yet, or credits not yet due back"
+            self.out(f"  cluster {cid}: {eth(wei)} ETH: {why}")
 
     def snapshot(self) -> dict[str, Any]:
         """Balances and ledger figures the conservation check needs (plain integers)."""
@@ -680,20 +749,96 @@ def conservation(snap: dict[str, Any]) -> dict[str, Any]:
     return {"rows": rows, "checks": checks}
 
 
+MAX_OPERATORS = 100
+BIDS_PER_OPERATOR = 2  # sure to be pending at pre-creation: one single bid and a batch of at least one
+
+
+def guaranteed_clusters(n_operators: int, cluster_size: int) -> int:
+    """Clusters that `n_operators` operators with BIDS_PER_OPERATOR pending bids each are sure to form.
+
+    A cluster takes one bid from each of `cluster_size` distinct operators, so after `k` clusters at most
+    `k * cluster_size // BIDS_PER_OPERATOR` operators may have run out of bids; the next cluster forms for
+    certain while at least `cluster_size` operators are left.
+    """
+    k = 0
+    while n_operators - (k * cluster_size) // BIDS_PER_OPERATOR >= cluster_size:
+        k += 1
+    return k
+
+
+def argument_problem(n_operators: int, n_stakers: int, cluster_size: int | None = None) -> str | None:
+    """Why `--operators n_operators --stakers n_stakers` cannot run, in one sentence; None if it can."""
+    n = cluster_size or DEFAULT_CONFIG["cluster_size"]
+    if n_operators < n + 1:
+        return (
+            f"--operators {n_operators}: a cluster needs {n} distinct operators and the auction at least one "
+            f"more to compete; use --operators {n + 1} or more"
+        )
+    if n_operators > MAX_OPERATORS:
+        return f"--operators {n_operators}: at most {MAX_OPERATORS} (the run's time grows with every bid)"
+    if n_stakers < 1:
+        return f"--stakers {n_stakers}: at least one staker is needed to play the staking phases"
+    most = guaranteed_clusters(n_operators, n)
+    if n_stakers > most:
+        needed = next(
+            o for o in range(n_operators, 10 * n * n_stakers) if guaranteed_clusters(o, n) >= n_stakers
+        )
+        return (
+            f"--stakers {n_stakers} cannot work with {n_operators} operators: each staker needs its own "
+            f"cluster of {n} distinct operators, and each operator is sure to have only {BIDS_PER_OPERATOR} "
+            f"bids in the book (one single bid and a batch of at least one), so after each cluster up to "
+            f"{n // BIDS_PER_OPERATOR} operators may have none left; {n_operators} operators guarantee "
+            f"{most} clusters. Use --stakers {most} or fewer, or --operators {needed} for {n_stakers} stakers"
+        )
+    return None
+
+
+def write_json(report: dict, target: str) -> None:
+    """The JSON report to `target` (a file, or `-` for standard output)."""
+    text = json.dumps(report, indent=2, default=str) + "\n"
+    if target == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        with open(target, "w") as f:
+            f.write(text)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry point; returns the exit status."""
+    """Command line entry point; returns the exit status (0 every check passed, 1 a check failed or the run
+    stopped, 2 bad arguments)."""
     parser = argparse.ArgumentParser(prog="python -m deploy.lifecycle", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=1, help="random seed of the run (default 1)")
-    parser.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
+    parser.add_argument(
+        "--json",
+        metavar="FILE",
+        help="also write the report as JSON to FILE (amounts in wei; `-`: standard output, the text report "
+        "then goes to standard error); written even when the run fails",
+    )
     parser.add_argument("--operators", type=int, default=7, help="number of node operators (default 7)")
     parser.add_argument("--stakers", type=int, default=2, help="number of stakers (default 2)")
     args = parser.parse_args(argv)
-    report = Lifecycle(seed=args.seed, n_operators=args.operators, n_stakers=args.stakers).run()
+    problem = argument_problem(args.operators, args.stakers)
+    if problem:
+        parser.exit(2, f"error: {problem}\n")
+    out = (lambda line: print(line, file=sys.stderr)) if args.json == "-" else print
+    run = Lifecycle(seed=args.seed, n_operators=args.operators, n_stakers=args.stakers, out=out)
+    error = None
+    try:
+        report = run.run()
+    except Exception as exc:  # the JSON still records how far the run got
+        error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+        report = run.report
+        report.update(ok=False, error=error, checks=run.checks)
+    actors = getattr(run, "actors", None)
+    report["labels"] = {label: address for address, label in (actors.labels if actors else {}).items()}
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump(report, f, indent=2, default=str)
+        write_json(report, args.json)
     failed = [c["check"] for c in report["checks"] if not c["ok"]]
-    print(f"\nRESULT: {'OK' if not failed else 'FAILED: ' + '; '.join(failed)}")
+    if error:
+        out(f"\nRESULT: FAILED: the run stopped: {error}")
+        return 1
+    out(f"\nRESULT: {'OK' if not failed else 'FAILED: ' + '; '.join(failed)}")
     return 0 if not failed else 1
 
 

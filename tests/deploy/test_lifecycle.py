@@ -1,4 +1,5 @@
-"""`python -m deploy.lifecycle`: the in-process end-to-end run, its report, its JSON and its accounting."""
+"""`python -m deploy.lifecycle`: the in-process end-to-end run, its report (100 columns, every column
+headed), its JSON on standard output, its argument checks and its accounting."""
 
 from __future__ import annotations
 
@@ -7,23 +8,30 @@ import json
 
 import pytest
 
-from deploy.lifecycle import conservation
+from deploy import lifecycle
+from deploy.lifecycle import argument_problem, conservation, guaranteed_clusters
 from tests.utils.cli import run_cli
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    """One run of the lifecycle (seed 3) with its JSON report."""
-    out = tmp_path_factory.mktemp("lifecycle") / "report.json"
-    result = run_cli("deploy.lifecycle", "--seed", "3", "--json", str(out))
-    return result, out
+def run():
+    """One run of the lifecycle (seed 3) with `--json -`: JSON on stdout, the text report on stderr."""
+    result = run_cli("deploy.lifecycle", "--seed", "3", "--json", "-")
+    return result, result.stderr
+
+
+@pytest.fixture(scope="module")
+def report(run):
+    result, _ = run
+    return json.loads(result.stdout)
 
 
 def test_lifecycle_runs_end_to_end(run):
-    result, _ = run
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result, text = run
+    assert result.returncode == 0, text[-3000:]
     for line in (
         "== Deployment ==",
+        "configuration:",
         "== Auction ==",
         "== Key ceremony ==",
         "== Staking ==",
@@ -37,29 +45,92 @@ def test_lifecycle_runs_end_to_end(run):
         "ok   every wei accounted for",
         "RESULT: OK",
     ):
-        assert line in result.stdout
-    assert "CHECK FAILED" not in result.stdout
-    assert "Warning" not in result.stderr
+        assert line in text
+    assert "CHECK FAILED" not in text
+    assert "Warning" not in text and "Traceback" not in text
 
 
-def test_lifecycle_json_report(run):
-    _, path = run
-    report = json.loads(path.read_text())
+def test_report_fits_100_columns_and_every_column_has_a_header(run):
+    _, text = run
+    lines = text.splitlines()
+    too_wide = [line for line in lines if len(line) > 100]
+    assert not too_wide, too_wide
+    for i, line in enumerate(lines):
+        if line and set(line) <= {"-", " "} and i > 0:  # a table's rule: the header is the line above
+            header, rule = lines[i - 1], line
+            starts = [j for j in range(len(rule)) if rule[j] == "-" and (j == 0 or rule[j - 1] == " ")]
+            for start in starts:
+                end = rule.find(" ", start)
+                assert header[start : end if end > 0 else None].strip(), f"headerless column: {header!r}"
+
+
+def test_configuration_is_shown_with_units(run):
+    _, text = run
+    config = text[text.index("configuration:") : text.index("== Auction ==")]
+    assert "4 operators per validator" in config
+    assert "% a year" in config and "15.00 %" in config and "3650 days" in config
+
+
+def test_automatic_cluster_and_split_incentive_and_staker_rewards_are_explained(run, report):
+    _, text = run
+    staking = text[text.index("== Staking ==") : text.index("== Rewards ==")]
+    assert "pre-created automatically by" in staking
+    assert "incentive for calling it" in text
+    if report["conservation"]["rows"].get("  held by staker_rewards"):
+        assert "StakerRewards still holds" in text
+
+
+def test_json_report_on_stdout_in_wei_with_labels(report):
     assert report["ok"] is True and report["seed"] == 3
     assert {"auction", "escrow", "manager", "staker_rewards"} <= set(report["contracts"])
+    labels = report["labels"]
+    assert labels["owner"].startswith("0x") and labels["auction"] == report["contracts"]["auction"]
+    assert {f"operator{i}" for i in range(7)} <= set(labels)
     assert report["gas"]["bid (1, hinted)"]["count"] == 7
     assert report["gas"]["create_strategy_module_and_stake"]["min"] > 21_000
     assert all(c["ok"] for c in report["checks"])
     assert len(report["stakers"]) == 2 and report["clusters"]
     assert all(len(c["winners"]) == report["config"]["cluster_size"] for c in report["clusters"])
+    amounts = [w["price"] for c in report["clusters"] for w in c["winners"]]
+    assert all(isinstance(a, int) and a > 10**12 for a in amounts)  # wei, not ETH strings
+    assert all(isinstance(v, int) for v in report["conservation"]["rows"].values())
 
 
-def test_conservation_fails_when_a_wei_is_missing(run):
-    _, path = run
-    snap = json.loads(path.read_text())["conservation"]["snapshot"]
+def test_conservation_fails_when_a_wei_is_missing(report):
+    snap = report["conservation"]["snapshot"]
     assert all(ok for ok, _ in conservation(snap)["checks"].values())
     leaked = copy.deepcopy(snap)
     leaked["contracts"]["escrow"] -= 1
     checks = conservation(leaked)["checks"]
     assert not checks["every wei accounted for"][0]
     assert not checks["escrow balance == pending + locked bonds + claimable"][0]
+
+
+def test_arguments_that_cannot_work_are_explained():
+    assert guaranteed_clusters(7, 4) == 2 and guaranteed_clusters(10, 4) == 4
+    problem = argument_problem(7, 4)
+    assert "--stakers 4 cannot work with 7 operators" in problem
+    assert "7 operators guarantee 2 clusters" in problem and "--operators 10 for 4 stakers" in problem
+    assert "at least one more to compete" in argument_problem(4, 1)
+    assert "at least one staker" in argument_problem(7, 0)
+    assert argument_problem(7, 2) is None and argument_problem(10, 4) is None
+
+
+def test_bad_arguments_exit_2_in_one_line():
+    result = run_cli("deploy.lifecycle", "--stakers", "4")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "cannot work with 7 operators" in result.stderr
+    assert result.stdout == ""
+
+
+def test_json_is_written_when_the_run_fails(tmp_path, monkeypatch, capsys, restore_env):
+    def broken(self):
+        raise RuntimeError("bidding broke")
+
+    monkeypatch.setattr(lifecycle.Lifecycle, "phase_bidding", broken)
+    out = tmp_path / "report.json"
+    assert lifecycle.main(["--json", str(out)]) == 1
+    report = json.loads(out.read_text())
+    assert report["ok"] is False and report["error"] == "RuntimeError: bidding broke"
+    assert "auction" in report["contracts"] and report["labels"]["auction"] == report["contracts"]["auction"]
+    assert "RESULT: FAILED: the run stopped: RuntimeError: bidding broke" in capsys.readouterr().out

@@ -27,7 +27,8 @@ DEFAULT_CONFIG = {
     "min_duration": 30,
     "max_duration": 3650,
     "cluster_size": 4,
-    "pending_cluster_ttl": 30 * 86_400,  # seconds after settlement from which anyone may dissolve a pending cluster
+    "pending_cluster_ttl": 30
+    * 86_400,  # seconds after settlement from which anyone may dissolve a pending cluster
 }
 
 # Source of every deployed contract, by role (relative to contracts/).
@@ -128,8 +129,11 @@ PLAN: tuple[Step, ...] = (
     Step("withdrawal_requests"),
     Step("deposit_contract"),
     Step("eigen_pod_implementation"),
-    Step("eigen_pod_manager", ("@deposit_contract", "@eigen_pod_implementation")),
-    Step("delegation_manager"),
+    Step(
+        "eigen_pod_manager",
+        ("@deposit_contract", "@eigen_pod_implementation", "@beacon_roots", "@withdrawal_requests"),
+    ),
+    Step("delegation_manager", ("@eigen_pod_manager",)),
     Step("split_implementation"),
     Step("split_factory", ("@split_implementation",)),
     Step("escrow"),
@@ -183,6 +187,12 @@ PLAN: tuple[Step, ...] = (
     Step("staker_rewards", ("@manager",), method="set_manager", done_when="manager"),
     Step("byz_nft", ("@manager",), method="set_manager", done_when="manager"),
     Step("byz_nft", ("@staker_rewards",), method="set_staker_rewards", done_when="staker_rewards"),
+    Step(
+        "eigen_pod_manager",
+        ("@delegation_manager",),
+        method="set_delegation_manager",
+        done_when="delegation_manager",
+    ),
 )
 
 # Roles whose contracts sit behind minimal proxies (kept in `Protocol.implementations`).
@@ -246,12 +256,25 @@ def protocol_from(contracts: dict, cfg: dict, owner: str) -> Protocol:
     return Protocol(**main, config=cfg, owner=owner, implementations=impls)
 
 
-def deploy_protocol(owner: str | None = None, transact=transact_plain, **config) -> Protocol:
+def deploy_protocol(
+    owner: str | None = None,
+    transact=transact_plain,
+    beacon_roots: str | None = None,
+    withdrawal_requests: str | None = None,
+    **config,
+) -> Protocol:
     """Deploy and wire the whole suite; `owner` (default: the current sender) owns every admin role.
 
     `config` overrides any of DEFAULT_CONFIG's keys. `transact` (see `run_plan`) may wrap each
-    transaction, e.g. to measure its gas.
+    transaction, e.g. to measure its gas. `beacon_roots` / `withdrawal_requests`: addresses of existing
+    EIP-4788 / EIP-7002 contracts (on a real network, `deploy.beacon.BEACON_ROOTS_ADDRESS` and
+    `WITHDRAWAL_REQUESTS_ADDRESS`); by default the stand-ins are deployed.
     """
     cfg = check_config(config)
     owner = str(owner or boa.env.eoa)
-    return protocol_from(run_plan(cfg, owner, transact), cfg, owner)
+    existing = {
+        role: at(role, address)
+        for role, address in (("beacon_roots", beacon_roots), ("withdrawal_requests", withdrawal_requests))
+        if address is not None
+    }
+    return protocol_from(run_plan(cfg, owner, transact, contracts=existing), cfg, owner)

@@ -7,11 +7,23 @@
 @dev As in EigenLayer, registering as an operator delegates the operator to
      itself, so an operator can neither delegate elsewhere nor be
      undelegated. No ETH moves here.
+     Shares: `operator_shares(operator)` is the sum of the EigenPodManager
+     shares (restaked beacon-chain ETH, wei) of the stakers delegated to it.
+     A delegation moves the staker's current shares to the operator, an
+     undelegation takes them back, and the EigenPodManager reports every later
+     change of a staker's shares (`increase_delegated_shares` /
+     `decrease_delegated_shares`).
 """
 
 from ..interfaces.external import IDelegationManager
+from ..interfaces.external import IEigenPodManager
 
 implements: IDelegationManager
+
+_EIGEN_POD_MANAGER: immutable(IEigenPodManager)
+
+# operator => shares delegated to it (wei)
+operator_shares: public(HashMap[address, uint256])
 
 # staker => operator it is delegated to (empty when not delegated)
 delegated_to: public(HashMap[address, address])
@@ -41,20 +53,51 @@ event StakerUndelegated:
     caller: indexed(address)
 
 
+event OperatorSharesIncreased:
+    operator: indexed(address)
+    staker: indexed(address)
+    shares: uint256
+
+
+event OperatorSharesDecreased:
+    operator: indexed(address)
+    staker: indexed(address)
+    shares: uint256
+
+
+@deploy
+def __init__(eigen_pod_manager: address):
+    """
+    @notice Wires the delegation manager to the EigenPodManager whose shares it follows.
+    @param eigen_pod_manager The EigenPodManager.
+    """
+    assert (
+        eigen_pod_manager.is_contract
+    ), "delegation_manager: eigen pod manager has no code"
+    _EIGEN_POD_MANAGER = IEigenPodManager(eigen_pod_manager)
+
+
 @external
 def register_as_operator(metadata_uri: String[256]):
     """
     @notice Registers the caller as an operator (delegated to itself).
     @param metadata_uri A URI describing the operator.
     """
-    assert not self.is_operator[msg.sender], "delegation_manager: already an operator"
-    assert self.delegated_to[msg.sender] == empty(address), "delegation_manager: staker already delegated"
+    assert not self.is_operator[
+        msg.sender
+    ], "delegation_manager: already an operator"
+    assert self.delegated_to[msg.sender] == empty(
+        address
+    ), "delegation_manager: staker already delegated"
     self.is_operator[msg.sender] = True
     self.delegated_to[msg.sender] = msg.sender
     self.operator_metadata_uri[msg.sender] = metadata_uri
     log OperatorRegistered(operator=msg.sender)
-    log OperatorMetadataURIUpdated(operator=msg.sender, metadata_uri=metadata_uri)
+    log OperatorMetadataURIUpdated(
+        operator=msg.sender, metadata_uri=metadata_uri
+    )
     log StakerDelegated(staker=msg.sender, operator=msg.sender)
+    self._move_to(msg.sender, msg.sender)
 
 
 @external
@@ -65,7 +108,9 @@ def update_operator_metadata_uri(metadata_uri: String[256]):
     """
     assert self.is_operator[msg.sender], "delegation_manager: not an operator"
     self.operator_metadata_uri[msg.sender] = metadata_uri
-    log OperatorMetadataURIUpdated(operator=msg.sender, metadata_uri=metadata_uri)
+    log OperatorMetadataURIUpdated(
+        operator=msg.sender, metadata_uri=metadata_uri
+    )
 
 
 @external
@@ -74,10 +119,15 @@ def delegate_to(operator: address):
     @notice Delegates the caller's stake to a registered operator.
     @param operator The operator.
     """
-    assert self.is_operator[operator], "delegation_manager: operator not registered"
-    assert self.delegated_to[msg.sender] == empty(address), "delegation_manager: staker already delegated"
+    assert self.is_operator[
+        operator
+    ], "delegation_manager: operator not registered"
+    assert self.delegated_to[msg.sender] == empty(
+        address
+    ), "delegation_manager: staker already delegated"
     self.delegated_to[msg.sender] = operator
     log StakerDelegated(staker=msg.sender, operator=operator)
+    self._move_to(msg.sender, operator)
 
 
 @external
@@ -87,11 +137,23 @@ def undelegate(staker: address):
     @param staker The staker to undelegate.
     """
     operator: address = self.delegated_to[staker]
-    assert operator != empty(address), "delegation_manager: staker not delegated"
-    assert not self.is_operator[staker], "delegation_manager: operators cannot be undelegated"
-    assert msg.sender == staker or msg.sender == operator, "delegation_manager: caller cannot undelegate staker"
+    assert operator != empty(
+        address
+    ), "delegation_manager: staker not delegated"
+    assert not self.is_operator[
+        staker
+    ], "delegation_manager: operators cannot be undelegated"
+    assert (
+        msg.sender == staker or msg.sender == operator
+    ), "delegation_manager: caller cannot undelegate staker"
     self.delegated_to[staker] = empty(address)
     log StakerUndelegated(staker=staker, operator=operator, caller=msg.sender)
+    shares: uint256 = staticcall _EIGEN_POD_MANAGER.shares(staker)
+    if shares != 0:
+        self.operator_shares[operator] -= shares
+        log OperatorSharesDecreased(
+            operator=operator, staker=staker, shares=shares
+        )
 
 
 @external
@@ -103,3 +165,66 @@ def is_delegated(staker: address) -> bool:
     @return bool True when delegated.
     """
     return self.delegated_to[staker] != empty(address)
+
+
+@external
+def increase_delegated_shares(staker: address, shares: uint256):
+    """
+    @notice Adds a staker's new shares to its operator's (nothing when not delegated).
+    @dev EigenPodManager only, after it credited `shares` to `staker`.
+    @param staker The staker whose shares grew.
+    @param shares The increase (wei).
+    """
+    assert (
+        msg.sender == _EIGEN_POD_MANAGER.address
+    ), "delegation_manager: caller is not the eigen pod manager"
+    operator: address = self.delegated_to[staker]
+    if operator != empty(address):
+        self.operator_shares[operator] += shares
+        log OperatorSharesIncreased(
+            operator=operator, staker=staker, shares=shares
+        )
+
+
+@external
+def decrease_delegated_shares(staker: address, shares: uint256):
+    """
+    @notice Removes a staker's lost shares from its operator's (nothing when not delegated).
+    @dev EigenPodManager only, after it removed `shares` from `staker`.
+    @param staker The staker whose shares shrank.
+    @param shares The decrease (wei).
+    """
+    assert (
+        msg.sender == _EIGEN_POD_MANAGER.address
+    ), "delegation_manager: caller is not the eigen pod manager"
+    operator: address = self.delegated_to[staker]
+    if operator != empty(address):
+        self.operator_shares[operator] -= shares
+        log OperatorSharesDecreased(
+            operator=operator, staker=staker, shares=shares
+        )
+
+
+@external
+@view
+def eigen_pod_manager() -> address:
+    """
+    @notice The EigenPodManager whose shares this contract follows.
+    @return address The EigenPodManager.
+    """
+    return _EIGEN_POD_MANAGER.address
+
+
+@internal
+def _move_to(staker: address, operator: address):
+    """
+    @dev Adds the staker's current shares to the operator's.
+    @param staker The staker just delegated.
+    @param operator Its operator.
+    """
+    shares: uint256 = staticcall _EIGEN_POD_MANAGER.shares(staker)
+    if shares != 0:
+        self.operator_shares[operator] += shares
+        log OperatorSharesIncreased(
+            operator=operator, staker=staker, shares=shares
+        )

@@ -55,13 +55,31 @@ def eigen_pod_implementation(eigen_pod_deployer):
 
 
 @pytest.fixture(scope="module")
-def eigen_pod_manager(deposit_contract, eigen_pod_implementation):
-    return boa.load(str(EXTERNAL / "EigenPodManager.vy"), deposit_contract, eigen_pod_implementation)
+def beacon_roots():
+    return boa.load(str(EXTERNAL / "BeaconRoots.vy"))
 
 
 @pytest.fixture(scope="module")
-def delegation_manager():
-    return boa.load(str(EXTERNAL / "DelegationManager.vy"))
+def withdrawal_requests():
+    return boa.load(str(EXTERNAL / "WithdrawalRequests.vy"))
+
+
+@pytest.fixture(scope="module")
+def eigen_pod_manager(deposit_contract, eigen_pod_implementation, beacon_roots, withdrawal_requests):
+    return boa.load(
+        str(EXTERNAL / "EigenPodManager.vy"),
+        deposit_contract,
+        eigen_pod_implementation,
+        beacon_roots,
+        withdrawal_requests,
+    )
+
+
+@pytest.fixture(scope="module")
+def delegation_manager(eigen_pod_manager):
+    manager = boa.load(str(EXTERNAL / "DelegationManager.vy"), eigen_pod_manager)
+    eigen_pod_manager.set_delegation_manager(manager)
+    return manager
 
 
 @pytest.fixture(scope="module")

@@ -42,19 +42,28 @@ def deposit_for():
     return make
 
 
-def test_constructor_wiring(eigen_pod_manager, deposit_contract, eigen_pod_implementation):
+def test_constructor_wiring(
+    eigen_pod_manager, deposit_contract, eigen_pod_implementation, beacon_roots, withdrawal_requests
+):
     assert eigen_pod_manager.deposit_contract() == deposit_contract.address
     assert eigen_pod_manager.eigen_pod_implementation() == eigen_pod_implementation.address
+    assert eigen_pod_manager.beacon_roots() == beacon_roots.address
+    assert eigen_pod_manager.withdrawal_requests() == withdrawal_requests.address
     assert eigen_pod_implementation.implementation() == eigen_pod_implementation.address
 
 
-def test_constructor_rejects_non_contracts(deposit_contract, eigen_pod_implementation):
+def test_constructor_rejects_non_contracts(
+    deposit_contract, eigen_pod_implementation, beacon_roots, withdrawal_requests
+):
     eoa = boa.env.generate_address()
     path = "contracts/external/EigenPodManager.vy"
-    with boa.reverts("eigen_pod_manager: deposit contract has no code"):
-        boa.load(path, eoa, eigen_pod_implementation)
-    with boa.reverts("eigen_pod_manager: implementation has no code"):
-        boa.load(path, deposit_contract, eoa)
+    good = [deposit_contract, eigen_pod_implementation, beacon_roots, withdrawal_requests]
+    reasons = ["deposit contract", "implementation", "beacon roots", "withdrawal requests"]
+    for i, what in enumerate(reasons):
+        args = list(good)
+        args[i] = eoa
+        with boa.reverts(f"eigen_pod_manager: {what} has no code"):
+            boa.load(path, *args)
 
 
 def test_get_pod_predicts_create2_address(eigen_pod_manager, eigen_pod_implementation, alice, pod_of):
@@ -144,9 +153,16 @@ def test_second_stake_reuses_pod(eigen_pod_manager, deposit_contract, alice, dep
     assert deposit_contract.get_deposit_count() == (2).to_bytes(8, "little")
 
 
-@pytest.mark.parametrize("value", [0, 31 * ETH, 33 * ETH])
-def test_stake_requires_32_eth(eigen_pod_manager, alice, deposit_for, value):
-    with boa.env.prank(alice), boa.reverts("eigen_pod_manager: must stake 32 ether"):
+@pytest.mark.parametrize("value", [0, 1, ETH - 1])
+def test_stake_requires_at_least_1_eth(eigen_pod_manager, alice, deposit_for, value):
+    with boa.env.prank(alice), boa.reverts("eigen_pod_manager: must stake at least 1 ether"):
+        eigen_pod_manager.stake(*deposit_for(eigen_pod_manager.get_pod(alice)), value=value)
+
+
+@pytest.mark.parametrize("value", [31 * ETH, 33 * ETH])
+def test_stake_amount_must_match_the_signed_root(eigen_pod_manager, alice, deposit_for, value):
+    # the deposit data was made for 32 ETH: the deposit contract recomputes the root with the sent amount
+    with boa.env.prank(alice), boa.reverts("deposit_contract: deposit_data_root mismatch"):
         eigen_pod_manager.stake(*deposit_for(eigen_pod_manager.get_pod(alice)), value=value)
 
 

@@ -26,6 +26,7 @@ from tests.rewards.rewards_helpers import (
     balance,
     c,
     deploy_world,
+    helper,
     now,
 )
 from tests.utils.deployers import deployer_for
@@ -79,9 +80,7 @@ def test_set_manager(world):
         r.set_manager(world.manager, sender=owner)
 
 
-def test_set_manager_rejects_manager_without_nft(world, holder_deployer):
-    from tests.rewards.rewards_helpers import helper
-
+def test_set_manager_rejects_manager_without_nft(world):
     r = deployer_for("staker_rewards").deploy(world.auction, world.escrow, sender=world.owner)
     bare = helper("ManagerHarness").deploy(ZERO)
     with boa.reverts("staker_rewards: zero byz_nft"):
@@ -164,9 +163,7 @@ def test_fund_cluster_zero_operator(world):
 def test_fund_cluster_once(world):
     m = world.fund(SHORT)
     with boa.reverts("staker_rewards: already funded"):
-        world.escrow.release(
-            m.cid, [1], [world.operators[0]], [10], [1], value=10, sender=world.auction
-        )
+        world.escrow.release(m.cid, [1], [world.operators[0]], [10], [1], value=10, sender=world.auction)
     all_checks(world, [m])
 
 
@@ -493,6 +490,7 @@ def test_expire(world):
             "dust": 0,
         }
     ]
+    assert world.rewards.status(m.cid) == STATUS_EXPIRED
     with boa.reverts("staker_rewards: not streaming"):
         world.rewards.expire(m.cid, sender=world.non_owner)
     assert world.claim(m, world.stakers[0]) == 100 * m.rate

@@ -1,0 +1,133 @@
+"""Every revert reason in contracts/, and whether a test reaches it.
+
+    python -m deploy.revert_audit            # the table; exit 1 if a reason is neither tested nor listed
+    python -m deploy.revert_audit --untested # only the reasons no test names
+
+A reason counts as tested when its exact text appears in a test file under tests/ (in practice inside
+`boa.reverts("...")`). Reasons no test can reach are listed, each with why, in
+`deploy/unreachable_reverts.toml`; a listed reason that a test does reach, or that no contract has any more,
+is reported as stale. The contracts are parsed with Vyper's own parser (`assert ..., "reason"` and
+`raise "reason"`), so multi-line asserts count and comments do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import vyper.ast as vy_ast
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACTS = ROOT / "contracts"
+TESTS = ROOT / "tests"
+UNREACHABLE = Path(__file__).resolve().parent / "unreachable_reverts.toml"
+
+
+@dataclass(frozen=True)
+class Revert:
+    """One revert reason at one place."""
+
+    reason: str
+    path: str  # relative to the repository
+    line: int
+    function: str
+
+
+def reverts(root: Path = CONTRACTS) -> list[Revert]:
+    """Every `assert ..., "reason"` and `raise "reason"` in the Vyper sources under `root`."""
+    out = []
+    for path in sorted([*root.rglob("*.vy")]):
+        module = vy_ast.parse_to_ast(path.read_text(), source_id=0, resolved_path=str(path))
+        for node in module.get_descendants((vy_ast.Assert, vy_ast.Raise)):
+            msg = node.msg if isinstance(node, vy_ast.Assert) else node.exc
+            if isinstance(msg, vy_ast.Str):
+                fn = node.get_ancestor(vy_ast.FunctionDef)
+                rel = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+                out.append(Revert(msg.value, rel, node.lineno, fn.name if fn else "<module>"))
+    return out
+
+
+def test_text(root: Path = TESTS) -> str:
+    """All Python test code (and helpers) under `root`, concatenated."""
+    return "\n".join(p.read_text() for p in sorted(root.rglob("*.py")))
+
+
+def unreachable(path: Path = UNREACHABLE) -> dict[str, str]:
+    """Listed unreachable reasons -> why no test reaches them."""
+    if not path.exists():
+        return {}
+    return {reason: why for reason, why in tomllib.loads(path.read_text()).get("unreachable", {}).items()}
+
+
+@dataclass
+class Audit:
+    """The result: reasons tested, listed as unreachable, untested; stale list entries."""
+
+    tested: dict[str, list[Revert]]
+    listed: dict[str, list[Revert]]
+    untested: dict[str, list[Revert]]
+    stale: dict[str, str]  # listed reason -> why it is stale
+
+    @property
+    def ok(self) -> bool:
+        return not self.untested and not self.stale
+
+
+def audit(root: Path = CONTRACTS, tests: Path = TESTS, listed_path: Path = UNREACHABLE) -> Audit:
+    """Classify every revert reason of the contracts."""
+    text, listed = test_text(tests), unreachable(listed_path)
+    by_reason: dict[str, list[Revert]] = {}
+    for r in reverts(root):
+        by_reason.setdefault(r.reason, []).append(r)
+    result = Audit({}, {}, {}, {})
+    for reason, places in by_reason.items():
+        if f'"{reason}"' in text or f"'{reason}'" in text:
+            result.tested[reason] = places
+            if reason in listed:
+                result.stale[reason] = "listed as unreachable, but a test names it"
+        elif reason in listed:
+            result.listed[reason] = places
+        else:
+            result.untested[reason] = places
+    for reason in listed:
+        if reason not in by_reason:
+            result.stale[reason] = "listed as unreachable, but no contract has it any more"
+    return result
+
+
+def where(places: list[Revert]) -> str:
+    """`file:line (function)` of the first place, `+N` for the others."""
+    first = places[0]
+    more = f" +{len(places) - 1}" if len(places) > 1 else ""
+    return f"{Path(first.path).name}:{first.line} {first.function}(){more}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns 0 when every reason is tested or listed, 1 otherwise."""
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.revert_audit", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--untested", action="store_true", help="only list the reasons no test names")
+    args = parser.parse_args(argv)
+    result = audit()
+    groups = [("UNTESTED", result.untested)]
+    if not args.untested:
+        groups = [("tested", result.tested), ("unreachable", result.listed), *groups]
+    for status, reasons in groups:
+        for reason, places in sorted(reasons.items()):
+            print(f"{status:<11}  {reason}  [{where(places)}]")
+    for reason, why in sorted(result.stale.items()):
+        print(f"{'STALE':<11}  {reason}: {why} (edit {UNREACHABLE.relative_to(ROOT)})")
+    total = len(result.tested) + len(result.listed) + len(result.untested)
+    print(
+        f"\n{total} revert reasons: {len(result.tested)} tested, {len(result.listed)} listed as unreachable "
+        f"(with why), {len(result.untested)} untested; {len(result.stale)} stale list entries"
+    )
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,7 +4,7 @@ import boa
 import pytest
 
 from deploy.protocol import deploy
-from tests.logs import logs_named
+from tests.utils.logs import logs_named
 
 ZERO = "0x" + "00" * 20
 

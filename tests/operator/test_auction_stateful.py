@@ -15,8 +15,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from tests.fuzz_profile import stateful_settings
 from tests.model import BOND, BookModel, ModelBid
+from tests.utils.stateful import stateful_settings
 
 terms = st.tuples(st.integers(0, 1500), st.integers(30, 3650))
 # a few popular terms make ties (equal scores) common

@@ -3,9 +3,9 @@
 import boa
 import pytest
 
-from tests.conftest import ETH
-from tests.logs import logs_named
 from tests.model import BOND
+from tests.utils.constants import ETH
+from tests.utils.logs import logs_named
 
 
 def test_bid_records_locks_andlogs_named(auction, escrow, operators):

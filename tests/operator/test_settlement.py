@@ -2,8 +2,8 @@
 
 import boa
 
-from tests.logs import logs_named
 from tests.model import BOND
+from tests.utils.logs import logs_named
 
 
 def test_settlement_takes_best_bid_per_operator(

@@ -14,10 +14,9 @@ from pathlib import Path
 import boa
 import pytest
 
+from deploy.constants import Constants, c, read_constants
 from deploy.keys import make_deposit_data
 from deploy.protocol import deployer_for
-
-from deploy.constants import Constants, c, read_constants
 
 ETH = 10**18
 STAKE = c.STAKE_AMOUNT
@@ -144,22 +143,5 @@ def _quiet_proxy_warnings():
         yield
 
 
-def event_names(logs) -> list[str]:
-    """Names of decoded titanoboa logs, in order."""
-    return [type(log).__name__ for log in logs]
-
-
-def events(logs, name: str) -> list[dict]:
-    """Fields (without the emitting `address`) of the logs named `name`."""
-    out = []
-    for log in logs:
-        if type(log).__name__ == name:
-            fields = log._asdict()
-            fields.pop("address")
-            out.append(fields)
-    return out
-
-
-def emitted_by(logs, address) -> list:
-    """The logs emitted by the contract at `address`."""
-    return [log for log in logs if str(log.address).lower() == str(address).lower()]
+# The log helpers live in tests/utils/logs.py (re-exported here for this folder's tests).
+from tests.utils.logs import emitted_by, event_names, events  # noqa: E402, F401

@@ -1,0 +1,140 @@
+"""StakerRewards inside the real suite (deploy_protocol): the real Auction settles and renews, the real Escrow
+funds clusters with the seats' data and takes credits and bonds back, the real ByzNft (wired by
+deploy_protocol) reports sales, and the real manager dissolves a cluster that was never staked.
+
+The stream is started and ended by pranking as the manager, exactly the calls `confirm_stake` and
+`request_exit` make (tests/staker covers those flows with beacon-chain proofs)."""
+
+import boa
+import pytest
+
+from tests.rewards.rewards_helpers import (
+    STATUS_CANCELLED,
+    STATUS_ENDED,
+    STATUS_EXPIRED,
+    STATUS_FUNDED,
+    STATUS_STREAMING,
+    balance,
+    now,
+)
+from tests.utils.constants import DAY, c
+
+TERMS = [(0, 30), (500, 45), (1000, 100), (1500, 60)]
+
+
+@pytest.fixture(scope="module")
+def cluster(protocol, operators, owner, place_bid, settle):
+    """Settles one cluster of 4 operators with different durations (`pre_create`: through the manager's
+    `pre_create_clusters`); returns (cid, seats) with seats in the order the Auction handed them to the
+    Escrow: (bid_id, operator, price, duration)."""
+
+    def run(pre_create=False):
+        for op, (d, t) in zip(operators[:4], TERMS, strict=True):
+            place_bid(op, d, t)
+        if pre_create:
+            (cid,) = protocol.manager.pre_create_clusters(1, sender=owner)
+        else:
+            cid = settle()
+        cl = protocol.auction.get_cluster(cid)
+        seats = []
+        for bid_id in cl.bid_ids:
+            b = protocol.auction.get_bid(bid_id)
+            seats.append((bid_id, b.operator, b.price, b.duration))
+        return cid, seats
+
+    return run
+
+
+def start(protocol, cid, staker):
+    with boa.env.prank(protocol.manager.address):
+        protocol.byz_nft.mint(staker, cid)
+        protocol.staker_rewards.start_stream(cid)
+
+
+def test_settlement_hands_over_the_seats(protocol, cluster):
+    sr = protocol.staker_rewards
+    before = balance(sr)
+    cid, seats = cluster()
+    assert sr.status(cid) == STATUS_FUNDED
+    assert balance(sr) - before == sum(p for _, _, p, _ in seats) == sr.held(cid)
+    for i, (bid_id, op, price, duration) in enumerate(seats):
+        s = sr.get_seat(cid, i)
+        assert (s.bid_id, s.operator, s.vc * s.days, s.days) == (bid_id, op, price, duration)
+    assert protocol.byz_nft.staker_rewards() == sr.address
+
+
+def test_renew_sale_exit_and_refunds(protocol, cluster, stakers, non_owner):
+    sr, auction, escrow, nft = protocol.staker_rewards, protocol.auction, protocol.escrow, protocol.byz_nft
+    cid, seats = cluster()
+    staker, buyer = stakers[0], stakers[1]
+    start(protocol, cid, staker)
+    t0 = now()
+    assert sr.status(cid) == STATUS_STREAMING and sr.get_stream(cid).end == t0 + 30 * DAY
+    rate = sr.get_stream(cid).rate
+
+    # the 30-day winner renews 20 days through the Auction: the end moves to the next smallest seat (45 days)
+    seat = [d for *_, d in seats].index(30)
+    _, op, price, _ = seats[seat]
+    vc = price // 30
+    auction.renew(cid, 20, value=20 * vc + 123, sender=op)  # excess returned
+    assert sr.get_seat(cid, seat).days == 50
+    assert sr.get_stream(cid).end == t0 + 45 * DAY and sr.get_stream(cid).rate == rate
+    assert sr.accounting(cid).renewals == 20 * vc
+
+    # a sale after 10 days credits the seller
+    boa.env.time_travel(seconds=10 * DAY)
+    nft.transferFrom(staker, buyer, cid, sender=staker)
+    assert sr.credit_of(staker) == rate * 10
+    before = balance(non_owner)
+    assert sr.withdraw_credit(non_owner, sender=staker) == rate * 10
+    assert balance(non_owner) - before == rate * 10
+
+    # exit after 10 days + 1 000 s: unserved seconds back to every winner, with its bond
+    boa.env.time_travel(seconds=1_000)
+    held_by_escrow = {op: escrow.claimable(op) for _, op, _, _ in seats}
+    with boa.env.prank(protocol.manager.address):
+        sr.end_stream(cid)
+    served = 10 * DAY + 1_000
+    assert sr.status(cid) == STATUS_ENDED
+    for i, (_, op, price, duration) in enumerate(seats):
+        days = sr.get_seat(cid, i).days
+        credit = (price // duration) * (days * DAY - served) // DAY
+        assert escrow.claimable(op) - held_by_escrow[op] == credit + c.BOND
+    a = sr.accounting(cid)
+    assert (
+        a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.refunded + a.dust == a.funded + a.renewals
+    )
+    assert a.unaccrued == 0 and a.dust <= 4
+
+    # the buyer claims what accrued since the sale; the operator pulls its refund to another address
+    assert sr.claim(cid, sender=buyer) == rate * served // DAY - rate * 10
+    op = seats[0][1]
+    due = escrow.claimable(op)
+    before = balance(non_owner)
+    auction.claim_refund(non_owner, sender=op)
+    assert balance(non_owner) - before == due
+
+
+def test_expire_through_the_real_escrow(protocol, cluster, stakers, non_owner):
+    sr, escrow = protocol.staker_rewards, protocol.escrow
+    cid, seats = cluster()
+    start(protocol, cid, stakers[0])
+    boa.env.time_travel(seconds=30 * DAY)
+    before = {op: escrow.claimable(op) for _, op, _, _ in seats}
+    sr.expire(cid, sender=non_owner)
+    assert sr.status(cid) == STATUS_EXPIRED
+    for _, op, price, duration in seats:
+        assert escrow.claimable(op) - before[op] == (price // duration) * (duration - 30) + c.BOND
+    assert sr.claim(cid, sender=stakers[0]) == sr.get_stream(cid).rate * 30
+    assert sr.held(cid) == 0
+
+
+def test_dissolution_returns_prices_and_bonds(protocol, cluster, owner):
+    sr, escrow = protocol.staker_rewards, protocol.escrow
+    cid, seats = cluster(pre_create=True)
+    before = {op: escrow.claimable(op) for _, op, _, _ in seats}
+    protocol.manager.dissolve_cluster(cid, sender=owner)
+    assert sr.status(cid) == STATUS_CANCELLED
+    for _, op, price, _ in seats:
+        assert escrow.claimable(op) - before[op] == price + c.BOND
+    assert sr.held(cid) == 0

@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import vyper.ast as vy_ast
+from deploy.vyper_source import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
@@ -39,15 +39,11 @@ class Revert:
 def reverts(root: Path = CONTRACTS) -> list[Revert]:
     """Every `assert ..., "reason"` and `raise "reason"` in the Vyper sources under `root`."""
     out = []
-    for path in sorted([*root.rglob("*.vy")]):
-        module = vy_ast.parse_to_ast(path.read_text(), source_id=0, resolved_path=str(path))
-        for node in module.get_descendants((vy_ast.Assert, vy_ast.Raise)):
-            msg = node.msg if isinstance(node, vy_ast.Assert) else node.exc
-            if isinstance(msg, vy_ast.Str):
-                fn = node.get_ancestor(vy_ast.FunctionDef)
-                rel = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-                out.append(Revert(msg.value, rel, node.lineno, fn.name if fn else "<module>"))
-    return out
+    for path in sorted(root.rglob("*.vy")):
+        rel = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+        for fn in parse(path.resolve()).functions.values():
+            out += [Revert(reason, rel, line, fn.name) for reason, line in fn.reasons]
+    return sorted(out, key=lambda r: (r.path, r.line))
 
 
 def test_text(root: Path = TESTS) -> str:

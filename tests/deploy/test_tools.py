@@ -11,6 +11,7 @@ import boa_env
 from deploy import docs, network
 from deploy.gas import GasReport, calldata_floor, intrinsic_gas, measure, receipt_gas
 from deploy.protocol import PLAN, deploy_protocol, deployer_for
+from tests.utils.actors import actor
 from tests.utils.constants import c
 
 
@@ -37,16 +38,16 @@ def test_measure_puts_a_transaction_boundary_before_each_call(restore_env):
     the repeat look cheaper than any real transaction."""
     boa.set_env(boa.Env())
     p = deploy_protocol()
-    a, op = p.auction, boa.env.generate_address()
+    a, operator = p.auction, actor("operator")
     report = GasReport()
-    report.measure("add", a.add_to_whitelist, op)
-    report.measure("remove", a.remove_from_whitelist, op)
-    report.measure("add", a.add_to_whitelist, op)
+    report.measure("add", a.add_to_whitelist, operator)
+    report.measure("remove", a.remove_from_whitelist, operator)
+    report.measure("add", a.add_to_whitelist, operator)
     add = report.stats["add"]
     assert add.count == 2 and add.low == add.high > 21_000
-    a.remove_from_whitelist(op)
-    a.add_to_whitelist(op)  # no boundary: the slot is warm and was written in this "transaction"
-    bare = a._computation.get_gas_used() + intrinsic_gas(a.add_to_whitelist.prepare_calldata(op))
+    a.remove_from_whitelist(operator)
+    a.add_to_whitelist(operator)  # no boundary: the slot is warm and was written in this "transaction"
+    bare = a._computation.get_gas_used() + intrinsic_gas(a.add_to_whitelist.prepare_calldata(operator))
     assert bare < add.low - 2_000
     _, view = measure(a.num_pending_bids)
     assert view >= 21_000

@@ -25,7 +25,6 @@ Modules: `chain` (read-only RPC, keys, DeployError), `inputs` (validation), `man
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from deploy.network.chain import KEY_ENV_VAR, PASSWORD_ENV_VAR, Chain, DeployError, load_account
@@ -35,17 +34,10 @@ from deploy.network.manifest import Manifest
 from deploy.network.verify import WIRING, Finding, verify_manifest
 
 
-def deploy_to_network(
-    target: str,
-    account: Any,
-    manifest_dir: Path,
-    cfg: dict | None = None,
-    force: bool = False,
-    new_owner: str | None = None,
-    out=print,
-) -> Manifest:
-    """Check, simulate and send (no confirmation: the Python API is for scripts and tests)."""
-    return send(prepare(target, account, manifest_dir, cfg, force, new_owner), out)
+def deploy_to_network(*args: Any, out=print, **kwargs: Any) -> Manifest:
+    """`prepare(...)` (same arguments: checks and simulation), then `send` without asking: the Python API
+    is for scripts and tests; the command line asks for confirmation."""
+    return send(prepare(*args, **kwargs), out)
 
 
 __all__ = [

@@ -7,10 +7,16 @@ state back after every test and every hypothesis example.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import boa
 import pytest
+
+from deploy import keys
+from deploy.beacon import BeaconChain
+from deploy.protocol import at, deploy
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTERNAL = ROOT / "contracts" / "external"
@@ -58,3 +64,68 @@ def staker():
 @pytest.fixture(scope="module")
 def non_owner():
     return funded("non_owner")
+
+
+@dataclass
+class Suite:
+    """The beacon-side contracts of the protocol, deployed and wired as `deploy_protocol` does."""
+
+    deposit_contract: object
+    beacon_roots: object
+    withdrawal_requests: object
+    eigen_pod_implementation: object
+    eigen_pod_manager: object
+    delegation_manager: object
+
+
+@pytest.fixture(scope="module")
+def suite() -> Suite:
+    beacon_roots = deploy("beacon_roots")
+    withdrawal_requests = deploy("withdrawal_requests")
+    deposit_contract = deploy("deposit_contract")
+    implementation = deploy("eigen_pod_implementation")
+    epm = deploy("eigen_pod_manager", deposit_contract, implementation, beacon_roots, withdrawal_requests)
+    dm = deploy("delegation_manager", epm)
+    epm.set_delegation_manager(dm)
+    return Suite(deposit_contract, beacon_roots, withdrawal_requests, implementation, epm, dm)
+
+
+@pytest.fixture
+def chain(suite) -> BeaconChain:
+    """A fresh consensus-layer model per test (the EVM state is rolled back after each test; so is this)."""
+    return BeaconChain(suite)
+
+
+@pytest.fixture(scope="module")
+def operator():
+    return funded("operator")
+
+
+@pytest.fixture(scope="module")
+def pod_of(suite):
+    """The EigenPod handle of an owner (deployed or not)."""
+    return lambda owner: at("eigen_pod_implementation", suite.eigen_pod_manager.get_pod(owner))
+
+
+@lru_cache(maxsize=256)
+def deposit_data(credentials: bytes, seed: str, amount_gwei: int) -> tuple[bytes, bytes, bytes]:
+    """(pubkey, signature, deposit_data_root) of a locally generated key, signed for `credentials`."""
+    d = keys.make_deposit_data(credentials, seed=seed, amount_gwei=amount_gwei)
+    return bytes.fromhex(d["pubkey"]), bytes.fromhex(d["signature"]), bytes.fromhex(d["deposit_data_root"])
+
+
+def stake(suite, owner: str, seed: str = "validator", eth: int = 32) -> bytes:
+    """`owner` stakes `eth` ETH through the EigenPodManager for the key of `seed`; returns the pubkey."""
+    credentials = keys.eigen_pod_withdrawal_credentials(suite.eigen_pod_manager.get_pod(owner))
+    pubkey, signature, root = deposit_data(credentials, seed, eth * 10**9)
+    with boa.env.prank(owner):
+        suite.eigen_pod_manager.stake(pubkey, signature, root, value=eth * ETH)
+    return pubkey
+
+
+def deposit_direct(suite, sender: str, credentials: bytes, seed: str = "validator", eth: int = 1) -> bytes:
+    """A deposit straight to the deposit contract (anyone, any credentials); returns the pubkey."""
+    pubkey, signature, root = deposit_data(credentials, seed, eth * 10**9)
+    with boa.env.prank(sender):
+        suite.deposit_contract.deposit(pubkey, credentials, signature, root, value=eth * ETH)
+    return pubkey

@@ -31,11 +31,20 @@ from ..interfaces.external import IEigenPodManager
 
 implements: IStrategyModule
 
+
+# The EigenPod's EIP-7002 relay (contracts/external/EigenPod.vy): the beacon
+# chain honours a request only from the validator's withdrawal address.
+interface IEigenPodExit:
+    def request_withdrawal(
+        pubkey: Bytes[48], amount_gwei: uint64
+    ) -> uint256: payable
+
+
 from ..lib import cluster_state as cs
 
 
 # Exit requests (EIP-7002) for a full exit: amount 0.
-_FULL_EXIT_GWEI: constant(bytes8) = 0x0000000000000000
+_FULL_EXIT_GWEI: constant(uint64) = 0
 # Marks the implementation (never a proxy's cluster): it cannot be initialised.
 _LOCKED: constant(uint256) = max_value(uint256)
 
@@ -204,23 +213,31 @@ def stake(pubkey: Bytes[48], signature: Bytes[96], deposit_data_root: bytes32):
 @payable
 def request_exit():
     """
-    @notice Requests the full exit of the cluster's validator through the
-            EIP-7002 contract, paying its current fee (the excess goes back
-            to the caller), and ends the staker's stream (unserved credits go
-            back to the winners). After the beacon chain pays the balance to
-            the pod, withdraw it with `withdraw_from_pod` and `withdraw`.
+    @notice Requests the full exit of the cluster's validator (EIP-7002,
+            sent by the EigenPod: the address in the validator's withdrawal
+            credentials), paying the current fee (the excess goes back to the
+            caller), and ends the staker's stream (unserved credits go back
+            to the winners, their bonds unlock). After the beacon chain pays
+            the balance to the pod, withdraw it with `withdraw_from_pod` and
+            `withdraw`.
     @dev NFT holder only, once, for a staked (confirmed) cluster.
     """
     holder: address = self._check_owner()
-    fee: uint256 = self._withdrawal_fee()
-    assert msg.value >= fee, "strategy_module: exit fee not covered"
+    cluster_id: uint256 = self._cluster_id()
+    assert (
+        msg.value >= self._withdrawal_fee()
+    ), "strategy_module: exit fee not covered"
     pubkey: Bytes[48] = staticcall IStrategyModuleManager(
         MANAGER
-    ).validator_pubkey(self._cluster_id())
+    ).validator_pubkey(cluster_id)
+    pod: address = staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(self)
     # The manager checks the status, marks the exit and ends the stream.
     extcall IStrategyModuleManager(MANAGER).on_exit_requested()
-    log ExitRequested(cluster_id=self._cluster_id(), pubkey=pubkey, fee=fee)
-    raw_call(WITHDRAWAL_REQUESTS, concat(pubkey, _FULL_EXIT_GWEI), value=fee)
+    # The pod pays the fee and returns the rest of msg.value to this module.
+    fee: uint256 = extcall IEigenPodExit(pod).request_withdrawal(
+        pubkey, _FULL_EXIT_GWEI, value=msg.value
+    )
+    log ExitRequested(cluster_id=cluster_id, pubkey=pubkey, fee=fee)
     if msg.value > fee:
         raw_call(holder, b"", value=msg.value - fee)
 

@@ -54,6 +54,7 @@ implements: IStrategyModuleManager
 from snekmate.auth import ownable
 from snekmate.auth import ownable_2step
 
+from ..lib import beacon_proofs
 from ..lib import cluster_state as cs
 from ..lib import constants as c
 from ..lib import minimal_proxy
@@ -85,6 +86,14 @@ interface ISplitFactory:
         distribution_incentive_bps: uint256,
         salt: bytes32,
     ) -> address: view
+
+
+# The EigenPod's proof entry points used at confirmation (contracts/external/EigenPod.vy).
+interface IEigenPodProofs:
+    def verify_withdrawal_credentials(
+        beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof
+    ): nonpayable
+    def validator_status(pubkey_root: bytes32) -> uint256: view
 
 
 # The StakerRewards calls of the cluster's life (API.md).
@@ -543,6 +552,147 @@ def create_strategy_module_and_stake() -> address:
 
 
 @external
+def confirm_stake(
+    cluster_id: uint256,
+    beacon_timestamp: uint64,
+    proof: beacon_proofs.ValidatorProof,
+):
+    """
+    @notice Completes a stake once the beacon chain has the cluster's
+            validator with the pod's withdrawal credentials: the other 31 ETH
+            go in as a top-up deposit (its root computed here for 31 ETH with
+            the registered signature: the beacon chain does not check a
+            top-up's signature), the pod's credentials are verified (restaked
+            shares) and the staker's reward stream starts.
+    @dev Anyone, once, for a cluster in status PRE_DEPOSITED. The proof (PROTOCOL
+         §9) is checked against the EIP-4788 root of `beacon_timestamp` by the
+         pod's `verify_withdrawal_credentials` (or here, if someone already
+         restaked the validator through the pod); field 0 must be the
+         cluster's pubkey root, field 1 the pod's credentials.
+    @param cluster_id The cluster.
+    @param beacon_timestamp The timestamp whose parent beacon block root the
+           proof is against.
+    @param proof The validator proof.
+    """
+    state: cs.ClusterState = self._check_status(cluster_id, cs.PRE_DEPOSITED)
+    data: DepositData = self._deposit_data[cluster_id]
+    pubkey_root: bytes32 = sha256(concat(data.pubkey, empty(bytes16)))
+    assert (
+        proof.validator_fields[beacon_proofs.PUBKEY_FIELD] == pubkey_root
+    ), "strategy_module_manager: proof is for another validator"
+    module: address = self._strategy_module_of[cluster_id]
+    pod: address = self._pod_of(module)
+    credentials: bytes32 = self._credentials_of_pod(pod)
+    assert (
+        beacon_proofs._withdrawal_credentials(proof.validator_fields)
+        == credentials
+    ), "strategy_module_manager: withdrawal credentials are not the pod's"
+
+    # Effects.
+    state.status = cs.STAKED
+    self._state[cluster_id] = cs._pack(state)
+    self._num_pre_deposited -= 1
+    log StakeConfirmed(
+        cluster_id=cluster_id,
+        validator_index=proof.validator_index,
+        beacon_timestamp=beacon_timestamp,
+        top_up=TOP_UP_AMOUNT,
+    )
+    log ClusterStaked(
+        cluster_id=cluster_id,
+        pubkey=data.pubkey,
+        withdrawal_credentials=credentials,
+        amount=c.STAKE_AMOUNT,
+    )
+
+    # Interactions. The pod verifies the proof against the beacon root and
+    # credits the shares; anyone may restake a pod's validator, so if that
+    # happened already the proof is checked here instead.
+    if staticcall IEigenPodProofs(pod).validator_status(pubkey_root) == 0:
+        extcall IEigenPodProofs(pod).verify_withdrawal_credentials(
+            beacon_timestamp, proof
+        )
+    else:
+        self._check_proof(beacon_timestamp, proof)
+        assert (
+            beacon_proofs._exit_epoch(proof.validator_fields)
+            == beacon_proofs.FAR_FUTURE_EPOCH
+        ), "strategy_module_manager: validator is exiting"
+    top_up_root: bytes32 = ssz._deposit_data_root(
+        data.pubkey, concat(credentials, b""), _TOP_UP_GWEI, data.signature
+    )
+    extcall IStrategyModule(module).stake(
+        data.pubkey, data.signature, top_up_root, value=TOP_UP_AMOUNT
+    )
+    extcall IStakerRewardsLifecycle(STAKER_REWARDS).start_stream(cluster_id)
+
+
+@external
+def report_frontrun(
+    cluster_id: uint256,
+    beacon_timestamp: uint64,
+    proof: beacon_proofs.ValidatorProof,
+):
+    """
+    @notice Ends a cluster whose validator key was used against the staker:
+            the proven validator is the cluster's but has withdrawal
+            credentials other than the pod's (someone deposited first), or
+            its exit was initiated before the stake was confirmed. The 31 ETH
+            go back to the module's owner (to the module if the owner cannot
+            receive ETH), every winner's bond goes to the owner as well
+            (compensating the lost pre-deposit), the winners' prices come back
+            to them as refunds, and the cluster is marked failed. No further
+            ETH is ever deposited for this key.
+    @dev Anyone, once, for a cluster in status PRE_DEPOSITED.
+    @param cluster_id The cluster.
+    @param beacon_timestamp The timestamp whose parent beacon block root the
+           proof is against.
+    @param proof The validator proof.
+    """
+    state: cs.ClusterState = self._check_status(cluster_id, cs.PRE_DEPOSITED)
+    pubkey_root: bytes32 = sha256(
+        concat(self._deposit_data[cluster_id].pubkey, empty(bytes16))
+    )
+    assert (
+        proof.validator_fields[beacon_proofs.PUBKEY_FIELD] == pubkey_root
+    ), "strategy_module_manager: proof is for another validator"
+    self._check_proof(beacon_timestamp, proof)
+    module: address = self._strategy_module_of[cluster_id]
+    found: bytes32 = beacon_proofs._withdrawal_credentials(
+        proof.validator_fields
+    )
+    assert (
+        found != self._credentials_of_pod(self._pod_of(module))
+        or beacon_proofs._exit_epoch(proof.validator_fields)
+        != beacon_proofs.FAR_FUTURE_EPOCH
+    ), "strategy_module_manager: no front-run: the validator is the pod's"
+
+    # Effects.
+    state.status = cs.FAILED
+    self._state[cluster_id] = cs._pack(state)
+    self._num_pre_deposited -= 1
+    staker: address = staticcall IByzNft(BYZ_NFT).ownerOf(cluster_id)
+
+    # Interactions: bonds to the staker, prices back to the winners.
+    extcall IStakerRewardsLifecycle(STAKER_REWARDS).cancel_cluster(
+        cluster_id, staker
+    )
+    receiver: address = staker
+    if not raw_call(staker, b"", value=TOP_UP_AMOUNT, revert_on_failure=False):
+        receiver = module
+        raw_call(module, b"", value=TOP_UP_AMOUNT)
+    log FrontrunReported(
+        cluster_id=cluster_id,
+        staker=staker,
+        validator_index=proof.validator_index,
+        beacon_timestamp=beacon_timestamp,
+        withdrawal_credentials=found,
+        refund=TOP_UP_AMOUNT,
+        refund_receiver=receiver,
+    )
+
+
+@external
 def on_exit_requested():
     """
     @notice Called by a StrategyModule whose holder requested the
@@ -931,6 +1081,30 @@ def _check_status(cluster_id: uint256, expected: uint256) -> cs.ClusterState:
             raise "strategy_module_manager: cluster not awaiting proof"
         raise "strategy_module_manager: cluster not staked"
     return state
+
+
+@internal
+@view
+def _check_proof(beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof):
+    """
+    @dev Reverts unless `proof` checks against the EIP-4788 beacon block root
+         of `beacon_timestamp`.
+    """
+    success: bool = False
+    response: Bytes[32] = b""
+    success, response = raw_call(
+        BEACON_ROOTS,
+        abi_encode(convert(beacon_timestamp, uint256)),
+        max_outsize=32,
+        is_static_call=True,
+        revert_on_failure=False,
+    )
+    assert (
+        success and len(response) == 32
+    ), "strategy_module_manager: unknown beacon root"
+    assert beacon_proofs._verify_validator_fields(
+        convert(response, bytes32), proof
+    ), "strategy_module_manager: invalid validator proof"
 
 
 @internal

@@ -18,12 +18,14 @@ from tests.staker.conftest import (
     STAKE,
     STATUS_PENDING,
     STATUS_PRE_DEPOSITED,
+    STATUS_STAKED,
     TOP_UP,
     as_args,
     event_names,
     events,
     module_at,
 )
+from tests.staker.proofs import posted_proof, validator_fields
 
 DAY = 86_400
 
@@ -97,10 +99,17 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     assert [e["cluster_id"] for e in events(logs, "ClusterPreCreated")] == [1]
     assert manager.cluster_status(0) == STATUS_PRE_DEPOSITED
     assert manager.cluster_status(1) == STATUS_PENDING
-    # (the proof and the 31 ETH top-up are tests/staker/test_two_phase.py's; here the stream starts as
-    # confirm_stake starts it)
-    with boa.env.prank(manager.address):
-        protocol.staker_rewards.start_stream(0)
+    # anyone proves the validator's credentials (a synthetic proof here; test_beacon_flow.py uses the
+    # beacon-chain model): the 31 ETH follow, the stream starts
+    timestamp, proof = posted_proof(
+        protocol.beacon_roots, validator_fields(bytes.fromhex(d0["pubkey"]), bytes(manager.withdrawal_credentials(0)))
+    )
+    with boa.env.prank(outsider):
+        manager.confirm_stake(0, timestamp, proof)
+    assert "StreamStarted" in event_names(manager.get_logs())
+    assert manager.cluster_status(0) == STATUS_STAKED
+    assert boa.env.get_balance(deposit_contract.address) == STAKE
+    assert boa.env.get_balance(manager.address) == 0
 
     # 5. the split pays the cluster's operators equally (fee recipient of the validator)
     boa.env.raw_call(split0, sender=outsider, value=ETH)
@@ -132,6 +141,9 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     assert module.owner() == buyer
     with boa.env.prank(staker), boa.reverts("strategy_module: caller is not the owner"):
         module.undelegate()
+    # what accrued before the sale is the seller's; the buyer earns from the sale on
+    assert protocol.staker_rewards.credit_of(staker) > 0
+    boa.env.time_travel(seconds=DAY)
     before = boa.env.get_balance(buyer)
     with boa.env.prank(buyer):
         paid = module.claim_rewards()
@@ -155,7 +167,7 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     assert events(logs, "ClusterPreCreationSkipped") == [{"settlement_attempted": False}]
     (deposit,) = events(logs, "DepositEvent")
     assert deposit["withdrawal_credentials"] == b"\x01" + b"\x00" * 11 + bytes.fromhex(pod1[2:])
-    assert deposit_contract.get_deposit_count() == (2).to_bytes(8, "little")
+    assert deposit_contract.get_deposit_count() == (3).to_bytes(8, "little")
 
     # 9. nothing is ready any more
     assert manager.num_pending_clusters() == 0

@@ -263,11 +263,16 @@ def test_claim_rewards_pays_the_holder(staked_module, staker_rewards):
     assert module.claimable_rewards() == 0
 
 
-def test_claim_rewards_after_nft_sale_pays_the_buyer(staked_module, byz_nft, stakers):
+def test_claim_rewards_after_nft_sale_pays_the_buyer(staked_module, byz_nft, staker_rewards, stakers):
+    """What accrued before the sale is credited to the seller; the buyer earns from the sale on."""
     cluster_id, module, staker = staked_module()
     boa.env.time_travel(seconds=5 * DAY)
+    accrued = module.claimable_rewards()
     with boa.env.prank(staker):
         byz_nft.transferFrom(staker, stakers[1], cluster_id)
+    assert staker_rewards.credit_of(staker) == accrued > 0
+    assert module.claimable_rewards() == 0
+    boa.env.time_travel(seconds=DAY)
     before = boa.env.get_balance(stakers[1])
     with boa.env.prank(stakers[1]):
         paid = module.claim_rewards()

@@ -2,7 +2,8 @@
 """
 @title ContractStaker
 @notice Test helper: a contract staker. `mode` 0 accepts ByzNfts, 1 rejects
-        them, 2 re-enters the manager from `onERC721Received`. Its
+        them, 2 re-enters the manager from `onERC721Received`, 3 accepts
+        ByzNfts but rejects ETH. Its
         `__default__` writes storage, so it needs more than a 2300-gas stipend.
 """
 
@@ -29,8 +30,9 @@ def __init__(manager: address, mode: uint256):
 @payable
 def __default__():
     """
-    @notice Counts received ETH (costs more than 2300 gas).
+    @notice Counts received ETH (costs more than 2300 gas); mode 3 rejects it.
     """
+    assert self.mode != 3, "contract_staker: rejects ETH"
     self.received += msg.value
 
 

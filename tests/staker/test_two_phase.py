@@ -1,0 +1,318 @@
+"""The two-phase stake (issue 9, PROTOCOL §9): `create_strategy_module_and_stake` pre-deposits 1 ETH and keeps
+31 ETH; `confirm_stake` (a proof that the validator has the pod's credentials) sends the 31 ETH as a top-up,
+restakes the pod's validator and starts the stream; `report_frontrun` (a proof of other credentials) gives
+the staker the 31 ETH and the winners' bonds, the winners their prices, and fails the cluster.
+
+Proofs here are synthetic (tests/staker/proofs.py: real sha256 branches up to a root posted to BeaconRoots);
+tests/staker/test_beacon_flow.py runs the same paths against deploy/beacon.py's model.
+"""
+
+from __future__ import annotations
+
+import boa
+import pytest
+
+from deploy.keys import deposit_data_root, eigen_pod_withdrawal_credentials
+from tests.staker.conftest import (
+    ETH,
+    PRE_DEPOSIT,
+    STAKE,
+    STATUS_FAILED,
+    STATUS_PENDING,
+    STATUS_PRE_DEPOSITED,
+    STATUS_STAKED,
+    TOP_UP,
+    event_names,
+    events,
+    mock_deployer,
+    module_at,
+)
+from tests.staker.proofs import posted_proof, pubkey_root, validator_fields
+
+STREAMING, CANCELLED = 2, 5
+ATTACKER_CREDENTIALS = b"\x01" + b"\x00" * 11 + b"\xaa" * 20
+
+
+@pytest.fixture(scope="module")
+def beacon_roots(protocol):
+    return protocol.beacon_roots
+
+
+@pytest.fixture(scope="module")
+def pre_deposited(ready_cluster, stake, stakers, manager):
+    """Phase 1 done for a fresh cluster: returns (cluster id, module, staker, pubkey, pod credentials)."""
+
+    def run(staker=None):
+        staker = staker or stakers[0]
+        cluster_id = ready_cluster()
+        module = module_at(stake(staker))
+        pubkey = bytes(manager.validator_pubkey(cluster_id))
+        credentials = bytes(manager.withdrawal_credentials(cluster_id))
+        return cluster_id, module, staker, pubkey, credentials
+
+    return run
+
+
+def proof_for(beacon_roots, pubkey, credentials, **kwargs):
+    return posted_proof(beacon_roots, validator_fields(pubkey, credentials, **kwargs))
+
+
+# ---------------------------------------------------------------- confirm_stake
+
+
+def test_confirm_stake(
+    manager, staker_rewards, eigen_pod_manager, deposit_contract, beacon_roots, pre_deposited, outsider
+):
+    cluster_id, module, staker, pubkey, credentials = pre_deposited()
+    signature = bytes(manager.deposit_data(cluster_id)[1])
+    timestamp, proof = proof_for(beacon_roots, pubkey, credentials)
+    with boa.env.prank(outsider):  # anyone
+        manager.confirm_stake(cluster_id, timestamp, proof)
+    logs = manager.get_logs()
+    assert events(logs, "StakeConfirmed") == [
+        {"cluster_id": cluster_id, "validator_index": 3, "beacon_timestamp": timestamp, "top_up": TOP_UP}
+    ]
+    assert events(logs, "ClusterStaked") == [
+        {"cluster_id": cluster_id, "pubkey": pubkey, "withdrawal_credentials": credentials, "amount": STAKE}
+    ]
+    # the top-up: 31 ETH with the pod's credentials, the registered signature, the root recomputed for 31 ETH
+    (deposit,) = events(logs, "DepositEvent")
+    assert deposit["pubkey"] == pubkey and deposit["signature"] == signature
+    assert deposit["withdrawal_credentials"] == credentials
+    assert deposit["amount"] == (TOP_UP // 10**9).to_bytes(8, "little")
+    assert deposit_data_root(pubkey, credentials, TOP_UP // 10**9, signature) != deposit_data_root(
+        pubkey, credentials, PRE_DEPOSIT // 10**9, signature
+    )
+    for name in ("ValidatorRestaked", "StreamStarted"):
+        assert name in event_names(logs)
+    assert boa.env.get_balance(deposit_contract.address) == STAKE
+    assert boa.env.get_balance(manager.address) == 0
+    assert manager.cluster_status(cluster_id) == STATUS_STAKED
+    assert manager.num_pre_deposited_clusters() == 0
+    assert module.is_staked()
+    assert staker_rewards.status(cluster_id) == STREAMING
+    # the proven effective balance (the 1 ETH pre-deposit) is restaked
+    assert eigen_pod_manager.shares(module.address) == PRE_DEPOSIT
+
+
+def test_confirm_stake_only_once(manager, beacon_roots, pre_deposited):
+    cluster_id, _, _, pubkey, credentials = pre_deposited()
+    timestamp, proof = proof_for(beacon_roots, pubkey, credentials)
+    manager.confirm_stake(cluster_id, timestamp, proof)
+    with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
+        manager.confirm_stake(cluster_id, timestamp, proof)
+    with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
+        manager.report_frontrun(cluster_id, timestamp, proof)
+
+
+def test_confirm_stake_of_unknown_or_pending_cluster_reverts(
+    manager, beacon_roots, operators, bid_round, pre_create
+):
+    timestamp, proof = proof_for(beacon_roots, b"\x11" * 48, ATTACKER_CREDENTIALS)
+    with boa.reverts("strategy_module_manager: unknown cluster"):
+        manager.confirm_stake(0, timestamp, proof)
+    bid_round(operators[:4])
+    pre_create(1)
+    assert manager.cluster_status(0) == STATUS_PENDING
+    with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
+        manager.confirm_stake(0, timestamp, proof)
+    with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
+        manager.report_frontrun(0, timestamp, proof)
+
+
+def test_confirm_stake_with_another_clusters_proof_reverts(
+    manager, beacon_roots, operators, bid_round, pre_create, register, stake, stakers
+):
+    bid_round(operators)
+    pre_create(2)
+    register(0)
+    register(1)
+    stake(stakers[0])
+    stake(stakers[1])
+    pubkey0, creds0 = bytes(manager.validator_pubkey(0)), bytes(manager.withdrawal_credentials(0))
+    timestamp, proof0 = proof_for(beacon_roots, pubkey0, creds0)
+    for call in (manager.confirm_stake, manager.report_frontrun):
+        with boa.reverts("strategy_module_manager: proof is for another validator"):
+            call(1, timestamp, proof0)
+    # cluster 0's key with cluster 1's credentials is still cluster 0's validator
+    timestamp, mixed = proof_for(beacon_roots, pubkey0, bytes(manager.withdrawal_credentials(1)))
+    with boa.reverts("strategy_module_manager: withdrawal credentials are not the pod's"):
+        manager.confirm_stake(0, timestamp, mixed)
+    manager.confirm_stake(0, *proof_for(beacon_roots, pubkey0, creds0))
+    assert manager.cluster_status(1) == STATUS_PRE_DEPOSITED
+
+
+def test_confirm_stake_with_foreign_credentials_reverts(manager, beacon_roots, pre_deposited):
+    cluster_id, _, _, pubkey, _ = pre_deposited()
+    timestamp, proof = proof_for(beacon_roots, pubkey, ATTACKER_CREDENTIALS)
+    with boa.reverts("strategy_module_manager: withdrawal credentials are not the pod's"):
+        manager.confirm_stake(cluster_id, timestamp, proof)
+    assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
+
+
+def test_confirm_stake_with_a_bad_proof_reverts(manager, beacon_roots, pre_deposited, deposit_contract):
+    cluster_id, _, _, pubkey, credentials = pre_deposited()
+    timestamp, proof = proof_for(beacon_roots, pubkey, credentials)
+    state_root, header, index, fields, branch = proof
+    tampered = list(branch)
+    tampered[7] = bytes([tampered[7][0] ^ 1]) + tampered[7][1:]
+    with boa.reverts("eigen_pod: invalid proof"):
+        manager.confirm_stake(cluster_id, timestamp, (state_root, header, index, fields, tampered))
+    with boa.reverts("eigen_pod: invalid proof"):
+        manager.confirm_stake(cluster_id, timestamp, (state_root, header, index + 1, fields, branch))
+    with boa.reverts("eigen_pod: unknown beacon root"):
+        manager.confirm_stake(cluster_id, timestamp + 1, proof)
+    assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
+    assert boa.env.get_balance(deposit_contract.address) == PRE_DEPOSIT
+
+
+def test_confirm_stake_of_an_exiting_validator_reverts(manager, beacon_roots, pre_deposited):
+    cluster_id, _, _, pubkey, credentials = pre_deposited()
+    timestamp, proof = proof_for(beacon_roots, pubkey, credentials, exit_epoch=1000)
+    with boa.reverts("eigen_pod: validator is exiting"):
+        manager.confirm_stake(cluster_id, timestamp, proof)
+
+
+def test_confirm_stake_after_someone_restaked_through_the_pod(
+    manager, beacon_roots, pre_deposited, eigen_pod_manager, outsider
+):
+    """Anyone may restake a pod's validator first: confirmation must not be blocked by it."""
+    cluster_id, module, _, pubkey, credentials = pre_deposited()
+    timestamp, proof = proof_for(beacon_roots, pubkey, credentials)
+    pod = boa.load_partial("contracts/external/EigenPod.vy").at(module.eigen_pod())
+    with boa.env.prank(outsider):
+        pod.verify_withdrawal_credentials(timestamp, proof)
+    assert pod.validator_status(pubkey_root(pubkey)) == 1
+    # a bad proof is still refused on this path (checked by the manager itself)
+    state_root, header, index, fields, branch = proof
+    with boa.reverts("strategy_module_manager: invalid validator proof"):
+        manager.confirm_stake(cluster_id, timestamp, (state_root, header, index + 1, fields, branch))
+    with boa.reverts("strategy_module_manager: unknown beacon root"):
+        manager.confirm_stake(cluster_id, timestamp + 1, proof)
+    manager.confirm_stake(cluster_id, timestamp, proof)
+    assert manager.cluster_status(cluster_id) == STATUS_STAKED
+    assert eigen_pod_manager.shares(module.address) == PRE_DEPOSIT
+
+
+# ---------------------------------------------------------------- report_frontrun
+
+
+def test_report_frontrun(
+    manager, auction, escrow, staker_rewards, beacon_roots, pre_deposited, deposit_contract, outsider
+):
+    cluster_id, module, staker, pubkey, _ = pre_deposited()
+    winners = list(auction.get_cluster(cluster_id).operators)
+    bonds = sum(auction.get_bid(b).bond for b in auction.get_cluster(cluster_id).bid_ids)
+    prices = {op: auction.get_bid(b).price for op, b in zip(winners, auction.get_cluster(cluster_id).bid_ids)}
+    assert bonds == 4 * ETH
+    balance = boa.env.get_balance(staker)
+    timestamp, proof = proof_for(beacon_roots, pubkey, ATTACKER_CREDENTIALS)
+    with boa.env.prank(outsider):  # anyone
+        manager.report_frontrun(cluster_id, timestamp, proof)
+    logs = manager.get_logs()
+    assert events(logs, "FrontrunReported") == [
+        {
+            "cluster_id": cluster_id,
+            "staker": staker,
+            "validator_index": 3,
+            "beacon_timestamp": timestamp,
+            "withdrawal_credentials": ATTACKER_CREDENTIALS,
+            "refund": TOP_UP,
+            "refund_receiver": staker,
+        }
+    ]
+    assert "ClusterCancelled" in event_names(logs)
+    assert boa.env.get_balance(staker) == balance + TOP_UP
+    assert boa.env.get_balance(manager.address) == 0
+    assert manager.cluster_status(cluster_id) == STATUS_FAILED
+    assert manager.num_pre_deposited_clusters() == 0
+    assert staker_rewards.status(cluster_id) == CANCELLED
+    # the bonds are the staker's, the prices the winners'
+    assert escrow.claimable(staker) == bonds
+    for op in winners:
+        assert escrow.claimable(op) == prices[op]
+    with boa.env.prank(staker):
+        auction.claim_refund()
+    assert boa.env.get_balance(staker) == balance + TOP_UP + bonds
+    # nothing more is ever deposited for this key, and it never happens twice
+    with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
+        manager.confirm_stake(cluster_id, *proof_for(beacon_roots, pubkey, module_credentials(manager, cluster_id)))
+    with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
+        manager.report_frontrun(cluster_id, timestamp, proof)
+    assert boa.env.get_balance(deposit_contract.address) == PRE_DEPOSIT
+
+
+def module_credentials(manager, cluster_id):
+    return bytes(manager.withdrawal_credentials(cluster_id))
+
+
+def test_report_frontrun_of_an_honest_validator_reverts(manager, beacon_roots, pre_deposited):
+    cluster_id, _, _, pubkey, credentials = pre_deposited()
+    timestamp, proof = proof_for(beacon_roots, pubkey, credentials)
+    with boa.reverts("strategy_module_manager: no front-run: the validator is the pod's"):
+        manager.report_frontrun(cluster_id, timestamp, proof)
+    assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
+
+
+def test_report_exit_before_confirmation(manager, beacon_roots, pre_deposited):
+    """The key holders exited the validator before the 31 ETH went in: reported like a front-run."""
+    cluster_id, _, staker, pubkey, credentials = pre_deposited()
+    timestamp, proof = proof_for(beacon_roots, pubkey, credentials, exit_epoch=500)
+    balance = boa.env.get_balance(staker)
+    manager.report_frontrun(cluster_id, timestamp, proof)
+    assert manager.cluster_status(cluster_id) == STATUS_FAILED
+    assert boa.env.get_balance(staker) == balance + TOP_UP
+
+
+def test_report_frontrun_with_a_bad_proof_reverts(manager, beacon_roots, pre_deposited):
+    cluster_id, _, _, pubkey, _ = pre_deposited()
+    timestamp, proof = proof_for(beacon_roots, pubkey, ATTACKER_CREDENTIALS)
+    state_root, header, index, fields, branch = proof
+    forged = list(fields)
+    forged[2] = b"\x01" + forged[2][1:]
+    with boa.reverts("strategy_module_manager: invalid validator proof"):
+        manager.report_frontrun(cluster_id, timestamp, (state_root, header, index, forged, branch))
+    with boa.reverts("strategy_module_manager: invalid validator proof"):
+        manager.report_frontrun(cluster_id, timestamp, (state_root, header, index, fields, branch[:46]))
+    with boa.reverts("strategy_module_manager: unknown beacon root"):
+        manager.report_frontrun(cluster_id, timestamp + 1, proof)
+    assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
+
+
+def test_report_frontrun_refund_to_a_staker_that_rejects_eth(manager, beacon_roots, ready_cluster, stakers):
+    """A holder that cannot receive ETH gets the 31 ETH in its module (withdrawable with `withdraw`)."""
+    cluster_id = ready_cluster()
+    staker = mock_deployer("ContractStaker").deploy(manager.address, 3)
+    boa.env.set_balance(staker.address, STAKE)
+    with boa.env.prank(stakers[0]):
+        module = module_at(staker.stake(value=STAKE))
+    pubkey = bytes(manager.validator_pubkey(cluster_id))
+    manager.report_frontrun(cluster_id, *proof_for(beacon_roots, pubkey, ATTACKER_CREDENTIALS))
+    (event,) = events(manager.get_logs(), "FrontrunReported")
+    assert event["refund_receiver"] == module.address
+    assert boa.env.get_balance(module.address) == TOP_UP
+    assert boa.env.get_balance(manager.address) == 0
+
+
+def test_manager_holds_31_eth_per_cluster_awaiting_proof(
+    manager, beacon_roots, operators, bid_round, pre_create, register, stake, stakers
+):
+    bid_round(operators)
+    pre_create(2)
+    register(0)
+    register(1)
+    stake(stakers[0])
+    stake(stakers[1])
+    assert boa.env.get_balance(manager.address) == 2 * TOP_UP == manager.num_pre_deposited_clusters() * TOP_UP
+    pubkey = bytes(manager.validator_pubkey(0))
+    manager.confirm_stake(0, *proof_for(beacon_roots, pubkey, module_credentials(manager, 0)))
+    assert boa.env.get_balance(manager.address) == TOP_UP == manager.num_pre_deposited_clusters() * TOP_UP
+    pubkey = bytes(manager.validator_pubkey(1))
+    manager.report_frontrun(1, *proof_for(beacon_roots, pubkey, ATTACKER_CREDENTIALS))
+    assert boa.env.get_balance(manager.address) == 0 == manager.num_pre_deposited_clusters()
+
+
+def test_eigen_pod_credentials_helper(manager, ready_cluster):
+    cluster_id = ready_cluster()
+    _, pod, _ = manager.predict_addresses(cluster_id)
+    assert module_credentials(manager, cluster_id) == eigen_pod_withdrawal_credentials(pod)

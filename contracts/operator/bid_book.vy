@@ -67,10 +67,17 @@ def __init__():
 
 @internal
 def _insert(
-    operator: address, discount_rate: uint256, duration: uint256, vc_price: uint256, bonded: bool, hint: uint256
+    operator: address,
+    discount_rate: uint256,
+    duration: uint256,
+    vc_price: uint256,
+    score: uint256,
+    bonded: bool,
+    hint: uint256,
 ) -> uint256:
     """
     @dev Adds a new pending bid and returns its id (the next unused one).
+    @param score `_score(vc_price, duration)`, which the caller computed.
     @param hint Any bid id near which the bid belongs (0: none).
     """
     header: codec.Header = codec.unpack_header(self._header)
@@ -88,13 +95,15 @@ def _insert(
             vc_price=vc_price,
         )
     )
-    header = self._place(header, operator, bid_id, self._score(vc_price, duration), hint, True)
+    header = self._place(header, operator, bid_id, score, hint, True)
     self._header = codec.pack_header(header)
     return bid_id
 
 
 @internal
-def _reprice(bid_id: uint256, discount_rate: uint256, duration: uint256, vc_price: uint256, hint: uint256):
+def _reprice(
+    bid_id: uint256, discount_rate: uint256, duration: uint256, vc_price: uint256, score: uint256, hint: uint256
+):
     """
     @dev Changes a pending bid's terms and moves it to its new place; it
          keeps its id (so its place among equal scores) and its bond.
@@ -111,7 +120,7 @@ def _reprice(bid_id: uint256, discount_rate: uint256, duration: uint256, vc_pric
     start: uint256 = hint
     if start == 0:
         start = near
-    header = self._place(header, bid.operator, bid_id, self._score(vc_price, duration), start, False)
+    header = self._place(header, bid.operator, bid_id, score, start, False)
     self._header = codec.pack_header(header)
 
 
@@ -262,6 +271,7 @@ def _score(vc_price: uint256, duration: uint256) -> uint256:
     @dev score(d, t) = vc_price(d) * P(t) // 10**18 with
          P(t) = rpow(1.001, t) at RAY precision // 10**9 (PROTOCOL.md §2).
     """
+    assert duration <= c.MAX_DURATION_CAP, "bid_book: duration above cap"
     return vc_price * (self._rpow(c.DAILY_SCORE_GROWTH, duration) // 10**9) // 10**18
 
 
@@ -279,13 +289,20 @@ def _place(
     """
     book: codec.Header = header
     record: codec.Operator = codec.unpack_operator(self._operators[operator])
+    # @dev A hint that is one of the operator's own pending bids ranking above
+    # the new one proves it is not the best: its own list is searched from there.
+    own_start: uint256 = 0
+    if record.best != 0 and hint != 0 and hint != bid_id and hint <= book.last_id:
+        hinted: codec.Bid = codec.unpack_bid(self._bids[hint])
+        if hinted.operator == operator and hinted.status == c.STATUS_PENDING:
+            own_start = hint
     if record.best == 0:
         # @dev The operator enters the ranking.
         if not fresh:
             self._write_links(bid_id, empty(codec.Links))
         book, record = self._enter_ranking(book, record, bid_id, score, self._resolve_hint(book, hint, 0))
         book.operators += 1
-    elif self._ranks_before(score, bid_id, self._bid_score(record.best), record.best):
+    elif own_start == 0 and self._ranks_before(score, bid_id, self._bid_score(record.best), record.best):
         # @dev A new best bid: the old best heads the rest of the own list.
         old_best: uint256 = record.best
         self._own_link(bid_id, 0, old_best)
@@ -295,15 +312,20 @@ def _place(
             start = record.prev
         book, record = self._enter_ranking(book, record, bid_id, score, start)
     else:
-        start: uint256 = record.best
-        if hint != 0 and hint != bid_id and hint <= book.last_id:
-            hinted: codec.Bid = codec.unpack_bid(self._bids[hint])
-            if hinted.operator == operator and hinted.status == c.STATUS_PENDING:
-                start = hint
+        if own_start == 0:
+            own_start = record.best
         prev: uint256 = 0
         nxt: uint256 = 0
-        prev, nxt = self._find_own(score, bid_id, start)
-        self._own_link(bid_id, prev, nxt)
+        prev, nxt = self._find_own(score, bid_id, own_start)
+        if prev == 0:
+            # @dev The own hint ranked below the key and the walk reached the
+            # top: the bid is the operator's new best after all.
+            book = self._leave_ranking(book, record)
+            self._own_link(bid_id, 0, nxt)
+            start: uint256 = record.prev
+            book, record = self._enter_ranking(book, record, bid_id, score, start)
+        else:
+            self._own_link(bid_id, prev, nxt)
     record.pending += 1
     self._operators[operator] = codec.pack_operator(record)
     return book
@@ -499,7 +521,8 @@ def _set_neighbour_prev(best: uint256, prev: uint256):
 def _find_own(score: uint256, bid_id: uint256, start: uint256) -> (uint256, uint256):
     """
     @dev The (prev, next) bids of the operator's own list between which a
-         non-best key belongs, walking from its own pending bid `start`.
+         key belongs, walking from its own pending bid `start`; prev == 0
+         when the key ranks above the operator's best bid.
     """
     prev: uint256 = 0
     nxt: uint256 = 0
@@ -515,8 +538,8 @@ def _find_own(score: uint256, bid_id: uint256, start: uint256) -> (uint256, uint
     nxt = start
     prev = self._own_links(start).prev
     for _: uint256 in range(MAX_WALK):
-        # @dev The best bid ranks above the key, so `prev` never runs out.
-        if self._ranks_before(self._bid_score(prev), prev, score, bid_id):
+        # @dev prev == 0: the key ranks above the operator's best bid.
+        if prev == 0 or self._ranks_before(self._bid_score(prev), prev, score, bid_id):
             break
         nxt = prev
         prev = self._own_links(prev).prev
@@ -582,19 +605,22 @@ def _ranks_before(score_a: uint256, id_a: uint256, score_b: uint256, id_b: uint2
 def _rpow(base: uint256, exponent: uint256) -> uint256:
     """
     @dev Fixed-point power at RAY precision, exponentiation by squaring with
-         round-half-up products (PROTOCOL.md §2). `exponent` < 2**16.
+         round-half-up products (PROTOCOL.md §2). Unchecked arithmetic is
+         safe here: `exponent` <= MAX_DURATION_CAP (36 500, checked by
+         `_score`) and `base` is 1.001 at RAY, so every product stays below
+         2**233 (checked exhaustively in tests/operator/test_pricing.py).
     """
     x: uint256 = base
     n: uint256 = exponent
     z: uint256 = c.RAY
-    if n % 2 == 1:
+    if n & 1 == 1:
         z = x
-    n //= 2
+    n >>= 1
     for _: uint256 in range(16):
         if n == 0:
             break
-        x = (x * x + c.RAY // 2) // c.RAY
-        if n % 2 == 1:
-            z = (z * x + c.RAY // 2) // c.RAY
-        n //= 2
+        x = unsafe_div(unsafe_add(unsafe_mul(x, x), c.RAY // 2), c.RAY)
+        if n & 1 == 1:
+            z = unsafe_div(unsafe_add(unsafe_mul(z, x), c.RAY // 2), c.RAY)
+        n >>= 1
     return z

@@ -1,188 +1,202 @@
 """Gas benchmark of the auction core (and the protocol's other hot paths), as receipts would show it.
 
-    python -m tests.gas.benchmark              # print the table
-    python -m tests.gas.benchmark --write      # also rewrite the committed snapshot (tests/gas/snapshot.json)
+    python -m tests.gas.benchmark                    # print the table (every size, every shape)
+    python -m tests.gas.benchmark --check            # compare with the committed snapshot; exit 1 on a regression
+    python -m tests.gas.benchmark --write            # rewrite the committed snapshot (tests/gas/snapshot.json)
     python -m tests.gas.benchmark --sizes 0,10,100   # a quick run
 
 Every figure is a whole transaction (intrinsic + execution - capped refund) measured after a transaction
-boundary (deploy/gas.py explains why titanoboa's plain per-call gas undercounts). Books are filled with
-real bids: the top ranks come from distinct operators (as in a healthy auction), the rest in batches of 32.
-Each book size gets its own fresh deployment. Gas is deterministic, so the snapshot test compares numbers.
+boundary (deploy/gas.py explains why titanoboa's plain per-call gas undercounts). Books are filled with real
+bids, with hints from `deploy/hints.py`, in three shapes:
+- `distinct`: one bid per operator;
+- `mixed`: many operators with 1-5 bids each (an operator's bids sit near each other: it prices its own
+  margin, then varies duration and discount a little);
+- `stacked`: one operator's bids on top of the whole book (the griefing shape of issue #8), a few
+  ordinary operators below.
+Each shape grows one book through the sizes; at each size the same operations are measured.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 from pathlib import Path
 
 import boa
 
 from deploy.gas import measure
-from deploy.keys import make_deposit_data
+from deploy.hints import BookMirror
 from deploy.protocol import deploy_protocol
 from deploy.tables import format_table
 from tests import model
 
 SNAPSHOT = Path(__file__).with_name("snapshot.json")
 SIZES = (0, 10, 100, 1_000, 10_000)
-SETTLE_SIZES = (10, 1_000, 10_000)
-SAME_SCORE_BIDS = 200
-DISTINCT_TOP = 40  # top ranks placed one bid per operator
-BATCH = 32
+SHAPES = ("distinct", "mixed", "stacked")
 ETH = 10**18
+TOLERANCE = 0.02
 
-# Issue #2's targets: (row prefix, ceiling in gas)
+# Issue #8's targets: (row prefix, ceiling in gas)
 TARGETS = {
-    "bid, new operator": 150_000,
-    "batch of 10 bids": 700_000,
-    "update_bid": 90_000,
-    "withdraw_bid": 70_000,
-    "settle_cluster": 250_000,
+    "bid, new operator": 110_000,
+    "batch of 10 bids": 450_000,
+    "update_bid": 70_000,
+    "withdraw_bid": 55_000,
+    "settle_cluster": 160_000,
+    "pre_create_clusters(1)": 220_000,
+    "stale hint, extra": 10_000,
 }
 
 
-def book_terms(n: int, cfg: dict) -> list[tuple[int, int]]:
-    """`n` distinct (discount, duration) pairs in descending score order, spread over the whole range."""
-    r, size = cfg["expected_daily_return"], cfg["cluster_size"]
-    pairs = set()
-    step = 7
-    i = 0
-    while len(pairs) < n:
-        d = (i * step) % (cfg["max_discount_rate"] + 1)
-        t = cfg["min_duration"] + (i * 13) % (cfg["max_duration"] - cfg["min_duration"] + 1)
-        pairs.add((d, t))
-        i += 1
-    return sorted(pairs, key=lambda p: -model.score(r, size, *p))
+class Book:
+    """One growing book of a given shape, mirrored off-chain for hints."""
+
+    def __init__(self, shape: str, seed: int = 8):
+        self.shape = shape
+        self.protocol = deploy_protocol()
+        self.auction = self.protocol.auction
+        cfg = self.protocol.config
+        self.r, self.n = cfg["expected_daily_return"], cfg["cluster_size"]
+        self.max_d, self.min_t, self.max_t = cfg["max_discount_rate"], cfg["min_duration"], cfg["max_duration"]
+        self.mirror = BookMirror()
+        self.rng = random.Random(seed)
+        self.stacker = None
+        self.placed = 0
+
+    def score(self, d: int, t: int) -> int:
+        return model.score(self.r, self.n, d, t)
+
+    def new_operator(self, wei: int = 10_000 * ETH) -> str:
+        operator = boa.env.generate_address()
+        boa.env.set_balance(operator, wei)
+        return operator
+
+    def place(self, operator: str, terms: list[tuple[int, int]], measured: bool = False):
+        """Place a batch with hints from the mirror; returns (ids, gas or None)."""
+        ds, ts = [d for d, _ in terms], [t for _, t in terms]
+        scores = [self.score(d, t) for d, t in terms]
+        hints = self.mirror.hints(operator, scores)
+        value = self.auction.price_to_pay(operator, ds, ts)
+        if measured:
+            ids, gas = measure(self.auction.bid, ds, ts, hints, value=value, sender=operator)
+        else:
+            ids, gas = self.auction.bid(ds, ts, hints, value=value, sender=operator), None
+        for bid_id, score in zip(ids, scores, strict=True):
+            self.mirror.add(bid_id, operator, score)
+        self.placed += len(ids)
+        return ids, gas
+
+    def random_terms(self) -> tuple[int, int]:
+        return self.rng.randrange(0, self.max_d + 1), self.rng.randrange(self.min_t, self.max_t + 1)
+
+    def grow_to(self, size: int) -> None:
+        while self.placed < size:
+            left = size - self.placed
+            if self.shape == "distinct":
+                self.place(self.new_operator(), [self.random_terms()])
+            elif self.shape == "mixed":
+                d0, t0 = self.random_terms()
+                count = min(left, self.rng.randrange(1, 6))
+                terms = [(min(self.max_d, d0 + 3 * j), min(self.max_t, t0 + j)) for j in range(count)]
+                self.place(self.new_operator(), terms)
+            elif self.placed < 8:  # stacked: a few ordinary operators below the stack
+                self.place(self.new_operator(), [(self.rng.randrange(1000, self.max_d + 1), 30 + self.placed)])
+            else:
+                self.stacker = self.stacker or self.new_operator(10**9 * ETH)
+                count = min(left, 32)
+                terms = [(self.rng.randrange(0, 300), self.rng.randrange(2000, self.max_t + 1)) for _ in range(count)]
+                self.place(self.stacker, terms)
+
+    def middle_terms(self) -> tuple[int, int]:
+        """Terms that rank about in the middle of the book (random for an empty one)."""
+        ranking = self.mirror.ranking
+        if not ranking:
+            return self.random_terms()
+        target = -ranking[len(ranking) // 2].neg_score
+        best = min(
+            ((d, t) for d in range(0, self.max_d + 1, 25) for t in range(self.min_t, self.max_t + 1, 97)),
+            key=lambda p: abs(self.score(*p) - target),
+        )
+        return best
 
 
-def funded_accounts(n: int, wei: int) -> list[str]:
-    accounts = [boa.env.generate_address() for _ in range(n)]
-    for account in accounts:
-        boa.env.set_balance(account, wei)
-    return accounts
+def measure_size(book: Book, size: int, results: dict) -> None:
+    """Bid, batch, update, withdraw, stale hint and settlement on a book of `size` bids."""
+    auction, shape = book.auction, book.shape
+    tag = f"{shape}, book {size}"
+    d, t = book.middle_terms()
+    newcomer = book.new_operator()
+    (bid_id,), gas = book.place(newcomer, [(d, t)], measured=True)
+    results[f"bid, new operator, {tag}"] = gas
+
+    batch = [(min(book.max_d, d + 1 + k), t) for k in range(10)]
+    _, gas = book.place(book.new_operator(), batch, measured=True)
+    results[f"batch of 10 bids, {tag}"] = gas
+
+    d2 = d - 10 if d >= 10 else d + 10
+    score2 = book.score(d2, t)
+    hint = book.mirror.hint(newcomer, score2, bid_id)
+    extra = max(0, auction.bid_price(d2, t) - auction.bid_price(d, t))
+    _, gas = measure(auction.update_bid, bid_id, d2, t, hint, value=extra, sender=newcomer)
+    book.mirror.remove(bid_id)
+    book.mirror.add(bid_id, newcomer, score2)
+    results[f"update_bid, {tag}"] = gas
+
+    _, gas = measure(auction.withdraw_bid, bid_id, sender=newcomer)
+    book.mirror.remove(bid_id)
+    results[f"withdraw_bid, {tag}"] = gas
+
+    if size >= 100:
+        measure_stale_hint(book, tag, results)
+    if auction.can_settle():
+        manager = book.protocol.manager
+        cluster_size = book.n
+        winners = book.mirror.winners(cluster_size)
+        _, gas = measure(auction.settle_cluster, sender=manager.address)
+        for bid_id in winners:
+            book.mirror.remove(bid_id)
+        results[f"settle_cluster, {tag}"] = gas
+    if auction.can_settle():
+        winners = book.mirror.winners(book.n)
+        _, gas = measure(book.protocol.manager.pre_create_clusters, 1, sender=book.protocol.owner)
+        for bid_id in winners:
+            book.mirror.remove(bid_id)
+        results[f"pre_create_clusters(1), {tag}"] = gas
 
 
-def fill_book(protocol, n: int) -> None:
-    """Place `n` bids in descending score order, so that each one is appended at the tail with a hint."""
-    auction = protocol.auction
-    terms = book_terms(n, protocol.config)
-    top, rest = terms[:DISTINCT_TOP], terms[DISTINCT_TOP:]
-    for (d, t), operator in zip(top, funded_accounts(len(top), 100 * ETH), strict=True):
-        hint = auction.num_bids()  # the tail: books are filled best first
-        auction.bid([d], [t], [hint] if hint else [], value=auction.bid_price(d, t) + ETH, sender=operator)
-    batches = [rest[i : i + BATCH] for i in range(0, len(rest), BATCH)]
-    for batch, operator in zip(batches, funded_accounts(len(batches), 10_000 * ETH), strict=True):
-        ds, ts = [d for d, _ in batch], [t for _, t in batch]
-        hints = [auction.num_bids()] + [0] * (len(batch) - 1)
-        auction.bid(ds, ts, hints, value=auction.price_to_pay(operator, ds, ts), sender=operator)
-
-
-def middle_terms(size: int, cfg: dict) -> tuple[int, int]:
-    """Terms of a bid that ranks in the middle of a book filled by `fill_book` (just below its median)."""
-    if size == 0:
-        return cfg["max_discount_rate"] // 2, (cfg["min_duration"] + cfg["max_duration"]) // 2
-    d, t = book_terms(size, cfg)[size // 2]
-    return (d + 1, t) if d < cfg["max_discount_rate"] - 20 else (d - 20, t - 1)
-
-
-def measure_book(size: int, results: dict) -> None:
-    """Bid, batch, update, withdraw (and settlement when size > 0) on a book of `size` bids."""
-    protocol = deploy_protocol()
-    auction, cfg = protocol.auction, protocol.config
-    fill_book(protocol, size)
-    (new_op, batch_op) = funded_accounts(2, 10_000 * ETH)
-
-    d, t = middle_terms(size, cfg)
-    hint = auction.insert_hint(d, t)
-    (bid_id,), gas = measure(
-        auction.bid, [d], [t], [hint], value=auction.bid_price(d, t) + ETH, sender=new_op
+def measure_stale_hint(book: Book, tag: str, results: dict) -> None:
+    """A bid whose hint's bid was withdrawn just before it landed, against the same bid with a fresh hint."""
+    auction, mirror = book.auction, book.mirror
+    d, t = book.middle_terms()
+    score = book.score(d, t)
+    stale = mirror.hint(book.new_operator(), score)  # computed now ...
+    owner = mirror.owner_of[stale]
+    fresh_op = book.new_operator()
+    _, fresh_gas = book.place(fresh_op, [(d, t)], measured=True)
+    auction.withdraw_bid(stale, sender=owner)  # ... and withdrawn just before the next bid lands
+    mirror.remove(stale)
+    late = book.new_operator()
+    ids, gas = measure(
+        auction.bid, [d], [t], [stale], value=auction.bid_price(d, t) + ETH, sender=late
     )
-    results[f"bid, new operator, book {size}"] = gas
-
-    ds = [d + k for k in range(10)]
-    ts = [t] * 10
-    # one hint for the first bid; the others follow the previous bid of the batch (hint 0)
-    hints = [auction.insert_hint(ds[0], t)] + [0] * 9
-    _, gas = measure(
-        auction.bid, ds, ts, hints, value=auction.price_to_pay(batch_op, ds, ts), sender=batch_op
-    )
-    results[f"batch of 10 bids, book {size}"] = gas
-
-    d2, t2 = (d - 10, t) if d >= 10 else (d, t + 1)  # a slightly better bid: pays the difference in
-    extra = auction.bid_price(d2, t2) - auction.bid_price(d, t)
-    _, gas = measure(
-        auction.update_bid, bid_id, d2, t2, auction.insert_hint(d2, t2), value=extra, sender=new_op
-    )
-    results[f"update_bid, book {size}"] = gas
-
-    _, gas = measure(auction.withdraw_bid, bid_id, sender=new_op)
-    results[f"withdraw_bid, book {size}"] = gas
-
-    if size in SETTLE_SIZES:
-        _, gas = measure(auction.settle_cluster, sender=protocol.manager.address)
-        results[f"settle_cluster, book {size}"] = gas
+    mirror.add(ids[0], late, score)
+    book.placed += 1
+    results[f"bid with a stale hint, {tag}"] = gas
+    results[f"stale hint, extra, {tag}"] = gas - fresh_gas
 
 
-def measure_same_score(results: dict) -> None:
-    """Settlement when SAME_SCORE_BIDS operators all bid the very same terms."""
-    protocol = deploy_protocol()
-    auction = protocol.auction
-    price = auction.bid_price(1000, 100)
-    for operator in funded_accounts(SAME_SCORE_BIDS, 10 * ETH):
-        hint = auction.num_bids()
-        auction.bid([1000], [100], [hint] if hint else [], value=price + ETH, sender=operator)
-    _, gas = measure(auction.settle_cluster, sender=protocol.manager.address)
-    results[f"settle_cluster, {SAME_SCORE_BIDS} bids on one score"] = gas
-
-
-def measure_staker_side(results: dict) -> None:
-    """pre_create_clusters(1), create_strategy_module_and_stake(), StakerRewards.claim and expire."""
-    protocol = deploy_protocol()
-    auction, manager, rewards, owner = (
-        protocol.auction,
-        protocol.manager,
-        protocol.staker_rewards,
-        protocol.owner,
-    )
-    for i, operator in enumerate(funded_accounts(2 * protocol.config["cluster_size"], 100 * ETH)):
-        d, t = 100 * i, 100 + 10 * i
-        hint = auction.insert_hint(d, t)
-        auction.bid([d], [t], [hint] if hint else [], value=auction.bid_price(d, t) + ETH, sender=operator)
-    (cluster_id,), gas = measure(manager.pre_create_clusters, 1, sender=owner)
-    results["pre_create_clusters(1)"] = gas
-    deposit = make_deposit_data(
-        manager.withdrawal_credentials(cluster_id), seed=b"gas benchmark validator key 0"
-    )
-    pubkey, signature, root = (
-        bytes.fromhex(deposit[k]) for k in ("pubkey", "signature", "deposit_data_root")
-    )
-    manager.register_deposit_data(cluster_id, pubkey, signature, root, sender=owner)
-    (staker,) = funded_accounts(1, 100 * ETH)
-    _, gas = measure(manager.create_strategy_module_and_stake, value=32 * ETH, sender=staker)
-    results["create_strategy_module_and_stake (and pre-create the next)"] = gas
-    boa.env.time_travel(seconds=10 * 86_400)
-    _, gas = measure(rewards.claim, cluster_id, sender=staker)
-    results["StakerRewards.claim"] = gas
-    boa.env.time_travel(seconds=auction.get_cluster(cluster_id).min_duration * 86_400)
-    _, gas = measure(rewards.expire, cluster_id, sender=staker)
-    results["StakerRewards.expire"] = gas
-
-
-def run(sizes=SIZES, progress=None) -> dict[str, int]:
+def run(sizes=SIZES, shapes=SHAPES, progress=None) -> dict[str, int]:
     """All rows, by name."""
     results: dict[str, int] = {}
-    for size in sizes:
-        if progress:
-            progress(f"book of {size} bids")
-        measure_book(size, results)
-    if progress:
-        progress(f"{SAME_SCORE_BIDS} bids on one score")
-    measure_same_score(results)
-    if progress:
-        progress("staker side")
-    measure_staker_side(results)
+    for shape in shapes:
+        book = Book(shape)
+        for size in sizes:
+            if progress:
+                progress(f"{shape}: book of {size} bids")
+            book.grow_to(size)
+            measure_size(book, size, results)
     return results
 
 
@@ -196,28 +210,55 @@ def table(results: dict[str, int]) -> str:
         ceiling = target_for(name)
         verdict = "" if ceiling is None else ("ok" if gas <= ceiling else "OVER")
         rows.append((name, f"{gas:,}", f"{ceiling:,}" if ceiling else "", verdict))
-    return format_table(("operation", "gas", "target", ""), rows, align="lrrl")
+    return format_table(("operation", "gas", "target", "verdict"), rows, align="lrrl")
 
 
-def settlement_spread(results: dict[str, int]) -> float:
-    """Relative spread of the settlement figures between book sizes (target: within ±10 %)."""
-    figures = [
-        results[f"settle_cluster, book {s}"] for s in SETTLE_SIZES if f"settle_cluster, book {s}" in results
-    ]
-    return (max(figures) - min(figures)) / min(figures) if figures else 0.0
+def settlement_spread(results: dict[str, int]) -> dict[str, float]:
+    """Relative spread of the settlement figures across sizes, per shape and over all shapes."""
+    spreads = {}
+    groups = {shape: f"settle_cluster, {shape}," for shape in SHAPES} | {"all shapes": "settle_cluster, "}
+    for label, prefix in groups.items():
+        figures = [gas for name, gas in results.items() if name.startswith(prefix)]
+        if figures:
+            spreads[label] = (max(figures) - min(figures)) / min(figures)
+    return spreads
+
+
+def diff(snapshot: dict[str, int], results: dict[str, int]) -> tuple[str, list[str]]:
+    """A `forge snapshot --diff`-style table and the rows that grew beyond the tolerance."""
+    rows, regressions = [], []
+    for name in sorted(set(snapshot) | set(results)):
+        old, new = snapshot.get(name), results.get(name)
+        if old is None or new is None:
+            rows.append((name, f"{old:,}" if old else "-", f"{new:,}" if new else "-", "", "new" if old is None else "gone"))
+            continue
+        change = (new - old) / old if old else 0.0
+        verdict = "REGRESSION" if change > TOLERANCE else ("better" if new < old else "")
+        if change > TOLERANCE:
+            regressions.append(name)
+        rows.append((name, f"{old:,}", f"{new:,}", f"{change:+.2%}", verdict))
+    return format_table(("operation", "snapshot", "now", "change", ""), rows, align="lrrrl"), regressions
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="book sizes, comma-separated")
+    parser.add_argument("--shapes", default=",".join(SHAPES), help="book shapes, comma-separated")
     parser.add_argument("--write", action="store_true", help="rewrite the committed snapshot")
+    parser.add_argument("--check", action="store_true", help="compare with the snapshot; exit 1 on a regression")
     args = parser.parse_args(argv)
     sizes = tuple(int(s) for s in args.sizes.split(","))
-    results = run(sizes, progress=lambda msg: print(f"... {msg}", file=sys.stderr, flush=True))
+    shapes = tuple(args.shapes.split(","))
+    results = run(sizes, shapes, progress=lambda msg: print(f"... {msg}", file=sys.stderr, flush=True))
     print(table(results))
-    print(f"\nsettlement spread across book sizes {SETTLE_SIZES}: {settlement_spread(results):.1%}")
+    for label, spread in settlement_spread(results).items():
+        print(f"settlement spread across book sizes, {label}: {spread:.1%}")
+    if args.check:
+        text, regressions = diff(json.loads(SNAPSHOT.read_text()), results)
+        print("\n" + text)
+        if regressions:
+            print(f"\n{len(regressions)} row(s) grew by more than {TOLERANCE:.0%}", file=sys.stderr)
+            return 1
     if args.write:
         SNAPSHOT.write_text(json.dumps(results, indent=2) + "\n")
         print(f"snapshot written to {SNAPSHOT}")

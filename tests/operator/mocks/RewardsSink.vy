@@ -16,6 +16,13 @@ _durations_of: HashMap[uint256, DynArray[uint256, c.MAX_CLUSTER_SIZE]]
 _bid_ids_of: HashMap[uint256, DynArray[uint256, c.MAX_CLUSTER_SIZE]]
 _prices_of: HashMap[uint256, DynArray[uint256, c.MAX_CLUSTER_SIZE]]
 renewals: public(HashMap[uint256, uint256])
+# @dev Lean mode keeps only the amount, so gas benchmarks measure the operator side alone.
+lean: public(bool)
+
+
+@external
+def set_lean(lean: bool):
+    self.lean = lean
 
 
 @payable

@@ -145,3 +145,22 @@ def _quiet_proxy_warnings():
 
 # The log helpers live in tests/utils/logs.py (re-exported here for this folder's tests).
 from tests.utils.logs import emitted_by, event_names, events  # noqa: E402, F401
+
+
+@pytest.fixture(scope="module")
+def confirmed_module(ready_cluster, stake, stakers, manager, protocol):
+    """A cluster through both phases (a synthetic proof of the pod's credentials, tests/staker/proofs.py):
+    returns (cluster id, module, staker)."""
+    from tests.staker.proofs import posted_proof, validator_fields
+
+    def run(staker=None):
+        staker = staker or stakers[0]
+        cluster_id = ready_cluster()
+        module = module_at(stake(staker))
+        fields = validator_fields(
+            bytes(manager.validator_pubkey(cluster_id)), bytes(manager.withdrawal_credentials(cluster_id))
+        )
+        manager.confirm_stake(cluster_id, *posted_proof(protocol.beacon_roots, fields))
+        return cluster_id, module, staker
+
+    return run

@@ -46,10 +46,6 @@ pod_owner: public(address)
 eigen_pod_manager: public(address)
 # pubkey root => packed validator_codec.ValidatorInfo
 _validators: HashMap[bytes32, uint256]
-# Sum of the restaked balances of this pod's active validators (gwei).
-restaked_balance_gwei: public(uint256)
-# Validators whose credentials were proven and whose exit was not (yet).
-active_validator_count: public(uint256)
 
 
 event PodInitialized:
@@ -206,8 +202,6 @@ def verify_withdrawal_credentials(
             status=vc.STATUS_ACTIVE,
         )
     )
-    self.restaked_balance_gwei += convert(balance, uint256)
-    self.active_validator_count += 1
     log ValidatorRestaked(
         pubkey_root=pubkey_root,
         validator_index=proof.validator_index,
@@ -255,9 +249,6 @@ def verify_balance_update(
     info.restaked_balance_gwei = new_balance
     info.last_timestamp = convert(beacon_timestamp, uint256)
     self._validators[pubkey_root] = vc._pack(info)
-    self.restaked_balance_gwei = (
-        self.restaked_balance_gwei + new_balance - old_balance
-    )
     log ValidatorBalanceUpdated(
         pubkey_root=pubkey_root,
         validator_index=proof.validator_index,
@@ -305,8 +296,6 @@ def verify_exit(beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof):
     )
     info.status = vc.STATUS_WITHDRAWN
     self._validators[pubkey_root] = vc._pack(info)
-    self.restaked_balance_gwei -= removed
-    self.active_validator_count -= 1
     log ValidatorExited(
         pubkey_root=pubkey_root,
         validator_index=proof.validator_index,

@@ -71,7 +71,6 @@ def test_verify_withdrawal_credentials_credits_shares(suite, chain, staker, non_
         ts,
         1,
     )
-    assert pod.restaked_balance_gwei() == 32 * GWEI and pod.active_validator_count() == 1
     with boa.reverts("eigen_pod: validator already restaked"):
         pod.verify_withdrawal_credentials(ts, proof)
 
@@ -121,7 +120,7 @@ def test_pre_deposit_then_top_up_then_balance_update(suite, chain, staker, non_o
         pod.verify_balance_update(ts2, proof)
     assert "ValidatorBalanceUpdated" in names(pod)
     assert suite.eigen_pod_manager.shares(staker) == 32 * ETH
-    assert pod.restaked_balance_gwei() == 32 * GWEI
+    assert pod.validator_info(pubkey_root(pubkey)).restaked_balance_gwei == 32 * GWEI
 
 
 def test_delegation_carries_shares(suite, chain, staker, operator, pod_of):

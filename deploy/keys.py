@@ -4,7 +4,11 @@
 implemented by py_ecc), signs the deposit message under the deposit domain of a fork version and returns
 a dict with the same fields as a `deposit-cli` / Obol `deposit-data-*.json` entry (hex strings without
 `0x`, amount in gwei). `verify_deposit_data(d)` recomputes both SSZ roots and checks the BLS signature;
-`require_valid_deposit_data(d)` raises `DepositDataError` saying what is wrong. The SSZ helpers
+`require_valid_deposit_data(d)` raises `DepositDataError` saying what is wrong.
+Threshold keys (PROTOCOL §9): `generate_threshold_key(n, t, seed)` deals Shamir shares of the key,
+`sign_deposit_threshold(key, signers, ...)` signs the deposit with any t operators' partial signatures
+(Lagrange-combined), and `verify_public_shares(distributed_public_key, public_shares, threshold)` checks a
+cluster lock. The SSZ helpers
 (`deposit_message_root`, `deposit_data_root`, `compute_deposit_domain`) are what the beacon deposit
 contract and the consensus specs compute.
 """
@@ -12,10 +16,14 @@ contract and the consensus specs compute.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from hashlib import sha256
+from itertools import combinations
 from typing import Any
 
 from py_ecc.bls import G2ProofOfPossession as bls
+from py_ecc.bls.g2_primitives import G1_to_pubkey, G2_to_signature, pubkey_to_G1, signature_to_G2
+from py_ecc.optimized_bls12_381 import Z1, Z2, add, curve_order, multiply
 
 PUBKEY_LENGTH = 48
 WITHDRAWAL_CREDENTIALS_LENGTH = 32
@@ -195,3 +203,186 @@ def verify_deposit_data(d: Mapping[str, Any]) -> bool:
     except DepositDataError:
         return False
     return True
+
+
+# ================================================================== threshold keys (PROTOCOL.md §9 "Keys")
+#
+# A distributed validator's key is a t-of-n threshold BLS key: the secret is the constant term of a
+# polynomial f of degree t - 1 over the BLS12-381 scalar field, operator i (1..n) holds f(i), its public
+# share is f(i)·G1, and the distributed public key f(0)·G1. Any t partial signatures f(i)·H(m) combine
+# with Lagrange coefficients at 0 into f(0)·H(m), the signature of the distributed key; fewer cannot.
+# The ceremony here is dealer-based (one party deals the shares), as in Obol's `charon create cluster`;
+# the result has the same form as a DKG's (cluster-lock files: `distributed_public_key`, `public_shares`).
+
+
+MAX_OPERATORS = 64
+
+
+class ThresholdKeyError(ValueError):
+    """Bad threshold parameters, share indices or signer sets."""
+
+
+def _check_threshold(n: int, t: int) -> None:
+    if not (isinstance(n, int) and isinstance(t, int)) or not 1 <= t <= n <= MAX_OPERATORS:
+        raise ThresholdKeyError(f"need 1 <= threshold <= operators <= {MAX_OPERATORS}, got t={t}, n={n}")
+
+
+def lagrange_coefficients(indices) -> dict[int, int]:
+    """Lagrange coefficients at 0 of distinct share indices (>= 1), modulo the scalar field's order."""
+    indices = [int(i) for i in indices]
+    if len(set(indices)) != len(indices) or any(i <= 0 or i >= curve_order for i in indices):
+        raise ThresholdKeyError(f"share indices must be distinct and in [1, r), got {indices}")
+    coefficients = {}
+    for i in indices:
+        numerator, denominator = 1, 1
+        for j in indices:
+            if j != i:
+                numerator = numerator * j % curve_order
+                denominator = denominator * (j - i) % curve_order
+        coefficients[i] = numerator * pow(denominator, -1, curve_order) % curve_order
+    return coefficients
+
+
+def split_secret(secret: int, n: int, t: int, seed: bytes | str = DEFAULT_SEED) -> dict[int, int]:
+    """Shamir shares `{i: f(i)}` (i = 1..n) of `secret` = f(0), f of degree t - 1.
+
+    The other coefficients are derived from `seed` (sha256), so a ceremony is reproducible in tests.
+    """
+    _check_threshold(n, t)
+    if not 0 < secret < curve_order:
+        raise ThresholdKeyError("the secret must be a non-zero scalar")
+    material = seed.encode() if isinstance(seed, str) else bytes(seed)
+    coefficients = [secret]
+    for j in range(1, t):
+        c = int.from_bytes(
+            _sha(b"byzantine-vyper threshold coefficient", material, j.to_bytes(4, "big")), "big"
+        )
+        coefficients.append(c % (curve_order - 1) + 1)
+    shares = {}
+    for i in range(1, n + 1):
+        value = 0
+        for c in reversed(coefficients):  # Horner
+            value = (value * i + c) % curve_order
+        shares[i] = value
+    return shares
+
+
+@dataclass(frozen=True)
+class ThresholdKey:
+    """A dealt t-of-n key: `secret_shares[i]` is operator i's secret, `public_shares[i]` its public key."""
+
+    threshold: int
+    distributed_public_key: bytes
+    secret_shares: dict
+    public_shares: dict
+
+    @property
+    def operators(self) -> int:
+        return len(self.secret_shares)
+
+    def public_share_list(self) -> list[bytes]:
+        """Public shares in index order (1..n), as in a cluster-lock file."""
+        return [self.public_shares[i] for i in sorted(self.public_shares)]
+
+
+def generate_threshold_key(n: int, t: int, seed: bytes | str = DEFAULT_SEED) -> ThresholdKey:
+    """Deal a t-of-n key whose secret is `secret_key_from_seed(seed)` (the key `make_deposit_data` uses)."""
+    _check_threshold(n, t)
+    secret = secret_key_from_seed(seed)
+    shares = split_secret(secret, n, t, seed)
+    return ThresholdKey(
+        threshold=t,
+        distributed_public_key=bls.SkToPk(secret),
+        secret_shares=shares,
+        public_shares={i: bls.SkToPk(s) for i, s in shares.items()},
+    )
+
+
+def partial_sign(secret_share: int, message: bytes) -> bytes:
+    """Operator's partial signature: a BLS signature of `message` with its secret share."""
+    return bls.Sign(secret_share, message)
+
+
+def combine_signatures(partials: Mapping[int, bytes]) -> bytes:
+    """Σ λ_i · partial_i (Lagrange at 0 in G2): the distributed key's signature given ≥ t partials."""
+    coefficients = lagrange_coefficients(partials)
+    point = Z2
+    for i, signature in partials.items():
+        point = add(
+            point,
+            multiply(
+                signature_to_G2(to_bytes(signature, SIGNATURE_LENGTH, "signature")), coefficients[int(i)]
+            ),
+        )
+    return G2_to_signature(point)
+
+
+def combine_public_shares(public_shares: Mapping[int, bytes]) -> bytes:
+    """Σ λ_i · public_share_i (Lagrange at 0 in G1)."""
+    coefficients = lagrange_coefficients(public_shares)
+    point = Z1
+    for i, share in public_shares.items():
+        point = add(
+            point,
+            multiply(pubkey_to_G1(to_bytes(share, PUBKEY_LENGTH, "public share")), coefficients[int(i)]),
+        )
+    return G1_to_pubkey(point)
+
+
+def verify_public_shares(distributed_public_key, public_shares, threshold: int) -> bool:
+    """True when every `threshold`-subset of the public shares interpolates to the distributed key.
+
+    `public_shares` is a list (share i + 1 at position i, the cluster-lock order) or a mapping
+    index -> share; hex strings (with or without 0x) or bytes. Malformed points make it False.
+    """
+    try:
+        shares = (
+            {int(i): to_bytes(s, PUBKEY_LENGTH, "public share") for i, s in public_shares.items()}
+            if isinstance(public_shares, Mapping)
+            else {i + 1: to_bytes(s, PUBKEY_LENGTH, "public share") for i, s in enumerate(public_shares)}
+        )
+        _check_threshold(len(shares), threshold)
+        dpk = to_bytes(distributed_public_key, PUBKEY_LENGTH, "distributed public key")
+        if not bls.KeyValidate(dpk) or not all(bls.KeyValidate(s) for s in shares.values()):
+            return False
+        return all(
+            combine_public_shares({i: shares[i] for i in subset}) == dpk
+            for subset in combinations(sorted(shares), threshold)
+        )
+    except (DepositDataError, ValueError, AssertionError):
+        return False
+
+
+def sign_deposit_threshold(
+    key: ThresholdKey,
+    signers,
+    withdrawal_credentials: str | bytes,
+    fork_version: str | bytes = HOLESKY_FORK_VERSION,
+    amount_gwei: int = MAX_EFFECTIVE_BALANCE_GWEI,
+) -> dict[str, Any]:
+    """The deposit-data entry of `key`, signed by the operators `signers` (share indices) only.
+
+    Each signer signs the deposit message with its share; the partials are combined with Lagrange
+    coefficients. With at least `key.threshold` signers the result verifies (`verify_deposit_data`);
+    with fewer, the combined signature is not the distributed key's and the entry does not verify.
+    """
+    wc = to_bytes(withdrawal_credentials, WITHDRAWAL_CREDENTIALS_LENGTH, "withdrawal_credentials")
+    fv = to_bytes(fork_version, FORK_VERSION_LENGTH, "fork_version")
+    signers = [int(i) for i in signers]
+    if not signers or any(i not in key.secret_shares for i in signers):
+        raise ThresholdKeyError(f"signers must be share indices of the key, got {signers}")
+    pubkey = key.distributed_public_key
+    message_root = deposit_message_root(pubkey, wc, amount_gwei)
+    signing_root = compute_signing_root(message_root, compute_deposit_domain(fv))
+    signature = combine_signatures({i: partial_sign(key.secret_shares[i], signing_root) for i in signers})
+    return {
+        "pubkey": pubkey.hex(),
+        "withdrawal_credentials": wc.hex(),
+        "amount": amount_gwei,
+        "signature": signature.hex(),
+        "deposit_message_root": message_root.hex(),
+        "deposit_data_root": deposit_data_root(pubkey, wc, amount_gwei, signature).hex(),
+        "fork_version": fv.hex(),
+        "network_name": NETWORK_NAMES.get(fv.hex(), "unknown"),
+        "deposit_cli_version": DEPOSIT_CLI_VERSION,
+    }

@@ -1,5 +1,6 @@
 """deploy/keys.py threshold ceremony: Shamir shares over the BLS12-381 scalar field, Lagrange-combined
-partial signatures (any t operators sign the deposit, fewer cannot), and the real Obol cluster lock's public shares."""
+partial signatures (any t operators sign the deposit, fewer cannot), and the real Obol cluster lock's
+public shares."""
 
 from __future__ import annotations
 

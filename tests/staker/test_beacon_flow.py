@@ -1,0 +1,211 @@
+"""The two-phase stake against the beacon-chain model (deploy/beacon.py, PROTOCOL §9-10), end to end:
+
+- the front-run attack: four addresses of one entity win a cluster, deposit 1 ETH for its key with their own
+  credentials before the staker's pre-deposit, the model includes both deposits (the first fixes the
+  credentials), `confirm_stake` is refused, `report_frontrun` makes the staker whole (31 ETH back plus the
+  bonds), and no further ETH reaches the deposit contract for that key;
+- the honest path for several stakers: every validator has its own pod's credentials, the 31 ETH follow,
+  restaked shares equal the proven effective balances;
+- an exit: the request through the pod, the model exits the validator and pays its balance to the pod, the
+  shares stop counting once the exit is proven, and the principal comes home through the module.
+"""
+
+from __future__ import annotations
+
+import boa
+import pytest
+
+from deploy.beacon import BeaconChain
+from deploy.keys import make_deposit_data
+from tests.staker.conftest import (
+    ETH,
+    PRE_DEPOSIT,
+    STAKE,
+    STATUS_EXITED,
+    STATUS_FAILED,
+    STATUS_STAKED,
+    TOP_UP,
+    as_args,
+    module_at,
+)
+from tests.utils.actors import actors
+
+EPOCH = 384  # seconds
+GWEI = 10**9
+
+
+def eigen_pod(address):
+    return boa.load_partial("contracts/external/EigenPod.vy").at(address)
+
+
+def test_frontrun_attack_is_caught_and_the_staker_made_whole(protocol, owner, operators, stakers, outsider):
+    auction, manager, escrow, deposit_contract = (
+        protocol.auction,
+        protocol.manager,
+        protocol.escrow,
+        protocol.deposit_contract,
+    )
+    chain = BeaconChain(protocol)
+    attacker = actors("attacker", 4, wei=100 * ETH)  # one entity, four addresses
+    # honest operators bid; the attacker's four addresses bid slightly better terms and win every seat
+    for i, op in enumerate(operators[:4]):
+        due = auction.price_to_pay(op, [1000], [100 + i])
+        with boa.env.prank(op):
+            auction.bid([1000], [100 + i], value=due)
+    for i, op in enumerate(attacker):
+        due = auction.price_to_pay(op, [900], [100 + i])
+        with boa.env.prank(op):
+            auction.bid([900], [100 + i], value=due)
+    with boa.env.prank(owner):
+        (cluster_id,) = manager.pre_create_clusters(1)
+    assert set(auction.get_cluster(cluster_id).operators) == set(attacker)
+
+    # the key ceremony: the attacker holds the whole key; it hands over deposit data for the pod...
+    seed = b"the attacker's distributed key"
+    pod_credentials = bytes(manager.withdrawal_credentials(cluster_id))
+    honest_looking = make_deposit_data(pod_credentials, seed=seed, amount_gwei=PRE_DEPOSIT // GWEI)
+    with boa.env.prank(owner):
+        manager.register_deposit_data(cluster_id, *as_args(honest_looking))
+    # ...and front-runs the staker with 1 ETH for the same key and credentials of its own
+    attacker_credentials = b"\x01" + b"\x00" * 11 + bytes.fromhex(attacker[0][2:])
+    own = make_deposit_data(attacker_credentials, seed=seed, amount_gwei=PRE_DEPOSIT // GWEI)
+    assert own["pubkey"] == honest_looking["pubkey"]
+    pubkey = bytes.fromhex(own["pubkey"])
+    with boa.env.prank(attacker[0]):
+        deposit_contract.deposit(pubkey, attacker_credentials, *as_args(own)[1:], value=PRE_DEPOSIT)
+
+    staker = stakers[0]
+    start = boa.env.get_balance(staker)
+    with boa.env.prank(staker):
+        module = module_at(manager.create_strategy_module_and_stake(value=STAKE))
+    assert boa.env.get_balance(deposit_contract.address) == 2 * PRE_DEPOSIT
+
+    # the beacon chain includes both deposits: the first one fixed the credentials
+    boa.env.time_travel(seconds=12)
+    timestamp = chain.process()
+    validator = chain.validator(pubkey)
+    assert validator.withdrawal_credentials == attacker_credentials
+    assert validator.balance == 2 * PRE_DEPOSIT // GWEI
+    proof = chain.validator_proof(pubkey)
+
+    with boa.reverts("strategy_module_manager: withdrawal credentials are not the pod's"):
+        manager.confirm_stake(cluster_id, timestamp, proof)
+    with boa.env.prank(outsider):  # anyone may report it
+        manager.report_frontrun(cluster_id, timestamp, proof)
+    assert manager.cluster_status(cluster_id) == STATUS_FAILED
+    bonds = 4 * ETH
+    assert escrow.claimable(staker) == bonds
+    with boa.env.prank(staker):
+        auction.claim_refund()
+    # whole: 31 ETH back plus the bonds, against the 32 paid (the lost pre-deposit is covered by the bonds)
+    assert boa.env.get_balance(staker) == start - STAKE + TOP_UP + bonds
+    assert boa.env.get_balance(manager.address) == 0
+    # and no further ETH ever reaches the deposit contract for that key
+    with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
+        manager.confirm_stake(cluster_id, timestamp, proof)
+    boa.env.time_travel(seconds=10 * EPOCH)
+    chain.process()
+    assert boa.env.get_balance(deposit_contract.address) == 2 * PRE_DEPOSIT
+    assert chain.validator(pubkey).balance == 2 * PRE_DEPOSIT // GWEI
+    assert module.owner() == staker  # the module remains the staker's (and holds nothing)
+
+
+@pytest.fixture(scope="module")
+def honest_world(protocol, owner, operators):
+    """Bids for two clusters, both pre-created, with deposit data from honest key ceremonies."""
+
+    def run():
+        auction, manager = protocol.auction, protocol.manager
+        for i, op in enumerate(operators):
+            due = auction.price_to_pay(op, [1000], [100 + i])
+            with boa.env.prank(op):
+                auction.bid([1000], [100 + i], value=due)
+        with boa.env.prank(owner):
+            ids = manager.pre_create_clusters(2)
+        for cluster_id in ids:
+            d = make_deposit_data(
+                bytes(manager.withdrawal_credentials(cluster_id)),
+                seed=b"honest cluster %d" % cluster_id,
+                amount_gwei=PRE_DEPOSIT // GWEI,
+            )
+            with boa.env.prank(owner):
+                manager.register_deposit_data(cluster_id, *as_args(d))
+        return ids
+
+    return run
+
+
+def test_honest_stakers_end_in_their_own_validators(protocol, honest_world, stakers, outsider):
+    manager, epm = protocol.manager, protocol.eigen_pod_manager
+    chain = BeaconChain(protocol)
+    ids = honest_world()
+    modules = {}
+    for cluster_id, staker in zip(ids, stakers, strict=False):
+        with boa.env.prank(staker):
+            modules[cluster_id] = module_at(manager.create_strategy_module_and_stake(value=STAKE))
+    boa.env.time_travel(seconds=12)
+    timestamp = chain.process()
+    with boa.env.prank(outsider):
+        for cluster_id in ids:
+            pubkey = bytes(manager.validator_pubkey(cluster_id))
+            manager.confirm_stake(cluster_id, timestamp, chain.validator_proof(pubkey))
+    assert boa.env.get_balance(manager.address) == 0
+    assert boa.env.get_balance(protocol.deposit_contract.address) == len(ids) * STAKE
+    # the top-ups land: every validator holds 32 ETH with its own pod's credentials
+    boa.env.time_travel(seconds=2 * EPOCH)
+    timestamp = chain.process()
+    for cluster_id, module in modules.items():
+        assert manager.cluster_status(cluster_id) == STATUS_STAKED
+        pubkey = bytes(manager.validator_pubkey(cluster_id))
+        v = chain.validator(pubkey)
+        assert v.withdrawal_credentials == bytes(manager.withdrawal_credentials(cluster_id))
+        assert v.balance >= STAKE // GWEI
+        # shares equal the proven effective balance: the pre-deposit at confirmation, 32 ETH once re-proven
+        assert epm.shares(module.address) == PRE_DEPOSIT
+        eigen_pod(module.eigen_pod()).verify_balance_update(timestamp, chain.validator_proof(pubkey))
+        assert epm.shares(module.address) == v.effective_balance * GWEI == STAKE
+
+
+def test_exit_pays_the_principal_home(protocol, honest_world, stakers):
+    manager, epm, rewards = protocol.manager, protocol.eigen_pod_manager, protocol.staker_rewards
+    chain = BeaconChain(protocol)
+    cluster_id = honest_world()[0]
+    staker = stakers[0]
+    with boa.env.prank(staker):
+        module = module_at(manager.create_strategy_module_and_stake(value=STAKE))
+    pubkey = bytes(manager.validator_pubkey(cluster_id))
+    boa.env.time_travel(seconds=12)
+    manager.confirm_stake(cluster_id, chain.process(), chain.validator_proof(pubkey))
+    # the top-up is included, the validator becomes eligible, then active after finality and the lookahead
+    boa.env.time_travel(seconds=12)
+    chain.process()
+    boa.env.time_travel(seconds=12 * EPOCH)
+    chain.process()
+    assert chain.validator(pubkey).is_active(chain.epoch)
+    # active for the shard committee period (256 epochs) before an exit is honoured
+    boa.env.time_travel(seconds=260 * EPOCH)
+    chain.process()
+    pod = eigen_pod(module.eigen_pod())
+    pod.verify_balance_update(chain.last_timestamp, chain.validator_proof(pubkey))
+    assert epm.shares(module.address) == STAKE
+
+    with boa.env.prank(staker):
+        module.request_exit(value=module.exit_fee())
+    assert manager.cluster_status(cluster_id) == STATUS_EXITED
+    assert rewards.status(cluster_id) == 4  # ended at the request
+    boa.env.time_travel(seconds=12)
+    timestamp = chain.process()
+    assert chain.validator(pubkey).exit_epoch < 2**64 - 1
+    # the exit is proven: the shares stop counting
+    pod.verify_exit(timestamp, chain.validator_proof(pubkey))
+    assert epm.shares(module.address) == 0
+    # withdrawable 256 epochs after the exit: the balance is paid to the pod, then home through the module
+    boa.env.time_travel(seconds=270 * EPOCH)
+    chain.process()
+    paid = boa.env.get_balance(pod.address)
+    assert paid >= STAKE  # principal plus consensus rewards
+    before = boa.env.get_balance(staker)
+    with boa.env.prank(staker):
+        module.withdraw_from_pod(paid)
+        module.withdraw(paid, staker)
+    assert boa.env.get_balance(staker) == before + paid

@@ -10,14 +10,15 @@
         exact inverse of `pack_*` on every packable value.
 
         Words (field: bits, low bits first):
-        - `Ledger` (one per cluster, written at funding, renewal and close):
-          funded 96 | renewals 96 | status 8 | size 8
+        - cluster words (two per cluster, written at funding; word 0 again
+          at each change of status): word 0 = `Header` (status 8 | size 8)
+          | bid ids of seats 0..5 (40 bits each); word 1 = bid id of seat 6
+          (written only for 7 seats)
         - `Stream` (one per staked cluster, the word `claim` reads and writes):
           rate 80 | start 40 | end 40 | accounted 96
         - `Seat` (one per winner): operator 160 | vc 72 | days 24
-        - `Tally` (one per cluster, written at a sale and at the close):
-          credited 96 | refunded 96 | dust 64
-        - bid ids: 6 bid ids of 40 bits per word, 2 words for up to 7 seats.
+        - `Tally` (one per cluster, written at a sale, a renewal and the
+          close): credited 96 | renewals 96 | dust 64
 
         Widths: amounts < 2**96 wei (7.9e10 ETH); a rate is at most
         7 daily VC prices of < 2**72 wei; timestamps < 2**40 s; days
@@ -47,6 +48,7 @@ SMALL_BITS: constant(uint256) = 8
 DUST_BITS: constant(uint256) = 64
 ADDRESS_BITS: constant(uint256) = 160
 BID_IDS_PER_WORD: constant(uint256) = 6
+HEADER_BITS: constant(uint256) = 2 * SMALL_BITS
 
 MASK_AMOUNT: constant(uint256) = (1 << AMOUNT_BITS) - 1
 MASK_RATE: constant(uint256) = (1 << RATE_BITS) - 1
@@ -59,9 +61,7 @@ MASK_ADDRESS: constant(uint256) = (1 << ADDRESS_BITS) - 1
 MASK_BID_ID: constant(uint256) = (1 << c.BID_ID_BITS) - 1
 
 
-struct Ledger:
-    funded: uint256  # sum of the winners' prices received at settlement
-    renewals: uint256  # sum of every renewal payment
+struct Header:
     status: uint256  # STATUS_*
     size: uint256  # number of seats (winners)
 
@@ -81,44 +81,8 @@ struct Seat:
 
 struct Tally:
     credited: uint256  # credited to sellers of the cluster's ByzNft
-    refunded: uint256  # unserved credits returned to the operators
+    renewals: uint256  # sum of every renewal payment
     dust: uint256  # rounding remainder of the close, kept here
-
-
-@internal
-@pure
-def pack_ledger(x: Ledger) -> uint256:
-    """
-    @dev Packs a `Ledger` word.
-    @param x The ledger.
-    @return uint256 The packed word.
-    """
-    assert x.funded <= MASK_AMOUNT, "stream_codec: funded out of range"
-    assert x.renewals <= MASK_AMOUNT, "stream_codec: renewals out of range"
-    assert x.status <= MASK_SMALL, "stream_codec: status out of range"
-    assert x.size <= MASK_SMALL, "stream_codec: size out of range"
-    return (
-        x.funded
-        | (x.renewals << AMOUNT_BITS)
-        | (x.status << (2 * AMOUNT_BITS))
-        | (x.size << (2 * AMOUNT_BITS + SMALL_BITS))
-    )
-
-
-@internal
-@pure
-def unpack_ledger(word: uint256) -> Ledger:
-    """
-    @dev Unpacks a `Ledger` word.
-    @param word The packed word.
-    @return Ledger The ledger.
-    """
-    return Ledger(
-        funded=word & MASK_AMOUNT,
-        renewals=(word >> AMOUNT_BITS) & MASK_AMOUNT,
-        status=(word >> (2 * AMOUNT_BITS)) & MASK_SMALL,
-        size=(word >> (2 * AMOUNT_BITS + SMALL_BITS)) & MASK_SMALL,
-    )
 
 
 @internal
@@ -198,10 +162,10 @@ def pack_tally(x: Tally) -> uint256:
     @return uint256 The packed word.
     """
     assert x.credited <= MASK_AMOUNT, "stream_codec: credited out of range"
-    assert x.refunded <= MASK_AMOUNT, "stream_codec: refunded out of range"
+    assert x.renewals <= MASK_AMOUNT, "stream_codec: renewals out of range"
     assert x.dust <= MASK_DUST, "stream_codec: dust out of range"
     return (
-        x.credited | (x.refunded << AMOUNT_BITS) | (x.dust << (2 * AMOUNT_BITS))
+        x.credited | (x.renewals << AMOUNT_BITS) | (x.dust << (2 * AMOUNT_BITS))
     )
 
 
@@ -215,29 +179,62 @@ def unpack_tally(word: uint256) -> Tally:
     """
     return Tally(
         credited=word & MASK_AMOUNT,
-        refunded=(word >> AMOUNT_BITS) & MASK_AMOUNT,
+        renewals=(word >> AMOUNT_BITS) & MASK_AMOUNT,
         dust=word >> (2 * AMOUNT_BITS),
     )
 
 
 @internal
 @pure
-def pack_bid_ids(ids: DynArray[uint256, c.MAX_CLUSTER_SIZE]) -> uint256[2]:
+def pack_cluster(
+    x: Header, ids: DynArray[uint256, c.MAX_CLUSTER_SIZE]
+) -> uint256[2]:
     """
-    @dev Packs up to 7 bid ids, 6 per word (id i in word i // 6 at bit
-         offset 40 * (i % 6)). The count is kept elsewhere (`Ledger.size`).
-    @param ids The bid ids, in seat order.
-    @return uint256[2] The two packed words (the second is 0 for <= 6 ids).
+    @dev Packs a cluster's header and its bid ids (in seat order) into two
+         words: word 0 = status 8 | size 8 | ids 0..5 (40 bits each from
+         bit 16); word 1 = id 6 (0 for clusters of up to 6 seats).
+    @param x The header.
+    @param ids The bid ids.
+    @return uint256[2] The two packed words.
     """
-    words: uint256[2] = empty(uint256[2])
+    assert x.status <= MASK_SMALL, "stream_codec: status out of range"
+    assert x.size <= MASK_SMALL, "stream_codec: size out of range"
+    words: uint256[2] = [x.status | (x.size << SMALL_BITS), 0]
     i: uint256 = 0
     for bid_id: uint256 in ids:
         assert bid_id <= MASK_BID_ID, "stream_codec: bid id out of range"
-        words[i // BID_IDS_PER_WORD] |= bid_id << (
-            c.BID_ID_BITS * (i % BID_IDS_PER_WORD)
-        )
+        if i < BID_IDS_PER_WORD:
+            words[0] |= bid_id << (HEADER_BITS + c.BID_ID_BITS * i)
+        else:
+            words[1] = bid_id
         i += 1
     return words
+
+
+@internal
+@pure
+def unpack_header(word: uint256) -> Header:
+    """
+    @dev The header of a cluster's word 0.
+    @param word Word 0 of `pack_cluster`.
+    @return Header The header.
+    """
+    return Header(
+        status=word & MASK_SMALL, size=(word >> SMALL_BITS) & MASK_SMALL
+    )
+
+
+@internal
+@pure
+def with_status(word: uint256, status: uint256) -> uint256:
+    """
+    @dev Word 0 of `pack_cluster` with its status replaced.
+    @param word Word 0.
+    @param status The new status.
+    @return uint256 The new word 0.
+    """
+    assert status <= MASK_SMALL, "stream_codec: status out of range"
+    return (word & ~MASK_SMALL) | status
 
 
 @internal
@@ -246,18 +243,17 @@ def unpack_bid_ids(
     words: uint256[2], n: uint256
 ) -> DynArray[uint256, c.MAX_CLUSTER_SIZE]:
     """
-    @dev Unpacks the first `n` bid ids of two words made by `pack_bid_ids`.
+    @dev The first `n` bid ids of two words made by `pack_cluster`.
     @param words The two packed words.
     @param n How many ids (<= 7).
     @return DynArray The bid ids, in seat order.
     """
     ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     for i: uint256 in range(n, bound=c.MAX_CLUSTER_SIZE):
-        ids.append(
-            (
-                words[i // BID_IDS_PER_WORD]
-                >> (c.BID_ID_BITS * (i % BID_IDS_PER_WORD))
+        if i < BID_IDS_PER_WORD:
+            ids.append(
+                (words[0] >> (HEADER_BITS + c.BID_ID_BITS * i)) & MASK_BID_ID
             )
-            & MASK_BID_ID
-        )
+        else:
+            ids.append(words[1] & MASK_BID_ID)
     return ids

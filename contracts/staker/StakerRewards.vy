@@ -46,10 +46,15 @@
         Every function is O(1) in the number of clusters; loops are bounded
         by the cluster size (<= 7); no keeper.
 @dev Storage words are packed by `contracts/lib/stream_codec.vy` (this
-     contract speaks in its structs). Per cluster: one `Ledger` word, two
-     bid-id words (the second only for 7 seats), one `Seat` word per seat
-     (written at funding), one `Stream` word (written at the start, the word
-     `claim` reads and writes) and one `Tally` word (sales and the close).
+     contract speaks in its structs). Per cluster, written at funding: the
+     cluster word (status, size and up to 6 bid ids; a second word only for
+     a 7th seat) and one `Seat` word per seat, the least settlement can
+     store with the seats' data (n + 1 words for n <= 6). Later: one
+     `Stream` word (at the start; the word `claim` reads and writes) and
+     one `Tally` word (sales, renewals, and a close that leaves dust).
+     What was funded is not stored: `funded + renewals == sum(vc * days)`
+     over the seats, and what a close refunded is `funded + renewals -
+     the staker's total - dust`, both exact.
 """
 
 from ethereum.ercs import IERC721
@@ -102,8 +107,7 @@ credit_of: public(HashMap[address, uint256])
 # @notice Sum of `credit_of` over all accounts.
 total_credit: public(uint256)
 
-_ledger: HashMap[uint256, uint256]
-_bid_words: HashMap[uint256, uint256[2]]
+_cluster: HashMap[uint256, uint256[2]]
 _seats: HashMap[uint256, uint256[c.MAX_CLUSTER_SIZE]]
 _stream: HashMap[uint256, uint256]
 _tally: HashMap[uint256, uint256]
@@ -238,7 +242,7 @@ def fund_cluster(
     assert (
         msg.sender == ESCROW.address
     ), "staker_rewards: caller is not the escrow"
-    assert self._ledger[cluster_id] == 0, "staker_rewards: already funded"
+    assert self._cluster[cluster_id][0] == 0, "staker_rewards: already funded"
     n: uint256 = len(bid_ids)
     assert n != 0, "staker_rewards: empty cluster"
     assert (
@@ -256,15 +260,12 @@ def fund_cluster(
             codec.Seat(operator=operators[i], vc=vc, days=duration)
         )
     assert msg.value == total, "staker_rewards: wrong amount"
-    words: uint256[2] = codec.pack_bid_ids(bid_ids)
-    self._bid_words[cluster_id][0] = words[0]
-    if words[1] != 0:
-        self._bid_words[cluster_id][1] = words[1]
-    self._ledger[cluster_id] = codec.pack_ledger(
-        codec.Ledger(
-            funded=total, renewals=0, status=codec.STATUS_FUNDED, size=n
-        )
+    words: uint256[2] = codec.pack_cluster(
+        codec.Header(status=codec.STATUS_FUNDED, size=n), bid_ids
     )
+    self._cluster[cluster_id][0] = words[0]
+    if n > codec.BID_IDS_PER_WORD:
+        self._cluster[cluster_id][1] = words[1]
     log ClusterFunded(cluster_id=cluster_id, amount=total, size=n)
 
 
@@ -280,16 +281,15 @@ def start_stream(cluster_id: uint256):
     assert (
         msg.sender == self.manager.address
     ), "staker_rewards: caller is not the manager"
-    ledger: codec.Ledger = self._funded_ledger(cluster_id)
+    header: codec.Header = self._pending_header(cluster_id)
     rate: uint256 = 0
     min_days: uint256 = max_value(uint256)
-    for i: uint256 in range(ledger.size, bound=c.MAX_CLUSTER_SIZE):
+    for i: uint256 in range(header.size, bound=c.MAX_CLUSTER_SIZE):
         seat: codec.Seat = codec.unpack_seat(self._seats[cluster_id][i])
         rate += seat.vc
         min_days = min(min_days, seat.days)
     end: uint256 = block.timestamp + min_days * c.SECONDS_PER_DAY
-    ledger.status = codec.STATUS_STREAMING
-    self._ledger[cluster_id] = codec.pack_ledger(ledger)
+    self._set_status(cluster_id, codec.STATUS_STREAMING)
     self._stream[cluster_id] = codec.pack_stream(
         codec.Stream(rate=rate, start=block.timestamp, end=end, accounted=0)
     )
@@ -317,13 +317,10 @@ def renew(
     @param max_duration The Auction's maximum duration, in days.
     """
     assert msg.sender == AUCTION, "staker_rewards: caller is not the auction"
-    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
-    assert (
-        ledger.status == codec.STATUS_STREAMING
-    ), "staker_rewards: not streaming"
+    header: codec.Header = self._streaming_header(cluster_id)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     assert block.timestamp < stream.end, "staker_rewards: stream ended"
-    assert seat < ledger.size, "staker_rewards: no such seat"
+    assert seat < header.size, "staker_rewards: no such seat"
     assert days != 0, "staker_rewards: zero days"
     renewed: codec.Seat = codec.unpack_seat(self._seats[cluster_id][seat])
     new_days: uint256 = renewed.days + days
@@ -332,10 +329,11 @@ def renew(
 
     renewed.days = new_days
     self._seats[cluster_id][seat] = codec.pack_seat(renewed)
-    ledger.renewals += msg.value
-    self._ledger[cluster_id] = codec.pack_ledger(ledger)
+    tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
+    tally.renewals += msg.value
+    self._tally[cluster_id] = codec.pack_tally(tally)
     min_days: uint256 = new_days
-    for i: uint256 in range(ledger.size, bound=c.MAX_CLUSTER_SIZE):
+    for i: uint256 in range(header.size, bound=c.MAX_CLUSTER_SIZE):
         if i != seat:
             min_days = min(
                 min_days, codec.unpack_seat(self._seats[cluster_id][i]).days
@@ -368,10 +366,7 @@ def end_stream(cluster_id: uint256):
     assert (
         msg.sender == self.manager.address
     ), "staker_rewards: caller is not the manager"
-    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
-    assert (
-        ledger.status == codec.STATUS_STREAMING
-    ), "staker_rewards: not streaming"
+    header: codec.Header = self._streaming_header(cluster_id)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     stop: uint256 = min(block.timestamp, stream.end)
     ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
@@ -381,7 +376,7 @@ def end_stream(cluster_id: uint256):
     refunded: uint256 = 0
     dust: uint256 = 0
     ids, operators, credits, staker_total, refunded, dust = self._close(
-        cluster_id, ledger, stream, stop, codec.STATUS_ENDED
+        cluster_id, header.size, stream, stop, codec.STATUS_ENDED
     )
     log StreamEnded(
         cluster_id=cluster_id,
@@ -405,10 +400,7 @@ def expire(cluster_id: uint256):
          (`claim` still works).
     @param cluster_id The cluster.
     """
-    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
-    assert (
-        ledger.status == codec.STATUS_STREAMING
-    ), "staker_rewards: not streaming"
+    header: codec.Header = self._streaming_header(cluster_id)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     assert (
         block.timestamp >= stream.end
@@ -420,7 +412,7 @@ def expire(cluster_id: uint256):
     refunded: uint256 = 0
     dust: uint256 = 0
     ids, operators, credits, staker_total, refunded, dust = self._close(
-        cluster_id, ledger, stream, stream.end, codec.STATUS_EXPIRED
+        cluster_id, header.size, stream, stream.end, codec.STATUS_EXPIRED
     )
     log ClusterExpired(
         cluster_id=cluster_id,
@@ -448,27 +440,25 @@ def cancel_cluster(cluster_id: uint256, bond_to: address):
     assert (
         msg.sender == self.manager.address
     ), "staker_rewards: caller is not the manager"
-    ledger: codec.Ledger = self._funded_ledger(cluster_id)
+    header: codec.Header = self._pending_header(cluster_id)
     operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
     credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
-    for i: uint256 in range(ledger.size, bound=c.MAX_CLUSTER_SIZE):
+    funded: uint256 = 0
+    for i: uint256 in range(header.size, bound=c.MAX_CLUSTER_SIZE):
         seat: codec.Seat = codec.unpack_seat(self._seats[cluster_id][i])
         operators.append(seat.operator)
         credits.append(seat.vc * seat.days)
-    ledger.status = codec.STATUS_CANCELLED
-    self._ledger[cluster_id] = codec.pack_ledger(ledger)
-    tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
-    tally.refunded = ledger.funded
-    self._tally[cluster_id] = codec.pack_tally(tally)
+        funded += seat.vc * seat.days
+    self._set_status(cluster_id, codec.STATUS_CANCELLED)
     log ClusterCancelled(
-        cluster_id=cluster_id, refunded=ledger.funded, bond_to=bond_to
+        cluster_id=cluster_id, refunded=funded, bond_to=bond_to
     )
     extcall ESCROW.return_credits(
-        self._bid_ids(cluster_id, ledger.size),
+        self._bid_ids(cluster_id, header.size),
         operators,
         credits,
         bond_to,
-        value=ledger.funded,
+        value=funded,
     )
 
 
@@ -581,7 +571,7 @@ def status(cluster_id: uint256) -> uint256:
     @param cluster_id The cluster.
     @return uint256 The status (`stream_codec.STATUS_*`).
     """
-    return codec.unpack_ledger(self._ledger[cluster_id]).status
+    return codec.unpack_header(self._cluster[cluster_id][0]).status
 
 
 @external
@@ -595,7 +585,8 @@ def held(cluster_id: uint256) -> uint256:
     @param cluster_id The cluster.
     @return uint256 The amount in wei.
     """
-    return self._held(cluster_id)
+    a: IStakerRewards.Accounting = self._figures(cluster_id)
+    return a.claimable + a.unaccrued + a.dust
 
 
 @external
@@ -608,21 +599,19 @@ def get_stream(cluster_id: uint256) -> IStakerRewards.StreamInfo:
             min_duration (days from the start to the end), paid (claimed,
             without sale credits), accrued, claimable and held.
     """
-    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
-    tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
-    accrued: uint256 = self._accrued(stream)
+    a: IStakerRewards.Accounting = self._figures(cluster_id)
     return IStakerRewards.StreamInfo(
-        status=ledger.status,
-        funded=ledger.funded,
+        status=codec.unpack_header(self._cluster[cluster_id][0]).status,
+        funded=a.funded,
         rate=stream.rate,
         start=stream.start,
         end=stream.end,
         min_duration=(stream.end - stream.start) // c.SECONDS_PER_DAY,
-        paid=stream.accounted - tally.credited,
-        accrued=accrued,
-        claimable=accrued - stream.accounted,
-        held=self._held(cluster_id),
+        paid=a.paid_to_stakers,
+        accrued=a.paid_to_stakers + a.credited_to_stakers + a.claimable,
+        claimable=a.claimable,
+        held=a.claimable + a.unaccrued + a.dust,
     )
 
 
@@ -636,15 +625,15 @@ def get_seat(cluster_id: uint256, seat: uint256) -> IStakerRewards.SeatInfo:
     @return SeatInfo Bid id, operator, daily VC price, days paid from the
             stream start, and its end (0 before the start).
     """
-    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
-    assert seat < ledger.size, "staker_rewards: no such seat"
+    size: uint256 = codec.unpack_header(self._cluster[cluster_id][0]).size
+    assert seat < size, "staker_rewards: no such seat"
     s: codec.Seat = codec.unpack_seat(self._seats[cluster_id][seat])
     start: uint256 = codec.unpack_stream(self._stream[cluster_id]).start
     end: uint256 = 0
     if start != 0:
         end = start + s.days * c.SECONDS_PER_DAY
     return IStakerRewards.SeatInfo(
-        bid_id=self._bid_ids(cluster_id, ledger.size)[seat],
+        bid_id=self._bid_ids(cluster_id, size)[seat],
         operator=s.operator,
         vc=s.vc,
         days=s.days,
@@ -660,46 +649,96 @@ def accounting(cluster_id: uint256) -> IStakerRewards.Accounting:
             moment paid_to_stakers + credited_to_stakers + claimable +
             unaccrued + refunded + dust == funded + renewals; once the
             cluster is closed, unaccrued == 0.
+    @dev `funded + renewals` is the sum of the seats' `vc * days`;
+         `refunded` is what the close sent to the Escrow (every credit,
+         exactly: the close stored the dust it left).
     @param cluster_id The cluster.
     @return Accounting Funded, renewals, paid to stakers, credited to
             sellers, claimable, unaccrued, refunded to operators, dust.
     """
-    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
+    return self._figures(cluster_id)
+
+
+@internal
+@view
+def _figures(cluster_id: uint256) -> IStakerRewards.Accounting:
+    """
+    @dev The cluster's conservation figures (see `accounting`).
+    @param cluster_id The cluster.
+    @return Accounting The figures.
+    """
+    header: codec.Header = codec.unpack_header(self._cluster[cluster_id][0])
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
+    total: uint256 = 0  # funded + renewals
+    for i: uint256 in range(header.size, bound=c.MAX_CLUSTER_SIZE):
+        seat: codec.Seat = codec.unpack_seat(self._seats[cluster_id][i])
+        total += seat.vc * seat.days
     accrued: uint256 = self._accrued(stream)
+    refunded: uint256 = 0
+    if header.status == codec.STATUS_CANCELLED:
+        refunded = total
+    elif (
+        header.status == codec.STATUS_EXPIRED
+        or header.status == codec.STATUS_ENDED
+    ):
+        # closed: accrued is the staker's total (the end is the stop)
+        refunded = total - accrued - tally.dust
     return IStakerRewards.Accounting(
-        funded=ledger.funded,
-        renewals=ledger.renewals,
+        funded=total - tally.renewals,
+        renewals=tally.renewals,
         paid_to_stakers=stream.accounted - tally.credited,
         credited_to_stakers=tally.credited,
         claimable=accrued - stream.accounted,
-        unaccrued=ledger.funded
-        + ledger.renewals
-        - accrued
-        - tally.refunded
-        - tally.dust,
-        refunded=tally.refunded,
+        unaccrued=total - accrued - refunded - tally.dust,
+        refunded=refunded,
         dust=tally.dust,
     )
 
 
 @internal
 @view
-def _funded_ledger(cluster_id: uint256) -> codec.Ledger:
+def _pending_header(cluster_id: uint256) -> codec.Header:
     """
-    @dev The ledger of a cluster that is funded and was never streamed.
+    @dev The header of a cluster that is funded and was never streamed.
     @param cluster_id The cluster.
-    @return Ledger Its ledger.
+    @return Header Its header.
     """
-    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
+    header: codec.Header = codec.unpack_header(self._cluster[cluster_id][0])
     assert (
-        ledger.status != codec.STATUS_NONE
+        header.status != codec.STATUS_NONE
     ), "staker_rewards: cluster not funded"
     assert (
-        ledger.status == codec.STATUS_FUNDED
+        header.status == codec.STATUS_FUNDED
     ), "staker_rewards: cluster not pending"
-    return ledger
+    return header
+
+
+@internal
+@view
+def _streaming_header(cluster_id: uint256) -> codec.Header:
+    """
+    @dev The header of a cluster whose stream runs (not closed).
+    @param cluster_id The cluster.
+    @return Header Its header.
+    """
+    header: codec.Header = codec.unpack_header(self._cluster[cluster_id][0])
+    assert (
+        header.status == codec.STATUS_STREAMING
+    ), "staker_rewards: not streaming"
+    return header
+
+
+@internal
+def _set_status(cluster_id: uint256, status: uint256):
+    """
+    @dev Rewrites the status in the cluster's word 0.
+    @param cluster_id The cluster.
+    @param status The new status.
+    """
+    self._cluster[cluster_id][0] = codec.with_status(
+        self._cluster[cluster_id][0], status
+    )
 
 
 @internal
@@ -713,16 +752,16 @@ def _bid_ids(
     @param n Its size.
     @return DynArray The bid ids.
     """
-    words: uint256[2] = [self._bid_words[cluster_id][0], 0]
+    words: uint256[2] = [self._cluster[cluster_id][0], 0]
     if n > codec.BID_IDS_PER_WORD:
-        words[1] = self._bid_words[cluster_id][1]
+        words[1] = self._cluster[cluster_id][1]
     return codec.unpack_bid_ids(words, n)
 
 
 @internal
 def _close(
     cluster_id: uint256,
-    ledger: codec.Ledger,
+    size: uint256,
     stream: codec.Stream,
     stop: uint256,
     new_status: uint256,
@@ -736,10 +775,10 @@ def _close(
 ):
     """
     @dev Closes a streaming cluster at `stop` (<= its end): stores the stop
-         as the end, the new status, the refunded total and the dust, and
-         returns what the Escrow needs (the caller logs, then calls it).
+         as the end, the new status and the dust, and returns what the
+         Escrow needs (the caller logs, then calls it).
     @param cluster_id The cluster.
-    @param ledger Its ledger (status STREAMING).
+    @param size Its number of seats.
     @param stream Its stream.
     @param stop The second the stream stops.
     @param new_status STATUS_EXPIRED or STATUS_ENDED.
@@ -749,30 +788,31 @@ def _close(
     operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
     credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     refunded: uint256 = 0
-    for i: uint256 in range(ledger.size, bound=c.MAX_CLUSTER_SIZE):
+    total: uint256 = 0  # funded + renewals
+    for i: uint256 in range(size, bound=c.MAX_CLUSTER_SIZE):
         seat: codec.Seat = codec.unpack_seat(self._seats[cluster_id][i])
         seat_end: uint256 = stream.start + seat.days * c.SECONDS_PER_DAY
         credit: uint256 = seat.vc * (seat_end - stop) // c.SECONDS_PER_DAY
         operators.append(seat.operator)
         credits.append(credit)
         refunded += credit
+        total += seat.vc * seat.days
     staker_total: uint256 = (
         stream.rate * (stop - stream.start) // c.SECONDS_PER_DAY
     )
-    # exact: sum(vc * days) == funded + renewals, and each floor drops < 1 wei
-    dust: uint256 = ledger.funded + ledger.renewals - staker_total - refunded
+    # each of the size + 1 floors drops < 1 wei: dust <= size
+    dust: uint256 = total - staker_total - refunded
 
     if stop != stream.end:
         stream.end = stop
         self._stream[cluster_id] = codec.pack_stream(stream)
-    ledger.status = new_status
-    self._ledger[cluster_id] = codec.pack_ledger(ledger)
-    tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
-    tally.refunded = refunded
-    tally.dust = dust
-    self._tally[cluster_id] = codec.pack_tally(tally)
+    self._set_status(cluster_id, new_status)
+    if dust != 0:
+        tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
+        tally.dust = dust
+        self._tally[cluster_id] = codec.pack_tally(tally)
     return self._bid_ids(
-        cluster_id, ledger.size
+        cluster_id, size
     ), operators, credits, staker_total, refunded, dust
 
 
@@ -790,17 +830,3 @@ def _accrued(stream: codec.Stream) -> uint256:
         stream.rate
         * (min(block.timestamp, stream.end) - stream.start) // c.SECONDS_PER_DAY
     )
-
-
-@internal
-@view
-def _held(cluster_id: uint256) -> uint256:
-    """
-    @dev funded + renewals - accounted (paid and credited) - refunded.
-    @param cluster_id The cluster.
-    @return uint256 The amount in wei.
-    """
-    ledger: codec.Ledger = codec.unpack_ledger(self._ledger[cluster_id])
-    accounted: uint256 = codec.unpack_stream(self._stream[cluster_id]).accounted
-    refunded: uint256 = codec.unpack_tally(self._tally[cluster_id]).refunded
-    return ledger.funded + ledger.renewals - accounted - refunded

@@ -10,14 +10,20 @@ from contracts.lib import stream_codec as codec
 
 @external
 @pure
-def pack_ledger(x: codec.Ledger) -> uint256:
-    return codec.pack_ledger(x)
+def pack_cluster(x: codec.Header, ids: DynArray[uint256, c.MAX_CLUSTER_SIZE]) -> uint256[2]:
+    return codec.pack_cluster(x, ids)
 
 
 @external
 @pure
-def unpack_ledger(word: uint256) -> codec.Ledger:
-    return codec.unpack_ledger(word)
+def unpack_header(word: uint256) -> codec.Header:
+    return codec.unpack_header(word)
+
+
+@external
+@pure
+def with_status(word: uint256, status: uint256) -> uint256:
+    return codec.with_status(word, status)
 
 
 @external
@@ -54,12 +60,6 @@ def pack_tally(x: codec.Tally) -> uint256:
 @pure
 def unpack_tally(word: uint256) -> codec.Tally:
     return codec.unpack_tally(word)
-
-
-@external
-@pure
-def pack_bid_ids(ids: DynArray[uint256, c.MAX_CLUSTER_SIZE]) -> uint256[2]:
-    return codec.pack_bid_ids(ids)
 
 
 @external

@@ -1,145 +1,168 @@
 """Stateful fuzzing of the operator side against a plain Python model (tests/model.py).
 
-After every step: the Escrow holds exactly sum(pending price + bond) + sum(locked winner bonds); each bid's
-ledger entry is what it paid (pending), its bond (won) or nothing (withdrawn); the on-chain ranking equals
-the model's. Every refund equals what that bid paid; every settlement picks the model's winners.
+Operators stack many bids (one of them far more than the others), hints are exact, missing, random or stale
+(bids withdrawn or won since, or moved by an update), updates go without hints. After every step: the Escrow
+holds exactly sum(pending price + bond) + sum(locked winner bonds); each bid's ledger entry is what it paid
+(pending), its bond (won) or nothing (withdrawn); the on-chain ranking equals the model's and the off-chain
+mirror's (deploy/hints.py); every refund equals what that bid paid; every settlement picks the model's
+winners: the best pending bid of each of the first `cluster_size` operators.
 """
 
 import boa
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    invariant,
-    precondition,
-    rule,
-    run_state_machine_as_test,
-)
+from hypothesis.stateful import invariant, precondition, rule
 
+from deploy.hints import BookMirror
 from tests.model import BOND, BookModel, ModelBid
-from tests.utils.stateful import stateful_settings
+from tests.utils.constants import c
+from tests.utils.stateful import StatefulBase
 
 terms = st.tuples(st.integers(0, 1500), st.integers(30, 3650))
 # a few popular terms make ties (equal scores) common
 popular = st.sampled_from([(1000, 100), (700, 100), (1300, 30), (0, 30)])
 any_terms = st.one_of(terms, popular)
+HELD = {c.STATUS_PENDING: lambda b: b.price + b.bond, c.STATUS_WON: lambda b: b.bond, c.STATUS_WITHDRAWN: lambda b: 0}
 
 
-def test_auction_matches_model(protocol, owner, operators):
-    auction, escrow, manager = protocol.auction, protocol.escrow, protocol.manager
-    cluster_size = protocol.config["cluster_size"]
+class AuctionMachine(StatefulBase):
+    """The Auction and Escrow against BookModel; fixtures come in through `run`."""
 
-    class AuctionMachine(RuleBasedStateMachine):
-        def __init__(self):
-            super().__init__()
-            self.anchor = boa.env.anchor()
-            self.anchor.__enter__()
-            self.model = BookModel(cluster_size)
-            self.whitelisted = set()
+    auction = escrow = manager = owner = operators = None
+    examples, steps = 10, 25
 
-        def teardown(self):
-            self.anchor.__exit__(None, None, None)
+    def __init__(self):
+        super().__init__()
+        self.model = BookModel(self.auction.cluster_size())
+        self.mirror = BookMirror()
+        self.whitelisted = set()
+        self.gone = []  # bids withdrawn or won: the stale hints of tomorrow
 
-        def _pending_ids(self):
-            return self.model.ranking()
+    def _hints(self, operator, batch, kind):
+        if kind == "exact":
+            return self.mirror.hints(operator, [self.auction.auction_score(d, t) for d, t in batch])
+        if kind == "stale" and self.gone:
+            return [self.gone[(len(self.gone) * 7 + i) % len(self.gone)] for i in range(len(batch))]
+        if kind == "random" and self.model.bids:
+            return [(len(self.model.bids) * 7 + i) % (len(self.model.bids) + 2) for i in range(len(batch))]
+        return []
 
-        @rule(
-            op=st.integers(0, 7),
-            batch=st.lists(any_terms, min_size=1, max_size=3),
-            hint_kind=st.sampled_from(["exact", "none", "random"]),
-            extra=st.integers(0, 10**17),
-        )
-        def bid(self, op, batch, hint_kind, extra):
-            if self.model.pending() and len(self.model.pending()) > 200:
-                return
-            operator = operators[op]
-            ds, ts = [d for d, _ in batch], [t for _, t in batch]
-            if hint_kind == "exact":
-                hints = [auction.insert_hint(d, t) for d, t in batch]
-            elif hint_kind == "random" and self.model.bids:
-                hints = [
-                    (len(self.model.bids) * 7 + i) % (len(self.model.bids) + 2) for i in range(len(batch))
-                ]
+    def _record(self, ids, operator, batch):
+        bond = 0 if operator in self.whitelisted else BOND
+        for bid_id, (d, t) in zip(ids, batch, strict=True):
+            assert bid_id not in self.model.bids
+            score = self.auction.auction_score(d, t)
+            self.model.bids[bid_id] = ModelBid(bid_id, operator, d, t, self.auction.bid_price(d, t), bond, score)
+            self.mirror.add(bid_id, operator, score)
+
+    @rule(
+        op=st.integers(0, 7),
+        batch=st.lists(any_terms, min_size=1, max_size=4),
+        hint_kind=st.sampled_from(["exact", "none", "random", "stale"]),
+        extra=st.integers(0, 10**17),
+    )
+    def bid(self, op, batch, hint_kind, extra):
+        if len(self.model.pending()) > 80:
+            return
+        operator = self.operators[op]
+        ds, ts = [d for d, _ in batch], [t for _, t in batch]
+        hints = self._hints(operator, batch, hint_kind)
+        due = self.auction.price_to_pay(operator, ds, ts)
+        before = boa.env.get_balance(operator)
+        ids = self.auction.bid(ds, ts, hints, value=due + extra, sender=operator)
+        assert boa.env.get_balance(operator) == before - due
+        self._record(ids, operator, batch)
+
+    @rule(count=st.integers(5, 15), top=st.booleans())
+    def stack(self, count, top):
+        """Operator 0 stacks a batch of bids, at the top of the book or anywhere."""
+        operator = self.operators[0]
+        batch = [(k % 50 if top else (k * 37) % 1501, 3650 - k if top else 30 + k * 11) for k in range(count)]
+        ds, ts = [d for d, _ in batch], [t for _, t in batch]
+        hints = self._hints(operator, batch, "exact")
+        ids = self.auction.bid(ds, ts, hints, value=self.auction.price_to_pay(operator, ds, ts), sender=operator)
+        self._record(ids, operator, batch)
+
+    @precondition(lambda self: self.model.pending())
+    @rule(pick=st.integers(0, 10**6), new=any_terms, use_hint=st.booleans())
+    def update(self, pick, new, use_hint):
+        pending = self.model.pending()
+        b = pending[pick % len(pending)]
+        d, t = new
+        price = self.auction.bid_price(d, t)
+        score = self.auction.auction_score(d, t)
+        hint = self.mirror.hint(b.operator, score, b.bid_id) if use_hint else 0
+        before = boa.env.get_balance(b.operator)
+        if price == b.price:
+            with boa.reverts("auction: price unchanged, send no ETH"):
+                self.auction.update_bid(b.bid_id, d, t, hint, value=1, sender=b.operator)
+        self.auction.update_bid(b.bid_id, d, t, hint, value=max(price - b.price, 0), sender=b.operator)
+        assert boa.env.get_balance(b.operator) == before - (price - b.price)
+        self.mirror.remove(b.bid_id)
+        self.mirror.add(b.bid_id, b.operator, score)
+        self.gone.append(b.bid_id)  # its old place: a hint computed before is stale now
+        b.discount_rate, b.duration, b.price, b.score = d, t, price, score
+
+    @precondition(lambda self: self.model.pending())
+    @rule(pick=st.integers(0, 10**6))
+    def withdraw(self, pick):
+        pending = self.model.pending()
+        b = pending[pick % len(pending)]
+        before = boa.env.get_balance(b.operator)
+        self.auction.withdraw_bid(b.bid_id, sender=b.operator)
+        assert boa.env.get_balance(b.operator) == before + b.price + b.bond
+        b.status = c.STATUS_WITHDRAWN
+        self.mirror.remove(b.bid_id)
+        self.gone.append(b.bid_id)
+
+    @rule(op=st.integers(0, 7))
+    def toggle_whitelist(self, op):
+        operator = self.operators[op]
+        with boa.env.prank(self.owner):
+            if operator in self.whitelisted:
+                self.auction.remove_from_whitelist(operator)
+                self.whitelisted.discard(operator)
             else:
-                hints = []
-            due = auction.price_to_pay(operator, ds, ts)
-            before = boa.env.get_balance(operator)
-            with boa.env.prank(operator):
-                ids = auction.bid(ds, ts, hints, value=due + extra)
-            assert boa.env.get_balance(operator) == before - due
-            bond = 0 if operator in self.whitelisted else BOND
-            for bid_id, (d, t) in zip(ids, batch, strict=True):
-                assert bid_id not in self.model.bids
-                price = auction.bid_price(d, t)
-                self.model.bids[bid_id] = ModelBid(
-                    bid_id, operator, d, t, price, bond, auction.auction_score(d, t)
-                )
+                self.auction.add_to_whitelist(operator)
+                self.whitelisted.add(operator)
 
-        @precondition(lambda self: self.model.pending())
-        @rule(pick=st.integers(0, 10**6), new=any_terms, use_hint=st.booleans())
-        def update(self, pick, new, use_hint):
-            pending = self.model.pending()
-            b = pending[pick % len(pending)]
-            d, t = new
-            price = auction.bid_price(d, t)
-            hint = auction.insert_hint(d, t) if use_hint else 0
-            before = boa.env.get_balance(b.operator)
-            with boa.env.prank(b.operator):
-                auction.update_bid(b.bid_id, d, t, hint, value=max(price - b.price, 0))
-            assert boa.env.get_balance(b.operator) == before - (price - b.price)
-            b.discount_rate, b.duration, b.price, b.score = d, t, price, auction.auction_score(d, t)
+    @rule()
+    def settle(self):
+        expected = self.model.winners()
+        assert self.auction.can_settle() == (expected is not None)
+        if expected is None:
+            with boa.reverts("auction: not enough operators"):
+                self.auction.settle_cluster(sender=self.manager.address)
+            return
+        assert self.mirror.winners(self.model.cluster_size) == expected
+        cluster_id = self.auction.settle_cluster(sender=self.manager.address)
+        cluster = self.auction.get_cluster(cluster_id)
+        assert list(cluster.bid_ids) == expected
+        assert cluster.min_duration == min(self.model.bids[i].duration for i in expected)
+        for i in expected:
+            self.model.bids[i].status = c.STATUS_WON
+            self.mirror.remove(i)
+            self.gone.append(i)
 
-        @precondition(lambda self: self.model.pending())
-        @rule(pick=st.integers(0, 10**6))
-        def withdraw(self, pick):
-            pending = self.model.pending()
-            b = pending[pick % len(pending)]
-            before = boa.env.get_balance(b.operator)
-            with boa.env.prank(b.operator):
-                auction.withdraw_bid(b.bid_id)
-            assert boa.env.get_balance(b.operator) == before + b.price + b.bond
-            b.status = 3
+    @invariant()
+    def escrow_ledger_is_exact(self):
+        expected_total = 0
+        for b in self.model.bids.values():
+            held = HELD[b.status](b)
+            assert self.escrow.held(b.bid_id) == held
+            assert self.escrow.is_locked(b.bid_id) == (b.status == c.STATUS_WON)
+            expected_total += held
+        assert boa.env.get_balance(self.escrow.address) == expected_total
 
-        @rule(op=st.integers(0, 7))
-        def toggle_whitelist(self, op):
-            operator = operators[op]
-            with boa.env.prank(owner):
-                if operator in self.whitelisted:
-                    auction.remove_from_whitelist(operator)
-                    self.whitelisted.discard(operator)
-                else:
-                    auction.add_to_whitelist(operator)
-                    self.whitelisted.add(operator)
+    @invariant()
+    def ranking_matches(self):
+        ranking = self.model.ranking()
+        assert self.auction.top_bids(256) == ranking[:256] == self.mirror.top(256)
+        assert self.auction.num_pending_bids() == len(ranking)
+        assert self.auction.num_operators_in_auction() == self.model.operators_in_auction()
+        for operator in self.operators:
+            mine = [b for b in self.model.pending() if b.operator == operator]
+            assert self.auction.pending_bids_of(operator) == len(mine)
 
-        @rule()
-        def settle(self):
-            expected = self.model.winners()
-            assert auction.can_settle() == (expected is not None)
-            with boa.env.prank(manager.address):
-                if expected is None:
-                    with boa.reverts("auction: not enough operators"):
-                        auction.settle_cluster()
-                    return
-                cluster_id = auction.settle_cluster()
-            cluster = auction.get_cluster(cluster_id)
-            assert list(cluster.bid_ids) == expected
-            assert cluster.min_duration == min(self.model.bids[i].duration for i in expected)
-            for i in expected:
-                self.model.bids[i].status = 2
 
-        @invariant()
-        def escrow_ledger_is_exact(self):
-            expected_total = 0
-            for b in self.model.bids.values():
-                held = {1: b.price + b.bond, 2: b.bond, 3: 0}[b.status]
-                assert escrow.held(b.bid_id) == held
-                expected_total += held
-            assert boa.env.get_balance(escrow.address) == expected_total
-
-        @invariant()
-        def ranking_matches(self):
-            ranking = self.model.ranking()
-            assert auction.top_bids(256) == ranking[:256]
-            assert auction.num_pending_bids() == len(ranking)
-            assert auction.num_operators_in_auction() == self.model.operators_in_auction()
-
-    run_state_machine_as_test(AuctionMachine, settings=stateful_settings())
+def test_auction_matches_model(auction, escrow, manager, owner, operators):
+    AuctionMachine.run(auction=auction, escrow=escrow, manager=manager, owner=owner, operators=operators)

@@ -83,7 +83,8 @@ class Chain:
         return "0x" + keccak(self.code(address)).hex()
 
     def view(self, address: str, name: str, returns: str) -> Any:
-        """Call the argument-less view `name()` and decode one value of ABI type `returns`."""
+        """Call the argument-less view `name()` and decode one value of ABI type `returns`
+        (a tuple type such as `(uint256,uint256)` for a struct)."""
         data = "0x" + function_signature_to_4byte_selector(f"{name}()").hex()
         out = self.rpc.fetch("eth_call", [{"to": address, "data": data}, "latest"])
         return decode([returns], bytes.fromhex(out[2:]))[0]

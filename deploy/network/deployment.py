@@ -21,6 +21,7 @@ import boa
 from vyper.compiler import output
 
 import boa_env
+from deploy.beacon import BEACON_ROOTS_ADDRESS, WITHDRAWAL_REQUESTS_ADDRESS
 from deploy.gas import measure, measure_deploy
 from deploy.network.chain import Chain, DeployError
 from deploy.network.inputs import validate_config, validate_new_owner
@@ -59,14 +60,31 @@ def quiet() -> Iterator[None]:
 
 
 @cache
+def abi(role: str) -> list[dict]:
+    """The ABI of a role's contract (compiled once)."""
+    return output.build_abi_output(deployer_for(role).compiler_data)
+
+
+@cache
 def owned_roles() -> tuple[str, ...]:
     """Roles whose contract has a two-step ownership (`transfer_ownership` and `pending_owner`)."""
-    out = []
-    for role in SOURCES:
-        names = {e.get("name") for e in output.build_abi_output(deployer_for(role).compiler_data)}
-        if {"transfer_ownership", "pending_owner", "owner"} <= names:
-            out.append(role)
-    return tuple(out)
+    return tuple(
+        role
+        for role in SOURCES
+        if {"transfer_ownership", "pending_owner", "owner"} <= {e.get("name") for e in abi(role)}
+    )
+
+
+DEV_CHAIN_IDS = (31337, 1337)  # anvil/hardhat, geth --dev: the beacon-chain model drives the stand-ins
+
+
+def predeploys(chain: Chain, chain_id: int) -> dict[str, str]:
+    """The real EIP-4788 / EIP-7002 system contracts to use instead of deploying stand-ins (role -> address):
+    those the chain has, unless it is a development chain."""
+    if chain_id in DEV_CHAIN_IDS:
+        return {}
+    candidates = {"beacon_roots": BEACON_ROOTS_ADDRESS, "withdrawal_requests": WITHDRAWAL_REQUESTS_ADDRESS}
+    return {role: address for role, address in candidates.items() if role in SOURCES and chain.code(address)}
 
 
 def handover_steps(new_owner: str | None) -> tuple[Step, ...]:
@@ -148,6 +166,14 @@ def prepare(
     chain = Chain(network.url)
     path = Path(manifest_dir) / f"{chain_id}.json"
     manifest, note = open_manifest(chain, path, account.address, cfg, force, network.endpoint, new_owner)
+    for role, address in predeploys(chain, chain_id).items():
+        if role not in manifest.data["contracts"]:
+            record = contract_record(role, address, chain)
+            manifest.data["contracts"][role] = {
+                **record,
+                "predeploy": True,
+                "source": "the chain's system contract",
+            }
     handover = handover_steps(new_owner)
     done = calls_done_on_chain(chain, manifest, PLAN + handover)
     plan = Plan(network, chain, account, cfg, manifest, note, done, handover)
@@ -223,12 +249,14 @@ def summary(plan: Plan, dry_run: bool) -> str:
     """The pre-flight summary."""
     m = plan.manifest.data
     owner = f"{m['new_owner']} (two-step: it accepts each contract)" if m["new_owner"] else "the deployer"
+    system = [f"{role} {short(c['address'])}" for role, c in m["contracts"].items() if c.get("predeploy")]
     lines = [
         "Pre-flight" + (" (dry run: simulated on a fork, nothing will be signed or sent)" if dry_run else ""),
         f"  network    {network_label(plan.network)}, chain id {m['chain_id']}",
         f"  deployer   {plan.deployer}, balance {eth(plan.balance)} ETH",
         f"  owner      {owner}",
         f"  manifest   {plan.manifest_note}",
+        *([f"  system     the chain's own {', '.join(system)} (no stand-in deployed)"] if system else []),
         *config_lines(plan.cfg),
     ]
     if not plan.estimates:

@@ -91,7 +91,7 @@ class Manifest:
 
 
 def contract_record(role: str, address: str, chain: Chain) -> dict:
-    """What the manifest keeps about a deployed contract besides its transaction."""
+    """What the manifest keeps about a contract besides its transaction (a system contract has none)."""
     path = CONTRACTS / SOURCES[role]
     return {
         "address": address,

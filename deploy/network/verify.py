@@ -6,24 +6,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from deploy.network.chain import Chain
-from deploy.network.deployment import owned_roles, short
+from deploy.network.deployment import abi, owned_roles, short
 from deploy.network.manifest import Manifest
 from deploy.protocol import SOURCES, deployer_for
 from deploy.tables import format_table
 
 ZERO = "0x" + "00" * 20
 
-# (role, view, expected): expected is "@role" (that contract's address), "$key" (a configuration value)
-# or a literal. Owners are checked separately (`owner_findings`).
+# (role, view, expected): `view` is an argument-less view, or `view.field` for a field of the struct it
+# returns; expected is "@role" (that contract's address), "$key" (a configuration value) or a literal.
+# Owners are checked separately (`owner_findings`). tests/deploy/test_tools.py checks every view exists.
 WIRING: tuple[tuple[str, str, Any], ...] = (
     ("auction", "escrow", "@escrow"),
     ("auction", "manager", "@manager"),
     ("auction", "paused", False),
     ("auction", "cluster_size", "$cluster_size"),
-    ("auction", "expected_daily_return", "$expected_daily_return"),
-    ("auction", "max_discount_rate", "$max_discount_rate"),
-    ("auction", "min_duration", "$min_duration"),
-    ("auction", "max_duration", "$max_duration"),
+    ("auction", "auction_config.expected_daily_return", "$expected_daily_return"),
+    ("auction", "auction_config.max_discount_rate", "$max_discount_rate"),
+    ("auction", "auction_config.min_duration", "$min_duration"),
+    ("auction", "auction_config.max_duration", "$max_duration"),
     ("escrow", "auction", "@auction"),
     ("escrow", "staker_rewards", "@staker_rewards"),
     ("staker_rewards", "AUCTION", "@auction"),
@@ -37,9 +38,23 @@ WIRING: tuple[tuple[str, str, Any], ...] = (
     ("manager", "eigen_pod_manager", "@eigen_pod_manager"),
     ("manager", "delegation_manager", "@delegation_manager"),
     ("manager", "split_factory", "@split_factory"),
+    ("manager", "beacon_roots", "@beacon_roots"),
+    ("manager", "pending_cluster_ttl", "$pending_cluster_ttl"),
     ("byz_nft", "manager", "@manager"),
+    ("byz_nft", "staker_rewards", "@staker_rewards"),
+    ("strategy_module_implementation", "manager", "@manager"),
+    ("strategy_module_implementation", "auction", "@auction"),
+    ("strategy_module_implementation", "staker_rewards", "@staker_rewards"),
+    ("strategy_module_implementation", "byz_nft", "@byz_nft"),
+    ("strategy_module_implementation", "eigen_pod_manager", "@eigen_pod_manager"),
+    ("strategy_module_implementation", "delegation_manager", "@delegation_manager"),
+    ("strategy_module_implementation", "withdrawal_requests", "@withdrawal_requests"),
     ("eigen_pod_manager", "deposit_contract", "@deposit_contract"),
     ("eigen_pod_manager", "eigen_pod_implementation", "@eigen_pod_implementation"),
+    ("eigen_pod_manager", "beacon_roots", "@beacon_roots"),
+    ("eigen_pod_manager", "withdrawal_requests", "@withdrawal_requests"),
+    ("eigen_pod_manager", "delegation_manager", "@delegation_manager"),
+    ("delegation_manager", "eigen_pod_manager", "@eigen_pod_manager"),
     ("split_factory", "split_implementation", "@split_implementation"),
 )
 
@@ -86,7 +101,7 @@ def _code_finding(chain: Chain, role: str, record: dict) -> Finding:
         if ok
         else f"{record['address']}: chain {actual}, manifest {record['runtime_code_hash']}"
     )
-    note = "" if not ok else _source_note(chain, role, record["address"])
+    note = "" if not ok or record.get("predeploy") else _source_note(chain, role, record["address"])
     return Finding(ok, f"code of {role}", detail + note)
 
 
@@ -104,17 +119,32 @@ def _expected(data: dict, expected: Any) -> Any:
     return expected
 
 
+def view_type(role: str, view: str) -> tuple[str, int | None]:
+    """The ABI type `view` returns, and for `view.field` the field's index in the struct (else None)."""
+    name, _, fld = view.partition(".")
+    entry = next(
+        e for e in abi(role) if e.get("name") == name and e["type"] == "function" and not e["inputs"]
+    )
+    out = entry["outputs"][0]
+    if not fld:
+        return out["type"], None
+    names = [c["name"] for c in out["components"]]
+    return "(" + ",".join(c["type"] for c in out["components"]) + ")", names.index(fld)
+
+
 def _wiring_finding(chain: Chain, data: dict, role: str, view: str, expected: Any) -> Finding:
     want = _expected(data, expected)
-    kind = "bool" if isinstance(want, bool) else "uint256" if isinstance(want, int) else "address"
-    try:
-        got = chain.view(data["contracts"][role]["address"], view, kind)
-    except Exception as exc:  # a missing view, or no code at the address
-        return Finding(False, f"{role}.{view}()", f"call failed: {type(exc).__name__}")
-    ok = got.lower() == str(want).lower() if kind == "address" else got == want
     name = expected[1:] if isinstance(expected, str) and expected[:1] in "@$" else expected
+    what = f"{role}.{view.replace('.', '().', 1) if '.' in view else view + '()'} == {name}"
+    try:
+        kind, index = view_type(role, view)
+        got = chain.view(data["contracts"][role]["address"], view.partition(".")[0], kind)
+        got = got[index] if index is not None else got
+    except Exception as exc:  # a missing view, or no code at the address
+        return Finding(False, what, f"call failed: {type(exc).__name__}")
+    ok = got.lower() == str(want).lower() if kind == "address" else got == want
     shown = short(got) if kind == "address" else got
-    return Finding(ok, f"{role}.{view}() == {name}", f"{shown}" if ok else f"chain {got}, expected {want}")
+    return Finding(ok, what, f"{shown}" if ok else f"chain {got}, expected {want}")
 
 
 def owner_findings(chain: Chain, data: dict) -> list[Finding]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import boa
 import pytest
-from vyper.compiler import output
 
 import boa_env
 from deploy import docs, network
+from deploy.beacon import BEACON_ROOTS_ADDRESS
 from deploy.gas import GasReport, calldata_floor, intrinsic_gas, measure, receipt_gas
-from deploy.protocol import PLAN, deploy_protocol, deployer_for
-from tests.utils.actors import actor
+from deploy.network.deployment import abi, predeploys
+from deploy.network.verify import view_type
+from deploy.protocol import PLAN, deploy_protocol
 from tests.utils.constants import c
 
 
@@ -38,34 +39,41 @@ def test_measure_puts_a_transaction_boundary_before_each_call(restore_env):
     the repeat look cheaper than any real transaction."""
     boa.set_env(boa.Env())
     p = deploy_protocol()
-    a, operator = p.auction, actor("operator")
+    a = p.auction
     report = GasReport()
-    report.measure("add", a.add_to_whitelist, operator)
-    report.measure("remove", a.remove_from_whitelist, operator)
-    report.measure("add", a.add_to_whitelist, operator)
-    add = report.stats["add"]
-    assert add.count == 2 and add.low == add.high > 21_000
-    a.remove_from_whitelist(operator)
-    a.add_to_whitelist(operator)  # no boundary: the slot is warm and was written in this "transaction"
-    bare = a._computation.get_gas_used() + intrinsic_gas(a.add_to_whitelist.prepare_calldata(operator))
-    assert bare < add.low - 2_000
+    report.measure("pause", a.pause)
+    report.measure("unpause", a.unpause)
+    report.measure("pause", a.pause)
+    pause = report.stats["pause"]
+    assert pause.count == 2 and pause.low == pause.high > 21_000
+    a.unpause()
+    a.pause()  # no boundary: the slot is warm and was written in this "transaction"
+    bare = a._computation.get_gas_used() + intrinsic_gas(a.pause.prepare_calldata())
+    assert bare < pause.low - 2_000
     _, view = measure(a.num_pending_bids)
     assert view >= 21_000
-    assert "add" in report.table() and report.to_dict()["add"]["count"] == 2
-
-
-def _abi(role: str) -> list:
-    return output.build_abi_output(deployer_for(role).compiler_data)
+    assert "pause" in report.table() and report.to_dict()["pause"]["count"] == 2
 
 
 def test_every_verified_view_exists():
     for role, view, _ in network.WIRING:
-        names = {e["name"] for e in _abi(role) if e["type"] == "function" and not e["inputs"]}
-        assert view in names, f"{role} has no view {view}()"
+        try:
+            view_type(role, view)
+        except (StopIteration, KeyError, ValueError):
+            pytest.fail(f"{role} has no view {view.partition('.')[0]}() (or no field {view})")
     for step in PLAN:
         if not step.is_deploy:
-            names = {e["name"] for e in _abi(step.role) if e["type"] == "function"}
+            names = {e["name"] for e in abi(step.role) if e["type"] == "function"}
             assert step.method in names and step.done_when in names
+
+
+def test_system_contracts_are_used_on_real_chains_only():
+    class FakeChain:
+        def code(self, address):
+            return b"\x60\x00" if address == BEACON_ROOTS_ADDRESS else b""
+
+    assert predeploys(FakeChain(), 1) == {"beacon_roots": BEACON_ROOTS_ADDRESS}
+    assert predeploys(FakeChain(), 31337) == {}
 
 
 def test_public_endpoint_and_redaction_drop_credentials_paths_and_queries():

@@ -10,7 +10,9 @@ from contracts.lib import stream_codec as codec
 
 @external
 @pure
-def pack_cluster(x: codec.Header, ids: DynArray[uint256, c.MAX_CLUSTER_SIZE]) -> uint256[2]:
+def pack_cluster(
+    x: codec.Header, ids: DynArray[uint256, c.MAX_CLUSTER_SIZE]
+) -> uint256[2]:
     return codec.pack_cluster(x, ids)
 
 
@@ -64,5 +66,7 @@ def unpack_tally(word: uint256) -> codec.Tally:
 
 @external
 @pure
-def unpack_bid_ids(words: uint256[2], n: uint256) -> DynArray[uint256, c.MAX_CLUSTER_SIZE]:
+def unpack_bid_ids(
+    words: uint256[2], n: uint256
+) -> DynArray[uint256, c.MAX_CLUSTER_SIZE]:
     return codec.unpack_bid_ids(words, n)

@@ -13,6 +13,7 @@
 
 from contracts.lib import constants as c
 
+
 interface IRewards:
     def fund_cluster(
         cluster_id: uint256,
@@ -68,7 +69,9 @@ def return_credits(
     bond_to: address,
 ):
     assert msg.sender == self.rewards, "escrow: caller is not staker rewards"
-    assert len(operators) == len(bid_ids) and len(credits) == len(bid_ids), "escrow: length mismatch"
+    assert len(operators) == len(bid_ids) and len(credits) == len(
+        bid_ids
+    ), "escrow: length mismatch"
     total: uint256 = 0
     for i: uint256 in range(len(bid_ids), bound=c.MAX_CLUSTER_SIZE):
         assert self.bond_locked[bid_ids[i]], "escrow: bond not locked"

@@ -1,9 +1,11 @@
 # pragma version ~=0.4.3
 """
 @title Test-only ByzNft holder contract
+@license MIT
 @notice Accepts ERC-721 tokens; accepts or rejects ETH on demand; can try to
         re-enter `StakerRewards.claim` when paid.
 """
+
 
 interface IRewards:
     def claim(cluster_id: uint256) -> uint256: nonpayable
@@ -35,8 +37,12 @@ def claim(cluster_id: uint256) -> uint256:
 
 
 @external
-def onERC721Received(operator: address, owner: address, token_id: uint256, data: Bytes[1024]) -> bytes4:
-    return method_id("onERC721Received(address,address,uint256,bytes)", output_type=bytes4)
+def onERC721Received(
+    operator: address, owner: address, token_id: uint256, data: Bytes[1024]
+) -> bytes4:
+    return method_id(
+        "onERC721Received(address,address,uint256,bytes)", output_type=bytes4
+    )
 
 
 @payable

@@ -194,6 +194,7 @@ BAD_SETTINGS = {
     "min_duration=4000": "min_duration=4000: must not exceed max_duration",
     "max_duration=40000": "max_duration=40000: must be between 1 and 36,500 days",
     "expected_daily_return=1": "expected_daily_return=1 is too small",
+    "pending_cluster_ttl=3600": "pending_cluster_ttl=3600: must be between 86,400 and 315,360,000 seconds",
     "expected_daily_return=-5": "must not be negative",
     "cluster_size=four": "'four' is not an integer",
     "cluster_sise=4": "unknown key 'cluster_sise'",

@@ -12,7 +12,6 @@ import pytest
 
 from deploy.protocol import deploy_protocol
 from tests.utils.actors import actor, actors
-from tests.utils.constants import ETH, c
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +140,3 @@ def settle(auction, manager):
 
     return run
 
-
-# Older imports (`from tests.conftest import ETH`); new tests import from tests.utils.constants.
-BOND = c.BOND
-__all__ = ["BOND", "ETH"]

@@ -93,18 +93,33 @@ def split_factory(split_implementation):
 
 
 @pytest.fixture(scope="module")
-def alice():
-    return funded("alice")
+def staker():
+    return funded("staker")
 
 
 @pytest.fixture(scope="module")
-def bob():
-    return funded("bob")
+def non_owner():
+    return funded("non_owner")
 
 
 @pytest.fixture(scope="module")
-def carol():
-    return funded("carol")
+def node_operator():
+    return funded("node_operator")
+
+
+@pytest.fixture(scope="module")
+def operator():
+    return funded("operator")
+
+
+@pytest.fixture(scope="module")
+def second_operator():
+    return funded("second_operator")
+
+
+@pytest.fixture(scope="module")
+def third_operator():
+    return funded("third_operator")
 
 
 @pytest.fixture(scope="module")

@@ -49,11 +49,11 @@ def test_empty_tree(deposit_contract):
     assert deposit_contract.get_deposit_count() == b"\x00" * 8
 
 
-def test_real_holesky_deposit(deposit_contract, holesky_deposit, alice):
+def test_real_holesky_deposit(deposit_contract, holesky_deposit, staker):
     pubkey, wc, signature, root = args_of(holesky_deposit)
     amount = holesky_deposit["amount"] * GWEI
     assert amount == 32 * ETH
-    with boa.env.prank(alice):
+    with boa.env.prank(staker):
         deposit_contract.deposit(pubkey, wc, signature, root, value=amount)
     (event,) = deposit_contract.get_logs()
     assert type(event).__name__ == "DepositEvent"
@@ -67,9 +67,9 @@ def test_real_holesky_deposit(deposit_contract, holesky_deposit, alice):
     assert boa.env.get_balance(deposit_contract.address) == amount
 
 
-def test_second_deposit_index(deposit_contract, holesky_deposit, alice):
+def test_second_deposit_index(deposit_contract, holesky_deposit, staker):
     pubkey, wc, signature, root = args_of(holesky_deposit)
-    with boa.env.prank(alice):
+    with boa.env.prank(staker):
         deposit_contract.deposit(pubkey, wc, signature, root, value=32 * ETH)
         deposit_contract.deposit(pubkey, wc, signature, root, value=32 * ETH)
         (event,) = deposit_contract.get_logs()
@@ -81,18 +81,18 @@ def test_second_deposit_index(deposit_contract, holesky_deposit, alice):
     "field, index",
     [("pubkey", 0), ("withdrawal_credentials", 1), ("signature", 2), ("deposit_data_root", 3)],
 )
-def test_tampered_field_changes_root(deposit_contract, holesky_deposit, alice, field, index):
+def test_tampered_field_changes_root(deposit_contract, holesky_deposit, staker, field, index):
     args = list(args_of(holesky_deposit))
     tampered = bytearray(args[index])
     tampered[-1] ^= 1
     args[index] = bytes(tampered)
-    with boa.env.prank(alice), boa.reverts("deposit_contract: deposit_data_root mismatch"):
+    with boa.env.prank(staker), boa.reverts("deposit_contract: deposit_data_root mismatch"):
         deposit_contract.deposit(*args, value=32 * ETH)
 
 
-def test_amount_is_part_of_root(deposit_contract, holesky_deposit, alice):
+def test_amount_is_part_of_root(deposit_contract, holesky_deposit, staker):
     # a valid root for 32 ETH does not match a 31 ETH deposit
-    with boa.env.prank(alice), boa.reverts("deposit_contract: deposit_data_root mismatch"):
+    with boa.env.prank(staker), boa.reverts("deposit_contract: deposit_data_root mismatch"):
         deposit_contract.deposit(*args_of(holesky_deposit), value=31 * ETH)
 
 
@@ -105,42 +105,42 @@ def test_amount_is_part_of_root(deposit_contract, holesky_deposit, alice):
         (2, 0, "deposit_contract: bad signature length"),
     ],
 )
-def test_wrong_lengths(deposit_contract, holesky_deposit, alice, index, length, reason):
+def test_wrong_lengths(deposit_contract, holesky_deposit, staker, index, length, reason):
     args = list(args_of(holesky_deposit))
     args[index] = args[index][:length]
-    with boa.env.prank(alice), boa.reverts(reason):
+    with boa.env.prank(staker), boa.reverts(reason):
         deposit_contract.deposit(*args, value=32 * ETH)
 
 
-def test_too_long_argument_is_rejected_by_abi_decoder(deposit_contract, holesky_deposit, alice):
+def test_too_long_argument_is_rejected_by_abi_decoder(deposit_contract, holesky_deposit, staker):
     pubkey, wc, signature, root = args_of(holesky_deposit)
-    with boa.env.prank(alice), boa.reverts():  # the ABI decoder rejects a 49-byte Bytes[48]
+    with boa.env.prank(staker), boa.reverts():  # the ABI decoder rejects a 49-byte Bytes[48]
         deposit_contract.deposit(pubkey + b"\x00", wc, signature, root, value=32 * ETH)
 
 
 @pytest.mark.parametrize("value", [0, GWEI, ETH - GWEI])
-def test_amount_below_one_eth(deposit_contract, alice, value):
+def test_amount_below_one_eth(deposit_contract, staker, value):
     d = keys.make_deposit_data("01" + "00" * 31, amount_gwei=10**9)
-    with boa.env.prank(alice), boa.reverts("deposit_contract: deposit value too low"):
+    with boa.env.prank(staker), boa.reverts("deposit_contract: deposit value too low"):
         deposit_contract.deposit(*args_of(d), value=value)
 
 
-def test_amount_not_whole_gwei(deposit_contract, holesky_deposit, alice):
-    with boa.env.prank(alice), boa.reverts("deposit_contract: deposit value not multiple of gwei"):
+def test_amount_not_whole_gwei(deposit_contract, holesky_deposit, staker):
+    with boa.env.prank(staker), boa.reverts("deposit_contract: deposit value not multiple of gwei"):
         deposit_contract.deposit(*args_of(holesky_deposit), value=32 * ETH + 1)
 
 
-def test_amount_over_uint64_gwei(deposit_contract, holesky_deposit, alice):
+def test_amount_over_uint64_gwei(deposit_contract, holesky_deposit, staker):
     value = 2**64 * GWEI
-    boa.env.set_balance(alice, value)
-    with boa.env.prank(alice), boa.reverts("deposit_contract: deposit value too high"):
+    boa.env.set_balance(staker, value)
+    with boa.env.prank(staker), boa.reverts("deposit_contract: deposit value too high"):
         deposit_contract.deposit(*args_of(holesky_deposit), value=value)
 
 
-def test_minimum_deposit_of_one_eth(deposit_contract, alice):
+def test_minimum_deposit_of_one_eth(deposit_contract, staker):
     pubkey, wc, signature = b"\x11" * 48, b"\x01" + b"\x00" * 31, b"\x22" * 96
     root = keys.deposit_data_root(pubkey, wc, 10**9, signature)
-    with boa.env.prank(alice):
+    with boa.env.prank(staker):
         deposit_contract.deposit(pubkey, wc, signature, root, value=ETH)
     assert deposit_contract.get_deposit_root() == expected_deposit_root([root])
 
@@ -159,12 +159,12 @@ deposits = st.lists(
 
 @settings(max_examples=25, deadline=None)
 @given(batch=deposits)
-def test_deposit_root_matches_python_merkle_tree(deposit_contract, alice, batch):
-    boa.env.set_balance(alice, sum(d[3] for d in batch) * GWEI)
+def test_deposit_root_matches_python_merkle_tree(deposit_contract, staker, batch):
+    boa.env.set_balance(staker, sum(d[3] for d in batch) * GWEI)
     leaves = []
     for i, (pubkey, wc, signature, amount_gwei) in enumerate(batch):
         root = keys.deposit_data_root(pubkey, wc, amount_gwei, signature)
-        with boa.env.prank(alice):
+        with boa.env.prank(staker):
             deposit_contract.deposit(pubkey, wc, signature, root, value=amount_gwei * GWEI)
             (event,) = deposit_contract.get_logs()
         assert event.index == i.to_bytes(8, "little")
@@ -174,9 +174,9 @@ def test_deposit_root_matches_python_merkle_tree(deposit_contract, alice, batch)
     assert deposit_contract.get_deposit_count() == len(batch).to_bytes(8, "little")
 
 
-def test_tree_full(deposit_contract, holesky_deposit, alice):
+def test_tree_full(deposit_contract, holesky_deposit, staker):
     # storage layout: branch in slots 0..31, then deposit_count
     boa.env.set_storage(deposit_contract.address, DEPTH, 2**DEPTH - 1)
     assert deposit_contract.get_deposit_count() == (2**DEPTH - 1).to_bytes(8, "little")
-    with boa.env.prank(alice), boa.reverts("deposit_contract: merkle tree full"):
+    with boa.env.prank(staker), boa.reverts("deposit_contract: merkle tree full"):
         deposit_contract.deposit(*args_of(holesky_deposit), value=32 * ETH)

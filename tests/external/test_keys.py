@@ -167,9 +167,9 @@ def test_generation_rejects_bad_input():
         keys.make_deposit_data(WC, amount_gwei=10**9 - 1)
 
 
-def test_generated_data_passes_deposit_contract(deposit_contract, generated, alice):
+def test_generated_data_passes_deposit_contract(deposit_contract, generated, staker):
     keys.require_valid_deposit_data(generated)
-    with boa.env.prank(alice):
+    with boa.env.prank(staker):
         deposit_contract.deposit(
             bytes.fromhex(generated["pubkey"]),
             bytes.fromhex(generated["withdrawal_credentials"]),
@@ -181,19 +181,19 @@ def test_generated_data_passes_deposit_contract(deposit_contract, generated, ali
 
 
 @pytest.mark.filterwarnings("ignore:casted bytecode does not match")  # titanoboa on the new pod proxy
-def test_generated_data_stakes_through_eigen_pod_manager(eigen_pod_manager, deposit_contract, alice):
-    pod = eigen_pod_manager.get_pod(alice)
+def test_generated_data_stakes_through_eigen_pod_manager(eigen_pod_manager, deposit_contract, staker):
+    pod = eigen_pod_manager.get_pod(staker)
     credentials = keys.eigen_pod_withdrawal_credentials(pod)
     assert credentials.hex() == "01" + "00" * 11 + pod.lower().removeprefix("0x")
     d = keys.make_deposit_data(credentials)
     keys.require_valid_deposit_data(d)
-    with boa.env.prank(alice):
+    with boa.env.prank(staker):
         eigen_pod_manager.stake(
             bytes.fromhex(d["pubkey"]),
             bytes.fromhex(d["signature"]),
             bytes.fromhex(d["deposit_data_root"]),
             value=32 * ETH,
         )
-    assert eigen_pod_manager.has_pod(alice)
-    assert eigen_pod_manager.get_pod(alice) == pod
+    assert eigen_pod_manager.has_pod(staker)
+    assert eigen_pod_manager.get_pod(staker) == pod
     assert boa.env.get_balance(deposit_contract.address) == 32 * ETH

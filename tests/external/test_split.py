@@ -63,12 +63,14 @@ def outsider_caller():
 
 
 @pytest.fixture
-def three(alice, bob, carol, make_split):
-    return make_split([alice, bob, carol], [1, 2, 3], 100)
+def three(operator, second_operator, third_operator, make_split):
+    return make_split([operator, second_operator, third_operator], [1, 2, 3], 100)
 
 
-def test_predicted_address_is_deployed_address(split_factory, split_implementation, alice, bob, split_of):
-    recipients, allocations = [alice, bob], [30, 70]
+def test_predicted_address_is_deployed_address(
+    split_factory, split_implementation, operator, second_operator, split_of
+):
+    recipients, allocations = [operator, second_operator], [30, 70]
     predicted = split_factory.predict_split_address(recipients, allocations, 250, SALT)
     expected = create2_proxy_address(
         split_factory.address, split_salt(recipients, allocations, 250, SALT), split_implementation.address
@@ -96,24 +98,24 @@ def test_predicted_address_is_deployed_address(split_factory, split_implementati
     assert split_factory.split_implementation() == split_implementation.address
 
 
-def test_address_commits_to_every_parameter(split_factory, alice, bob):
-    base = ([alice, bob], [1, 2], 100, SALT)
+def test_address_commits_to_every_parameter(split_factory, operator, second_operator):
+    base = ([operator, second_operator], [1, 2], 100, SALT)
     variants = [
-        ([bob, alice], [1, 2], 100, SALT),
-        ([alice, bob], [1, 3], 100, SALT),
-        ([alice, bob], [1, 2], 101, SALT),
-        ([alice, bob], [1, 2], 100, b"\x43" * 32),
+        ([second_operator, operator], [1, 2], 100, SALT),
+        ([operator, second_operator], [1, 3], 100, SALT),
+        ([operator, second_operator], [1, 2], 101, SALT),
+        ([operator, second_operator], [1, 2], 100, b"\x43" * 32),
     ]
     addresses = {split_factory.predict_split_address(*p) for p in [base, *variants]}
     assert len(addresses) == 5
 
 
-def test_create_twice_reverts(split_factory, alice, bob):
-    split_factory.create_split([alice, bob], [1, 2], 100, SALT)
+def test_create_twice_reverts(split_factory, operator, second_operator):
+    split_factory.create_split([operator, second_operator], [1, 2], 100, SALT)
     with boa.reverts("split_factory: split exists"):
-        split_factory.create_split([alice, bob], [1, 2], 100, SALT)
+        split_factory.create_split([operator, second_operator], [1, 2], 100, SALT)
     # another salt makes another split
-    split_factory.create_split([alice, bob], [1, 2], 100, b"\x01" * 32)
+    split_factory.create_split([operator, second_operator], [1, 2], 100, b"\x01" * 32)
 
 
 def test_factory_needs_an_implementation():
@@ -133,8 +135,10 @@ def test_factory_needs_an_implementation():
         (["a", "b"], [2**127, 2**127], 0, "split: allocations too large"),
     ],
 )
-def test_invalid_parameters(split_factory, alice, bob, recipients, allocations, incentive, reason):
-    recipients = [{"a": alice, "b": bob}.get(r, r) for r in recipients]
+def test_invalid_parameters(
+    split_factory, operator, second_operator, recipients, allocations, incentive, reason
+):
+    recipients = [{"a": operator, "b": second_operator}.get(r, r) for r in recipients]
     with boa.reverts(reason):
         split_factory.predict_split_address(recipients, allocations, incentive, SALT)
     with boa.reverts(reason):
@@ -149,53 +153,58 @@ def test_limits_are_inclusive(make_split, wallets):
         make_split([*recipients, recipients[0]], [1] * 17, 0)
 
 
-def test_initialize_only_once(three, split_factory, alice):
+def test_initialize_only_once(three, split_factory, operator):
     with boa.env.prank(split_factory.address), boa.reverts("split: already initialized"):
-        three.initialize([alice], [1], 0, SALT)
+        three.initialize([operator], [1], 0, SALT)
 
 
-def test_implementation_cannot_be_initialized(split_implementation, alice):
+def test_implementation_cannot_be_initialized(split_implementation, operator):
     with boa.reverts("split: caller is not the factory"):
-        split_implementation.initialize([alice], [1], 0, SALT)
+        split_implementation.initialize([operator], [1], 0, SALT)
 
 
 def test_only_factory_with_matching_parameters_initializes(
-    split_implementation, alice, bob, split_of, proxy_deployer
+    split_implementation, operator, second_operator, split_of, proxy_deployer
 ):
     """A proxy is initializable only by its deployer and only with the parameters its salt commits to."""
     deployer = proxy_deployer
-    proxy = split_of(deployer.make(split_implementation.address, split_salt([alice], [1], 0, SALT)))
-    with boa.env.prank(bob), boa.reverts("split: caller is not the factory"):
-        proxy.initialize([alice], [1], 0, SALT)
+    proxy = split_of(deployer.make(split_implementation.address, split_salt([operator], [1], 0, SALT)))
+    with boa.env.prank(second_operator), boa.reverts("split: caller is not the factory"):
+        proxy.initialize([operator], [1], 0, SALT)
     with boa.env.prank(deployer.address), boa.reverts("split: caller is not the factory"):
-        proxy.initialize([bob], [1], 0, SALT)
+        proxy.initialize([second_operator], [1], 0, SALT)
     with boa.env.prank(deployer.address):
-        proxy.initialize([alice], [1], 0, SALT)
-    assert proxy.recipients() == [alice]
+        proxy.initialize([operator], [1], 0, SALT)
+    assert proxy.recipients() == [operator]
 
 
-def test_receive_emits(three, bob):
-    computation = boa.env.raw_call(three.address, sender=bob, value=ETH)
+def test_receive_emits(three, second_operator):
+    computation = boa.env.raw_call(three.address, sender=second_operator, value=ETH)
     (event,) = three.get_logs(computation)
-    assert type(event).__name__ == "EthReceived" and event.sender == bob and event.amount == ETH
+    assert type(event).__name__ == "EthReceived" and event.sender == second_operator and event.amount == ETH
 
 
-def test_distribute(three, alice, bob, carol, outsider_caller):
+def test_distribute(three, operator, second_operator, third_operator, outsider_caller):
     amount = 6 * ETH + 7
     boa.env.set_balance(three.address, amount)
-    before = [boa.env.get_balance(a) for a in (alice, bob, carol, outsider_caller)]
+    before = [boa.env.get_balance(a) for a in (operator, second_operator, third_operator, outsider_caller)]
     with boa.env.prank(outsider_caller):
         three.distribute()
         logs = three.get_logs()
     shares, incentive = model(amount, [1, 2, 3], 100)
     assert incentive == amount // 100
-    after = [boa.env.get_balance(a) for a in (alice, bob, carol, outsider_caller)]
+    after = [boa.env.get_balance(a) for a in (operator, second_operator, third_operator, outsider_caller)]
     assert [a - b for a, b in zip(after, before, strict=True)] == [*shares, incentive]
     assert boa.env.get_balance(three.address) == 0
     assert type(logs[0]).__name__ == "Distributed"
     assert (logs[0].caller, logs[0].amount, logs[0].incentive) == (outsider_caller, amount, incentive)
     sent = [(e.recipient, e.amount) for e in logs[1:]]
-    assert sent == [(alice, shares[0]), (bob, shares[1]), (carol, shares[2]), (outsider_caller, incentive)]
+    assert sent == [
+        (operator, shares[0]),
+        (second_operator, shares[1]),
+        (third_operator, shares[2]),
+        (outsider_caller, incentive),
+    ]
 
 
 def test_distribute_nothing_reverts(three, split_implementation):
@@ -206,36 +215,39 @@ def test_distribute_nothing_reverts(three, split_implementation):
         split_implementation.distribute()
 
 
-def test_rounding_remainder_goes_to_last(make_split, alice, bob, carol):
-    split = make_split([alice, bob, carol], [1, 1, 1], 0)
+def test_rounding_remainder_goes_to_last(make_split, operator, second_operator, third_operator):
+    split = make_split([operator, second_operator, third_operator], [1, 1, 1], 0)
     boa.env.set_balance(split.address, 10)
-    before = boa.env.get_balance(carol)
+    before = boa.env.get_balance(third_operator)
     split.distribute()
-    assert boa.env.get_balance(carol) - before == 4  # 3 + 3 + 4
+    assert boa.env.get_balance(third_operator) - before == 4  # 3 + 3 + 4
     assert boa.env.get_balance(split.address) == 0
 
 
-def test_prefunded_split(split_factory, split_of, alice, bob):
+def test_prefunded_split(split_factory, split_of, operator, second_operator):
     """Rewards sent to the predicted address before deployment are distributed once it exists."""
-    predicted = split_factory.predict_split_address([alice, bob], [1, 1], 0, SALT)
+    predicted = split_factory.predict_split_address([operator, second_operator], [1, 1], 0, SALT)
     boa.env.set_balance(predicted, 2 * ETH)
-    split = split_of(split_factory.create_split([alice, bob], [1, 1], 0, SALT))
+    split = split_of(split_factory.create_split([operator, second_operator], [1, 1], 0, SALT))
     assert split.undistributed() == 2 * ETH
-    before = boa.env.get_balance(alice)
+    before = boa.env.get_balance(operator)
     split.distribute()
-    assert boa.env.get_balance(alice) - before == ETH
+    assert boa.env.get_balance(operator) - before == ETH
 
 
 @pytest.mark.parametrize("mode", [REJECT, BURN_GAS, REENTER])
-def test_failed_payment_is_credited_not_blocking(make_split, wallets, alice, bob, mode):
+def test_failed_payment_is_credited_not_blocking(make_split, wallets, operator, second_operator, mode):
     bad = wallets[0]
-    split = make_split([alice, bad.address, bob], [1, 1, 1], 0)
+    split = make_split([operator, bad.address, second_operator], [1, 1, 1], 0)
     bad.set_mode(mode, split.distribute.prepare_calldata())
     boa.env.set_balance(split.address, 3 * ETH)
-    before = [boa.env.get_balance(alice), boa.env.get_balance(bob)]
+    before = [boa.env.get_balance(operator), boa.env.get_balance(second_operator)]
     split.distribute()
     logs = split.get_logs()
-    assert [boa.env.get_balance(alice) - before[0], boa.env.get_balance(bob) - before[1]] == [ETH, ETH]
+    assert [boa.env.get_balance(operator) - before[0], boa.env.get_balance(second_operator) - before[1]] == [
+        ETH,
+        ETH,
+    ]
     credited = [e for e in logs if type(e).__name__ == "PaymentCredited"]
     assert [(e.recipient, e.amount) for e in credited] == [(bad.address, ETH)]
     assert split.withdrawable(bad.address) == ETH
@@ -256,9 +268,9 @@ def test_failed_payment_is_credited_not_blocking(make_split, wallets, alice, bob
     assert boa.env.get_balance(split.address) == 0
 
 
-def test_credited_funds_are_not_redistributed(make_split, wallets, alice):
+def test_credited_funds_are_not_redistributed(make_split, wallets, operator):
     bad = wallets[0]
-    split = make_split([alice, bad.address], [1, 1], 0)
+    split = make_split([operator, bad.address], [1, 1], 0)
     bad.set_mode(REJECT, b"")
     boa.env.set_balance(split.address, 2 * ETH)
     split.distribute()
@@ -271,9 +283,9 @@ def test_credited_funds_are_not_redistributed(make_split, wallets, alice):
     assert boa.env.get_balance(split.address) == 3 * ETH
 
 
-def test_contract_recipient_gets_more_than_a_stipend(make_split, wallets, alice):
+def test_contract_recipient_gets_more_than_a_stipend(make_split, wallets, operator):
     good = wallets[1]
-    split = make_split([alice, good.address], [1, 1], 0)
+    split = make_split([operator, good.address], [1, 1], 0)
     boa.env.set_balance(split.address, 2 * ETH)
     split.distribute()
     assert good.received() == ETH  # its receive writes storage
@@ -289,14 +301,14 @@ def test_incentive_to_rejecting_caller_is_credited(three, wallets):
     assert boa.env.get_balance(three.address) == ETH
 
 
-def test_withdraw_nothing_reverts(three, alice):
-    with boa.env.prank(alice), boa.reverts("split: nothing to withdraw"):
+def test_withdraw_nothing_reverts(three, operator):
+    with boa.env.prank(operator), boa.reverts("split: nothing to withdraw"):
         three.withdraw()
 
 
-def test_withdraw_reverts_while_recipient_rejects(make_split, wallets, alice):
+def test_withdraw_reverts_while_recipient_rejects(make_split, wallets, operator):
     bad = wallets[0]
-    split = make_split([alice, bad.address], [1, 1], 0)
+    split = make_split([operator, bad.address], [1, 1], 0)
     bad.set_mode(REJECT, b"")
     boa.env.set_balance(split.address, 2 * ETH)
     split.distribute()

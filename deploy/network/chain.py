@@ -41,7 +41,9 @@ def load_account(keystore: str | None = None):
             raise DeployError(f"cannot decrypt keystore {keystore} (wrong password?)") from None
     key = os.environ.get(KEY_ENV_VAR)
     if not key:
-        raise DeployError(f"no deployer key: set {KEY_ENV_VAR} or pass --keystore FILE")
+        raise DeployError(
+            f"no deployer key: set {KEY_ENV_VAR} or pass --keystore FILE (--dry-run may use --from ADDRESS)"
+        )
     try:
         return account_from_key(key)
     except NetworkError as exc:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import boa_env
 from deploy.network.chain import KEY_ENV_VAR, DeployError, load_account
 from deploy.network.deployment import one_line, prepare, result_table, send, summary
-from deploy.network.inputs import parse_settings
+from deploy.network.inputs import parse_settings, validate_address
 from deploy.network.manifest import Manifest
 from deploy.network.verify import report, verify_manifest
 
@@ -36,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dep.add_argument("--keystore", help=f"encrypted keystore file (else the key comes from {KEY_ENV_VAR})")
     dep.add_argument("--dry-run", action="store_true", help="simulate on a fork of the network; send nothing")
+    dep.add_argument(
+        "--from",
+        dest="sender",
+        metavar="ADDRESS",
+        help="with --dry-run and no key: simulate as this deployer address",
+    )
     dep.add_argument("--yes", action="store_true", help="do not ask for confirmation (scripts)")
     dep.add_argument("--owner", metavar="ADDRESS", help="start the two-step ownership handover to ADDRESS")
     dep.add_argument("--force", action="store_true", help="deploy a new suite even if one is recorded")
@@ -50,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@dataclass(frozen=True)
+class Sender:
+    """A deployer known by its address only (a dry run signs nothing)."""
+
+    address: str
+
+
 def confirm(prompt: str) -> bool:
     """Ask on the terminal; refuses (False) when there is no terminal to ask on."""
     if not sys.stdin.isatty():
@@ -60,7 +74,9 @@ def confirm(prompt: str) -> bool:
 def deploy(args: argparse.Namespace) -> int:
     """`deploy`: checks, simulation and summary, confirmation, then the transactions."""
     cfg = parse_settings(args.set)
-    account = load_account(args.keystore)
+    if args.sender and not args.dry_run:
+        raise DeployError("--from only works with --dry-run: a real deployment signs with the deployer's key")
+    account = Sender(validate_address(args.sender, "--from")) if args.sender else load_account(args.keystore)
     print(
         f"simulating on a fork of {args.network if '://' not in args.network else 'the node'} …", flush=True
     )

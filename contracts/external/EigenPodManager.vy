@@ -181,7 +181,8 @@ def verify_validator_fields(
     @param block_root A beacon block root (e.g. from BeaconRoots).
     @param proof The validator proof (PROTOCOL.md §9).
     @return bool True when both branches check; False on any changed byte,
-            wrong index or wrong length (never reverts).
+            wrong index or wrong length (a branch longer than 47 nodes
+            does not ABI-decode and reverts).
     """
     return beacon_proofs._verify_validator_fields(block_root, proof)
 

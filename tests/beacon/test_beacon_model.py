@@ -8,6 +8,8 @@ from hashlib import sha256
 
 import boa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deploy import keys
 from deploy.beacon import (
@@ -22,7 +24,7 @@ from deploy.beacon import (
     request_withdrawal,
     state_tree_depth,
 )
-from tests.beacon.conftest import ETH, deposit_data, deposit_direct
+from tests.beacon.conftest import ETH, deposit_data, deposit_direct, funded
 from tests.beacon.proofs import branch_root, is_valid, merkleize
 
 GWEI = 10**9
@@ -280,3 +282,53 @@ def test_proof_requires_a_posted_block(suite, staker):
     chain = BeaconChain(suite)
     with pytest.raises(RuntimeError):
         chain.validator_proof(bytes(48))
+
+
+@pytest.fixture(scope="module")
+def model_proof(suite):
+    """(block root, proof) of the second of three validators, made in an anchor (the proof is pure data)."""
+    owner = funded("model_owner")
+    with boa.env.anchor():
+        chain = BeaconChain(suite)
+        pubkeys = [
+            deposit_direct(suite, owner, pod_credentials(owner), seed=f"model{i}", eth=32) for i in range(3)
+        ]
+        boa.env.time_travel(seconds=12)
+        chain.process()
+        return chain.last_block_root, chain.validator_proof(pubkeys[1])
+
+
+def test_model_proof_accepted_and_wrong_index_or_length_rejected(suite, model_proof):
+    epm = suite.eigen_pod_manager
+    block_root, proof = model_proof
+    assert epm.verify_validator_fields(block_root, proof)
+    for index in (0, 2, 3, 1 + 2**20, 2**40 + 1):
+        assert not epm.verify_validator_fields(block_root, (proof[0], proof[1], index, proof[3], proof[4]))
+    for branch in (proof[4][:46], proof[4][1:], proof[4][:45]):
+        assert not epm.verify_validator_fields(block_root, (*proof[:4], branch))
+    with boa.reverts():  # more than 47 nodes does not even decode (DynArray[bytes32, 47])
+        epm.verify_validator_fields(block_root, (*proof[:4], proof[4] + [bytes(32)]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    part=st.sampled_from([0, 1, 3, 4]),
+    item=st.integers(0, 46),
+    byte=st.integers(0, 31),
+    bit=st.integers(0, 7),
+)
+def test_model_proof_any_changed_bit_rejected(suite, model_proof, part, item, byte, bit):
+    block_root, proof = model_proof
+    parts = [list(p) if isinstance(p, list) else p for p in proof]
+    if part == 0:
+        raw = bytearray(parts[0])
+        raw[byte] ^= 1 << bit
+        parts[0] = bytes(raw)
+    else:
+        items = parts[part]
+        raw = bytearray(items[item % len(items)])
+        raw[byte] ^= 1 << bit
+        items[item % len(items)] = bytes(raw)
+    changed = tuple(parts)
+    assert not is_valid(block_root, changed)
+    assert not suite.eigen_pod_manager.verify_validator_fields(block_root, changed)

@@ -3,12 +3,15 @@
 @title cluster_state
 @custom:contract-name cluster_state
 @license MIT
-@notice Codec of the StrategyModuleManager's per-cluster storage word: the
-        cluster's status and the timestamp of its settlement (the start of
-        its `pending_cluster_ttl`), in one slot.
-@dev Stateless module: import it and call `_pack` / `_unpack`.
-     Layout (low bits first): status (8 bits) ‖ settled_at (64 bits).
-     A zero word is the unknown cluster (status `UNKNOWN`).
+@notice Codecs of the StrategyModuleManager's packed storage words:
+        - per cluster: its status and the timestamp of its settlement (the
+          start of its `pending_cluster_ttl`);
+        - its four cluster counters (pending, ready, staked, pre-deposited).
+@dev Stateless module: import it and call `_pack` / `_unpack`,
+     `_pack_counters` / `_unpack_counters`.
+     Cluster word (low bits first): status (8 bits) ‖ settled_at (64 bits);
+     a zero word is the unknown cluster (status `UNKNOWN`).
+     Counters word: pending ‖ ready ‖ staked ‖ pre_deposited, 64 bits each.
 """
 
 # @dev Cluster statuses (`StrategyModuleManager.cluster_status`).
@@ -32,6 +35,9 @@ SETTLED_AT_BITS: constant(uint256) = 64
 MAX_STATUS: constant(uint256) = EXITED
 MAX_SETTLED_AT: constant(uint256) = 2**64 - 1
 
+COUNTER_BITS: constant(uint256) = 64
+MAX_COUNTER: constant(uint256) = 2**64 - 1
+
 _STATUS_MASK: constant(uint256) = 2**8 - 1
 _SETTLED_AT_MASK: constant(uint256) = 2**64 - 1
 
@@ -39,6 +45,13 @@ _SETTLED_AT_MASK: constant(uint256) = 2**64 - 1
 struct ClusterState:
     status: uint256
     settled_at: uint256
+
+
+struct Counters:
+    pending: uint256
+    ready: uint256
+    staked: uint256
+    pre_deposited: uint256
 
 
 @internal
@@ -68,4 +81,43 @@ def _unpack(word: uint256) -> ClusterState:
     return ClusterState(
         status=word & _STATUS_MASK,
         settled_at=(word >> STATUS_BITS) & _SETTLED_AT_MASK,
+    )
+
+
+@internal
+@pure
+def _pack_counters(counters: Counters) -> uint256:
+    """
+    @dev Packs the four counters into one storage word.
+    @notice Reverts on a counter above 64 bits.
+    @param counters The counters.
+    @return uint256 The word.
+    """
+    assert (
+        counters.pending <= MAX_COUNTER
+        and counters.ready <= MAX_COUNTER
+        and counters.staked <= MAX_COUNTER
+        and counters.pre_deposited <= MAX_COUNTER
+    ), "cluster_state: counter out of range"
+    return (
+        counters.pending
+        | (counters.ready << COUNTER_BITS)
+        | (counters.staked << (2 * COUNTER_BITS))
+        | (counters.pre_deposited << (3 * COUNTER_BITS))
+    )
+
+
+@internal
+@pure
+def _unpack_counters(word: uint256) -> Counters:
+    """
+    @dev Unpacks a word made by `_pack_counters`.
+    @param word The word.
+    @return Counters The counters.
+    """
+    return Counters(
+        pending=word & MAX_COUNTER,
+        ready=(word >> COUNTER_BITS) & MAX_COUNTER,
+        staked=(word >> (2 * COUNTER_BITS)) & MAX_COUNTER,
+        pre_deposited=(word >> (3 * COUNTER_BITS)) & MAX_COUNTER,
     )

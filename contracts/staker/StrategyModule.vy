@@ -330,10 +330,13 @@ def owner() -> address:
 
 @external
 @view
+@reentrant
 def cluster_id() -> uint256:
     """
     @notice The cluster (== ByzNft token id) this module belongs to.
     @dev Reverts on an uninitialised module and on the implementation.
+         `@reentrant`: the manager reads it while the module calls it
+         (`request_exit` -> `on_exit_requested`).
     @return uint256 The cluster id.
     """
     return self._cluster_id()

@@ -149,14 +149,10 @@ _deposit_data: HashMap[uint256, DepositData]
 # keccak256(pubkey) => cluster id + 1 of the cluster registered with it (kept
 # forever once the cluster leaves PENDING: a key is used by one cluster only)
 _pubkey_cluster: HashMap[bytes32, uint256]
-_strategy_module_of: HashMap[uint256, address]
-# StrategyModule => cluster id + 1
-_module_cluster: HashMap[address, uint256]
-_split_of: HashMap[uint256, address]
-_num_pending: uint256
-_num_ready: uint256
-_num_staked: uint256
-_num_pre_deposited: uint256
+# pending, ready, staked and pre-deposited cluster counts (cluster_state codec).
+# A cluster's module and split are not stored: both are CREATE2 addresses
+# derived from the cluster id (`predict_addresses`).
+_counters: uint256
 # Ready list: doubly linked, sorted by cluster id. Nodes are cluster id + 1;
 # node 0 is the sentinel (`_next[0]` is the head, `_prev[0]` the tail).
 _next: HashMap[uint256, uint256]
@@ -167,11 +163,11 @@ event StrategyModuleImplementationSet:
     implementation: indexed(address)
 
 
+# (the split's address needs the Auction's cluster: `predict_addresses`)
 event ClusterPreCreated:
     cluster_id: indexed(uint256)
     strategy_module: address
     eigen_pod: address
-    split: address
 
 
 event ClusterPreCreationSkipped:
@@ -407,7 +403,9 @@ def register_deposit_data(
         self._pubkey_cluster[keccak256(old_pubkey)] = 0
     else:
         self._insert_ready(cluster_id + 1)
-        self._num_ready += 1
+        counters: cs.Counters = cs._unpack_counters(self._counters)
+        counters.ready += 1
+        self._counters = cs._pack_counters(counters)
     self._pubkey_cluster[key_hash] = cluster_id + 1
     self._deposit_data[cluster_id] = DepositData(
         pubkey=pubkey, signature=signature, deposit_data_root=deposit_data_root
@@ -437,10 +435,12 @@ def dissolve_cluster(cluster_id: uint256):
             block.timestamp >= state.settled_at + PENDING_CLUSTER_TTL
         ), "strategy_module_manager: pending cluster ttl not over"
     had_data: bool = len(self._deposit_data[cluster_id].pubkey) != 0
+    counters: cs.Counters = cs._unpack_counters(self._counters)
     if had_data:
         self._unlink(cluster_id + 1)
-        self._num_ready -= 1
-    self._num_pending -= 1
+        counters.ready -= 1
+    counters.pending -= 1
+    self._counters = cs._pack_counters(counters)
     state.status = cs.DISSOLVED
     self._state[cluster_id] = cs._pack(state)
     log ClusterDissolved(
@@ -483,16 +483,16 @@ def create_strategy_module_and_stake() -> address:
     state: cs.ClusterState = cs._unpack(self._state[cluster_id])
     state.status = cs.PRE_DEPOSITED
     self._state[cluster_id] = cs._pack(state)
-    self._num_pending -= 1
-    self._num_ready -= 1
-    self._num_staked += 1
-    self._num_pre_deposited += 1
+    counters: cs.Counters = cs._unpack_counters(self._counters)
+    counters.pending -= 1
+    counters.ready -= 1
+    counters.staked += 1
+    counters.pre_deposited += 1
+    self._counters = cs._pack_counters(counters)
     implementation: address = self._implementation
     predicted: address = minimal_proxy._predict_address(
         implementation, convert(cluster_id, bytes32), self
     )
-    self._strategy_module_of[cluster_id] = predicted
-    self._module_cluster[predicted] = node
     operators: DynArray[address, 16] = empty(DynArray[address, 16])
     allocations: DynArray[uint256, 16] = empty(DynArray[uint256, 16])
     split_salt: bytes32 = empty(bytes32)
@@ -502,7 +502,6 @@ def create_strategy_module_and_stake() -> address:
     ).predict_split_address(
         operators, allocations, SPLIT_DISTRIBUTION_INCENTIVE_BPS, split_salt
     )
-    self._split_of[cluster_id] = split
     data: DepositData = self._deposit_data[cluster_id]
 
     # Interactions.
@@ -580,7 +579,7 @@ def confirm_stake(
     assert (
         proof.validator_fields[beacon_proofs.PUBKEY_FIELD] == pubkey_root
     ), "strategy_module_manager: proof is for another validator"
-    module: address = self._strategy_module_of[cluster_id]
+    module: address = self._module_address(cluster_id)
     pod: address = self._pod_of(module)
     credentials: bytes32 = self._credentials_of_pod(pod)
     assert (
@@ -591,7 +590,7 @@ def confirm_stake(
     # Effects.
     state.status = cs.STAKED
     self._state[cluster_id] = cs._pack(state)
-    self._num_pre_deposited -= 1
+    self._decrement_pre_deposited()
     log StakeConfirmed(
         cluster_id=cluster_id,
         validator_index=proof.validator_index,
@@ -657,7 +656,7 @@ def report_frontrun(
         proof.validator_fields[beacon_proofs.PUBKEY_FIELD] == pubkey_root
     ), "strategy_module_manager: proof is for another validator"
     self._check_proof(beacon_timestamp, proof)
-    module: address = self._strategy_module_of[cluster_id]
+    module: address = self._module_address(cluster_id)
     found: bytes32 = beacon_proofs._withdrawal_credentials(
         proof.validator_fields
     )
@@ -670,7 +669,7 @@ def report_frontrun(
     # Effects.
     state.status = cs.FAILED
     self._state[cluster_id] = cs._pack(state)
-    self._num_pre_deposited -= 1
+    self._decrement_pre_deposited()
     staker: address = staticcall IByzNft(BYZ_NFT).ownerOf(cluster_id)
 
     # Interactions: bonds to the staker, prices back to the winners.
@@ -701,9 +700,10 @@ def on_exit_requested():
             bonds unlocked) and marks the cluster EXITED.
     @dev Only a StrategyModule of this manager, for a STAKED cluster, once.
     """
-    node: uint256 = self._module_cluster[msg.sender]
-    assert node != 0, "strategy_module_manager: caller is not a strategy module"
-    cluster_id: uint256 = node - 1
+    is_module: bool = False
+    cluster_id: uint256 = 0
+    is_module, cluster_id = self._cluster_of(msg.sender)
+    assert is_module, "strategy_module_manager: caller is not a strategy module"
     state: cs.ClusterState = self._check_status(cluster_id, cs.STAKED)
     state.status = cs.EXITED
     self._state[cluster_id] = cs._pack(state)
@@ -759,7 +759,9 @@ def strategy_module_of(cluster_id: uint256) -> address:
     @param cluster_id The cluster id.
     @return address The module, or the zero address if none.
     """
-    return self._strategy_module_of[cluster_id]
+    if not self._was_taken(cluster_id):
+        return empty(address)
+    return self._module_address(cluster_id)
 
 
 @external
@@ -771,7 +773,10 @@ def is_strategy_module(module: address) -> bool:
     @param module The address.
     @return bool True for a deployed module.
     """
-    return self._module_cluster[module] != 0
+    is_module: bool = False
+    cluster_id: uint256 = 0
+    is_module, cluster_id = self._cluster_of(module)
+    return is_module
 
 
 @external
@@ -784,9 +789,11 @@ def cluster_of_module(module: address) -> uint256:
     @param module The StrategyModule.
     @return uint256 Its cluster id.
     """
-    node: uint256 = self._module_cluster[module]
-    assert node != 0, "strategy_module_manager: not a strategy module"
-    return node - 1
+    is_module: bool = False
+    cluster_id: uint256 = 0
+    is_module, cluster_id = self._cluster_of(module)
+    assert is_module, "strategy_module_manager: not a strategy module"
+    return cluster_id
 
 
 @external
@@ -798,7 +805,9 @@ def split_of(cluster_id: uint256) -> address:
     @param cluster_id The cluster id.
     @return address The split, or the zero address if none.
     """
-    return self._split_of[cluster_id]
+    if not self._was_taken(cluster_id):
+        return empty(address)
+    return self._split_address(cluster_id)
 
 
 @external
@@ -874,7 +883,7 @@ def num_pending_clusters() -> uint256:
             (with or without deposit data).
     @return uint256 The count.
     """
-    return self._num_pending
+    return cs._unpack_counters(self._counters).pending
 
 
 @external
@@ -885,7 +894,7 @@ def num_ready_clusters() -> uint256:
     @notice Pending clusters with deposit data, i.e. ready for a staker.
     @return uint256 The count.
     """
-    return self._num_ready
+    return cs._unpack_counters(self._counters).ready
 
 
 @external
@@ -896,7 +905,7 @@ def num_staked_clusters() -> uint256:
     @notice Clusters a staker has paid for (== ByzNfts and StrategyModules).
     @return uint256 The count.
     """
-    return self._num_staked
+    return cs._unpack_counters(self._counters).staked
 
 
 @external
@@ -908,7 +917,7 @@ def num_pre_deposited_clusters() -> uint256:
             each held here).
     @return uint256 The count.
     """
-    return self._num_pre_deposited
+    return cs._unpack_counters(self._counters).pre_deposited
 
 
 @external
@@ -1118,16 +1127,14 @@ def _add_pending(cluster_id: uint256):
     self._state[cluster_id] = cs._pack(
         cs.ClusterState(status=cs.PENDING, settled_at=block.timestamp)
     )
-    self._num_pending += 1
-    module: address = empty(address)
-    pod: address = empty(address)
-    split: address = empty(address)
-    module, pod, split = self._predict(cluster_id)
+    counters: cs.Counters = cs._unpack_counters(self._counters)
+    counters.pending += 1
+    self._counters = cs._pack_counters(counters)
+    module: address = self._module_address(cluster_id)
     log ClusterPreCreated(
         cluster_id=cluster_id,
         strategy_module=module,
-        eigen_pod=pod,
-        split=split,
+        eigen_pod=self._pod_of(module),
     )
 
 
@@ -1216,16 +1223,73 @@ def _predict(cluster_id: uint256) -> (address, address, address):
     @dev (strategy_module, eigen_pod, split) of a cluster.
     """
     module: address = self._module_address(cluster_id)
+    return module, self._pod_of(module), self._split_address(cluster_id)
+
+
+@internal
+@view
+def _split_address(cluster_id: uint256) -> address:
+    """
+    @dev The cluster's reward split (deployed or predicted).
+    """
     operators: DynArray[address, 16] = empty(DynArray[address, 16])
     allocations: DynArray[uint256, 16] = empty(DynArray[uint256, 16])
     salt: bytes32 = empty(bytes32)
     operators, allocations, salt = self._split_params(cluster_id)
-    split: address = staticcall ISplitFactory(
-        SPLIT_FACTORY
-    ).predict_split_address(
+    return staticcall ISplitFactory(SPLIT_FACTORY).predict_split_address(
         operators, allocations, SPLIT_DISTRIBUTION_INCENTIVE_BPS, salt
     )
-    return module, self._pod_of(module), split
+
+
+@internal
+@view
+def _cluster_of(module: address) -> (bool, uint256):
+    """
+    @dev (True, its cluster id) when `module` is a StrategyModule this
+         manager deployed (it answers `cluster_id()` with a cluster a staker
+         took, and is that cluster's CREATE2 address), else (False, 0).
+    """
+    if not module.is_contract:
+        return False, 0
+    success: bool = False
+    response: Bytes[32] = b""
+    success, response = raw_call(
+        module,
+        method_id("cluster_id()"),
+        max_outsize=32,
+        is_static_call=True,
+        revert_on_failure=False,
+    )
+    if not success or len(response) != 32:
+        return False, 0
+    cluster_id: uint256 = convert(response, uint256)
+    if not self._was_taken(cluster_id):
+        return False, 0
+    if self._module_address(cluster_id) != module:
+        return False, 0
+    return True, cluster_id
+
+
+@internal
+@view
+def _was_taken(cluster_id: uint256) -> bool:
+    """
+    @dev Whether a staker took the cluster (its module and split exist):
+         pre-deposited, staked, failed or exited; not unknown, pending or
+         dissolved.
+    """
+    status: uint256 = cs._unpack(self._state[cluster_id]).status
+    return status >= cs.PRE_DEPOSITED and status != cs.DISSOLVED
+
+
+@internal
+def _decrement_pre_deposited():
+    """
+    @dev One cluster fewer awaits its proof.
+    """
+    counters: cs.Counters = cs._unpack_counters(self._counters)
+    counters.pre_deposited -= 1
+    self._counters = cs._pack_counters(counters)
 
 
 @internal

@@ -186,3 +186,18 @@ def test_deposit_pre_creates_through_the_double(mock_world, owner, stakers):
         m.create_strategy_module_and_stake(value=STAKE)
     assert [e["cluster_id"] for e in events(m.get_logs(), "ClusterPreCreated")] == [1]
     assert m.num_pending_clusters() == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(counts=st.tuples(*[st.integers(0, 2**64 - 1)] * 4))
+def test_counters_round_trip(codec, counts):
+    word = codec.pack_counters(*counts)
+    assert codec.unpack_counters(word) == counts
+
+
+def test_counters_reject_out_of_range(codec):
+    for position in range(4):
+        counts = [0, 0, 0, 0]
+        counts[position] = 2**64
+        with boa.reverts("cluster_state: counter out of range"):
+            codec.pack_counters(*counts)

@@ -30,3 +30,40 @@ def unpack(word: uint256) -> (uint256, uint256):
     """
     state: cs.ClusterState = cs._unpack(word)
     return state.status, state.settled_at
+
+
+@external
+@pure
+def pack_counters(
+    pending: uint256, ready: uint256, staked: uint256, pre_deposited: uint256
+) -> uint256:
+    """
+    @notice cs._pack_counters.
+    @param pending Pending clusters.
+    @param ready Ready clusters.
+    @param staked Staked clusters.
+    @param pre_deposited Pre-deposited clusters.
+    @return uint256 The word.
+    """
+    return cs._pack_counters(
+        cs.Counters(
+            pending=pending,
+            ready=ready,
+            staked=staked,
+            pre_deposited=pre_deposited,
+        )
+    )
+
+
+@external
+@pure
+def unpack_counters(word: uint256) -> (uint256, uint256, uint256, uint256):
+    """
+    @notice cs._unpack_counters.
+    @param word The word.
+    @return (uint256, uint256, uint256, uint256) (pending, ready, staked, pre_deposited).
+    """
+    counters: cs.Counters = cs._unpack_counters(word)
+    return (
+        counters.pending
+    ), counters.ready, counters.staked, counters.pre_deposited

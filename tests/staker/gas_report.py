@@ -1,0 +1,117 @@
+"""Receipt-exact gas of the staker side's operations (deploy/gas.py's method), as the benchmark measures them:
+
+    .venv/bin/python -m tests.staker.gas_report
+
+Rows: create_strategy_module_and_stake (with and without pre-creating the next cluster), confirm_stake (a
+proof from deploy/beacon.py's model), the two phases together, report_frontrun, StrategyModule.request_exit
+and dissolve_cluster. The landed one-phase stake (with pre-creation) cost 1 350 041.
+"""
+
+from __future__ import annotations
+
+import boa
+
+from deploy.beacon import BeaconChain
+from deploy.gas import measure
+from deploy.keys import make_deposit_data
+from deploy.protocol import at, deploy_protocol
+from deploy.tables import format_table
+
+ETH = 10**18
+STAKE = 32 * ETH
+LANDED_ONE_PHASE = 1_350_041
+
+
+def _accounts(label: str, n: int) -> list[str]:
+    out = []
+    for i in range(n):
+        address = boa.env.generate_address(f"{label}{i}")
+        boa.env.set_balance(address, 1_000 * ETH)
+        out.append(address)
+    return out
+
+
+def _register(manager, owner, cluster_id: int, seed: bytes, credentials: bytes | None = None) -> bytes:
+    d = make_deposit_data(
+        credentials or bytes(manager.withdrawal_credentials(cluster_id)), seed=seed, amount_gwei=10**9
+    )
+    args = [bytes.fromhex(d[k]) for k in ("pubkey", "signature", "deposit_data_root")]
+    manager.register_deposit_data(cluster_id, *args, sender=owner)
+    return args[0]
+
+
+def run() -> dict[str, int]:
+    results: dict[str, int] = {}
+    protocol = deploy_protocol()
+    auction, manager, owner = protocol.auction, protocol.manager, protocol.owner
+    chain = BeaconChain(protocol)
+    operators = _accounts("gas operator", 24)
+    for i, op in enumerate(operators):
+        d, t = 100 * (i % 8), 100 + 10 * i
+        auction.bid([d], [t], value=auction.bid_price(d, t) + ETH, sender=op)
+    stakers = _accounts("gas staker", 4)
+
+    # cluster 0: stake (pre-creates cluster 1), confirm, later exit
+    (c0,) = manager.pre_create_clusters(1, sender=owner)
+    pubkey0 = _register(manager, owner, c0, b"gas report key 0")
+    module_address, gas = measure(manager.create_strategy_module_and_stake, value=STAKE, sender=stakers[0])
+    results["create_strategy_module_and_stake (and pre-create the next)"] = gas
+    boa.env.time_travel(seconds=12)
+    timestamp = chain.process()
+    _, gas = measure(manager.confirm_stake, c0, timestamp, chain.validator_proof(pubkey0), sender=stakers[0])
+    results["confirm_stake"] = gas
+    results["two phases together (with pre-creation)"] = (
+        results["create_strategy_module_and_stake (and pre-create the next)"] + gas
+    )
+
+    # cluster 1 (pre-created by that deposit): a front-run, reported
+    c1 = 1
+    attacker_credentials = b"\x01" + b"\x00" * 11 + b"\xaa" * 20
+    pubkey1 = _register(manager, owner, c1, b"gas report key 1")
+    own = make_deposit_data(attacker_credentials, seed=b"gas report key 1", amount_gwei=10**9)
+    protocol.deposit_contract.deposit(
+        pubkey1,
+        attacker_credentials,
+        bytes.fromhex(own["signature"]),
+        bytes.fromhex(own["deposit_data_root"]),
+        value=ETH,
+        sender=operators[0],
+    )
+    (c2,), _ = measure(manager.pre_create_clusters, 1, sender=owner)
+    _register(manager, owner, c2, b"gas report key 2")
+    # the deposit into cluster 1 (its pre-creation attempt finds enough bids again: pre-creates cluster 3)
+    _, gas = measure(manager.create_strategy_module_and_stake, value=STAKE, sender=stakers[1])
+    results["create_strategy_module_and_stake (second, pre-creating)"] = gas
+    boa.env.time_travel(seconds=12)
+    timestamp = chain.process()
+    _, gas = measure(manager.report_frontrun, c1, timestamp, chain.validator_proof(pubkey1), sender=stakers[1])
+    results["report_frontrun"] = gas
+
+    # a deposit that cannot pre-create (the Auction paused)
+    auction.pause(sender=owner)
+    _, gas = measure(manager.create_strategy_module_and_stake, value=STAKE, sender=stakers[2])
+    results["create_strategy_module_and_stake (nothing to pre-create)"] = gas
+    auction.unpause(sender=owner)
+
+    # dissolution of a pending cluster
+    pending = manager.pre_create_clusters(1, sender=owner)[0]
+    _, gas = measure(manager.dissolve_cluster, pending, sender=owner)
+    results["dissolve_cluster"] = gas
+
+    # the exit of cluster 0
+    module = at("strategy_module_implementation", module_address)
+    fee = module.exit_fee()
+    _, gas = measure(module.request_exit, value=fee, sender=stakers[0])
+    results["StrategyModule.request_exit"] = gas
+    return results
+
+
+def main() -> None:
+    results = run()  # transaction boundaries invalidate anchors: a script of its own
+    rows = [(name, f"{gas:,}") for name, gas in results.items()]
+    rows.append(("landed one-phase stake (with pre-creation)", f"{LANDED_ONE_PHASE:,}"))
+    print(format_table(("operation", "gas"), rows, "lr"))
+
+
+if __name__ == "__main__":
+    main()

@@ -32,7 +32,7 @@ import boa_env
 from deploy.gas import GasReport, measure, measure_deploy
 from deploy.keys import make_deposit_data, verify_deposit_data
 from deploy.protocol import DEFAULT_CONFIG, SOURCES, Protocol, Step, at, deploy_protocol
-from deploy.tables import format_table
+from deploy.tables import eth, format_table, short
 
 ETH = 10**18
 DAY = 86_400
@@ -41,19 +41,6 @@ BOND = ETH
 STATUS_NAMES = {0: "none", 1: "pending", 2: "won", 3: "withdrawn"}
 STREAM_EXPIRED = 3
 MANAGER_PENDING = 1
-
-
-def eth(wei: int) -> str:
-    """Wei as ETH with 6 decimals (exact to the micro-ether)."""
-    sign = "-" if wei < 0 else ""
-    whole, frac = divmod(abs(wei), ETH)
-    return f"{sign}{whole}.{frac // 10**12:06d}"
-
-
-def short(address: Any) -> str:
-    """0x1234…abcd."""
-    a = str(address)
-    return f"{a[:6]}…{a[-4:]}"
 
 
 WIDTH = 100  # the report fits a terminal this wide

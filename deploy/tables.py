@@ -1,4 +1,4 @@
-"""Plain-text tables for terminal reports."""
+"""Plain-text tables for terminal reports, and the amount and address formats they use."""
 
 from __future__ import annotations
 
@@ -19,3 +19,19 @@ def format_table(header: Iterable[str], rows: Iterable[Iterable[Any]], align: st
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(header), rule, *(line(r) for r in rows)])
+
+
+WEI_PER_ETH = 10**18
+
+
+def eth(wei: int, places: int = 6) -> str:
+    """Wei as ETH, exact (truncated) to `places` decimals, thousands separated: `1,234.500000`."""
+    sign = "-" if wei < 0 else ""
+    whole, frac = divmod(abs(wei), WEI_PER_ETH)
+    return f"{sign}{whole:,}.{frac * 10**places // WEI_PER_ETH:0{places}d}"
+
+
+def short(address: Any) -> str:
+    """An address shortened for a table: `0x1234…abcd`."""
+    a = str(address)
+    return f"{a[:6]}…{a[-4:]}"

@@ -34,21 +34,10 @@ from deploy.network.manifest import (
     tx_record,
 )
 from deploy.protocol import PLAN, SOURCES, Step, deployer_for, resolve_args, run_plan
-from deploy.tables import format_table
+from deploy.tables import eth, format_table, short
 
-ETH = 10**18
 GWEI = 10**9
 FUNDS_MARGIN = 1.2  # gas prices move between the estimate and the last transaction
-
-
-def eth(wei: int, places: int = 6) -> str:
-    """Wei as ETH with `places` decimals."""
-    return f"{wei / ETH:,.{places}f}"
-
-
-def short(address: str) -> str:
-    """0x1234…abcd."""
-    return f"{address[:6]}…{address[-4:]}"
 
 
 @contextlib.contextmanager

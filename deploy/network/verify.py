@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from deploy.network.chain import Chain
-from deploy.network.deployment import abi, owned_roles, short
+from deploy.network.deployment import abi, owned_roles
 from deploy.network.manifest import Manifest
 from deploy.protocol import SOURCES, deployer_for
-from deploy.tables import format_table
+from deploy.tables import format_table, short
 
 ZERO = "0x" + "00" * 20
 

@@ -32,7 +32,7 @@ import boa_env
 from deploy.gas import GasReport, measure, measure_deploy
 from deploy.keys import make_deposit_data, verify_deposit_data
 from deploy.protocol import DEFAULT_CONFIG, SOURCES, Protocol, Step, at, deploy_protocol
-from deploy.tables import eth, format_table, short
+from deploy.tables import eth, format_table, one_line, short
 
 ETH = 10**18
 DAY = 86_400
@@ -814,7 +814,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = run.run()
     except Exception as exc:  # the JSON still records how far the run got
-        error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+        error = f"{type(exc).__name__}: {one_line(exc)}"
         report = run.report
         report.update(ok=False, error=error, checks=run.checks)
     actors = getattr(run, "actors", None)

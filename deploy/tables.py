@@ -35,3 +35,13 @@ def short(address: Any) -> str:
     """An address shortened for a table: `0x1234…abcd`."""
     a = str(address)
     return f"{a[:6]}…{a[-4:]}"
+
+
+def one_line(exc: BaseException, limit: int = 160) -> str:
+    """An exception as one short line: its message's first line, or for a titanoboa revert (`BoaError`,
+    whose text is a framed stack trace) its last line, the revert reason."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip().strip("=")]
+    if not lines:
+        return type(exc).__name__
+    text = lines[-1] if type(exc).__name__ == "BoaError" else lines[0]
+    return text if len(text) <= limit else text[: limit - 1] + "…"

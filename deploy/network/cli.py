@@ -10,10 +10,11 @@ from pathlib import Path
 
 import boa_env
 from deploy.network.chain import KEY_ENV_VAR, DeployError, load_account
-from deploy.network.deployment import one_line, prepare, result_table, send, summary
+from deploy.network.deployment import prepare, result_table, send, summary
 from deploy.network.inputs import parse_settings, validate_address
 from deploy.network.manifest import Manifest
 from deploy.network.verify import report, verify_manifest
+from deploy.tables import one_line
 
 EXIT_OK, EXIT_MISMATCH, EXIT_REFUSED = 0, 1, 2
 DESCRIPTION = "Deploy the suite to a real network, resumably, and verify a deployment on chain."

@@ -34,7 +34,7 @@ from deploy.network.manifest import (
     tx_record,
 )
 from deploy.protocol import PLAN, SOURCES, Step, deployer_for, resolve_args, run_plan
-from deploy.tables import eth, format_table, short
+from deploy.tables import eth, format_table, one_line, short
 
 GWEI = 10**9
 FUNDS_MARGIN = 1.2  # gas prices move between the estimate and the last transaction
@@ -226,12 +226,6 @@ def config_lines(cfg: dict) -> list[str]:
 def step_label(step: Step) -> str:
     """`deploy auction`, `call escrow.initialize`."""
     return f"deploy {step.role}" if step.is_deploy else f"call {step.name}"
-
-
-def one_line(exc: BaseException, limit: int = 160) -> str:
-    """The first line of an exception's message (or its type), shortened."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def summary(plan: Plan, dry_run: bool) -> str:

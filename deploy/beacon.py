@@ -17,7 +17,6 @@ Raw-call helpers (work with the stand-ins and, over JSON-RPC, with the real pred
     dequeue_withdrawal_requests(withdrawal_requests) -> [(source, pubkey, amount_gwei)]  (system address)
 """
 
-
 from dataclasses import dataclass, field
 from functools import lru_cache
 

@@ -38,10 +38,11 @@ def short(address: Any) -> str:
 
 
 def one_line(exc: BaseException, limit: int = 160) -> str:
-    """An exception as one short line: its message's first line, or for a titanoboa revert (`BoaError`,
-    whose text is a framed stack trace) its last line, the revert reason."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip().strip("=")]
-    if not lines:
-        return type(exc).__name__
-    text = lines[-1] if type(exc).__name__ == "BoaError" else lines[0]
+    """An exception as one short line: a titanoboa revert (`BoaError`, whose text is a whole call tree)
+    as its revert reason, anything else as its message's first line."""
+    trace = getattr(exc, "stack_trace", None)
+    frame = getattr(trace, "last_frame", None) if trace is not None else None
+    reason = getattr(frame, "pretty_vm_reason", None) if frame is not None else None
+    lines = [line.strip() for line in str(reason or exc).splitlines() if line.strip().strip("=")]
+    text = lines[0] if lines else type(exc).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"

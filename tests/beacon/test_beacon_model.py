@@ -332,3 +332,29 @@ def test_model_proof_any_changed_bit_rejected(suite, model_proof, part, item, by
     changed = tuple(parts)
     assert not is_valid(block_root, changed)
     assert not suite.eigen_pod_manager.verify_validator_fields(block_root, changed)
+
+
+def test_real_holesky_deposit_enters_the_model(suite, staker):
+    """The real Obol deposit-data file (fork 01017000): a valid first deposit on Holesky, not on mainnet."""
+    import json
+
+    from tests.beacon.conftest import DATA
+
+    d = json.loads((DATA / "deposit-data-holesky.json").read_text())[0]
+    pubkey, credentials = bytes.fromhex(d["pubkey"]), bytes.fromhex(d["withdrawal_credentials"])
+    holesky, mainnet = BeaconChain(suite), BeaconChain(suite, fork_version=bytes.fromhex("00000000"))
+    with boa.env.prank(staker):
+        suite.deposit_contract.deposit(
+            pubkey,
+            credentials,
+            bytes.fromhex(d["signature"]),
+            bytes.fromhex(d["deposit_data_root"]),
+            value=d["amount"] * GWEI,
+        )
+    boa.env.time_travel(seconds=12)
+    holesky.process()
+    mainnet.process()
+    v = holesky.validator(pubkey)
+    assert v.withdrawal_credentials == credentials and v.effective_balance == 32 * GWEI
+    assert not mainnet.has_validator(pubkey) and mainnet.ignored_deposits[0].pubkey == pubkey
+    assert is_valid(holesky.last_block_root, holesky.validator_proof(pubkey))

@@ -3,16 +3,19 @@
     python -m deploy.revert_audit            # the table; exit 1 if a reason is neither tested nor listed
     python -m deploy.revert_audit --untested # only the reasons no test names
 
-A reason counts as tested when its exact text appears in a test file under tests/ (in practice inside
-`boa.reverts("...")`). Reasons no test can reach are listed, each with why, in
-`deploy/unreachable_reverts.toml`; a listed reason that a test does reach, or that no contract has any more,
-is reported as stale. The contracts are parsed with Vyper's own parser (`assert ..., "reason"` and
-`raise "reason"`), so multi-line asserts count and comments do not.
+A reason counts as tested when a test file under tests/ names it: as a string literal (in practice inside
+`boa.reverts("...")`), or as an f-string whose gaps are filled by literals of the same file
+(`boa.reverts(f"codec: {field} out of range")` with `"rate"` in its parametrize list). Reasons no test can
+reach are listed, each with why, in `deploy/unreachable_reverts.toml`; a listed reason that a test does
+reach, or that no contract has any more, is reported as stale. The contracts are parsed with Vyper's own
+parser (`assert ..., "reason"` and `raise "reason"`), so multi-line asserts count and comments do not.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import re
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -46,9 +49,44 @@ def reverts(root: Path = CONTRACTS) -> list[Revert]:
     return sorted(out, key=lambda r: (r.path, r.line))
 
 
-def test_text(root: Path = TESTS) -> str:
-    """All Python test code (and helpers) under `root`, concatenated."""
-    return "\n".join(p.read_text() for p in sorted(root.rglob("*.py")))
+@dataclass
+class TestStrings:
+    """The string literals of the Python files under tests/, and their f-string templates."""
+
+    literals: set[str]
+    templates: list[tuple[re.Pattern, set[str]]]  # (template as a regex, the literals of its file)
+
+    def names(self, reason: str) -> bool:
+        """A test names `reason`: as a literal, or as an f-string (`f"codec: {field} out of range"`) whose
+        every gap is filled by a literal of the same file (`"rate"` in a parametrize list)."""
+        if reason in self.literals:
+            return True
+        for pattern, literals in self.templates:
+            match = pattern.fullmatch(reason)
+            if match and all(gap in literals for gap in match.groups()):
+                return True
+        return False
+
+
+def test_strings(root: Path = TESTS) -> TestStrings:
+    """Collect the string literals and f-string templates of every Python file under `root`."""
+    everything: set[str] = set()
+    templates = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        literals = {
+            n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        }
+        everything |= literals
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr) and any(
+                isinstance(v, ast.FormattedValue) for v in node.values
+            ):
+                regex = "".join(
+                    re.escape(v.value) if isinstance(v, ast.Constant) else "(.+?)" for v in node.values
+                )
+                templates.append((re.compile(regex), literals))
+    return TestStrings(everything, templates)
 
 
 def unreachable(path: Path = UNREACHABLE) -> dict[str, str]:
@@ -74,13 +112,13 @@ class Audit:
 
 def audit(root: Path = CONTRACTS, tests: Path = TESTS, listed_path: Path = UNREACHABLE) -> Audit:
     """Classify every revert reason of the contracts."""
-    text, listed = test_text(tests), unreachable(listed_path)
+    strings, listed = test_strings(tests), unreachable(listed_path)
     by_reason: dict[str, list[Revert]] = {}
     for r in reverts(root):
         by_reason.setdefault(r.reason, []).append(r)
     result = Audit({}, {}, {}, {})
     for reason, places in by_reason.items():
-        if f'"{reason}"' in text or f"'{reason}'" in text:
+        if strings.names(reason):
             result.tested[reason] = places
             if reason in listed:
                 result.stale[reason] = "listed as unreachable, but a test names it"

@@ -32,14 +32,20 @@ def test_untested_listed_and_stale_reasons_are_told_apart(tmp_path):
     contracts, tests = tmp_path / "contracts", tmp_path / "tests"
     contracts.mkdir(), tests.mkdir()
     (contracts / "Demo.vy").write_text(CONTRACT)
-    (tests / "test_demo.py").write_text('with boa.reverts("demo: zero"): ...\n')
+    (tests / "test_demo.py").write_text(
+        'with boa.reverts("demo: zero"): ...\n'
+        'for what in ["five"]:\n    with boa.reverts(f"demo: {what}"): ...\n'
+        'with boa.reverts(f"demo: too {size}"): ...\n'  # "big" is no literal of the file: not counted
+    )
     listed = tmp_path / "unreachable.toml"
-    listed.write_text('[unreachable]\n"demo: five" = "x is never 5"\n"demo: gone" = "removed"\n')
+    listed.write_text('[unreachable]\n"demo: too big" = "x < 10 always"\n"demo: gone" = "removed"\n')
     result = audit(contracts, tests, listed)
-    assert set(result.tested) == {"demo: zero"}
-    assert set(result.listed) == {"demo: five"}
-    assert set(result.untested) == {"demo: too big"}
+    assert set(result.tested) == {"demo: zero", "demo: five"}
+    assert set(result.listed) == {"demo: too big"}
+    assert not result.untested
     assert set(result.stale) == {"demo: gone"} and not result.ok
+    listed.write_text("")
+    assert set(audit(contracts, tests, listed).untested) == {"demo: too big"}
 
 
 @pytest.mark.skipif(

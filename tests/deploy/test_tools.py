@@ -93,3 +93,24 @@ def test_constants_are_read_from_the_compiled_module():
 def test_docs_are_up_to_date():
     """`python -m deploy.docs --check`: regenerate with `python -m deploy.docs` after changing NatSpec."""
     assert docs.main(["--check"]) == 0
+
+
+def test_network_targets_are_checked_before_any_connection(tmp_path, monkeypatch):
+    assert boa_env.resolve("https://rpc.example.org/v3/KEY").name == "https://rpc.example.org"
+    for bad in ("ftp://example.org", "http://", "rpc.example.org", "http://host:notaport"):
+        with pytest.raises(boa_env.NetworkError, match="not a usable RPC URL"):
+            boa_env.resolve(bad if "://" in bad else bad + "://")
+    toml = tmp_path / "networks.toml"
+    toml.write_text("[networks.broken\n")
+    monkeypatch.setattr(boa_env, "NETWORKS_FILE", toml)
+    with pytest.raises(boa_env.NetworkError, match="not valid TOML"):
+        boa_env.resolve("broken")
+    toml.write_text("[networks.empty]\nchain_id = 1\n")
+    with pytest.raises(boa_env.NetworkError, match="neither url nor url_env"):
+        boa_env.resolve("empty")
+
+
+def test_the_repository_networks_file_names_its_chains():
+    table = boa_env.networks()
+    assert table["mainnet"]["chain_id"] == 1 and table["anvil"]["chain_id"] == 31337
+    assert all("url_env" in n for name, n in table.items() if name != "anvil"), "API keys stay in the env"

@@ -32,6 +32,7 @@ import boa_env
 from deploy.gas import GasReport, measure, measure_deploy
 from deploy.keys import make_deposit_data, verify_deposit_data
 from deploy.protocol import DEFAULT_CONFIG, SOURCES, Protocol, Step, at, deploy_protocol
+from deploy.staking_flow import PRE_DEPOSIT_GWEI, SafeDepositSteps
 from deploy.tables import eth, format_table, one_line, short
 
 ETH = 10**18
@@ -96,7 +97,7 @@ def make_actors(n_operators: int, n_stakers: int) -> Actors:
     funds = {
         "owner": 10 * ETH,
         "operator": 100 * ETH,
-        "staker": 40 * ETH,
+        "staker": 80 * ETH,  # the last one also stakes into the cluster that gets front-run
         "buyer": 10 * ETH,
         "fees": 10 * ETH,
     }
@@ -118,7 +119,7 @@ def make_actors(n_operators: int, n_stakers: int) -> Actors:
     )
 
 
-class Lifecycle:
+class Lifecycle(SafeDepositSteps):
     """One seeded run; `run()` plays every phase and returns the report (a JSON-ready dict)."""
 
     def __init__(self, seed: int = 1, n_operators: int = 7, n_stakers: int = 2, out: Callable = print):
@@ -201,12 +202,16 @@ class Lifecycle:
         self.actors = make_actors(self.n_operators, self.n_stakers)
         self.initial = {a: boa.env.get_balance(a) for a in self.actors.all()}
         self.phase_deploy()
+        self.start_beacon_chain()
         self.phase_bidding()
         self.phase_pre_create()
         self.phase_key_ceremony()
         self.phase_staking()
+        self.phase_safe_deposits()
         self.phase_rewards()
+        self.phase_exit()
         self.phase_expiry()
+        self.phase_dissolution()
         self.phase_refunds()
         self.report_clusters()
         self.report_stakers()
@@ -392,7 +397,7 @@ class Lifecycle:
             credentials == b"\x01" + bytes(11) + bytes.fromhex(str(pod)[2:]),
         )
         seed = hashlib.sha256(f"byzantine lifecycle {self.seed} cluster {cid}".encode()).digest()
-        d = make_deposit_data(credentials, seed=seed)
+        d = make_deposit_data(credentials, seed=seed, amount_gwei=PRE_DEPOSIT_GWEI)  # the pre-deposit
         self.check(f"cluster {cid} deposit data verifies", verify_deposit_data(d))
         self.tx(
             "register_deposit_data",
@@ -519,10 +524,10 @@ class Lifecycle:
         """Time passes until every staked cluster's credits are used up; anyone expires them."""
         self.section("Expiry")
         sr = self.p.staker_rewards
-        ends = [sr.get_stream(cid).end for cid in self.modules]
+        ends = [sr.get_stream(cid).end for cid in self.streaming_clusters()]
         now = boa.env.timestamp
         self.travel(max(0, (max(ends) - now + DAY - 1) // DAY))
-        for cid in sorted(self.modules):
+        for cid in self.streaming_clusters():
             self.tx("StakerRewards.expire", sr.expire, cid, sender=self.actors.fee_payer)
             self.claim(cid, via_module=False)
             self.out(f"cluster {cid} expired; unused credits and bonds returned to the Escrow")
@@ -552,7 +557,7 @@ class Lifecycle:
         rows, data = [], []
         for cid in range(a.num_clusters()):
             c = a.get_cluster(cid)
-            status = ["none", "pending", "staked"][m.cluster_status(cid)]
+            status = self.cluster_status_name(cid)
             if sr.status(cid) == STREAM_EXPIRED:
                 status = "expired"
             for rank, (bid_id, op) in enumerate(zip(c.bid_ids, c.operators, strict=True), 1):
@@ -675,7 +680,8 @@ class Lifecycle:
         """Balances and ledger figures the conservation check needs (plain integers)."""
         a, e, sr = self.p.auction, self.p.escrow, self.p.staker_rewards
         bids = [a.get_bid(i) for i in range(1, a.num_bids() + 1)]
-        expired = {cid for cid in range(a.num_clusters()) if sr.status(cid) == STREAM_EXPIRED}
+        # bonds stay locked while a cluster is funded or streaming (expired, ended, cancelled: unlocked)
+        expired = {cid for cid in range(a.num_clusters()) if sr.status(cid) >= STREAM_EXPIRED}
         locked_bonds = sum(
             a.get_bid(i).bond
             for cid in range(a.num_clusters())
@@ -690,7 +696,9 @@ class Lifecycle:
             "escrow_locked_bonds": locked_bonds,
             "escrow_claimable": sum(e.claimable(op) for op in self.actors.operators),
             "staker_rewards_held": sum(sr.held(cid) for cid in range(a.num_clusters())),
-            "staked": len(self.modules) * STAKE,
+            "staked": self.deposited_wei(),
+            "deposits": len(self.deposits),
+            "beacon_paid": self.beacon_paid_wei(),
             "deposit_count": int.from_bytes(bytes(self.p.deposit_contract.get_deposit_count()), "little"),
         }
 
@@ -705,6 +713,8 @@ def conservation(snap: dict[str, Any]) -> dict[str, Any]:
     for actor in initial:
         group = actor.rstrip("0123456789") + ("s" if actor[-1:].isdigit() else "")
         groups[group] = groups.get(group, 0) + initial[actor] - final[actor]
+    # a beacon-chain withdrawal is new ETH on the execution layer (the deposit contract keeps every deposit)
+    groups["the beacon chain (withdrawals)"] = snap.get("beacon_paid", 0)
     net_in = sum(groups.values())
     in_contracts = sum(held.values())
     rows = [
@@ -727,9 +737,9 @@ def conservation(snap: dict[str, Any]) -> dict[str, Any]:
             held.get("staker_rewards", 0) == snap["staker_rewards_held"],
             f"balance {held.get('staker_rewards', 0)}, held {snap['staker_rewards_held']}",
         ),
-        "deposit contract holds 32 ETH per stake": (
+        "deposit contract holds every deposit made": (
             held.get("deposit_contract", 0) == snap["staked"]
-            and snap["deposit_count"] * STAKE == snap["staked"],
+            and snap["deposit_count"] == snap.get("deposits", snap["deposit_count"]),
             f"balance {held.get('deposit_contract', 0)}, deposits {snap['deposit_count']}",
         ),
     }

@@ -1,0 +1,255 @@
+"""The safe-deposit and end-of-life steps of `deploy.lifecycle` (PROTOCOL §9-10), as a mixin of `Lifecycle`.
+
+- `start_beacon_chain`: the beacon-chain model (deploy/beacon.py) starts right after the deployment, so it sees
+  every deposit;
+- `phase_safe_deposits`: the beacon chain includes the stakers' 1 ETH pre-deposits; anyone proves each
+  validator's withdrawal credentials and `confirm_stake` sends the other 31 ETH; then one front-run caught:
+  four addresses of one entity win a cluster, deposit 1 ETH for its key with their own credentials before a
+  staker's pre-deposit, `confirm_stake` is refused and `report_frontrun` returns the staker's 31 ETH and
+  hands it the winners' bonds;
+- `phase_exit`: one staker requests its validator's exit (EIP-7002 through the pod); the model exits it and
+  pays its balance to the pod; the holder withdraws the principal and the consensus rewards;
+- `phase_dissolution`: clusters pre-created but never staked are dissolved by anyone once
+  `pending_cluster_ttl` has passed.
+
+Everything here is flow; `deploy.lifecycle` owns the presentation. The mixin uses the Lifecycle's `p`,
+`actors`, `tx`, `check`, `out`, `section`, `label`, `key_ceremony`, `remember_proxies`, `modules`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import boa
+
+from deploy.beacon import BeaconChain
+from deploy.constants import c
+from deploy.keys import make_deposit_data
+from deploy.protocol import at
+from deploy.tables import eth
+
+PRE_DEPOSIT_GWEI = c.PRE_DEPOSIT_AMOUNT // c.WEI_PER_GWEI
+TOP_UP = c.STAKE_AMOUNT - c.PRE_DEPOSIT_AMOUNT
+EPOCH = 384  # seconds
+# StrategyModuleManager.cluster_status (contracts/lib/cluster_state.vy)
+CLUSTER_STATUS_NAMES = {
+    0: "none",
+    1: "pending",
+    2: "pre-deposited",
+    3: "staked",
+    4: "front-run",
+    5: "dissolved",
+    6: "exited",
+}
+MANAGER_STAKED, MANAGER_FAILED = 3, 4
+STREAMING = 2
+
+
+def ceremony_seed(run_seed: int, cluster_id: int) -> bytes:
+    """The seed of a cluster's key in the lifecycle's key ceremony (known to the key's holders)."""
+    return hashlib.sha256(f"byzantine lifecycle {run_seed} cluster {cluster_id}".encode()).digest()
+
+
+class SafeDepositSteps:
+    """Flow steps of the two-phase stake, the front-run defence, an exit and a dissolution."""
+
+    chain: BeaconChain
+    deposits: list[int]  # wei of every deposit the run made to the beacon deposit contract
+    frontrun_cluster: int | None = None
+    exited_cluster: int | None = None
+
+    # ------------------------------------------------------------ set-up
+
+    def start_beacon_chain(self) -> None:
+        """The consensus layer's model; it must exist before the first deposit."""
+        self.chain = BeaconChain(self.p)
+        self.deposits = []
+
+    def deposited_wei(self) -> int:
+        return sum(self.deposits)
+
+    def beacon_paid_wei(self) -> int:
+        """What the beacon chain paid to withdrawal addresses (principal and consensus rewards)."""
+        return sum(wei for _, wei in self.chain.paid)
+
+    def streaming_clusters(self) -> list[int]:
+        """Staked clusters whose stream still runs."""
+        sr = self.p.staker_rewards
+        return [cid for cid in sorted(self.modules) if sr.status(cid) == STREAMING]
+
+    # ------------------------------------------------------------ phase 1 + 2
+
+    def phase_safe_deposits(self) -> None:
+        """The proofs of every pre-deposit, the 31 ETH top-ups, and one front-run caught."""
+        self.section("Safe deposits: proofs against beacon block roots")
+        m = self.p.manager
+        self.deposits += [c.PRE_DEPOSIT_AMOUNT] * len(self.modules)
+        boa.env.time_travel(seconds=12)
+        timestamp = self.chain.process()
+        self.out(f"beacon block at {timestamp}: {len(self.chain.validators)} validator(s) in the registry")
+        for cid in sorted(self.modules):
+            self.confirm(cid, timestamp)
+        boa.env.time_travel(seconds=12)
+        self.chain.process()  # the top-ups land
+        for cid in sorted(self.modules):
+            v = self.chain.validator(bytes(m.validator_pubkey(cid)))
+            self.check(f"cluster {cid} validator holds 32 ETH", v.balance >= c.STAKE_AMOUNT // 10**9)
+        self.frontrun_caught()
+
+    def confirm(self, cid: int, timestamp: int) -> None:
+        """Anyone proves the validator's credentials; the 31 ETH follow; the stream starts."""
+        m = self.p.manager
+        pubkey = bytes(m.validator_pubkey(cid))
+        proof = self.chain.validator_proof(pubkey)
+        credentials = bytes(m.withdrawal_credentials(cid))
+        self.check(f"cluster {cid} proven credentials are its pod's", bytes(proof[3][1]) == credentials)
+        self.tx("confirm_stake", m.confirm_stake, cid, timestamp, proof, sender=self.actors.fee_payer)
+        self.deposits.append(TOP_UP)
+        self.check(f"cluster {cid} staked", m.cluster_status(cid) == MANAGER_STAKED)
+        module = self.modules[cid]
+        shares = self.p.eigen_pod_manager.shares(module.address)
+        self.check(f"cluster {cid} restaked shares == proven balance", shares == c.PRE_DEPOSIT_AMOUNT)
+        self.out(f"cluster {cid}: validator {proof[2]} proven with its pod's credentials")
+        self.out(f"  31 ETH topped up, {eth(shares)} ETH restaked, stream started")
+
+    def frontrun_caught(self) -> None:
+        """Four addresses of one entity win a cluster and front-run its staker's pre-deposit."""
+        self.section("A front-run caught")
+        a, m = self.p.auction, self.p.manager
+        entity = [op for op in self.actors.operators if not a.is_whitelisted(op)][:4]
+        if len(entity) < 4:
+            self.out("skipped: fewer than four operators pay bonds")
+            return
+        top = (0, self.p.config["max_duration"])
+        for i, op in enumerate(entity):
+            terms = [top[1] - 2 * i, top[1] - 2 * i - 1]
+            due = a.price_to_pay(op, [top[0]] * 2, terms)
+            ids = self.tx("bid", a.bid, [top[0]] * 2, terms, sender=op, value=due)
+            self.bids.update(dict.fromkeys(ids, op))
+        self.out("one entity bids on the best terms through four addresses:")
+        self.out("  " + ", ".join(self.label(op) for op in entity))
+        (cid,) = self.tx("pre_create_clusters", m.pre_create_clusters, 1, sender=self.actors.owner)
+        self.check("the entity won every seat", set(a.get_cluster(cid).operators) == set(entity))
+        self.key_ceremony(cid)  # the entity holds the whole key
+        seed = ceremony_seed(self.seed, cid)
+        credentials = b"\x01" + bytes(11) + bytes.fromhex(entity[0][2:])
+        d = make_deposit_data(credentials, seed=seed, amount_gwei=PRE_DEPOSIT_GWEI)
+        self.tx(
+            "deposit (front-run)",
+            self.p.deposit_contract.deposit,
+            bytes.fromhex(d["pubkey"]),
+            credentials,
+            bytes.fromhex(d["signature"]),
+            bytes.fromhex(d["deposit_data_root"]),
+            sender=entity[0],
+            value=c.PRE_DEPOSIT_AMOUNT,
+        )
+        self.deposits.append(c.PRE_DEPOSIT_AMOUNT)
+        self.out(f"{self.label(entity[0])} deposits 1 ETH for cluster {cid}'s key with its own credentials")
+        victim = self.actors.stakers[-1]
+        start = boa.env.get_balance(victim)
+        module = self.tx(
+            "create_strategy_module_and_stake",
+            m.create_strategy_module_and_stake,
+            sender=victim,
+            value=c.STAKE_AMOUNT,
+        )
+        self.deposits.append(c.PRE_DEPOSIT_AMOUNT)
+        for kind, role, address in (
+            ("module", "strategy_module_implementation", module),
+            ("pod", "eigen_pod_implementation", m.predict_addresses(cid)[1]),
+            ("split", "split_implementation", m.predict_addresses(cid)[2]),
+        ):
+            self.contracts[f"{kind} {cid}"] = at(role, address)
+            self.actors.labels[str(address)] = f"{kind} {cid}"
+        self.out(f"{self.label(victim)} stakes 32 ETH into cluster {cid}: 1 ETH pre-deposited, 31 ETH held")
+        boa.env.time_travel(seconds=12)
+        timestamp = self.chain.process()
+        pubkey = bytes.fromhex(d["pubkey"])
+        proof = self.chain.validator_proof(pubkey)
+        self.check(
+            "the beacon chain kept the first deposit's credentials",
+            self.chain.validator(pubkey).withdrawal_credentials == credentials,
+        )
+        try:
+            m.confirm_stake(cid, timestamp, proof, sender=self.actors.fee_payer)
+            refused = False
+        except boa.BoaError:
+            refused = True
+        self.check("confirm_stake refused for foreign credentials", refused)
+        self.tx("report_frontrun", m.report_frontrun, cid, timestamp, proof, sender=self.actors.fee_payer)
+        self.check("cluster marked front-run", m.cluster_status(cid) == MANAGER_FAILED)
+        bonds = self.p.escrow.claimable(victim)
+        self.tx("claim_refund", a.claim_refund, sender=victim)
+        back = boa.env.get_balance(victim) - start + c.STAKE_AMOUNT
+        self.check("the staker got 31 ETH and the bonds back", back == TOP_UP + bonds and bonds == 4 * c.BOND)
+        self.out("confirm_stake refused: the proven credentials are not the pod's")
+        self.out(
+            f"report_frontrun: {eth(TOP_UP)} ETH and the entity's {eth(bonds)} ETH of bonds "
+            f"to {self.label(victim)}"
+        )
+        self.out("  the winners' prices went back to them as refunds; no more ETH for that key")
+        self.frontrun_cluster = cid
+
+    # ------------------------------------------------------------ exit
+
+    def phase_exit(self) -> None:
+        """One staker exits: the request, the beacon chain's exit and withdrawal, the principal home."""
+        self.section("Exit")
+        live = self.streaming_clusters()
+        if not live:
+            self.out("skipped: no staked cluster streams")
+            return
+        cid = live[-1]
+        module, m = self.modules[cid], self.p.manager
+        holder = self.p.byz_nft.ownerOf(cid)
+        pubkey = bytes(m.validator_pubkey(cid))
+        pod = at("eigen_pod_implementation", module.eigen_pod())
+        self.chain.process()  # activation (the validator has been eligible for a while)
+        self.tx("module.request_exit", module.request_exit, sender=holder, value=module.exit_fee())
+        self.check(f"cluster {cid} stream ended at the request", self.p.staker_rewards.status(cid) == 4)
+        boa.env.time_travel(seconds=12)
+        timestamp = self.chain.process()
+        exiting = self.chain.validator(pubkey).exit_epoch < 2**64 - 1
+        self.check(f"cluster {cid} validator exiting", exiting)
+        proof = self.chain.validator_proof(pubkey)
+        self.tx("EigenPod.verify_exit", pod.verify_exit, timestamp, proof, sender=self.actors.fee_payer)
+        self.check(
+            f"cluster {cid} shares stop counting", self.p.eigen_pod_manager.shares(module.address) == 0
+        )
+        # withdrawable MIN_VALIDATOR_WITHDRAWABILITY_DELAY (256) epochs after the exit epoch
+        boa.env.time_travel(seconds=270 * EPOCH)
+        self.chain.process()
+        paid = boa.env.get_balance(str(pod.address))
+        self.tx("module.withdraw_from_pod", module.withdraw_from_pod, paid, sender=holder)
+        self.tx("module.withdraw", module.withdraw, paid, holder, sender=holder)
+        self.check(f"cluster {cid} principal home", paid >= c.STAKE_AMOUNT)
+        self.out(f"{self.label(holder)} requested the exit of cluster {cid}'s validator; its stream ended")
+        self.out(f"  the beacon chain paid {eth(paid)} ETH (principal and consensus rewards) to its pod;")
+        self.out("  the holder withdrew it through the module")
+        self.exited_cluster = cid
+
+    # ------------------------------------------------------------ dissolution
+
+    def phase_dissolution(self) -> None:
+        """Clusters nobody staked are dissolved by anyone after the time-out."""
+        self.section("Dissolution")
+        m = self.p.manager
+        pending = [cid for cid in range(self.p.auction.num_clusters()) if m.cluster_status(cid) == 1]
+        if not pending:
+            self.out("no cluster waits for a staker")
+            return
+        due = max(m.settled_at(cid) for cid in pending) + m.pending_cluster_ttl()
+        if due > boa.env.timestamp:
+            boa.env.time_travel(seconds=due - boa.env.timestamp)
+        for cid in pending:
+            self.tx("dissolve_cluster", m.dissolve_cluster, cid, sender=self.actors.fee_payer)
+            self.check(f"cluster {cid} dissolved", m.cluster_status(cid) == 5)
+        days = m.pending_cluster_ttl() // 86_400
+        self.out(
+            f"{len(pending)} cluster(s) pre-created but never staked dissolved by "
+            f"{self.label(self.actors.fee_payer)} after the {days}-day time-out"
+        )
+        self.out("  prices and bonds back to their winners")
+
+    def cluster_status_name(self, cid: int) -> str:
+        return CLUSTER_STATUS_NAMES[self.p.manager.cluster_status(cid)]

@@ -1,0 +1,260 @@
+"""Stateful test of the two-phase stake against the beacon-chain model (deploy/beacon.py), over several
+stakers: registrations, deposits (some front-run by the clusters' key holders), beacon blocks, proofs,
+confirmations, front-run reports and dissolutions in any order.
+
+After every step:
+- the manager holds exactly 31 ETH per cluster awaiting its proof;
+- every confirmed cluster's validator has its own pod's withdrawal credentials, and its module's restaked
+  shares equal the effective balance proven at confirmation;
+- every front-run staker got its 31 ETH back and is owed the cluster's bonds (Escrow.claimable);
+- the deposit contract holds every deposit made (1 ETH per stake and per attack, 31 ETH per confirmation),
+  and no ETH beyond the pre-deposit reaches it for a front-run key;
+- each staker's 32 ETH is in a validator with its pod's credentials, awaiting proof, or back with it;
+- StakerRewards' balance equals what it holds per cluster.
+"""
+
+from __future__ import annotations
+
+import boa
+import pytest
+from hypothesis import strategies as st
+from hypothesis.stateful import invariant, precondition, rule
+
+from deploy.beacon import BeaconChain
+from tests.staker.conftest import (
+    PRE_DEPOSIT,
+    STAKE,
+    STATUS_DISSOLVED,
+    STATUS_FAILED,
+    STATUS_PENDING,
+    STATUS_STAKED,
+    TOP_UP,
+    as_args,
+    deposit_data,
+    seed_for,
+)
+from tests.utils.stateful import StatefulBase
+
+BOND = 10**18
+CLUSTERS = 6
+
+
+@pytest.fixture(scope="module")
+def safe_world(protocol, owner, operators, stakers):
+    """Bids for CLUSTERS clusters from 8 operators; two clusters pre-created without deposit data."""
+    auction, manager = protocol.auction, protocol.manager
+    for i, op in enumerate(operators):
+        n = (CLUSTERS * 4 + len(operators) - 1) // len(operators)
+        durations = [100 + 7 * i + 50 * j for j in range(n)]
+        due = auction.price_to_pay(op, [1000] * n, durations)
+        with boa.env.prank(op):
+            auction.bid([1000] * n, durations, value=due)
+    with boa.env.prank(owner):
+        manager.pre_create_clusters(2)
+    for staker in stakers:
+        boa.env.set_balance(staker, 1_000 * 10**18)
+    return protocol
+
+
+class SafeDepositMachine(StatefulBase):
+    examples = 8
+    steps = 16
+    protocol = None
+    owner = None
+    stakers = None
+    attacker = None
+    outsider = None
+    confirmed_total = 0
+    reported_total = 0
+
+    def __init__(self):
+        super().__init__()
+        p = self.protocol
+        self.chain = BeaconChain(p)  # per run: it must see every deposit of this run
+        self.pending = {cid for cid in range(p.auction.num_clusters()) if p.manager.cluster_status(cid) == 1}
+        self.ready: set[int] = set()
+        self.attacked: set[int] = set()  # ready clusters whose key holders deposited first
+        self.awaiting: dict[int, str] = {}  # cluster -> staker, pre-deposited, not proven
+        self.confirmed: dict[int, str] = {}
+        self.failed: dict[int, str] = {}
+        self.dissolved: set[int] = set()
+        self.deposited = 0
+        self.balance0 = {s: boa.env.get_balance(s) for s in self.stakers}
+        self.paid_in = dict.fromkeys(self.stakers, 0)  # 32 ETH per stake
+        self.refunded = dict.fromkeys(self.stakers, 0)  # 31 ETH per front-run
+        self.bonds_owed = dict.fromkeys(self.stakers, 0)
+
+    # ------------------------------------------------------------ owner and key holders
+
+    @precondition(lambda self: self.pending - self.ready)
+    @rule(data=st.data())
+    def key_ceremony(self, data):
+        """The winners' key ceremony for the pod's credentials; the owner registers it."""
+        self._ceremony(data.draw(st.sampled_from(sorted(self.pending - self.ready))))
+
+    def _ceremony(self, cid):
+        m = self.protocol.manager
+        d = deposit_data(bytes(m.withdrawal_credentials(cid)), seed_for(cid))
+        with boa.env.prank(self.owner):
+            m.register_deposit_data(cid, *as_args(d))
+        self.ready.add(cid)
+
+    @precondition(lambda self: self.ready - self.attacked)
+    @rule(data=st.data())
+    def front_run(self, data):
+        """The key holders deposit 1 ETH for a ready cluster's key with credentials of their own."""
+        self._front_run(data.draw(st.sampled_from(sorted(self.ready - self.attacked))))
+
+    def _front_run(self, cid):
+        credentials = b"\x01" + bytes(11) + bytes.fromhex(self.attacker[2:])
+        d = deposit_data(credentials, seed_for(cid))
+        with boa.env.prank(self.attacker):
+            self.protocol.deposit_contract.deposit(
+                bytes.fromhex(d["pubkey"]), credentials, *as_args(d)[1:], value=PRE_DEPOSIT
+            )
+        self.deposited += PRE_DEPOSIT
+        self.attacked.add(cid)
+
+    @rule()
+    def pre_create(self):
+        a, m = self.protocol.auction, self.protocol.manager
+        if not a.can_settle():
+            return
+        with boa.env.prank(self.owner):
+            (cid,) = m.pre_create_clusters(1)
+        self.pending.add(cid)
+
+    @precondition(lambda self: self.pending)
+    @rule(data=st.data())
+    def dissolve(self, data):
+        m = self.protocol.manager
+        cid = data.draw(st.sampled_from(sorted(self.pending)))
+        with boa.env.prank(self.owner):
+            m.dissolve_cluster(cid)
+        self.pending.discard(cid)
+        self.ready.discard(cid)
+        self.dissolved.add(cid)
+
+    # ------------------------------------------------------------ stakers
+
+    @rule(i=st.integers(0, 3), attack=st.booleans())
+    def stake(self, i, attack):
+        a, m = self.protocol.auction, self.protocol.manager
+        staker = self.stakers[i]
+        if not self.ready and self.pending:
+            self._ceremony(min(self.pending))  # the stakers' demand drives the key ceremonies
+        if not self.ready:
+            with boa.env.prank(staker), boa.reverts("strategy_module_manager: no cluster ready"):
+                m.create_strategy_module_and_stake(value=STAKE)
+            return
+        cid = min(self.ready)
+        if attack and cid not in self.attacked:
+            self._front_run(cid)  # the key holders see the staker coming
+        next_id, auto = a.num_clusters(), a.can_settle()
+        with boa.env.prank(staker):
+            m.create_strategy_module_and_stake(value=STAKE)
+        self.ready.remove(cid)
+        self.pending.remove(cid)
+        self.awaiting[cid] = staker
+        self.paid_in[staker] += STAKE
+        self.deposited += PRE_DEPOSIT
+        if auto:
+            self.pending.add(next_id)
+
+    @precondition(lambda self: self.awaiting)
+    @rule(data=st.data())
+    def prove(self, data):
+        """A beacon block, then anyone proves one awaiting cluster's validator."""
+        m = self.protocol.manager
+        cid = data.draw(st.sampled_from(sorted(self.awaiting)))
+        boa.env.time_travel(seconds=12)
+        timestamp = self.chain.process()
+        proof = self.chain.validator_proof(bytes(m.validator_pubkey(cid)))
+        staker = self.awaiting.pop(cid)
+        with boa.env.prank(self.outsider):
+            if cid in self.attacked:
+                with boa.reverts("strategy_module_manager: withdrawal credentials are not the pod's"):
+                    m.confirm_stake(cid, timestamp, proof)
+                m.report_frontrun(cid, timestamp, proof)
+                self.failed[cid] = staker
+                self.refunded[staker] += TOP_UP
+                self.bonds_owed[staker] += 4 * BOND
+                SafeDepositMachine.reported_total += 1
+            else:
+                with boa.reverts("strategy_module_manager: no front-run: the validator is the pod's"):
+                    m.report_frontrun(cid, timestamp, proof)
+                m.confirm_stake(cid, timestamp, proof)
+                self.confirmed[cid] = staker
+                self.deposited += TOP_UP
+                SafeDepositMachine.confirmed_total += 1
+
+    # ------------------------------------------------------------ invariants
+
+    @invariant()
+    def manager_holds_31_eth_per_awaiting_cluster(self):
+        m = self.protocol.manager
+        assert boa.env.get_balance(m.address) == TOP_UP * len(self.awaiting)
+        assert m.num_pre_deposited_clusters() == len(self.awaiting)
+        assert m.num_pending_clusters() == len(self.pending)
+        assert m.num_ready_clusters() == len(self.ready)
+
+    @invariant()
+    def statuses(self):
+        m = self.protocol.manager
+        for cid in self.confirmed:
+            assert m.cluster_status(cid) == STATUS_STAKED
+        for cid in self.failed:
+            assert m.cluster_status(cid) == STATUS_FAILED
+        for cid in self.dissolved:
+            assert m.cluster_status(cid) == STATUS_DISSOLVED
+        for cid in self.pending:
+            assert m.cluster_status(cid) == STATUS_PENDING
+
+    @invariant()
+    def confirmed_validators_are_the_pods(self):
+        m, epm = self.protocol.manager, self.protocol.eigen_pod_manager
+        for cid in self.confirmed:
+            pubkey = bytes(m.validator_pubkey(cid))
+            v = self.chain.validator(pubkey)
+            assert v.withdrawal_credentials == bytes(m.withdrawal_credentials(cid))
+            module = m.strategy_module_of(cid)
+            assert epm.shares(module) == PRE_DEPOSIT  # the effective balance proven at confirmation
+
+    @invariant()
+    def deposit_contract_holds_every_deposit(self):
+        assert boa.env.get_balance(self.protocol.deposit_contract.address) == self.deposited
+        m = self.protocol.manager
+        for cid in self.failed:  # the attacker's 1 ETH and the staker's pre-deposit, nothing more
+            pubkey = bytes(m.validator_pubkey(cid))
+            if self.chain.has_validator(pubkey):
+                assert self.chain.validator(pubkey).balance <= 2 * PRE_DEPOSIT // 10**9 + 10**6
+
+    @invariant()
+    def every_stakers_eth_is_accounted_for(self):
+        escrow = self.protocol.escrow
+        for s in self.stakers:
+            assert boa.env.get_balance(s) == self.balance0[s] - self.paid_in[s] + self.refunded[s]
+            assert escrow.claimable(s) == self.bonds_owed[s]
+
+    @invariant()
+    def staker_rewards_balance(self):
+        sr = self.protocol.staker_rewards
+        held = sum(sr.held(cid) for cid in range(self.protocol.auction.num_clusters()))
+        assert boa.env.get_balance(sr.address) == held
+
+
+def test_safe_deposits_state_machine(safe_world, owner, stakers, operators, outsider):
+    SafeDepositMachine.confirmed_total = SafeDepositMachine.reported_total = 0
+    SafeDepositMachine.run(
+        protocol=safe_world,
+        owner=owner,
+        stakers=stakers,
+        attacker=operators[0],
+        outsider=outsider,
+    )
+    print(
+        f"safe deposits: {SafeDepositMachine.confirmed_total} confirmations, "
+        f"{SafeDepositMachine.reported_total} front-runs reported"
+    )
+    assert SafeDepositMachine.confirmed_total > 0
+    assert SafeDepositMachine.reported_total > 0

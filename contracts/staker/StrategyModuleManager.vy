@@ -130,6 +130,15 @@ struct DepositData:
     deposit_data_root: bytes32
 
 
+# Deposit data as stored: fixed-size words (6 slots instead of 8 with the
+# length words of `Bytes`). A cluster has deposit data iff its root is set.
+struct StoredDepositData:
+    pubkey_head: bytes32
+    pubkey_tail: bytes16
+    signature: bytes32[3]
+    deposit_data_root: bytes32
+
+
 AUCTION: immutable(address)
 STAKER_REWARDS: immutable(address)
 BYZ_NFT: immutable(address)
@@ -144,8 +153,7 @@ PENDING_CLUSTER_TTL: immutable(uint256)
 _implementation: address
 # cluster id => cluster_state word (status, settled_at)
 _state: HashMap[uint256, uint256]
-# a cluster has deposit data iff its stored pubkey is non-empty
-_deposit_data: HashMap[uint256, DepositData]
+_deposit_data: HashMap[uint256, StoredDepositData]
 # keccak256(pubkey) => cluster id + 1 of the cluster registered with it (kept
 # forever once the cluster leaves PENDING: a key is used by one cluster only)
 _pubkey_cluster: HashMap[bytes32, uint256]
@@ -397,18 +405,24 @@ def register_deposit_data(
         owner_node == 0 or owner_node == cluster_id + 1
     ), "strategy_module_manager: pubkey already registered"
 
-    old_pubkey: Bytes[48] = self._deposit_data[cluster_id].pubkey
-    replaced: bool = len(old_pubkey) != 0
+    replaced: bool = self._has_data(cluster_id)
     if replaced:
-        self._pubkey_cluster[keccak256(old_pubkey)] = 0
+        self._pubkey_cluster[keccak256(self._pubkey(cluster_id))] = 0
     else:
         self._insert_ready(cluster_id + 1)
         counters: cs.Counters = cs._unpack_counters(self._counters)
         counters.ready += 1
         self._counters = cs._pack_counters(counters)
     self._pubkey_cluster[key_hash] = cluster_id + 1
-    self._deposit_data[cluster_id] = DepositData(
-        pubkey=pubkey, signature=signature, deposit_data_root=deposit_data_root
+    self._deposit_data[cluster_id] = StoredDepositData(
+        pubkey_head=convert(slice(pubkey, 0, 32), bytes32),
+        pubkey_tail=convert(slice(pubkey, 32, 16), bytes16),
+        signature=[
+            convert(slice(signature, 0, 32), bytes32),
+            convert(slice(signature, 32, 32), bytes32),
+            convert(slice(signature, 64, 32), bytes32),
+        ],
+        deposit_data_root=deposit_data_root,
     )
     log DepositDataRegistered(
         cluster_id=cluster_id,
@@ -434,7 +448,7 @@ def dissolve_cluster(cluster_id: uint256):
         assert (
             block.timestamp >= state.settled_at + PENDING_CLUSTER_TTL
         ), "strategy_module_manager: pending cluster ttl not over"
-    had_data: bool = len(self._deposit_data[cluster_id].pubkey) != 0
+    had_data: bool = self._has_data(cluster_id)
     counters: cs.Counters = cs._unpack_counters(self._counters)
     if had_data:
         self._unlink(cluster_id + 1)
@@ -502,7 +516,7 @@ def create_strategy_module_and_stake() -> address:
     ).predict_split_address(
         operators, allocations, SPLIT_DISTRIBUTION_INCENTIVE_BPS, split_salt
     )
-    data: DepositData = self._deposit_data[cluster_id]
+    data: DepositData = self._load(cluster_id)
 
     # Interactions.
     extcall IByzNft(BYZ_NFT).mint(msg.sender, cluster_id)
@@ -574,7 +588,7 @@ def confirm_stake(
     @param proof The validator proof.
     """
     state: cs.ClusterState = self._check_status(cluster_id, cs.PRE_DEPOSITED)
-    data: DepositData = self._deposit_data[cluster_id]
+    data: DepositData = self._load(cluster_id)
     pubkey_root: bytes32 = sha256(concat(data.pubkey, empty(bytes16)))
     assert (
         proof.validator_fields[beacon_proofs.PUBKEY_FIELD] == pubkey_root
@@ -650,7 +664,7 @@ def report_frontrun(
     """
     state: cs.ClusterState = self._check_status(cluster_id, cs.PRE_DEPOSITED)
     pubkey_root: bytes32 = sha256(
-        concat(self._deposit_data[cluster_id].pubkey, empty(bytes16))
+        concat(self._pubkey(cluster_id), empty(bytes16))
     )
     assert (
         proof.validator_fields[beacon_proofs.PUBKEY_FIELD] == pubkey_root
@@ -845,7 +859,7 @@ def has_deposit_data(cluster_id: uint256) -> bool:
     @param cluster_id The cluster id.
     @return bool True once registered.
     """
-    return len(self._deposit_data[cluster_id].pubkey) != 0
+    return self._has_data(cluster_id)
 
 
 @external
@@ -858,7 +872,9 @@ def deposit_data(cluster_id: uint256) -> (Bytes[48], Bytes[96], bytes32):
     @param cluster_id The cluster id.
     @return (Bytes[48], Bytes[96], bytes32) (pubkey, signature, deposit_data_root); empty if none.
     """
-    data: DepositData = self._deposit_data[cluster_id]
+    if not self._has_data(cluster_id):
+        return b"", b"", empty(bytes32)
+    data: DepositData = self._load(cluster_id)
     return data.pubkey, data.signature, data.deposit_data_root
 
 
@@ -871,7 +887,9 @@ def validator_pubkey(cluster_id: uint256) -> Bytes[48]:
     @param cluster_id The cluster id.
     @return Bytes[48] The 48-byte BLS public key.
     """
-    return self._deposit_data[cluster_id].pubkey
+    if not self._has_data(cluster_id):
+        return b""
+    return self._pubkey(cluster_id)
 
 
 @external
@@ -1059,6 +1077,43 @@ def pending_cluster_ttl() -> uint256:
 
 
 # ------------------------------------------------------------ internal
+
+
+@internal
+@view
+def _has_data(cluster_id: uint256) -> bool:
+    """
+    @dev Whether deposit data was registered for the cluster.
+    """
+    return self._deposit_data[cluster_id].deposit_data_root != empty(bytes32)
+
+
+@internal
+@view
+def _pubkey(cluster_id: uint256) -> Bytes[48]:
+    """
+    @dev The cluster's registered 48-byte public key.
+    """
+    return concat(
+        self._deposit_data[cluster_id].pubkey_head,
+        self._deposit_data[cluster_id].pubkey_tail,
+    )
+
+
+@internal
+@view
+def _load(cluster_id: uint256) -> DepositData:
+    """
+    @dev The cluster's registered deposit data, as `Bytes`.
+    """
+    stored: StoredDepositData = self._deposit_data[cluster_id]
+    return DepositData(
+        pubkey=concat(stored.pubkey_head, stored.pubkey_tail),
+        signature=concat(
+            stored.signature[0], stored.signature[1], stored.signature[2]
+        ),
+        deposit_data_root=stored.deposit_data_root,
+    )
 
 
 @internal

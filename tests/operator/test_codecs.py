@@ -139,3 +139,8 @@ def test_ledger_round_trip_leaves_neighbours_alone(ledger_codec, word, bid_id, h
 def test_ledger_amount_that_does_not_fit_reverts(ledger_codec):
     with boa.reverts("ledger_codec: amount too large"):
         ledger_codec.internal.set_entry(0, 1, (2**84, False))
+
+
+def test_cluster_id_that_does_not_fit_reverts(auction_codec):
+    with boa.reverts("auction_codec: id overflow"):
+        auction_codec.internal.pack_cluster(([2**40], 30))

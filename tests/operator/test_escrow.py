@@ -169,3 +169,10 @@ def test_return_credits_guards(escrow, staker_rewards, operators, place_bid):
         with boa.reverts("escrow: value mismatch"):
             escrow.return_credits([], [], [], ZERO, value=1)
     assert escrow.held(bid_id) == held and escrow.claimable(operators[0]) == 0
+
+
+def test_a_won_bid_cannot_be_released_twice(auction, escrow, operators, place_bid, settle):
+    cluster_id, ids = _won_cluster(auction, escrow, operators, place_bid, settle)
+    with boa.env.prank(auction.address), boa.reverts("escrow: bid already released"):
+        escrow.release(cluster_id + 1, [ids[0]], [operators[0]], [0], [100])
+    assert escrow.held(ids[0]) == BOND and escrow.is_locked(ids[0])

@@ -47,6 +47,11 @@ MANAGER_PENDING = 1
 WIDTH = 100  # the report fits a terminal this wide
 
 
+def amount(wei: int) -> str:
+    """ETH to the micro-ether, or wei when smaller than that."""
+    return f"{eth(wei)} ETH" if abs(wei) >= 10**12 or wei == 0 else f"{wei} wei"
+
+
 def fit(line: str, indent: str = "       ") -> list[str]:
     """`line` as it is if it fits WIDTH, else broken after its first ': ' onto an indented second line."""
     if len(line) <= WIDTH or ": " not in line:
@@ -553,7 +558,7 @@ class Lifecycle(SafeDepositSteps):
     def report_clusters(self) -> None:
         """Every cluster with its winners and their prices."""
         self.section("Clusters and winners")
-        a, sr, m = self.p.auction, self.p.staker_rewards, self.p.manager
+        a, sr = self.p.auction, self.p.staker_rewards
         rows, data = [], []
         for cid in range(a.num_clusters()):
             c = a.get_cluster(cid)
@@ -668,13 +673,21 @@ class Lifecycle(SafeDepositSteps):
         if not held:
             self.out("StakerRewards holds nothing: every price was streamed to a staker or returned")
             return
-        self.out(f"StakerRewards still holds {eth(sum(held.values()))} ETH:")
+        self.out(f"StakerRewards still holds {amount(sum(held.values()))}:")
         for cid, wei in held.items():
-            if m.cluster_status(cid) == MANAGER_PENDING:
-                why = "its winners' prices, paid at settlement, streamed once a staker stakes"
-            else:
-                why = "accrued to its staker and not claimed yet, or credits not yet due back"
-            self.out(f"  cluster {cid}: {eth(wei)} ETH: {why}")
+            parts = {
+                "unaccrued": "prices not streamed yet"
+                + (
+                    " (pre-created, waiting for a staker)" if m.cluster_status(cid) == MANAGER_PENDING else ""
+                ),
+                "claimable": "accrued to its staker, not claimed yet",
+                "dust": "rounding dust of the per-second stream, tracked in its accounting",
+            }
+            figures = sr.accounting(cid)
+            why = "; ".join(
+                f"{amount(getattr(figures, k))} {text}" for k, text in parts.items() if getattr(figures, k)
+            )
+            self.out(f"  cluster {cid}: {why or amount(wei)}")
 
     def snapshot(self) -> dict[str, Any]:
         """Balances and ledger figures the conservation check needs (plain integers)."""

@@ -45,6 +45,7 @@
 
 from ..interfaces import IAuction
 from ..interfaces import IByzNft
+from ..interfaces import IStakerRewards
 from ..interfaces import IStrategyModule
 from ..interfaces import IStrategyModuleManager
 from ..interfaces.external import IEigenPodManager
@@ -96,13 +97,6 @@ interface IEigenPodProofs:
     def validator_status(pubkey_root: bytes32) -> uint256: view
 
 
-# The StakerRewards calls of the cluster's life (API.md).
-interface IStakerRewardsLifecycle:
-    def start_stream(cluster_id: uint256): nonpayable
-    def end_stream(cluster_id: uint256): nonpayable
-    def cancel_cluster(cluster_id: uint256, bond_to: address): nonpayable
-
-
 # @notice What `create_strategy_module_and_stake` keeps until `confirm_stake`.
 TOP_UP_AMOUNT: public(constant(uint256)) = c.STAKE_AMOUNT - c.PRE_DEPOSIT_AMOUNT
 # (in gwei for SSZ: c.PRE_DEPOSIT_AMOUNT and TOP_UP_AMOUNT, checked in the constructor)
@@ -115,7 +109,8 @@ SPLIT_DISTRIBUTION_INCENTIVE_BPS: public(constant(uint256)) = 10
 # @notice Each operator's allocation in its cluster's split (all equal).
 SPLIT_ALLOCATION_PER_OPERATOR: public(constant(uint256)) = 1
 # @notice Gas the deposit forwards to `Auction.settle_cluster` when it
-#         pre-creates (the Auction's settlement bound).
+#         pre-creates, unless the Auction states its own bound
+#         (`Auction.settlement_gas()`).
 SETTLEMENT_GAS: public(constant(uint256)) = 400_000
 # @notice Gas a deposit needs after the settlement returns (recording the new
 #         pending cluster and the rest of the deposit's bookkeeping).
@@ -460,7 +455,7 @@ def dissolve_cluster(cluster_id: uint256):
     log ClusterDissolved(
         cluster_id=cluster_id, caller=msg.sender, had_deposit_data=had_data
     )
-    extcall IStakerRewardsLifecycle(STAKER_REWARDS).cancel_cluster(
+    extcall IStakerRewards(STAKER_REWARDS).cancel_cluster(
         cluster_id, empty(address)
     )
 
@@ -480,7 +475,7 @@ def create_strategy_module_and_stake() -> address:
             the cluster's reward split (operators share equally), then
             pre-creates the next cluster if the Auction can settle.
     @dev A contract caller must implement `onERC721Received`. When the
-         Auction can settle, the deposit forwards `SETTLEMENT_GAS` to it and
+         Auction can settle, the deposit forwards its settlement gas to it and
          reverts "strategy_module_manager: not enough gas for pre-creation" if
          too little gas is left to do so; a lack of bids never fails it.
     @return address The staker's StrategyModule.
@@ -637,7 +632,7 @@ def confirm_stake(
     extcall IStrategyModule(module).stake(
         data.pubkey, data.signature, top_up_root, value=TOP_UP_AMOUNT
     )
-    extcall IStakerRewardsLifecycle(STAKER_REWARDS).start_stream(cluster_id)
+    extcall IStakerRewards(STAKER_REWARDS).start_stream(cluster_id)
 
 
 @external
@@ -687,9 +682,7 @@ def report_frontrun(
     staker: address = staticcall IByzNft(BYZ_NFT).ownerOf(cluster_id)
 
     # Interactions: bonds to the staker, prices back to the winners.
-    extcall IStakerRewardsLifecycle(STAKER_REWARDS).cancel_cluster(
-        cluster_id, staker
-    )
+    extcall IStakerRewards(STAKER_REWARDS).cancel_cluster(cluster_id, staker)
     receiver: address = staker
     if not raw_call(staker, b"", value=TOP_UP_AMOUNT, revert_on_failure=False):
         receiver = module
@@ -722,7 +715,7 @@ def on_exit_requested():
     state.status = cs.EXITED
     self._state[cluster_id] = cs._pack(state)
     log ExitRequested(cluster_id=cluster_id, strategy_module=msg.sender)
-    extcall IStakerRewardsLifecycle(STAKER_REWARDS).end_stream(cluster_id)
+    extcall IStakerRewards(STAKER_REWARDS).end_stream(cluster_id)
 
 
 # ------------------------------------------------------------ views
@@ -1197,7 +1190,7 @@ def _add_pending(cluster_id: uint256):
 def _try_pre_create():
     """
     @dev Pre-creates the next cluster whenever the Auction can settle,
-         forwarding exactly `SETTLEMENT_GAS`; reverts when too little gas is
+         forwarding exactly the settlement gas; reverts when too little gas is
          left to forward it (so a deposit never succeeds without a
          pre-creation it could have made). A settlement that fails within
          its budget is skipped and evented.
@@ -1205,7 +1198,7 @@ def _try_pre_create():
     if not staticcall IAuction(AUCTION).can_settle():
         log ClusterPreCreationSkipped(settlement_attempted=False)
         return
-    budget: uint256 = SETTLEMENT_GAS
+    budget: uint256 = self._settlement_gas()
     # EIP-150: a call forwards at most 63/64 of what is left.
     assert (
         msg.gas >= budget + budget // 63 + POST_SETTLEMENT_GAS
@@ -1223,6 +1216,27 @@ def _try_pre_create():
         log ClusterPreCreationSkipped(settlement_attempted=True)
         return
     self._add_pending(abi_decode(response, uint256))
+
+
+@internal
+@view
+def _settlement_gas() -> uint256:
+    """
+    @dev The Auction's settlement bound `settlement_gas()`, or
+         `SETTLEMENT_GAS` for an Auction without that view.
+    """
+    success: bool = False
+    response: Bytes[32] = b""
+    success, response = raw_call(
+        AUCTION,
+        method_id("settlement_gas()"),
+        max_outsize=32,
+        is_static_call=True,
+        revert_on_failure=False,
+    )
+    if success and len(response) == 32:
+        return convert(response, uint256)
+    return SETTLEMENT_GAS
 
 
 @internal

@@ -201,3 +201,23 @@ def test_counters_reject_out_of_range(codec):
         counts[position] = 2**64
         with boa.reverts("cluster_state: counter out of range"):
             codec.pack_counters(*counts)
+
+
+def test_the_auctions_stated_settlement_gas_is_forwarded(mock_world, owner, stakers):
+    """With `Auction.settlement_gas()` the manager forwards that bound (else its SETTLEMENT_GAS)."""
+    m, mock_auction = mock_world
+    with boa.env.prank(owner):
+        m.pre_create_clusters(2)
+    _fake_ready(m, owner, 0)
+    _fake_ready(m, owner, 1)
+    mock_auction.set_mode(2)  # the settlement burns whatever it gets
+    with boa.env.prank(stakers[0]):
+        m.create_strategy_module_and_stake(value=STAKE, gas=1_600_000)
+    used_default = m._computation.get_gas_used()
+    mock_auction.set_gas_bound(1_000_000)
+    with boa.env.prank(stakers[1]), boa.reverts(NOT_ENOUGH_GAS):
+        m.create_strategy_module_and_stake(value=STAKE, gas=1_600_000)
+    with boa.env.prank(stakers[1]):
+        m.create_strategy_module_and_stake(value=STAKE, gas=3_000_000)
+    used_stated = m._computation.get_gas_used()
+    assert used_stated - used_default > 1_000_000 - m.SETTLEMENT_GAS() - 50_000

@@ -1,6 +1,7 @@
 # pragma version ~=0.4.3
 """
 @title ClusterStateHarness
+@custom:contract-name ClusterStateHarness
 @license MIT
 @notice Test harness exposing contracts/lib/cluster_state.vy.
 """
@@ -26,7 +27,8 @@ def unpack(word: uint256) -> (uint256, uint256):
     """
     @notice cs._unpack.
     @param word The word.
-    @return (uint256, uint256) (status, settled_at).
+    @return uint256 The status.
+    @return uint256 The settlement time.
     """
     state: cs.ClusterState = cs._unpack(word)
     return state.status, state.settled_at
@@ -61,7 +63,10 @@ def unpack_counters(word: uint256) -> (uint256, uint256, uint256, uint256):
     """
     @notice cs._unpack_counters.
     @param word The word.
-    @return (uint256, uint256, uint256, uint256) (pending, ready, staked, pre_deposited).
+    @return uint256 Pending clusters.
+    @return uint256 Ready clusters.
+    @return uint256 Staked clusters.
+    @return uint256 Pre-deposited clusters.
     """
     counters: cs.Counters = cs._unpack_counters(word)
     return (

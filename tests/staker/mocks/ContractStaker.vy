@@ -1,6 +1,8 @@
 # pragma version ~=0.4.3
 """
 @title ContractStaker
+@custom:contract-name ContractStaker
+@license MIT
 @notice Test helper: a contract staker. `mode` 0 accepts ByzNfts, 1 rejects
         them, 2 re-enters the manager from `onERC721Received`, 3 accepts
         ByzNfts but rejects ETH. Its
@@ -41,6 +43,7 @@ def __default__():
 def stake() -> address:
     """
     @notice Stakes 32 ETH through the manager.
+    @return address The new StrategyModule.
     """
     return extcall IManager(self.manager).create_strategy_module_and_stake(
         value=msg.value
@@ -53,6 +56,11 @@ def onERC721Received(
 ) -> bytes4:
     """
     @notice ERC-721 receiver hook, behaving according to `mode`.
+    @param operator Who sent it (ignored).
+    @param owner Its previous owner (ignored).
+    @param token_id The token (ignored).
+    @param data Extra data (ignored).
+    @return bytes4 The receiver selector, or a wrong one in mode 1.
     """
     if self.mode == 1:
         return 0xdeadbeef

@@ -1,6 +1,7 @@
 # pragma version ~=0.4.3
 """
 @title SettlementAuction
+@custom:contract-name SettlementAuction
 @license MIT
 @notice Test double of the Auction for the manager's pre-creation paths:
         `can_settle()` is always true; `settle_cluster()` succeeds (mode 0),
@@ -18,6 +19,7 @@ mode: public(uint256)
 num_clusters: public(uint256)
 operators: public(DynArray[address, 7])
 sink: bytes32
+gas_bound: public(uint256)
 
 
 @deploy
@@ -36,6 +38,27 @@ def set_mode(mode: uint256):
     @param mode 0 succeed, 1 revert, 2 burn all gas.
     """
     self.mode = mode
+
+
+@external
+def set_gas_bound(gas_bound: uint256):
+    """
+    @notice Sets what `settlement_gas()` states (0: the view reverts, like an
+            Auction without it).
+    @param gas_bound The bound.
+    """
+    self.gas_bound = gas_bound
+
+
+@external
+@view
+def settlement_gas() -> uint256:
+    """
+    @notice The stated settlement bound.
+    @return uint256 The bound.
+    """
+    assert self.gas_bound != 0, "settlement_auction: no bound"
+    return self.gas_bound
 
 
 @external

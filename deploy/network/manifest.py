@@ -178,8 +178,9 @@ def calls_done_on_chain(chain: Chain, manifest: Manifest, steps=PLAN) -> set[str
         want = expected_value(step.args[0], manifest)
         if want is None:
             continue
-        current = chain.view(manifest.address(step.role), step.done_when, "address")
-        if current.lower() == str(want).lower():
+        views = [step.done_when] + (["owner"] if step.method == "transfer_ownership" else [])  # or accepted
+        current = [chain.view(manifest.address(step.role), view, "address").lower() for view in views]
+        if str(want).lower() in current:
             done.add(step.name)
             manifest.data["calls"][step.name] = {"args": [want], "note": "found done on chain"}
     return done

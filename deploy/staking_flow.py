@@ -39,6 +39,7 @@ CLUSTER_STATUS_NAMES = {
     4: "front-run",
     5: "dissolved",
     6: "exited",
+    7: "reclaimed",
 }
 MANAGER_STAKED, MANAGER_FAILED = 3, 4
 STREAMING = 2

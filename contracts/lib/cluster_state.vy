@@ -4,12 +4,14 @@
 @custom:contract-name cluster_state
 @license MIT
 @notice Codecs of the StrategyModuleManager's packed storage words:
-        - per cluster: its status and the timestamp of its settlement (the
-          start of its `pending_cluster_ttl`);
+        - per cluster: its status, the timestamp of its settlement (the
+          start of its `pending_cluster_ttl`) and of its staker's deposit
+          (the start of the proof's time-out);
         - its four cluster counters (pending, ready, staked, pre-deposited).
 @dev Stateless module: import it and call `_pack` / `_unpack`,
      `_pack_counters` / `_unpack_counters`.
-     Cluster word (low bits first): status (8 bits) ‖ settled_at (64 bits);
+     Cluster word (low bits first): status (8 bits) ‖ settled_at (64 bits)
+     ‖ deposited_at (64 bits: when a staker paid, 0 before);
      a zero word is the unknown cluster (status `UNKNOWN`).
      Counters word: pending ‖ ready ‖ staked ‖ pre_deposited, 64 bits each.
 """
@@ -29,10 +31,12 @@ FAILED: constant(uint256) = 4
 DISSOLVED: constant(uint256) = 5
 # The staker requested the validator's exit; the stream ended.
 EXITED: constant(uint256) = 6
+# No proof came within the time-out: the staker took its 31 ETH back.
+RECLAIMED: constant(uint256) = 7
 
 STATUS_BITS: constant(uint256) = 8
 SETTLED_AT_BITS: constant(uint256) = 64
-MAX_STATUS: constant(uint256) = EXITED
+MAX_STATUS: constant(uint256) = RECLAIMED
 MAX_SETTLED_AT: constant(uint256) = 2**64 - 1
 
 COUNTER_BITS: constant(uint256) = 64
@@ -45,6 +49,7 @@ _SETTLED_AT_MASK: constant(uint256) = 2**64 - 1
 struct ClusterState:
     status: uint256
     settled_at: uint256
+    deposited_at: uint256
 
 
 struct Counters:
@@ -59,7 +64,8 @@ struct Counters:
 def _pack(state: ClusterState) -> uint256:
     """
     @dev Packs a cluster state into one storage word.
-    @notice Reverts on a status above `MAX_STATUS` or a timestamp above 64 bits.
+    @notice Reverts on a status above `MAX_STATUS` or a timestamp above 64
+            bits.
     @param state The state.
     @return uint256 The word.
     """
@@ -67,7 +73,14 @@ def _pack(state: ClusterState) -> uint256:
     assert (
         state.settled_at <= MAX_SETTLED_AT
     ), "cluster_state: settled_at out of range"
-    return state.status | (state.settled_at << STATUS_BITS)
+    assert (
+        state.deposited_at <= MAX_SETTLED_AT
+    ), "cluster_state: deposited_at out of range"
+    return (
+        state.status
+        | (state.settled_at << STATUS_BITS)
+        | (state.deposited_at << (STATUS_BITS + SETTLED_AT_BITS))
+    )
 
 
 @internal
@@ -81,6 +94,8 @@ def _unpack(word: uint256) -> ClusterState:
     return ClusterState(
         status=word & _STATUS_MASK,
         settled_at=(word >> STATUS_BITS) & _SETTLED_AT_MASK,
+        deposited_at=(word >> (STATUS_BITS + SETTLED_AT_BITS))
+        & _SETTLED_AT_MASK,
     )
 
 

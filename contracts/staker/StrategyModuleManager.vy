@@ -224,6 +224,13 @@ event FrontrunReported:
     refund_receiver: address
 
 
+event StakeReclaimed:
+    cluster_id: indexed(uint256)
+    staker: indexed(address)
+    refund: uint256
+    refund_receiver: address
+
+
 event ClusterDissolved:
     cluster_id: indexed(uint256)
     caller: indexed(address)
@@ -491,6 +498,7 @@ def create_strategy_module_and_stake() -> address:
     self._remove_head(node)
     state: cs.ClusterState = cs._unpack(self._state[cluster_id])
     state.status = cs.PRE_DEPOSITED
+    state.deposited_at = block.timestamp
     self._state[cluster_id] = cs._pack(state)
     counters: cs.Counters = cs._unpack_counters(self._counters)
     counters.pending -= 1
@@ -683,16 +691,52 @@ def report_frontrun(
 
     # Interactions: bonds to the staker, prices back to the winners.
     extcall IStakerRewards(STAKER_REWARDS).cancel_cluster(cluster_id, staker)
-    receiver: address = staker
-    if not raw_call(staker, b"", value=TOP_UP_AMOUNT, revert_on_failure=False):
-        receiver = module
-        raw_call(module, b"", value=TOP_UP_AMOUNT)
+    receiver: address = self._return_top_up(staker, module)
     log FrontrunReported(
         cluster_id=cluster_id,
         staker=staker,
         validator_index=proof.validator_index,
         beacon_timestamp=beacon_timestamp,
         withdrawal_credentials=found,
+        refund=TOP_UP_AMOUNT,
+        refund_receiver=receiver,
+    )
+
+
+@external
+def reclaim_stake(cluster_id: uint256):
+    """
+    @notice Ends a stake that nobody could prove: if neither
+            `confirm_stake` nor `report_frontrun` happened within
+            `pending_cluster_ttl` seconds of the staker's deposit (e.g. the
+            pre-deposit's signature was invalid, so the beacon chain ignored
+            it and no validator exists), the module's owner takes the 31 ETH
+            back; the winners get their prices back and their bonds unlock;
+            the 1 ETH pre-deposit is not recoverable.
+    @dev The module's owner (ByzNft holder), once, for a cluster in status
+         PRE_DEPOSITED whose time-out has passed.
+    @param cluster_id The cluster.
+    """
+    state: cs.ClusterState = self._check_status(cluster_id, cs.PRE_DEPOSITED)
+    staker: address = staticcall IByzNft(BYZ_NFT).ownerOf(cluster_id)
+    assert (
+        msg.sender == staker
+    ), "strategy_module_manager: caller is not the module owner"
+    assert (
+        block.timestamp >= state.deposited_at + PENDING_CLUSTER_TTL
+    ), "strategy_module_manager: proof time-out not over"
+    state.status = cs.RECLAIMED
+    self._state[cluster_id] = cs._pack(state)
+    self._decrement_pre_deposited()
+    extcall IStakerRewards(STAKER_REWARDS).cancel_cluster(
+        cluster_id, empty(address)
+    )
+    receiver: address = self._return_top_up(
+        staker, self._module_address(cluster_id)
+    )
+    log StakeReclaimed(
+        cluster_id=cluster_id,
+        staker=staker,
         refund=TOP_UP_AMOUNT,
         refund_receiver=receiver,
     )
@@ -824,7 +868,8 @@ def cluster_status(cluster_id: uint256) -> uint256:
     """
     @notice A cluster's status here (contracts/lib/cluster_state.vy): 0
             unknown, 1 pending, 2 pre-deposited (awaiting a proof), 3 staked,
-            4 failed (front-run), 5 dissolved, 6 exited.
+            4 failed (front-run), 5 dissolved, 6 exited, 7 reclaimed (no
+            proof within the time-out).
     @param cluster_id The cluster id.
     @return uint256 The status.
     """
@@ -1173,7 +1218,9 @@ def _add_pending(cluster_id: uint256):
         self._state[cluster_id] == 0
     ), "strategy_module_manager: cluster already known"
     self._state[cluster_id] = cs._pack(
-        cs.ClusterState(status=cs.PENDING, settled_at=block.timestamp)
+        cs.ClusterState(
+            status=cs.PENDING, settled_at=block.timestamp, deposited_at=0
+        )
     )
     counters: cs.Counters = cs._unpack_counters(self._counters)
     counters.pending += 1
@@ -1337,6 +1384,19 @@ def _cluster_of(module: address) -> (bool, uint256):
     if self._module_address(cluster_id) != module:
         return False, 0
     return True, cluster_id
+
+
+@internal
+def _return_top_up(staker: address, module: address) -> address:
+    """
+    @dev Sends the held 31 ETH to `staker` (full gas), or to its module when
+         the staker cannot receive ETH (its owner withdraws it from there).
+    @return address Where the ETH went.
+    """
+    if raw_call(staker, b"", value=TOP_UP_AMOUNT, revert_on_failure=False):
+        return staker
+    raw_call(module, b"", value=TOP_UP_AMOUNT)
+    return module
 
 
 @internal

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 cs = Constants(read_constants(ROOT / "contracts" / "lib" / "cluster_state.vy"))
 STATUS_NONE, STATUS_PENDING, STATUS_PRE_DEPOSITED = cs.UNKNOWN, cs.PENDING, cs.PRE_DEPOSITED
 STATUS_STAKED, STATUS_FAILED, STATUS_DISSOLVED, STATUS_EXITED = cs.STAKED, cs.FAILED, cs.DISSOLVED, cs.EXITED
+STATUS_RECLAIMED = cs.RECLAIMED
 
 # titanoboa warns when it wraps a minimal proxy (its runtime code is not the implementation's).
 warnings.filterwarnings("ignore", message="casted bytecode does not match")

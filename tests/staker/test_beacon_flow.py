@@ -16,7 +16,7 @@ import boa
 import pytest
 
 from deploy.beacon import BeaconChain
-from deploy.keys import make_deposit_data
+from deploy.keys import deposit_data_root, make_deposit_data
 from tests.staker.conftest import (
     ETH,
     PRE_DEPOSIT,
@@ -209,3 +209,34 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers):
         module.withdraw_from_pod(paid)
         module.withdraw(paid, staker)
     assert boa.env.get_balance(staker) == before + paid
+
+
+def test_a_pre_deposit_the_beacon_chain_ignores_is_reclaimed(protocol, owner, operators, stakers):
+    """Deposit data whose root checks but whose signature does not: the beacon chain ignores the 1 ETH,
+    no validator ever exists, no proof can come; after the time-out the staker takes its 31 ETH back."""
+    auction, manager = protocol.auction, protocol.manager
+    chain = BeaconChain(protocol)
+    for i, op in enumerate(operators[:4]):
+        due = auction.price_to_pay(op, [1000], [100 + i])
+        with boa.env.prank(op):
+            auction.bid([1000], [100 + i], value=due)
+    with boa.env.prank(owner):
+        (cluster_id,) = manager.pre_create_clusters(1)
+    credentials = bytes(manager.withdrawal_credentials(cluster_id))
+    d = make_deposit_data(credentials, seed=b"a key whose signature goes wrong", amount_gwei=PRE_DEPOSIT // GWEI)
+    pubkey, signature, _ = as_args(d)
+    bad_signature = signature[:95] + bytes([signature[95] ^ 1])
+    root = deposit_data_root(pubkey, credentials, PRE_DEPOSIT // GWEI, bad_signature)
+    with boa.env.prank(owner):
+        manager.register_deposit_data(cluster_id, pubkey, bad_signature, root)
+    staker = stakers[0]
+    start = boa.env.get_balance(staker)
+    with boa.env.prank(staker):
+        manager.create_strategy_module_and_stake(value=STAKE)
+    boa.env.time_travel(seconds=12)
+    chain.process()
+    assert not chain.has_validator(pubkey) and len(chain.ignored_deposits) == 1
+    boa.env.time_travel(seconds=manager.pending_cluster_ttl())
+    with boa.env.prank(staker):
+        manager.reclaim_stake(cluster_id)
+    assert boa.env.get_balance(staker) == start - PRE_DEPOSIT

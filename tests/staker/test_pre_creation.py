@@ -34,19 +34,25 @@ def codec():
 
 
 @settings(max_examples=200, deadline=None)
-@given(status=st.integers(0, cs.MAX_STATUS), settled_at=st.integers(0, 2**64 - 1))
-def test_cluster_state_round_trip(codec, status, settled_at):
-    word = codec.pack(status, settled_at)
-    assert word < 2 ** (cs.STATUS_BITS + cs.SETTLED_AT_BITS)
-    assert codec.unpack(word) == (status, settled_at)
+@given(
+    status=st.integers(0, cs.MAX_STATUS),
+    settled_at=st.integers(0, 2**64 - 1),
+    deposited_at=st.integers(0, 2**64 - 1),
+)
+def test_cluster_state_round_trip(codec, status, settled_at, deposited_at):
+    word = codec.pack(status, settled_at, deposited_at)
+    assert word < 2 ** (cs.STATUS_BITS + 2 * cs.SETTLED_AT_BITS)
+    assert codec.unpack(word) == (status, settled_at, deposited_at)
 
 
 def test_cluster_state_rejects_out_of_range(codec):
     with boa.reverts("cluster_state: status out of range"):
-        codec.pack(cs.MAX_STATUS + 1, 0)
+        codec.pack(cs.MAX_STATUS + 1, 0, 0)
     with boa.reverts("cluster_state: settled_at out of range"):
-        codec.pack(0, 2**64)
-    assert codec.unpack(0) == (cs.UNKNOWN, 0)
+        codec.pack(0, 2**64, 0)
+    with boa.reverts("cluster_state: deposited_at out of range"):
+        codec.pack(0, 0, 2**64)
+    assert codec.unpack(0) == (cs.UNKNOWN, 0, 0)
 
 
 # ---------------------------------------------------------------- the real suite

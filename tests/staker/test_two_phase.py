@@ -20,6 +20,7 @@ from tests.staker.conftest import (
     STATUS_FAILED,
     STATUS_PENDING,
     STATUS_PRE_DEPOSITED,
+    STATUS_RECLAIMED,
     STATUS_STAKED,
     TOP_UP,
     event_names,
@@ -316,3 +317,41 @@ def test_eigen_pod_credentials_helper(manager, ready_cluster):
     cluster_id = ready_cluster()
     _, pod, _ = manager.predict_addresses(cluster_id)
     assert module_credentials(manager, cluster_id) == eigen_pod_withdrawal_credentials(pod)
+
+
+# ---------------------------------------------------------------- reclaim_stake (no proof within the time-out)
+
+
+def test_reclaim_stake_after_the_time_out(manager, auction, escrow, staker_rewards, pre_deposited, outsider):
+    cluster_id, module, staker, _, _ = pre_deposited()
+    cluster = auction.get_cluster(cluster_id)
+    owed = {op: auction.get_bid(b).price + auction.get_bid(b).bond for op, b in zip(cluster.operators, cluster.bid_ids)}
+    with boa.env.prank(staker), boa.reverts("strategy_module_manager: proof time-out not over"):
+        manager.reclaim_stake(cluster_id)
+    boa.env.time_travel(seconds=manager.pending_cluster_ttl())
+    with boa.env.prank(outsider), boa.reverts("strategy_module_manager: caller is not the module owner"):
+        manager.reclaim_stake(cluster_id)
+    balance = boa.env.get_balance(staker)
+    with boa.env.prank(staker):
+        manager.reclaim_stake(cluster_id)
+    assert events(manager.get_logs(), "StakeReclaimed") == [
+        {"cluster_id": cluster_id, "staker": staker, "refund": TOP_UP, "refund_receiver": staker}
+    ]
+    assert boa.env.get_balance(staker) == balance + TOP_UP
+    assert boa.env.get_balance(manager.address) == 0
+    assert manager.cluster_status(cluster_id) == STATUS_RECLAIMED
+    assert manager.num_pre_deposited_clusters() == 0
+    assert staker_rewards.status(cluster_id) == CANCELLED
+    for op, amount in owed.items():  # prices back, bonds unlocked: the operators did not misbehave provably
+        assert escrow.claimable(op) == amount
+    with boa.env.prank(staker), boa.reverts("strategy_module_manager: cluster not awaiting proof"):
+        manager.reclaim_stake(cluster_id)
+    assert manager.strategy_module_of(cluster_id) == module.address  # the module stays the holder's
+
+
+def test_reclaim_stake_refused_once_proven(manager, beacon_roots, pre_deposited):
+    cluster_id, _, staker, pubkey, credentials = pre_deposited()
+    manager.confirm_stake(cluster_id, *proof_for(beacon_roots, pubkey, credentials))
+    boa.env.time_travel(seconds=manager.pending_cluster_ttl())
+    with boa.env.prank(staker), boa.reverts("strategy_module_manager: cluster not awaiting proof"):
+        manager.reclaim_stake(cluster_id)

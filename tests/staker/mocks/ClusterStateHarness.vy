@@ -11,19 +11,26 @@ from contracts.lib import cluster_state as cs
 
 @external
 @pure
-def pack(status: uint256, settled_at: uint256) -> uint256:
+def pack(
+    status: uint256, settled_at: uint256, deposited_at: uint256
+) -> uint256:
     """
     @notice cs._pack.
     @param status The status.
     @param settled_at The settlement timestamp.
+    @param deposited_at The deposit timestamp.
     @return uint256 The word.
     """
-    return cs._pack(cs.ClusterState(status=status, settled_at=settled_at))
+    return cs._pack(
+        cs.ClusterState(
+            status=status, settled_at=settled_at, deposited_at=deposited_at
+        )
+    )
 
 
 @external
 @pure
-def unpack(word: uint256) -> (uint256, uint256):
+def unpack(word: uint256) -> (uint256, uint256, uint256):
     """
     @notice cs._unpack.
     @param word The word.
@@ -31,7 +38,7 @@ def unpack(word: uint256) -> (uint256, uint256):
     @return uint256 The settlement time.
     """
     state: cs.ClusterState = cs._unpack(word)
-    return state.status, state.settled_at
+    return state.status, state.settled_at, state.deposited_at
 
 
 @external

@@ -1,6 +1,8 @@
 # pragma version ~=0.4.3
 """
 @title DelegationManager
+@custom:contract-name DelegationManager
+@license MIT
 @notice Stand-in for EigenLayer's DelegationManager: operators register,
         stakers delegate their restaked stake to one operator at a time and
         may be undelegated by themselves or by their operator.

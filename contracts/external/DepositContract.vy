@@ -2,6 +2,8 @@
 # pragma nonreentrancy on
 """
 @title DepositContract
+@custom:contract-name DepositContract
+@license MIT
 @notice The beacon-chain deposit contract (phase 0), ported from the official
         Vyper contract (`deposit_contract.v.py`, ethereum/consensus-specs
         v0.12) to Vyper 0.4, with the checks of the deployed Solidity version
@@ -47,7 +49,9 @@ def __init__():
     @notice Precomputes the roots of empty subtrees.
     """
     for i: uint256 in range(DEPOSIT_CONTRACT_TREE_DEPTH - 1):
-        self.zero_hashes[i + 1] = sha256(concat(self.zero_hashes[i], self.zero_hashes[i]))
+        self.zero_hashes[i + 1] = sha256(
+            concat(self.zero_hashes[i], self.zero_hashes[i])
+        )
 
 
 @external
@@ -66,7 +70,13 @@ def get_deposit_root() -> bytes32:
         else:
             node = sha256(concat(node, self.zero_hashes[height]))
         size = size >> 1
-    return sha256(concat(node, ssz._to_little_endian_64(convert(count, uint64)), empty(bytes24)))
+    return sha256(
+        concat(
+            node,
+            ssz._to_little_endian_64(convert(count, uint64)),
+            empty(bytes24),
+        )
+    )
 
 
 @external
@@ -103,21 +113,35 @@ def deposit(
     count: uint256 = self.deposit_count
     assert count < MAX_DEPOSIT_COUNT, "deposit_contract: merkle tree full"
 
-    assert len(pubkey) == ssz.PUBKEY_LENGTH, "deposit_contract: bad pubkey length"
+    assert (
+        len(pubkey) == ssz.PUBKEY_LENGTH
+    ), "deposit_contract: bad pubkey length"
     assert (
         len(withdrawal_credentials) == ssz.WITHDRAWAL_CREDENTIALS_LENGTH
     ), "deposit_contract: bad withdrawal_credentials length"
-    assert len(signature) == ssz.SIGNATURE_LENGTH, "deposit_contract: bad signature length"
+    assert (
+        len(signature) == ssz.SIGNATURE_LENGTH
+    ), "deposit_contract: bad signature length"
 
-    assert msg.value >= MIN_DEPOSIT_AMOUNT * WEI_PER_GWEI, "deposit_contract: deposit value too low"
-    assert msg.value % WEI_PER_GWEI == 0, "deposit_contract: deposit value not multiple of gwei"
+    assert (
+        msg.value >= MIN_DEPOSIT_AMOUNT * WEI_PER_GWEI
+    ), "deposit_contract: deposit value too low"
+    assert (
+        msg.value % WEI_PER_GWEI == 0
+    ), "deposit_contract: deposit value not multiple of gwei"
     deposit_amount: uint256 = msg.value // WEI_PER_GWEI
-    assert deposit_amount <= convert(max_value(uint64), uint256), "deposit_contract: deposit value too high"
+    assert deposit_amount <= convert(
+        max_value(uint64), uint256
+    ), "deposit_contract: deposit value too high"
     amount_gwei: uint64 = convert(deposit_amount, uint64)
 
     # hash_tree_root(DepositData(pubkey, withdrawal_credentials, amount, signature))
-    node: bytes32 = ssz._deposit_data_root(pubkey, withdrawal_credentials, amount_gwei, signature)
-    assert node == deposit_data_root, "deposit_contract: deposit_data_root mismatch"
+    node: bytes32 = ssz._deposit_data_root(
+        pubkey, withdrawal_credentials, amount_gwei, signature
+    )
+    assert (
+        node == deposit_data_root
+    ), "deposit_contract: deposit_data_root mismatch"
 
     log DepositEvent(
         pubkey=pubkey,
@@ -139,4 +163,3 @@ def deposit(
         size = size >> 1
     # Unreachable: count < 2**32 always ends the loop with a `return`.
     raise "deposit_contract: unreachable"
-

@@ -2,6 +2,8 @@
 # pragma nonreentrancy on
 """
 @title EigenPod
+@custom:contract-name EigenPod
+@license MIT
 @notice Stand-in for EigenLayer's EigenPod: the contract a staker's validators
         withdraw to (its address is in their 0x01 withdrawal credentials). It
         receives beacon-chain withdrawals and rewards, and pays them out to its

@@ -2,6 +2,8 @@
 # pragma nonreentrancy on
 """
 @title EigenPodManager
+@custom:contract-name EigenPodManager
+@license MIT
 @notice Stand-in for EigenLayer's EigenPodManager: deploys one EigenPod per
         owner at a predictable address and stakes validators whose
         withdrawal credentials point at the owner's pod.

@@ -2,6 +2,8 @@
 # pragma nonreentrancy on
 """
 @title Split
+@custom:contract-name Split
+@license MIT
 @notice A 0xSplits-like reward splitter, used as a distributed validator's
         fee recipient: it receives ETH and `distribute()` pays it to fixed
         recipients pro rata to their allocations, plus a small incentive to
@@ -111,12 +113,19 @@ def initialize(
     @param salt The user salt the factory was given.
     """
     assert self.split_factory == empty(address), "split: already initialized"
-    total: uint256 = split_lib._validate(recipients, allocations, distribution_incentive_bps)
-    assert minimal_proxy._predict_address(
-        _IMPLEMENTATION,
-        split_lib._create2_salt(recipients, allocations, distribution_incentive_bps, salt),
-        msg.sender,
-    ) == self, "split: caller is not the factory"
+    total: uint256 = split_lib._validate(
+        recipients, allocations, distribution_incentive_bps
+    )
+    assert (
+        minimal_proxy._predict_address(
+            _IMPLEMENTATION,
+            split_lib._create2_salt(
+                recipients, allocations, distribution_incentive_bps, salt
+            ),
+            msg.sender,
+        )
+        == self
+    ), "split: caller is not the factory"
     self._recipients = recipients
     self._allocations = allocations
     self._total_allocation = total
@@ -239,7 +248,9 @@ def _pay(recipient: address, amount: uint256):
     """
     if amount == 0:
         return
-    if raw_call(recipient, b"", value=amount, gas=TRANSFER_GAS, revert_on_failure=False):
+    if raw_call(
+        recipient, b"", value=amount, gas=TRANSFER_GAS, revert_on_failure=False
+    ):
         log PaymentSent(recipient=recipient, amount=amount)
     else:
         self.withdrawable[recipient] += amount

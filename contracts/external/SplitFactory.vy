@@ -1,6 +1,8 @@
 # pragma version ~=0.4.3
 """
 @title SplitFactory
+@custom:contract-name SplitFactory
+@license MIT
 @notice Deploys `Split`s (0xSplits-like reward splitters) at addresses that
         commit to their parameters, so a split can be used, e.g. as a fee
         recipient, before it is deployed.
@@ -35,7 +37,9 @@ def __init__(split_implementation: address):
     @notice Sets the implementation the splits delegate to.
     @param split_implementation A deployed `Split`.
     """
-    assert split_implementation.is_contract, "split_factory: implementation has no code"
+    assert (
+        split_implementation.is_contract
+    ), "split_factory: implementation has no code"
     _SPLIT_IMPLEMENTATION = split_implementation
 
 
@@ -57,12 +61,18 @@ def create_split(
     @param salt Any value, to tell apart splits with the same parameters.
     @return address The split, equal to `predict_split_address(...)` beforehand.
     """
-    create2_salt: bytes32 = split_lib._create2_salt(recipients, allocations, distribution_incentive_bps, salt)
+    create2_salt: bytes32 = split_lib._create2_salt(
+        recipients, allocations, distribution_incentive_bps, salt
+    )
     assert not minimal_proxy._predict_address(
         _SPLIT_IMPLEMENTATION, create2_salt, self
     ).is_contract, "split_factory: split exists"
-    split: address = create_minimal_proxy_to(_SPLIT_IMPLEMENTATION, salt=create2_salt)
-    extcall ISplit(split).initialize(recipients, allocations, distribution_incentive_bps, salt)
+    split: address = create_minimal_proxy_to(
+        _SPLIT_IMPLEMENTATION, salt=create2_salt
+    )
+    extcall ISplit(split).initialize(
+        recipients, allocations, distribution_incentive_bps, salt
+    )
     log SplitCreated(
         split=split,
         creator=msg.sender,
@@ -94,7 +104,9 @@ def predict_split_address(
     split_lib._validate(recipients, allocations, distribution_incentive_bps)
     return minimal_proxy._predict_address(
         _SPLIT_IMPLEMENTATION,
-        split_lib._create2_salt(recipients, allocations, distribution_incentive_bps, salt),
+        split_lib._create2_salt(
+            recipients, allocations, distribution_incentive_bps, salt
+        ),
         self,
     )
 

@@ -36,18 +36,26 @@ SIZE_SHIFT: constant(uint256) = IDS_PER_WORD * c.BID_ID_BITS
 MIN_SHIFT: constant(uint256) = SIZE_SHIFT + 8
 
 
-@pure
 @internal
+@pure
 def pack_config(config: Config) -> uint256:
     """
     @dev Packs the configuration; reverts if a field does not fit.
     @param config The configuration.
     @return uint256 The packed word.
     """
-    assert config.expected_daily_return >> RETURN_BITS == 0, "auction_codec: field overflow"
-    assert config.max_discount_rate >> FIELD_BITS == 0, "auction_codec: field overflow"
-    assert config.min_duration >> FIELD_BITS == 0, "auction_codec: field overflow"
-    assert config.max_duration >> FIELD_BITS == 0, "auction_codec: field overflow"
+    assert (
+        config.expected_daily_return >> RETURN_BITS == 0
+    ), "auction_codec: field overflow"
+    assert (
+        config.max_discount_rate >> FIELD_BITS == 0
+    ), "auction_codec: field overflow"
+    assert (
+        config.min_duration >> FIELD_BITS == 0
+    ), "auction_codec: field overflow"
+    assert (
+        config.max_duration >> FIELD_BITS == 0
+    ), "auction_codec: field overflow"
     return (
         config.expected_daily_return
         | (config.max_discount_rate << RETURN_BITS)
@@ -56,8 +64,8 @@ def pack_config(config: Config) -> uint256:
     )
 
 
-@pure
 @internal
+@pure
 def unpack_config(word: uint256) -> Config:
     """
     @dev Unpacks the configuration.
@@ -72,8 +80,8 @@ def unpack_config(word: uint256) -> Config:
     )
 
 
-@pure
 @internal
+@pure
 def pack_cluster(cluster: Cluster) -> uint256[2]:
     """
     @dev Packs a cluster into its two words (the second is 0 for clusters
@@ -81,17 +89,23 @@ def pack_cluster(cluster: Cluster) -> uint256[2]:
     @param cluster The cluster.
     @return uint256[2] The packed words.
     """
-    assert cluster.min_duration >> FIELD_BITS == 0, "auction_codec: field overflow"
+    assert (
+        cluster.min_duration >> FIELD_BITS == 0
+    ), "auction_codec: field overflow"
     words: uint256[2] = empty(uint256[2])
     for i: uint256 in range(len(cluster.bid_ids), bound=c.MAX_CLUSTER_SIZE):
         assert cluster.bid_ids[i] <= c.MAX_BID_ID, "auction_codec: id overflow"
-        words[i // IDS_PER_WORD] |= cluster.bid_ids[i] << (c.BID_ID_BITS * (i % IDS_PER_WORD))
-    words[0] |= (len(cluster.bid_ids) << SIZE_SHIFT) | (cluster.min_duration << MIN_SHIFT)
+        words[i // IDS_PER_WORD] |= cluster.bid_ids[i] << (
+            c.BID_ID_BITS * (i % IDS_PER_WORD)
+        )
+    words[0] |= (len(cluster.bid_ids) << SIZE_SHIFT) | (
+        cluster.min_duration << MIN_SHIFT
+    )
     return words
 
 
-@pure
 @internal
+@pure
 def unpack_cluster(words: uint256[2]) -> Cluster:
     """
     @dev Unpacks a cluster.
@@ -101,5 +115,8 @@ def unpack_cluster(words: uint256[2]) -> Cluster:
     cluster: Cluster = Cluster(bid_ids=[], min_duration=words[0] >> MIN_SHIFT)
     size: uint256 = (words[0] >> SIZE_SHIFT) & 255
     for i: uint256 in range(size, bound=c.MAX_CLUSTER_SIZE):
-        cluster.bid_ids.append((words[i // IDS_PER_WORD] >> (c.BID_ID_BITS * (i % IDS_PER_WORD))) & c.MAX_BID_ID)
+        cluster.bid_ids.append(
+            (words[i // IDS_PER_WORD] >> (c.BID_ID_BITS * (i % IDS_PER_WORD)))
+            & c.MAX_BID_ID
+        )
     return cluster

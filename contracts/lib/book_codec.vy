@@ -81,21 +81,24 @@ LINK_BITS: constant(uint256) = 2 * ID_BITS
 LINK_MASK: constant(uint256) = 2**80 - 1
 
 WHITELISTED_SHIFT: constant(uint256) = 4 * ID_BITS
-SENTINEL_SHIFT: constant(uint256) = 5 * ID_BITS
 SENTINEL: constant(uint256) = 1 << 255
 
 
-@pure
 @internal
+@pure
 def _fits(x: uint256, bits: uint256) -> bool:
+    """
+    @dev Whether a value fits a field.
+    @return bool True when `x` fits in `bits` bits.
+    """
     return x >> bits == 0
 
 
 # ---------------------------------------------------------------- bid
 
 
-@pure
 @internal
+@pure
 def pack_bid(bid: Bid) -> uint256:
     """
     @dev Packs a bid record; reverts if a field does not fit its width.
@@ -103,10 +106,16 @@ def pack_bid(bid: Bid) -> uint256:
     @return uint256 The packed word.
     """
     assert self._fits(bid.status, STATUS_BITS), "book_codec: status overflow"
-    assert self._fits(bid.discount_rate, DISCOUNT_BITS), "book_codec: discount overflow"
-    assert self._fits(bid.duration, DURATION_BITS), "book_codec: duration overflow"
+    assert self._fits(
+        bid.discount_rate, DISCOUNT_BITS
+    ), "book_codec: discount overflow"
+    assert self._fits(
+        bid.duration, DURATION_BITS
+    ), "book_codec: duration overflow"
     assert self._fits(bid.vc_price, VC_PRICE_BITS), "book_codec: price overflow"
-    word: uint256 = convert(bid.operator, uint256) | (bid.status << STATUS_SHIFT)
+    word: uint256 = convert(bid.operator, uint256) | (
+        bid.status << STATUS_SHIFT
+    )
     if bid.bonded:
         word |= 1 << BONDED_SHIFT
     return (
@@ -117,8 +126,8 @@ def pack_bid(bid: Bid) -> uint256:
     )
 
 
-@pure
 @internal
+@pure
 def unpack_bid(word: uint256) -> Bid:
     """
     @dev Unpacks a bid record (all zero for an unknown bid).
@@ -126,7 +135,10 @@ def unpack_bid(word: uint256) -> Bid:
     @return Bid The record.
     """
     return Bid(
-        operator=convert(convert(word & convert(max_value(uint160), uint256), uint160), address),
+        operator=convert(
+            convert(word & convert(max_value(uint160), uint256), uint160),
+            address,
+        ),
         status=(word >> STATUS_SHIFT) & (2**STATUS_BITS - 1),
         bonded=(word >> BONDED_SHIFT) & 1 == 1,
         discount_rate=(word >> DISCOUNT_SHIFT) & (2**DISCOUNT_BITS - 1),
@@ -135,8 +147,8 @@ def unpack_bid(word: uint256) -> Bid:
     )
 
 
-@pure
 @internal
+@pure
 def with_status(word: uint256, status: uint256) -> uint256:
     """
     @dev A packed bid with its status replaced.
@@ -145,14 +157,16 @@ def with_status(word: uint256, status: uint256) -> uint256:
     @return uint256 The packed word.
     """
     assert self._fits(status, STATUS_BITS), "book_codec: status overflow"
-    return (word & ~((2**STATUS_BITS - 1) << STATUS_SHIFT)) | (status << STATUS_SHIFT)
+    return (word & ~((2**STATUS_BITS - 1) << STATUS_SHIFT)) | (
+        status << STATUS_SHIFT
+    )
 
 
 # ---------------------------------------------------------------- links
 
 
-@pure
 @internal
+@pure
 def links_slot(bid_id: uint256) -> uint256:
     """
     @dev The word holding a bid's links.
@@ -162,8 +176,8 @@ def links_slot(bid_id: uint256) -> uint256:
     return bid_id // LINKS_PER_WORD
 
 
-@pure
 @internal
+@pure
 def get_links(word: uint256, bid_id: uint256) -> Links:
     """
     @dev A bid's links from its (shared) links word.
@@ -171,12 +185,14 @@ def get_links(word: uint256, bid_id: uint256) -> Links:
     @param bid_id The bid.
     @return Links Its previous and next bid in its operator's list.
     """
-    entry: uint256 = (word >> (LINK_BITS * (bid_id % LINKS_PER_WORD))) & LINK_MASK
+    entry: uint256 = (
+        word >> (LINK_BITS * (bid_id % LINKS_PER_WORD))
+    ) & LINK_MASK
     return Links(prev=entry & ID_MASK, next=entry >> ID_BITS)
 
 
-@pure
 @internal
+@pure
 def set_links(word: uint256, bid_id: uint256, links: Links) -> uint256:
     """
     @dev A links word with one bid's entry replaced.
@@ -185,24 +201,32 @@ def set_links(word: uint256, bid_id: uint256, links: Links) -> uint256:
     @param links Its new links.
     @return uint256 The new links word.
     """
-    assert self._fits(links.prev, ID_BITS) and self._fits(links.next, ID_BITS), "book_codec: id overflow"
+    assert self._fits(links.prev, ID_BITS) and self._fits(
+        links.next, ID_BITS
+    ), "book_codec: id overflow"
     offset: uint256 = LINK_BITS * (bid_id % LINKS_PER_WORD)
-    return (word & ~(LINK_MASK << offset)) | ((links.prev | (links.next << ID_BITS)) << offset)
+    return (word & ~(LINK_MASK << offset)) | (
+        (links.prev | (links.next << ID_BITS)) << offset
+    )
 
 
 # ---------------------------------------------------------------- operator
 
 
-@pure
 @internal
+@pure
 def pack_operator(operator: Operator) -> uint256:
     """
     @dev Packs an operator record (always non-zero: sentinel bit).
     @param operator The record.
     @return uint256 The packed word.
     """
-    assert self._fits(operator.best, ID_BITS) and self._fits(operator.prev, ID_BITS), "book_codec: id overflow"
-    assert self._fits(operator.next, ID_BITS) and self._fits(operator.pending, ID_BITS), "book_codec: id overflow"
+    assert self._fits(operator.best, ID_BITS) and self._fits(
+        operator.prev, ID_BITS
+    ), "book_codec: id overflow"
+    assert self._fits(operator.next, ID_BITS) and self._fits(
+        operator.pending, ID_BITS
+    ), "book_codec: id overflow"
     word: uint256 = (
         operator.best
         | (operator.prev << ID_BITS)
@@ -215,8 +239,8 @@ def pack_operator(operator: Operator) -> uint256:
     return word
 
 
-@pure
 @internal
+@pure
 def unpack_operator(word: uint256) -> Operator:
     """
     @dev Unpacks an operator record.
@@ -235,16 +259,20 @@ def unpack_operator(word: uint256) -> Operator:
 # ---------------------------------------------------------------- header
 
 
-@pure
 @internal
+@pure
 def pack_header(header: Header) -> uint256:
     """
     @dev Packs the book's header (always non-zero: sentinel bit).
     @param header The header.
     @return uint256 The packed word.
     """
-    assert self._fits(header.head, ID_BITS) and self._fits(header.tail, ID_BITS), "book_codec: id overflow"
-    assert self._fits(header.size, ID_BITS) and self._fits(header.last_id, ID_BITS), "book_codec: id overflow"
+    assert self._fits(header.head, ID_BITS) and self._fits(
+        header.tail, ID_BITS
+    ), "book_codec: id overflow"
+    assert self._fits(header.size, ID_BITS) and self._fits(
+        header.last_id, ID_BITS
+    ), "book_codec: id overflow"
     assert self._fits(header.operators, ID_BITS), "book_codec: id overflow"
     return (
         header.head
@@ -256,8 +284,8 @@ def pack_header(header: Header) -> uint256:
     )
 
 
-@pure
 @internal
+@pure
 def unpack_header(word: uint256) -> Header:
     """
     @dev Unpacks the book's header.

@@ -22,8 +22,8 @@ ENTRY_MASK: constant(uint256) = 2**85 - 1
 HELD_BITS: constant(uint256) = 84
 
 
-@pure
 @internal
+@pure
 def slot(bid_id: uint256) -> uint256:
     """
     @dev The ledger word holding a bid's entry.
@@ -33,8 +33,8 @@ def slot(bid_id: uint256) -> uint256:
     return bid_id // ENTRIES_PER_WORD
 
 
-@pure
 @internal
+@pure
 def get_entry(word: uint256, bid_id: uint256) -> Entry:
     """
     @dev A bid's entry from its (shared) word.
@@ -42,12 +42,16 @@ def get_entry(word: uint256, bid_id: uint256) -> Entry:
     @param bid_id The bid.
     @return Entry The entry.
     """
-    entry: uint256 = (word >> (ENTRY_BITS * (bid_id % ENTRIES_PER_WORD))) & ENTRY_MASK
-    return Entry(held=entry & (2**HELD_BITS - 1), locked=entry >> HELD_BITS == 1)
+    entry: uint256 = (
+        word >> (ENTRY_BITS * (bid_id % ENTRIES_PER_WORD))
+    ) & ENTRY_MASK
+    return Entry(
+        held=entry & (2**HELD_BITS - 1), locked=entry >> HELD_BITS == 1
+    )
 
 
-@pure
 @internal
+@pure
 def set_entry(word: uint256, bid_id: uint256, entry: Entry) -> uint256:
     """
     @dev A word with one bid's entry replaced; reverts if `held` does not fit.

@@ -2,6 +2,7 @@
 """
 @title ssz
 @custom:contract-name ssz
+@license MIT
 @notice SSZ `hash_tree_root` of a beacon-chain `DepositData` container, as the
         beacon deposit contract computes it.
 @dev Stateless module: import it and call `ssz._deposit_data_root(...)` (no
@@ -13,7 +14,6 @@
      signature_root = sha256(sha256(sig[0:64]) ‖ sha256(sig[64:96] ‖ 32 zero bytes));
      the amount is in gwei, serialised as 8 bytes little endian.
 """
-
 
 PUBKEY_LENGTH: constant(uint256) = 48
 WITHDRAWAL_CREDENTIALS_LENGTH: constant(uint256) = 32
@@ -40,7 +40,10 @@ def _to_little_endian_64(x64: uint64) -> Bytes[8]:
 @internal
 @pure
 def _deposit_data_root(
-    pubkey: Bytes[48], withdrawal_credentials: Bytes[32], amount_gwei: uint64, signature: Bytes[96]
+    pubkey: Bytes[48],
+    withdrawal_credentials: Bytes[32],
+    amount_gwei: uint64,
+    signature: Bytes[96],
 ) -> bytes32:
     """
     @dev Returns the SSZ `hash_tree_root` of `DepositData(pubkey,
@@ -53,7 +56,9 @@ def _deposit_data_root(
     @return bytes32 The deposit data root.
     """
     assert len(pubkey) == PUBKEY_LENGTH, "ssz: pubkey must be 48 bytes"
-    assert len(withdrawal_credentials) == WITHDRAWAL_CREDENTIALS_LENGTH, "ssz: credentials must be 32 bytes"
+    assert (
+        len(withdrawal_credentials) == WITHDRAWAL_CREDENTIALS_LENGTH
+    ), "ssz: credentials must be 32 bytes"
     assert len(signature) == SIGNATURE_LENGTH, "ssz: signature must be 96 bytes"
     pubkey_root: bytes32 = sha256(concat(pubkey, empty(bytes16)))
     signature_root: bytes32 = sha256(
@@ -65,6 +70,12 @@ def _deposit_data_root(
     return sha256(
         concat(
             sha256(concat(pubkey_root, withdrawal_credentials)),
-            sha256(concat(self._to_little_endian_64(amount_gwei), empty(bytes24), signature_root)),
+            sha256(
+                concat(
+                    self._to_little_endian_64(amount_gwei),
+                    empty(bytes24),
+                    signature_root,
+                )
+            ),
         )
     )

@@ -53,18 +53,21 @@ exports: (
 
 
 interface IStakerRewardsRenewal:
-    def renew(cluster_id: uint256, seat: uint256, days: uint256, max_duration: uint256): payable
+    def renew(
+        cluster_id: uint256, seat: uint256, days: uint256, max_duration: uint256
+    ): payable
 
 
 BOND: public(constant(uint256)) = c.BOND
 MAX_DURATION_CAP: public(constant(uint256)) = c.MAX_DURATION_CAP
 MAX_DAILY_RETURN: public(constant(uint256)) = c.MAX_DAILY_RETURN
 
-
 ESCROW: immutable(IEscrow)
 CLUSTER_SIZE: immutable(uint256)
 
+# @notice The StrategyModuleManager: the only caller of `settle_cluster` (set once).
 manager: public(address)
+# @notice Number of clusters created so far (cluster ids are 0 .. num_clusters - 1).
 num_clusters: public(uint256)
 _config: uint256
 _clusters: HashMap[uint256, uint256[2]]
@@ -158,21 +161,26 @@ def __init__(
     @param max_duration Longest bid duration in days.
     """
     assert escrow != empty(address), "auction: zero escrow"
-    assert cluster_size >= c.MIN_CLUSTER_SIZE and cluster_size <= c.MAX_CLUSTER_SIZE, "auction: bad cluster size"
+    assert (
+        cluster_size >= c.MIN_CLUSTER_SIZE
+        and cluster_size <= c.MAX_CLUSTER_SIZE
+    ), "auction: bad cluster size"
     ownable.__init__()
     ownable_2step.__init__()
     pausable.__init__()
     bid_book.__init__()
     ESCROW = IEscrow(escrow)
     CLUSTER_SIZE = cluster_size
-    self._set_config(expected_daily_return, max_discount_rate, min_duration, max_duration)
+    self._set_config(
+        expected_daily_return, max_discount_rate, min_duration, max_duration
+    )
 
 
 # ------------------------------------------------------------ operators
 
 
-@payable
 @external
+@payable
 def bid(
     discount_rates: DynArray[uint256, c.MAX_BATCH],
     durations: DynArray[uint256, c.MAX_BATCH],
@@ -191,7 +199,9 @@ def bid(
     @return DynArray The new bid ids, in order.
     """
     pausable._require_not_paused()
-    assert len(hints) == 0 or len(hints) == len(discount_rates), "auction: hints length mismatch"
+    assert len(hints) == 0 or len(hints) == len(
+        discount_rates
+    ), "auction: hints length mismatch"
     bond: uint256 = self._bond_due(msg.sender)
     vc_prices: DynArray[uint256, c.MAX_BATCH] = []
     amounts: DynArray[uint256, c.MAX_BATCH] = []
@@ -205,7 +215,15 @@ def bid(
         if len(hints) != 0 and hints[i] != 0:
             hint = hints[i]
         score: uint256 = bid_book._score(vc_prices[i], durations[i])
-        bid_id: uint256 = bid_book._insert(msg.sender, discount_rates[i], durations[i], vc_prices[i], score, bond != 0, hint)
+        bid_id: uint256 = bid_book._insert(
+            msg.sender,
+            discount_rates[i],
+            durations[i],
+            vc_prices[i],
+            score,
+            bond != 0,
+            hint,
+        )
         ids.append(bid_id)
         # @dev Where no hint is given (0), the previous bid of the batch is the best start.
         hint = bid_id
@@ -223,9 +241,14 @@ def bid(
     return ids
 
 
-@payable
 @external
-def update_bid(bid_id: uint256, discount_rate: uint256, duration: uint256, hint: uint256 = 0):
+@payable
+def update_bid(
+    bid_id: uint256,
+    discount_rate: uint256,
+    duration: uint256,
+    hint: uint256 = 0,
+):
     """
     @notice Re-prices a pending bid of yours under the current configuration
             and moves it to its new rank; it keeps its id (and so its place
@@ -240,7 +263,9 @@ def update_bid(bid_id: uint256, discount_rate: uint256, duration: uint256, hint:
     pausable._require_not_paused()
     old: book_codec.Bid = self._own_pending(bid_id)
     old_price: uint256 = old.vc_price * old.duration
-    vc: uint256 = self._checked_vc_price(codec.unpack_config(self._config), discount_rate, duration)
+    vc: uint256 = self._checked_vc_price(
+        codec.unpack_config(self._config), discount_rate, duration
+    )
     price: uint256 = vc * duration
     if price > old_price:
         assert msg.value >= price - old_price, "auction: not enough ETH"
@@ -293,8 +318,8 @@ def claim_refund(to: address = msg.sender) -> uint256:
     return extcall ESCROW.pay_claimable(msg.sender, to)
 
 
-@payable
 @external
+@payable
 def renew(cluster_id: uint256, days: uint256):
     """
     @notice Extends your seat in a live staked cluster by `days` days at the
@@ -318,9 +343,19 @@ def renew(cluster_id: uint256, days: uint256):
     assert seat != max_value(uint256), "auction: caller holds no seat"
     cost: uint256 = days * winner.vc_price
     assert msg.value >= cost, "auction: not enough ETH"
-    log SeatRenewed(cluster_id=cluster_id, operator=msg.sender, bid_id=cluster.bid_ids[seat], days=days, paid=cost)
+    log SeatRenewed(
+        cluster_id=cluster_id,
+        operator=msg.sender,
+        bid_id=cluster.bid_ids[seat],
+        days=days,
+        paid=cost,
+    )
     extcall IStakerRewardsRenewal(staticcall ESCROW.staker_rewards()).renew(
-        cluster_id, seat, days, codec.unpack_config(self._config).max_duration, value=cost
+        cluster_id,
+        seat,
+        days,
+        codec.unpack_config(self._config).max_duration,
+        value=cost,
     )
     self._return_excess(msg.sender, msg.value - cost)
 
@@ -344,8 +379,12 @@ def settle_cluster() -> uint256:
     """
     assert msg.sender == self.manager, "auction: caller is not the manager"
     pausable._require_not_paused()
-    assert bid_book._book().operators >= CLUSTER_SIZE, "auction: not enough operators"
-    winners: DynArray[uint256, c.MAX_CLUSTER_SIZE] = bid_book._take_top(CLUSTER_SIZE)
+    assert (
+        bid_book._book().operators >= CLUSTER_SIZE
+    ), "auction: not enough operators"
+    winners: DynArray[uint256, c.MAX_CLUSTER_SIZE] = bid_book._take_top(
+        CLUSTER_SIZE
+    )
     cluster_id: uint256 = self.num_clusters
     operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
     prices: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
@@ -357,10 +396,19 @@ def settle_cluster() -> uint256:
         prices.append(winner.vc_price * winner.duration)
         durations.append(winner.duration)
         min_duration = min(min_duration, winner.duration)
-        log BidWon(bid_id=bid_id, operator=winner.operator, cluster_id=cluster_id, price=winner.vc_price * winner.duration)
-    self._clusters[cluster_id] = codec.pack_cluster(codec.Cluster(bid_ids=winners, min_duration=min_duration))
+        log BidWon(
+            bid_id=bid_id,
+            operator=winner.operator,
+            cluster_id=cluster_id,
+            price=winner.vc_price * winner.duration,
+        )
+    self._clusters[cluster_id] = codec.pack_cluster(
+        codec.Cluster(bid_ids=winners, min_duration=min_duration)
+    )
     self.num_clusters = cluster_id + 1
-    log ClusterCreated(cluster_id=cluster_id, bid_ids=winners, min_duration=min_duration)
+    log ClusterCreated(
+        cluster_id=cluster_id, bid_ids=winners, min_duration=min_duration
+    )
     extcall ESCROW.release(cluster_id, winners, operators, prices, durations)
     return cluster_id
 
@@ -391,7 +439,9 @@ def add_to_whitelist(operator: address):
     """
     ownable._check_owner()
     assert operator != empty(address), "auction: zero operator"
-    assert not bid_book._operator(operator).whitelisted, "auction: already whitelisted"
+    assert not bid_book._operator(
+        operator
+    ).whitelisted, "auction: already whitelisted"
     bid_book._set_whitelisted(operator, True)
     log WhitelistUpdated(operator=operator, whitelisted=True)
 
@@ -412,7 +462,10 @@ def remove_from_whitelist(operator: address):
 
 @external
 def set_auction_config(
-    expected_daily_return: uint256, max_discount_rate: uint256, min_duration: uint256, max_duration: uint256
+    expected_daily_return: uint256,
+    max_discount_rate: uint256,
+    min_duration: uint256,
+    max_duration: uint256,
 ):
     """
     @notice Changes the pricing configuration. Owner only. Existing bids keep
@@ -424,7 +477,9 @@ def set_auction_config(
     @param max_duration The longest duration (days, at most 36 500).
     """
     ownable._check_owner()
-    self._set_config(expected_daily_return, max_discount_rate, min_duration, max_duration)
+    self._set_config(
+        expected_daily_return, max_discount_rate, min_duration, max_duration
+    )
 
 
 @external
@@ -449,8 +504,8 @@ def unpause():
 # ------------------------------------------------------------ views
 
 
-@view
 @external
+@view
 def vc_price(discount_rate: uint256) -> uint256:
     """
     @notice Daily price of one validation credit at this discount rate:
@@ -461,8 +516,8 @@ def vc_price(discount_rate: uint256) -> uint256:
     return self._vc_price(codec.unpack_config(self._config), discount_rate)
 
 
-@view
 @external
+@view
 def bid_price(discount_rate: uint256, duration: uint256) -> uint256:
     """
     @notice What a bid costs, bond excluded: duration * vc_price(d).
@@ -470,11 +525,13 @@ def bid_price(discount_rate: uint256, duration: uint256) -> uint256:
     @param duration Days, within [min_duration, max_duration].
     @return uint256 Wei.
     """
-    return duration * self._checked_vc_price(codec.unpack_config(self._config), discount_rate, duration)
+    return duration * self._checked_vc_price(
+        codec.unpack_config(self._config), discount_rate, duration
+    )
 
 
-@view
 @external
+@view
 def auction_score(discount_rate: uint256, duration: uint256) -> uint256:
     """
     @notice A bid's ranking score: vc_price(d) * P(t) // 10**18 with
@@ -483,13 +540,20 @@ def auction_score(discount_rate: uint256, duration: uint256) -> uint256:
     @param duration Days.
     @return uint256 The score; higher ranks first.
     """
-    return bid_book._score(self._checked_vc_price(codec.unpack_config(self._config), discount_rate, duration), duration)
+    return bid_book._score(
+        self._checked_vc_price(
+            codec.unpack_config(self._config), discount_rate, duration
+        ),
+        duration,
+    )
 
 
-@view
 @external
+@view
 def price_to_pay(
-    operator: address, discount_rates: DynArray[uint256, c.MAX_BATCH], durations: DynArray[uint256, c.MAX_BATCH]
+    operator: address,
+    discount_rates: DynArray[uint256, c.MAX_BATCH],
+    durations: DynArray[uint256, c.MAX_BATCH],
 ) -> uint256:
     """
     @notice Total an operator must send to place this batch now: the bid
@@ -502,12 +566,14 @@ def price_to_pay(
     vc_prices: DynArray[uint256, c.MAX_BATCH] = []
     amounts: DynArray[uint256, c.MAX_BATCH] = []
     total: uint256 = 0
-    vc_prices, amounts, total = self._quote(discount_rates, durations, self._bond_due(operator))
+    vc_prices, amounts, total = self._quote(
+        discount_rates, durations, self._bond_due(operator)
+    )
     return total
 
 
-@view
 @external
+@view
 def insert_hint(discount_rate: uint256, duration: uint256) -> uint256:
     """
     @notice The hint to pass with a new bid of these terms by an operator
@@ -519,12 +585,17 @@ def insert_hint(discount_rate: uint256, duration: uint256) -> uint256:
     @return uint256 A pending bid id, or 0.
     """
     return bid_book._hint_for(
-        bid_book._score(self._checked_vc_price(codec.unpack_config(self._config), discount_rate, duration), duration)
+        bid_book._score(
+            self._checked_vc_price(
+                codec.unpack_config(self._config), discount_rate, duration
+            ),
+            duration,
+        )
     )
 
 
-@view
 @external
+@view
 def get_bid(bid_id: uint256) -> IAuction.Bid:
     """
     @notice A bid's record; status 0 none, 1 pending, 2 won, 3 withdrawn.
@@ -546,8 +617,8 @@ def get_bid(bid_id: uint256) -> IAuction.Bid:
     )
 
 
-@view
 @external
+@view
 def get_cluster(cluster_id: uint256) -> IAuction.Cluster:
     """
     @notice A settled cluster: its winning bids and operators in ranking
@@ -559,11 +630,15 @@ def get_cluster(cluster_id: uint256) -> IAuction.Cluster:
     operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
     for bid_id: uint256 in cluster.bid_ids:
         operators.append(bid_book._bid(bid_id).operator)
-    return IAuction.Cluster(bid_ids=cluster.bid_ids, operators=operators, min_duration=cluster.min_duration)
+    return IAuction.Cluster(
+        bid_ids=cluster.bid_ids,
+        operators=operators,
+        min_duration=cluster.min_duration,
+    )
 
 
-@view
 @external
+@view
 def top_bids(k: uint256) -> DynArray[uint256, c.MAX_TOP]:
     """
     @notice Up to `k` pending bid ids, best first (the global ranking).
@@ -574,8 +649,8 @@ def top_bids(k: uint256) -> DynArray[uint256, c.MAX_TOP]:
     return bid_book._top(k)
 
 
-@view
 @external
+@view
 def num_pending_bids() -> uint256:
     """
     @notice Number of pending bids in the book.
@@ -584,8 +659,8 @@ def num_pending_bids() -> uint256:
     return bid_book._book().size
 
 
-@view
 @external
+@view
 def num_bids() -> uint256:
     """
     @notice Number of bids ever placed (the last bid id).
@@ -594,8 +669,8 @@ def num_bids() -> uint256:
     return bid_book._book().last_id
 
 
-@view
 @external
+@view
 def num_operators_in_auction() -> uint256:
     """
     @notice Number of operators with at least one pending bid.
@@ -604,8 +679,8 @@ def num_operators_in_auction() -> uint256:
     return bid_book._book().operators
 
 
-@view
 @external
+@view
 def pending_bids_of(operator: address) -> uint256:
     """
     @notice Number of pending bids of an operator.
@@ -615,8 +690,8 @@ def pending_bids_of(operator: address) -> uint256:
     return bid_book._operator(operator).pending
 
 
-@view
 @external
+@view
 def is_whitelisted(operator: address) -> bool:
     """
     @notice Whether the operator is exempt from the bond on new bids.
@@ -626,8 +701,8 @@ def is_whitelisted(operator: address) -> bool:
     return bid_book._operator(operator).whitelisted
 
 
-@view
 @external
+@view
 def can_settle() -> bool:
     """
     @notice Whether `settle_cluster` would succeed now (not paused and at
@@ -637,8 +712,8 @@ def can_settle() -> bool:
     return not pausable.paused and bid_book._book().operators >= CLUSTER_SIZE
 
 
-@view
 @external
+@view
 def cluster_size() -> uint256:
     """
     @notice Operators per distributed validator, fixed at deployment.
@@ -647,8 +722,8 @@ def cluster_size() -> uint256:
     return CLUSTER_SIZE
 
 
-@view
 @external
+@view
 def escrow() -> address:
     """
     @notice The Escrow holding the operators' funds.
@@ -657,8 +732,8 @@ def escrow() -> address:
     return ESCROW.address
 
 
-@view
 @external
+@view
 def auction_config() -> codec.Config:
     """
     @notice The current pricing configuration.
@@ -667,8 +742,8 @@ def auction_config() -> codec.Config:
     return codec.unpack_config(self._config)
 
 
-@view
 @external
+@view
 def max_duration() -> uint256:
     """
     @notice The longest bid duration.
@@ -681,14 +756,25 @@ def max_duration() -> uint256:
 
 
 @internal
-def _set_config(expected_daily_return: uint256, max_discount_rate: uint256, min_duration: uint256, max_duration: uint256):
-    assert expected_daily_return > 0 and expected_daily_return <= c.MAX_DAILY_RETURN, "auction: bad expected daily return"
+def _set_config(
+    expected_daily_return: uint256,
+    max_discount_rate: uint256,
+    min_duration: uint256,
+    max_duration: uint256,
+):
+    assert (
+        expected_daily_return > 0
+        and expected_daily_return <= c.MAX_DAILY_RETURN
+    ), "auction: bad expected daily return"
     assert max_discount_rate < c.BPS, "auction: max discount rate too high"
     assert min_duration >= 1, "auction: min duration below 1 day"
     assert min_duration <= max_duration, "auction: min duration above max"
     assert max_duration <= c.MAX_DURATION_CAP, "auction: max duration too long"
     # @dev Every valid bid must cost at least 1 wei per day.
-    assert expected_daily_return * (c.BPS - max_discount_rate) >= CLUSTER_SIZE * c.BPS, "auction: prices round to zero"
+    assert (
+        expected_daily_return * (c.BPS - max_discount_rate)
+        >= CLUSTER_SIZE * c.BPS
+    ), "auction: prices round to zero"
     self._config = codec.pack_config(
         codec.Config(
             expected_daily_return=expected_daily_return,
@@ -705,28 +791,49 @@ def _set_config(expected_daily_return: uint256, max_discount_rate: uint256, min_
     )
 
 
-@view
 @internal
+@view
 def _vc_price(config: codec.Config, discount_rate: uint256) -> uint256:
-    assert discount_rate <= config.max_discount_rate, "auction: discount rate too high"
-    return config.expected_daily_return * (c.BPS - discount_rate) // (CLUSTER_SIZE * c.BPS)
+    """
+    @dev The daily VC price of a bid at `discount_rate` (PROTOCOL.md §2).
+    @return uint256 The daily VC price (wei per day).
+    """
+    assert (
+        discount_rate <= config.max_discount_rate
+    ), "auction: discount rate too high"
+    return config.expected_daily_return * (c.BPS - discount_rate) // (
+        CLUSTER_SIZE * c.BPS
+    )
 
 
-@view
 @internal
-def _checked_vc_price(config: codec.Config, discount_rate: uint256, duration: uint256) -> uint256:
-    assert duration >= config.min_duration and duration <= config.max_duration, "auction: duration out of range"
+@view
+def _checked_vc_price(
+    config: codec.Config, discount_rate: uint256, duration: uint256
+) -> uint256:
+    """
+    @dev `_vc_price`, after checking the duration against the configuration.
+    @return uint256 The daily VC price (wei per day).
+    """
+    assert (
+        duration >= config.min_duration and duration <= config.max_duration
+    ), "auction: duration out of range"
     return self._vc_price(config, discount_rate)
 
 
-@view
 @internal
+@view
 def _quote(
-    discount_rates: DynArray[uint256, c.MAX_BATCH], durations: DynArray[uint256, c.MAX_BATCH], bond: uint256
+    discount_rates: DynArray[uint256, c.MAX_BATCH],
+    durations: DynArray[uint256, c.MAX_BATCH],
+    bond: uint256,
 ) -> (DynArray[uint256, c.MAX_BATCH], DynArray[uint256, c.MAX_BATCH], uint256):
     """
     @dev Validates a batch and prices it: each bid's daily VC price, what
          each bid pays (price + bond) and the total.
+    @return DynArray Each bid's daily VC price.
+    @return DynArray What each bid pays (price + bond).
+    @return uint256 The batch's total.
     """
     count: uint256 = len(discount_rates)
     assert count > 0, "auction: empty batch"
@@ -736,26 +843,33 @@ def _quote(
     amounts: DynArray[uint256, c.MAX_BATCH] = []
     total: uint256 = 0
     for i: uint256 in range(count, bound=c.MAX_BATCH):
-        vc: uint256 = self._checked_vc_price(config, discount_rates[i], durations[i])
+        vc: uint256 = self._checked_vc_price(
+            config, discount_rates[i], durations[i]
+        )
         vc_prices.append(vc)
         amounts.append(durations[i] * vc + bond)
         total += durations[i] * vc + bond
     return vc_prices, amounts, total
 
 
-@view
 @internal
+@view
 def _bond_due(operator: address) -> uint256:
+    """
+    @dev The bond `operator` pays with every bid.
+    @return uint256 0 for a whitelisted operator, else `c.BOND`.
+    """
     if bid_book._operator(operator).whitelisted:
         return 0
     return c.BOND
 
 
-@view
 @internal
+@view
 def _own_pending(bid_id: uint256) -> book_codec.Bid:
     """
     @dev The caller's pending bid, or a clear revert.
+    @return book_codec.Bid The bid's record.
     """
     record: book_codec.Bid = bid_book._bid(bid_id)
     assert record.status != c.STATUS_NONE, "auction: unknown bid"
@@ -764,9 +878,13 @@ def _own_pending(bid_id: uint256) -> book_codec.Bid:
     return record
 
 
-@view
 @internal
+@view
 def _cluster(cluster_id: uint256) -> codec.Cluster:
+    """
+    @dev A created cluster, or a clear revert.
+    @return codec.Cluster The cluster's bids and operators.
+    """
     assert cluster_id < self.num_clusters, "auction: unknown cluster"
     return codec.unpack_cluster(self._clusters[cluster_id])
 
@@ -780,7 +898,9 @@ def _return_excess(operator: address, amount: uint256):
     """
     if amount == 0:
         return
-    delivered: bool = raw_call(operator, b"", value=amount, revert_on_failure=False)
+    delivered: bool = raw_call(
+        operator, b"", value=amount, revert_on_failure=False
+    )
     if not delivered:
         extcall ESCROW.credit(operator, value=amount)
     log ExcessReturned(operator=operator, amount=amount, delivered=delivered)

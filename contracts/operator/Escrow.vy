@@ -41,8 +41,13 @@ interface IStakerRewardsFunding:
 
 DEPLOYER: immutable(address)
 
+# @notice The Auction: the only caller of the functions that move bid funds (set once).
 auction: public(address)
+# @notice StakerRewards: funded with the winners' prices at settlement; returns credits
+# and bonds (set once).
 staker_rewards: public(address)
+# @notice Wei claimable per account: credits, unlocked bonds and ETH the Auction could
+# not deliver (paid out through `Auction.claim_refund`).
 claimable: public(HashMap[address, uint256])
 _ledger: HashMap[uint256, uint256]
 
@@ -115,15 +120,21 @@ def initialize(auction: address, staker_rewards: address):
     """
     assert msg.sender == DEPLOYER, "escrow: caller is not the deployer"
     assert self.auction == empty(address), "escrow: already initialized"
-    assert auction != empty(address) and staker_rewards != empty(address), "escrow: zero address"
+    assert auction != empty(address) and staker_rewards != empty(
+        address
+    ), "escrow: zero address"
     self.auction = auction
     self.staker_rewards = staker_rewards
     log Initialized(auction=auction, staker_rewards=staker_rewards)
 
 
-@payable
 @external
-def deposit(first_bid_id: uint256, operator: address, amounts: DynArray[uint256, c.MAX_BATCH]):
+@payable
+def deposit(
+    first_bid_id: uint256,
+    operator: address,
+    amounts: DynArray[uint256, c.MAX_BATCH],
+):
     """
     @notice Records the funds of a batch of new bids with consecutive ids.
     @dev Auction only; msg.value must equal the sum of `amounts`.
@@ -136,16 +147,23 @@ def deposit(first_bid_id: uint256, operator: address, amounts: DynArray[uint256,
     for i: uint256 in range(len(amounts), bound=c.MAX_BATCH):
         bid_id: uint256 = first_bid_id + i
         entry: ledger.Entry = self._entry(bid_id)
-        assert entry.held == 0 and not entry.locked, "escrow: bid already funded"
+        assert (
+            entry.held == 0 and not entry.locked
+        ), "escrow: bid already funded"
         entry.held = amounts[i]
         self._write(bid_id, entry)
         total += amounts[i]
     assert msg.value == total, "escrow: value mismatch"
-    log Deposited(first_bid_id=first_bid_id, operator=operator, count=len(amounts), total=total)
+    log Deposited(
+        first_bid_id=first_bid_id,
+        operator=operator,
+        count=len(amounts),
+        total=total,
+    )
 
 
-@payable
 @external
+@payable
 def top_up(bid_id: uint256):
     """
     @notice Adds msg.value to a pending bid's held funds (its price went up).
@@ -214,7 +232,11 @@ def release(
     """
     self._only_auction()
     count: uint256 = len(bid_ids)
-    assert len(operators) == count and len(prices) == count and len(durations) == count, "escrow: length mismatch"
+    assert (
+        len(operators) == count
+        and len(prices) == count
+        and len(durations) == count
+    ), "escrow: length mismatch"
     total: uint256 = 0
     for i: uint256 in range(count, bound=c.MAX_CLUSTER_SIZE):
         entry: ledger.Entry = self._entry(bid_ids[i])
@@ -224,14 +246,19 @@ def release(
         entry.locked = True
         self._write(bid_ids[i], entry)
         total += prices[i]
-        log Released(cluster_id=cluster_id, bid_id=bid_ids[i], amount=prices[i], bond_locked=entry.held)
+        log Released(
+            cluster_id=cluster_id,
+            bid_id=bid_ids[i],
+            amount=prices[i],
+            bond_locked=entry.held,
+        )
     extcall IStakerRewardsFunding(self.staker_rewards).fund_cluster(
         cluster_id, bid_ids, operators, prices, durations, value=total
     )
 
 
-@payable
 @external
+@payable
 def return_credits(
     bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
     operators: DynArray[address, c.MAX_CLUSTER_SIZE],
@@ -250,9 +277,13 @@ def return_credits(
     @param credits Wei per bid (may be 0).
     @param bond_to Who receives the bonds; empty: each bid's operator.
     """
-    assert msg.sender == self.staker_rewards, "escrow: caller is not staker rewards"
+    assert (
+        msg.sender == self.staker_rewards
+    ), "escrow: caller is not staker rewards"
     count: uint256 = len(bid_ids)
-    assert len(operators) == count and len(credits) == count, "escrow: length mismatch"
+    assert (
+        len(operators) == count and len(credits) == count
+    ), "escrow: length mismatch"
     total: uint256 = 0
     for i: uint256 in range(count, bound=c.MAX_CLUSTER_SIZE):
         entry: ledger.Entry = self._entry(bid_ids[i])
@@ -266,13 +297,17 @@ def return_credits(
         self.claimable[bond_receiver] += bond
         total += credits[i]
         log CreditsReturned(
-            bid_id=bid_ids[i], operator=operators[i], credit=credits[i], bond_unlocked=bond, bond_to=bond_receiver
+            bid_id=bid_ids[i],
+            operator=operators[i],
+            credit=credits[i],
+            bond_unlocked=bond,
+            bond_to=bond_receiver,
         )
     assert msg.value == total, "escrow: value mismatch"
 
 
-@payable
 @external
+@payable
 def credit(operator: address):
     """
     @notice Keeps msg.value claimable for `operator` (ETH the Auction could
@@ -305,8 +340,8 @@ def pay_claimable(account: address, to: address) -> uint256:
     return amount
 
 
-@view
 @external
+@view
 def held(bid_id: uint256) -> uint256:
     """
     @notice Wei held for a bid: price + bond while pending, the locked bond
@@ -317,8 +352,8 @@ def held(bid_id: uint256) -> uint256:
     return self._entry(bid_id).held
 
 
-@view
 @external
+@view
 def is_locked(bid_id: uint256) -> bool:
     """
     @notice Whether a bid won and its bond is still locked.
@@ -328,15 +363,19 @@ def is_locked(bid_id: uint256) -> bool:
     return self._entry(bid_id).locked
 
 
-@view
 @internal
+@view
 def _only_auction():
     assert msg.sender == self.auction, "escrow: caller is not the auction"
 
 
-@view
 @internal
+@view
 def _entry(bid_id: uint256) -> ledger.Entry:
+    """
+    @dev A bid's ledger entry.
+    @return ledger.Entry What the Escrow holds for the bid.
+    """
     return ledger.get_entry(self._ledger[ledger.slot(bid_id)], bid_id)
 
 
@@ -365,7 +404,11 @@ def _pay_or_credit(bid_id: uint256, operator: address, amount: uint256):
     @dev Pushes a refund with all remaining gas (never a 2300 stipend); a
          receiver that reverts only delays its own money, kept claimable.
     """
-    delivered: bool = raw_call(operator, b"", value=amount, revert_on_failure=False)
+    delivered: bool = raw_call(
+        operator, b"", value=amount, revert_on_failure=False
+    )
     if not delivered:
         self.claimable[operator] += amount
-    log Refunded(bid_id=bid_id, operator=operator, amount=amount, delivered=delivered)
+    log Refunded(
+        bid_id=bid_id, operator=operator, amount=amount, delivered=delivered
+    )

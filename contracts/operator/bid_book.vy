@@ -46,7 +46,6 @@ MAX_WALK: constant(uint256) = 1_000_000
 # @dev Old-neighbour hops a stale hint may take before the head is used.
 MAX_HINT_HOPS: constant(uint256) = 8
 
-
 _bids: HashMap[uint256, uint256]
 _links: HashMap[uint256, uint256]
 _operators: HashMap[address, uint256]
@@ -79,6 +78,7 @@ def _insert(
     @dev Adds a new pending bid and returns its id (the next unused one).
     @param score `_score(vc_price, duration)`, which the caller computed.
     @param hint Any bid id near which the bid belongs (0: none).
+    @return uint256 The new bid's id.
     """
     header: codec.Header = codec.unpack_header(self._header)
     bid_id: uint256 = header.last_id + 1
@@ -102,7 +102,12 @@ def _insert(
 
 @internal
 def _reprice(
-    bid_id: uint256, discount_rate: uint256, duration: uint256, vc_price: uint256, score: uint256, hint: uint256
+    bid_id: uint256,
+    discount_rate: uint256,
+    duration: uint256,
+    vc_price: uint256,
+    score: uint256,
+    hint: uint256,
 ):
     """
     @dev Changes a pending bid's terms and moves it to its new place; it
@@ -147,7 +152,7 @@ def _take_top(k: uint256) -> DynArray[uint256, c.MAX_CLUSTER_SIZE]:
     @dev Settlement: takes the best pending bid of each of the first `k`
          operators of the ranking (the caller checked there are `k`), marks
          them won, and promotes each winner's next bid, if any.
-    @return The winning bid ids, in ranking order.
+    @return DynArray The winning bid ids, in ranking order.
     """
     header: codec.Header = codec.unpack_header(self._header)
     winners: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
@@ -183,30 +188,43 @@ def _set_whitelisted(operator: address, whitelisted: bool):
 # ---------------------------------------------------------------- reads
 
 
-@view
 @internal
+@view
 def _bid(bid_id: uint256) -> codec.Bid:
+    """
+    @dev A bid's record.
+    @return codec.Bid The unpacked record.
+    """
     return codec.unpack_bid(self._bids[bid_id])
 
 
-@view
 @internal
+@view
 def _operator(operator: address) -> codec.Operator:
+    """
+    @dev An operator's record.
+    @return codec.Operator The unpacked record.
+    """
     return codec.unpack_operator(self._operators[operator])
 
 
-@view
 @internal
+@view
 def _book() -> codec.Header:
+    """
+    @dev The book's header.
+    @return codec.Header The unpacked header.
+    """
     return codec.unpack_header(self._header)
 
 
-@view
 @internal
+@view
 def _top(k: uint256) -> DynArray[uint256, c.MAX_TOP]:
     """
     @dev Up to `k` pending bid ids in global ranking order: a merge of the
          ranking of operators with each reached operator's own list.
+    @return DynArray The bid ids, best first.
     """
     out: DynArray[uint256, c.MAX_TOP] = []
     frontier: DynArray[uint256, c.MAX_TOP] = []
@@ -218,10 +236,18 @@ def _top(k: uint256) -> DynArray[uint256, c.MAX_TOP]:
             break
         best: uint256 = 0
         for j: uint256 in range(len(frontier), bound=c.MAX_TOP):
-            if self._ranks_before(frontier_scores[j], frontier[j], frontier_scores[best], frontier[best]):
+            if self._ranks_before(
+                frontier_scores[j],
+                frontier[j],
+                frontier_scores[best],
+                frontier[best],
+            ):
                 best = j
         if node != 0 and (
-            len(frontier) == 0 or self._ranks_before(node_score, node, frontier_scores[best], frontier[best])
+            len(frontier) == 0
+            or self._ranks_before(
+                node_score, node, frontier_scores[best], frontier[best]
+            )
         ):
             out.append(node)
             following: uint256 = self._own_links(node).next
@@ -247,13 +273,14 @@ def _top(k: uint256) -> DynArray[uint256, c.MAX_TOP]:
     return out
 
 
-@view
 @internal
+@view
 def _hint_for(score: uint256) -> uint256:
     """
     @dev The hint a new operator's bid of this score should pass: the best
          bid of the operator it will follow, or of the one it will precede
          when it goes first, or 0 for an empty book. Walks from the head.
+    @return uint256 The hint (a bid id, or 0).
     """
     header: codec.Header = codec.unpack_header(self._header)
     prev: uint256 = 0
@@ -264,15 +291,19 @@ def _hint_for(score: uint256) -> uint256:
     return nxt
 
 
-@pure
 @internal
+@pure
 def _score(vc_price: uint256, duration: uint256) -> uint256:
     """
     @dev score(d, t) = vc_price(d) * P(t) // 10**18 with
          P(t) = rpow(1.001, t) at RAY precision // 10**9 (PROTOCOL.md §2).
+    @return uint256 The bid's score.
     """
     assert duration <= c.MAX_DURATION_CAP, "bid_book: duration above cap"
-    return vc_price * (self._rpow(c.DAILY_SCORE_GROWTH, duration) // 10**9) // 10**18
+    return (
+        vc_price
+        * (self._rpow(c.DAILY_SCORE_GROWTH, duration) // 10**9) // 10**18
+    )
 
 
 # ---------------------------------------------------------------- placing
@@ -280,19 +311,30 @@ def _score(vc_price: uint256, duration: uint256) -> uint256:
 
 @internal
 def _place(
-    header: codec.Header, operator: address, bid_id: uint256, score: uint256, hint: uint256, fresh: bool
+    header: codec.Header,
+    operator: address,
+    bid_id: uint256,
+    score: uint256,
+    hint: uint256,
+    fresh: bool,
 ) -> codec.Header:
     """
     @dev Puts a pending bid (whose record is written) at its place: in the
          ranking of operators when it is its operator's best bid, otherwise
          in the operator's own list. `fresh`: its links were never written.
+    @return codec.Header The updated header.
     """
     book: codec.Header = header
     record: codec.Operator = codec.unpack_operator(self._operators[operator])
     # @dev A hint that is one of the operator's own pending bids ranking above
     # the new one proves it is not the best: its own list is searched from there.
     own_start: uint256 = 0
-    if record.best != 0 and hint != 0 and hint != bid_id and hint <= book.last_id:
+    if (
+        record.best != 0
+        and hint != 0
+        and hint != bid_id
+        and hint <= book.last_id
+    ):
         hinted: codec.Bid = codec.unpack_bid(self._bids[hint])
         if hinted.operator == operator and hinted.status == c.STATUS_PENDING:
             own_start = hint
@@ -300,9 +342,13 @@ def _place(
         # @dev The operator enters the ranking.
         if not fresh:
             self._write_links(bid_id, empty(codec.Links))
-        book, record = self._enter_ranking(book, record, bid_id, score, self._resolve_hint(book, hint, 0))
+        book, record = self._enter_ranking(
+            book, record, bid_id, score, self._resolve_hint(book, hint, 0)
+        )
         book.operators += 1
-    elif own_start == 0 and self._ranks_before(score, bid_id, self._bid_score(record.best), record.best):
+    elif own_start == 0 and self._ranks_before(
+        score, bid_id, self._bid_score(record.best), record.best
+    ):
         # @dev A new best bid: the old best heads the rest of the own list.
         old_best: uint256 = record.best
         self._own_link(bid_id, 0, old_best)
@@ -323,7 +369,9 @@ def _place(
             book = self._leave_ranking(book, record)
             self._own_link(bid_id, 0, nxt)
             start: uint256 = record.prev
-            book, record = self._enter_ranking(book, record, bid_id, score, start)
+            book, record = self._enter_ranking(
+                book, record, bid_id, score, start
+            )
         else:
             self._own_link(bid_id, prev, nxt)
     record.pending += 1
@@ -332,11 +380,14 @@ def _place(
 
 
 @internal
-def _detach(header: codec.Header, operator: address, bid_id: uint256) -> (codec.Header, uint256):
+def _detach(
+    header: codec.Header, operator: address, bid_id: uint256
+) -> (codec.Header, uint256):
     """
     @dev Takes a pending bid out of the structure (its record and the book
          size are the caller's business).
-    @return The header and a bid near its old place (a default hint).
+    @return codec.Header The updated header.
+    @return uint256 A bid near its old place (a default hint).
     """
     book: codec.Header = header
     record: codec.Operator = codec.unpack_operator(self._operators[operator])
@@ -348,17 +399,29 @@ def _detach(header: codec.Header, operator: address, bid_id: uint256) -> (codec.
             near = record.next
         if record.pending > 1:
             second: uint256 = self._own_links(bid_id).next
-            self._write_links(second, codec.Links(prev=0, next=self._own_links(second).next))
-            book, record = self._enter_ranking(book, record, second, self._bid_score(second), record.prev)
+            self._write_links(
+                second, codec.Links(prev=0, next=self._own_links(second).next)
+            )
+            book, record = self._enter_ranking(
+                book, record, second, self._bid_score(second), record.prev
+            )
         else:
             # @dev It leaves the book; its record keeps its old neighbours.
             record.best = 0
             book.operators -= 1
     else:
         links: codec.Links = self._own_links(bid_id)
-        self._write_links(links.prev, codec.Links(prev=self._own_links(links.prev).prev, next=links.next))
+        self._write_links(
+            links.prev,
+            codec.Links(prev=self._own_links(links.prev).prev, next=links.next),
+        )
         if links.next != 0:
-            self._write_links(links.next, codec.Links(prev=links.prev, next=self._own_links(links.next).next))
+            self._write_links(
+                links.next,
+                codec.Links(
+                    prev=links.prev, next=self._own_links(links.next).next
+                ),
+            )
         near = links.prev
     record.pending -= 1
     self._operators[operator] = codec.pack_operator(record)
@@ -366,10 +429,13 @@ def _detach(header: codec.Header, operator: address, bid_id: uint256) -> (codec.
 
 
 @internal
-def _settle_seat(header: codec.Header, operator: address, bid_id: uint256, head: uint256) -> codec.Header:
+def _settle_seat(
+    header: codec.Header, operator: address, bid_id: uint256, head: uint256
+) -> codec.Header:
     """
     @dev One winner of a settlement: its bid is won; its operator leaves
          the ranking or its next bid is promoted (a walk from the top).
+    @return codec.Header The updated header.
     """
     book: codec.Header = header
     record: codec.Operator = codec.unpack_operator(self._operators[operator])
@@ -384,8 +450,12 @@ def _settle_seat(header: codec.Header, operator: address, bid_id: uint256, head:
         book.operators -= 1
     else:
         second: uint256 = self._own_links(bid_id).next
-        self._write_links(second, codec.Links(prev=0, next=self._own_links(second).next))
-        book, record = self._enter_ranking(book, record, second, self._bid_score(second), 0)
+        self._write_links(
+            second, codec.Links(prev=0, next=self._own_links(second).next)
+        )
+        book, record = self._enter_ranking(
+            book, record, second, self._bid_score(second), 0
+        )
     self._operators[operator] = codec.pack_operator(record)
     return book
 
@@ -395,12 +465,17 @@ def _settle_seat(header: codec.Header, operator: address, bid_id: uint256, head:
 
 @internal
 def _enter_ranking(
-    header: codec.Header, record: codec.Operator, best: uint256, score: uint256, start: uint256
+    header: codec.Header,
+    record: codec.Operator,
+    best: uint256,
+    score: uint256,
+    start: uint256,
 ) -> (codec.Header, codec.Operator):
     """
     @dev Links an operator whose best bid is `best` into the ranking,
          searching from `start` (a ranked best bid, or 0 for the head).
-    @return The header and the operator's record, ranked.
+    @return codec.Header The updated header.
+    @return codec.Operator The operator's record, ranked.
     """
     book: codec.Header = header
     ranked: codec.Operator = record
@@ -422,9 +497,12 @@ def _enter_ranking(
 
 
 @internal
-def _leave_ranking(header: codec.Header, record: codec.Operator) -> codec.Header:
+def _leave_ranking(
+    header: codec.Header, record: codec.Operator
+) -> codec.Header:
     """
     @dev Joins a ranked operator's neighbours to each other.
+    @return codec.Header The updated header.
     """
     book: codec.Header = header
     if record.prev == 0:
@@ -438,14 +516,17 @@ def _leave_ranking(header: codec.Header, record: codec.Operator) -> codec.Header
     return book
 
 
-@view
 @internal
-def _resolve_hint(header: codec.Header, hint: uint256, exclude: uint256) -> uint256:
+@view
+def _resolve_hint(
+    header: codec.Header, hint: uint256, exclude: uint256
+) -> uint256:
     """
     @dev A ranked best bid to start a search from: the current best bid of
          the hint's operator, or, when that operator has left the book, of
          the old neighbours its record keeps (a few hops). 0: the head.
          `exclude` is the caller's own best bid, never a valid start.
+    @return uint256 A ranked best bid, or 0 for the head.
     """
     if hint == 0 or hint > header.last_id:
         return 0
@@ -465,12 +546,16 @@ def _resolve_hint(header: codec.Header, hint: uint256, exclude: uint256) -> uint
     return 0
 
 
-@view
 @internal
-def _find_rank(header: codec.Header, score: uint256, bid_id: uint256, start: uint256) -> (uint256, uint256):
+@view
+def _find_rank(
+    header: codec.Header, score: uint256, bid_id: uint256, start: uint256
+) -> (uint256, uint256):
     """
     @dev The (prev, next) ranked best bids between which the key
          (score, bid_id) belongs, walking from `start` (0: the head).
+    @return uint256 The previous ranked best bid (0: none).
+    @return uint256 The next ranked best bid (0: none).
     """
     prev: uint256 = 0
     nxt: uint256 = header.head
@@ -484,13 +569,17 @@ def _find_rank(header: codec.Header, score: uint256, bid_id: uint256, start: uin
             nxt = start
             prev = record.prev
             for _: uint256 in range(MAX_WALK):
-                if prev == 0 or self._ranks_before(self._bid_score(prev), prev, score, bid_id):
+                if prev == 0 or self._ranks_before(
+                    self._bid_score(prev), prev, score, bid_id
+                ):
                     return prev, nxt
                 nxt = prev
                 prev = self._node_record(prev).prev
-    # @dev Walk down towards the tail.
     for _: uint256 in range(MAX_WALK):
-        if nxt == 0 or not self._ranks_before(self._bid_score(nxt), nxt, score, bid_id):
+        # @dev Walk down towards the tail.
+        if nxt == 0 or not self._ranks_before(
+            self._bid_score(nxt), nxt, score, bid_id
+        ):
             break
         prev = nxt
         nxt = self._node_record(nxt).next
@@ -516,13 +605,17 @@ def _set_neighbour_prev(best: uint256, prev: uint256):
 # ---------------------------------------------------------------- own lists
 
 
-@view
 @internal
-def _find_own(score: uint256, bid_id: uint256, start: uint256) -> (uint256, uint256):
+@view
+def _find_own(
+    score: uint256, bid_id: uint256, start: uint256
+) -> (uint256, uint256):
     """
     @dev The (prev, next) bids of the operator's own list between which a
          key belongs, walking from its own pending bid `start`; prev == 0
          when the key ranks above the operator's best bid.
+    @return uint256 The previous bid of the own list (0: none).
+    @return uint256 The next bid of the own list (0: none).
     """
     prev: uint256 = 0
     nxt: uint256 = 0
@@ -530,7 +623,9 @@ def _find_own(score: uint256, bid_id: uint256, start: uint256) -> (uint256, uint
         prev = start
         nxt = self._own_links(start).next
         for _: uint256 in range(MAX_WALK):
-            if nxt == 0 or not self._ranks_before(self._bid_score(nxt), nxt, score, bid_id):
+            if nxt == 0 or not self._ranks_before(
+                self._bid_score(nxt), nxt, score, bid_id
+            ):
                 break
             prev = nxt
             nxt = self._own_links(nxt).next
@@ -539,7 +634,9 @@ def _find_own(score: uint256, bid_id: uint256, start: uint256) -> (uint256, uint
     prev = self._own_links(start).prev
     for _: uint256 in range(MAX_WALK):
         # @dev prev == 0: the key ranks above the operator's best bid.
-        if prev == 0 or self._ranks_before(self._bid_score(prev), prev, score, bid_id):
+        if prev == 0 or self._ranks_before(
+            self._bid_score(prev), prev, score, bid_id
+        ):
             break
         nxt = prev
         prev = self._own_links(prev).prev
@@ -553,14 +650,22 @@ def _own_link(bid_id: uint256, prev: uint256, nxt: uint256):
     """
     self._write_links(bid_id, codec.Links(prev=prev, next=nxt))
     if prev != 0:
-        self._write_links(prev, codec.Links(prev=self._own_links(prev).prev, next=bid_id))
+        self._write_links(
+            prev, codec.Links(prev=self._own_links(prev).prev, next=bid_id)
+        )
     if nxt != 0:
-        self._write_links(nxt, codec.Links(prev=bid_id, next=self._own_links(nxt).next))
+        self._write_links(
+            nxt, codec.Links(prev=bid_id, next=self._own_links(nxt).next)
+        )
 
 
-@view
 @internal
+@view
 def _own_links(bid_id: uint256) -> codec.Links:
+    """
+    @dev A bid's links in its operator's own list.
+    @return codec.Links Its prev/next in its operator's own list.
+    """
     return codec.get_links(self._links[codec.links_slot(bid_id)], bid_id)
 
 
@@ -573,35 +678,45 @@ def _write_links(bid_id: uint256, links: codec.Links):
 # ---------------------------------------------------------------- keys
 
 
-@view
 @internal
+@view
 def _node_record(best: uint256) -> codec.Operator:
     """
     @dev The record of the operator owning bid `best`.
+    @return codec.Operator The operator's record.
     """
-    return codec.unpack_operator(self._operators[codec.unpack_bid(self._bids[best]).operator])
+    return codec.unpack_operator(
+        self._operators[codec.unpack_bid(self._bids[best]).operator]
+    )
 
 
-@view
 @internal
+@view
 def _bid_score(bid_id: uint256) -> uint256:
+    """
+    @dev A stored bid's score.
+    @return uint256 The score (0 for bid 0).
+    """
     if bid_id == 0:
         return 0
     bid: codec.Bid = codec.unpack_bid(self._bids[bid_id])
     return self._score(bid.vc_price, bid.duration)
 
 
-@pure
 @internal
-def _ranks_before(score_a: uint256, id_a: uint256, score_b: uint256, id_b: uint256) -> bool:
+@pure
+def _ranks_before(
+    score_a: uint256, id_a: uint256, score_b: uint256, id_b: uint256
+) -> bool:
     """
     @dev True when bid a ranks above bid b: higher score, then lower id.
+    @return bool Whether bid a ranks above bid b.
     """
     return score_a > score_b or (score_a == score_b and id_a < id_b)
 
 
-@pure
 @internal
+@pure
 def _rpow(base: uint256, exponent: uint256) -> uint256:
     """
     @dev Fixed-point power at RAY precision, exponentiation by squaring with
@@ -609,6 +724,7 @@ def _rpow(base: uint256, exponent: uint256) -> uint256:
          safe here: `exponent` <= MAX_DURATION_CAP (36 500, checked by
          `_score`) and `base` is 1.001 at RAY, so every product stays below
          2**233 (checked exhaustively in tests/operator/test_pricing.py).
+    @return uint256 base ** exponent at RAY precision.
     """
     x: uint256 = base
     n: uint256 = exponent

@@ -2,6 +2,7 @@
 """
 @title ByzNft
 @custom:contract-name ByzNft
+@license MIT
 @notice ERC-721 (with metadata, enumeration and ERC-4494 permits) whose token
         `n` conveys ownership of the Byzantine StrategyModule of cluster `n`:
         `StrategyModule.owner()` is `ownerOf(n)`, so transferring or selling
@@ -17,7 +18,6 @@
      `StakerRewards.on_transfer(token_id, from, to)` once the owner has
      wired StakerRewards with `set_staker_rewards` (the deployment does it;
      before that, transfers notify nobody).
-@license MIT
 """
 
 from ethereum.ercs import IERC165
@@ -39,6 +39,11 @@ initializes: ownable
 initializes: ownable_2step[ownable := ownable]
 initializes: erc721[ownable := ownable]
 
+# @dev Deliberately not exported: erc721's `safe_mint`, `set_minter`,
+# `is_minter` and `burn` (only the manager mints, through `mint`; tokens are
+# never burnt), its `transferFrom`, `safeTransferFrom` and `tokenURI` (this
+# contract defines its own), and the one-step `transfer_ownership` and
+# `renounce_ownership` of erc721 and ownable (ownable_2step's are exported).
 exports: (
     ownable.owner,
     ownable_2step.pending_owner,

@@ -50,8 +50,6 @@ STATUS_WITHDRAWN: constant(uint256) = 3
 
 # ---------------------------------------------------------------- id widths
 
-# @dev Bid ids are 40-bit (10^12 bids); operator ids 32-bit.
+# @dev Bid ids are 40-bit (10^12 bids).
 BID_ID_BITS: constant(uint256) = 40
 MAX_BID_ID: constant(uint256) = 2**40 - 1
-OPERATOR_ID_BITS: constant(uint256) = 32
-MAX_OPERATOR_ID: constant(uint256) = 2**32 - 1

@@ -1,6 +1,7 @@
 # pragma version ~=0.4.3
 """
 @title CodecHarness
+@custom:contract-name CodecHarness
 @license MIT
 @notice Test harness exposing `contracts/lib/validator_codec.vy`.
 """

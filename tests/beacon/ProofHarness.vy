@@ -1,6 +1,7 @@
 # pragma version ~=0.4.3
 """
 @title ProofHarness
+@custom:contract-name ProofHarness
 @license MIT
 @notice Test harness exposing `contracts/lib/beacon_proofs.vy`'s internals.
 """
@@ -50,8 +51,12 @@ def fields_of(
     """
     @notice Every field reader at once.
     @param fields The 8 field chunks.
-    @return bytes32 credentials, uint64 effective balance, bool slashed,
-            uint64 activation, uint64 exit, uint64 withdrawable epoch.
+    @return bytes32 The withdrawal credentials.
+    @return uint64 The effective balance (gwei).
+    @return bool Whether the validator is slashed.
+    @return uint64 The activation epoch.
+    @return uint64 The exit epoch.
+    @return uint64 The withdrawable epoch.
     """
     return (
         beacon_proofs._withdrawal_credentials(fields),

@@ -1,6 +1,8 @@
 # pragma version ~=0.4.3
 """
 @title Wallet
+@custom:contract-name Wallet
+@license MIT
 @notice Test helper: a smart-contract account that executes calls and whose
         ETH receipt behaviour is programmable.
 @dev Modes: 0 accepts and records the amount (an SSTORE, more than a 2300-gas

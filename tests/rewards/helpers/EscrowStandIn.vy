@@ -1,6 +1,7 @@
 # pragma version ~=0.4.3
 """
 @title Test-only stand-in of the Escrow's two StakerRewards calls
+@custom:contract-name EscrowStandIn
 @license MIT
 @notice Test-only (never deployed by the protocol). `release` forwards a
         settled cluster's prices and seat data to `StakerRewards.fund_cluster`
@@ -41,6 +42,10 @@ def __init__():
 
 @external
 def set_rewards(rewards: address):
+    """
+    @notice Sets the StakerRewards this stand-in funds and accepts returns from.
+    @param rewards The StakerRewards.
+    """
     self.rewards = rewards
 
 
@@ -53,6 +58,14 @@ def release(
     prices: DynArray[uint256, c.MAX_CLUSTER_SIZE],
     durations: DynArray[uint256, c.MAX_CLUSTER_SIZE],
 ):
+    """
+    @notice Locks one bond per winning bid and funds the cluster in StakerRewards with msg.value.
+    @param cluster_id The cluster.
+    @param bid_ids Its winning bids.
+    @param operators Their operators.
+    @param prices Their prices (wei).
+    @param durations Their durations (days).
+    """
     for bid_id: uint256 in bid_ids:
         self.bond_locked[bid_id] = True
     extcall IRewards(self.rewards).fund_cluster(
@@ -68,6 +81,14 @@ def return_credits(
     credits: DynArray[uint256, c.MAX_CLUSTER_SIZE],
     bond_to: address,
 ):
+    """
+    @notice As `Escrow.return_credits`: credits become claimable, each locked bond is unlocked once.
+    @dev StakerRewards only; msg.value must equal the sum of `credits`.
+    @param bid_ids The cluster's winning bids.
+    @param operators Their operators.
+    @param credits Wei per bid.
+    @param bond_to Who receives the bonds; empty: each bid's operator.
+    """
     assert msg.sender == self.rewards, "escrow: caller is not staker rewards"
     assert len(operators) == len(bid_ids) and len(credits) == len(
         bid_ids
@@ -82,13 +103,18 @@ def return_credits(
             self.bonds_of[operators[i]] += c.BOND
         else:
             self.bonds_of[bond_to] += c.BOND
-    assert msg.value == total, "escrow: wrong amount"
+    assert msg.value == total, "escrow: value mismatch"
     self.returned += total
     self.calls += 1
 
 
 @external
 def withdraw(to: address) -> uint256:
+    """
+    @notice Pays the caller's claimable credits to `to`.
+    @param to The receiver.
+    @return uint256 The amount paid.
+    """
     amount: uint256 = self.claimable[msg.sender]
     self.claimable[msg.sender] = 0
     send(to, amount)

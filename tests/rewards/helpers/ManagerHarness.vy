@@ -1,6 +1,7 @@
 # pragma version ~=0.4.3
 """
 @title Test harness standing in for the StrategyModuleManager's views
+@custom:contract-name ManagerHarness
 @license MIT
 @notice Test-only (never deployed by the protocol). StakerRewards reads
         `byz_nft()` once and `strategy_module_of(cluster_id)` on claims by
@@ -10,7 +11,6 @@
 """
 
 byz_nft: public(address)
-staker_rewards: public(address)
 strategy_module_of: public(HashMap[uint256, address])
 
 
@@ -21,4 +21,9 @@ def __init__(nft: address):
 
 @external
 def set_module(cluster_id: uint256, module: address):
+    """
+    @notice Sets the StrategyModule of a cluster.
+    @param cluster_id The cluster.
+    @param module The module's address.
+    """
     self.strategy_module_of[cluster_id] = module

@@ -3,8 +3,8 @@
     .venv/bin/python -m tests.staker.gas_report
 
 Rows: create_strategy_module_and_stake (with and without pre-creating the next cluster), confirm_stake (a
-proof from deploy/beacon.py's model), the two phases together, report_frontrun, StrategyModule.request_exit
-and dissolve_cluster. The landed one-phase stake (with pre-creation) cost 1 350 041.
+proof from deploy/beacon.py's model), the two phases together, report_frontrun, reclaim_stake,
+StrategyModule.request_exit and dissolve_cluster. The landed one-phase stake (with pre-creation) cost 1 350 041.
 """
 
 from __future__ import annotations
@@ -97,6 +97,11 @@ def run() -> dict[str, int]:
     pending = manager.pre_create_clusters(1, sender=owner)[0]
     _, gas = measure(manager.dissolve_cluster, pending, sender=owner)
     results["dissolve_cluster"] = gas
+
+    # cluster 2 (the paused deposit's) is never proven: its staker reclaims after the time-out
+    boa.env.time_travel(seconds=manager.pending_cluster_ttl())
+    _, gas = measure(manager.reclaim_stake, c2, sender=stakers[2])
+    results["reclaim_stake"] = gas
 
     # the exit of cluster 0
     module = at("strategy_module_implementation", module_address)

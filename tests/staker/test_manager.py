@@ -590,3 +590,9 @@ def test_reentrant_staker_reverts(manager, operators, bid_round, pre_create, reg
         staker.stake(value=STAKE)
     assert manager.num_ready_clusters() == 2
     assert manager.num_staked_clusters() == 0
+
+
+def test_runtime_code_fits_eip_170(manager, module_implementation):
+    """Mainnet refuses runtime code above 24 576 bytes (EIP-170)."""
+    for contract in (manager, module_implementation):
+        assert len(boa.env.get_code(contract.address)) <= 24_576

@@ -1,7 +1,7 @@
 """The safe-deposit and end-of-life steps of `deploy.lifecycle` (PROTOCOL §9-10), as a mixin of `Lifecycle`.
 
-- `start_beacon_chain`: the beacon-chain model (deploy/beacon.py) starts right after the deployment, so it sees
-  every deposit;
+- `start_beacon_chain`: the beacon-chain model (deploy/beacon.py) starts right after the deployment, so
+  it sees every deposit;
 - `phase_safe_deposits`: the beacon chain includes the stakers' 1 ETH pre-deposits; anyone proves each
   validator's withdrawal credentials and `confirm_stake` sends the other 31 ETH; then one front-run caught:
   four addresses of one entity win a cluster, deposit 1 ETH for its key with their own credentials before a
@@ -19,6 +19,7 @@ Everything here is flow; `deploy.lifecycle` owns the presentation. The mixin use
 from __future__ import annotations
 
 import hashlib
+
 import boa
 
 from deploy.beacon import BeaconChain

@@ -4,7 +4,8 @@
 
 Rows: create_strategy_module_and_stake (with and without pre-creating the next cluster), confirm_stake (a
 proof from deploy/beacon.py's model), the two phases together, report_frontrun, reclaim_stake,
-StrategyModule.request_exit and dissolve_cluster. The landed one-phase stake (with pre-creation) cost 1 350 041.
+StrategyModule.request_exit and dissolve_cluster.
+The landed one-phase stake (with pre-creation) cost 1 350 041.
 """
 
 from __future__ import annotations
@@ -84,7 +85,9 @@ def run() -> dict[str, int]:
     results["create_strategy_module_and_stake (second, pre-creating)"] = gas
     boa.env.time_travel(seconds=12)
     timestamp = chain.process()
-    _, gas = measure(manager.report_frontrun, c1, timestamp, chain.validator_proof(pubkey1), sender=stakers[1])
+    _, gas = measure(
+        manager.report_frontrun, c1, timestamp, chain.validator_proof(pubkey1), sender=stakers[1]
+    )
     results["report_frontrun"] = gas
 
     # a deposit that cannot pre-create (the Auction paused)

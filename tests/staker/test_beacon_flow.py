@@ -223,7 +223,9 @@ def test_a_pre_deposit_the_beacon_chain_ignores_is_reclaimed(protocol, owner, op
     with boa.env.prank(owner):
         (cluster_id,) = manager.pre_create_clusters(1)
     credentials = bytes(manager.withdrawal_credentials(cluster_id))
-    d = make_deposit_data(credentials, seed=b"a key whose signature goes wrong", amount_gwei=PRE_DEPOSIT // GWEI)
+    d = make_deposit_data(
+        credentials, seed=b"a key whose signature goes wrong", amount_gwei=PRE_DEPOSIT // GWEI
+    )
     pubkey, signature, _ = as_args(d)
     bad_signature = signature[:95] + bytes([signature[95] ^ 1])
     root = deposit_data_root(pubkey, credentials, PRE_DEPOSIT // GWEI, bad_signature)

@@ -11,11 +11,11 @@ from deploy.beacon import dequeue_withdrawal_requests, withdrawal_request_fee
 from tests.staker.conftest import (
     ETH,
     STAKE,
-    emitted_by,
     STATUS_DISSOLVED,
     STATUS_EXITED,
     STATUS_PENDING,
     STATUS_PRE_DEPOSITED,
+    emitted_by,
     event_names,
     events,
     module_at,
@@ -124,7 +124,10 @@ def pending_clusters(operators, bid_round, pre_create):
 def test_owner_dissolves_a_pending_cluster(manager, auction, escrow, staker_rewards, owner, pending_clusters):
     (cluster_id, _) = pending_clusters(2)
     cluster = auction.get_cluster(cluster_id)
-    owed = {op: auction.get_bid(b).price + auction.get_bid(b).bond for op, b in zip(cluster.operators, cluster.bid_ids)}
+    owed = {
+        op: auction.get_bid(b).price + auction.get_bid(b).bond
+        for op, b in zip(cluster.operators, cluster.bid_ids, strict=True)
+    }
     with boa.env.prank(owner):
         manager.dissolve_cluster(cluster_id)
     logs = manager.get_logs()
@@ -195,7 +198,9 @@ def test_anyone_dissolves_after_the_ttl(manager, outsider, pending_clusters):
     assert manager.cluster_status(cluster_id) == STATUS_DISSOLVED
 
 
-def test_dissolve_refuses_unknown_and_taken_clusters(manager, owner, ready_cluster, stake, stakers, confirmed_module):
+def test_dissolve_refuses_unknown_and_taken_clusters(
+    manager, owner, ready_cluster, stake, stakers, confirmed_module
+):
     with boa.env.prank(owner), boa.reverts("strategy_module_manager: unknown cluster"):
         manager.dissolve_cluster(0)
     cluster_id = ready_cluster()

@@ -35,7 +35,9 @@ def _ceremony(manager, cluster_id, seed):
     module, pod, split = manager.predict_addresses(cluster_id)
     credentials = bytes(manager.withdrawal_credentials(cluster_id))
     assert credentials == b"\x01" + b"\x00" * 11 + bytes.fromhex(pod[2:])
-    d = make_deposit_data(credentials, seed=seed, amount_gwei=PRE_DEPOSIT // 10**9)  # signed for the pre-deposit
+    d = make_deposit_data(
+        credentials, seed=seed, amount_gwei=PRE_DEPOSIT // 10**9
+    )  # signed for the pre-deposit
     assert verify_deposit_data(d)
     assert d["withdrawal_credentials"] == credentials.hex()
     return d, (module, pod, split)
@@ -102,7 +104,8 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     # anyone proves the validator's credentials (a synthetic proof here; test_beacon_flow.py uses the
     # beacon-chain model): the 31 ETH follow, the stream starts
     timestamp, proof = posted_proof(
-        protocol.beacon_roots, validator_fields(bytes.fromhex(d0["pubkey"]), bytes(manager.withdrawal_credentials(0)))
+        protocol.beacon_roots,
+        validator_fields(bytes.fromhex(d0["pubkey"]), bytes(manager.withdrawal_credentials(0))),
     )
     with boa.env.prank(outsider):
         manager.confirm_stake(0, timestamp, proof)

@@ -142,7 +142,9 @@ def implementation_args(protocol, manager_address) -> list:
 def test_set_strategy_module_implementation(protocol, owner, outsider):
     fresh = deployer_for("manager").deploy(*manager_args(protocol), 86_400, sender=owner)
     assert fresh.strategy_module_implementation() == ZERO
-    impl = deployer_for("strategy_module_implementation").deploy(*implementation_args(protocol, fresh.address))
+    impl = deployer_for("strategy_module_implementation").deploy(
+        *implementation_args(protocol, fresh.address)
+    )
     other = deployer_for("strategy_module_implementation").deploy(
         *implementation_args(protocol, protocol.manager.address)
     )
@@ -162,7 +164,9 @@ def test_set_strategy_module_implementation(protocol, owner, outsider):
         with boa.reverts("strategy_module_manager: implementation wired differently"):
             fresh.set_strategy_module_implementation(miswired.address)
         fresh.set_strategy_module_implementation(impl.address)
-        assert events(fresh.get_logs(), "StrategyModuleImplementationSet") == [{"implementation": impl.address}]
+        assert events(fresh.get_logs(), "StrategyModuleImplementationSet") == [
+            {"implementation": impl.address}
+        ]
         with boa.reverts("strategy_module_manager: implementation already set"):
             fresh.set_strategy_module_implementation(impl.address)
     assert fresh.strategy_module_implementation() == impl.address

@@ -56,7 +56,7 @@ def implementation_args(protocol) -> list:
 def test_implementation_immutables(module_implementation, protocol):
     """Every proxy reads the protocol's addresses from the implementation's code (immutables)."""
     names = ("manager", "byz_nft", "auction", "staker_rewards", "eigen_pod_manager", "delegation_manager")
-    for name, address in zip((*names, "withdrawal_requests"), implementation_args(protocol)):
+    for name, address in zip((*names, "withdrawal_requests"), implementation_args(protocol), strict=True):
         assert getattr(module_implementation, name)() == address
 
 

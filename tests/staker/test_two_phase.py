@@ -204,7 +204,10 @@ def test_report_frontrun(
     cluster_id, module, staker, pubkey, _ = pre_deposited()
     winners = list(auction.get_cluster(cluster_id).operators)
     bonds = sum(auction.get_bid(b).bond for b in auction.get_cluster(cluster_id).bid_ids)
-    prices = {op: auction.get_bid(b).price for op, b in zip(winners, auction.get_cluster(cluster_id).bid_ids)}
+    prices = {
+        op: auction.get_bid(b).price
+        for op, b in zip(winners, auction.get_cluster(cluster_id).bid_ids, strict=True)
+    }
     assert bonds == 4 * ETH
     balance = boa.env.get_balance(staker)
     timestamp, proof = proof_for(beacon_roots, pubkey, ATTACKER_CREDENTIALS)
@@ -237,7 +240,9 @@ def test_report_frontrun(
     assert boa.env.get_balance(staker) == balance + TOP_UP + bonds
     # nothing more is ever deposited for this key, and it never happens twice
     with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
-        manager.confirm_stake(cluster_id, *proof_for(beacon_roots, pubkey, module_credentials(manager, cluster_id)))
+        manager.confirm_stake(
+            cluster_id, *proof_for(beacon_roots, pubkey, module_credentials(manager, cluster_id))
+        )
     with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
         manager.report_frontrun(cluster_id, timestamp, proof)
     assert boa.env.get_balance(deposit_contract.address) == PRE_DEPOSIT
@@ -319,13 +324,16 @@ def test_eigen_pod_credentials_helper(manager, ready_cluster):
     assert module_credentials(manager, cluster_id) == eigen_pod_withdrawal_credentials(pod)
 
 
-# ---------------------------------------------------------------- reclaim_stake (no proof within the time-out)
+# ---------------------------------------------------------------- reclaim_stake (no proof in time)
 
 
 def test_reclaim_stake_after_the_time_out(manager, auction, escrow, staker_rewards, pre_deposited, outsider):
     cluster_id, module, staker, _, _ = pre_deposited()
     cluster = auction.get_cluster(cluster_id)
-    owed = {op: auction.get_bid(b).price + auction.get_bid(b).bond for op, b in zip(cluster.operators, cluster.bid_ids)}
+    owed = {
+        op: auction.get_bid(b).price + auction.get_bid(b).bond
+        for op, b in zip(cluster.operators, cluster.bid_ids, strict=True)
+    }
     with boa.env.prank(staker), boa.reverts("strategy_module_manager: proof time-out not over"):
         manager.reclaim_stake(cluster_id)
     boa.env.time_travel(seconds=manager.pending_cluster_ttl())

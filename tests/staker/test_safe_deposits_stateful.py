@@ -1,6 +1,6 @@
 """Stateful test of the two-phase stake against the beacon-chain model (deploy/beacon.py), over several
 stakers: registrations, deposits (some front-run by the clusters' key holders), beacon blocks, proofs,
-confirmations, front-run reports and dissolutions in any order.
+confirmations, front-run reports, exits and dissolutions in any order.
 
 After every step:
 - the manager holds exactly 31 ETH per cluster awaiting its proof;
@@ -10,7 +10,8 @@ After every step:
 - the deposit contract holds every deposit made (1 ETH per stake and per attack, 31 ETH per confirmation),
   and no ETH beyond the pre-deposit reaches it for a front-run key;
 - each staker's 32 ETH is in a validator with its pod's credentials, awaiting proof, or back with it;
-- StakerRewards' balance equals what it holds per cluster.
+- StakerRewards' balance equals what it holds per cluster;
+- an exited validator's shares stop counting and its balance (>= 32 ETH) comes home through the module.
 """
 
 from __future__ import annotations
@@ -25,17 +26,20 @@ from tests.staker.conftest import (
     PRE_DEPOSIT,
     STAKE,
     STATUS_DISSOLVED,
+    STATUS_EXITED,
     STATUS_FAILED,
     STATUS_PENDING,
     STATUS_STAKED,
     TOP_UP,
     as_args,
     deposit_data,
+    module_at,
     seed_for,
 )
 from tests.utils.stateful import StatefulBase
 
 BOND = 10**18
+EPOCH = 384  # seconds
 CLUSTERS = 6
 
 
@@ -57,7 +61,7 @@ def safe_world(protocol, owner, operators, stakers):
 
 
 class SafeDepositMachine(StatefulBase):
-    examples = 8
+    examples = 10
     steps = 16
     protocol = None
     owner = None
@@ -66,6 +70,7 @@ class SafeDepositMachine(StatefulBase):
     outsider = None
     confirmed_total = 0
     reported_total = 0
+    exits_total = 0
 
     def __init__(self):
         super().__init__()
@@ -78,11 +83,13 @@ class SafeDepositMachine(StatefulBase):
         self.confirmed: dict[int, str] = {}
         self.failed: dict[int, str] = {}
         self.dissolved: set[int] = set()
+        self.exited: set[int] = set()
         self.deposited = 0
         self.balance0 = {s: boa.env.get_balance(s) for s in self.stakers}
         self.paid_in = dict.fromkeys(self.stakers, 0)  # 32 ETH per stake
         self.refunded = dict.fromkeys(self.stakers, 0)  # 31 ETH per front-run
         self.bonds_owed = dict.fromkeys(self.stakers, 0)
+        self.returned = dict.fromkeys(self.stakers, 0)  # withdrawn after an exit, less the exit fee
 
     # ------------------------------------------------------------ owner and key holders
 
@@ -188,6 +195,38 @@ class SafeDepositMachine(StatefulBase):
                 self.deposited += TOP_UP
                 SafeDepositMachine.confirmed_total += 1
 
+    @precondition(lambda self: set(self.confirmed) - self.exited)
+    @rule(data=st.data())
+    def exit_validator(self, data):
+        """The holder exits a confirmed validator: activation, the shard committee period, the request
+        through the pod, the exit proven (shares stop counting), the balance paid to the pod, withdrawn."""
+        m, epm = self.protocol.manager, self.protocol.eigen_pod_manager
+        cid = data.draw(st.sampled_from(sorted(set(self.confirmed) - self.exited)))
+        holder = self.confirmed[cid]
+        module = module_at(m.strategy_module_of(cid))
+        pod = boa.load_partial("contracts/external/EigenPod.vy").at(module.eigen_pod())
+        pubkey = bytes(m.validator_pubkey(cid))
+        for seconds in (12, 12 * EPOCH, 260 * EPOCH):
+            boa.env.time_travel(seconds=seconds)
+            self.chain.process()
+        fee = module.exit_fee()
+        with boa.env.prank(holder):
+            module.request_exit(value=fee + 1)  # the excess comes back
+        boa.env.time_travel(seconds=12)
+        timestamp = self.chain.process()
+        pod.verify_exit(timestamp, self.chain.validator_proof(pubkey), sender=self.outsider)
+        assert epm.shares(module.address) == 0
+        boa.env.time_travel(seconds=270 * EPOCH)
+        self.chain.process()
+        paid = boa.env.get_balance(pod.address)
+        assert paid >= STAKE  # principal and consensus rewards
+        with boa.env.prank(holder):
+            module.withdraw_from_pod(paid)
+            module.withdraw(paid, holder)
+        self.returned[holder] += paid - fee
+        self.exited.add(cid)
+        SafeDepositMachine.exits_total += 1
+
     # ------------------------------------------------------------ invariants
 
     @invariant()
@@ -202,7 +241,7 @@ class SafeDepositMachine(StatefulBase):
     def statuses(self):
         m = self.protocol.manager
         for cid in self.confirmed:
-            assert m.cluster_status(cid) == STATUS_STAKED
+            assert m.cluster_status(cid) == (STATUS_EXITED if cid in self.exited else STATUS_STAKED)
         for cid in self.failed:
             assert m.cluster_status(cid) == STATUS_FAILED
         for cid in self.dissolved:
@@ -218,7 +257,8 @@ class SafeDepositMachine(StatefulBase):
             v = self.chain.validator(pubkey)
             assert v.withdrawal_credentials == bytes(m.withdrawal_credentials(cid))
             module = m.strategy_module_of(cid)
-            assert epm.shares(module) == PRE_DEPOSIT  # the effective balance proven at confirmation
+            # the effective balance proven at confirmation, nothing once the exit is proven
+            assert epm.shares(module) == (0 if cid in self.exited else PRE_DEPOSIT)
 
     @invariant()
     def deposit_contract_holds_every_deposit(self):
@@ -233,7 +273,9 @@ class SafeDepositMachine(StatefulBase):
     def every_stakers_eth_is_accounted_for(self):
         escrow = self.protocol.escrow
         for s in self.stakers:
-            assert boa.env.get_balance(s) == self.balance0[s] - self.paid_in[s] + self.refunded[s]
+            assert boa.env.get_balance(s) == (
+                self.balance0[s] - self.paid_in[s] + self.refunded[s] + self.returned[s]
+            )
             assert escrow.claimable(s) == self.bonds_owed[s]
 
     @invariant()
@@ -245,6 +287,7 @@ class SafeDepositMachine(StatefulBase):
 
 def test_safe_deposits_state_machine(safe_world, owner, stakers, operators, outsider):
     SafeDepositMachine.confirmed_total = SafeDepositMachine.reported_total = 0
+    SafeDepositMachine.exits_total = 0
     SafeDepositMachine.run(
         protocol=safe_world,
         owner=owner,
@@ -254,7 +297,8 @@ def test_safe_deposits_state_machine(safe_world, owner, stakers, operators, outs
     )
     print(
         f"safe deposits: {SafeDepositMachine.confirmed_total} confirmations, "
-        f"{SafeDepositMachine.reported_total} front-runs reported"
+        f"{SafeDepositMachine.reported_total} front-runs reported, {SafeDepositMachine.exits_total} exits"
     )
     assert SafeDepositMachine.confirmed_total > 0
     assert SafeDepositMachine.reported_total > 0
+    assert SafeDepositMachine.exits_total > 0

@@ -108,12 +108,9 @@ MAX_READY_WALK: public(constant(uint256)) = 32
 SPLIT_DISTRIBUTION_INCENTIVE_BPS: public(constant(uint256)) = 10
 # @notice Each operator's allocation in its cluster's split (all equal).
 SPLIT_ALLOCATION_PER_OPERATOR: public(constant(uint256)) = 1
-# @notice Gas the deposit forwards to `Auction.settle_cluster` when it
-#         pre-creates, unless the Auction states its own bound
-#         (`Auction.settlement_gas()`).
-SETTLEMENT_GAS: public(constant(uint256)) = 400_000
-# @notice Gas a deposit needs after the settlement returns (recording the new
-#         pending cluster and the rest of the deposit's bookkeeping).
+# @notice Gas a deposit keeps back from the settlement it forwards all the
+#         rest to: enough to record the new pending cluster, or to revert with
+#         a clear reason when the settlement ran out of gas.
 POST_SETTLEMENT_GAS: public(constant(uint256)) = 80_000
 # @notice Longest `pending_cluster_ttl` accepted (10 years).
 MAX_PENDING_CLUSTER_TTL: public(constant(uint256)) = 3650 * c.SECONDS_PER_DAY
@@ -482,9 +479,9 @@ def create_strategy_module_and_stake() -> address:
             the cluster's reward split (operators share equally), then
             pre-creates the next cluster if the Auction can settle.
     @dev A contract caller must implement `onERC721Received`. When the
-         Auction can settle, the deposit forwards its settlement gas to it and
-         reverts "strategy_module_manager: not enough gas for pre-creation" if
-         too little gas is left to do so; a lack of bids never fails it.
+         Auction can settle, the deposit pre-creates the next cluster or
+         reverts ("strategy_module_manager: pre-creation failed": too little
+         gas was sent); a lack of bids never fails it.
     @return address The staker's StrategyModule.
     """
     assert (
@@ -774,7 +771,9 @@ def predict_addresses(cluster_id: uint256) -> (address, address, address):
             split have (once staked) or will have.
     @dev Reverts for a cluster this manager did not pre-create.
     @param cluster_id The cluster id.
-    @return (address, address, address) (strategy_module, eigen_pod, split).
+    @return address The StrategyModule.
+    @return address Its EigenPod.
+    @return address The cluster's Split.
     """
     assert (
         self._state[cluster_id] != 0
@@ -908,7 +907,9 @@ def deposit_data(cluster_id: uint256) -> (Bytes[48], Bytes[96], bytes32):
     @notice The cluster's registered deposit data (signed for the 1 ETH
             pre-deposit).
     @param cluster_id The cluster id.
-    @return (Bytes[48], Bytes[96], bytes32) (pubkey, signature, deposit_data_root); empty if none.
+    @return Bytes[48] The validator's public key (empty if none).
+    @return Bytes[96] The deposit signature (empty if none).
+    @return bytes32 The deposit data root (empty if none).
     """
     if not self._has_data(cluster_id):
         return b"", b"", empty(bytes32)
@@ -982,7 +983,8 @@ def num_pre_deposited_clusters() -> uint256:
 def next_cluster_to_stake() -> (bool, uint256):
     """
     @notice The cluster the next `create_strategy_module_and_stake` takes.
-    @return (bool, uint256) (True, cluster id), or (False, 0) when none is ready.
+    @return bool True when a cluster is ready to stake.
+    @return uint256 The cluster id (0 when none is ready).
     """
     node: uint256 = self._next[0]
     if node == 0:
@@ -1236,54 +1238,33 @@ def _add_pending(cluster_id: uint256):
 @internal
 def _try_pre_create():
     """
-    @dev Pre-creates the next cluster whenever the Auction can settle,
-         forwarding exactly the settlement gas; reverts when too little gas is
-         left to forward it (so a deposit never succeeds without a
-         pre-creation it could have made). A settlement that fails within
-         its budget is skipped and evented.
+    @dev Pre-creates the next cluster whenever the Auction can settle. The
+         settlement's gas is not bounded by a constant (promoting a winner's
+         next bid walks over the operators ranked above it), so it gets all
+         the gas but `POST_SETTLEMENT_GAS`, and any failure reverts the
+         deposit: with `can_settle()` true it can only fail for lack of gas,
+         and a deposit must never succeed without the pre-creation it could
+         have made. A wallet's gas estimate sends enough.
     """
     if not staticcall IAuction(AUCTION).can_settle():
         log ClusterPreCreationSkipped(settlement_attempted=False)
         return
-    budget: uint256 = self._settlement_gas()
-    # EIP-150: a call forwards at most 63/64 of what is left.
     assert (
-        msg.gas >= budget + budget // 63 + POST_SETTLEMENT_GAS
-    ), "strategy_module_manager: not enough gas for pre-creation"
+        msg.gas > POST_SETTLEMENT_GAS
+    ), "strategy_module_manager: pre-creation failed"
     success: bool = False
     response: Bytes[32] = b""
     success, response = raw_call(
         AUCTION,
         method_id("settle_cluster()"),
         max_outsize=32,
-        gas=budget,
+        gas=msg.gas - POST_SETTLEMENT_GAS,
         revert_on_failure=False,
     )
-    if not success or len(response) != 32:
-        log ClusterPreCreationSkipped(settlement_attempted=True)
-        return
+    assert (
+        success and len(response) == 32
+    ), "strategy_module_manager: pre-creation failed"
     self._add_pending(abi_decode(response, uint256))
-
-
-@internal
-@view
-def _settlement_gas() -> uint256:
-    """
-    @dev The Auction's settlement bound `settlement_gas()`, or
-         `SETTLEMENT_GAS` for an Auction without that view.
-    """
-    success: bool = False
-    response: Bytes[32] = b""
-    success, response = raw_call(
-        AUCTION,
-        method_id("settlement_gas()"),
-        max_outsize=32,
-        is_static_call=True,
-        revert_on_failure=False,
-    )
-    if success and len(response) == 32:
-        return convert(response, uint256)
-    return SETTLEMENT_GAS
 
 
 @internal

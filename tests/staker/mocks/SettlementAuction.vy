@@ -19,7 +19,6 @@ mode: public(uint256)
 num_clusters: public(uint256)
 operators: public(DynArray[address, 7])
 sink: bytes32
-gas_bound: public(uint256)
 
 
 @deploy
@@ -38,27 +37,6 @@ def set_mode(mode: uint256):
     @param mode 0 succeed, 1 revert, 2 burn all gas.
     """
     self.mode = mode
-
-
-@external
-def set_gas_bound(gas_bound: uint256):
-    """
-    @notice Sets what `settlement_gas()` states (0: the view reverts, like an
-            Auction without it).
-    @param gas_bound The bound.
-    """
-    self.gas_bound = gas_bound
-
-
-@external
-@view
-def settlement_gas() -> uint256:
-    """
-    @notice The stated settlement bound.
-    @return uint256 The bound.
-    """
-    assert self.gas_bound != 0, "settlement_auction: no bound"
-    return self.gas_bound
 
 
 @external

@@ -1,6 +1,7 @@
-"""Receipt-exact gas of StakerRewards' operations on the real suite (deploy/gas.py's method).
+"""Receipt-exact gas of StakerRewards' operations on the real suite (deploy/gas.py's method): rows of
+tests/gas/benchmark.py (the first of each kind; `run` also gives min/mean/max over rounds).
 
-    .venv/bin/python -m tests.rewards.gas_rewards
+    .venv/bin/python -m tests.gas.rewards_rows
 
 A script, not a test: `measure` puts a transaction boundary before each call (`lock_changes`), which
 titanoboa's test isolation does not allow. The stream is started and ended as the manager does it
@@ -67,6 +68,11 @@ def run(rounds: int = 3) -> GasReport:
         report.measure("StakerRewards.expire (4 seats)", sr.expire, cid, sender=anyone)
         report.measure("StakerRewards.claim (after expiry)", sr.claim, cid, sender=stakers[0])
     return report
+
+
+def rows() -> dict[str, int]:
+    """One figure per operation (the highest of its rounds), for the benchmark's table and snapshot."""
+    return {name: high for name, _, _, _, high in run().rows()}
 
 
 if __name__ == "__main__":

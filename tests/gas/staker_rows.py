@@ -1,6 +1,6 @@
-"""Receipt-exact gas of the staker side's operations (deploy/gas.py's method), as the benchmark measures them:
+"""Receipt-exact gas of the staker side's operations (deploy/gas.py's method): rows of tests/gas/benchmark.py.
 
-    .venv/bin/python -m tests.staker.gas_report
+    .venv/bin/python -m tests.gas.staker_rows      # these rows alone
 
 Rows: create_strategy_module_and_stake (with and without pre-creating the next cluster), confirm_stake (a
 proof from deploy/beacon.py's model), the two phases together, report_frontrun, reclaim_stake,
@@ -14,7 +14,7 @@ import boa
 
 from deploy.beacon import BeaconChain
 from deploy.gas import measure
-from deploy.keys import make_deposit_data
+from deploy.keys import eigen_pod_withdrawal_credentials, make_deposit_data
 from deploy.protocol import at, deploy_protocol
 from deploy.tables import format_table
 
@@ -105,6 +105,28 @@ def run() -> dict[str, int]:
     boa.env.time_travel(seconds=manager.pending_cluster_ttl())
     _, gas = measure(manager.reclaim_stake, c2, sender=stakers[2])
     results["reclaim_stake"] = gas
+
+    # EigenLayer's own proof check, on its own: a pod owner restakes a validator staked directly
+    owner_of_pod = stakers[3]
+    direct = make_deposit_data(
+        eigen_pod_withdrawal_credentials(protocol.eigen_pod_manager.get_pod(owner_of_pod)),
+        seed=b"gas report direct key",
+    )
+    pubkey_direct = bytes.fromhex(direct["pubkey"])
+    protocol.eigen_pod_manager.stake(
+        pubkey_direct,
+        bytes.fromhex(direct["signature"]),
+        bytes.fromhex(direct["deposit_data_root"]),
+        value=STAKE,
+        sender=owner_of_pod,
+    )
+    boa.env.time_travel(seconds=12)
+    timestamp = chain.process()
+    pod = at("eigen_pod_implementation", protocol.eigen_pod_manager.get_pod(owner_of_pod))
+    _, gas = measure(
+        pod.verify_withdrawal_credentials, timestamp, chain.validator_proof(pubkey_direct), sender=owner_of_pod
+    )
+    results["EigenPod.verify_withdrawal_credentials"] = gas
 
     # the exit of cluster 0
     module = at("strategy_module_implementation", module_address)

@@ -167,16 +167,20 @@ def distribute():
 
 
 @external
-def withdraw():
+def withdraw(to: address = msg.sender):
     """
-    @notice Pays the caller the payments credited to it (all remaining gas forwarded).
+    @notice Pays the payments credited to the caller to the address it
+            names (all remaining gas forwarded), so a recipient contract
+            that cannot receive ETH is never stuck.
+    @param to The receiver (default: the caller).
     """
+    assert to != empty(address), "split: zero receiver"
     amount: uint256 = self.withdrawable[msg.sender]
     assert amount > 0, "split: nothing to withdraw"
     self.withdrawable[msg.sender] = 0
     self.total_withdrawable -= amount
     log Withdrawn(recipient=msg.sender, amount=amount)
-    raw_call(msg.sender, b"", value=amount)
+    raw_call(to, b"", value=amount)
 
 
 @external

@@ -367,3 +367,17 @@ def test_distribution_matches_model_and_conserves(
     assert boa.env.get_balance(split.address) == 0
     assert split.total_withdrawable() == 0
     assert [w.received() for w in wallets[:n]] == expected
+
+
+def test_a_recipient_that_never_accepts_eth_withdraws_to_another_address(make_split, wallets, operator):
+    bad = wallets[0]
+    split = make_split([operator, bad.address], [1, 1], 0)
+    bad.set_mode(REJECT, b"")
+    boa.env.set_balance(split.address, 2 * ETH)
+    split.distribute()
+    receiver = boa.env.generate_address("receiver")
+    with boa.env.prank(bad.address), boa.reverts("split: zero receiver"):
+        split.withdraw("0x" + "00" * 20)
+    bad.execute(split.address, split.withdraw.prepare_calldata(receiver))
+    assert boa.env.get_balance(receiver) == ETH
+    assert split.withdrawable(bad.address) == 0 and split.total_withdrawable() == 0

@@ -139,4 +139,3 @@ def settle(auction, manager):
             return auction.settle_cluster()
 
     return run
-

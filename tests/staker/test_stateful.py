@@ -10,39 +10,22 @@ Invariants after every step:
 - the manager's counters match the model.
 
 CI profile: 15 examples x 20 steps, derandomized (the same examples on every run). `BYZ_LONG_FUZZ=1`
-runs 300 random examples x 50 steps.
+runs the long random profile of tests/utils/stateful.py.
 """
 
 from __future__ import annotations
 
-import os
-
 import boa
 import pytest
 from eth_utils import keccak
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    precondition,
-    rule,
-    run_state_machine_as_test,
-)
+from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from deploy.keys import deposit_data_root
 from tests.staker.conftest import PRE_DEPOSIT, STAKE, STATUS_PENDING, STATUS_PRE_DEPOSITED, events, module_at
+from tests.utils.stateful import LONG, StatefulBase
 
-LONG = os.environ.get("BYZ_LONG_FUZZ") == "1"
-SETTINGS = settings(
-    max_examples=300 if LONG else 15,
-    stateful_step_count=50 if LONG else 20,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    # CI runs the same examples every time; the long profile explores new ones
-    derandomize=not LONG,
-)
 BIDS_PER_OPERATOR = 5
 PRE_CREATED = 2
 
@@ -72,7 +55,8 @@ def fuzz_world(protocol, owner, operators, stakers):
     return protocol
 
 
-class StakerMachine(RuleBasedStateMachine):
+class StakerMachine(StatefulBase):
+    examples, steps = 15, 20
     protocol = None
     owner = None
     stakers = None
@@ -80,6 +64,12 @@ class StakerMachine(RuleBasedStateMachine):
     # most clusters staked and most transfers in one example (the run must not be vacuous)
     max_staked = 0
     transfers = 0
+
+    @classmethod
+    def settings(cls):
+        """CI runs the same examples every time (the counts asserted after the run are stable); the long
+        profile explores new ones."""
+        return settings(parent=super().settings(), derandomize=not LONG)
 
     @initialize()
     def setup(self):
@@ -209,6 +199,7 @@ class StakerMachine(RuleBasedStateMachine):
 
     def teardown(self):
         StakerMachine.max_staked = max(StakerMachine.max_staked, len(self.holder))
+        super().teardown()
 
     # ------------------------------------------------------------ helpers
 
@@ -231,13 +222,10 @@ class StakerMachine(RuleBasedStateMachine):
 
 
 def test_staker_state_machine(fuzz_world, owner, operators, stakers, outsider):
-    StakerMachine.protocol = fuzz_world
-    StakerMachine.owner = owner
-    StakerMachine.operators = operators
-    StakerMachine.stakers = stakers
-    StakerMachine.outsider = outsider
     StakerMachine.max_staked = StakerMachine.transfers = 0
-    run_state_machine_as_test(StakerMachine, settings=SETTINGS)
+    StakerMachine.run(
+        protocol=fuzz_world, owner=owner, operators=operators, stakers=stakers, outsider=outsider
+    )
     print(
         f"staker machine: up to {StakerMachine.max_staked} clusters staked, "
         f"{StakerMachine.transfers} transfers"

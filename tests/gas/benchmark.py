@@ -1,9 +1,9 @@
 """Gas benchmark of the auction core (and the protocol's other hot paths), as receipts would show it.
 
-    python -m tests.gas.benchmark                    # print the table (every size, every shape)
-    python -m tests.gas.benchmark --check            # compare with the committed snapshot; exit 1 on a regression
-    python -m tests.gas.benchmark --write            # rewrite the committed snapshot (tests/gas/snapshot.json)
-    python -m tests.gas.benchmark --sizes 0,10,100   # a quick run
+    python -m tests.gas.benchmark                   # print the table (every size, every shape)
+    python -m tests.gas.benchmark --check           # compare with the snapshot; exit 1 on a regression
+    python -m tests.gas.benchmark --write           # rewrite the snapshot (tests/gas/snapshot.json)
+    python -m tests.gas.benchmark --sizes 0,10,100  # a quick run
 
 Every figure is a whole transaction (intrinsic + execution - capped refund) measured after a transaction
 boundary (deploy/gas.py explains why titanoboa's plain per-call gas undercounts). Books are filled with real
@@ -64,7 +64,11 @@ class Book:
         self.auction = self.protocol.auction
         cfg = self.protocol.config
         self.r, self.n = cfg["expected_daily_return"], cfg["cluster_size"]
-        self.max_d, self.min_t, self.max_t = cfg["max_discount_rate"], cfg["min_duration"], cfg["max_duration"]
+        self.max_d, self.min_t, self.max_t = (
+            cfg["max_discount_rate"],
+            cfg["min_duration"],
+            cfg["max_duration"],
+        )
         self.mirror = BookMirror()
         self.rng = random.Random(seed)
         self.stacker = None
@@ -107,11 +111,16 @@ class Book:
                 terms = [(min(self.max_d, d0 + 3 * j), min(self.max_t, t0 + j)) for j in range(count)]
                 self.place(self.new_operator(), terms)
             elif self.placed < 8:  # stacked: a few ordinary operators below the stack
-                self.place(self.new_operator(), [(self.rng.randrange(1000, self.max_d + 1), 30 + self.placed)])
+                self.place(
+                    self.new_operator(), [(self.rng.randrange(1000, self.max_d + 1), 30 + self.placed)]
+                )
             else:
                 self.stacker = self.stacker or self.new_operator(10**9 * ETH)
                 count = min(left, 32)
-                terms = [(self.rng.randrange(0, 300), self.rng.randrange(2000, self.max_t + 1)) for _ in range(count)]
+                terms = [
+                    (self.rng.randrange(0, 300), self.rng.randrange(2000, self.max_t + 1))
+                    for _ in range(count)
+                ]
                 self.place(self.stacker, terms)
 
     def middle_terms(self) -> tuple[int, int]:
@@ -183,9 +192,7 @@ def measure_stale_hint(book: Book, tag: str, results: dict) -> None:
     auction.withdraw_bid(stale, sender=owner)  # ... and withdrawn just before the next bid lands
     mirror.remove(stale)
     late = book.new_operator()
-    ids, gas = measure(
-        auction.bid, [d], [t], [stale], value=auction.bid_price(d, t) + ETH, sender=late
-    )
+    ids, gas = measure(auction.bid, [d], [t], [stale], value=auction.bid_price(d, t) + ETH, sender=late)
     mirror.add(ids[0], late, score)
     book.placed += 1
     results[f"bid with a stale hint, {tag}"] = gas
@@ -240,7 +247,15 @@ def diff(snapshot: dict[str, int], results: dict[str, int]) -> tuple[str, list[s
     for name in sorted(set(snapshot) | set(results)):
         old, new = snapshot.get(name), results.get(name)
         if old is None or new is None:
-            rows.append((name, f"{old:,}" if old else "-", f"{new:,}" if new else "-", "", "new" if old is None else "gone"))
+            rows.append(
+                (
+                    name,
+                    f"{old:,}" if old else "-",
+                    f"{new:,}" if new else "-",
+                    "",
+                    "new" if old is None else "gone",
+                )
+            )
             continue
         change = (new - old) / old if old else 0.0
         verdict = "REGRESSION" if change > TOLERANCE else ("better" if new < old else "")
@@ -251,11 +266,15 @@ def diff(snapshot: dict[str, int], results: dict[str, int]) -> tuple[str, list[s
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="book sizes, comma-separated")
     parser.add_argument("--shapes", default=",".join(SHAPES), help="book shapes, comma-separated")
     parser.add_argument("--write", action="store_true", help="rewrite the committed snapshot")
-    parser.add_argument("--check", action="store_true", help="compare with the snapshot; exit 1 on a regression")
+    parser.add_argument(
+        "--check", action="store_true", help="compare with the snapshot; exit 1 on a regression"
+    )
     parser.add_argument("--book-only", action="store_true", help="only the auction core's rows")
     args = parser.parse_args(argv)
     sizes = tuple(int(s) for s in args.sizes.split(","))
@@ -271,7 +290,9 @@ def main(argv=None) -> int:
         print(f"settlement spread across book sizes, {label}: {spread:.1%}")
     if args.check:
         snapshot = json.loads(SNAPSHOT.read_text())
-        text, regressions = diff({k: v for k, v in snapshot.items() if k in results or not args.book_only}, results)
+        text, regressions = diff(
+            {k: v for k, v in snapshot.items() if k in results or not args.book_only}, results
+        )
         print("\n" + text)
         if regressions:
             print(f"\n{len(regressions)} row(s) grew by more than {TOLERANCE:.0%}", file=sys.stderr)

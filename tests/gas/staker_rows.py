@@ -124,7 +124,10 @@ def run() -> dict[str, int]:
     timestamp = chain.process()
     pod = at("eigen_pod_implementation", protocol.eigen_pod_manager.get_pod(owner_of_pod))
     _, gas = measure(
-        pod.verify_withdrawal_credentials, timestamp, chain.validator_proof(pubkey_direct), sender=owner_of_pod
+        pod.verify_withdrawal_credentials,
+        timestamp,
+        chain.validator_proof(pubkey_direct),
+        sender=owner_of_pod,
     )
     results["EigenPod.verify_withdrawal_credentials"] = gas
 

@@ -19,7 +19,7 @@ SINK = "tests/operator/mocks/RewardsSink.vy"
 
 
 def deploy_operator_side(owner: str, **overrides) -> SimpleNamespace:
-    """Escrow + Auction (+ the rewards double) with `owner` as the Auction's owner; a plain account manages."""
+    """Escrow + Auction (+ the rewards double), `owner` owning the Auction; a plain account manages."""
     cfg = {**DEFAULT_CONFIG, **overrides}
     with boa.env.prank(owner):
         escrow = deployer_for("escrow").deploy()

@@ -21,7 +21,11 @@ terms = st.tuples(st.integers(0, 1500), st.integers(30, 3650))
 # a few popular terms make ties (equal scores) common
 popular = st.sampled_from([(1000, 100), (700, 100), (1300, 30), (0, 30)])
 any_terms = st.one_of(terms, popular)
-HELD = {c.STATUS_PENDING: lambda b: b.price + b.bond, c.STATUS_WON: lambda b: b.bond, c.STATUS_WITHDRAWN: lambda b: 0}
+HELD = {
+    c.STATUS_PENDING: lambda b: b.price + b.bond,
+    c.STATUS_WON: lambda b: b.bond,
+    c.STATUS_WITHDRAWN: lambda b: 0,
+}
 
 
 class AuctionMachine(StatefulBase):
@@ -51,7 +55,9 @@ class AuctionMachine(StatefulBase):
         for bid_id, (d, t) in zip(ids, batch, strict=True):
             assert bid_id not in self.model.bids
             score = self.auction.auction_score(d, t)
-            self.model.bids[bid_id] = ModelBid(bid_id, operator, d, t, self.auction.bid_price(d, t), bond, score)
+            self.model.bids[bid_id] = ModelBid(
+                bid_id, operator, d, t, self.auction.bid_price(d, t), bond, score
+            )
             self.mirror.add(bid_id, operator, score)
 
     @rule(
@@ -79,7 +85,9 @@ class AuctionMachine(StatefulBase):
         batch = [(k % 50 if top else (k * 37) % 1501, 3650 - k if top else 30 + k * 11) for k in range(count)]
         ds, ts = [d for d, _ in batch], [t for _, t in batch]
         hints = self._hints(operator, batch, "exact")
-        ids = self.auction.bid(ds, ts, hints, value=self.auction.price_to_pay(operator, ds, ts), sender=operator)
+        ids = self.auction.bid(
+            ds, ts, hints, value=self.auction.price_to_pay(operator, ds, ts), sender=operator
+        )
         self._record(ids, operator, batch)
 
     @precondition(lambda self: self.model.pending())

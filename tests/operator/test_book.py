@@ -80,8 +80,11 @@ def test_update_without_hint_starts_from_its_own_place(auction, operators):
     for k in range(40):
         op = operators[k % 8]
         (bid_id,) = auction.bid(
-            [k * 30], [100], [mirror.hint(op, auction.auction_score(k * 30, 100))],
-            value=auction.price_to_pay(op, [k * 30], [100]), sender=op,
+            [k * 30],
+            [100],
+            [mirror.hint(op, auction.auction_score(k * 30, 100))],
+            value=auction.price_to_pay(op, [k * 30], [100]),
+            sender=op,
         )
         mirror.add(bid_id, op, auction.auction_score(k * 30, 100))
     target = 20 * 1 + 1  # bid id 21: operator 4's, in the middle

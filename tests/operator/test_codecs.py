@@ -105,7 +105,12 @@ def test_ids_that_do_not_fit_revert(book_codec):
 
 
 @fuzz
-@given(r=st.integers(0, 2**64 - 1), d=st.integers(0, 2**16 - 1), lo=st.integers(0, 2**16 - 1), hi=st.integers(0, 2**16 - 1))
+@given(
+    r=st.integers(0, 2**64 - 1),
+    d=st.integers(0, 2**16 - 1),
+    lo=st.integers(0, 2**16 - 1),
+    hi=st.integers(0, 2**16 - 1),
+)
 def test_config_round_trip(auction_codec, r, d, lo, hi):
     word = auction_codec.internal.pack_config((r, d, lo, hi))
     assert tuple(auction_codec.internal.unpack_config(word)) == (r, d, lo, hi)

@@ -75,7 +75,7 @@ class SafeDepositMachine(StatefulBase):
 
     @classmethod
     def settings(cls):
-        """Derandomized: the path counts asserted after the run are the same on every machine and every run."""
+        """Derandomized: the path counts asserted after the run are the same on every run."""
         return settings(parent=super().settings(), derandomize=True)
 
     def __init__(self):

@@ -1,4 +1,4 @@
-"""The beacon chain as far as this protocol sees it (PROTOCOL.md §9), and the system contracts' raw calls.
+"""The beacon chain as far as this protocol sees it (docs/protocol.md §9), and the system contracts' calls.
 
 The model (in-process titanoboa only):
 
@@ -384,7 +384,7 @@ class ValidatorRecord:
 
 @dataclass
 class BeaconChain:
-    """The consensus layer as far as this protocol sees it (PROTOCOL.md §9), run next to titanoboa's EVM.
+    """The consensus layer as far as this protocol sees it (docs/protocol.md §9), run next to titanoboa's EVM.
 
     `process()` is one beacon block: it includes every deposit made since the last call (a new validator
     appears in the registry at once; a first deposit with an invalid BLS signature is ignored and its ETH

@@ -1,4 +1,4 @@
-"""Validator deposit data: local key generation, SSZ roots and checks (PROTOCOL.md §8).
+"""Validator deposit data: local key generation, SSZ roots and checks (docs/protocol.md §8).
 
 `make_deposit_data(withdrawal_credentials, ...)` derives a BLS key from a seed (EIP-2333 `KeyGen` as
 implemented by py_ecc), signs the deposit message under the deposit domain of a fork version and returns
@@ -205,7 +205,7 @@ def verify_deposit_data(d: Mapping[str, Any]) -> bool:
     return True
 
 
-# ================================================================== threshold keys (PROTOCOL.md §9 "Keys")
+# ============================================================= threshold keys (docs/protocol.md §9 "Keys")
 #
 # A distributed validator's key is a t-of-n threshold BLS key: the secret is the constant term of a
 # polynomial f of degree t - 1 over the BLS12-381 scalar field, operator i (1..n) holds f(i), its public

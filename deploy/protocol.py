@@ -1,7 +1,7 @@
 """Deploy and wire the whole Byzantine suite on the current titanoboa network.
 
     from deploy.protocol import deploy_protocol
-    protocol = deploy_protocol()            # defaults of PROTOCOL.md §8
+    protocol = deploy_protocol()            # defaults of docs/protocol.md §8
     protocol.auction.bid([1000], [100], value=...)
 
 Order: the external stand-ins first (beacon deposit contract, EigenLayer, splits), then the operator side

@@ -1,4 +1,4 @@
-"""Reference arithmetic of PROTOCOL.md §2 in plain Python, and a small model of the bid book.
+"""Reference arithmetic of docs/protocol.md §2 in plain Python, and a small model of the bid book.
 
 Tests compare the contracts against these, so they are written for clarity, straight from the spec.
 """
@@ -15,7 +15,7 @@ BOND = c.BOND
 
 
 def rpow(x: int, n: int) -> int:
-    """Fixed-point power at RAY precision with round-half-up products (PROTOCOL.md §2)."""
+    """Fixed-point power at RAY precision with round-half-up products (docs/protocol.md §2)."""
     z = x if n % 2 else RAY
     n //= 2
     while n:

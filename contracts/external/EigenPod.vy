@@ -22,7 +22,7 @@
      implementation itself can never be initialized. The implementation's
      address is an immutable, which proxies read from the implementation's
      code.
-     Proofs (`beacon_proofs.ValidatorProof`, PROTOCOL.md §9) are permissionless
+     Proofs (`beacon_proofs.ValidatorProof`, docs/protocol.md §9) are permissionless
      (anyone may submit them, as the data is authenticated by the beacon
      block root); each validator is restaked once and its exit proven once.
      A validator's record (index, restaked balance, last proof timestamp,
@@ -180,7 +180,7 @@ def verify_withdrawal_credentials(
             may call it; each validator once.
     @param beacon_timestamp The timestamp whose parent beacon block root
            (BeaconRoots) the proof is against.
-    @param proof The validator proof (PROTOCOL.md §9).
+    @param proof The validator proof (docs/protocol.md §9).
     """
     fields: bytes32[8] = proof.validator_fields
     pubkey_root: bytes32 = fields[beacon_proofs.PUBKEY_FIELD]

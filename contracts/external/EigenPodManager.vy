@@ -17,7 +17,7 @@
      (`record_beacon_chain_eth_balance_update`); `shares(pod_owner)` is the
      owner's restaked beacon-chain ETH in wei, and the DelegationManager is
      told of every change so an operator's delegated shares follow.
-     `verify_validator_fields` is the proof verifier (PROTOCOL.md §9).
+     `verify_validator_fields` is the proof verifier (docs/protocol.md §9).
      Wiring: the DelegationManager is deployed after this contract (it reads
      `shares`), and the deployer sets it here once (`set_delegation_manager`);
      until then no shares can change.
@@ -181,7 +181,7 @@ def verify_validator_fields(
             validator at its index of the state's validators list (46 nodes
             for a Deneb state, 47 from Electra on).
     @param block_root A beacon block root (e.g. from BeaconRoots).
-    @param proof The validator proof (PROTOCOL.md §9).
+    @param proof The validator proof (docs/protocol.md §9).
     @return bool True when both branches check; False on any changed byte,
             wrong index or wrong length (a branch longer than 47 nodes
             does not ABI-decode and reverts).

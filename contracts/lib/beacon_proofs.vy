@@ -4,7 +4,7 @@
 @custom:contract-name beacon_proofs
 @license MIT
 @notice Verifies a beacon-chain validator against a beacon block root with
-        the consensus specs' sha256 Merkle branches (PROTOCOL.md §9), and
+        the consensus specs' sha256 Merkle branches (docs/protocol.md §9), and
         reads the validator's fields.
 @dev Stateless module: `from ..lib import beacon_proofs` and call
      `beacon_proofs._verify_validator_fields(block_root, proof)` (no `uses:` or
@@ -54,7 +54,7 @@ EXIT_EPOCH_FIELD: constant(uint256) = 6
 WITHDRAWABLE_EPOCH_FIELD: constant(uint256) = 7
 
 
-# @dev PROTOCOL.md §9, in this field order (the ABI tuple callers send).
+# @dev docs/protocol.md §9, in this field order (the ABI tuple callers send).
 struct ValidatorProof:
     beacon_state_root: bytes32
     state_root_proof: bytes32[BLOCK_HEADER_HEIGHT]

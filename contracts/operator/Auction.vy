@@ -795,7 +795,7 @@ def _set_config(
 @view
 def _vc_price(config: codec.Config, discount_rate: uint256) -> uint256:
     """
-    @dev The daily VC price of a bid at `discount_rate` (PROTOCOL.md §2).
+    @dev The daily VC price of a bid at `discount_rate` (docs/protocol.md §2).
     @return uint256 The daily VC price (wei per day).
     """
     assert (

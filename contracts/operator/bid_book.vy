@@ -31,7 +31,7 @@
      resolved place (or the head) in the right direction.
 
      Scores are recomputed from the stored daily VC price and duration
-     (PROTOCOL.md §2): they do not depend on the configuration, so a
+     (docs/protocol.md §2): they do not depend on the configuration, so a
      configuration change never re-ranks existing bids. Storage words are
      packed by `lib/book_codec.vy`; this module speaks in its structs.
 """
@@ -296,7 +296,7 @@ def _hint_for(score: uint256) -> uint256:
 def _score(vc_price: uint256, duration: uint256) -> uint256:
     """
     @dev score(d, t) = vc_price(d) * P(t) // 10**18 with
-         P(t) = rpow(1.001, t) at RAY precision // 10**9 (PROTOCOL.md §2).
+         P(t) = rpow(1.001, t) at RAY precision // 10**9 (docs/protocol.md §2).
     @return uint256 The bid's score.
     """
     assert duration <= c.MAX_DURATION_CAP, "bid_book: duration above cap"
@@ -720,7 +720,7 @@ def _ranks_before(
 def _rpow(base: uint256, exponent: uint256) -> uint256:
     """
     @dev Fixed-point power at RAY precision, exponentiation by squaring with
-         round-half-up products (PROTOCOL.md §2). Unchecked arithmetic is
+         round-half-up products (docs/protocol.md §2). Unchecked arithmetic is
          safe here: `exponent` <= MAX_DURATION_CAP (36 500, checked by
          `_score`) and `base` is 1.001 at RAY, so every product stays below
          2**233 (checked exhaustively in tests/operator/test_pricing.py).

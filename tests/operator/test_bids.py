@@ -1,4 +1,4 @@
-"""Placing, updating and withdrawing bids: PROTOCOL.md §3, with every revert next to its success path."""
+"""Placing, updating and withdrawing bids: docs/protocol.md §3, with every revert next to its success path."""
 
 import boa
 import pytest

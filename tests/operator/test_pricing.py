@@ -1,4 +1,4 @@
-"""PROTOCOL.md §2: prices and scores to the wei, and the same validation in every view."""
+"""docs/protocol.md §2: prices and scores to the wei, and the same validation in every view."""
 
 import boa
 import pytest
@@ -9,7 +9,7 @@ from tests import model
 
 R = 3_243_835_616_438_356
 
-# (d, t, vc_price, bid_price, score): the check-value table of PROTOCOL.md §2 (R as above, n = 4)
+# (d, t, vc_price, bid_price, score): the check-value table of docs/protocol.md §2 (R as above, n = 4)
 CHECK_VALUES = [
     (1000, 100, 729_863_013_698_630, 72_986_301_369_863_000, 806_583_073_624_143),
     (700, 100, 754_191_780_821_917, 75_419_178_082_191_700, 833_469_176_078_281),

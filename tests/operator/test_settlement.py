@@ -1,4 +1,4 @@
-"""Settlement: PROTOCOL.md §3 (winner selection) and §4 (money leaves the Escrow exactly once)."""
+"""Settlement: docs/protocol.md §3 (winner selection) and §4 (money leaves the Escrow exactly once)."""
 
 import boa
 

@@ -478,16 +478,44 @@ class Lifecycle(SafeDepositSteps):
         self.travel(10)
         seller = nft.ownerOf(first)
         self.claim(first, via_module=False)
+        self.travel(3)
         self.tx("ByzNft.transferFrom", nft.transferFrom, seller, self.actors.buyer, first, sender=seller)
         self.check("module follows its NFT", self.modules[first].owner() == self.actors.buyer)
         self.out(
             f"{self.label(seller)} sold ByzNft {first} to {self.label(self.actors.buyer)}; "
             f"module {first} now owned by {self.label(self.modules[first].owner())}"
         )
+        self.seller_paid(seller)
         self.travel(10)
         self.claim(first, via_module=True)
         self.claim(second, via_module=True)
+        self.renewal(second)
         self.execution_layer_fees(first)
+
+    def seller_paid(self, seller: str) -> None:
+        """What accrued before a sale was credited to the seller; it withdraws it."""
+        sr = self.p.staker_rewards
+        credit = sr.credit_of(seller)
+        self.check("the seller was credited what accrued before the sale", credit > 0)
+        paid = self.tx("StakerRewards.withdraw_credit", sr.withdraw_credit, seller, sender=seller)
+        self.check("the seller withdrew its credit", paid == credit and sr.credit_of(seller) == 0)
+        self.rewards[seller] = self.rewards.get(seller, 0) + paid
+        self.out(f"{self.label(seller)} withdrew {eth(paid)} ETH accrued before the sale")
+
+    def renewal(self, cid: int) -> None:
+        """A winner of a live cluster renews its seat: the cluster's end may move, the staker's rate not."""
+        a, sr = self.p.auction, self.p.staker_rewards
+        cluster = a.get_cluster(cid)
+        op, bid_id = cluster.operators[0], cluster.bid_ids[0]
+        bid = a.get_bid(bid_id)
+        days = 30
+        before = sr.get_stream(cid)
+        cost = days * (bid.price // bid.duration)
+        self.tx("Auction.renew", a.renew, cid, days, value=cost, sender=op)
+        after = sr.get_stream(cid)
+        self.check("a renewal leaves the staker's rate unchanged", after.rate == before.rate)
+        self.check("a renewal never moves the cluster's end earlier", after.end >= before.end)
+        self.out(f"{self.label(op)} renewed its seat in cluster {cid} for {days} days ({eth(cost)} ETH)")
 
     def travel(self, days: int) -> None:
         """Advance the chain's clock."""

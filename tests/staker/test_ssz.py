@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 from deploy.keys import deposit_data_root
 from tests.staker.conftest import mock_deployer
 
-HOLESKY = Path("/work/shared/data/deposit-data-holesky.json")
-if not HOLESKY.exists():  # the repository's copy, if any
-    HOLESKY = Path(__file__).resolve().parents[2] / "data" / "deposit-data-holesky.json"
+# the real Holesky deposit-data file, copied into the repository (tests/data/ORIGIN.md)
+HOLESKY = Path(__file__).resolve().parents[1] / "data" / "deposit-data-holesky.json"
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,8 @@ import pytest
 from deploy import keys
 from deploy.beacon import BeaconChain
 from deploy.protocol import at, deploy
+from tests.utils.actors import actor
+from tests.utils.standins import beacon_roots, withdrawal_requests  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTERNAL = ROOT / "contracts" / "external"
@@ -25,35 +27,14 @@ ETH = 10**18
 
 
 def funded(label: str, wei: int = 1_000 * ETH) -> str:
-    address = boa.env.generate_address(label)
-    boa.env.set_balance(address, wei)
-    return address
+    """A fresh account labelled `label` with `wei` (tests.utils.actors under a free label)."""
+    return actor(label, wei)
 
 
 @pytest.fixture(scope="session")
 def goerli_proof() -> dict:
     """The real Goerli withdrawal-credential proof (Deneb layout, validator 302913)."""
     return json.loads((DATA / "withdrawal-credential-proof-goerli.json").read_text())
-
-
-@pytest.fixture(scope="session")
-def beacon_roots_deployer():
-    return boa.load_partial(str(EXTERNAL / "BeaconRoots.vy"))
-
-
-@pytest.fixture(scope="session")
-def withdrawal_requests_deployer():
-    return boa.load_partial(str(EXTERNAL / "WithdrawalRequests.vy"))
-
-
-@pytest.fixture(scope="module")
-def beacon_roots(beacon_roots_deployer):
-    return beacon_roots_deployer.deploy()
-
-
-@pytest.fixture(scope="module")
-def withdrawal_requests(withdrawal_requests_deployer):
-    return withdrawal_requests_deployer.deploy()
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import boa
 import pytest
 
 from tests.external.helpers import funded
+from tests.utils.standins import beacon_roots, withdrawal_requests  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTERNAL = ROOT / "contracts" / "external"
@@ -52,16 +53,6 @@ def deposit_contract(deposit_contract_deployer):
 @pytest.fixture(scope="module")
 def eigen_pod_implementation(eigen_pod_deployer):
     return eigen_pod_deployer.deploy()
-
-
-@pytest.fixture(scope="module")
-def beacon_roots():
-    return boa.load(str(EXTERNAL / "BeaconRoots.vy"))
-
-
-@pytest.fixture(scope="module")
-def withdrawal_requests():
-    return boa.load(str(EXTERNAL / "WithdrawalRequests.vy"))
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import boa
 import pytest
 from eth_abi import encode
-from eth_utils import keccak, to_checksum_address
+from eth_utils import keccak
 
-from deploy.keys import deposit_data_root, eigen_pod_withdrawal_credentials
+from deploy.keys import eigen_pod_withdrawal_credentials
 from deploy.protocol import deployer_for
 from tests.staker.conftest import (
     ETH,
@@ -25,30 +25,18 @@ from tests.staker.conftest import (
     module_at,
     seed_for,
 )
+from tests.utils.deposits import create2_proxy_address, fake_deposit
 
 ZERO = "0x0000000000000000000000000000000000000000"
-PROXY_PREFIX = bytes.fromhex("602d3d8160093d39f3363d3d373d3d3d363d73")
-PROXY_SUFFIX = bytes.fromhex("5af43d82803e903d91602b57fd5bf3")
 
 
 def predicted_module(manager, implementation, cluster_id: int) -> str:
     """CREATE2 address of the manager's `create_minimal_proxy_to(implementation, salt=cluster_id)`."""
-    init_code = PROXY_PREFIX + bytes.fromhex(str(implementation)[2:]) + PROXY_SUFFIX
-    salt = cluster_id.to_bytes(32, "big")
-    digest = keccak(b"\xff" + bytes.fromhex(str(manager)[2:]) + salt + keccak(init_code))
-    return to_checksum_address(digest[12:])
+    return create2_proxy_address(str(manager), cluster_id.to_bytes(32, "big"), str(implementation))
 
 
 def split_salt(manager, cluster_id: int) -> bytes:
     return keccak(encode(["address", "uint256"], [str(manager), cluster_id]))
-
-
-def fake_deposit(manager, cluster_id: int, tag: int = 0) -> tuple[bytes, bytes, bytes]:
-    """Deposit data with a correct root but a made-up key (the manager checks roots, not BLS)."""
-    pubkey = keccak(b"pk%d/%d" % (cluster_id, tag)) + keccak(b"pk2")[:16]
-    signature = (keccak(b"sig%d" % cluster_id) * 3)[:96]
-    credentials = bytes(manager.withdrawal_credentials(cluster_id))
-    return pubkey, signature, deposit_data_root(pubkey, credentials, PRE_DEPOSIT // 10**9, signature)
 
 
 # ---------------------------------------------------------------- constructor and views

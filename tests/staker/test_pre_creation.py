@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import boa
 import pytest
-from eth_utils import keccak
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deploy.keys import deposit_data_root
 from deploy.protocol import deployer_for
 from tests.staker.conftest import (
-    PRE_DEPOSIT,
     STAKE,
     STATUS_PENDING,
     cs,
@@ -22,6 +19,7 @@ from tests.staker.conftest import (
     events,
     mock_deployer,
 )
+from tests.utils.deposits import fake_deposit
 
 PRE_CREATION_FAILED = "strategy_module_manager: pre-creation failed"
 
@@ -148,12 +146,8 @@ def mock_world(protocol, owner, operators):
 
 
 def _fake_ready(m, owner, cluster_id):
-    pubkey = keccak(b"pre-creation pk %d" % cluster_id) + keccak(b"pk")[:16]
-    signature = (keccak(b"pre-creation sig %d" % cluster_id) * 3)[:96]
-    credentials = bytes(m.withdrawal_credentials(cluster_id))
-    root = deposit_data_root(pubkey, credentials, PRE_DEPOSIT // 10**9, signature)
     with boa.env.prank(owner):
-        m.register_deposit_data(cluster_id, pubkey, signature, root)
+        m.register_deposit_data(cluster_id, *fake_deposit(m, cluster_id, label=b"pre-creation"))
 
 
 @pytest.mark.parametrize("mode", [1, 2], ids=["settlement reverts", "settlement runs out of gas"])

@@ -17,25 +17,16 @@ from __future__ import annotations
 
 import boa
 import pytest
-from eth_utils import keccak
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
-from deploy.keys import deposit_data_root
-from tests.staker.conftest import PRE_DEPOSIT, STAKE, STATUS_PENDING, STATUS_PRE_DEPOSITED, events, module_at
+from tests.staker.conftest import STAKE, STATUS_PENDING, STATUS_PRE_DEPOSITED, events, module_at
+from tests.utils.deposits import fake_deposit
 from tests.utils.stateful import LONG, StatefulBase
 
 BIDS_PER_OPERATOR = 5
 PRE_CREATED = 2
-
-
-def _fake_deposit(manager, cluster_id: int, tag: int):
-    """Deposit data with a correct SSZ root (the manager and deposit contract check roots, not BLS)."""
-    pubkey = keccak(b"fuzz pk %d/%d" % (cluster_id, tag)) + keccak(b"fuzz")[:16]
-    signature = (keccak(b"fuzz sig %d/%d" % (cluster_id, tag)) * 3)[:96]
-    credentials = bytes(manager.withdrawal_credentials(cluster_id))
-    return pubkey, signature, deposit_data_root(pubkey, credentials, PRE_DEPOSIT // 10**9, signature)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +96,7 @@ class StakerMachine(StatefulBase):
         cluster_id = data.draw(st.sampled_from(sorted(self.pending)))
         tag = self.tags.get(cluster_id, 0)
         with boa.env.prank(self.owner):
-            m.register_deposit_data(cluster_id, *_fake_deposit(m, cluster_id, tag))
+            m.register_deposit_data(cluster_id, *fake_deposit(m, cluster_id, tag, label=b"fuzz"))
         (event,) = events(m.get_logs(), "DepositDataRegistered")
         assert event["replaced"] == (cluster_id in self.ready)
         self.tags[cluster_id] = tag + 1

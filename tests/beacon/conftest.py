@@ -37,16 +37,6 @@ def goerli_proof() -> dict:
     return json.loads((DATA / "withdrawal-credential-proof-goerli.json").read_text())
 
 
-@pytest.fixture(scope="module")
-def staker():
-    return funded("staker")
-
-
-@pytest.fixture(scope="module")
-def non_owner():
-    return funded("non_owner")
-
-
 @dataclass
 class Suite:
     """The beacon-side contracts of the protocol, deployed and wired as `deploy_protocol` does."""

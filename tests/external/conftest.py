@@ -84,16 +84,6 @@ def split_factory(split_implementation):
 
 
 @pytest.fixture(scope="module")
-def staker():
-    return funded("staker")
-
-
-@pytest.fixture(scope="module")
-def non_owner():
-    return funded("non_owner")
-
-
-@pytest.fixture(scope="module")
 def node_operator():
     return funded("node_operator")
 

@@ -131,6 +131,23 @@ def secret_key_from_seed(seed: bytes | str = DEFAULT_SEED) -> int:
     return bls.KeyGen(ikm)
 
 
+def _deposit_data_entry(
+    pubkey: bytes, wc: bytes, amount_gwei: int, message_root: bytes, signature: bytes, fv: bytes
+) -> dict:
+    """One entry of a deposit-data file (the staking-deposit-cli format of data/deposit-data-holesky.json)."""
+    return {
+        "pubkey": pubkey.hex(),
+        "withdrawal_credentials": wc.hex(),
+        "amount": amount_gwei,
+        "signature": signature.hex(),
+        "deposit_message_root": message_root.hex(),
+        "deposit_data_root": deposit_data_root(pubkey, wc, amount_gwei, signature).hex(),
+        "fork_version": fv.hex(),
+        "network_name": NETWORK_NAMES.get(fv.hex(), "unknown"),
+        "deposit_cli_version": DEPOSIT_CLI_VERSION,
+    }
+
+
 def make_deposit_data(
     withdrawal_credentials: str | bytes,
     fork_version: str | bytes = HOLESKY_FORK_VERSION,
@@ -151,17 +168,7 @@ def make_deposit_data(
     pubkey = bls.SkToPk(sk)
     message_root = deposit_message_root(pubkey, wc, amount_gwei)
     signature = bls.Sign(sk, compute_signing_root(message_root, compute_deposit_domain(fv)))
-    return {
-        "pubkey": pubkey.hex(),
-        "withdrawal_credentials": wc.hex(),
-        "amount": amount_gwei,
-        "signature": signature.hex(),
-        "deposit_message_root": message_root.hex(),
-        "deposit_data_root": deposit_data_root(pubkey, wc, amount_gwei, signature).hex(),
-        "fork_version": fv.hex(),
-        "network_name": NETWORK_NAMES.get(fv.hex(), "unknown"),
-        "deposit_cli_version": DEPOSIT_CLI_VERSION,
-    }
+    return _deposit_data_entry(pubkey, wc, amount_gwei, message_root, signature, fv)
 
 
 def require_valid_deposit_data(d: Mapping[str, Any]) -> None:
@@ -375,14 +382,4 @@ def sign_deposit_threshold(
     message_root = deposit_message_root(pubkey, wc, amount_gwei)
     signing_root = compute_signing_root(message_root, compute_deposit_domain(fv))
     signature = combine_signatures({i: partial_sign(key.secret_shares[i], signing_root) for i in signers})
-    return {
-        "pubkey": pubkey.hex(),
-        "withdrawal_credentials": wc.hex(),
-        "amount": amount_gwei,
-        "signature": signature.hex(),
-        "deposit_message_root": message_root.hex(),
-        "deposit_data_root": deposit_data_root(pubkey, wc, amount_gwei, signature).hex(),
-        "fork_version": fv.hex(),
-        "network_name": NETWORK_NAMES.get(fv.hex(), "unknown"),
-        "deposit_cli_version": DEPOSIT_CLI_VERSION,
-    }
+    return _deposit_data_entry(pubkey, wc, amount_gwei, message_root, signature, fv)

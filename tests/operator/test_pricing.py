@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests import model
+from tests.utils.constants import c
 
 R = 3_243_835_616_438_356
 
@@ -79,3 +80,27 @@ def test_price_to_pay(auction, owner, operators):
         auction.price_to_pay(op, [], [])
     with boa.reverts("auction: discount rate too high"):
         auction.price_to_pay(op, [1000, 1501], [100, 100])
+
+
+def test_unchecked_rpow_bounds_hold_for_every_duration_up_to_the_cap():
+    """bid_book's rpow multiplies without overflow checks: every product for every duration up to
+    MAX_DURATION_CAP stays below 2**233, far from 2**256 (the spec's loop, run here in Python)."""
+    ray, largest = model.RAY, 0
+    for t in range(c.MAX_DURATION_CAP + 1):
+        x, z, n = c.DAILY_SCORE_GROWTH, model.RAY if t % 2 == 0 else c.DAILY_SCORE_GROWTH, t // 2
+        while n:
+            largest = max(largest, x * x)
+            x = (x * x + ray // 2) // ray
+            if n % 2:
+                largest = max(largest, z * x)
+                z = (z * x + ray // 2) // ray
+            n //= 2
+        assert z == model.rpow(c.DAILY_SCORE_GROWTH, t)
+    assert largest < 2**233
+
+
+@pytest.mark.parametrize("t", [1, 2, 3, 1023, 1024, 4097, 36_499, 36_500])
+def test_score_at_the_edges_of_the_unchecked_rpow(auction, owner, t):
+    with boa.env.prank(owner):
+        auction.set_auction_config(R, 1500, 1, c.MAX_DURATION_CAP)
+    assert auction.auction_score(0, t) == model.score(R, 4, 0, t)

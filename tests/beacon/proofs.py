@@ -51,3 +51,18 @@ def is_valid(block_root: bytes, proof: tuple) -> bool:
     if branch_root(state_root, state_branch, 3) != block_root:
         return False
     return branch_root(merkleize(fields), branch, (11 << 41) | index) == state_root
+
+
+def with_changed_byte(proof: tuple, part: int, item: int, byte: int, bit: int) -> tuple:
+    """`proof` with one bit flipped in `proof[part]` (item `item` of a list part)."""
+    parts = [p if not isinstance(p, list) else list(p) for p in proof]
+    if part == 0:
+        raw = bytearray(parts[0])
+        raw[byte] ^= 1 << bit
+        parts[0] = bytes(raw)
+    else:
+        items = parts[part]
+        raw = bytearray(items[item % len(items)])
+        raw[byte] ^= 1 << bit
+        items[item % len(items)] = bytes(raw)
+    return tuple(parts)

@@ -25,7 +25,7 @@ from deploy.beacon import (
     state_tree_depth,
 )
 from tests.beacon.conftest import ETH, deposit_data, deposit_direct, funded
-from tests.beacon.proofs import branch_root, is_valid, merkleize
+from tests.beacon.proofs import branch_root, is_valid, merkleize, with_changed_byte
 
 GWEI = 10**9
 
@@ -319,17 +319,7 @@ def test_model_proof_accepted_and_wrong_index_or_length_rejected(suite, model_pr
 )
 def test_model_proof_any_changed_bit_rejected(suite, model_proof, part, item, byte, bit):
     block_root, proof = model_proof
-    parts = [list(p) if isinstance(p, list) else p for p in proof]
-    if part == 0:
-        raw = bytearray(parts[0])
-        raw[byte] ^= 1 << bit
-        parts[0] = bytes(raw)
-    else:
-        items = parts[part]
-        raw = bytearray(items[item % len(items)])
-        raw[byte] ^= 1 << bit
-        items[item % len(items)] = bytes(raw)
-    changed = tuple(parts)
+    changed = with_changed_byte(proof, part, item, byte, bit)
     assert not is_valid(block_root, changed)
     assert not suite.eigen_pod_manager.verify_validator_fields(block_root, changed)
 

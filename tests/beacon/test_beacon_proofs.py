@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.beacon.proofs import h, is_valid, merkleize, proof_tuple
+from tests.beacon.proofs import h, is_valid, merkleize, proof_tuple, with_changed_byte
 
 HARNESS = Path(__file__).parent / "ProofHarness.vy"
 
@@ -22,21 +22,6 @@ def harness():
 @pytest.fixture(scope="module")
 def goerli(goerli_proof):
     return h(goerli_proof["latest_block_header_root"]), proof_tuple(goerli_proof)
-
-
-def with_changed_byte(proof: tuple, part: int, item: int, byte: int, bit: int) -> tuple:
-    """`proof` with one bit flipped in `proof[part]` (item `item` of a list part)."""
-    parts = [p if not isinstance(p, list) else list(p) for p in proof]
-    if part in (0,):
-        raw = bytearray(parts[0])
-        raw[byte] ^= 1 << bit
-        parts[0] = bytes(raw)
-    else:
-        items = parts[part]
-        raw = bytearray(items[item % len(items)])
-        raw[byte] ^= 1 << bit
-        items[item % len(items)] = bytes(raw)
-    return tuple(parts)
 
 
 def test_real_goerli_proof_accepted(harness, goerli):

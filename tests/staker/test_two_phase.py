@@ -54,6 +54,21 @@ def pre_deposited(ready_cluster, stake, stakers, manager):
     return run
 
 
+@pytest.fixture(scope="module")
+def two_pre_deposited(operators, bid_round, pre_create, register, stake, stakers):
+    """Clusters 0 and 1 pre-created, registered and staked by two stakers: both await their proof."""
+
+    def run():
+        bid_round(operators)
+        pre_create(2)
+        register(0)
+        register(1)
+        stake(stakers[0])
+        stake(stakers[1])
+
+    return run
+
+
 def proof_for(beacon_roots, pubkey, credentials, **kwargs):
     return posted_proof(beacon_roots, validator_fields(pubkey, credentials, **kwargs))
 
@@ -121,15 +136,8 @@ def test_confirm_stake_of_unknown_or_pending_cluster_reverts(
         manager.report_frontrun(0, timestamp, proof)
 
 
-def test_confirm_stake_with_another_clusters_proof_reverts(
-    manager, beacon_roots, operators, bid_round, pre_create, register, stake, stakers
-):
-    bid_round(operators)
-    pre_create(2)
-    register(0)
-    register(1)
-    stake(stakers[0])
-    stake(stakers[1])
+def test_confirm_stake_with_another_clusters_proof_reverts(manager, beacon_roots, two_pre_deposited):
+    two_pre_deposited()
     pubkey0, creds0 = bytes(manager.validator_pubkey(0)), bytes(manager.withdrawal_credentials(0))
     timestamp, proof0 = proof_for(beacon_roots, pubkey0, creds0)
     for call in (manager.confirm_stake, manager.report_frontrun):
@@ -300,15 +308,8 @@ def test_report_frontrun_refund_to_a_staker_that_rejects_eth(manager, beacon_roo
     assert boa.env.get_balance(manager.address) == 0
 
 
-def test_manager_holds_31_eth_per_cluster_awaiting_proof(
-    manager, beacon_roots, operators, bid_round, pre_create, register, stake, stakers
-):
-    bid_round(operators)
-    pre_create(2)
-    register(0)
-    register(1)
-    stake(stakers[0])
-    stake(stakers[1])
+def test_manager_holds_31_eth_per_cluster_awaiting_proof(manager, beacon_roots, two_pre_deposited):
+    two_pre_deposited()
     assert boa.env.get_balance(manager.address) == 2 * TOP_UP == manager.num_pre_deposited_clusters() * TOP_UP
     pubkey = bytes(manager.validator_pubkey(0))
     manager.confirm_stake(0, *proof_for(beacon_roots, pubkey, module_credentials(manager, 0)))

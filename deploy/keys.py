@@ -312,28 +312,23 @@ def partial_sign(secret_share: int, message: bytes) -> bytes:
 
 def combine_signatures(partials: Mapping[int, bytes]) -> bytes:
     """Σ λ_i · partial_i (Lagrange at 0 in G2): the distributed key's signature given ≥ t partials."""
-    coefficients = lagrange_coefficients(partials)
-    point = Z2
-    for i, signature in partials.items():
-        point = add(
-            point,
-            multiply(
-                signature_to_G2(to_bytes(signature, SIGNATURE_LENGTH, "signature")), coefficients[int(i)]
-            ),
-        )
-    return G2_to_signature(point)
+    decode = lambda raw: signature_to_G2(to_bytes(raw, SIGNATURE_LENGTH, "signature"))  # noqa: E731
+    return G2_to_signature(_interpolate_at_zero(partials, decode, Z2))
 
 
 def combine_public_shares(public_shares: Mapping[int, bytes]) -> bytes:
     """Σ λ_i · public_share_i (Lagrange at 0 in G1)."""
-    coefficients = lagrange_coefficients(public_shares)
-    point = Z1
-    for i, share in public_shares.items():
-        point = add(
-            point,
-            multiply(pubkey_to_G1(to_bytes(share, PUBKEY_LENGTH, "public share")), coefficients[int(i)]),
-        )
-    return G1_to_pubkey(point)
+    decode = lambda raw: pubkey_to_G1(to_bytes(raw, PUBKEY_LENGTH, "public share"))  # noqa: E731
+    return G1_to_pubkey(_interpolate_at_zero(public_shares, decode, Z1))
+
+
+def _interpolate_at_zero(points: Mapping[int, bytes], decode, zero):
+    """Σ λ_i · decode(points[i]) in the group of `zero`, with the Lagrange coefficients at 0."""
+    coefficients = lagrange_coefficients(points)
+    total = zero
+    for i, raw in points.items():
+        total = add(total, multiply(decode(raw), coefficients[int(i)]))
+    return total
 
 
 def verify_public_shares(distributed_public_key, public_shares, threshold: int) -> bool:

@@ -30,11 +30,12 @@ from remerkleable.byte_arrays import ByteList, Bytes4, Bytes32, Bytes48, Bytes96
 from remerkleable.complex import Container, List, Vector
 
 from deploy import keys as _keys
+from deploy.predeploys import (  # noqa: F401 (re-exported)
+    BEACON_ROOTS_ADDRESS,
+    SYSTEM_ADDRESS,
+    WITHDRAWAL_REQUESTS_ADDRESS,
+)
 
-SYSTEM_ADDRESS = "0xfffffffffffffffffffffffffffffffffffffffe"
-# Real-network predeploys (the stand-ins are deployed in-process by deploy_protocol).
-BEACON_ROOTS_ADDRESS = "0x000F3df6D732807Ef1319fB7B8bB8522d0Beac02"
-WITHDRAWAL_REQUESTS_ADDRESS = "0x00000961Ef480Eb55e80D19ad83579A64c007002"
 HISTORY_BUFFER_LENGTH = 8191
 REQUEST_OUTPUT_LENGTH = 76
 ERROR_SELECTOR = bytes.fromhex("08c379a0")

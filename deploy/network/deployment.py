@@ -21,7 +21,7 @@ import boa
 from vyper.compiler import output
 
 import boa_env
-from deploy.beacon import BEACON_ROOTS_ADDRESS, WITHDRAWAL_REQUESTS_ADDRESS
+from deploy.predeploys import BEACON_ROOTS_ADDRESS, WITHDRAWAL_REQUESTS_ADDRESS
 from deploy.gas import measure, measure_deploy
 from deploy.network.chain import Chain, DeployError
 from deploy.network.inputs import validate_config, validate_new_owner

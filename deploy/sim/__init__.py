@@ -1,0 +1,1 @@
+"""Simulation code that runs next to titanoboa's in-process EVM (never imported by deploy/network)."""

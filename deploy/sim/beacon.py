@@ -32,13 +32,14 @@ Interface note (for the EigenLayer v1.12 stand-ins, issue #15, and any other cal
 
 Speed: two performance substitutes in the style of the pyspec's own caches (`cache_this`), installed on
 import and proven equal to the spec's functions by tests/beacon/test_spec_model.py: the shuffle permutation
-in plain integers and iteration of the `slashings` vector. `exact_spec()` switches them off.
+in plain integers and iteration of the `slashings` vector (decoded at once). `exact_spec()` switches them off.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -100,7 +101,8 @@ _ORIGINALS = {
 }
 _FAST = {
     "permutation": spec.cache_this(lambda count, seed: (count, seed), shuffled_permutation, lru_size=256),
-    "slashings_iter": lambda self: iter(list(self.readonly_iter())),
+    # the packed vector decoded at once (plain ints: `process_slashings` only sums them)
+    "slashings_iter": lambda self: iter(struct.unpack(f"<{len(self)}Q", self.encode_bytes())),
 }
 
 
@@ -248,8 +250,42 @@ class ValidatorView:
         return to_checksum_address(self.withdrawal_credentials[12:])
 
 
+class ChainCore:
+    """The spec state and the events still to include, without the EVM (the conformance tests drive it).
+
+    `add_event(slot, kind, payload)` queues an event made at `slot`; `run_until(slot)` applies every block
+    up to `slot` (the state stops at the last one); `offline` holds the pubkeys that do not attest."""
+
+    def __init__(self, genesis_time: int, fork_version: bytes, state=None):
+        self.genesis_time = genesis_time
+        self.fork_version = fork_version
+        self.state = genesis_state(genesis_time) if state is None else state
+        self.network_pubkeys = [bytes(v.pubkey) for v in self.state.validators][:NETWORK_VALIDATORS]
+        self.offline: set[bytes] = set()
+        self.ignored_deposits: list = []  # spec PendingDeposits dropped (invalid signature)
+        self._events: list[Event] = []  # recorded, not yet included
+        self._credits: list[tuple[str, int]] = []  # withdrawals not yet paid to the EVM
+
+    def add_event(self, slot: int, kind: str, payload, seq: int | None = None) -> None:
+        if seq is None:
+            _SEQ[0] += 1
+            seq = _SEQ[0]
+        if slot < int(self.state.slot):
+            raise RuntimeError("an event predates the processed chain (did the EVM's time go back?)")
+        self._events.append(Event(slot, seq, kind, payload))
+        self._events.sort(key=lambda e: (e.slot, e.seq))
+
+    def run_until(self, slot: int) -> None:
+        with deposit_fork_version(self.fork_version):
+            run_until(self, slot)
+
+    @property
+    def index_of(self) -> dict[bytes, int]:
+        return {bytes(v.pubkey): i for i, v in enumerate(self.state.validators)}
+
+
 @dataclass
-class SpecBeaconChain:
+class SpecBeaconChain(ChainCore):
     """The consensus layer as the executable specs define it (see the module doc for the interface)."""
 
     protocol: object
@@ -257,27 +293,21 @@ class SpecBeaconChain:
     genesis_time: int | None = None
     paid: list[tuple[str, int]] = field(default_factory=list)  # (address, wei) withdrawals paid to the EVM
     processed_requests: list[tuple[str, bytes, int]] = field(default_factory=list)  # dequeued from EIP-7002
-    ignored_deposits: list = field(default_factory=list)  # spec PendingDeposits dropped (bad signature)
     last_timestamp: int | None = None
     last_block_root: bytes = b"\x00" * 32
 
     def __post_init__(self):
         watch_logs()
-        self.fork_version = _keys.to_bytes(self.fork_version, 4, "fork_version")
-        if self.genesis_time is None:
-            self.genesis_time = boa.env.evm.patch.timestamp
+        fork_version = _keys.to_bytes(self.fork_version, 4, "fork_version")
+        genesis_time = boa.env.evm.patch.timestamp if self.genesis_time is None else self.genesis_time
+        ChainCore.__init__(self, genesis_time, fork_version)
         self.deposit_contract = self.protocol.deposit_contract
         self.beacon_roots = self.protocol.beacon_roots
         self.withdrawal_requests = self.protocol.withdrawal_requests
-        self.state = genesis_state(self.genesis_time)
-        self.network_pubkeys = [bytes(v.pubkey) for v in self.state.validators]
-        self.offline: set[bytes] = set()
-        self._events: list[Event] = []  # recorded, not yet included
-        self._credits: list[tuple[str, int]] = []  # withdrawals not yet paid to the EVM
-        self._cursors = {
-            (to_canonical_address(str(c.address)), kind): len(_LOGGED.get((to_canonical_address(str(c.address)), kind), []))
-            for c, kind in ((self.deposit_contract, "deposit"), (self.withdrawal_requests, "withdrawal"))
-        }
+        self._cursors = {}
+        for contract, kind in ((self.deposit_contract, "deposit"), (self.withdrawal_requests, "withdrawal")):
+            key = (to_canonical_address(str(contract.address)), kind)
+            self._cursors[key] = len(_LOGGED.get(key, []))
 
     # ------------------------------------------------------------------------------- time
     @property
@@ -293,10 +323,6 @@ class SpecBeaconChain:
         return self.slot // SLOTS_PER_EPOCH
 
     # --------------------------------------------------------------------------- registry
-    @property
-    def index_of(self) -> dict[bytes, int]:
-        return {bytes(v.pubkey): i for i, v in enumerate(self.state.validators)}
-
     def has_validator(self, pubkey: bytes) -> bool:
         return bytes(pubkey) in self.index_of
 
@@ -328,8 +354,7 @@ class SpecBeaconChain:
 
     # ----------------------------------------------------------------------------- levers
     def _lever(self, kind: str, payload) -> None:
-        _SEQ[0] += 1
-        self._events.append(Event(self.slot, _SEQ[0], kind, payload))
+        self.add_event(self.slot, kind, payload)
 
     def take_offline(self, pubkey: bytes) -> None:
         """From the current slot on, the validator does not attest (inactivity penalties, maybe a leak)."""
@@ -367,19 +392,14 @@ class SpecBeaconChain:
         for key, cursor in self._cursors.items():
             logged = _LOGGED.get(key, [])
             for timestamp, seq, payload in logged[cursor:]:
-                slot = max(timestamp - self.genesis_time, 0) // SECONDS_PER_SLOT
-                self._events.append(Event(slot, seq, key[1], payload))
+                self.add_event(max(timestamp - self.genesis_time, 0) // SECONDS_PER_SLOT, key[1], payload, seq)
             self._cursors[key] = len(logged)
-        self._events.sort(key=lambda e: (e.slot, e.seq))
-        if self._events and self._events[0].slot < int(self.state.slot):
-            raise RuntimeError("an event predates the processed chain (did the EVM's time go back?)")
 
     def process(self) -> int:
         """Advance to the last block before the current slot, post its root for the current timestamp
         (EIP-4788), pay the withdrawals to the EVM and dequeue EIP-7002's queue; returns the timestamp."""
         self._collect_logs()
-        with deposit_fork_version(self.fork_version):
-            run_until(self, self.slot - 1)
+        self.run_until(self.slot - 1)
         for address, wei in self._credits:
             # a beacon-chain withdrawal credits the balance without running the recipient's code
             boa.env.set_balance(address, boa.env.get_balance(address) + wei)
@@ -440,7 +460,7 @@ def _branch(view, gindex) -> list[bytes]:
 # =================================================================== the block schedule
 
 
-def _block_slots(chain: SpecBeaconChain, limit: int) -> Iterator[int]:
+def _block_slots(chain: ChainCore, limit: int) -> Iterator[int]:
     """Slots after the state's slot, up to `limit`, that carry a block: each epoch's first slot and the slot
     after any event still to include."""
     current = int(chain.state.slot)
@@ -455,14 +475,14 @@ def _block_slots(chain: SpecBeaconChain, limit: int) -> Iterator[int]:
         current = nxt
 
 
-def run_until(chain: SpecBeaconChain, limit: int) -> None:
+def run_until(chain: ChainCore, limit: int) -> None:
     """Apply every block with slot <= `limit` (the state stops at the last one)."""
     for slot in _block_slots(chain, limit):
         advance(chain, slot)
         apply_block(chain)
 
 
-def advance(chain: SpecBeaconChain, slot: int) -> None:
+def advance(chain: ChainCore, slot: int) -> None:
     """The spec's `process_slots` to `slot`, with each epoch's attestations written at its last slot."""
     state = chain.state
     while state.slot < slot:
@@ -474,12 +494,12 @@ def advance(chain: SpecBeaconChain, slot: int) -> None:
             spec.process_slots(state, boundary - 1)
         _apply_online_events(chain, boundary)
         attest(state, chain.offline)
-        pending = [_deposit_key(d) for d in state.pending_deposits]
+        pending = list(state.pending_deposits)
         spec.process_slots(state, boundary)
         _note_ignored(chain, pending)
 
 
-def _apply_online_events(chain: SpecBeaconChain, before_slot: int) -> None:
+def _apply_online_events(chain: ChainCore, before_slot: int) -> None:
     keep = []
     for event in chain._events:
         if event.kind == "online" and event.slot < before_slot:
@@ -508,19 +528,26 @@ def _deposit_key(d) -> tuple:
     return (bytes(d.pubkey), bytes(d.withdrawal_credentials), int(d.amount), bytes(d.signature), int(d.slot))
 
 
-def _note_ignored(chain: SpecBeaconChain, before: list[tuple]) -> None:
+def _note_ignored(chain: ChainCore, before: list) -> None:
+    """Pending deposits that left the queue without a validator: the spec dropped them (bad signature)."""
     after = {_deposit_key(d) for d in chain.state.pending_deposits}
     known = chain.index_of
-    chain.ignored_deposits.extend(d for d in before if d not in after and d[0] not in known)
+    chain.ignored_deposits.extend(
+        d for d in before if _deposit_key(d) not in after and bytes(d.pubkey) not in known
+    )
 
 
-def apply_block(chain: SpecBeaconChain) -> None:
+def apply_block(chain: ChainCore) -> bool:
     """A block at the state's slot: header, withdrawals sweep, execution payload header, the requests and
-    slashings recorded before this slot (at most the payload's limits; the rest waits for the next block)."""
+    slashings recorded before this slot (at most the payload's limits; the rest waits for the next block).
+    A slashed or offline proposer misses its slot: no block (False), the events wait for the next slot."""
     state = chain.state
     slot = int(state.slot)
-    events = [e for e in chain._events if e.slot < slot]
     _apply_online_events(chain, slot)
+    proposer = state.validators[spec.get_beacon_proposer_index(state)]
+    if proposer.slashed or bytes(proposer.pubkey) in chain.offline:
+        return False
+    events = [e for e in chain._events if e.slot < slot]
     deposits, withdrawals, consolidations, slashings, included = [], [], [], [], set()
     for e in events:
         if e.kind == "deposit" and len(deposits) < spec.MAX_DEPOSIT_REQUESTS_PER_PAYLOAD:
@@ -571,3 +598,4 @@ def apply_block(chain: SpecBeaconChain) -> None:
             spec.slash_validator(state, index)
     for w in expected.withdrawals:
         chain._credits.append((to_checksum_address(bytes(w.address)), int(w.amount) * GWEI))
+    return True

@@ -1,0 +1,195 @@
+"""The consensus-spec model (deploy/sim/beacon.py) against the executable specs themselves.
+
+The reference runs the spec alone (`exact_spec()`: no performance substitute), one slot at a time with
+`process_slots`, a block at each epoch's first slot and at the slot after each event; the model runs the same
+events with its substitutes, many slots per `process_slots` call, however the calls are split. Both start
+from a state at epoch 300, so the network's validators may exit (SHARD_COMMITTEE_PERIOD is 256 epochs).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deploy import keys
+from deploy.sim.beacon import (
+    NETWORK_VALIDATORS,
+    SLOTS_PER_EPOCH,
+    ChainCore,
+    advance,
+    apply_block,
+    deposit_fork_version,
+    exact_spec,
+    genesis_state,
+    shuffled_permutation,
+    spec,
+)
+
+FORK = bytes.fromhex(keys.HOLESKY_FORK_VERSION)
+START_EPOCH = 300
+START = START_EPOCH * SLOTS_PER_EPOCH
+GWEI = 10**9
+CREDENTIALS = b"\x01" + bytes(11) + bytes.fromhex("aa" * 20)
+OWNER = bytes.fromhex("aa" * 20)
+
+
+@cache
+def start_state():
+    state = genesis_state(1_700_000_000)
+    state.slot = START
+    return state
+
+
+@cache
+def deposit(seed: str, amount_gwei: int, index: int):
+    d = keys.make_deposit_data(CREDENTIALS, seed=seed, amount_gwei=amount_gwei)
+    return spec.DepositRequest(
+        pubkey=bytes.fromhex(d["pubkey"]),
+        withdrawal_credentials=CREDENTIALS,
+        amount=amount_gwei,
+        signature=bytes.fromhex(d["signature"]),
+        index=index,
+    )
+
+
+def network_exit(state, k: int, wrong_source: bool = False):
+    """A full-exit request for network validator `k` from its withdrawal address (or another)."""
+    v = state.validators[k]
+    source = bytes(20) if wrong_source else bytes(v.withdrawal_credentials)[12:]
+    return spec.WithdrawalRequest(source_address=source, validator_pubkey=v.pubkey, amount=0)
+
+
+def core(events) -> ChainCore:
+    c = ChainCore(int(start_state().genesis_time), FORK, state=start_state().copy())
+    for seq, (slot, kind, payload) in enumerate(events):
+        c.add_event(slot, kind, payload, seq=seq)
+    return c
+
+
+def reference(events, last: int):
+    """The spec alone, slot by slot."""
+    c = core(events)
+    blocks = {s for s in range(START + 1, last + 1) if s % SLOTS_PER_EPOCH == 0}
+    blocks |= {slot + 1 for slot, _, _ in events}
+    with exact_spec(), deposit_fork_version(FORK):
+        for slot in range(START + 1, last + 1):
+            advance(c, slot)
+            if slot in blocks and not apply_block(c) and any(e.slot <= slot for e in c._events):
+                blocks.add(slot + 1)  # a missed slot: the events wait for the next one
+    return c.state
+
+
+def model(events, last: int, calls=()):
+    """The model: `run_until` at each slot of `calls`, then at `last`."""
+    c = core(events)
+    for slot in sorted(calls):
+        c.run_until(slot)
+    c.run_until(last)
+    return c.state
+
+
+def assert_same(a, b) -> None:
+    assert [bytes(spec.hash_tree_root(v)) for v in a.validators] == [
+        bytes(spec.hash_tree_root(v)) for v in b.validators
+    ]
+    assert list(map(int, a.balances)) == list(map(int, b.balances))
+    assert bytes(spec.hash_tree_root(a)) == bytes(spec.hash_tree_root(b))
+
+
+def scenario():
+    """Two deposits (one with a bad signature), a top-up, an exit request, a wrong-source request,
+    a slashing, and half the network offline for two epochs then back."""
+    s = start_state()
+    good, bad = deposit("conf-a", 32 * GWEI, 0), deposit("conf-b", 32 * GWEI, 1)
+    bad = bad.copy()
+    bad.signature = deposit("conf-c", 32 * GWEI, 2).signature
+    return [
+        (START + 1, "deposit", good),
+        (START + 3, "deposit", bad),
+        (START + 40, "deposit", deposit("conf-a", 2 * GWEI, 3)),
+        (START + 41, "withdrawal", network_exit(s, 3)),
+        (START + 42, "withdrawal", network_exit(s, 2, wrong_source=True)),
+        (START + 70, "slash", bytes(s.validators[1].pubkey)),
+        (START + 75, "online", (bytes(s.validators[0].pubkey), False)),
+        (START + 75, "online", (bytes(s.validators[2].pubkey), False)),
+        (START + 140, "online", (bytes(s.validators[0].pubkey), True)),
+        (START + 140, "online", (bytes(s.validators[2].pubkey), True)),
+    ]
+
+
+def test_shuffle_substitute_equals_the_spec():
+    for count in (1, 2, 5, 64, 300):
+        for _ in range(3):
+            seed = spec.Bytes32(os.urandom(32))
+            expected = spec._compute_shuffled_permutation(spec.Uint64(count), seed)
+            assert shuffled_permutation(spec.Uint64(count), seed) == list(expected)
+
+
+def test_model_equals_the_spec_slot_by_slot():
+    """Seven epochs with deposits, requests, a slashing and an offline half: equal state roots."""
+    events = scenario()
+    last = START + 7 * SLOTS_PER_EPOCH
+    expected = reference(events, last)
+    got = model(events, last)
+    assert_same(got, expected)
+    validators = {bytes(v.pubkey): v for v in got.validators}
+    assert bytes(deposit("conf-a", GWEI, 0).pubkey) in validators  # the valid deposit entered
+    assert bytes(deposit("conf-b", GWEI, 1).pubkey) not in validators  # the bad signature did not
+    assert got.validators[1].slashed and got.validators[3].exit_epoch < spec.FAR_FUTURE_EPOCH
+    assert got.validators[2].exit_epoch == spec.FAR_FUTURE_EPOCH  # wrong source: ignored
+    while_offline = model(events, START + 140)
+    participation = list(map(int, while_offline.previous_epoch_participation))
+    assert participation[0] == participation[2] == 0 and participation[3] == 0b111  # offline: no attestations
+    assert while_offline.finalized_checkpoint.epoch == START_EPOCH  # half the stake offline: no finality
+
+
+def test_same_answer_however_often_it_is_called():
+    events = scenario()
+    last = START + 7 * SLOTS_PER_EPOCH
+    once = model(events, last)
+    every_epoch = model(events, last, calls=range(START + 1, last, SLOTS_PER_EPOCH))
+    odd_slots = model(events, last, calls=(START + 2, START + 41, START + 77, START + 100, START + 190))
+    assert_same(every_epoch, once)
+    assert_same(odd_slots, once)
+
+
+@st.composite
+def sequences(draw):
+    events, deposits = [], []
+    for _ in range(draw(st.integers(1, 5))):
+        slot = START + draw(st.integers(0, 3 * SLOTS_PER_EPOCH))
+        kind = draw(st.sampled_from(["deposit", "topup", "exit", "offline", "online", "slash"]))
+        k = draw(st.integers(0, NETWORK_VALIDATORS - 1))
+        pubkey = bytes(start_state().validators[k].pubkey)
+        if kind == "deposit":
+            amount = draw(st.sampled_from([1, 32])) * GWEI
+            deposits.append(deposit(f"hyp-{len(deposits) % 3}", amount, len(deposits)))
+            events.append((slot, "deposit", deposits[-1]))
+        elif kind == "topup":
+            events.append((slot, "deposit", deposit(f"hyp-{k % 3}", GWEI, 99)))
+        elif kind == "exit":
+            events.append((slot, "withdrawal", network_exit(start_state(), k, draw(st.booleans()))))
+        elif kind == "slash":
+            events.append((slot, "slash", pubkey))
+        else:
+            events.append((slot, "online", (pubkey, kind == "online")))
+    return events
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(events=sequences(), split=st.lists(st.integers(START + 1, START + 5 * SLOTS_PER_EPOCH), max_size=3))
+def test_drawn_sequences_match_the_spec(events, split):
+    last = START + 5 * SLOTS_PER_EPOCH
+    assert_same(model(events, last, calls=split), reference(events, last))
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(events=sequences(), split=st.lists(st.integers(START + 1, START + 8 * SLOTS_PER_EPOCH), max_size=4))
+def test_drawn_sequences_match_the_spec_long(events, split):
+    last = START + 8 * SLOTS_PER_EPOCH
+    assert_same(model(events, last, calls=split), reference(events, last))

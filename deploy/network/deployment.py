@@ -21,7 +21,6 @@ import boa
 from vyper.compiler import output
 
 import boa_env
-from deploy.predeploys import BEACON_ROOTS_ADDRESS, WITHDRAWAL_REQUESTS_ADDRESS
 from deploy.gas import measure, measure_deploy
 from deploy.network.chain import Chain, DeployError
 from deploy.network.inputs import validate_config, validate_new_owner
@@ -33,6 +32,7 @@ from deploy.network.manifest import (
     open_manifest,
     tx_record,
 )
+from deploy.predeploys import BEACON_ROOTS_ADDRESS, WITHDRAWAL_REQUESTS_ADDRESS
 from deploy.protocol import PLAN, SOURCES, Step, deployer_for, resolve_args, run_plan
 from deploy.tables import eth, format_table, one_line, short
 

@@ -88,7 +88,9 @@ def shuffled_permutation(index_count, seed) -> list:
             bucket = position >> 8
             source = sources.get(bucket)
             if source is None:
-                source = sources[bucket] = hashlib.sha256(seed + round_bytes + bucket.to_bytes(4, "little")).digest()
+                source = sources[bucket] = hashlib.sha256(
+                    seed + round_bytes + bucket.to_bytes(4, "little")
+                ).digest()
             if (source[(position & 255) >> 3] >> (position & 7)) & 1:
                 indices[i] = flip
     return [spec.Uint64(i) for i in indices]
@@ -392,7 +394,9 @@ class SpecBeaconChain(ChainCore):
         for key, cursor in self._cursors.items():
             logged = _LOGGED.get(key, [])
             for timestamp, seq, payload in logged[cursor:]:
-                self.add_event(max(timestamp - self.genesis_time, 0) // SECONDS_PER_SLOT, key[1], payload, seq)
+                self.add_event(
+                    max(timestamp - self.genesis_time, 0) // SECONDS_PER_SLOT, key[1], payload, seq
+                )
             self._cursors[key] = len(logged)
 
     def process(self) -> int:
@@ -441,7 +445,8 @@ class SpecBeaconChain(ChainCore):
     def balance_container_proof(self) -> tuple[bytes, list[bytes]]:
         """The `balances` list root and its branch to the last posted block root (state branch first)."""
         gindex = spec.get_generalized_index(spec.BeaconState, "balances")
-        return bytes(spec.hash_tree_root(self.state.balances)), _branch(self.state, gindex) + self._header_branch()
+        branch = _branch(self.state, gindex) + self._header_branch()
+        return bytes(spec.hash_tree_root(self.state.balances)), branch
 
     def balance_proof(self, pubkey: bytes) -> tuple[bytes, bytes, list[bytes]]:
         """`(pubkey_hash, balance_root, proof)`: the 32-byte chunk holding the validator's balance (four

@@ -4,10 +4,11 @@ finality, proofs the contracts accept against the parent root posted to EIP-4788
 from __future__ import annotations
 
 import boa
+import pytest
 
-from deploy import keys
-from deploy.sim.beacon import SECONDS_PER_EPOCH, SLOTS_PER_EPOCH, SpecBeaconChain, spec
-from tests.beacon.conftest import deposit_direct, funded, stake
+from deploy.beacon import read_beacon_root
+from deploy.sim.beacon import SECONDS_PER_EPOCH, SpecBeaconChain, spec
+from tests.beacon.conftest import funded, stake
 
 GWEI = 10**9
 
@@ -31,3 +32,59 @@ def test_deposit_enters_through_the_queue_and_proves(suite):
     proof = chain.validator_proof(pubkey)
     assert len(proof[4]) == 47
     assert suite.eigen_pod_manager.verify_validator_fields(chain.last_block_root, proof)
+
+
+def test_posted_root_is_the_parent_blocks_and_proofs_check(suite):
+    chain = SpecBeaconChain(suite)
+    run_epochs(chain, 2)
+    header = chain.header
+    assert int(header.slot) < chain.slot  # the block before the current slot: EIP-4788's parent root
+    assert read_beacon_root(suite.beacon_roots, chain.last_timestamp) == chain.last_block_root
+    assert bytes(spec.hash_tree_root(header)) == chain.last_block_root
+    pubkey = chain.network_pubkeys[0]
+    state_index = spec.get_generalized_index(spec.BeaconBlockHeader, "state_root")
+    balances = spec.get_generalized_index(spec.BeaconState, "balances")
+    root, branch = chain.balance_container_proof()
+    depth = (balances.bit_length() - 1) + (state_index.bit_length() - 1)
+    gindex = (state_index << (balances.bit_length() - 1)) | (balances ^ (1 << (balances.bit_length() - 1)))
+    assert spec.is_valid_merkle_branch(root, branch, depth, gindex - (1 << depth), chain.last_block_root)
+    _, chunk, branch = chain.balance_proof(pubkey)
+    leaf = spec.get_generalized_index(type(chain.state.balances), 0)
+    depth = leaf.bit_length() - 1
+    assert spec.is_valid_merkle_branch(chunk, branch, depth, leaf - (1 << depth), root)
+    assert int.from_bytes(chunk[:8], "little") == chain.validator(pubkey).balance
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: through the EVM the two runs end with different block headers and checkpoints, while "
+    "the state-level test (test_spec_conformance) agrees; not yet found",
+)
+def test_same_roots_whether_processed_every_epoch_or_once(suite):
+    def run(every_epoch: bool) -> tuple[bytes, list]:
+        with boa.env.anchor():
+            chain = SpecBeaconChain(suite, genesis_time=boa.env.evm.patch.timestamp)
+            stake(suite, funded("freq-owner"), seed="freq")
+            for _ in range(5):
+                boa.env.time_travel(seconds=SECONDS_PER_EPOCH)
+                if every_epoch:
+                    chain.process()
+            chain.process()
+            return chain.last_block_root, chain.validators
+
+    assert run(every_epoch=True) == run(every_epoch=False)
+
+
+def test_levers_slash_and_offline_through_the_spec(suite):
+    chain = SpecBeaconChain(suite)
+    network = chain.network_pubkeys
+    chain.slash(network[3])
+    chain.set_network_online(2)  # half the network's stake stops attesting
+    run_epochs(chain, 5)
+    slashed = chain.validator(network[3])
+    assert slashed.slashed and slashed.exit_epoch < 2**64 - 1 and slashed.balance < 2048 * GWEI
+    assert int(chain.state.finalized_checkpoint.epoch) <= 1  # no finality while half is offline
+    assert [int(chain.state.previous_epoch_participation[i]) for i in range(4)] == [7, 7, 0, 0]
+    chain.set_network_online(3)
+    run_epochs(chain, 4)
+    assert int(chain.state.finalized_checkpoint.epoch) >= chain.epoch - 3  # finality is back

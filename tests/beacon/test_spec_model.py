@@ -4,11 +4,11 @@ finality, proofs the contracts accept against the parent root posted to EIP-4788
 from __future__ import annotations
 
 import boa
-import pytest
 
+from deploy import keys
 from deploy.beacon import read_beacon_root
 from deploy.sim.beacon import SECONDS_PER_EPOCH, SpecBeaconChain, spec
-from tests.beacon.conftest import funded, stake
+from tests.beacon.conftest import deposit_direct, funded, stake
 
 GWEI = 10**9
 
@@ -55,18 +55,21 @@ def test_posted_root_is_the_parent_blocks_and_proofs_check(suite):
     assert int.from_bytes(chunk[:8], "little") == chain.validator(pubkey).balance
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: through the EVM the two runs end with different block headers and checkpoints, while "
-    "the state-level test (test_spec_conformance) agrees; not yet found",
-)
 def test_same_roots_whether_processed_every_epoch_or_once(suite):
+    owner = funded("freq-owner")  # one owner, so one pod and one deposit in both runs
+
     def run(every_epoch: bool) -> tuple[bytes, list]:
         with boa.env.anchor():
-            chain = SpecBeaconChain(suite, genesis_time=boa.env.evm.patch.timestamp)
-            stake(suite, funded("freq-owner"), seed="freq")
-            for _ in range(5):
-                boa.env.time_travel(seconds=SECONDS_PER_EPOCH)
+            chain = SpecBeaconChain(suite)
+            stake(suite, owner, seed="freq")
+            for epoch in range(6):
+                boa.env.time_travel(seconds=SECONDS_PER_EPOCH + 12 * epoch)  # not on epoch boundaries
+                if epoch == 1:
+                    pod = suite.eigen_pod_manager.get_pod(owner)
+                    credentials = keys.eigen_pod_withdrawal_credentials(pod)
+                    deposit_direct(suite, owner, credentials, seed="freq", eth=1)  # a top-up
+                if epoch == 2:
+                    chain.take_offline(chain.network_pubkeys[0])
                 if every_epoch:
                     chain.process()
             chain.process()

@@ -226,20 +226,27 @@ def watch_logs() -> None:
 # ========================================================================== the chain
 
 
-@dataclass(frozen=True)
 class ValidatorView:
-    """One validator of the registry and its balance (gwei), read from the spec state."""
+    """One validator of the registry, read live from the chain's last posted state (gwei, epochs): it follows
+    later `process()` calls, as the old model's records did."""
 
-    index: int
-    pubkey: bytes
-    withdrawal_credentials: bytes
-    effective_balance: int
-    slashed: bool
-    activation_eligibility_epoch: int
-    activation_epoch: int
-    exit_epoch: int
-    withdrawable_epoch: int
-    balance: int
+    def __init__(self, chain: ChainCore, index: int):
+        self.chain, self.index = chain, index
+
+    @property
+    def _record(self):
+        return self.chain.state.validators[self.index]
+
+    pubkey = property(lambda self: bytes(self._record.pubkey))
+    withdrawal_credentials = property(lambda self: bytes(self._record.withdrawal_credentials))
+    effective_balance = property(lambda self: int(self._record.effective_balance))
+    slashed = property(lambda self: bool(self._record.slashed))
+    activation_eligibility_epoch = property(lambda self: int(self._record.activation_eligibility_epoch))
+    activation_epoch = property(lambda self: int(self._record.activation_epoch))
+    exit_epoch = property(lambda self: int(self._record.exit_epoch))
+    withdrawable_epoch = property(lambda self: int(self._record.withdrawable_epoch))
+    balance = property(lambda self: int(self.chain.state.balances[self.index]))
+    withdrawn = property(lambda self: self.chain.withdrawn.get(self.index, 0))  # gwei paid out so far
 
     def is_active(self, epoch: int) -> bool:
         return self.activation_epoch <= epoch < self.exit_epoch
@@ -250,6 +257,9 @@ class ValidatorView:
         if self.withdrawal_credentials[:1] not in (b"\x01", b"\x02"):
             return None
         return to_checksum_address(self.withdrawal_credentials[12:])
+
+    def __repr__(self) -> str:
+        return f"ValidatorView({self.index}, {self._record})"
 
 
 class ChainCore:
@@ -267,6 +277,7 @@ class ChainCore:
         self.ignored_deposits: list = []  # spec PendingDeposits dropped (invalid signature)
         self._events: list[Event] = []  # recorded, not yet included
         self._credits: list[tuple[str, int]] = []  # withdrawals not yet paid to the EVM
+        self.withdrawn: dict[int, int] = {}  # validator index -> gwei withdrawn so far
 
     def add_event(self, slot: int, kind: str, payload, seq: int | None = None) -> None:
         if seq is None:
@@ -328,28 +339,13 @@ class SpecBeaconChain(ChainCore):
     def has_validator(self, pubkey: bytes) -> bool:
         return bytes(pubkey) in self.index_of
 
-    def _view(self, index: int) -> ValidatorView:
-        v = self.state.validators[index]
-        return ValidatorView(
-            index=index,
-            pubkey=bytes(v.pubkey),
-            withdrawal_credentials=bytes(v.withdrawal_credentials),
-            effective_balance=int(v.effective_balance),
-            slashed=bool(v.slashed),
-            activation_eligibility_epoch=int(v.activation_eligibility_epoch),
-            activation_epoch=int(v.activation_epoch),
-            exit_epoch=int(v.exit_epoch),
-            withdrawable_epoch=int(v.withdrawable_epoch),
-            balance=int(self.state.balances[index]),
-        )
-
     def validator(self, pubkey: bytes) -> ValidatorView:
         """The registry entry of `pubkey` in the last posted state (KeyError when unknown)."""
-        return self._view(self.index_of[bytes(pubkey)])
+        return ValidatorView(self, self.index_of[bytes(pubkey)])
 
     @property
     def validators(self) -> list[ValidatorView]:
-        return [self._view(i) for i in range(len(self.state.validators))]
+        return [ValidatorView(self, i) for i in range(len(self.state.validators))]
 
     def pending_deposits(self, pubkey: bytes | None = None) -> list:
         return [d for d in self.state.pending_deposits if pubkey is None or bytes(d.pubkey) == bytes(pubkey)]
@@ -603,4 +599,6 @@ def apply_block(chain: ChainCore) -> bool:
             spec.slash_validator(state, index)
     for w in expected.withdrawals:
         chain._credits.append((to_checksum_address(bytes(w.address)), int(w.amount) * GWEI))
+        index = int(w.validator_index)
+        chain.withdrawn[index] = chain.withdrawn.get(index, 0) + int(w.amount)
     return True

@@ -35,11 +35,28 @@ START = START_EPOCH * SLOTS_PER_EPOCH
 GWEI = 10**9
 CREDENTIALS = b"\x01" + bytes(11) + bytes.fromhex("aa" * 20)
 OWNER = bytes.fromhex("aa" * 20)
+X = bytes.fromhex(keys.make_deposit_data(CREDENTIALS, seed="conf-x", amount_gwei=32 * GWEI)["pubkey"])
 
 
 @cache
 def start_state():
+    """Genesis moved to epoch 300, plus one 0x01 validator of 33 ETH active since genesis (`X`)."""
     state = genesis_state(1_700_000_000)
+    state.validators.append(
+        spec.Validator(
+            pubkey=X,
+            withdrawal_credentials=CREDENTIALS,
+            effective_balance=32 * GWEI,
+            activation_eligibility_epoch=0,
+            activation_epoch=0,
+            exit_epoch=spec.FAR_FUTURE_EPOCH,
+            withdrawable_epoch=spec.FAR_FUTURE_EPOCH,
+        )
+    )
+    state.balances.append(33 * GWEI)
+    state.previous_epoch_participation.append(0)
+    state.current_epoch_participation.append(0)
+    state.inactivity_scores.append(0)
     state.slot = START
     return state
 
@@ -61,6 +78,15 @@ def network_exit(state, k: int, wrong_source: bool = False):
     v = state.validators[k]
     source = bytes(20) if wrong_source else bytes(v.withdrawal_credentials)[12:]
     return spec.WithdrawalRequest(source_address=source, validator_pubkey=v.pubkey, amount=0)
+
+
+def compound(pubkey: bytes = X):
+    """0x01 -> 0x02: a consolidation request with source = target, from the withdrawal address."""
+    return spec.ConsolidationRequest(source_address=OWNER, source_pubkey=pubkey, target_pubkey=pubkey)
+
+
+def partial(amount_gwei: int, pubkey: bytes = X):
+    return spec.WithdrawalRequest(source_address=OWNER, validator_pubkey=pubkey, amount=amount_gwei)
 
 
 def core(events) -> ChainCore:
@@ -102,7 +128,8 @@ def assert_same(a, b) -> None:
 
 def scenario():
     """Two deposits (one with a bad signature), a top-up, an exit request, a wrong-source request,
-    a slashing, and half the network offline for two epochs then back."""
+    a slashing, half the network offline for two epochs then back, and X switched to 0x02 credentials
+    then partially withdrawn (EIP-7002); X's excess over 32 ETH is swept before the switch."""
     s = start_state()
     good, bad = deposit("conf-a", 32 * GWEI, 0), deposit("conf-b", 32 * GWEI, 1)
     bad = bad.copy()
@@ -118,6 +145,8 @@ def scenario():
         (START + 75, "online", (bytes(s.validators[2].pubkey), False)),
         (START + 140, "online", (bytes(s.validators[0].pubkey), True)),
         (START + 140, "online", (bytes(s.validators[2].pubkey), True)),
+        (START + 33, "consolidation", compound()),
+        (START + 150, "withdrawal", partial(GWEI // 2)),
     ]
 
 
@@ -141,6 +170,11 @@ def test_model_equals_the_spec_slot_by_slot():
     assert bytes(deposit("conf-b", GWEI, 1).pubkey) not in validators  # the bad signature did not
     assert got.validators[1].slashed and got.validators[3].exit_epoch < spec.FAR_FUTURE_EPOCH
     assert got.validators[2].exit_epoch == spec.FAR_FUTURE_EPOCH  # wrong source: ignored
+    x = got.validators[4]
+    assert bytes(x.withdrawal_credentials)[:1] == b"\x02"  # switched to compounding
+    # the 0.5 ETH request, capped at the excess over 32 ETH left by the sweep, waits for its epoch
+    (queued,) = got.pending_partial_withdrawals
+    assert int(queued.validator_index) == 4 and 0 < int(queued.amount) < GWEI // 2
     while_offline = model(events, START + 140)
     participation = list(map(int, while_offline.previous_epoch_participation))
     assert participation[0] == participation[2] == 0 and participation[3] == 0b111  # offline: no attestations
@@ -162,7 +196,9 @@ def sequences(draw):
     events, deposits = [], []
     for _ in range(draw(st.integers(1, 5))):
         slot = START + draw(st.integers(0, 3 * SLOTS_PER_EPOCH))
-        kind = draw(st.sampled_from(["deposit", "topup", "exit", "offline", "online", "slash"]))
+        kind = draw(
+            st.sampled_from(["deposit", "topup", "exit", "offline", "online", "slash", "compound", "partial"])
+        )
         k = draw(st.integers(0, NETWORK_VALIDATORS - 1))
         pubkey = bytes(start_state().validators[k].pubkey)
         if kind == "deposit":
@@ -173,6 +209,10 @@ def sequences(draw):
             events.append((slot, "deposit", deposit(f"hyp-{k % 3}", GWEI, 99)))
         elif kind == "exit":
             events.append((slot, "withdrawal", network_exit(start_state(), k, draw(st.booleans()))))
+        elif kind == "compound":
+            events.append((slot, "consolidation", compound()))
+        elif kind == "partial":
+            events.append((slot, "withdrawal", partial(draw(st.sampled_from([0, GWEI // 4, 2 * GWEI])))))
         elif kind == "slash":
             events.append((slot, "slash", pubkey))
         else:

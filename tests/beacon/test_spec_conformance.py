@@ -25,6 +25,7 @@ from deploy.sim.beacon import (
     deposit_fork_version,
     exact_spec,
     genesis_state,
+    packed_uint64s,
     shuffled_permutation,
     spec,
 )
@@ -233,3 +234,14 @@ def test_drawn_sequences_match_the_spec(events, split):
 def test_drawn_sequences_match_the_spec_long(events, split):
     last = START + 8 * SLOTS_PER_EPOCH
     assert_same(model(events, last, calls=split), reference(events, last))
+
+
+def test_slashings_substitute_equals_the_spec():
+    state = start_state().copy()
+    for changes in ([], [(0, 5)], [(8191, 2**63), (17, 1), (18, 3)]):
+        for index, value in changes:
+            state.slashings[index] = value
+        with exact_spec():
+            expected = [int(x) for x in state.slashings]
+        assert packed_uint64s(state.slashings) == expected
+        assert list(iter(state.slashings)) == expected  # the installed substitute

@@ -4,10 +4,17 @@ finality, proofs the contracts accept against the parent root posted to EIP-4788
 from __future__ import annotations
 
 import boa
+import pytest
 
 from deploy import keys
-from deploy.beacon import read_beacon_root
-from deploy.sim.beacon import SECONDS_PER_EPOCH, SpecBeaconChain, spec
+from deploy.beacon import read_beacon_root, request_withdrawal
+from deploy.sim.beacon import (
+    FAR_FUTURE_EPOCH,
+    SECONDS_PER_EPOCH,
+    SHARD_COMMITTEE_PERIOD,
+    SpecBeaconChain,
+    spec,
+)
 from tests.beacon.conftest import deposit_direct, funded, stake
 
 GWEI = 10**9
@@ -92,3 +99,32 @@ def test_levers_slash_and_offline_through_the_spec(suite):
     chain.set_network_online(3)
     run_epochs(chain, 4)
     assert int(chain.state.finalized_checkpoint.epoch) >= chain.epoch - 3  # finality is back
+
+
+def test_bad_signature_deposit_is_dropped_by_the_spec(suite):
+    chain = SpecBeaconChain(suite, fork_version=bytes.fromhex("00000000"))  # mainnet domain
+    assert chain.fork_version.hex() == "00000000"
+    pubkey = stake(suite, funded("spec-badsig"), seed="spec-holesky")  # signed for Holesky
+    run_epochs(chain, 6)  # finalized, then processed from the queue
+    assert not chain.has_validator(pubkey) and not chain.pending_deposits(pubkey)
+    assert [bytes(d.pubkey) for d in chain.ignored_deposits] == [pubkey]
+
+
+@pytest.mark.slow
+def test_exit_request_through_the_evm_and_the_sweep_pays_it(suite):
+    """An EIP-7002 full exit from a network validator's withdrawal address, past SHARD_COMMITTEE_PERIOD:
+    the spec exits it, and once withdrawable the sweep pays its balance to that address (about 30 s)."""
+    genesis = boa.env.evm.patch.timestamp - (SHARD_COMMITTEE_PERIOD + 1) * SECONDS_PER_EPOCH
+    chain = SpecBeaconChain(suite, genesis_time=genesis)
+    chain.process()
+    pubkey = chain.network_pubkeys[3]
+    address = chain.validator(pubkey).withdrawal_address
+    boa.env.set_balance(address, 10**18)
+    request_withdrawal(suite.withdrawal_requests, pubkey, 0, sender=address)
+    run_epochs(chain, 1)
+    exiting = chain.validator(pubkey)
+    assert exiting.exit_epoch < FAR_FUTURE_EPOCH and chain.processed_requests[-1][1] == pubkey
+    before = boa.env.get_balance(address)
+    run_epochs(chain, exiting.withdrawable_epoch - chain.epoch + 1)
+    assert exiting.balance == 0 and exiting.withdrawn > 2048 * GWEI
+    assert boa.env.get_balance(address) - before == exiting.withdrawn * GWEI

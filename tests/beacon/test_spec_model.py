@@ -37,7 +37,9 @@ def test_deposit_enters_through_the_queue_and_proves(suite):
     v = chain.validator(pubkey)
     assert v.balance == 32 * GWEI and v.effective_balance == 32 * GWEI
     proof = chain.validator_proof(pubkey)
-    assert len(proof[4]) == 47
+    # Fulu's BeaconState has 38 fields (proposer_lookahead is the 38th): 64 leaves, as Electra's 37
+    assert len(spec.BeaconState.fields()) == 38 and list(spec.BeaconState.fields())[11] == "validators"
+    assert len(proof[4]) == 6 + 1 + 40  # the state's height, the list's length mix-in, the list's height
     assert suite.eigen_pod_manager.verify_validator_fields(chain.last_block_root, proof)
 
 

@@ -101,6 +101,31 @@ def shuffled_permutation(index_count, seed) -> list:
     return [spec.Uint64(i) for i in indices]
 
 
+_DRAWS = spec.LRU(size=256)  # (index_count, seed) -> indices drawn so far
+
+
+def shuffled_index(index, index_count, seed):
+    """The spec's `compute_shuffled_index`: for the first draws of a seed, phase 0's round-by-round form
+    (cheaper than a whole permutation when a few indices of each seed are drawn: the proposer lookahead);
+    from the third on, the seed's cached permutation (the sync committee draws hundreds)."""
+    assert index < index_count
+    key = (int(index_count), bytes(seed))
+    draws = _DRAWS[key] + 1 if key in _DRAWS else 1
+    _DRAWS[key] = draws
+    if draws > 2:
+        return spec.compute_shuffled_permutation(index_count, seed)[index]
+    i, n, seed = int(index), int(index_count), bytes(seed)
+    for r in range(int(spec.SHUFFLE_ROUND_COUNT)):
+        round_bytes = r.to_bytes(1, "little")
+        pivot = int.from_bytes(hashlib.sha256(seed + round_bytes).digest()[:8], "little") % n
+        flip = (pivot + n - i) % n
+        position = max(i, flip)
+        source = hashlib.sha256(seed + round_bytes + (position >> 8).to_bytes(4, "little")).digest()
+        if (source[(position & 255) >> 3] >> (position & 7)) & 1:
+            i = flip
+    return spec.Uint64(i)
+
+
 def packed_uint64s(view) -> list[int]:
     """The values of a packed uint64 vector read from its tree's chunks (four a chunk), zero subtrees
     skipped: what iterating over it yields, as plain ints."""
@@ -121,10 +146,12 @@ def packed_uint64s(view) -> list[int]:
 
 _SLASHINGS = spec.BeaconState.fields()["slashings"]
 _ORIGINALS = {
+    "index": spec.compute_shuffled_index,
     "permutation": spec.compute_shuffled_permutation,
     "slashings_iter": _SLASHINGS.__iter__,
 }
 _FAST = {
+    "index": shuffled_index,
     "permutation": spec.cache_this(lambda count, seed: (count, seed), shuffled_permutation, lru_size=256),
     # plain ints from the chunks (`process_slashings` only sums them); the vector is mostly zeros
     "slashings_iter": lambda self: iter(packed_uint64s(self)),
@@ -132,6 +159,7 @@ _FAST = {
 
 
 def _install(table: dict) -> None:
+    spec.compute_shuffled_index = table["index"]
     spec.compute_shuffled_permutation = table["permutation"]
     _SLASHINGS.__iter__ = table["slashings_iter"]
 

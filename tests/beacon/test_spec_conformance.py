@@ -26,6 +26,7 @@ from deploy.sim.beacon import (
     exact_spec,
     genesis_state,
     packed_uint64s,
+    shuffled_index,
     shuffled_permutation,
     spec,
 )
@@ -157,6 +158,8 @@ def test_shuffle_substitute_equals_the_spec():
             seed = spec.Bytes32(os.urandom(32))
             expected = spec._compute_shuffled_permutation(spec.Uint64(count), seed)
             assert shuffled_permutation(spec.Uint64(count), seed) == list(expected)
+            for index in {0, count // 2, count - 1}:
+                assert shuffled_index(spec.Uint64(index), spec.Uint64(count), seed) == expected[index]
 
 
 def test_model_equals_the_spec_slot_by_slot():

@@ -35,6 +35,14 @@ FORK = bytes.fromhex(keys.HOLESKY_FORK_VERSION)
 START_EPOCH = 300
 START = START_EPOCH * SLOTS_PER_EPOCH
 GWEI = 10**9
+
+
+def long_run(test):
+    """Marked slow, and run only with the project's long-run switch (the default command runs `slow`)."""
+    skip = pytest.mark.skipif(os.environ.get("BYZ_LONG_FUZZ") != "1", reason="long run: BYZ_LONG_FUZZ=1")
+    return pytest.mark.slow(skip(test))
+
+
 CREDENTIALS = b"\x01" + bytes(11) + bytes.fromhex("aa" * 20)
 OWNER = bytes.fromhex("aa" * 20)
 X = bytes.fromhex(keys.make_deposit_data(CREDENTIALS, seed="conf-x", amount_gwei=32 * GWEI)["pubkey"])
@@ -231,7 +239,7 @@ def test_drawn_sequences_match_the_spec(events, split):
     assert_same(model(events, last, calls=split), reference(events, last))
 
 
-@pytest.mark.slow
+@long_run
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(events=sequences(), split=st.lists(st.integers(START + 1, START + 8 * SLOTS_PER_EPOCH), max_size=4))
 def test_drawn_sequences_match_the_spec_long(events, split):

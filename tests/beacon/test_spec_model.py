@@ -3,6 +3,8 @@ finality, proofs the contracts accept against the parent root posted to EIP-4788
 
 from __future__ import annotations
 
+import os
+
 import boa
 import pytest
 
@@ -18,6 +20,12 @@ from deploy.sim.beacon import (
 from tests.beacon.conftest import deposit_direct, funded, stake
 
 GWEI = 10**9
+
+
+def long_run(test):
+    """Marked slow, and run only with the project's long-run switch (the default command runs `slow`)."""
+    skip = pytest.mark.skipif(os.environ.get("BYZ_LONG_FUZZ") != "1", reason="long run: BYZ_LONG_FUZZ=1")
+    return pytest.mark.slow(skip(test))
 
 
 def run_epochs(chain, epochs: int) -> int:
@@ -112,7 +120,7 @@ def test_bad_signature_deposit_is_dropped_by_the_spec(suite):
     assert [bytes(d.pubkey) for d in chain.ignored_deposits] == [pubkey]
 
 
-@pytest.mark.slow
+@long_run
 def test_exit_request_through_the_evm_and_the_sweep_pays_it(suite):
     """An EIP-7002 full exit from a network validator's withdrawal address, past SHARD_COMMITTEE_PERIOD:
     the spec exits it; once withdrawable, the sweep pays its balance to that address (~30 s of CPU)."""

@@ -101,11 +101,16 @@ def test_levers_slash_and_offline_through_the_spec(suite):
     network = chain.network_pubkeys
     chain.slash(network[3])
     chain.set_network_online(2)  # half the network's stake stops attesting
-    run_epochs(chain, 5)
+    run_epochs(chain, 9)
     slashed = chain.validator(network[3])
     assert slashed.slashed and slashed.exit_epoch < 2**64 - 1 and slashed.balance < 2048 * GWEI
     assert int(chain.state.finalized_checkpoint.epoch) <= 1  # no finality while half is offline
     assert [int(chain.state.previous_epoch_participation[i]) for i in range(4)] == [7, 7, 0, 0]
+    # the inactivity leak: past MIN_EPOCHS_TO_INACTIVITY_PENALTY without finality, the offline pay
+    assert spec.is_in_inactivity_leak(chain.state)
+    scores = [int(chain.state.inactivity_scores[i]) for i in range(3)]
+    assert scores[0] == scores[1] == 0 < scores[2]
+    assert chain.validator(network[2]).balance < 2048 * GWEI <= chain.validator(network[0]).balance
     chain.set_network_online(3)
     run_epochs(chain, 4)
     assert int(chain.state.finalized_checkpoint.epoch) >= chain.epoch - 3  # finality is back

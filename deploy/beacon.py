@@ -1,5 +1,7 @@
 """The beacon chain as far as this protocol sees it (docs/protocol.md §9), and the system contracts' calls.
 
+(deploy/sim/beacon.py is its successor on the executable consensus specs, tested alongside it.)
+
 The model (in-process titanoboa only):
 
     chain = BeaconChain(protocol)            # after deploy_protocol, before the deposits it must see

@@ -8,6 +8,11 @@ Interface note (for the EigenLayer v1.12 stand-ins, issue #15, and any other cal
     chain.validator_proof(pk)          # PROTOCOL §9 ValidatorProof tuple against the root posted at timestamp
     chain.balance_container_proof()    # (balances list root, branch to the block root)
     chain.balance_proof(pk)            # (pubkey hash, balance chunk, branch to the balances list root)
+    chain.validator(pk)                # live view: balance, effective_balance, slashed, exit_epoch, withdrawn
+    chain.pending_deposits(pk), chain.paid, chain.processed_requests, chain.ignored_deposits, chain.state
+
+- Network: besides the protocol's validators, 4 of the network's own (2048 ETH, 0x02 credentials, keys of
+  the spec's test helpers, active from genesis = the EVM time at construction): `chain.network_pubkeys`.
 
 - State: the spec's own `BeaconState` (38 fields in Fulu, so a validator proof has 47 nodes, the Electra
   depth that contracts/lib/beacon_proofs.vy accepts), `hash_tree_root` and Merkle proofs from the spec.
@@ -32,11 +37,12 @@ Interface note (for the EigenLayer v1.12 stand-ins, issue #15, and any other cal
   the genesis one), eth1 votes, sync aggregates, and attestations in blocks: online validators get all
   three participation flags for each epoch, written at the epoch's last slot.
 
-Speed: two performance substitutes in the style of the pyspec's own caches (`cache_this`), installed on
-import and proven equal to the spec's functions by tests/beacon/test_spec_conformance.py: the shuffle
-permutation in plain integers, and iteration of the `slashings` vector read from its chunks (zero subtrees
-skipped). `exact_spec()` switches them off. About 0.04-0.06 s of CPU an epoch (the spec alone: 0.15 s):
-weeks of chain time take a minute or two; months are still slow (no analytic skip of quiet epochs yet).
+Speed: performance substitutes in the style of the pyspec's own caches (`cache_this`), installed on import
+(for every user of the spec module in the process) and proven equal to the spec's functions by
+tests/beacon/test_spec_conformance.py: the shuffled index and permutation in plain integers, and iteration
+of the `slashings` vector read from its chunks (zero subtrees skipped). `exact_spec()` switches them off.
+About 0.04 s of CPU a quiet epoch (the spec alone: 0.15 s): a day of chain time costs about 10 s, a week a
+minute; months are out of reach (no skip of quiet epochs: every slot's state root is part of the state).
 """
 
 from __future__ import annotations

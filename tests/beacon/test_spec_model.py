@@ -143,3 +143,26 @@ def test_exit_request_through_the_evm_and_the_sweep_pays_it(suite):
     run_epochs(chain, exiting.withdrawable_epoch - chain.epoch + 1)
     assert exiting.balance == 0 and exiting.withdrawn - withdrawn > 2048 * GWEI
     assert boa.env.get_balance(address) - before == (exiting.withdrawn - withdrawn) * GWEI
+
+
+def test_restake_on_the_spec_chain_and_prove_a_slashing(suite, pod_of):
+    """The EigenPod stand-in credits shares from a proof of the spec chain, once the validator is active
+    (deposit finalized, through the churn, eligibility finalized, then MAX_SEED_LOOKAHEAD); a slashing
+    shows in the proven fields."""
+    owner = funded("spec-restaker")
+    chain = SpecBeaconChain(suite)
+    pubkey = stake(suite, owner, seed="spec-restake")
+    for _ in range(20):
+        timestamp = run_epochs(chain, 1)
+        if chain.has_validator(pubkey) and chain.validator(pubkey).is_active(chain.epoch):
+            break
+    v = chain.validator(pubkey)
+    assert v.is_active(chain.epoch) and v.effective_balance == 32 * GWEI
+    pod = pod_of(owner)
+    pod.verify_withdrawal_credentials(timestamp, chain.validator_proof(pubkey))
+    assert suite.eigen_pod_manager.shares(owner) == 32 * 10**18
+    chain.slash(pubkey)
+    run_epochs(chain, 1)
+    proof = chain.validator_proof(pubkey)
+    assert proof[3][3] == (1).to_bytes(32, "little") and v.slashed  # the `slashed` field
+    assert suite.eigen_pod_manager.verify_validator_fields(chain.last_block_root, proof)

@@ -30,6 +30,7 @@
      with an MSM output (`_shares_agree`).
 """
 
+from contracts.lib import constants
 from contracts.lib import ssz
 
 # EIP-2537 and EIP-198 precompile addresses.
@@ -43,7 +44,7 @@ G1_POINT_LENGTH: constant(uint256) = 128
 G2_POINT_LENGTH: constant(uint256) = 256
 FP_LENGTH: constant(uint256) = 64
 # The most shares a cluster has (and so the most points of one G1MSM).
-MAX_SHARES: constant(uint256) = 7
+MAX_SHARES: constant(uint256) = constants.MAX_CLUSTER_SIZE
 # Longest message `_hash_to_g2` takes; the beacon chain signs 32-byte roots.
 MAX_MESSAGE_LENGTH: constant(uint256) = 256
 # One G1MSM pair: the point, then its 32-byte scalar, as 5 words.
@@ -365,7 +366,7 @@ def _inverse(a: uint256) -> uint256:
     @dev a^(r - 2) mod r with MODEXP: the inverse of a non-zero a mod r
          (Fermat). MODEXP prices a 32-byte base and modulus with a 255-bit
          exponent at about 1 400 gas, cheaper than an extended Euclid loop
-         in the EVM, and general in the share indices.
+         in the EVM, and general in the share indices (no table to trust).
     @param a The number, non-zero mod r.
     @return uint256 Its inverse mod r.
     """
@@ -389,39 +390,73 @@ def _inverse(a: uint256) -> uint256:
 
 @internal
 @view
-def _lagrange_coefficients(
-    indices: DynArray[uint256, MAX_SHARES], at: uint256
+def _inverse_denominators(
+    indices: DynArray[uint256, MAX_SHARES],
 ) -> DynArray[uint256, MAX_SHARES]:
     """
-    @dev The Lagrange coefficients at `at` of the share indices, mod r:
-         l_i = prod_(j != i) (at - x_j) / (x_i - x_j), one MODEXP inverse
-         each.
+    @dev The inverses mod r of the Lagrange denominators
+         d_i = prod_(j != i) (x_i - x_j), which do not depend on where the
+         polynomial is evaluated. One MODEXP for all of them (Montgomery's
+         batch inversion: invert the product, then peel it with the prefix
+         products). A repeated index makes a zero denominator, which MODEXP
+         would "invert" to 0: refused.
     @notice Reverts if two indices are equal, or one is not below r.
     @param indices The distinct share indices x_i (1-based).
-    @param at Where to evaluate the polynomial (0 for the group key).
-    @return DynArray[uint256, 7] The coefficients, in the order of indices.
+    @return DynArray[uint256, 7] 1 / d_i mod r, in the order of indices.
     """
     for x: uint256 in indices:
         assert x < R, "bls: share index not below r"
-    coefficients: DynArray[uint256, MAX_SHARES] = []
+    denominators: DynArray[uint256, MAX_SHARES] = []
+    prefixes: DynArray[uint256, MAX_SHARES] = []
+    product: uint256 = 1
     for i: uint256 in range(len(indices), bound=MAX_SHARES):
-        x_i: uint256 = indices[i]
-        numerator: uint256 = 1
         denominator: uint256 = 1
-        # A repeated index leaves a zero factor (MODEXP would "invert" it to 0).
         for j: uint256 in range(len(indices), bound=MAX_SHARES):
             if j != i:
-                x_j: uint256 = indices[j]
-                numerator = uint256_mulmod(
-                    numerator, uint256_addmod(at % R, R - x_j, R), R
-                )
                 denominator = uint256_mulmod(
-                    denominator, uint256_addmod(x_i, R - x_j, R), R
+                    denominator,
+                    uint256_addmod(indices[i], R - indices[j], R),
+                    R,
                 )
         assert denominator != 0, "bls: share indices not distinct"
-        coefficients.append(
-            uint256_mulmod(numerator, self._inverse(denominator), R)
-        )
+        denominators.append(denominator)
+        prefixes.append(product)
+        product = uint256_mulmod(product, denominator, R)
+    # inverse = 1 / (d_0 ... d_(k-1)); walking down, 1 / d_i = inverse ·
+    # (d_0 ... d_(i-1)), then inverse becomes 1 / (d_0 ... d_(i-1)).
+    inverse: uint256 = self._inverse(product)
+    inverses: DynArray[uint256, MAX_SHARES] = denominators
+    for step: uint256 in range(len(indices), bound=MAX_SHARES):
+        i: uint256 = len(indices) - 1 - step
+        inverses[i] = uint256_mulmod(inverse, prefixes[i], R)
+        inverse = uint256_mulmod(inverse, denominators[i], R)
+    return inverses
+
+
+@internal
+@pure
+def _coefficients_at(
+    indices: DynArray[uint256, MAX_SHARES],
+    inverse_denominators: DynArray[uint256, MAX_SHARES],
+    at: uint256,
+) -> DynArray[uint256, MAX_SHARES]:
+    """
+    @dev The Lagrange coefficients at `at`, mod r:
+         l_i = prod_(j != i) (at - x_j) / d_i.
+    @param indices The distinct share indices x_i, each below r.
+    @param inverse_denominators Their `_inverse_denominators`.
+    @param at Where to evaluate the polynomial (0 for the group key).
+    @return DynArray[uint256, 7] The coefficients, in the order of indices.
+    """
+    coefficients: DynArray[uint256, MAX_SHARES] = []
+    for i: uint256 in range(len(indices), bound=MAX_SHARES):
+        numerator: uint256 = inverse_denominators[i]
+        for j: uint256 in range(len(indices), bound=MAX_SHARES):
+            if j != i:
+                numerator = uint256_mulmod(
+                    numerator, uint256_addmod(at % R, R - indices[j], R), R
+                )
+        coefficients.append(numerator)
     return coefficients
 
 
@@ -480,13 +515,16 @@ def _interpolate_g1(
     @dev Lagrange interpolation in the exponent: the public polynomial's
          value at `at` from t public shares, sum_i l_i(at) · share_i, with
          one G1MSM. At 0 it is the group public key.
-    @notice Reverts as `_lagrange_coefficients` and `_g1_msm` do.
+    @notice Reverts as `_inverse_denominators` and `_g1_msm` do.
     @param shares The public key shares, uncompressed (EIP-2537).
     @param indices Their share indices (distinct, 1-based).
     @param at Where to evaluate (0 for the group key).
     @return Bytes[128] The interpolated point, uncompressed.
     """
-    return self._g1_msm(shares, self._lagrange_coefficients(indices, at))
+    return self._g1_msm(
+        shares,
+        self._coefficients_at(indices, self._inverse_denominators(indices), at),
+    )
 
 
 @internal
@@ -505,7 +543,8 @@ def _shares_agree(
          then all n shares lie on one polynomial of degree below t, which
          any t of them determine, so every subset gives its value at 0.
          Conversely, if two t-subsets differed there would be no such
-         polynomial. That is n - t + 1 MSMs of t points. The later shares
+         polynomial. That is n - t + 1 MSMs of t points, and one MODEXP
+         for all the Lagrange denominators. The later shares
          are compared byte for byte with an MSM output, so they are valid
          points whenever they match.
     @notice Reverts unless 1 <= threshold <= n <= 7, and as `_g1_msm` does.
@@ -521,9 +560,18 @@ def _shares_agree(
     for i: uint256 in range(threshold, bound=MAX_SHARES):
         first.append(shares[i])
         indices.append(i + 1)
-    if self._interpolate_g1(first, indices, 0) != group_key:
+    inverses: DynArray[uint256, MAX_SHARES] = self._inverse_denominators(
+        indices
+    )
+    if (
+        self._g1_msm(first, self._coefficients_at(indices, inverses, 0))
+        != group_key
+    ):
         return False
     for k: uint256 in range(threshold, n, bound=MAX_SHARES):
-        if self._interpolate_g1(first, indices, k + 1) != shares[k]:
+        if (
+            self._g1_msm(first, self._coefficients_at(indices, inverses, k + 1))
+            != shares[k]
+        ):
             return False
     return True

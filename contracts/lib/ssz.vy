@@ -59,7 +59,12 @@ def _deposit_data_root(
     @param signature The 96-byte BLS signature over the deposit message.
     @return bytes32 The deposit data root.
     """
+    assert len(pubkey) == PUBKEY_LENGTH, "ssz: pubkey must be 48 bytes"
+    assert (
+        len(withdrawal_credentials) == WITHDRAWAL_CREDENTIALS_LENGTH
+    ), "ssz: credentials must be 32 bytes"
     assert len(signature) == SIGNATURE_LENGTH, "ssz: signature must be 96 bytes"
+    pubkey_root: bytes32 = sha256(concat(pubkey, empty(bytes16)))
     signature_root: bytes32 = sha256(
         concat(
             sha256(slice(signature, 0, 64)),
@@ -68,7 +73,7 @@ def _deposit_data_root(
     )
     return sha256(
         concat(
-            self._pubkey_credentials_node(pubkey, withdrawal_credentials),
+            sha256(concat(pubkey_root, withdrawal_credentials)),
             sha256(
                 concat(
                     self._to_little_endian_64(amount_gwei),
@@ -167,7 +172,10 @@ def _pubkey_credentials_node(
     """
     @dev Returns `sha256(pubkey_root ‖ withdrawal_credentials)`, the left
          node shared by `DepositData` and `DepositMessage`, with
-         `pubkey_root = sha256(pubkey ‖ 16 zero bytes)`.
+         `pubkey_root = sha256(pubkey ‖ 16 zero bytes)`. `_deposit_data_root`
+         computes the same node inline and is left as it was, so that the
+         deployed contracts using it keep their bytecode, gas and documented
+         revert order.
     @notice Reverts unless the lengths are exactly 48 and 32 bytes.
     @param pubkey The 48-byte BLS public key.
     @param withdrawal_credentials The 32-byte withdrawal credentials.

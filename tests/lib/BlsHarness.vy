@@ -8,6 +8,7 @@
 """
 
 from contracts.lib import bls
+from contracts.lib import constants
 from contracts.lib import ssz
 
 
@@ -116,7 +117,9 @@ def check_g2_encoding(point: Bytes[256], compressed: Bytes[96]):
 @external
 @view
 def interpolate_g1(
-    shares: DynArray[Bytes[128], 7], indices: DynArray[uint256, 7], at: uint256
+    shares: DynArray[Bytes[128], constants.MAX_CLUSTER_SIZE],
+    indices: DynArray[uint256, constants.MAX_CLUSTER_SIZE],
+    at: uint256,
 ) -> Bytes[128]:
     """
     @notice The library's interpolation in G1.
@@ -131,7 +134,9 @@ def interpolate_g1(
 @external
 @view
 def shares_agree(
-    shares: DynArray[Bytes[128], 7], threshold: uint256, group_key: Bytes[128]
+    shares: DynArray[Bytes[128], constants.MAX_CLUSTER_SIZE],
+    threshold: uint256,
+    group_key: Bytes[128],
 ) -> bool:
     """
     @notice The library's share check.

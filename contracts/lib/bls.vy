@@ -55,12 +55,14 @@ P_BYTES: constant(
     Bytes[64]
 ) = x"000000000000000000000000000000001a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab"
 # (p - 1) / 2 as two words (high, low) of its 64-byte encoding: the ZCash sign
-# flag of y is set if and only if y is above it.
+# flag of y is set if and only if y is above it. Both are checked against
+# py_ecc's compression by tests/lib (both signs of random points).
 HALF_P_HIGH: constant(uint256) = 17282741772707453034394598013407712875
 HALF_P_LOW: constant(
     uint256
 ) = 80617075055843030690312053732876818007934237714091801549733396136033114903893
-# The subgroup order r: scalars and Lagrange coefficients live mod r.
+# The subgroup order r (0x73eda753...00000001): scalars and Lagrange
+# coefficients live mod r.
 R: constant(
     uint256
 ) = 52435875175126190479447740508185965837690552500527637822603658699938581184513

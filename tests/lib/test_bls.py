@@ -15,6 +15,7 @@ import boa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from py_ecc.bls import G2ProofOfPossession
 from py_ecc.bls.g2_primitives import G1_to_pubkey, G2_to_signature, pubkey_to_G1, signature_to_G2
 from py_ecc.bls.hash_to_curve import hash_to_G2, map_to_curve_G1, map_to_curve_G2
 from py_ecc.fields import optimized_bls12_381_FQ as FQ
@@ -227,6 +228,28 @@ def test_verify_rejects_invalid_signatures(lib, deposit, which):
     sig = good[:255] + bytes([good[255] ^ 1]) if which == "off curve" else non_subgroup_g2()
     with boa.reverts("bls: point not on curve or not in subgroup"):
         lib.verify(pubkey_point(deposit["pubkey"]), b"m", sig)
+
+
+@settings(max_examples=2, deadline=None)
+@given(secret=st.integers(1, curve_order - 1), message=st.binary(max_size=64))
+def test_verify_matches_py_ecc_on_random_keys(lib, secret, message):
+    """A py_ecc signature verifies; the same signature over another message does not."""
+    signature = G2ProofOfPossession.Sign(secret, message)
+    key = pubkey_point(G2ProofOfPossession.SkToPk(secret))
+    assert lib.verify(key, message, signature_point(signature)) is True
+    assert lib.verify(key, message + b"\x00", signature_point(signature)) is False
+
+
+def test_verify_deposit_rejects_a_well_encoded_point_outside_the_subgroup(lib, deposit):
+    """The encoding check binds bytes only; the pairing's subgroup check refuses the point."""
+    point = map_to_curve_G2(FQ2([5, 7]))
+    args = deposit_args(deposit, signature=G2_to_signature(point), signature_point=g2_bytes(point))
+    with boa.reverts("bls: point not on curve or not in subgroup"):
+        lib.verify_deposit(*args)
+    key = map_to_curve_G1(FQ(5))
+    args = deposit_args(deposit, pubkey=G1_to_pubkey(key), pubkey_point=g1_bytes(key))
+    with boa.reverts("bls: point not on curve or not in subgroup"):
+        lib.verify_deposit(*args)
 
 
 # --- point encodings ------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ signature check at most 250 000, the share check at most 40 000 per share.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import boa
@@ -17,7 +18,7 @@ import pytest
 from deploy import keys
 from deploy.gas import measure
 from deploy.tables import format_table
-from tests.lib.test_bls import DATA, deposit_args, pubkey_point  # noqa: F401 (shared decoders)
+from tests.lib.test_bls import DATA, deposit_args, pubkey_point
 
 SIGNATURE_TARGET = 250_000
 PER_SHARE_TARGET = 40_000
@@ -27,8 +28,6 @@ SIZES = [(4, 3), (5, 4), (6, 4), (7, 5), (7, 4), (7, 7)]
 
 
 def _deposit():
-    import json
-
     d = json.loads((DATA / "deposit-data-holesky.json").read_text())[0]
     return {
         "pubkey": bytes.fromhex(d["pubkey"]),

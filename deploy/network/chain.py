@@ -8,11 +8,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+import rlp
 from boa.rpc import EthereumRPC
 from eth_abi import decode
 from eth_account import Account
 from eth_utils import function_signature_to_4byte_selector, keccak
 
+import boa_env
 from boa_env import KEY_ENV_VAR, NetworkError, account_from_key
 
 PASSWORD_ENV_VAR = "BYZANTINE_KEYSTORE_PASSWORD"
@@ -48,6 +50,29 @@ def load_account(keystore: str | None = None):
         return account_from_key(key)
     except NetworkError as exc:
         raise DeployError(str(exc)) from None
+
+
+def connect(target: str) -> tuple[boa_env.Network, int]:
+    """Resolve `target` (a networks.toml name or a URL) and ask its node for the chain id, which must be the
+    one networks.toml pins for that name: `deploy` and `verify` both start here."""
+    try:
+        network = boa_env.resolve(target)
+        chain_id = boa_env.chain_id_of(network.url)
+    except NetworkError as exc:
+        raise DeployError(str(exc)) from None
+    if network.chain_id is not None and chain_id != network.chain_id:
+        raise DeployError(
+            f"{network.name} ({network.endpoint}) has chain id {chain_id}; networks.toml expects "
+            f"{network.chain_id}: the URL points at another chain"
+        )
+    return network, chain_id
+
+
+def raw_transaction_nonce(raw: bytes) -> int:
+    """The nonce of a signed transaction: a typed one (EIP-2718: type byte, then chain id, nonce, ...) or a
+    legacy one (nonce first)."""
+    fields = rlp.decode(raw[1:]) if raw[0] < 0x80 else rlp.decode(raw)
+    return int.from_bytes(fields[1] if raw[0] < 0x80 else fields[0], "big")
 
 
 class Chain:
@@ -91,6 +116,10 @@ class Chain:
         out = self.rpc.fetch("eth_call", [{"to": address, "data": data}, "latest"])
         return decode([returns], bytes.fromhex(out[2:]))[0]
 
-    def receipt(self, tx_hash: str) -> dict:
-        """`eth_getTransactionReceipt`."""
+    def receipt(self, tx_hash: str) -> dict | None:
+        """`eth_getTransactionReceipt` (None while the transaction is not mined)."""
         return self.rpc.fetch("eth_getTransactionReceipt", [tx_hash])
+
+    def transaction(self, tx_hash: str) -> dict | None:
+        """`eth_getTransactionByHash` (None if the node does not know the transaction)."""
+        return self.rpc.fetch("eth_getTransactionByHash", [tx_hash])

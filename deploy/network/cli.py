@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import boa_env
-from deploy.network.chain import KEY_ENV_VAR, DeployError, load_account
+from deploy.network.chain import KEY_ENV_VAR, DeployError, connect, load_account
 from deploy.network.deployment import prepare, result_table, send, summary
 from deploy.network.inputs import parse_settings, validate_address
 from deploy.network.manifest import Manifest
@@ -99,11 +99,7 @@ def deploy(args: argparse.Namespace) -> int:
 
 def verify(args: argparse.Namespace) -> int:
     """`verify`: the report, and status 1 on any mismatch."""
-    try:
-        network = boa_env.resolve(args.network)
-        chain_id = boa_env.chain_id_of(network.url)
-    except boa_env.NetworkError as exc:
-        raise DeployError(str(exc)) from None
+    network, chain_id = connect(args.network)  # the chain id networks.toml pins, as `deploy` checks it
     path = args.manifest or args.manifest_dir / f"{chain_id}.json"
     findings = verify_manifest(network.url, Manifest.load(path))
     print(f"verifying {path} against {network.name} ({network.endpoint})")

@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import boa
+from eth_utils import keccak
 from vyper.compiler import output
 
 import boa_env
 from deploy.gas import measure, measure_deploy
-from deploy.network.chain import Chain, DeployError
+from deploy.network.chain import Chain, DeployError, connect, raw_transaction_nonce
 from deploy.network.inputs import validate_config, validate_new_owner
 from deploy.network.manifest import (
     Manifest,
@@ -30,6 +31,7 @@ from deploy.network.manifest import (
     contract_record,
     now,
     open_manifest,
+    settle_sent_transactions,
     tx_record,
 )
 from deploy.predeploys import BEACON_ROOTS_ADDRESS, WITHDRAWAL_REQUESTS_ADDRESS
@@ -145,16 +147,13 @@ def prepare(
     """
     cfg = validate_config(cfg or {})
     new_owner = validate_new_owner(new_owner, account.address)
-    try:
-        network = boa_env.resolve(target)
-        chain_id = boa_env.chain_id_of(network.url)
-    except boa_env.NetworkError as exc:
-        raise DeployError(str(exc)) from None
-    if network.chain_id is not None and chain_id != network.chain_id:
-        raise DeployError(f"{network.name} has chain id {chain_id}; networks.toml expects {network.chain_id}")
+    network, chain_id = connect(target)
     chain = Chain(network.url)
     path = Path(manifest_dir) / f"{chain_id}.json"
     manifest, note = open_manifest(chain, path, account.address, cfg, force, network.endpoint, new_owner)
+    adopted = settle_sent_transactions(chain, manifest, account.address)
+    if adopted:
+        note += f"; {adopted}"
     for role, address in predeploys(chain, chain_id).items():
         if role not in manifest.data["contracts"]:
             record = contract_record(role, address, chain)
@@ -275,18 +274,56 @@ class ReceiptRecorder:
         return receipt
 
 
+class Journal:
+    """Writes each transaction to the manifest before it is broadcast: its step, arguments, nonce and hash
+    (`sent`). A run killed while waiting for the receipt leaves that entry behind, and the next run adopts
+    what was mined instead of sending the step again (manifest.settle_sent_transactions)."""
+
+    def __init__(self, env: Any, manifest: Manifest):
+        self.manifest = manifest
+        self.step: dict | None = None  # the step being sent (set by the transactor)
+        rpc = env._rpc
+        fetch = rpc.fetch
+
+        def journaling_fetch(method: str, params: Any) -> Any:
+            if method == "eth_sendRawTransaction" and self.step is not None:
+                raw = bytes.fromhex(params[0].removeprefix("0x"))
+                self.manifest.data["sent"] = {
+                    **self.step,
+                    "nonce": raw_transaction_nonce(raw),
+                    "tx_hash": "0x" + keccak(raw).hex(),
+                    "sent_at": now(),
+                }
+                self.manifest.save()
+            return fetch(method, params)
+
+        rpc.fetch = journaling_fetch
+
+
 def recording_transactor(
-    manifest: Manifest, recorder: ReceiptRecorder, chain: Chain, out: Callable, total: int
+    manifest: Manifest,
+    recorder: ReceiptRecorder,
+    chain: Chain,
+    out: Callable,
+    total: int,
+    journal: Journal | None = None,
 ):
     """A `run_plan` transactor that sends each step, writes it to the manifest at once and prints a line."""
     count = 0
 
     def transact(step: Step, fn: Any, args: list) -> Any:
         nonlocal count
+        key = "constructor_args" if step.is_deploy else "args"
+        record = {key: [jsonable(a) for a in args]}
+        if journal is not None:
+            journal.step = {"step": step.name, "role": step.role, "deploy": step.is_deploy, **record}
         with quiet():
             result = fn.deploy(*args) if step.is_deploy else fn(*args)
-        record = {"constructor_args" if step.is_deploy else "args": [jsonable(a) for a in args]}
         record.update(tx_record(recorder.take()))
+        sent = manifest.data.pop("sent", None)
+        if sent is not None:
+            record = {**record, "nonce": sent["nonce"]}
+            manifest.data["next_nonce"] = sent["nonce"] + 1
         if step.is_deploy:
             address = str(result.address)
             record = {**contract_record(step.role, address, chain), **record}
@@ -319,8 +356,11 @@ def send(plan: Plan, out: Callable = print) -> Manifest:
     manifest = plan.manifest
     boa_env.use_network(plan.network.url, account=plan.account)
     recorder = ReceiptRecorder(boa.env)
+    journal = Journal(boa.env, manifest)
+    if manifest.data.get("next_nonce") is None:  # a new deployment: the deployer's transactions start here
+        manifest.data["next_nonce"] = plan.chain.nonce(plan.deployer)
     manifest.save()
-    transact = recording_transactor(manifest, recorder, plan.chain, out, len(plan.estimates))
+    transact = recording_transactor(manifest, recorder, plan.chain, out, len(plan.estimates), journal)
     current = ""
 
     def tracked(step: Step, fn: Any, args: list) -> Any:

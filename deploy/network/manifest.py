@@ -1,8 +1,13 @@
 """The manifest: one chain's deployment record, written after every transaction so a failed run resumes.
 
 `deployments/<chain-id>.json` holds, per contract: address, constructor arguments, transaction hash,
-block, gas, ETH paid, runtime code hash, source path and sha256, and ABI; per wiring call: its arguments
-and receipt; and the compiler versions, deployer, owner handover target and configuration.
+nonce, block, gas, ETH paid, runtime code hash, source path and sha256, and ABI; per wiring call: its
+arguments and receipt; and the compiler versions, deployer, owner handover target and configuration.
+
+Each transaction is written down (`sent`: step, arguments, nonce, hash) before it is broadcast, and
+`next_nonce` is the deployer's nonce after the last recorded one. So a run killed at any moment (even
+`kill -9` between sending and the receipt) resumes without sending a step twice: the next run adopts what
+was mined, and refuses if the deployer sent transactions the manifest does not account for.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from vyper.evm.opcodes import DEFAULT_EVM_VERSION
 from deploy.network.chain import Chain, DeployError
 from deploy.protocol import CONTRACTS, PLAN, ROOT, SOURCES, deployer_for
 
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3  # 3: `sent` and `next_nonce`, per-record `nonce`
 
 
 def now() -> str:
@@ -58,6 +63,7 @@ class Manifest:
             },
             "contracts": {},
             "calls": {},
+            "next_nonce": None,  # set when the first transaction is about to be sent
             "complete": False,
             "started_at": stamp,
             "updated_at": stamp,
@@ -159,6 +165,56 @@ def open_manifest(
         )
     calls = len(old.data["calls"])
     return old, f"{path} (resuming: {len(live)} contracts and {calls} calls already done)"
+
+
+def settle_sent_transactions(chain: Chain, manifest: Manifest, deployer: str) -> str:
+    """Before resuming: adopt the transaction an interrupted run sent but did not record (`sent`), then
+    refuse if the deployer's nonce is ahead of what the manifest accounts for. Returns a note for the
+    summary ("" when there was nothing to settle). Changes the manifest in memory only.
+
+    A sent transaction that was mined successfully is recorded as if the run had seen its receipt (a
+    contract at the receipt's address); one that reverted, or that the node never saw, is forgotten and
+    its step runs again; one still waiting in the node's pool stops the run (wait, then run again).
+    """
+    data = manifest.data
+    sent = data.get("sent")
+    note = ""
+    if sent is not None:
+        receipt = chain.receipt(sent["tx_hash"])
+        what = f"{'deploy ' + sent['role'] if sent['deploy'] else 'call ' + sent['step']}"
+        if receipt is None and chain.transaction(sent["tx_hash"]) is not None:
+            raise DeployError(
+                f"{what} (transaction {sent['tx_hash']}, nonce {sent['nonce']}) was sent by an interrupted "
+                f"run and is not mined yet; run the same command again once it is"
+            )
+        if receipt is not None:
+            data["next_nonce"] = sent["nonce"] + 1
+        if receipt is not None and receipt.get("status") == "0x1":
+            key = "constructor_args" if sent["deploy"] else "args"
+            record = {key: sent[key], **tx_record(receipt), "nonce": sent["nonce"]}
+            record["note"] = "sent by an interrupted run, adopted from its receipt"
+            if sent["deploy"]:
+                data["contracts"][sent["role"]] = {
+                    **contract_record(sent["role"], receipt["contractAddress"], chain),
+                    **record,
+                }
+            else:
+                data["calls"][sent["step"]] = record
+            note = f"adopted {what} mined in block {record['block_number']} by the interrupted run"
+        else:
+            state = "reverted" if receipt is not None else "never reached the node"
+            note = f"{what} of the interrupted run {state}: it is sent again"
+        del data["sent"]
+    expected = data.get("next_nonce")
+    if expected is not None:
+        nonce = chain.nonce(deployer)
+        if nonce > expected:
+            raise DeployError(
+                f"{manifest.path} accounts for the deployer's transactions up to nonce {expected - 1}, but "
+                f"{deployer} has sent {nonce - expected} more since (another run or another use of the key "
+                f"may have deployed part of the suite); check them, then pass --force to start over"
+            )
+    return note
 
 
 def expected_value(arg: Any, manifest: Manifest) -> Any:

@@ -134,3 +134,17 @@ def test_json_is_written_when_the_run_fails(tmp_path, monkeypatch, capsys, resto
     assert report["ok"] is False and report["error"] == "RuntimeError: bidding broke"
     assert "auction" in report["contracts"] and report["labels"]["auction"] == report["contracts"]["auction"]
     assert "RESULT: FAILED: the run stopped: RuntimeError: bidding broke" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("n_operators, n_stakers", [(5, 1), (6, 2)])
+def test_smallest_valid_runs_end_to_end(n_operators, n_stakers, capsys, restore_env):
+    """The fewest operators for one and for two stakers (the bounds argument_problem itself suggests):
+    with one staker its cluster exits before expiry, so nothing streams by then."""
+    assert argument_problem(n_operators, n_stakers) is None
+    assert argument_problem(n_operators - 1, n_stakers) is not None
+    assert argument_problem(n_operators, n_stakers + 1) is not None
+    status = lifecycle.main(["--operators", str(n_operators), "--stakers", str(n_stakers)])
+    text = capsys.readouterr().out
+    assert status == 0, text[-3000:]
+    assert "RESULT: OK" in text and "CHECK FAILED" not in text
+    assert f"[{n_stakers}/{n_stakers}] staker{n_stakers - 1} staked cluster" in text

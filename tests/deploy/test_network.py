@@ -12,6 +12,8 @@ import os
 
 import boa
 import pytest
+import rlp
+from boa.rpc import EthereumRPC
 from eth_account import Account
 
 import boa_env
@@ -188,6 +190,18 @@ def test_verify_fails_when_the_wiring_or_an_owner_differs(
     assert not any("code of escrow" in line for line in bad)
 
 
+def test_verify_checks_the_chain_id_networks_toml_pins(
+    deployment_manifest, anvil, capsys, monkeypatch, restore_env
+):
+    """`verify --network sepolia` with SEPOLIA_RPC_URL at a local node (chain 31337) is refused, as `deploy`
+    refuses it: a pass "against sepolia" would be a lie."""
+    monkeypatch.setenv("SEPOLIA_RPC_URL", anvil.url)
+    argv = ["verify", "--network", "sepolia", "--manifest", str(deployment_manifest)]
+    err = assert_refused(anvil, capsys, argv, "has chain id 31337; networks.toml expects 11155111")
+    assert "sepolia" in err
+    assert capsys.readouterr().out == ""  # no report at all
+
+
 BAD_SETTINGS = {
     "cluster_size=0": "cluster_size=0: must be between 4 and 7",
     "cluster_size=8": "cluster_size=8: must be between 4 and 7",
@@ -334,8 +348,8 @@ def test_failed_deployment_resumes(anvil, tmp_path, monkeypatch, restore_env):
     contracts and finds the call already made on chain instead of repeating it."""
     real = deployment.recording_transactor
 
-    def failing(manifest, recorder, chain, out, total):
-        transact = real(manifest, recorder, chain, out, total)
+    def failing(manifest, *args):
+        transact = real(manifest, *args)
 
         def step(s, fn, args):
             result = transact(s, fn, args)
@@ -420,3 +434,100 @@ def test_bid_gas_receipt_matches_in_process_measurement(deployment_manifest, anv
     receipt = int(recorder.take()["gasUsed"], 16)
     print(f"bid gas: anvil receipt {receipt:,}, deploy/gas.py in-process {measured:,}")
     assert abs(measured - receipt) <= receipt * 0.02
+
+
+class Killed(BaseException):
+    """`kill -9`: raised where the process dies, caught by nothing, so no code of the run runs after it."""
+
+
+DEPLOYS = [s.role for s in PLAN if s.is_deploy]
+
+
+def creates_a_contract(raw_hex: str) -> bool:
+    """Whether a signed transaction deploys a contract (its `to` is empty): typed or legacy."""
+    raw = bytes.fromhex(raw_hex.removeprefix("0x"))
+    typed = raw[0] < 0x80
+    fields = rlp.decode(raw[1:] if typed else raw)
+    return fields[5 if typed else 3] == b""
+
+
+def kill_at(monkeypatch, deploy_index: int, when: str) -> dict:
+    """Kill the run at its contract deployment number `deploy_index` (from 0): `after` the node mined it,
+    before the run read the receipt, or `before` the transaction reached the node. Returns what the killed
+    run had sent (`address`: the contract mined, with `after`)."""
+    seen = {"deploys": 0, "address": None}
+    real_fetch = EthereumRPC.fetch
+
+    def fetch(self, method, params):
+        if method != "eth_sendRawTransaction" or not creates_a_contract(params[0]):
+            return real_fetch(self, method, params)
+        if seen["deploys"] == deploy_index and when == "before":
+            raise Killed
+        tx_hash = real_fetch(self, method, params)
+        if seen["deploys"] == deploy_index:
+            receipt = real_fetch(self, "eth_getTransactionReceipt", [tx_hash])  # anvil mines at once
+            seen["address"] = receipt["contractAddress"]
+            raise Killed
+        seen["deploys"] += 1
+        return tx_hash
+
+    monkeypatch.setattr(EthereumRPC, "fetch", fetch)
+    return seen
+
+
+@pytest.mark.parametrize("when", ["after", "before"])
+def test_hard_kill_while_sending_never_sends_a_step_twice(anvil, tmp_path, monkeypatch, when, restore_env):
+    """kill -9 while eigen_pod_manager's deployment is in flight. `after`: it was mined, its receipt never
+    read; the next run adopts that contract instead of deploying it again. `before`: it never reached the
+    node; the next run sends it. Either way the deployer sends exactly one transaction per step."""
+    account = Account.create()
+    anvil_fund(anvil, account.address)
+    start = anvil.sent_by(account.address)
+    killed = kill_at(monkeypatch, DEPLOYS.index("eigen_pod_manager"), when)
+    with pytest.raises(Killed):
+        network.deploy_to_network(anvil.url, account, tmp_path, out=lambda _: None)
+    monkeypatch.undo()
+    on_disk = json.loads((tmp_path / "31337.json").read_text())
+
+    lines: list[str] = []
+    done = network.deploy_to_network(anvil.url, account, tmp_path, out=lines.append)
+    assert done.data["complete"] and "sent" not in done.data
+    assert anvil.sent_by(account.address) == start + len(PLAN) == done.data["next_nonce"]
+    assert "eigen_pod_manager" not in on_disk["contracts"]
+    assert on_disk["sent"]["role"] == "eigen_pod_manager"  # written before the broadcast
+    pod_manager = done.data["contracts"]["eigen_pod_manager"]
+    if when == "after":
+        assert pod_manager["address"].lower() == killed["address"].lower()
+        assert pod_manager["note"].startswith("sent by an interrupted run")
+        assert not any("deploy eigen_pod_manager" in line for line in lines)
+    else:
+        assert any("deploy eigen_pod_manager" in line for line in lines)
+    nonces = [r["nonce"] for r in [*done.data["contracts"].values(), *done.data["calls"].values()]]
+    assert sorted(nonces) == list(range(start, start + len(PLAN)))
+    findings = network.verify_manifest(anvil.url, done)
+    assert all(f.ok for f in findings), [f for f in findings if not f.ok]
+
+
+def test_resume_is_refused_when_the_deployer_sent_unrecorded_transactions(
+    anvil, tmp_path, monkeypatch, restore_env
+):
+    """The deployer's nonce moved past what a partial manifest accounts for (another run, or another use of
+    the key, may have deployed part of the suite): resuming could deploy twice, so it is refused."""
+    account = Account.create()
+    anvil_fund(anvil, account.address)
+    kill_at(monkeypatch, 3, "after")
+    with pytest.raises(Killed):
+        network.deploy_to_network(anvil.url, account, tmp_path, out=lambda _: None)
+    monkeypatch.undo()
+    boa_env.use_network(anvil.url, account=account)
+    with deployment.quiet():
+        boa.env.raw_call(account.address, value=1)  # one transaction the manifest knows nothing of
+    nonce = anvil.sent_by(account.address)
+    with pytest.raises(network.DeployError, match=r"has sent 1 more since .* pass --force to start over"):
+        network.deploy_to_network(anvil.url, account, tmp_path, out=lambda _: None)
+    assert anvil.sent_by(account.address) == nonce
+
+
+def anvil_fund(anvil, address: str) -> None:
+    """Give `address` 1 000 ETH on the node (anvil's cheat method)."""
+    EthereumRPC(anvil.url).fetch("anvil_setBalance", [address, hex(1000 * 10**18)])

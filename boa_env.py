@@ -118,13 +118,38 @@ def resolve(target: str, path: Path | None = None) -> Network:
     return Network(target, check_url(url), int(chain_id) if chain_id is not None else None)
 
 
+def connection_problem(exc: BaseException, url: str) -> str:
+    """Why a JSON-RPC request to `url` failed, in words (`connection refused at 127.0.0.1:8545`), never
+    the URL's path or query."""
+    parts = urlsplit(url)
+    where = f"{parts.hostname}:{parts.port or (443 if parts.scheme in ('https', 'wss') else 80)}"
+    chain, seen = [], exc
+    while seen is not None and len(chain) < 10:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__ or (seen.args[0] if seen.args else None)
+        seen = seen if isinstance(seen, BaseException) else None
+    text = " ".join(f"{type(e).__name__} {e}" for e in chain)
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    if status is not None:
+        return f"{where} answered HTTP {status} (not a JSON-RPC endpoint, or a wrong path)"
+    if "ConnectionRefused" in text or "Errno 111" in text or "Connection refused" in text:
+        return f"connection refused at {where} (is the node running?)"
+    if "NameResolution" in text or "Name or service not known" in text or "gaierror" in text:
+        return f"cannot resolve the host name {parts.hostname}"
+    if "Timeout" in text or "timed out" in text:
+        return f"no answer from {where} in time"
+    if isinstance(exc, ValueError):
+        return f"{where} did not answer with JSON-RPC"
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return redact(first, url)[:120]
+
+
 def chain_id_of(url: str) -> int:
-    """`eth_chainId` of the node at `url` (NetworkError, redacted, if it does not answer)."""
+    """`eth_chainId` of the node at `url` (NetworkError, one line in words, if it does not answer)."""
     try:
         return int(EthereumRPC(url).fetch("eth_chainId", []), 16)
     except Exception as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise NetworkError(f"no answer from {public_endpoint(url)}: {redact(first, url)[:200]}") from None
+        raise NetworkError(f"no answer from {public_endpoint(url)}: {connection_problem(exc, url)}") from None
 
 
 class UncachedNetworkEnv(NetworkEnv):

@@ -25,37 +25,45 @@ Modules: `chain` (read-only RPC, keys, DeployError), `inputs` (validation), `man
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
-from deploy.network.chain import KEY_ENV_VAR, PASSWORD_ENV_VAR, Chain, DeployError, load_account
-from deploy.network.deployment import Plan, ReceiptRecorder, owned_roles, prepare, send
-from deploy.network.inputs import parse_settings, validate_config
-from deploy.network.manifest import Manifest
-from deploy.network.verify import WIRING, Finding, verify_manifest
+# names of the Python API -> the module that defines them; imported on first use, so that
+# `python -m deploy.network --help` answers without loading titanoboa and the compiler
+_EXPORTS = {
+    "KEY_ENV_VAR": "chain",
+    "PASSWORD_ENV_VAR": "chain",
+    "Chain": "chain",
+    "DeployError": "chain",
+    "load_account": "chain",
+    "Plan": "deployment",
+    "ReceiptRecorder": "deployment",
+    "owned_roles": "deployment",
+    "prepare": "deployment",
+    "send": "deployment",
+    "parse_settings": "inputs",
+    "validate_config": "inputs",
+    "Manifest": "manifest",
+    "WIRING": "verify",
+    "Finding": "verify",
+    "verify_manifest": "verify",
+}
 
 
-def deploy_to_network(*args: Any, out=print, **kwargs: Any) -> Manifest:
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def deploy_to_network(*args: Any, out=print, **kwargs: Any):
     """`prepare(...)` (same arguments: checks and simulation), then `send` without asking: the Python API
-    is for scripts and tests; the command line asks for confirmation."""
+    is for scripts and tests; the command line asks for confirmation. Returns the completed Manifest."""
+    from deploy.network.deployment import prepare, send
+
     return send(prepare(*args, **kwargs), out)
 
 
-__all__ = [
-    "KEY_ENV_VAR",
-    "PASSWORD_ENV_VAR",
-    "WIRING",
-    "Chain",
-    "DeployError",
-    "Finding",
-    "Manifest",
-    "Plan",
-    "ReceiptRecorder",
-    "deploy_to_network",
-    "load_account",
-    "owned_roles",
-    "parse_settings",
-    "prepare",
-    "send",
-    "validate_config",
-    "verify_manifest",
-]
+__all__ = sorted([*_EXPORTS, "deploy_to_network"])

@@ -1,23 +1,33 @@
-"""The command line of `python -m deploy.network` (see the package's docstring)."""
+"""The command line of `python -m deploy.network` (see the package's docstring).
+
+Only the standard library is imported at module level: `--help` and usage errors answer at once, and
+titanoboa and the compiler load when a command runs.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import boa_env
-from deploy.network.chain import KEY_ENV_VAR, DeployError, connect, load_account
-from deploy.network.deployment import prepare, result_table, send, summary
-from deploy.network.inputs import parse_settings, validate_address
-from deploy.network.manifest import Manifest
-from deploy.network.verify import report, verify_manifest
-from deploy.tables import one_line
-
 EXIT_OK, EXIT_MISMATCH, EXIT_REFUSED = 0, 1, 2
 DESCRIPTION = "Deploy the suite to a real network, resumably, and verify a deployment on chain."
+ROOT = Path(__file__).resolve().parents[2]
+# manifests live in the repository's deployments/, whatever the working folder
+DEFAULT_MANIFEST_DIR = ROOT / "deployments"
+KEY_ENV_VAR = "BYZANTINE_DEPLOYER_KEY"  # boa_env.KEY_ENV_VAR (checked by tests/deploy)
+# `--set` keys: unit and default (checked against inputs.RULES and protocol.DEFAULT_CONFIG by tests/deploy)
+SETTINGS = (
+    ("cluster_size", "operators per validator", "4"),
+    ("expected_daily_return", "wei per day per 32 ETH validator", "3243835616438356, 3.7 % a year"),
+    ("max_discount_rate", "basis points", "1500"),
+    ("min_duration", "days", "30"),
+    ("max_duration", "days", "3650"),
+    ("pending_cluster_ttl", "seconds", "2592000, 30 days"),
+)
 
 
 class Parser(argparse.ArgumentParser):
@@ -27,11 +37,17 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_REFUSED, f"error: {message} (see {self.prog} --help)\n")
 
 
+def settings_help() -> str:
+    keys = "; ".join(f"{key} ({unit}, default {default})" for key, unit, default in SETTINGS)
+    return f"configuration override, repeatable: {keys}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = Parser(prog="python -m deploy.network", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     target_help = "a network name from networks.toml, or a JSON-RPC URL"
+    dir_help = "folder of the manifests <chain-id>.json (default: the repository's deployments/)"
     dep = sub.add_parser("deploy", help="deploy (or resume deploying) the suite")
     dep.add_argument(
         "--network", "--rpc", dest="network", required=True, metavar="NAME|URL", help=target_help
@@ -47,14 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     dep.add_argument("--yes", action="store_true", help="do not ask for confirmation (scripts)")
     dep.add_argument("--owner", metavar="ADDRESS", help="start the two-step ownership handover to ADDRESS")
     dep.add_argument("--force", action="store_true", help="deploy a new suite even if one is recorded")
-    dep.add_argument("--manifest-dir", default="deployments", type=Path)
-    dep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="configuration override")
+    dep.add_argument("--manifest-dir", default=DEFAULT_MANIFEST_DIR, type=Path, help=dir_help)
+    dep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=settings_help())
     ver = sub.add_parser("verify", help="check a recorded deployment on chain")
     ver.add_argument(
         "--network", "--rpc", dest="network", required=True, metavar="NAME|URL", help=target_help
     )
     ver.add_argument("--manifest", type=Path, help="manifest file (default: <manifest-dir>/<chain-id>.json)")
-    ver.add_argument("--manifest-dir", default="deployments", type=Path)
+    ver.add_argument("--manifest-dir", default=DEFAULT_MANIFEST_DIR, type=Path, help=dir_help)
+    ver.add_argument("-v", "--verbose", action="store_true", help="list every check, not only the failing")
     return parser
 
 
@@ -65,23 +82,38 @@ class Sender:
     address: str
 
 
+@dataclass
+class Progress:
+    """How far a `deploy` run got: whether transactions may have been sent (a resume is then possible)."""
+
+    sending: bool = False
+
+
 def confirm(prompt: str) -> bool:
     """Ask on the terminal; refuses (False) when there is no terminal to ask on."""
+    from deploy.network.chain import DeployError
+
     if not sys.stdin.isatty():
         raise DeployError("no terminal to confirm on: pass --yes to deploy from a script")
     return input(prompt).strip().lower() in ("y", "yes")
 
 
-def deploy(args: argparse.Namespace) -> int:
+def announce(line: str) -> None:
+    """A progress line, shown at once (a slow step follows)."""
+    print(line, flush=True)
+
+
+def deploy(args: argparse.Namespace, progress: Progress) -> int:
     """`deploy`: checks, simulation and summary, confirmation, then the transactions."""
+    from deploy.network.chain import DeployError, load_account
+    from deploy.network.deployment import prepare, result_table, send, summary
+    from deploy.network.inputs import parse_settings, validate_address
+
     cfg = parse_settings(args.set)
     if args.sender and not args.dry_run:
         raise DeployError("--from only works with --dry-run: a real deployment signs with the deployer's key")
     account = Sender(validate_address(args.sender, "--from")) if args.sender else load_account(args.keystore)
-    print(
-        f"simulating on a fork of {args.network if '://' not in args.network else 'the node'} …", flush=True
-    )
-    plan = prepare(args.network, account, args.manifest_dir, cfg, args.force, args.owner)
+    plan = prepare(args.network, account, args.manifest_dir, cfg, args.force, args.owner, out=announce)
     print(summary(plan, args.dry_run))
     if args.dry_run:
         print("\ndry run complete: nothing was signed or sent")
@@ -89,6 +121,7 @@ def deploy(args: argparse.Namespace) -> int:
     if plan.estimates and not args.yes and not confirm("\nsend these transactions? [y/N] "):
         raise DeployError("not confirmed; nothing was sent")
     print()
+    progress.sending = True
     manifest = send(plan)
     print("\n" + result_table(manifest))
     print(f"\ndeployment complete; manifest: {manifest.path}")
@@ -99,12 +132,24 @@ def deploy(args: argparse.Namespace) -> int:
 
 def verify(args: argparse.Namespace) -> int:
     """`verify`: the report, and status 1 on any mismatch."""
+    from deploy.network.chain import connect
+    from deploy.network.deployment import network_label
+    from deploy.network.manifest import Manifest
+    from deploy.network.verify import report, verify_manifest
+
     network, chain_id = connect(args.network)  # the chain id networks.toml pins, as `deploy` checks it
     path = args.manifest or args.manifest_dir / f"{chain_id}.json"
     findings = verify_manifest(network.url, Manifest.load(path))
-    print(f"verifying {path} against {network.name} ({network.endpoint})")
-    print(report(findings))
+    print(f"verifying the deployment on {network_label(network)}, chain id {chain_id}")
+    print(f"manifest {path}\n")
+    print(report(findings, verbose=args.verbose))
     return EXIT_OK if all(f.ok for f in findings) else EXIT_MISMATCH
+
+
+def resume_command(argv: list[str]) -> str:
+    """The command that resumes an interrupted `deploy`: the same one, without `--force` (which would start
+    yet another suite)."""
+    return shlex.join(["python", "-m", "deploy.network", *(a for a in argv if a != "--force")])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,19 +158,27 @@ def main(argv: list[str] | None = None) -> int:
     Every error is one line on stderr, without a traceback and without the RPC URL's path or query
     (BYZ_DEBUG=1 shows the traceback of an unexpected error).
     """
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
+    import boa_env
+    from deploy.network.chain import DeployError
+    from deploy.tables import one_line
+
+    progress = Progress()
     try:
-        return deploy(args) if args.command == "deploy" else verify(args)
+        return deploy(args, progress) if args.command == "deploy" else verify(args)
     except DeployError as exc:
         message = str(exc)
     except boa_env.NetworkError as exc:
         message = str(exc)
     except KeyboardInterrupt:
-        message = "interrupted; the manifest records what was sent: run the same command to resume"
+        message = "interrupted" + ("" if progress.sending else " before anything was sent")
     except Exception as exc:  # anything unexpected: still one line, still redacted
         if os.environ.get("BYZ_DEBUG") == "1":
             raise
         message = f"{type(exc).__name__}: {one_line(exc)}"
+    if progress.sending:
+        message += f"; to resume: {resume_command(argv)}"
     if "://" in args.network:
         message = boa_env.redact(message, args.network)
     print(f"error: {message}", file=sys.stderr)

@@ -138,12 +138,14 @@ def prepare(
     cfg: dict | None = None,
     force: bool = False,
     new_owner: str | None = None,
+    out: Callable | None = None,
 ) -> Plan:
     """Check every input, open the manifest, and simulate what is left on a fork of the target.
 
     Raises DeployError (one line) for anything that would stop the deployment, before any transaction:
-    bad configuration or owner, unreachable node, wrong chain id, refused manifest, a step that fails in
-    simulation, or a balance too small for the estimated cost.
+    bad configuration or owner, unreachable node, wrong chain id, refused, malformed or unwritable
+    manifest, a step that fails in simulation, or a balance too small for the estimated cost. `out`, if
+    given, is told when the checks are done and the (slower) simulation starts.
     """
     cfg = validate_config(cfg or {})
     new_owner = validate_new_owner(new_owner, account.address)
@@ -165,6 +167,8 @@ def prepare(
     handover = handover_steps(new_owner)
     done = calls_done_on_chain(chain, manifest, PLAN + handover)
     plan = Plan(network, chain, account, cfg, manifest, note, done, handover)
+    if out is not None:
+        out(f"simulating on a fork of {network_label(network)} …")
     plan.estimates = simulate(plan)
     plan.gas_price = chain.gas_price()
     plan.balance = chain.balance(account.address)
@@ -376,8 +380,7 @@ def send(plan: Plan, out: Callable = print) -> Manifest:
     except Exception as exc:
         message = boa_env.redact(one_line(exc), plan.network.url)
         raise DeployError(
-            f"step {current} failed ({message}); {manifest.path} records what was sent: "
-            f"run the same command again to resume"
+            f"step {current} failed ({message}); {manifest.path} records what was sent"
         ) from None
     manifest.data["complete"] = True
     manifest.data["completed_at"] = now()

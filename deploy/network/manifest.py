@@ -13,6 +13,7 @@ was mined, and refuses if the deployer sent transactions the manifest does not a
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass
 from hashlib import sha256
@@ -72,13 +73,20 @@ class Manifest:
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
-        """Read a manifest file (DeployError if it is missing or not JSON)."""
+        """Read a manifest file (DeployError, naming the file, if it is missing, not JSON, or not shaped
+        like a manifest)."""
         try:
-            return cls(Path(path), json.loads(Path(path).read_text()))
-        except OSError:
+            data = json.loads(Path(path).read_text())
+        except FileNotFoundError:
             raise DeployError(f"no manifest at {path}: deploy first, or pass --manifest FILE") from None
+        except OSError as exc:
+            raise DeployError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
         except ValueError:
             raise DeployError(f"{path} is not a JSON manifest") from None
+        problem = shape_problem(data)
+        if problem:
+            raise DeployError(f"{path} is not a deployment manifest ({problem}); move it away or fix it")
+        return cls(Path(path), data)
 
     def save(self) -> None:
         """Write atomically (a crash never leaves a half-written file)."""
@@ -94,6 +102,41 @@ class Manifest:
     def address(self, role: str) -> str:
         """The recorded address of `role`."""
         return self.data["contracts"][role]["address"]
+
+
+# the fields a manifest must have, with their JSON types
+SHAPE = {"chain_id": int, "deployer": str, "owner": str, "config": dict, "contracts": dict, "calls": dict}
+JSON_TYPES = {int: "number", str: "string", dict: "object"}
+
+
+def shape_problem(data: Any) -> str | None:
+    """What is wrong with a manifest's structure, in a few words; None if nothing."""
+    if not isinstance(data, dict):
+        return f"a JSON {type(data).__name__}, not an object"
+    for key, kind in SHAPE.items():
+        if key not in data:
+            return f"no {key!r}"
+        if not isinstance(data[key], kind) or isinstance(data[key], bool):
+            return f"{key!r} is not a JSON {JSON_TYPES[kind]}"
+    for role, record in data["contracts"].items():
+        if not isinstance(record, dict) or not isinstance(record.get("address"), str):
+            return f"contract {role!r} has no address"
+        if not isinstance(record.get("runtime_code_hash"), str):
+            return f"contract {role!r} has no runtime_code_hash"
+    return None
+
+
+def writable_problem(folder: Path) -> str | None:
+    """Why a manifest cannot be written into `folder` (created if missing), in a few words; None if it can."""
+    folder = Path(folder)
+    existing = next((p for p in [folder, *folder.parents] if p.exists()), None)
+    if existing is None:
+        return "no such folder"
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{existing} is not writable"
+    return None
 
 
 def contract_record(role: str, address: str, chain: Chain) -> dict:
@@ -131,6 +174,9 @@ def open_manifest(
     """The manifest to continue, or a new one, and a one-line note on which; refuses a completed or
     inconsistent deployment. Nothing is written here (--force moves the old file at the first save)."""
     chain_id = chain.chain_id()
+    problem = writable_problem(path.parent)
+    if problem:
+        raise DeployError(f"cannot write the manifest to {path.parent}: {problem}; pass --manifest-dir DIR")
     if not path.exists():
         return Manifest.new(path, chain_id, deployer, cfg, endpoint, new_owner), f"{path} (new)"
     if force:

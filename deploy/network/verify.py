@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,7 @@ from deploy.network.chain import Chain
 from deploy.network.deployment import abi, owned_roles
 from deploy.network.manifest import Manifest
 from deploy.protocol import SOURCES, deployer_for
-from deploy.tables import format_table, short
+from deploy.tables import short
 
 ZERO = "0x" + "00" * 20
 
@@ -179,11 +180,26 @@ def owner_findings(chain: Chain, data: dict) -> list[Finding]:
     return out
 
 
-def report(findings: list[Finding]) -> str:
-    """The verification report."""
-    rows = [("ok" if f.ok else "MISMATCH", f.what, f.detail) for f in findings]
+WIDTH = 100  # the report fits a terminal this wide
+
+
+def finding_lines(finding: Finding) -> list[str]:
+    """One check as `ok        what  detail`, the detail on indented lines of its own when it does not fit."""
+    head = f"{'ok' if finding.ok else 'MISMATCH':<8}  {finding.what}"
+    if len(head) + 2 + len(finding.detail) <= WIDTH:
+        return [f"{head}  {finding.detail}"]
+    indent = " " * 10
+    return [head, *textwrap.wrap(finding.detail, WIDTH, initial_indent=indent, subsequent_indent=indent)]
+
+
+def report(findings: list[Finding], verbose: bool = False) -> str:
+    """The verification report: the failing checks (every check with `verbose`) and a summary line."""
     bad = [f for f in findings if not f.ok]
-    tail = f"{len(findings) - len(bad)} of {len(findings)} checks passed" + (
-        f"; {len(bad)} MISMATCHES" if bad else ""
-    )
-    return format_table(("result", "check", "detail"), rows) + "\n\n" + tail
+    shown = findings if verbose else bad
+    lines = [line for f in shown for line in finding_lines(f)]
+    tail = f"{len(findings) - len(bad)} of {len(findings)} checks passed"
+    if bad:
+        tail += f"; {len(bad)} MISMATCH{'ES' if len(bad) > 1 else ''}"
+    if not verbose:
+        tail += " (-v lists every check)"
+    return "\n".join([*lines, *([""] if lines else []), tail])

@@ -130,9 +130,39 @@ def test_manifest_records_every_contract_call_and_abi(deployment_manifest, anvil
     assert data["compiler"]["vyper"] == "0.4.3"
 
 
-def verify(anvil, manifest, capsys, restore_env) -> tuple[int, list[str]]:
-    status = cli.main(["verify", "--network", anvil.url, "--manifest", str(manifest)])
-    return status, capsys.readouterr().out.splitlines()
+def verify(anvil, manifest, capsys, restore_env, *extra: str) -> tuple[int, list[str]]:
+    """`verify -v` (every check): the status and the report's checks, one string each (a detail too long
+    for 100 columns continues on indented lines)."""
+    status = cli.main(["verify", "--network", anvil.url, "--manifest", str(manifest), "-v", *extra])
+    checks: list[str] = []
+    for line in capsys.readouterr().out.splitlines():
+        if line.startswith(" " * 10) and checks:
+            checks[-1] += " " + line.strip()
+        else:
+            checks.append(line)
+    return status, checks
+
+
+def test_verify_shows_the_failing_checks_within_100_columns(
+    deployment_manifest, anvil, tmp_path, capsys, restore_env
+):
+    """By default only the failing checks and a summary; `-v` lists all; the endpoint is named once."""
+    data = json.loads(deployment_manifest.read_text())
+    data["contracts"]["escrow"]["runtime_code_hash"] = "0x" + "00" * 32
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(data))
+    assert cli.main(["verify", "--network", anvil.url, "--manifest", str(tampered)]) == 1
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert max(len(line) for line in lines if not line.startswith("manifest ")) <= 100, out
+    assert out.count(anvil.url) == 1 and "chain id 31337" in lines[0]
+    assert lines[1] == f"manifest {tampered}"
+    assert [line for line in lines if line[:1] not in (" ", "")][2:-1] == ["MISMATCH  code of escrow"]
+    total = int(lines[-1].split(" of ")[1].split()[0])
+    assert lines[-1] == f"{total - 1} of {total} checks passed; 1 MISMATCH (-v lists every check)"
+    assert "0x" + "00" * 32 in out  # the detail says what differs
+    status, checks = verify(anvil, tampered, capsys, restore_env)
+    assert status == 1 and len([c for c in checks if c.startswith(("ok ", "MISMATCH "))]) == total
 
 
 def test_verify_reports_pending_then_accepted_owners(
@@ -218,11 +248,13 @@ BAD_SETTINGS = {
 }
 
 
-def assert_refused(anvil, capsys, argv: list[str], expected: str) -> str:
-    """`main(argv)` exits 2 with `expected` in one line on stderr, and the deployer sent nothing."""
+def assert_refused(anvil, capsys, argv: list[str], expected: str, simulated: bool = False) -> str:
+    """`main(argv)` exits 2 with `expected` in one line on stderr, and the deployer sent nothing. Unless
+    the refusal comes after the simulation (`simulated`), nothing was printed before it."""
     nonce = anvil.sent_by(anvil.deployer.address)
     status = cli.main(argv)
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert simulated or out == "", out
     assert status == 2
     assert err.count("\n") == 1 and err.startswith("error: "), err
     assert "Traceback" not in err
@@ -267,7 +299,7 @@ def test_bad_network_targets_are_refused_without_secrets(anvil, tmp_path, capsys
         anvil,
         capsys,
         ["deploy", "--network", f"http://127.0.0.1:1/{secret}"],
-        "no answer from http://127.0.0.1:1",
+        "no answer from http://127.0.0.1:1: connection refused at 127.0.0.1:1",
     )
     assert "SECRETKEY123" not in err and "TOKEN456" not in err
     assert_refused(anvil, capsys, ["deploy", "--network", "ftp://example.org"], "not a usable RPC URL")
@@ -316,12 +348,17 @@ def test_keystore_is_decrypted_with_the_password_from_the_environment(tmp_path, 
 def test_unfunded_deployer_is_refused_before_sending(anvil, tmp_path, capsys, monkeypatch, restore_env):
     monkeypatch.setenv(network.KEY_ENV_VAR, Account.create().key.hex())
     assert_refused(
-        anvil, capsys, deploy_args(anvil, tmp_path, "--yes"), "holds 0.000000 ETH; the deployment needs"
+        anvil,
+        capsys,
+        deploy_args(anvil, tmp_path, "--yes"),
+        "holds 0.000000 ETH; the deployment needs",
+        simulated=True,
     )
 
 
 def test_no_confirmation_without_a_terminal(anvil, tmp_path, capsys, deployer_key, restore_env):
-    assert_refused(anvil, capsys, deploy_args(anvil, tmp_path), "pass --yes to deploy from a script")
+    argv = deploy_args(anvil, tmp_path)
+    assert_refused(anvil, capsys, argv, "pass --yes to deploy from a script", simulated=True)
     assert not (tmp_path / "31337.json").exists()
 
 
@@ -330,6 +367,23 @@ def test_complete_deployment_is_not_deployed_again(
 ):
     argv = deploy_args(anvil, deployment_manifest.parent, "--yes")
     assert_refused(anvil, capsys, argv, "refusing to deploy again")
+
+
+def test_malformed_manifest_or_unwritable_folder_is_refused_by_a_dry_run(
+    deployment_manifest, anvil, tmp_path, capsys, restore_env
+):
+    """`prepare` names a manifest of the wrong shape, or a folder it cannot write to, so `--dry-run`
+    catches both before anything is simulated."""
+    dry = ["--dry-run", "--from", anvil.deployer.address]
+    data = json.loads(deployment_manifest.read_text())
+    data["contracts"] = []
+    (tmp_path / "31337.json").write_text(json.dumps(data))
+    expected = f"{tmp_path / '31337.json'} is not a deployment manifest ('contracts' is not a JSON object)"
+    assert_refused(anvil, capsys, deploy_args(anvil, tmp_path, *dry), expected)
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("")
+    expected = f"cannot write the manifest to {a_file}: {a_file} is a file, not a folder"
+    assert_refused(anvil, capsys, deploy_args(anvil, a_file, *dry), expected)
 
 
 def test_stale_partial_manifest_is_refused(
@@ -362,7 +416,7 @@ def test_failed_deployment_resumes(anvil, tmp_path, monkeypatch, restore_env):
         return step
 
     monkeypatch.setattr(deployment, "recording_transactor", failing)
-    with pytest.raises(network.DeployError, match="step escrow.initialize failed .*run the same command"):
+    with pytest.raises(network.DeployError, match="step escrow.initialize failed .*records what was sent"):
         network.deploy_to_network(anvil.url, anvil.deployer, tmp_path, out=lambda _: None)
     partial = network.Manifest.load(tmp_path / "31337.json")
     assert not partial.data["complete"] and set(partial.data["contracts"]) == set(SOURCES)
@@ -465,7 +519,7 @@ def kill_at(monkeypatch, deploy_index: int, when: str) -> dict:
             raise Killed
         tx_hash = real_fetch(self, method, params)
         if seen["deploys"] == deploy_index:
-            receipt = real_fetch(self, "eth_getTransactionReceipt", [tx_hash])  # anvil mines at once
+            receipt = self.wait_for_tx_receipt(tx_hash, 30)  # mined, not read by the run
             seen["address"] = receipt["contractAddress"]
             raise Killed
         seen["deploys"] += 1

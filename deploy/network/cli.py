@@ -23,7 +23,7 @@ KEY_ENV_VAR = "BYZANTINE_DEPLOYER_KEY"  # boa_env.KEY_ENV_VAR (checked by tests/
 SETTINGS = (
     ("cluster_size", "operators per validator", "4"),
     ("expected_daily_return", "wei per day per 32 ETH validator", "3243835616438356, 3.7 % a year"),
-    ("max_discount_rate", "basis points", "1500"),
+    ("max_discount_rate", "bps, 1/100 of a %", "1500"),
     ("min_duration", "days", "30"),
     ("max_duration", "days", "3650"),
     ("pending_cluster_ttl", "seconds", "2592000, 30 days"),
@@ -39,7 +39,7 @@ class Parser(argparse.ArgumentParser):
 
 def settings_help() -> str:
     keys = "; ".join(f"{key} ({unit}, default {default})" for key, unit, default in SETTINGS)
-    return f"configuration override, repeatable: {keys}"
+    return f"configuration override, repeatable: {keys}".replace("%", "%%")  # argparse formats help
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,14 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     dep.add_argument("--yes", action="store_true", help="do not ask for confirmation (scripts)")
     dep.add_argument("--owner", metavar="ADDRESS", help="start the two-step ownership handover to ADDRESS")
     dep.add_argument("--force", action="store_true", help="deploy a new suite even if one is recorded")
-    dep.add_argument("--manifest-dir", default=DEFAULT_MANIFEST_DIR, type=Path, help=dir_help)
+    dep.add_argument("--manifest-dir", default=DEFAULT_MANIFEST_DIR, type=Path, metavar="DIR", help=dir_help)
     dep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=settings_help())
     ver = sub.add_parser("verify", help="check a recorded deployment on chain")
     ver.add_argument(
         "--network", "--rpc", dest="network", required=True, metavar="NAME|URL", help=target_help
     )
     ver.add_argument("--manifest", type=Path, help="manifest file (default: <manifest-dir>/<chain-id>.json)")
-    ver.add_argument("--manifest-dir", default=DEFAULT_MANIFEST_DIR, type=Path, help=dir_help)
+    ver.add_argument("--manifest-dir", default=DEFAULT_MANIFEST_DIR, type=Path, metavar="DIR", help=dir_help)
     ver.add_argument("-v", "--verbose", action="store_true", help="list every check, not only the failing")
     return parser
 

@@ -3,6 +3,9 @@ reader and the docs drift check."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import boa
 import pytest
 
@@ -12,7 +15,7 @@ from deploy.beacon import BEACON_ROOTS_ADDRESS
 from deploy.gas import GasReport, calldata_floor, intrinsic_gas, measure, receipt_gas
 from deploy.network.deployment import abi, predeploys
 from deploy.network.verify import view_type
-from deploy.protocol import PLAN, deploy_protocol
+from deploy.protocol import PLAN, ROOT, deploy_protocol
 from tests.utils.constants import c
 
 
@@ -114,3 +117,35 @@ def test_the_repository_networks_file_names_its_chains():
     table = boa_env.networks()
     assert table["mainnet"]["chain_id"] == 1 and table["anvil"]["chain_id"] == 31337
     assert all("url_env" in n for name, n in table.items() if name != "anvil"), "API keys stay in the env"
+
+
+def test_network_help_answers_without_loading_titanoboa():
+    """`python -m deploy.network --help` (and its subcommands' help) imports neither titanoboa nor the
+    compiler: it answers at once."""
+    probe = (
+        "import runpy, sys\n"
+        "for argv in (['--help'], ['deploy', '--help'], ['verify', '--help']):\n"
+        "    sys.argv = ['deploy.network', *argv]\n"
+        "    try:\n"
+        "        runpy.run_module('deploy.network', run_name='__main__', alter_sys=True)\n"
+        "    except SystemExit as exit:\n"
+        "        assert exit.code == 0, exit.code\n"
+        "print('loaded:', sorted(m for m in ('boa', 'vyper', 'eth_abi') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip().endswith("loaded: []"), result.stdout[-500:]
+    assert "KEY=VALUE" in result.stdout and "min_duration (days, default 30)" in result.stdout
+
+
+def test_set_help_and_cli_constants_match_the_deployment_code():
+    from deploy.network import cli, inputs
+    from deploy.protocol import DEFAULT_CONFIG
+
+    keys = [key for key, _, _ in cli.SETTINGS]
+    assert sorted(keys) == sorted(DEFAULT_CONFIG) == sorted(inputs.RULES)
+    for key, unit, default in cli.SETTINGS:
+        assert unit.startswith(inputs.RULES[key][0]), key
+        assert int(default.split(",")[0]) == DEFAULT_CONFIG[key], key
+    assert cli.KEY_ENV_VAR == boa_env.KEY_ENV_VAR
+    assert cli.DEFAULT_MANIFEST_DIR == ROOT / "deployments"

@@ -18,6 +18,11 @@ from pathlib import Path
 
 import boa
 
+# titanoboa warns each time it casts a minimal proxy (StrategyModule, EigenPod, Split) to its
+# implementation: the proxy's runtime code is not the implementation's, by design. Filtered once here, for
+# every script, test and Python session that uses the suite.
+warnings.filterwarnings("ignore", message="casted bytecode does not match", category=UserWarning)
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
 

@@ -265,6 +265,21 @@ def diff(snapshot: dict[str, int], results: dict[str, int]) -> tuple[str, list[s
     return format_table(("operation", "snapshot", "now", "change", ""), rows, align="lrrrl"), regressions
 
 
+def check_summary(snapshot: dict[str, int], results: dict[str, int], regressions: list[str]) -> str:
+    """The last line of `--check`: `97 rows, 0 regressions above 2 %` (and what is new or not measured)."""
+    compared = len(set(snapshot) & set(results))
+    words = [
+        f"{compared} rows, {len(regressions)} regression{'' if len(regressions) == 1 else 's'} "
+        f"above {TOLERANCE:.0%}".replace("%", " %")
+    ]
+    new = len(set(results) - set(snapshot))
+    if new:
+        words.append(f"{new} new (not in the snapshot: --write adds them)")
+    if regressions:
+        words.append("regressed: " + ", ".join(regressions))
+    return "; ".join(words)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -294,8 +309,8 @@ def main(argv=None) -> int:
             {k: v for k, v in snapshot.items() if k in results or not args.book_only}, results
         )
         print("\n" + text)
+        print("\n" + check_summary(snapshot, results, regressions))
         if regressions:
-            print(f"\n{len(regressions)} row(s) grew by more than {TOLERANCE:.0%}", file=sys.stderr)
             return 1
     if args.write:
         SNAPSHOT.write_text(json.dumps(results, indent=2) + "\n")

@@ -45,3 +45,12 @@ def test_diff_flags_a_regression_and_only_that():
     text, regressions = benchmark.diff({"a": 100, "b": 100, "gone": 5}, {"a": 103, "b": 90, "new": 7})
     assert regressions == ["a"]
     assert "REGRESSION" in text and "better" in text and "gone" in text and "new" in text
+
+
+def test_check_summary_counts_rows_and_regressions():
+    snapshot = {"a": 100, "b": 100, "c": 100}
+    assert benchmark.check_summary(snapshot, {"a": 100, "b": 99}, []) == "2 rows, 0 regressions above 2 %"
+    line = benchmark.check_summary(snapshot, {"a": 103, "b": 100, "d": 5}, ["a"])
+    assert line == (
+        "2 rows, 1 regression above 2 %; 1 new (not in the snapshot: --write adds them); regressed: a"
+    )

@@ -7,11 +7,89 @@ Helpers that are not fixtures live in tests/utils/ (constants, deployers, actors
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import boa
 import pytest
+from boa.environment import Env
 
 from deploy.protocol import deploy_protocol
+from tests.utils import fast_coverage
 from tests.utils.actors import actor, actors
+from tests.utils.stateful import StatefulBase
+
+fast_coverage.install()
+
+TESTS = Path(__file__).resolve().parent
+# The longest modules (state machines, real-node deployments, gas books), longest first: collected first so
+# that the two xdist workers (`--dist loadscope`: one module, one worker, its module fixtures built once)
+# start them early and finish together. Order only; every test runs.
+HEAVY = (
+    "staker/test_safe_deposits_stateful.py",
+    "gas/test_gas_snapshot.py",
+    "deploy/test_network.py",
+    "rewards/test_rewards_stateful.py",
+    "operator/test_auction_stateful.py",
+    "deploy/test_lifecycle.py",
+    "staker/test_manager.py",
+    "staker/test_stateful.py",
+    "beacon/test_restaking_stateful.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests under tests/gas measure gas (receipt-exact, deterministic): they run without coverage (the
+    `gas` marker). Modules with a state machine get the `stateful` marker. The heavy modules go first."""
+    for item in items:
+        if item.path.is_relative_to(TESTS / "gas"):
+            item.add_marker(pytest.mark.gas)
+        module = getattr(item, "module", None)
+        machines = [v for v in vars(module).values() if isinstance(v, type)] if module else []
+        if any(issubclass(v, StatefulBase) and v is not StatefulBase for v in machines):
+            item.add_marker(pytest.mark.stateful)
+    rank = {TESTS / name: i for i, name in enumerate(HEAVY)}
+    items.sort(key=lambda item: rank.get(item.path, len(HEAVY)))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    with _coverage_paused(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    with _coverage_paused(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    with _coverage_paused(item):
+        return (yield)
+
+
+class _coverage_paused:
+    """Around a `gas` test's setup, call and teardown (module fixtures included): coverage.py and
+    titanoboa's coverage tracing stopped. Gas figures do not depend on it; the time does (about 3x)."""
+
+    def __init__(self, item):
+        plugin = item.config.pluginmanager.getplugin("_cov")
+        controller = getattr(plugin, "cov_controller", None)
+        self.controller = controller if item.get_closest_marker("gas") and controller else None
+
+    def __enter__(self):
+        if self.controller is not None and self.controller.started:
+            self.tracing = Env._coverage_enabled
+            self.controller.pause()
+            Env._coverage_enabled = False
+        else:
+            self.controller = None
+
+    def __exit__(self, *exc):
+        if self.controller is not None:
+            Env._coverage_enabled = self.tracing
+            self.controller.resume()
 
 
 @pytest.fixture(scope="module")

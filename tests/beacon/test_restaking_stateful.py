@@ -33,6 +33,7 @@ def root_of(pubkey: bytes) -> bytes:
 class RestakingMachine(StatefulBase):
     examples = 10
     steps = 40
+    ci_examples, ci_steps = 5, 30  # the default test command (tests/utils/stateful.py)
     suite = None
     stakers: list = []
     operators: list = []

@@ -33,6 +33,7 @@ class AuctionMachine(StatefulBase):
 
     auction = escrow = manager = owner = operators = None
     examples, steps = 10, 25
+    ci_examples, ci_steps = 4, 15  # the default test command (tests/utils/stateful.py)
 
     def __init__(self):
         super().__init__()

@@ -46,6 +46,7 @@ class RewardsMachine(StatefulBase):
     world = None  # set by the test
     examples = 20
     steps = 40
+    ci_examples, ci_steps = 10, 15  # the default test command (tests/utils/stateful.py)
 
     def __init__(self):
         super().__init__()

@@ -64,6 +64,7 @@ def safe_world(protocol, owner, operators, stakers):
 class SafeDepositMachine(StatefulBase):
     examples = 10
     steps = 30
+    ci_examples, ci_steps = 5, 25  # the default test command (tests/utils/stateful.py)
     protocol = None
     owner = None
     stakers = None

@@ -48,6 +48,7 @@ def fuzz_world(protocol, owner, operators, stakers):
 
 class StakerMachine(StatefulBase):
     examples, steps = 15, 20
+    ci_examples, ci_steps = 10, 15  # the default test command (tests/utils/stateful.py)
     protocol = None
     owner = None
     stakers = None

@@ -13,7 +13,9 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q -e '.[test]'
   touch "$stamp"
 fi
-if command -v npm >/dev/null 2>&1 && [ ! -x .tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil ]; then
+# an anvil on PATH (foundryup) is used as it is; otherwise the npm package, under .tools/
+if ! command -v anvil >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+  && [ ! -x .tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil ]; then
   npm install --silent --no-audit --no-fund --prefix .tools @foundry-rs/anvil >/dev/null 2>&1 \
     || echo "bootstrap: could not install anvil from npm; real-node tests will be skipped" >&2
 fi

@@ -5,7 +5,7 @@ implemented by py_ecc), signs the deposit message under the deposit domain of a 
 a dict with the same fields as a `deposit-cli` / Obol `deposit-data-*.json` entry (hex strings without
 `0x`, amount in gwei). `verify_deposit_data(d)` recomputes both SSZ roots and checks the BLS signature;
 `require_valid_deposit_data(d)` raises `DepositDataError` saying what is wrong.
-Threshold keys (PROTOCOL §9): `generate_threshold_key(n, t, seed)` deals Shamir shares of the key,
+Threshold keys (docs/protocol.md §9): `generate_threshold_key(n, t, seed)` deals Shamir shares of the key,
 `sign_deposit_threshold(key, signers, ...)` signs the deposit with any t operators' partial signatures
 (Lagrange-combined), and `verify_public_shares(distributed_public_key, public_shares, threshold)` checks a
 cluster lock. The SSZ helpers

@@ -1,4 +1,4 @@
-"""The safe-deposit and end-of-life steps of `deploy.lifecycle` (PROTOCOL §9-10), as a mixin of `Lifecycle`.
+"""The safe-deposit and end-of-life steps of `deploy.lifecycle` (docs/protocol.md §9-10): a `Lifecycle` mixin.
 
 - `start_beacon_chain`: the beacon-chain model (deploy/beacon.py) starts right after the deployment, so
   it sees every deposit;

@@ -22,8 +22,8 @@ fast_coverage.install()
 
 TESTS = Path(__file__).resolve().parent
 # The longest modules (state machines, real-node deployments, gas books), longest first: collected first so
-# that the two xdist workers (`--dist loadscope`: one module, one worker, its module fixtures built once)
-# start them early and finish together. Order only; every test runs.
+# that the two xdist workers (loadscope, see pytest_configure) start them early and finish together.
+# Order only; every test runs.
 HEAVY = (
     "staker/test_safe_deposits_stateful.py",
     "gas/test_gas_snapshot.py",
@@ -35,6 +35,13 @@ HEAVY = (
     "staker/test_stateful.py",
     "beacon/test_restaking_stateful.py",
 )
+
+
+def pytest_configure(config):
+    """With `-n`, xdist's plain `load` distribution becomes `loadscope`: a module's tests run on one worker,
+    so its module fixtures (deployments, books, a node) are built once, not once per worker."""
+    if getattr(config.option, "dist", "no") == "load":
+        config.option.dist = "loadscope"
 
 
 def pytest_collection_modifyitems(config, items):

@@ -66,7 +66,8 @@ def test_decorator_parser_reads_blocks_and_flags_a_wrong_order():
 
 def test_decorators_are_ordered_visibility_then_mutability():
     bad = {f.relative_to(ROOT).as_posix(): wrong for f in FILES if (wrong := misordered(f.read_text()))}
-    assert not bad, "decorators out of order (python /work/coord/tools/decorators.py FILES):\n" + "\n".join(
+    rule = "visibility first, then mutability, then the rest"
+    assert not bad, f"decorators out of order ({rule}):\n" + "\n".join(
         f"{path}: {'; '.join(lines)}" for path, lines in bad.items()
     )
 
@@ -95,7 +96,8 @@ def test_header_check_reads_the_module_docstring():
 
 def test_every_file_has_the_pragma_and_license_header():
     bad = {f.relative_to(ROOT).as_posix(): gaps for f in FILES if (gaps := header_gaps(f.read_text()))}
-    assert not bad, "header gaps (python /work/coord/tools/style_headers.py FILES):\n" + "\n".join(
+    rule = "the pragma first, then a docstring with " + ", ".join(tag.strip() for tag in HEADER_TAGS)
+    assert not bad, f"header gaps ({rule}):\n" + "\n".join(
         f"{path}: {', '.join(gaps)}" for path, gaps in bad.items()
     )
 

@@ -7,6 +7,7 @@ skipped, with the reason, only when the anvil binary is absent (`bash deploy/boo
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -19,7 +20,19 @@ from boa.rpc import EthereumRPC
 from eth_account import Account
 
 ROOT = Path(__file__).resolve().parents[2]
-ANVIL = ROOT / ".tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
+NPM_ANVIL = ROOT / ".tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
+
+
+def find_anvil() -> Path | None:
+    """The anvil binary, found as deploy/bootstrap.sh finds it: an `anvil` on PATH first, else the npm
+    copy under .tools/ (None if neither)."""
+    on_path = shutil.which("anvil")
+    if on_path:
+        return Path(on_path)
+    return NPM_ANVIL if NPM_ANVIL.exists() else None
+
+
+ANVIL = find_anvil()
 # anvil's default, publicly known test mnemonic (its accounts hold 10 000 test ETH each on a fresh node)
 MNEMONIC = "test test test test test test test test test test test junk"
 N_ACCOUNTS = 10
@@ -77,8 +90,8 @@ def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 30.0)
 @pytest.fixture(scope="module")
 def anvil():
     """A fresh anvil node on 127.0.0.1 (stopped at the end of the module)."""
-    if not ANVIL.exists():
-        pytest.skip(f"anvil binary not found at {ANVIL.relative_to(ROOT)}; run `bash deploy/bootstrap.sh`")
+    if ANVIL is None:
+        pytest.skip("no anvil on PATH or under .tools/; run `bash deploy/bootstrap.sh`")
     port = free_port()
     cmd = [
         str(ANVIL),

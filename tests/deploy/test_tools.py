@@ -149,3 +149,15 @@ def test_set_help_and_cli_constants_match_the_deployment_code():
         assert int(default.split(",")[0]) == DEFAULT_CONFIG[key], key
     assert cli.KEY_ENV_VAR == boa_env.KEY_ENV_VAR
     assert cli.DEFAULT_MANIFEST_DIR == ROOT / "deployments"
+
+
+def test_an_anvil_on_path_comes_before_the_npm_copy(tmp_path, monkeypatch):
+    from tests.deploy import conftest
+
+    own = tmp_path / "anvil"
+    own.write_text("#!/bin/sh\n")
+    own.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert conftest.find_anvil() == own
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert conftest.find_anvil() == (conftest.NPM_ANVIL if conftest.NPM_ANVIL.exists() else None)

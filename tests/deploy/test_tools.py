@@ -161,3 +161,17 @@ def test_an_anvil_on_path_comes_before_the_npm_copy(tmp_path, monkeypatch):
     assert conftest.find_anvil() == own
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert conftest.find_anvil() == (conftest.NPM_ANVIL if conftest.NPM_ANVIL.exists() else None)
+
+
+@pytest.mark.filterwarnings("ignore:casted bytecode does not match")
+def test_the_readme_python_example_runs(restore_env):
+    """The README's "Python interface" block, as written: five bids, a cluster, its keys, a stake."""
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("## Python interface") :]
+    start = section.index("```python\n") + len("```python\n")
+    code = section[start : section.index("\n```", start)]
+    scope: dict = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    p, cluster, staker = scope["p"], scope["cluster"], scope["staker"]
+    assert p.byz_nft.ownerOf(cluster) == staker
+    assert str(p.manager.strategy_module_of(cluster)) == str(scope["module"])

@@ -585,3 +585,26 @@ def test_resume_is_refused_when_the_deployer_sent_unrecorded_transactions(
 def anvil_fund(anvil, address: str) -> None:
     """Give `address` 1 000 ETH on the node (anvil's cheat method)."""
     EthereumRPC(anvil.url).fetch("anvil_setBalance", [address, hex(1000 * 10**18)])
+
+
+def test_an_interrupted_forced_run_prints_the_command_that_resumes_it(
+    deployment_manifest, anvil, capsys, deployer_key, monkeypatch, restore_env
+):
+    """Ctrl-C while a `--force` run sends: the same command again would start yet another suite, so the
+    message gives the one that resumes (without --force)."""
+
+    def interrupted(plan, out=print):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(deployment, "send", interrupted)
+    argv = deploy_args(anvil, deployment_manifest.parent, "--force", "--yes")
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    resume = cli.resume_command([a for a in argv if a != "--force"])
+    assert err.strip() == f"error: interrupted; to resume: {resume}"
+    assert "--force" not in resume and resume.startswith("python -m deploy.network deploy --network ")
+
+
+def test_a_refusal_before_sending_suggests_no_resume(anvil, tmp_path, capsys, deployer_key, restore_env):
+    assert cli.main(deploy_args(anvil, tmp_path, "--set", "cluster_size=9")) == 2
+    assert "to resume" not in capsys.readouterr().err

@@ -374,8 +374,9 @@ def end_stream(cluster_id: uint256, exit_time: uint256):
     """
     @notice Ends a cluster whose validator's exit was proven: a streaming
             cluster's stream stops at `exit_time` (or at its end if that
-            came first) and every seat's unserved seconds are paid back to
-            its operator with its bond; an expired cluster (credits already
+            came first; never before the second up to which the holder
+            already claimed or was credited) and every seat's unserved
+            seconds are paid back to its operator with its bond; an expired cluster (credits already
             returned) gets its bonds unlocked alone. Either way the status
             becomes ended, and the bonds never unlock while the validator
             runs.
@@ -408,8 +409,16 @@ def end_stream(cluster_id: uint256, exit_time: uint256):
         return
     header = self._streaming_header(cluster_id)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
-    # (an exit epoch before the start cannot be proven; clamped all the same)
+    # Never before what the holder already took (claims and sale credits
+    # until a late proof stand), nor before the start.
     stop: uint256 = max(min(exit_time, stream.end), stream.start)
+    if stream.rate != 0:
+        stop = max(
+            stop,
+            stream.start
+            + (stream.accounted * c.SECONDS_PER_DAY + stream.rate - 1)
+            // stream.rate,
+        )
     ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
     credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []

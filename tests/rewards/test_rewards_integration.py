@@ -123,7 +123,7 @@ def test_expire_through_the_real_escrow(protocol, cluster, stakers, non_owner):
     before = {op: escrow.claimable(op) for _, op, _, _ in seats}
     sr.expire(cid, sender=non_owner)
     assert sr.status(cid) == STATUS_EXPIRED
-    for (bid_id, op, price, duration) in seats:  # the credits back, the bonds locked: the validator runs
+    for bid_id, op, price, duration in seats:  # the credits back, the bonds locked: the validator runs
         assert escrow.claimable(op) - before[op] == (price // duration) * (duration - 30)
         assert escrow.is_locked(bid_id)
     assert sr.claim(cid, sender=stakers[0]) == sr.get_stream(cid).rate * 30

@@ -275,7 +275,10 @@ class RewardsMachine(StatefulBase):
     def teardown(self):
         # at the end, every closed cluster satisfies PROTOCOL §10 exactly once its holder claimed
         for m in self.models.values():
-            if m.status in (STATUS_EXPIRED, STATUS_ENDED, STATUS_CANCELLED):
+            # (an exit epoch proven ahead keeps accruing until it: closed once it has passed)
+            if m.status == STATUS_CANCELLED or (
+                m.status in (STATUS_EXPIRED, STATUS_ENDED) and now() >= m.end
+            ):
                 a = self.w.rewards.accounting(m.cid)
                 assert (
                     a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.refunded + a.dust

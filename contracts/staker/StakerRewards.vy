@@ -416,8 +416,9 @@ def end_stream(cluster_id: uint256, exit_time: uint256):
         stop = max(
             stop,
             stream.start
-            + (stream.accounted * c.SECONDS_PER_DAY + stream.rate - 1)
-            // stream.rate,
+            + (
+                stream.accounted * c.SECONDS_PER_DAY + stream.rate - 1
+            ) // stream.rate,
         )
     ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []

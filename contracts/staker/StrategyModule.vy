@@ -266,9 +266,11 @@ def request_exit():
     genesis: uint256 = staticcall IStrategyModuleManager(
         MANAGER
     ).beacon_genesis_time()
-    assert block.timestamp >= genesis + (
-        activation + c.SHARD_COMMITTEE_PERIOD
-    ) * c.SECONDS_PER_EPOCH, "strategy_module: exit before activation + 256 epochs"
+    assert (
+        block.timestamp
+        >= genesis
+        + (activation + c.SHARD_COMMITTEE_PERIOD) * c.SECONDS_PER_EPOCH
+    ), "strategy_module: exit before activation + 256 epochs"
     assert (
         msg.value >= self._withdrawal_fee()
     ), "strategy_module: exit fee not covered"

@@ -888,8 +888,8 @@ def cluster_status(cluster_id: uint256) -> uint256:
     """
     @notice A cluster's status here (contracts/lib/cluster_state.vy): 0
             unknown, 1 pending, 2 pre-deposited (awaiting a proof), 3 staked,
-            4 failed (front-run), 5 dissolved, 6 exited, 7 reclaimed (no
-            proof within the time-out).
+            4 failed (front-run), 5 dissolved, 6 exited (exit proven), 7
+            reclaimed (no proof within the time-out).
     @param cluster_id The cluster id.
     @return uint256 The status.
     """

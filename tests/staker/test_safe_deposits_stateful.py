@@ -16,7 +16,9 @@ After every step:
 
 The exit rule (issue 18: a staker can always leave) may follow any other step: after an expiry, after a
 request the beacon chain dropped, after a sale. Each time the current holder proves the activation if
-needed, requests the exit, anyone proves it, and the principal comes home to that holder.
+needed, requests the exit, anyone proves it, and the principal comes home to that holder. At the end of
+every run each validator still running is sold, has a request dropped, expires, then exits: the principal
+comes home whatever the rules picked.
 """
 
 from __future__ import annotations
@@ -243,8 +245,10 @@ class SafeDepositMachine(StatefulBase):
     @rule(data=st.data())
     def expire(self, data):
         """The credits of a confirmed cluster run out; anyone expires it (its bonds stay locked)."""
+        self._expire(data.draw(st.sampled_from(sorted(set(self.confirmed) - self.exited - self.expired))))
+
+    def _expire(self, cid):
         sr = self.protocol.staker_rewards
-        cid = data.draw(st.sampled_from(sorted(set(self.confirmed) - self.exited - self.expired)))
         end = sr.get_stream(cid).end
         if end > boa.env.timestamp:
             boa.env.time_travel(seconds=end - boa.env.timestamp)
@@ -257,7 +261,9 @@ class SafeDepositMachine(StatefulBase):
     def dropped_request(self, data):
         """The holder requests the exit; the beacon chain drops it (the end-of-block call consumes it and
         nothing exits). Nothing ends: the cluster stays staked."""
-        cid = data.draw(st.sampled_from(self._live()))
+        self._drop(data.draw(st.sampled_from(self._live())))
+
+    def _drop(self, cid):
         module, _ = self._module_and_pod(cid)
         self._open_exit_window(cid, module)
         fee = module.exit_fee()
@@ -271,8 +277,10 @@ class SafeDepositMachine(StatefulBase):
     @rule(data=st.data(), to=st.integers(0, 3))
     def sell(self, data, to):
         """The holder sells the ByzNft (and so the module, the validator and its exit)."""
-        cid = data.draw(st.sampled_from(self._live()))
-        seller, buyer = self.holder[cid], self.stakers[to]
+        self._sell(data.draw(st.sampled_from(self._live())), self.stakers[to])
+
+    def _sell(self, cid, buyer):
+        seller = self.holder[cid]
         if buyer == seller:
             return
         with boa.env.prank(seller):
@@ -286,8 +294,10 @@ class SafeDepositMachine(StatefulBase):
         """The holder exits a confirmed validator, whatever came before: activation proven, the shard
         committee period, the request through the pod, the exit proven (stream ended, bonds unlocked,
         shares gone), the balance paid to the pod and withdrawn by the current holder."""
+        self._exit(data.draw(st.sampled_from(self._live())))
+
+    def _exit(self, cid):
         m, epm = self.protocol.manager, self.protocol.eigen_pod_manager
-        cid = data.draw(st.sampled_from(self._live()))
         holder = self.holder[cid]
         module, pod = self._module_and_pod(cid)
         pubkey = bytes(m.validator_pubkey(cid))
@@ -320,6 +330,28 @@ class SafeDepositMachine(StatefulBase):
         SafeDepositMachine.exits_after_expiry += cid in self.expired
         SafeDepositMachine.exits_after_drop += cid in self.dropped
         SafeDepositMachine.exits_after_sale += cid in self.sold
+
+    def teardown(self):
+        """Every validator still running at the end leaves too, after each step that used to lock its
+        principal: a sale, a request the beacon chain dropped, an expiry. Then the invariants once more."""
+        try:
+            for cid in self._live():
+                self._sell(cid, self.stakers[(self.stakers.index(self.holder[cid]) + 1) % len(self.stakers)])
+                self._drop(cid)
+                if cid not in self.expired:
+                    self._expire(cid)
+                self._exit(cid)
+            for check in (
+                self.manager_holds_31_eth_per_awaiting_cluster,
+                self.statuses,
+                self.confirmed_validators_are_the_pods,
+                self.every_stakers_eth_is_accounted_for,
+                self.staker_rewards_balance,
+                self.bonds_locked_until_the_exit_is_proven,
+            ):
+                check()
+        finally:
+            super().teardown()
 
     # ------------------------------------------------------------ invariants
 

@@ -326,3 +326,15 @@ def test_byz_nft_transfers_refuse_ether(byz_nft, confirmed_module, stakers):
             byz_nft.safeTransferFrom(staker, stakers[1], cluster_id, b"", value=1)
     assert byz_nft.ownerOf(cluster_id) == staker
     assert boa.env.get_balance(byz_nft.address) == 0
+
+
+def test_beacon_genesis_time_is_a_deployment_parameter(protocol, owner):
+    """Epochs become timestamps from the beacon chain's genesis: given for a real network (mainnet's here),
+    or the deployment block's timestamp (0) for a local chain whose beacon model starts with it."""
+    roles = ("auction", "staker_rewards", "byz_nft", "eigen_pod_manager", "delegation_manager")
+    args = [getattr(protocol, r).address for r in roles]
+    args += [protocol.split_factory.address, protocol.beacon_roots.address, 86_400]
+    mainnet = deployer_for("manager").deploy(*args, 1_606_824_023, sender=owner)
+    assert mainnet.beacon_genesis_time() == 1_606_824_023
+    local = deployer_for("manager").deploy(*args, 0, sender=owner)
+    assert local.beacon_genesis_time() == now()

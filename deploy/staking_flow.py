@@ -272,6 +272,8 @@ class SafeDepositSteps:
         self.tx("module.withdraw_from_pod", module.withdraw_from_pod, paid, sender=holder)
         self.tx("module.withdraw", module.withdraw, paid, holder, sender=holder)
         self.check(f"cluster {cid} principal home", paid >= c.STAKE_AMOUNT)
+        if sr.claimable(cid):  # what accrued until the exit epoch
+            self.claim(cid, via_module=True)
         after = "after its expiry" if was_expired else "while it streamed"
         self.out(f"{self.label(holder)} exits cluster {cid}'s validator {after}:")
         self.out(f"  activation epoch {activation} proven; the request {SHARD_COMMITTEE_PERIOD} epochs later")

@@ -402,7 +402,8 @@ class BeaconChain:
 
     Simplifications (documented, none visible to the contracts): no exit or activation churn, no
     slashing, one proposer, rewards accrue at `annual_reward_bps` of the effective balance; block time is
-    titanoboa's (`boa.env.time_travel`), epoch 0 starts at construction.
+    titanoboa's (`boa.env.time_travel`), epoch 0 starts at the manager's `beacon_genesis_time()` (at
+    construction for a protocol without one).
 
     The model is plain Python next to a chain that titanoboa may roll back: create it per test (or per
     hypothesis example / state machine run), after the protocol is deployed and before the deposits.
@@ -427,8 +428,9 @@ class BeaconChain:
     def __post_init__(self):
         watch_deposits()
         self.fork_version = _keys.to_bytes(self.fork_version, 4, "fork_version")
-        if self.genesis_time is None:
-            self.genesis_time = boa.env.evm.patch.timestamp
+        if self.genesis_time is None:  # the protocol's own clock when it has one (proven epochs -> time)
+            genesis = getattr(getattr(self.protocol, "manager", None), "beacon_genesis_time", None)
+            self.genesis_time = int(genesis()) if genesis is not None else boa.env.evm.patch.timestamp
         self.deposit_contract = self.protocol.deposit_contract
         self.beacon_roots = self.protocol.beacon_roots
         self.withdrawal_requests = self.protocol.withdrawal_requests

@@ -216,6 +216,7 @@ class Lifecycle(SafeDepositSteps):
         self.phase_rewards()
         self.phase_exit()
         self.phase_expiry()
+        self.phase_exit_after_expiry()
         self.phase_dissolution()
         self.phase_refunds()
         self.report_clusters()
@@ -566,7 +567,9 @@ class Lifecycle(SafeDepositSteps):
         for cid in self.streaming_clusters():
             self.tx("StakerRewards.expire", sr.expire, cid, sender=self.actors.fee_payer)
             self.claim(cid, via_module=False)
-            self.out(f"cluster {cid} expired; unused credits and bonds returned to the Escrow")
+            self.out(
+                f"cluster {cid} expired; unused credits returned to the Escrow (bonds locked until its exit)"
+            )
 
     def phase_refunds(self) -> None:
         """Operators pull what the Escrow holds for them; two leave the auction."""
@@ -724,8 +727,9 @@ class Lifecycle(SafeDepositSteps):
         """Balances and ledger figures the conservation check needs (plain integers)."""
         a, e, sr = self.p.auction, self.p.escrow, self.p.staker_rewards
         bids = [a.get_bid(i) for i in range(1, a.num_bids() + 1)]
-        # bonds stay locked while a cluster is funded or streaming (expired, ended, cancelled: unlocked)
-        expired = {cid for cid in range(a.num_clusters()) if sr.status(cid) >= STREAM_EXPIRED}
+        # bonds stay locked while a cluster is funded, streaming or expired (its validator runs); ended (exit
+        # proven) or cancelled: unlocked
+        expired = {cid for cid in range(a.num_clusters()) if sr.status(cid) > STREAM_EXPIRED}
         locked_bonds = sum(
             a.get_bid(i).bond
             for cid in range(a.num_clusters())

@@ -34,6 +34,9 @@ DEFAULT_CONFIG = {
     "cluster_size": 4,
     "pending_cluster_ttl": 30
     * 86_400,  # seconds after settlement from which anyone may dissolve a pending cluster
+    # the beacon chain's genesis time (proven epochs -> timestamps); 0: the deployment block's timestamp,
+    # for a local chain whose beacon model (deploy/beacon.py) starts with the deployment
+    "beacon_genesis_time": 0,
 }
 
 # Source of every deployed contract, by role (relative to contracts/).
@@ -166,6 +169,7 @@ PLAN: tuple[Step, ...] = (
             "@split_factory",
             "@beacon_roots",
             "$pending_cluster_ttl",
+            "$beacon_genesis_time",
         ),
     ),
     # The StrategyModule implementation names the manager in its immutables (shared by every proxy).

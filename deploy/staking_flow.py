@@ -7,8 +7,12 @@
   four addresses of one entity win a cluster, deposit 1 ETH for its key with their own credentials before a
   staker's pre-deposit, `confirm_stake` is refused and `report_frontrun` returns the staker's 31 ETH and
   hands it the winners' bonds;
-- `phase_exit`: one staker requests its validator's exit (EIP-7002 through the pod); the model exits it and
-  pays its balance to the pod; the holder withdraws the principal and the consensus rewards;
+- `phase_exit`: one staker exits (PROTOCOL §10): anyone proves the activation epoch, the holder requests the
+  exit (EIP-7002 through the pod) after 256 epochs of activity, anyone proves the exit epoch (the stream ends
+  there, the bonds unlock, the shares stop counting); the model pays the balance to the pod; the holder
+  withdraws the principal and the consensus rewards;
+- `phase_exit_after_expiry`: an expired cluster (credits returned, bonds still locked: the validator runs)
+  exits the same way;
 - `phase_dissolution`: clusters pre-created but never staked are dissolved by anyone once
   `pending_cluster_ttl` has passed.
 
@@ -30,7 +34,7 @@ from deploy.tables import eth
 
 PRE_DEPOSIT_GWEI = c.PRE_DEPOSIT_AMOUNT // c.WEI_PER_GWEI
 TOP_UP = c.STAKE_AMOUNT - c.PRE_DEPOSIT_AMOUNT
-EPOCH = 384  # seconds
+EPOCH = c.SECONDS_PER_EPOCH  # seconds
 # StrategyModuleManager.cluster_status (contracts/lib/cluster_state.vy)
 CLUSTER_STATUS_NAMES = {
     0: "none",
@@ -42,8 +46,9 @@ CLUSTER_STATUS_NAMES = {
     6: "exited",
     7: "reclaimed",
 }
-MANAGER_STAKED, MANAGER_FAILED = 3, 4
-STREAMING = 2
+MANAGER_STAKED, MANAGER_FAILED, MANAGER_EXITED = 3, 4, 6
+STREAMING, EXPIRED, ENDED = 2, 3, 4  # StakerRewards.status
+SHARD_COMMITTEE_PERIOD = c.SHARD_COMMITTEE_PERIOD  # epochs active before an exit is honoured
 
 
 def ceremony_seed(run_seed: int, cluster_id: int) -> bytes:
@@ -195,26 +200,68 @@ class SafeDepositSteps:
     # ------------------------------------------------------------ exit
 
     def phase_exit(self) -> None:
-        """One staker exits: the request, the beacon chain's exit and withdrawal, the principal home."""
+        """One staker exits while its cluster streams: the exit state machine, the principal home."""
         self.section("Exit")
         live = self.streaming_clusters()
         if not live:
             self.out("skipped: no staked cluster streams")
             return
-        cid = live[-1]
-        module, m = self.modules[cid], self.p.manager
+        self.exited_cluster = live[-1]
+        self.exit_cluster(self.exited_cluster)
+
+    def phase_exit_after_expiry(self) -> None:
+        """An expired cluster's validator still runs, its bonds locked: its holder exits all the same."""
+        self.section("Exit after expiry")
+        sr, m = self.p.staker_rewards, self.p.manager
+        expired = [
+            cid
+            for cid in sorted(self.modules)
+            if sr.status(cid) == EXPIRED and m.cluster_status(cid) == MANAGER_STAKED
+        ]
+        if not expired:
+            self.out("skipped: no expired cluster")
+            return
+        self.exit_cluster(expired[0])
+
+    def exit_cluster(self, cid: int) -> None:
+        """The holder's exit (PROTOCOL §10): the activation proven, the request through the pod after
+        SHARD_COMMITTEE_PERIOD epochs, the exit proven (anyone), the balance paid to the pod and withdrawn."""
+        module, m, sr = self.modules[cid], self.p.manager, self.p.staker_rewards
         holder = self.p.byz_nft.ownerOf(cid)
         pubkey = bytes(m.validator_pubkey(cid))
         pod = at("eigen_pod_implementation", module.eigen_pod())
-        self.chain.process()  # activation (the validator has been eligible for a while)
+        was_expired = sr.status(cid) == EXPIRED
+        if module.activation_epoch() == 0:
+            boa.env.time_travel(seconds=12)
+            timestamp = self.chain.process()  # activation (the validator has been eligible for a while)
+            proof = self.chain.validator_proof(pubkey)
+            self.tx(
+                "module.prove_activation",
+                module.prove_activation,
+                timestamp,
+                proof,
+                sender=self.actors.fee_payer,
+            )
+        activation = module.activation_epoch()
+        due = m.beacon_genesis_time() + (activation + SHARD_COMMITTEE_PERIOD) * EPOCH
+        if due > boa.env.timestamp:
+            boa.env.time_travel(seconds=due - boa.env.timestamp)
         self.tx("module.request_exit", module.request_exit, sender=holder, value=module.exit_fee())
-        self.check(f"cluster {cid} stream ended at the request", self.p.staker_rewards.status(cid) == 4)
+        self.check(f"cluster {cid} still staked after the request", m.cluster_status(cid) == MANAGER_STAKED)
         boa.env.time_travel(seconds=12)
         timestamp = self.chain.process()
-        exiting = self.chain.validator(pubkey).exit_epoch < 2**64 - 1
-        self.check(f"cluster {cid} validator exiting", exiting)
+        exit_epoch = self.chain.validator(pubkey).exit_epoch
+        self.check(f"cluster {cid} validator exiting", exit_epoch < 2**64 - 1)
         proof = self.chain.validator_proof(pubkey)
-        self.tx("EigenPod.verify_exit", pod.verify_exit, timestamp, proof, sender=self.actors.fee_payer)
+        self.tx("module.prove_exit", module.prove_exit, timestamp, proof, sender=self.actors.fee_payer)
+        self.check(
+            f"cluster {cid} exit proven", m.cluster_status(cid) == MANAGER_EXITED and sr.status(cid) == ENDED
+        )
+        if not was_expired:
+            exit_time = m.beacon_genesis_time() + exit_epoch * EPOCH
+            self.check(f"cluster {cid} stream ended at the exit epoch", sr.get_stream(cid).end == exit_time)
+        bids = self.p.auction.get_cluster(cid).bid_ids
+        self.check(f"cluster {cid} bonds unlocked", not any(self.p.escrow.is_locked(b) for b in bids))
         self.check(
             f"cluster {cid} shares stop counting", self.p.eigen_pod_manager.shares(module.address) == 0
         )
@@ -225,10 +272,15 @@ class SafeDepositSteps:
         self.tx("module.withdraw_from_pod", module.withdraw_from_pod, paid, sender=holder)
         self.tx("module.withdraw", module.withdraw, paid, holder, sender=holder)
         self.check(f"cluster {cid} principal home", paid >= c.STAKE_AMOUNT)
-        self.out(f"{self.label(holder)} requested the exit of cluster {cid}'s validator; its stream ended")
+        if sr.claimable(cid):  # what accrued until the exit epoch
+            self.claim(cid, via_module=True)
+        after = "after its expiry" if was_expired else "while it streamed"
+        self.out(f"{self.label(holder)} exits cluster {cid}'s validator {after}:")
+        self.out(f"  activation epoch {activation} proven; the request {SHARD_COMMITTEE_PERIOD} epochs later")
+        prover = self.label(self.actors.fee_payer)
+        self.out(f"  exit epoch {exit_epoch} proven by {prover}: stream ended, bonds unlocked")
         self.out(f"  the beacon chain paid {eth(paid)} ETH (principal and consensus rewards) to its pod;")
         self.out("  the holder withdrew it through the module")
-        self.exited_cluster = cid
 
     # ------------------------------------------------------------ dissolution
 

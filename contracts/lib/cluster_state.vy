@@ -23,13 +23,15 @@ UNKNOWN: constant(uint256) = 0
 PENDING: constant(uint256) = 1
 # A staker paid 32 ETH: 1 ETH pre-deposited, 31 ETH held until a proof.
 PRE_DEPOSITED: constant(uint256) = 2
-# Credentials proven: the other 31 ETH deposited, the stream started.
+# Credentials proven: the other 31 ETH deposited, the stream started. Stays
+# staked until the validator's exit is proven, whatever its stream's state.
 STAKED: constant(uint256) = 3
 # A front-run was proven: the staker got the 31 ETH and the bonds back.
 FAILED: constant(uint256) = 4
 # Dissolved before any staker came: prices and bonds back to the operators.
 DISSOLVED: constant(uint256) = 5
-# The staker requested the validator's exit; the stream ended.
+# The validator's exit was proven (its exit epoch is set): the stream ended
+# at that epoch, the bonds unlocked; the principal comes home through the pod.
 EXITED: constant(uint256) = 6
 # No proof came within the time-out: the staker took its 31 ETH back.
 RECLAIMED: constant(uint256) = 7

@@ -53,3 +53,11 @@ STATUS_WITHDRAWN: constant(uint256) = 3
 # @dev Bid ids are 40-bit (10^12 bids).
 BID_ID_BITS: constant(uint256) = 40
 MAX_BID_ID: constant(uint256) = 2**40 - 1
+
+# ---------------------------------------------------------------- beacon chain
+
+# @dev Seconds per beacon-chain epoch (32 slots of 12 seconds).
+SECONDS_PER_EPOCH: constant(uint256) = 384
+# @dev Epochs a validator must have been active before the beacon chain
+# honours its exit (the consensus specs' SHARD_COMMITTEE_PERIOD).
+SHARD_COMMITTEE_PERIOD: constant(uint256) = 256

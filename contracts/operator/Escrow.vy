@@ -308,6 +308,45 @@ def return_credits(
 
 @external
 @payable
+def return_unused_credits(
+    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE],
+    credits: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+):
+    """
+    @notice Gives back an expired cluster's unused credits (sent with this
+            call), claimable by each winner's operator, while every bond
+            stays locked: the validator still runs, and the bonds unlock
+            only when its exit is proven (`return_credits`, credits 0).
+    @dev StakerRewards only; msg.value must equal the sum of `credits`.
+    @param bid_ids The cluster's winning bids.
+    @param operators Their operators (as handed over at settlement).
+    @param credits Wei per bid (may be 0).
+    """
+    assert (
+        msg.sender == self.staker_rewards
+    ), "escrow: caller is not staker rewards"
+    count: uint256 = len(bid_ids)
+    assert (
+        len(operators) == count and len(credits) == count
+    ), "escrow: length mismatch"
+    total: uint256 = 0
+    for i: uint256 in range(count, bound=c.MAX_CLUSTER_SIZE):
+        assert self._entry(bid_ids[i]).locked, "escrow: bond not locked"
+        self.claimable[operators[i]] += credits[i]
+        total += credits[i]
+        log CreditsReturned(
+            bid_id=bid_ids[i],
+            operator=operators[i],
+            credit=credits[i],
+            bond_unlocked=0,
+            bond_to=empty(address),
+        )
+    assert msg.value == total, "escrow: value mismatch"
+
+
+@external
+@payable
 def credit(operator: address):
     """
     @notice Keeps msg.value claimable for `operator` (ETH the Auction could

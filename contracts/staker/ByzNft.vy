@@ -145,11 +145,14 @@ def transferFrom(owner: address, to: address, token_id: uint256):
     @notice Transfers token `token_id` from `owner` to `to` (ERC-721), and
             tells StakerRewards, which credits `owner` with what the
             cluster accrued until now.
-    @dev The caller must be the owner or approved. Payable as in EIP-721.
+    @dev The caller must be the owner or approved. Payable in its
+         signature as in EIP-721, but refuses any value: ETH sent with a
+         transfer would be stuck here.
     @param owner The current owner.
     @param to The receiver.
     @param token_id The token (cluster) id.
     """
+    assert msg.value == 0, "byz_nft: transfers take no ether"
     assert erc721._is_approved_or_owner(
         msg.sender, token_id
     ), "erc721: caller is not token owner or approved"
@@ -169,11 +172,14 @@ def safeTransferFrom(
             accrued until now.
     @dev The caller must be the owner or approved. Effects and the
          StakerRewards notification happen before the receiver hook.
+         Payable in its signature as in EIP-721, but refuses any value: ETH
+         sent with a transfer would be stuck here.
     @param owner The current owner.
     @param to The receiver.
     @param token_id The token (cluster) id.
     @param data Data passed to the receiver's `onERC721Received`.
     """
+    assert msg.value == 0, "byz_nft: transfers take no ether"
     assert erc721._is_approved_or_owner(
         msg.sender, token_id
     ), "erc721: caller is not token owner or approved"

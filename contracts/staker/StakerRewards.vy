@@ -11,21 +11,28 @@
         StrategyModuleManager starts the stream (`start_stream`): from that
         second on, the sum of the seats' daily VC prices accrues, per
         second, to the cluster's ByzNft holder, until the cluster's end (the
-        smallest seat end) or the staker's exit (`end_stream`).
+        smallest seat end) or the validator's proven exit (`end_stream`).
 
         Seats and the end: seat i pays for `days_i` days from the stream
         start (its bid duration, plus renewals: `renew`), so it ends at
         `start + days_i * 86400`; the cluster ends at the smallest seat end.
         The rate `sum(vc_i)` never changes.
 
-        Closing (exactly once per cluster):
-        - `expire` (anyone, once the end has passed), or `end_stream`
-          (manager, at the staker's exit request; the stream stops at that
-          second, or at the end if it already passed): the staker's total is
-          `rate * (stop - start) // 86400`; seat i gets back
-          `vc_i * (seat_end_i - stop) // 86400` (its unserved seconds), with
-          its bond, through `Escrow.return_credits`. What the floors leave
-          (< size + 1 wei) is the cluster's dust, tracked and kept here.
+        Closing (exactly once per cluster), then unlocking the bonds
+        (exactly once, when the validator's exit is proven):
+        - `expire` (anyone, once the end has passed) stops the stream at the
+          end; `end_stream` (manager, when the validator's exit is proven)
+          stops it at the exit epoch's time, or at the end if that came
+          first: the staker's total is `rate * (stop - start) // 86400`;
+          seat i gets back `vc_i * (seat_end_i - stop) // 86400` (its
+          unserved seconds). What the floors leave (< size + 1 wei) is the
+          cluster's dust, tracked and kept here.
+        - The bonds stay locked while the validator runs: `expire` returns
+          the credits alone (`Escrow.return_unused_credits`, status
+          expired); `end_stream` returns the credits with the bonds
+          (`Escrow.return_credits`), or, after an expiry, the bonds alone
+          (credits 0: nothing is refunded twice). Expiry never blocks the
+          exit.
         - `cancel_cluster` (manager) for a cluster never streamed: every
           price goes back to its operator, the bonds to the operators or to
           `bond_to` (the staker of a reported front-run).
@@ -39,7 +46,8 @@
 
         Conservation, per cluster and exactly (PROTOCOL §10), see
         `accounting`: paid + credited + claimable + unaccrued + refunded +
-        dust == funded + renewals; once closed, unaccrued == 0. Balance:
+        dust == funded + renewals; once closed and its stop passed, unaccrued
+        == 0. Balance:
         `self.balance == sum(held(cluster)) + total_credit` (plus any ETH
         forced in by `selfdestruct`, which no function can spend).
 
@@ -89,6 +97,11 @@ interface IEscrowCredits:
         operators: DynArray[address, c.MAX_CLUSTER_SIZE],
         credits: DynArray[uint256, c.MAX_CLUSTER_SIZE],
         bond_to: address,
+    ): payable
+    def return_unused_credits(
+        bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+        operators: DynArray[address, c.MAX_CLUSTER_SIZE],
+        credits: DynArray[uint256, c.MAX_CLUSTER_SIZE],
     ): payable
 
 
@@ -154,6 +167,10 @@ event ClusterExpired:
     staker_total: uint256
     refunded: uint256
     dust: uint256
+
+
+event BondsUnlocked:
+    cluster_id: indexed(uint256)
 
 
 event ClusterCancelled:
@@ -353,22 +370,56 @@ def renew(
 
 
 @external
-def end_stream(cluster_id: uint256):
+def end_stream(cluster_id: uint256, exit_time: uint256):
     """
-    @notice Ends a streaming cluster at the staker's exit request: the
-            stream stops now (or at the cluster's end if it already
-            passed); every seat's unserved seconds are paid back to its
-            operator, with its bond, through the Escrow.
-    @dev Only the StrategyModuleManager, once. The holder keeps what
-         accrued until the stop (`claim` still works).
+    @notice Ends a cluster whose validator's exit was proven: a streaming
+            cluster's stream stops at `exit_time` (or at its end if that
+            came first; never before the second up to which the holder
+            already claimed or was credited) and every seat's unserved
+            seconds are paid back to its operator with its bond; an expired cluster (credits already
+            returned) gets its bonds unlocked alone. Either way the status
+            becomes ended, and the bonds never unlock while the validator
+            runs.
+    @dev Only the StrategyModuleManager (`prove_exit`), once. The holder
+         keeps what accrued until the stop (`claim` still works; an exit
+         epoch still ahead keeps accruing until it).
     @param cluster_id The cluster.
+    @param exit_time The timestamp of the validator's exit epoch.
     """
     assert (
         msg.sender == self.manager.address
     ), "staker_rewards: caller is not the manager"
-    header: codec.Header = self._streaming_header(cluster_id)
+    header: codec.Header = codec.unpack_header(self._cluster[cluster_id][0])
+    if header.status == codec.STATUS_EXPIRED:
+        self._set_status(cluster_id, codec.STATUS_ENDED)
+        zeros: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+        operators_only: DynArray[address, c.MAX_CLUSTER_SIZE] = []
+        for i: uint256 in range(header.size, bound=c.MAX_CLUSTER_SIZE):
+            operators_only.append(
+                codec.unpack_seat(self._seats[cluster_id][i]).operator
+            )
+            zeros.append(0)
+        log BondsUnlocked(cluster_id=cluster_id)
+        extcall ESCROW.return_credits(
+            self._bid_ids(cluster_id, header.size),
+            operators_only,
+            zeros,
+            empty(address),
+        )
+        return
+    header = self._streaming_header(cluster_id)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
-    stop: uint256 = min(block.timestamp, stream.end)
+    # Never before what the holder already took (claims and sale credits
+    # until a late proof stand), nor before the start.
+    stop: uint256 = max(min(exit_time, stream.end), stream.start)
+    if stream.rate != 0:
+        stop = max(
+            stop,
+            stream.start
+            + (
+                stream.accounted * c.SECONDS_PER_DAY + stream.rate - 1
+            ) // stream.rate,
+        )
     ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
     credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
@@ -395,7 +446,9 @@ def expire(cluster_id: uint256):
     """
     @notice Closes a cluster whose end has passed: every seat's unused
             credits (its days beyond the cluster's end) go back to its
-            operator, with its bond, through the Escrow.
+            operator through the Escrow. The bonds stay locked until the
+            validator's exit is proven (`end_stream`): the validator still
+            runs. The cluster stays staked, and its holder may still exit.
     @dev Anyone, once. The holder keeps what accrued until the end
          (`claim` still works).
     @param cluster_id The cluster.
@@ -421,8 +474,8 @@ def expire(cluster_id: uint256):
         refunded=refunded,
         dust=dust,
     )
-    extcall ESCROW.return_credits(
-        ids, operators, credits, empty(address), value=refunded
+    extcall ESCROW.return_unused_credits(
+        ids, operators, credits, value=refunded
     )
 
 
@@ -566,8 +619,9 @@ def claim(cluster_id: uint256, to: address = empty(address)) -> uint256:
 def status(cluster_id: uint256) -> uint256:
     """
     @notice 0 unknown, 1 funded (not streamed), 2 streaming (stays 2 after
-            the end until `expire`), 3 expired, 4 ended by the staker's
-            exit, 5 cancelled.
+            the end until `expire`), 3 expired (credits returned, bonds
+            locked: the validator runs), 4 ended by the validator's proven
+            exit (bonds unlocked), 5 cancelled.
     @param cluster_id The cluster.
     @return uint256 The status (`stream_codec.STATUS_*`).
     """
@@ -648,7 +702,7 @@ def accounting(cluster_id: uint256) -> IStakerRewards.Accounting:
     @notice The cluster's conservation figures (PROTOCOL §10). At every
             moment paid_to_stakers + credited_to_stakers + claimable +
             unaccrued + refunded + dust == funded + renewals; once the
-            cluster is closed, unaccrued == 0.
+            cluster is closed and its stop has passed, unaccrued == 0.
     @dev `funded + renewals` is the sum of the seats' `vc * days`;
          `refunded` is what the close sent to the Escrow (every credit,
          exactly: the close stored the dust it left).
@@ -682,8 +736,13 @@ def _figures(cluster_id: uint256) -> IStakerRewards.Accounting:
         header.status == codec.STATUS_EXPIRED
         or header.status == codec.STATUS_ENDED
     ):
-        # closed: accrued is the staker's total (the end is the stop)
-        refunded = total - accrued - tally.dust
+        # closed: the end is the stop, and the staker's total is what
+        # accrues until it (an exit epoch may still be ahead)
+        refunded = (
+            total
+            - stream.rate * (stream.end - stream.start) // c.SECONDS_PER_DAY
+            - tally.dust
+        )
     return IStakerRewards.Accounting(
         funded=total - tally.renewals,
         renewals=tally.renewals,

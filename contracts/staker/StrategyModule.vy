@@ -7,7 +7,12 @@
 @notice The staker's own contract, one per staked cluster (32 ETH). It owns the
         cluster's EigenPod, delegates its restaked ETH through EigenLayer's
         DelegationManager, claims the staker's prepaid yield from
-        StakerRewards and requests the validator's exit. Its `owner()` is
+        StakerRewards and runs the validator's exit (PROTOCOL §10): anyone
+        proves the activation epoch (`prove_activation`); from activation +
+        256 epochs the holder requests the exit (`request_exit`, as often
+        as the beacon chain drops it); anyone proves the exit epoch
+        (`prove_exit`), which ends the stream and unlocks the bonds; the
+        principal then comes home through the pod. Its `owner()` is
         whoever currently holds ByzNft token `cluster_id()`: selling the NFT
         sells the module.
 @dev Deployed by the StrategyModuleManager as a minimal proxy
@@ -32,19 +37,28 @@ from ..interfaces.external import IEigenPodManager
 implements: IStrategyModule
 
 
-# The EigenPod's EIP-7002 relay (contracts/external/EigenPod.vy): the beacon
-# chain honours a request only from the validator's withdrawal address.
+# The EigenPod's EIP-7002 relay and exit proof (contracts/external/EigenPod.vy):
+# the beacon chain honours a request only from the validator's withdrawal
+# address.
 interface IEigenPodExit:
     def request_withdrawal(
         pubkey: Bytes[48], amount_gwei: uint64
     ) -> uint256: payable
+    def verify_exit(
+        beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof
+    ): nonpayable
+    def validator_status(pubkey_root: bytes32) -> uint256: view
 
 
+from ..lib import beacon_proofs
 from ..lib import cluster_state as cs
+from ..lib import constants as c
 
 
 # Exit requests (EIP-7002) for a full exit: amount 0.
 _FULL_EXIT_GWEI: constant(uint64) = 0
+# The pod's status of a restaked validator whose exit is not proven there.
+_POD_VALIDATOR_ACTIVE: constant(uint256) = 1
 # Marks the implementation (never a proxy's cluster): it cannot be initialised.
 _LOCKED: constant(uint256) = max_value(uint256)
 
@@ -58,6 +72,9 @@ WITHDRAWAL_REQUESTS: immutable(address)
 
 # cluster id + 1 once initialised (0: not initialised; _LOCKED: the implementation)
 _cluster_node: uint256
+# The validator's proven activation epoch (0: not proven; a cluster's
+# validator is deposited after genesis, so it never activates at epoch 0).
+_activation_epoch: uint256
 
 
 event Initialized:
@@ -104,6 +121,20 @@ event ExitRequested:
     cluster_id: indexed(uint256)
     pubkey: Bytes[48]
     fee: uint256
+
+
+event ActivationProven:
+    cluster_id: indexed(uint256)
+    activation_epoch: uint256
+    beacon_timestamp: uint64
+
+
+event ExitProven:
+    cluster_id: indexed(uint256)
+    caller: indexed(address)
+    exit_epoch: uint256
+    exit_time: uint256
+    beacon_timestamp: uint64
 
 
 event EtherReceived:
@@ -216,14 +247,30 @@ def request_exit():
     @notice Requests the full exit of the cluster's validator (EIP-7002,
             sent by the EigenPod: the address in the validator's withdrawal
             credentials), paying the current fee (the excess goes back to the
-            caller), and ends the staker's stream (unserved credits go back
-            to the winners, their bonds unlock). After the beacon chain pays
-            the balance to the pod, withdraw it with `withdraw_from_pod` and
+            caller). A request changes nothing here: the beacon chain may
+            drop it, so the cluster stays staked and streams until anyone
+            proves the exit (`prove_exit`: the stream ends at the exit
+            epoch, the bonds unlock). After the beacon chain pays the
+            balance to the pod, withdraw it with `withdraw_from_pod` and
             `withdraw`.
-    @dev NFT holder only, once, for a staked (confirmed) cluster.
+    @dev NFT holder only, for a staked cluster whose exit is not proven,
+         whatever its stream's state (streaming, expired, cancelled), as
+         often as needed (each request pays the fee). Refused, with a
+         clear reason, before the proven activation epoch + 256 epochs:
+         the beacon chain would drop the request.
     """
     holder: address = self._check_owner()
-    cluster_id: uint256 = self._cluster_id()
+    cluster_id: uint256 = self._check_staked()
+    activation: uint256 = self._activation_epoch
+    assert activation != 0, "strategy_module: activation not proven"
+    genesis: uint256 = staticcall IStrategyModuleManager(
+        MANAGER
+    ).beacon_genesis_time()
+    assert (
+        block.timestamp
+        >= genesis
+        + (activation + c.SHARD_COMMITTEE_PERIOD) * c.SECONDS_PER_EPOCH
+    ), "strategy_module: exit before activation + 256 epochs"
     assert (
         msg.value >= self._withdrawal_fee()
     ), "strategy_module: exit fee not covered"
@@ -231,8 +278,6 @@ def request_exit():
         MANAGER
     ).validator_pubkey(cluster_id)
     pod: address = staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(self)
-    # The manager checks the status, marks the exit and ends the stream.
-    extcall IStrategyModuleManager(MANAGER).on_exit_requested()
     # The pod pays the fee and returns the rest of msg.value to this module.
     fee: uint256 = extcall IEigenPodExit(pod).request_withdrawal(
         pubkey, _FULL_EXIT_GWEI, value=msg.value
@@ -240,6 +285,82 @@ def request_exit():
     log ExitRequested(cluster_id=cluster_id, pubkey=pubkey, fee=fee)
     if msg.value > fee:
         raw_call(holder, b"", value=msg.value - fee)
+
+
+@external
+def prove_activation(
+    beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof
+):
+    """
+    @notice Records the activation epoch of the cluster's validator, proven
+            against an EIP-4788 beacon block root: the beacon chain honours
+            an exit request only from activation + 256 epochs, so
+            `request_exit` needs it.
+    @dev Anyone, once, for a staked cluster whose validator has an
+         activation epoch (it may still be pending activation).
+    @param beacon_timestamp The timestamp whose parent beacon block root the
+           proof is against.
+    @param proof The validator proof (docs/protocol.md §9).
+    """
+    cluster_id: uint256 = self._check_validator_proof(beacon_timestamp, proof)
+    assert (
+        self._activation_epoch == 0
+    ), "strategy_module: activation already proven"
+    activation: uint64 = beacon_proofs._activation_epoch(proof.validator_fields)
+    assert (
+        activation != beacon_proofs.FAR_FUTURE_EPOCH
+    ), "strategy_module: validator has no activation epoch"
+    self._activation_epoch = convert(activation, uint256)
+    log ActivationProven(
+        cluster_id=cluster_id,
+        activation_epoch=convert(activation, uint256),
+        beacon_timestamp=beacon_timestamp,
+    )
+
+
+@external
+def prove_exit(beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof):
+    """
+    @notice Proves that the cluster's validator is exiting (its exit epoch is
+            set, against an EIP-4788 beacon block root): the staker's stream
+            ends at that epoch's time (if it has not already expired), every
+            winner gets the unserved part of its price back and its bond
+            unlocks, the pod stops counting the validator's restaked shares,
+            and the cluster is exited. The principal then comes home through
+            the pod (`withdraw_from_pod`, then `withdraw`).
+    @dev Anyone, once (the manager marks the cluster exited), for a staked
+         cluster, with a proof of this cluster's validator.
+    @param beacon_timestamp The timestamp whose parent beacon block root the
+           proof is against.
+    @param proof The validator proof (docs/protocol.md §9).
+    """
+    cluster_id: uint256 = self._check_validator_proof(beacon_timestamp, proof)
+    exit_epoch: uint64 = beacon_proofs._exit_epoch(proof.validator_fields)
+    assert (
+        exit_epoch != beacon_proofs.FAR_FUTURE_EPOCH
+    ), "strategy_module: validator not exiting"
+    exit_time: uint256 = (
+        staticcall IStrategyModuleManager(MANAGER).beacon_genesis_time()
+        + convert(exit_epoch, uint256) * c.SECONDS_PER_EPOCH
+    )
+    log ExitProven(
+        cluster_id=cluster_id,
+        caller=msg.sender,
+        exit_epoch=convert(exit_epoch, uint256),
+        exit_time=exit_time,
+        beacon_timestamp=beacon_timestamp,
+    )
+    # The manager marks the cluster exited (once) and ends the stream.
+    extcall IStrategyModuleManager(MANAGER).on_exit_proven(exit_time)
+    # The pod removes the validator's shares unless someone proved it there.
+    pod: address = staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(self)
+    if (
+        staticcall IEigenPodExit(pod).validator_status(
+            proof.validator_fields[beacon_proofs.PUBKEY_FIELD]
+        )
+        == _POD_VALIDATOR_ACTIVE
+    ):
+        extcall IEigenPodExit(pod).verify_exit(beacon_timestamp, proof)
 
 
 @external
@@ -336,7 +457,7 @@ def cluster_id() -> uint256:
     @notice The cluster (== ByzNft token id) this module belongs to.
     @dev Reverts on an uninitialised module and on the implementation.
          `@reentrant`: the manager reads it while the module calls it
-         (`request_exit` -> `on_exit_requested`).
+         (`prove_exit` -> `on_exit_proven`).
     @return uint256 The cluster id.
     """
     return self._cluster_id()
@@ -357,8 +478,9 @@ def initialized() -> bool:
 @view
 def is_staked() -> bool:
     """
-    @notice Whether the cluster's 32 ETH are on the beacon chain with proven
-            credentials (manager status staked or exited).
+    @notice Whether the cluster's 32 ETH are (or were) on the beacon chain
+            with proven credentials (manager status staked, or exited once
+            the exit is proven).
     @return bool True once `confirm_stake` succeeded.
     """
     status: uint256 = staticcall IStrategyModuleManager(MANAGER).cluster_status(
@@ -378,6 +500,17 @@ def status() -> uint256:
     return staticcall IStrategyModuleManager(MANAGER).cluster_status(
         self._cluster_id()
     )
+
+
+@external
+@view
+def activation_epoch() -> uint256:
+    """
+    @notice The validator's proven activation epoch; the exit may be
+            requested from this epoch + 256.
+    @return uint256 The epoch, or 0 while not proven.
+    """
+    return self._activation_epoch
 
 
 @external
@@ -552,6 +685,57 @@ def _check_owner() -> address:
     holder: address = self._owner()
     assert msg.sender == holder, "strategy_module: caller is not the owner"
     return holder
+
+
+@internal
+@view
+def _check_staked() -> uint256:
+    """
+    @dev Reverts unless the cluster is staked at the manager (confirmed, its
+         exit not proven).
+    @return uint256 The cluster id.
+    """
+    cluster_id: uint256 = self._cluster_id()
+    assert (
+        staticcall IStrategyModuleManager(MANAGER).cluster_status(cluster_id)
+        == cs.STAKED
+    ), "strategy_module: cluster not staked"
+    return cluster_id
+
+
+@internal
+@view
+def _check_validator_proof(
+    beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof
+) -> uint256:
+    """
+    @dev Reverts unless the cluster is staked and `proof` proves its own
+         validator against the EIP-4788 root of `beacon_timestamp`.
+    @return uint256 The cluster id.
+    """
+    cluster_id: uint256 = self._check_staked()
+    pubkey: Bytes[48] = staticcall IStrategyModuleManager(
+        MANAGER
+    ).validator_pubkey(cluster_id)
+    assert proof.validator_fields[beacon_proofs.PUBKEY_FIELD] == sha256(
+        concat(pubkey, empty(bytes16))
+    ), "strategy_module: proof is for another validator"
+    success: bool = False
+    response: Bytes[32] = b""
+    success, response = raw_call(
+        staticcall IStrategyModuleManager(MANAGER).beacon_roots(),
+        abi_encode(convert(beacon_timestamp, uint256)),
+        max_outsize=32,
+        is_static_call=True,
+        revert_on_failure=False,
+    )
+    assert (
+        success and len(response) == 32
+    ), "strategy_module: unknown beacon root"
+    assert beacon_proofs._verify_validator_fields(
+        convert(response, bytes32), proof
+    ), "strategy_module: invalid validator proof"
+    return cluster_id
 
 
 @internal

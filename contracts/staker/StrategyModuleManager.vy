@@ -29,8 +29,16 @@
            the 31 ETH and the winners' bonds go to the staker, the winners'
            prices back to them, the cluster fails).
         6. `dissolve_cluster` ends a pending cluster nobody staked (owner any
-           time, anyone after `pending_cluster_ttl`); the module's
-           `request_exit` ends a staked one's stream (`on_exit_requested`).
+           time, anyone after `pending_cluster_ttl`).
+        7. The exit, a state machine run by the cluster's StrategyModule
+           (PROTOCOL §10): anyone proves the validator's activation epoch
+           there; from activation + 256 epochs the holder may request the
+           exit (repeatable: the beacon chain may drop a request); anyone
+           proves the exit epoch (`StrategyModule.prove_exit`), and the
+           module tells this manager (`on_exit_proven`), which ends the
+           stream at that epoch's time (unserved credits back, bonds
+           unlocked) and marks the cluster exited. Until then the cluster
+           stays staked and streams.
 @dev Staking order. A pending cluster becomes *ready* when its deposit data
      is first registered; ready clusters sit in a list sorted by cluster id
      (= creation order), so stakers always get the oldest ready cluster in
@@ -139,6 +147,7 @@ DELEGATION_MANAGER: immutable(address)
 SPLIT_FACTORY: immutable(address)
 BEACON_ROOTS: immutable(address)
 PENDING_CLUSTER_TTL: immutable(uint256)
+BEACON_GENESIS_TIME: immutable(uint256)
 
 # The StrategyModule implementation (set once: it is deployed after this
 # manager because its immutables name this manager).
@@ -234,9 +243,10 @@ event ClusterDissolved:
     had_deposit_data: bool
 
 
-event ExitRequested:
+event ExitProven:
     cluster_id: indexed(uint256)
     strategy_module: indexed(address)
+    exit_time: uint256
 
 
 @deploy
@@ -249,6 +259,7 @@ def __init__(
     split_factory: address,
     beacon_roots: address,
     pending_cluster_ttl: uint256,
+    beacon_genesis_time: uint256,
 ):
     """
     @notice Deploys the manager; the deployer becomes the owner (two-step
@@ -266,6 +277,9 @@ def __init__(
     @param beacon_roots The EIP-4788 beacon block root contract.
     @param pending_cluster_ttl Seconds after its settlement from which anyone
            may dissolve a cluster nobody staked (1 to 3650 days).
+    @param beacon_genesis_time The beacon chain's genesis time (epoch 0),
+           which turns proven epochs into timestamps; 0 takes this block's
+           timestamp (a local chain whose beacon model starts now).
     """
     assert auction.is_contract, "strategy_module_manager: auction has no code"
     assert (
@@ -303,6 +317,10 @@ def __init__(
     SPLIT_FACTORY = split_factory
     BEACON_ROOTS = beacon_roots
     PENDING_CLUSTER_TTL = pending_cluster_ttl
+    genesis: uint256 = beacon_genesis_time
+    if genesis == 0:
+        genesis = block.timestamp
+    BEACON_GENESIS_TIME = genesis
 
 
 # ------------------------------------------------------------ owner
@@ -707,18 +725,17 @@ def reclaim_stake(cluster_id: uint256):
             `confirm_stake` nor `report_frontrun` happened within
             `pending_cluster_ttl` seconds of the staker's deposit (e.g. the
             pre-deposit's signature was invalid, so the beacon chain ignored
-            it and no validator exists), the module's owner takes the 31 ETH
-            back; the winners get their prices back and their bonds unlock;
-            the 1 ETH pre-deposit is not recoverable.
-    @dev The module's owner (ByzNft holder), once, for a cluster in status
-         PRE_DEPOSITED whose time-out has passed.
+            it and no validator exists), the 31 ETH go back to the module's
+            owner (to the module when the owner cannot receive ETH); the
+            winners get their prices back and their bonds unlock; the 1 ETH
+            pre-deposit is not recoverable.
+    @dev Anyone, once, for a cluster in status PRE_DEPOSITED whose time-out
+         has passed: a holder that cannot act (a contract without this call)
+         must not lock the winners' prices and bonds.
     @param cluster_id The cluster.
     """
     state: cs.ClusterState = self._check_status(cluster_id, cs.PRE_DEPOSITED)
     staker: address = staticcall IByzNft(BYZ_NFT).ownerOf(cluster_id)
-    assert (
-        msg.sender == staker
-    ), "strategy_module_manager: caller is not the module owner"
     assert (
         block.timestamp >= state.deposited_at + PENDING_CLUSTER_TTL
     ), "strategy_module_manager: proof time-out not over"
@@ -740,13 +757,15 @@ def reclaim_stake(cluster_id: uint256):
 
 
 @external
-def on_exit_requested():
+def on_exit_proven(exit_time: uint256):
     """
-    @notice Called by a StrategyModule whose holder requested the
-            validator's exit: ends the staker's stream
-            (`StakerRewards.end_stream`: unserved credits back to the winners,
-            bonds unlocked) and marks the cluster EXITED.
+    @notice Called by a StrategyModule once anyone proved its validator's
+            exit (`StrategyModule.prove_exit`): ends the staker's stream at
+            the exit epoch's time `exit_time` (`StakerRewards.end_stream`:
+            unserved credits back to the winners, bonds unlocked, or the
+            bonds alone after an expiry) and marks the cluster EXITED.
     @dev Only a StrategyModule of this manager, for a STAKED cluster, once.
+    @param exit_time The timestamp of the validator's exit epoch.
     """
     is_module: bool = False
     cluster_id: uint256 = 0
@@ -755,8 +774,10 @@ def on_exit_requested():
     state: cs.ClusterState = self._check_status(cluster_id, cs.STAKED)
     state.status = cs.EXITED
     self._state[cluster_id] = cs._pack(state)
-    log ExitRequested(cluster_id=cluster_id, strategy_module=msg.sender)
-    extcall IStakerRewards(STAKER_REWARDS).end_stream(cluster_id)
+    log ExitProven(
+        cluster_id=cluster_id, strategy_module=msg.sender, exit_time=exit_time
+    )
+    extcall IStakerRewards(STAKER_REWARDS).end_stream(cluster_id, exit_time)
 
 
 # ------------------------------------------------------------ views
@@ -867,8 +888,8 @@ def cluster_status(cluster_id: uint256) -> uint256:
     """
     @notice A cluster's status here (contracts/lib/cluster_state.vy): 0
             unknown, 1 pending, 2 pre-deposited (awaiting a proof), 3 staked,
-            4 failed (front-run), 5 dissolved, 6 exited, 7 reclaimed (no
-            proof within the time-out).
+            4 failed (front-run), 5 dissolved, 6 exited (exit proven), 7
+            reclaimed (no proof within the time-out).
     @param cluster_id The cluster id.
     @return uint256 The status.
     """
@@ -1102,6 +1123,18 @@ def beacon_roots() -> address:
     @return address BeaconRoots.
     """
     return BEACON_ROOTS
+
+
+@external
+@view
+@reentrant
+def beacon_genesis_time() -> uint256:
+    """
+    @notice The beacon chain's genesis time: epoch `e` starts at
+            `beacon_genesis_time() + e * SECONDS_PER_EPOCH`.
+    @return uint256 The timestamp.
+    """
+    return BEACON_GENESIS_TIME
 
 
 @external

@@ -42,6 +42,8 @@ RULES: dict[str, Rule] = {
     "min_duration": ("days", _min_duration),
     "max_duration": ("days", _between(1, c.MAX_DURATION_CAP, "days")),
     "pending_cluster_ttl": ("seconds", _between(DAY, 3650 * DAY, "seconds (1 day to 10 years)")),
+    # the beacon chain's genesis time (0: the deployment block's, for a local chain and its beacon model)
+    "beacon_genesis_time": ("timestamp", _between(0, 2**64 - 1, "(0: the deployment block's timestamp)")),
 }
 
 

@@ -60,7 +60,9 @@ def run(rounds: int = 3) -> GasReport:
         report.measure("StakerRewards.withdraw_credit", sr.withdraw_credit, stakers[0], sender=stakers[0])
         boa.env.time_travel(seconds=DAY)
         report.measure("StakerRewards.claim (after a sale)", sr.claim, cid, sender=stakers[1])
-        report.measure("StakerRewards.end_stream (4 seats)", sr.end_stream, cid, sender=manager)
+        report.measure(
+            "StakerRewards.end_stream (4 seats)", sr.end_stream, cid, boa.env.timestamp, sender=manager
+        )
 
         # expiry
         cid = cluster()

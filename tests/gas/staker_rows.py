@@ -3,8 +3,8 @@
     .venv/bin/python -m tests.gas.staker_rows      # these rows alone
 
 Rows: create_strategy_module_and_stake (with and without pre-creating the next cluster), confirm_stake (a
-proof from deploy/beacon.py's model), the two phases together, report_frontrun, reclaim_stake,
-StrategyModule.request_exit and dissolve_cluster.
+proof from deploy/beacon.py's model), the two phases together, report_frontrun, reclaim_stake (by anyone),
+the exit (StrategyModule.prove_activation, request_exit, prove_exit) and dissolve_cluster.
 The landed one-phase stake (with pre-creation) cost 1 350 041.
 """
 
@@ -101,9 +101,9 @@ def run() -> dict[str, int]:
     _, gas = measure(manager.dissolve_cluster, pending, sender=owner)
     results["dissolve_cluster"] = gas
 
-    # cluster 2 (the paused deposit's) is never proven: its staker reclaims after the time-out
+    # cluster 2 (the paused deposit's) is never proven: anyone reclaims after the time-out
     boa.env.time_travel(seconds=manager.pending_cluster_ttl())
-    _, gas = measure(manager.reclaim_stake, c2, sender=stakers[2])
+    _, gas = measure(manager.reclaim_stake, c2, sender=stakers[3])
     results["reclaim_stake"] = gas
 
     # EigenLayer's own proof check, on its own: a pod owner restakes a validator staked directly
@@ -131,11 +131,23 @@ def run() -> dict[str, int]:
     )
     results["EigenPod.verify_withdrawal_credentials"] = gas
 
-    # the exit of cluster 0
+    # the exit of cluster 0 (PROTOCOL §10): its activation proven, the request after 256 epochs of
+    # activity, the exit epoch proven (the stream ends there, bonds unlock, the pod's shares go)
     module = at("strategy_module_implementation", module_address)
+    for seconds in (12, 12 * 384):  # the top-up lands, then activation after finality
+        boa.env.time_travel(seconds=seconds)
+        timestamp = chain.process()
+    _, gas = measure(module.prove_activation, timestamp, chain.validator_proof(pubkey0), sender=stakers[3])
+    results["StrategyModule.prove_activation"] = gas
+    due = manager.beacon_genesis_time() + (module.activation_epoch() + 256) * 384
+    boa.env.time_travel(seconds=max(due - boa.env.timestamp, 0))
     fee = module.exit_fee()
     _, gas = measure(module.request_exit, value=fee, sender=stakers[0])
     results["StrategyModule.request_exit"] = gas
+    boa.env.time_travel(seconds=12)
+    timestamp = chain.process()
+    _, gas = measure(module.prove_exit, timestamp, chain.validator_proof(pubkey0), sender=stakers[3])
+    results["StrategyModule.prove_exit (stream ended, bonds unlocked)"] = gas
     return results
 
 

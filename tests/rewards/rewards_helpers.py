@@ -6,7 +6,8 @@ and every hypothesis example) around three stand-ins:
   `fund_cluster` as the Escrow does at settlement, and its `return_credits` has API.md's signature and
   checks (StakerRewards only, exact value, each bond unlocked once, to its operator or to `bond_to`);
 - the StrategyModuleManager is `helpers/ManagerHarness.vy` (the views StakerRewards reads); the tests prank
-  as its address to mint ByzNfts and call `start_stream`, `end_stream` and `cancel_cluster`;
+  as its address to mint ByzNfts and call `start_stream`, `end_stream` (the validator's proven exit) and
+  `cancel_cluster`;
 - the Auction is a plain account (`World.auction`) that calls `renew` with the payment, as the Auction does.
 
 `ClusterModel` is an independent Python model of one cluster (PROTOCOL §6, §10), used by the unit tests for
@@ -172,10 +173,19 @@ class World:
         self.mint(model.cid, staker)
         self.start(model)
 
-    def end_stream(self, model: ClusterModel) -> list[int]:
+    def end_stream(self, model: ClusterModel, exit_time: int | None = None) -> list[int]:
+        """The validator's exit proven, its exit epoch at `exit_time` (default: now). After an expiry only
+        the bonds unlock (no credit twice); otherwise the stream stops at the exit (or its end)."""
+        exit_time = now() if exit_time is None else exit_time
         with boa.env.prank(self.manager.address):
-            self.rewards.end_stream(model.cid)
-        return model.close(min(now(), model.end), STATUS_ENDED)
+            self.rewards.end_stream(model.cid, exit_time)
+        if model.status == STATUS_EXPIRED:
+            model.status = STATUS_ENDED
+            return [0] * len(model.seats)
+        stop = max(min(exit_time, model.end), model.start)
+        if model.rate:  # never before the second the holder was already paid up to
+            stop = max(stop, model.start + -(-model.accounted * DAY // model.rate))
+        return model.close(stop, STATUS_ENDED)
 
     def expire(self, model: ClusterModel, caller: str) -> list[int]:
         self.rewards.expire(model.cid, sender=caller)
@@ -228,7 +238,9 @@ class World:
             a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.unaccrued + a.refunded + a.dust
             == a.funded + a.renewals
         )
-        if model.status in (STATUS_EXPIRED, STATUS_ENDED, STATUS_CANCELLED):
+        if model.status == STATUS_CANCELLED or (
+            model.status in (STATUS_EXPIRED, STATUS_ENDED) and t >= model.end
+        ):
             assert a.unaccrued == 0
             assert 0 <= a.dust <= len(model.seats)
         if model.start:

@@ -92,8 +92,8 @@ def test_renew_sale_exit_and_refunds(protocol, cluster, stakers, non_owner):
     # exit after 10 days + 1 000 s: unserved seconds back to every winner, with its bond
     boa.env.time_travel(seconds=1_000)
     held_by_escrow = {op: escrow.claimable(op) for _, op, _, _ in seats}
-    with boa.env.prank(protocol.manager.address):
-        sr.end_stream(cid)
+    with boa.env.prank(protocol.manager.address):  # the validator's exit proven, its exit epoch now
+        sr.end_stream(cid, boa.env.evm.patch.timestamp)
     served = 10 * DAY + 1_000
     assert sr.status(cid) == STATUS_ENDED
     for i, (_, op, price, duration) in enumerate(seats):
@@ -123,9 +123,18 @@ def test_expire_through_the_real_escrow(protocol, cluster, stakers, non_owner):
     before = {op: escrow.claimable(op) for _, op, _, _ in seats}
     sr.expire(cid, sender=non_owner)
     assert sr.status(cid) == STATUS_EXPIRED
+    for bid_id, op, price, duration in seats:  # the credits back, the bonds locked: the validator runs
+        assert escrow.claimable(op) - before[op] == (price // duration) * (duration - 30)
+        assert escrow.is_locked(bid_id)
+    assert sr.claim(cid, sender=stakers[0]) == sr.get_stream(cid).rate * 30
+    assert sr.held(cid) == 0
+    # the exit proven later: the bonds alone unlock, nothing is refunded twice
+    boa.env.time_travel(seconds=10 * DAY)
+    with boa.env.prank(protocol.manager.address):
+        sr.end_stream(cid, boa.env.evm.patch.timestamp)
+    assert sr.status(cid) == STATUS_ENDED
     for _, op, price, duration in seats:
         assert escrow.claimable(op) - before[op] == (price // duration) * (duration - 30) + c.BOND
-    assert sr.claim(cid, sender=stakers[0]) == sr.get_stream(cid).rate * 30
     assert sr.held(cid) == 0
 
 

@@ -78,11 +78,12 @@ class RewardsMachine(StatefulBase):
             for cid, m in self.models.items()
         )
 
-    def returned(self, m, credits, bond_to=ZERO):
+    def returned(self, m, credits, bond_to=ZERO, bonds=True):
         for s, credit in zip(m.seats, credits, strict=True):
             self.op_credits[s.operator] = self.op_credits.get(s.operator, 0) + credit
-            to = s.operator if bond_to == ZERO else bond_to
-            self.bonds[to] = self.bonds.get(to, 0) + c.BOND
+            if bonds:
+                to = s.operator if bond_to == ZERO else bond_to
+                self.bonds[to] = self.bonds.get(to, 0) + c.BOND
 
     # ------------------------------------------------------------ rules
 
@@ -144,11 +145,13 @@ class RewardsMachine(StatefulBase):
             seat_ends[seat] += days
             assert self.w.rewards.get_stream(m.cid).end == m.start + min(seat_ends) * DAY
 
-    @precondition(lambda self: self.has({STATUS_STREAMING}))
-    @rule(i=st.integers(0, 99))
-    def exit(self, i):
-        m = self.pick({STATUS_STREAMING}, i)
-        self.returned(m, self.w.end_stream(m))
+    @precondition(lambda self: self.has({STATUS_STREAMING, STATUS_EXPIRED}))
+    @rule(i=st.integers(0, 99), offset=st.integers(-DAY, DAY))
+    def exit(self, i, offset):
+        """The validator's exit proven, its exit epoch `offset` seconds from now (late proof or ahead);
+        after an expiry only the bonds unlock."""
+        m = self.pick({STATUS_STREAMING, STATUS_EXPIRED}, i)
+        self.returned(m, self.w.end_stream(m, exit_time=max(now() + offset, 0)))
 
     @precondition(lambda self: self.has({STATUS_STREAMING}))
     @rule(i=st.integers(0, 99))
@@ -158,7 +161,7 @@ class RewardsMachine(StatefulBase):
             with boa.reverts("staker_rewards: credits not exhausted"):
                 self.w.rewards.expire(m.cid, sender=self.w.non_owner)
         else:
-            self.returned(m, self.w.expire(m, self.w.non_owner))
+            self.returned(m, self.w.expire(m, self.w.non_owner), bonds=False)
 
     @precondition(lambda self: self.has({STATUS_STREAMING, STATUS_EXPIRED, STATUS_ENDED}))
     @rule(i=st.integers(0, 99), by_module=st.booleans(), to=st.integers(-1, 4), after=st.integers(0, DAY))
@@ -220,7 +223,7 @@ class RewardsMachine(StatefulBase):
             if kind == 0:
                 w.rewards.start_stream(cid, sender=w.non_owner)
             elif kind == 1:
-                w.rewards.end_stream(cid, sender=w.non_owner)
+                w.rewards.end_stream(cid, now(), sender=w.non_owner)
             elif kind == 2:
                 w.rewards.cancel_cluster(cid, ZERO, sender=w.non_owner)
             elif kind == 3:
@@ -273,7 +276,10 @@ class RewardsMachine(StatefulBase):
     def teardown(self):
         # at the end, every closed cluster satisfies PROTOCOL §10 exactly once its holder claimed
         for m in self.models.values():
-            if m.status in (STATUS_EXPIRED, STATUS_ENDED, STATUS_CANCELLED):
+            # (an exit epoch proven ahead keeps accruing until it: closed once it has passed)
+            if m.status == STATUS_CANCELLED or (
+                m.status in (STATUS_EXPIRED, STATUS_ENDED) and now() >= m.end
+            ):
                 a = self.w.rewards.accounting(m.cid)
                 assert (
                     a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.refunded + a.dust

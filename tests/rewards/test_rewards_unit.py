@@ -288,7 +288,7 @@ def test_claim_to_rejecting_holder_blocks_only_itself(world, holder_deployer):
     credits = world.expire(m1, world.non_owner)
     for s, credit in zip(m1.seats, credits, strict=True):
         assert world.escrow.claimable(s.operator) == credit
-        assert world.escrow.bonds_of(s.operator) == c.BOND
+        assert world.escrow.bond_locked(s.bid_id)  # until the validator's exit is proven
     holder.set_mode(True, False, m1.cid)
     assert holder.claim(m1.cid) == m1.rate * 3 == holder.received()
     m1.accounted += m1.rate * 3
@@ -441,14 +441,14 @@ def test_end_stream_after_the_end_equals_expiry(world):
 def test_end_stream_reverts(world):
     m = world.fund(SHORT)
     with boa.env.prank(world.manager.address), boa.reverts("staker_rewards: not streaming"):
-        world.rewards.end_stream(m.cid)
+        world.rewards.end_stream(m.cid, now())
     world.stake(m, world.stakers[0])
     with boa.reverts("staker_rewards: caller is not the manager"):
-        world.rewards.end_stream(m.cid, sender=world.stakers[0])
+        world.rewards.end_stream(m.cid, now(), sender=world.stakers[0])
     boa.env.time_travel(seconds=DAY)
     world.end_stream(m)
     with boa.env.prank(world.manager.address), boa.reverts("staker_rewards: not streaming"):
-        world.rewards.end_stream(m.cid)
+        world.rewards.end_stream(m.cid, now())
     with boa.reverts("staker_rewards: not streaming"):
         world.rewards.expire(m.cid, sender=world.non_owner)
     all_checks(world, [m])
@@ -465,6 +465,52 @@ def test_end_stream_exact_at_any_second(world, elapsed, vcs):
     assert 0 <= m.dust <= 4
     world.claim(m, world.stakers[0])
     all_checks(world, [m])
+
+
+def test_end_stream_stops_at_the_exit_epoch_not_at_the_proof(world):
+    """The exit epoch's time may be before the proof (proven late) or after it (exit scheduled)."""
+    m1, m2 = world.fund(check_terms()), world.fund(check_terms(), first_operator=4)
+    world.stake(m1, world.stakers[0])
+    world.stake(m2, world.stakers[1])
+    t0 = now()
+    boa.env.time_travel(seconds=20 * DAY)
+    credits1 = world.end_stream(m1, exit_time=t0 + 10 * DAY)  # proven 10 days late: those are refunded
+    assert world.rewards.get_stream(m1.cid).end == t0 + 10 * DAY
+    assert credits1 == [s.vc * (s.days - 10) for s in m1.seats]
+    credits2 = world.end_stream(m2, exit_time=t0 + 25 * DAY)  # the exit epoch is 5 days ahead: it streams on
+    assert credits2 == [s.vc * (s.days - 25) for s in m2.seats]
+    all_checks(world, [m1, m2])
+    boa.env.time_travel(seconds=5 * DAY)
+    assert world.claim(m2, world.stakers[1]) == 25 * m2.rate
+    boa.env.time_travel(seconds=DAY)
+    assert world.rewards.claimable(m2.cid) == 0
+    all_checks(world, [m1, m2])
+
+
+def test_expiry_keeps_the_bonds_until_the_exit_is_proven(world):
+    """Expiry returns the unused credits alone; the proven exit then unlocks the bonds, credits 0: nothing
+    is refunded twice, and the per-cluster identity holds through both."""
+    m = world.fund(check_terms())
+    world.stake(m, world.stakers[0])
+    boa.env.time_travel(seconds=100 * DAY)
+    credits = world.expire(m, world.non_owner)
+    for s, credit in zip(m.seats, credits, strict=True):
+        assert world.escrow.claimable(s.operator) == credit
+        assert world.escrow.bond_locked(s.bid_id) and world.escrow.bonds_of(s.operator) == 0
+    returned = world.escrow.returned()
+    all_checks(world, [m])
+    boa.env.time_travel(seconds=30 * DAY)  # the validator still runs, the holder exits later
+    assert world.end_stream(m) == [0, 0, 0, 0]
+    assert events(world.rewards.get_logs(), "BondsUnlocked") == [{"cluster_id": m.cid}]
+    assert world.rewards.status(m.cid) == STATUS_ENDED
+    assert world.escrow.returned() == returned  # no second refund
+    for s, credit in zip(m.seats, credits, strict=True):
+        assert world.escrow.claimable(s.operator) == credit
+        assert not world.escrow.bond_locked(s.bid_id) and world.escrow.bonds_of(s.operator) == c.BOND
+    assert world.claim(m, world.stakers[0]) == 100 * m.rate
+    all_checks(world, [m])
+    with boa.env.prank(world.manager.address), boa.reverts("staker_rewards: not streaming"):
+        world.rewards.end_stream(m.cid, now())
 
 
 # ------------------------------------------------------------ expire

@@ -189,15 +189,22 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers):
     pod.verify_balance_update(chain.last_timestamp, chain.validator_proof(pubkey))
     assert epm.shares(module.address) == STAKE
 
+    # the activation epoch proven (anyone), then the request through the pod: nothing ends before the proof
+    module.prove_activation(chain.last_timestamp, chain.validator_proof(pubkey))
+    assert module.activation_epoch() == chain.validator(pubkey).activation_epoch
     with boa.env.prank(staker):
         module.request_exit(value=module.exit_fee())
-    assert manager.cluster_status(cluster_id) == STATUS_EXITED
-    assert rewards.status(cluster_id) == 4  # ended at the request
+    assert manager.cluster_status(cluster_id) == STATUS_STAKED
+    assert rewards.status(cluster_id) == 2  # still streaming until the exit is proven
     boa.env.time_travel(seconds=12)
     timestamp = chain.process()
-    assert chain.validator(pubkey).exit_epoch < 2**64 - 1
-    # the exit is proven: the shares stop counting
-    pod.verify_exit(timestamp, chain.validator_proof(pubkey))
+    exit_epoch = chain.validator(pubkey).exit_epoch
+    assert exit_epoch < 2**64 - 1
+    # the exit is proven (anyone): the stream ends at the exit epoch, the shares stop counting
+    module.prove_exit(timestamp, chain.validator_proof(pubkey))
+    assert manager.cluster_status(cluster_id) == STATUS_EXITED
+    assert rewards.status(cluster_id) == 4
+    assert rewards.get_stream(cluster_id).end == manager.beacon_genesis_time() + exit_epoch * EPOCH
     assert epm.shares(module.address) == 0
     # withdrawable 256 epochs after the exit: the balance is paid to the pod, then home through the module
     boa.env.time_travel(seconds=270 * EPOCH)

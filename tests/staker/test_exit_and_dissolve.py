@@ -1,6 +1,6 @@
-"""The end of a cluster (issue 10, PROTOCOL §10): the holder's exit request (EIP-7002 through the pod, the
-stream ends) and the dissolution of a pre-created cluster nobody staked (owner any time, anyone after
-`pending_cluster_ttl`)."""
+"""The end of a cluster (issues 10 and 18, PROTOCOL §10): the holder's exit request (EIP-7002 through the
+pod), the proven exit (the stream ends, the bonds unlock) and the dissolution of a pre-created cluster
+nobody staked (owner any time, anyone after `pending_cluster_ttl`)."""
 
 from __future__ import annotations
 
@@ -14,98 +14,59 @@ from tests.staker.conftest import (
     STATUS_DISSOLVED,
     STATUS_EXITED,
     STATUS_PENDING,
-    STATUS_PRE_DEPOSITED,
-    emitted_by,
+    STATUS_STAKED,
     event_names,
     events,
-    module_at,
+)
+from tests.staker.exits import (
+    activate,
+    bring_principal_home,
+    prove_exit,
+    request_exit,
+    wait_for_exit_window,
 )
 
 ENDED, CANCELLED = 4, 5
 
 
-# ---------------------------------------------------------------- request_exit
+# ---------------------------------------------------------------- request_exit and prove_exit
+# (every path of the exit state machine: tests/staker/test_always_leave.py)
 
 
-def test_request_exit(manager, staker_rewards, protocol, confirmed_module):
+def test_request_exit_then_proven_exit(manager, staker_rewards, protocol, confirmed_module):
     cluster_id, module, staker = confirmed_module()
     pod = module.eigen_pod()
     fee = withdrawal_request_fee(protocol.withdrawal_requests)
     assert module.exit_fee() == fee > 0
     pubkey = bytes(manager.validator_pubkey(cluster_id))
+    activation = activate(protocol, cluster_id, module)
+    wait_for_exit_window(protocol, activation)
     balance = boa.env.get_balance(staker)
     with boa.env.prank(staker):
         module.request_exit(value=fee + ETH)  # the excess comes back
     logs = module.get_logs()
     assert events(logs, "ExitRequested")[-1] == {"cluster_id": cluster_id, "pubkey": pubkey, "fee": fee}
-    for name in ("WithdrawalRequested", "StreamEnded"):
-        assert name in event_names(logs)
+    assert "WithdrawalRequested" in event_names(logs)
     assert boa.env.get_balance(staker) == balance - fee
     assert boa.env.get_balance(module.address) == 0
+    assert manager.cluster_status(cluster_id) == STATUS_STAKED  # until the exit is proven
+    # the request's source is the pod (the address in the validator's credentials), amount 0: full exit
+    assert dequeue_withdrawal_requests(protocol.withdrawal_requests) == [(pod, pubkey, 0)]
+    prove_exit(protocol, cluster_id, module, activation)
+    assert "StreamEnded" in event_names(module.get_logs())
     assert manager.cluster_status(cluster_id) == STATUS_EXITED
     assert module.is_staked()  # still the staker's validator until the beacon chain pays it out
     assert staker_rewards.status(cluster_id) == ENDED
-    # the request's source is the pod (the address in the validator's credentials), amount 0: full exit
-    assert dequeue_withdrawal_requests(protocol.withdrawal_requests) == [(pod, pubkey, 0)]
 
 
-def test_request_exit_emits_the_managers_event(manager, confirmed_module, protocol):
-    cluster_id, module, staker = confirmed_module()
-    with boa.env.prank(staker):
-        module.request_exit(value=withdrawal_request_fee(protocol.withdrawal_requests))
-    logs = emitted_by(module.get_logs(), manager.address)
-    assert events(logs, "ExitRequested") == [{"cluster_id": cluster_id, "strategy_module": module.address}]
-
-
-def test_request_exit_only_holder(confirmed_module, outsider, protocol):
-    _, module, _ = confirmed_module()
-    with boa.env.prank(outsider), boa.reverts("strategy_module: caller is not the owner"):
-        module.request_exit(value=ETH)
-
-
-def test_request_exit_without_the_fee_reverts(manager, confirmed_module, protocol):
-    cluster_id, module, staker = confirmed_module()
-    fee = withdrawal_request_fee(protocol.withdrawal_requests)
-    with boa.env.prank(staker), boa.reverts("strategy_module: exit fee not covered"):
-        module.request_exit(value=fee - 1)
-    assert manager.cluster_status(cluster_id) != STATUS_EXITED
-
-
-def test_request_exit_only_once(confirmed_module, protocol):
-    _, module, staker = confirmed_module()
-    fee = withdrawal_request_fee(protocol.withdrawal_requests)
-    with boa.env.prank(staker):
-        module.request_exit(value=fee)
-        with boa.reverts("strategy_module_manager: cluster not staked"):
-            module.request_exit(value=ETH)
-
-
-def test_request_exit_before_confirmation_reverts(manager, ready_cluster, stake, stakers, protocol):
-    cluster_id = ready_cluster()
-    module = module_at(stake(stakers[0]))
-    assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
-    with boa.env.prank(stakers[0]), boa.reverts("strategy_module_manager: cluster not staked"):
-        module.request_exit(value=ETH)
-
-
-def test_on_exit_requested_only_by_a_module(manager, outsider, confirmed_module):
-    confirmed_module()
-    with boa.env.prank(outsider), boa.reverts("strategy_module_manager: caller is not a strategy module"):
-        manager.on_exit_requested()
-
-
-def test_principal_comes_home_after_the_exit(confirmed_module, protocol):
+def test_principal_comes_home_after_the_exit(protocol, confirmed_module):
     """The beacon chain pays the balance to the pod (a balance change, no code run); the holder pulls it."""
-    _, module, staker = confirmed_module()
-    with boa.env.prank(staker):
-        module.request_exit(value=withdrawal_request_fee(protocol.withdrawal_requests))
-    pod = module.eigen_pod()
-    boa.env.set_balance(pod, boa.env.get_balance(pod) + STAKE + ETH // 10)  # principal + consensus rewards
-    balance = boa.env.get_balance(staker)
-    with boa.env.prank(staker):
-        module.withdraw_from_pod(STAKE + ETH // 10)
-        module.withdraw(STAKE + ETH // 10, staker)
-    assert boa.env.get_balance(staker) == balance + STAKE + ETH // 10
+    cluster_id, module, staker = confirmed_module()
+    activation = activate(protocol, cluster_id, module)
+    wait_for_exit_window(protocol, activation)
+    request_exit(protocol, module, staker)
+    prove_exit(protocol, cluster_id, module, activation)
+    assert bring_principal_home(module, staker, STAKE + ETH // 10) == STAKE + ETH // 10
 
 
 # ---------------------------------------------------------------- dissolve_cluster

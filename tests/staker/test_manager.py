@@ -92,7 +92,7 @@ def test_constructor_rejects_addresses_without_code(protocol, outsider, position
     args = [a.address for a in args]
     args[position] = outsider
     with boa.reverts(f"strategy_module_manager: {what} has no code"):
-        deployer_for("manager").deploy(*args, 86_400)
+        deployer_for("manager").deploy(*args, 86_400, 0)
 
 
 def manager_args(protocol) -> list:
@@ -106,7 +106,7 @@ def manager_args(protocol) -> list:
 @pytest.mark.parametrize("ttl", [0, 86_399, 3650 * 86_400 + 1])
 def test_constructor_rejects_ttl_out_of_range(protocol, ttl):
     with boa.reverts("strategy_module_manager: pending cluster ttl out of range"):
-        deployer_for("manager").deploy(*manager_args(protocol), ttl)
+        deployer_for("manager").deploy(*manager_args(protocol), ttl, 0)
 
 
 def test_renounce_ownership_is_not_exported(manager):
@@ -128,7 +128,7 @@ def implementation_args(protocol, manager_address) -> list:
 
 
 def test_set_strategy_module_implementation(protocol, owner, outsider):
-    fresh = deployer_for("manager").deploy(*manager_args(protocol), 86_400, sender=owner)
+    fresh = deployer_for("manager").deploy(*manager_args(protocol), 86_400, 0, sender=owner)
     assert fresh.strategy_module_implementation() == ZERO
     impl = deployer_for("strategy_module_implementation").deploy(
         *implementation_args(protocol, fresh.address)

@@ -130,6 +130,7 @@ def mock_world(protocol, owner, operators):
             protocol.split_factory.address,
             protocol.beacon_roots.address,
             86_400,
+            0,  # beacon genesis: now
         )
         impl = deployer_for("strategy_module_implementation").deploy(
             m.address,

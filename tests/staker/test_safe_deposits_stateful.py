@@ -10,8 +10,15 @@ After every step:
 - the deposit contract holds every deposit made (1 ETH per stake and per attack, 31 ETH per confirmation),
   and no ETH beyond the pre-deposit reaches it for a front-run key;
 - each staker's 32 ETH is in a validator with its pod's credentials, awaiting proof, or back with it;
-- StakerRewards' balance equals what it holds per cluster;
+- StakerRewards' balance equals what it holds per cluster, and each cluster conserves to the wei;
+- the bonds of a confirmed cluster stay locked until its exit is proven (an expiry returns credits only);
 - an exited validator's shares stop counting and its balance (>= 32 ETH) comes home through the module.
+
+The exit rule (issue 18: a staker can always leave) may follow any other step: after an expiry, after a
+request the beacon chain dropped, after a sale. Each time the current holder proves the activation if
+needed, requests the exit, anyone proves it, and the principal comes home to that holder. At the end of
+every run each validator still running is sold, has a request dropped, expires, then exits: the principal
+comes home whatever the rules picked.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
 
-from deploy.beacon import BeaconChain
+from deploy.beacon import BeaconChain, dequeue_withdrawal_requests
 from tests.staker.conftest import (
     PRE_DEPOSIT,
     STAKE,
@@ -41,7 +48,9 @@ from tests.utils.stateful import StatefulBase
 
 BOND = 10**18
 EPOCH = 384  # seconds
+SHARD_COMMITTEE_PERIOD = 256  # epochs
 CLUSTERS = 6
+EXPIRED = 3  # StakerRewards status
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +82,9 @@ class SafeDepositMachine(StatefulBase):
     confirmed_total = 0
     reported_total = 0
     exits_total = 0
+    exits_after_expiry = 0
+    exits_after_drop = 0
+    exits_after_sale = 0
 
     @classmethod
     def settings(cls):
@@ -91,6 +103,10 @@ class SafeDepositMachine(StatefulBase):
         self.failed: dict[int, str] = {}
         self.dissolved: set[int] = set()
         self.exited: set[int] = set()
+        self.expired: set[int] = set()
+        self.dropped: set[int] = set()  # a request the beacon chain dropped
+        self.sold: set[int] = set()
+        self.holder: dict[int, str] = {}  # confirmed cluster -> its current ByzNft holder
         self.deposited = 0
         self.balance0 = {s: boa.env.get_balance(s) for s in self.stakers}
         self.paid_in = dict.fromkeys(self.stakers, 0)  # 32 ETH per stake
@@ -199,40 +215,144 @@ class SafeDepositMachine(StatefulBase):
                     m.report_frontrun(cid, timestamp, proof)
                 m.confirm_stake(cid, timestamp, proof)
                 self.confirmed[cid] = staker
+                self.holder[cid] = staker
                 self.deposited += TOP_UP
                 SafeDepositMachine.confirmed_total += 1
+
+    def _live(self) -> list[int]:
+        return sorted(set(self.confirmed) - self.exited)
+
+    def _module_and_pod(self, cid):
+        m = self.protocol.manager
+        module = module_at(m.strategy_module_of(cid))
+        return module, boa.load_partial("contracts/external/EigenPod.vy").at(module.eigen_pod())
+
+    def _open_exit_window(self, cid, module):
+        """Activation on the beacon chain, its proof (anyone), then SHARD_COMMITTEE_PERIOD epochs."""
+        pubkey = bytes(self.protocol.manager.validator_pubkey(cid))
+        if module.activation_epoch() == 0:
+            for seconds in (12, 12 * EPOCH):  # the top-up lands, then activation after finality
+                boa.env.time_travel(seconds=seconds)
+                self.chain.process()
+            module.prove_activation(self.chain.last_timestamp, self.chain.validator_proof(pubkey))
+        due = (
+            self.protocol.manager.beacon_genesis_time()
+            + (module.activation_epoch() + SHARD_COMMITTEE_PERIOD) * EPOCH
+        )
+        if due > boa.env.timestamp:
+            boa.env.time_travel(seconds=due - boa.env.timestamp)
+
+    @precondition(lambda self: set(self.confirmed) - self.exited - self.expired)
+    @rule(data=st.data())
+    def expire(self, data):
+        """The credits of a confirmed cluster run out; anyone expires it (its bonds stay locked)."""
+        self._expire(data.draw(st.sampled_from(sorted(set(self.confirmed) - self.exited - self.expired))))
+
+    def _expire(self, cid):
+        sr = self.protocol.staker_rewards
+        end = sr.get_stream(cid).end
+        if end > boa.env.timestamp:
+            boa.env.time_travel(seconds=end - boa.env.timestamp)
+        sr.expire(cid, sender=self.outsider)
+        assert sr.status(cid) == EXPIRED
+        self.expired.add(cid)
+
+    @precondition(lambda self: set(self.confirmed) - self.exited)
+    @rule(data=st.data())
+    def dropped_request(self, data):
+        """The holder requests the exit; the beacon chain drops it (the end-of-block call consumes it and
+        nothing exits). Nothing ends: the cluster stays staked."""
+        self._drop(data.draw(st.sampled_from(self._live())))
+
+    def _drop(self, cid):
+        module, _ = self._module_and_pod(cid)
+        self._open_exit_window(cid, module)
+        fee = module.exit_fee()
+        with boa.env.prank(self.holder[cid]):
+            module.request_exit(value=fee)
+        self.returned[self.holder[cid]] -= fee
+        assert len(dequeue_withdrawal_requests(self.protocol.withdrawal_requests)) == 1
+        self.dropped.add(cid)
+
+    @precondition(lambda self: set(self.confirmed) - self.exited)
+    @rule(data=st.data(), to=st.integers(0, 3))
+    def sell(self, data, to):
+        """The holder sells the ByzNft (and so the module, the validator and its exit)."""
+        self._sell(data.draw(st.sampled_from(self._live())), self.stakers[to])
+
+    def _sell(self, cid, buyer):
+        seller = self.holder[cid]
+        if buyer == seller:
+            return
+        with boa.env.prank(seller):
+            self.protocol.byz_nft.transferFrom(seller, buyer, cid)
+        self.holder[cid] = buyer
+        self.sold.add(cid)
 
     @precondition(lambda self: set(self.confirmed) - self.exited)
     @rule(data=st.data())
     def exit_validator(self, data):
-        """The holder exits a confirmed validator: activation, the shard committee period, the request
-        through the pod, the exit proven (shares stop counting), the balance paid to the pod, withdrawn."""
+        """The holder exits a confirmed validator, whatever came before: activation proven, the shard
+        committee period, the request through the pod, the exit proven (stream ended, bonds unlocked,
+        shares gone), the balance paid to the pod and withdrawn by the current holder."""
+        self._exit(data.draw(st.sampled_from(self._live())))
+
+    def _exit(self, cid):
         m, epm = self.protocol.manager, self.protocol.eigen_pod_manager
-        cid = data.draw(st.sampled_from(sorted(set(self.confirmed) - self.exited)))
-        holder = self.confirmed[cid]
-        module = module_at(m.strategy_module_of(cid))
-        pod = boa.load_partial("contracts/external/EigenPod.vy").at(module.eigen_pod())
+        holder = self.holder[cid]
+        module, pod = self._module_and_pod(cid)
         pubkey = bytes(m.validator_pubkey(cid))
-        for seconds in (12, 12 * EPOCH, 260 * EPOCH):
-            boa.env.time_travel(seconds=seconds)
-            self.chain.process()
+        self._open_exit_window(cid, module)
         fee = module.exit_fee()
         with boa.env.prank(holder):
             module.request_exit(value=fee + 1)  # the excess comes back
+        assert m.cluster_status(cid) == STATUS_STAKED  # nothing ends at the request
         boa.env.time_travel(seconds=12)
         timestamp = self.chain.process()
-        pod.verify_exit(timestamp, self.chain.validator_proof(pubkey), sender=self.outsider)
+        assert self.chain.validator(pubkey).exit_epoch < 2**64 - 1  # honoured
+        module.prove_exit(timestamp, self.chain.validator_proof(pubkey), sender=self.outsider)
+        assert m.cluster_status(cid) == STATUS_EXITED
         assert epm.shares(module.address) == 0
+        assert not any(
+            self.protocol.escrow.is_locked(b) for b in self.protocol.auction.get_cluster(cid).bid_ids
+        )
         boa.env.time_travel(seconds=270 * EPOCH)
         self.chain.process()
         paid = boa.env.get_balance(pod.address)
         assert paid >= STAKE  # principal and consensus rewards
+        before = boa.env.get_balance(holder)
         with boa.env.prank(holder):
             module.withdraw_from_pod(paid)
             module.withdraw(paid, holder)
+        assert boa.env.get_balance(holder) - before == paid  # the principal is home
         self.returned[holder] += paid - fee
         self.exited.add(cid)
         SafeDepositMachine.exits_total += 1
+        SafeDepositMachine.exits_after_expiry += cid in self.expired
+        SafeDepositMachine.exits_after_drop += cid in self.dropped
+        SafeDepositMachine.exits_after_sale += cid in self.sold
+
+    def teardown(self):
+        """Every validator still running at the end leaves too, after each step that used to lock its
+        principal: a sale, a request the beacon chain dropped, an expiry. Then the invariants once more."""
+        try:
+            for cid in self._live():
+                self._sell(cid, self.stakers[(self.stakers.index(self.holder[cid]) + 1) % len(self.stakers)])
+                self._drop(cid)
+                if cid not in self.expired:
+                    self._expire(cid)
+                self._exit(cid)
+            for check in (
+                self.manager_holds_31_eth_per_awaiting_cluster,
+                self.statuses,
+                self.confirmed_validators_are_the_pods,
+                self.every_stakers_eth_is_accounted_for,
+                self.staker_rewards_balance,
+                self.bonds_locked_until_the_exit_is_proven,
+            ):
+                check()
+        finally:
+            super().teardown()
 
     # ------------------------------------------------------------ invariants
 
@@ -289,12 +409,27 @@ class SafeDepositMachine(StatefulBase):
     def staker_rewards_balance(self):
         sr = self.protocol.staker_rewards
         held = sum(sr.held(cid) for cid in range(self.protocol.auction.num_clusters()))
-        assert boa.env.get_balance(sr.address) == held
+        assert boa.env.get_balance(sr.address) == held + sr.total_credit()
+        for cid in self.confirmed:
+            a = sr.accounting(cid)
+            assert (
+                a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.unaccrued + a.refunded + a.dust
+                == a.funded + a.renewals
+            )
+
+    @invariant()
+    def bonds_locked_until_the_exit_is_proven(self):
+        escrow, auction = self.protocol.escrow, self.protocol.auction
+        for cid in self.confirmed:
+            locked = [escrow.is_locked(b) for b in auction.get_cluster(cid).bid_ids]
+            assert all(locked) if cid not in self.exited else not any(locked)
 
 
 def test_safe_deposits_state_machine(safe_world, owner, stakers, operators, outsider):
     SafeDepositMachine.confirmed_total = SafeDepositMachine.reported_total = 0
     SafeDepositMachine.exits_total = 0
+    SafeDepositMachine.exits_after_expiry = SafeDepositMachine.exits_after_drop = 0
+    SafeDepositMachine.exits_after_sale = 0
     SafeDepositMachine.run(
         protocol=safe_world,
         owner=owner,
@@ -304,8 +439,15 @@ def test_safe_deposits_state_machine(safe_world, owner, stakers, operators, outs
     )
     print(
         f"safe deposits: {SafeDepositMachine.confirmed_total} confirmations, "
-        f"{SafeDepositMachine.reported_total} front-runs reported, {SafeDepositMachine.exits_total} exits"
+        f"{SafeDepositMachine.reported_total} front-runs reported, {SafeDepositMachine.exits_total} exits "
+        f"({SafeDepositMachine.exits_after_expiry} after an expiry, "
+        f"{SafeDepositMachine.exits_after_drop} after a dropped request, "
+        f"{SafeDepositMachine.exits_after_sale} after a sale)"
     )
     assert SafeDepositMachine.confirmed_total > 0
     assert SafeDepositMachine.reported_total > 0
     assert SafeDepositMachine.exits_total > 0
+    # derandomized: the principal came home after each of the steps that used to lock it
+    assert SafeDepositMachine.exits_after_expiry > 0
+    assert SafeDepositMachine.exits_after_drop > 0
+    assert SafeDepositMachine.exits_after_sale > 0

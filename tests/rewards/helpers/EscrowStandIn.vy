@@ -8,7 +8,9 @@
         and locks one bond per winner bid; `return_credits` behaves as
         API.md says the Escrow's does: StakerRewards only, `msg.value ==
         sum(credits)`, credits claimable by their operators, each locked
-        bond unlocked once, to its operator or to `bond_to`. Bonds are only
+        bond unlocked once, to its operator or to `bond_to`;
+        `return_unused_credits` (an expiry) returns credits and leaves every
+        bond locked. Bonds are only
         counted here (no ETH), credits are real ETH (`withdraw`).
 """
 
@@ -103,6 +105,34 @@ def return_credits(
             self.bonds_of[operators[i]] += c.BOND
         else:
             self.bonds_of[bond_to] += c.BOND
+    assert msg.value == total, "escrow: value mismatch"
+    self.returned += total
+    self.calls += 1
+
+
+@external
+@payable
+def return_unused_credits(
+    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE],
+    credits: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+):
+    """
+    @notice As `Escrow.return_unused_credits`: credits become claimable, every bond stays locked.
+    @dev StakerRewards only; msg.value must equal the sum of `credits`.
+    @param bid_ids The cluster's winning bids.
+    @param operators Their operators.
+    @param credits Wei per bid.
+    """
+    assert msg.sender == self.rewards, "escrow: caller is not staker rewards"
+    assert len(operators) == len(bid_ids) and len(credits) == len(
+        bid_ids
+    ), "escrow: length mismatch"
+    total: uint256 = 0
+    for i: uint256 in range(len(bid_ids), bound=c.MAX_CLUSTER_SIZE):
+        assert self.bond_locked[bid_ids[i]], "escrow: bond not locked"
+        self.claimable[operators[i]] += credits[i]
+        total += credits[i]
     assert msg.value == total, "escrow: value mismatch"
     self.returned += total
     self.calls += 1

@@ -116,6 +116,10 @@ class Chain:
         out = self.rpc.fetch("eth_call", [{"to": address, "data": data}, "latest"])
         return decode([returns], bytes.fromhex(out[2:]))[0]
 
+    def block_timestamp(self, number: int) -> int:
+        """The timestamp of block `number`."""
+        return int(self.rpc.fetch("eth_getBlockByNumber", [hex(number), False])["timestamp"], 16)
+
     def receipt(self, tx_hash: str) -> dict | None:
         """`eth_getTransactionReceipt` (None while the transaction is not mined)."""
         return self.rpc.fetch("eth_getTransactionReceipt", [tx_hash])

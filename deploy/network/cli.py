@@ -27,6 +27,7 @@ SETTINGS = (
     ("min_duration", "days", "30"),
     ("max_duration", "days", "3650"),
     ("pending_cluster_ttl", "seconds", "2592000, 30 days"),
+    ("beacon_genesis_time", "timestamp of beacon epoch 0", "0, a public chain's own or the deploy block's"),
 )
 
 

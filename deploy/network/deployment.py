@@ -24,7 +24,7 @@ from vyper.compiler import output
 import boa_env
 from deploy.gas import measure, measure_deploy
 from deploy.network.chain import Chain, DeployError, connect, raw_transaction_nonce
-from deploy.network.inputs import validate_config, validate_new_owner
+from deploy.network.inputs import DEV_CHAIN_IDS, validate_config, validate_new_owner, with_genesis_time
 from deploy.network.manifest import (
     Manifest,
     calls_done_on_chain,
@@ -64,9 +64,6 @@ def owned_roles() -> tuple[str, ...]:
         for role in SOURCES
         if {"transfer_ownership", "pending_owner", "owner"} <= {e.get("name") for e in abi(role)}
     )
-
-
-DEV_CHAIN_IDS = (31337, 1337)  # anvil/hardhat, geth --dev: the beacon-chain model drives the stand-ins
 
 
 def predeploys(chain: Chain, chain_id: int) -> dict[str, str]:
@@ -150,6 +147,7 @@ def prepare(
     cfg = validate_config(cfg or {})
     new_owner = validate_new_owner(new_owner, account.address)
     network, chain_id = connect(target)
+    cfg = with_genesis_time(cfg, chain_id)
     chain = Chain(network.url)
     path = Path(manifest_dir) / f"{chain_id}.json"
     manifest, note = open_manifest(chain, path, account.address, cfg, force, network.endpoint, new_owner)

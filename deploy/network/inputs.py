@@ -71,6 +71,42 @@ def validate_config(overrides: dict) -> dict:
     return cfg
 
 
+# The beacon chains' genesis times (their genesis.ssz / the consensus clients' network configs), by the
+# execution chain id: a proven epoch becomes a timestamp from it, so a wrong value would end streams and
+# refunds at the wrong time. Development chains (DEV_CHAIN_IDS) run the beacon-chain model from the
+# deployment block (0).
+BEACON_GENESIS_TIMES = {
+    1: 1606824023,  # mainnet, 2020-12-01 12:00:23 UTC
+    11155111: 1655733600,  # sepolia, 2022-06-20 14:00:00 UTC
+    17000: 1695902400,  # holesky, 2023-09-28 12:00:00 UTC
+    560048: 1742213400,  # hoodi, 2025-03-17 12:10:00 UTC
+}
+DEV_CHAIN_IDS = (31337, 1337)  # anvil/hardhat, geth --dev: the beacon-chain model drives the stand-ins
+
+
+def with_genesis_time(cfg: dict, chain_id: int) -> dict:
+    """`cfg` with the beacon genesis time of the chain: 0 (the deployment block) stays on a development
+    chain, a known public chain gets its own (a different value set by hand is refused), any other chain
+    must be given one (`--set beacon_genesis_time=...`)."""
+    given = cfg["beacon_genesis_time"]
+    if chain_id in DEV_CHAIN_IDS:
+        return cfg
+    known = BEACON_GENESIS_TIMES.get(chain_id)
+    if known is None:
+        if given == 0:
+            raise DeployError(
+                f"chain id {chain_id} is not a development chain: set its beacon chain's genesis time "
+                "(--set beacon_genesis_time=SECONDS)"
+            )
+        return cfg
+    if given not in (0, known):
+        raise DeployError(
+            f"configuration beacon_genesis_time={given}: "
+            f"chain id {chain_id}'s beacon chain started at {known}"
+        )
+    return {**cfg, "beacon_genesis_time": known}
+
+
 def parse_settings(pairs: list[str]) -> dict:
     """`KEY=VALUE` pairs (`--set`) into configuration overrides; integers (`_` separators, `0x` allowed)."""
     cfg = {}

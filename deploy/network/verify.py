@@ -90,6 +90,8 @@ def verify_manifest(url: str, manifest: Manifest) -> list[Finding]:
         findings.append(Finding(False, "all contracts recorded", f"missing: {', '.join(missing)}"))
     findings += [_code_finding(chain, role, c) for role, c in data["contracts"].items()]
     findings += [_wiring_finding(chain, data, *w) for w in WIRING if w[0] in data["contracts"]]
+    if "manager" in data["contracts"]:
+        findings.append(_genesis_finding(chain, data))
     findings += owner_findings(chain, data)
     return findings
 
@@ -131,6 +133,23 @@ def view_type(role: str, view: str) -> tuple[str, int | None]:
         return out["type"], None
     names = [c["name"] for c in out["components"]]
     return "(" + ",".join(c["type"] for c in out["components"]) + ")", names.index(fld)
+
+
+def _genesis_finding(chain: Chain, data: dict) -> Finding:
+    """The manager's beacon genesis time: the configured one, or (0, a development chain) the timestamp of
+    the manager's deployment block, which the constructor takes instead."""
+    configured = data["config"].get("beacon_genesis_time", 0)
+    manager = data["contracts"]["manager"]
+    if configured:
+        want, name = configured, "beacon_genesis_time"
+    else:
+        want, name = chain.block_timestamp(manager["block_number"]), "its deployment block's time"
+    what = f"manager.beacon_genesis_time() == {name}"
+    try:
+        got = chain.view(manager["address"], "beacon_genesis_time", "uint256")
+    except Exception as exc:  # a missing view, or no code at the address
+        return Finding(False, what, f"call failed: {type(exc).__name__}")
+    return Finding(got == want, what, f"{got}" if got == want else f"chain {got}, expected {want}")
 
 
 def _wiring_finding(chain: Chain, data: dict, role: str, view: str, expected: Any) -> Finding:

@@ -13,7 +13,9 @@ import boa_env
 from deploy import docs, network
 from deploy.beacon import BEACON_ROOTS_ADDRESS
 from deploy.gas import GasReport, calldata_floor, intrinsic_gas, measure, receipt_gas
+from deploy.network.chain import DeployError
 from deploy.network.deployment import abi, predeploys
+from deploy.network.inputs import validate_config, with_genesis_time
 from deploy.network.verify import view_type
 from deploy.protocol import PLAN, ROOT, deploy_protocol
 from tests.utils.constants import c
@@ -77,6 +79,23 @@ def test_system_contracts_are_used_on_real_chains_only():
 
     assert predeploys(FakeChain(), 1) == {"beacon_roots": BEACON_ROOTS_ADDRESS}
     assert predeploys(FakeChain(), 31337) == {}
+
+
+def test_beacon_genesis_time_is_the_chains_own_on_public_chains():
+    cfg = validate_config({})
+    assert cfg["beacon_genesis_time"] == 0
+    # a development chain keeps 0: the manager takes its deployment block's time (the beacon model's genesis)
+    assert with_genesis_time(cfg, 31337)["beacon_genesis_time"] == 0
+    # a known public chain gets its own, given or not; another value is refused before anything is sent
+    assert with_genesis_time(cfg, 1)["beacon_genesis_time"] == 1606824023
+    mainnet = validate_config({"beacon_genesis_time": 1606824023})
+    assert with_genesis_time(mainnet, 1) == mainnet
+    with pytest.raises(DeployError, match="chain id 1's beacon chain started at 1606824023"):
+        with_genesis_time(validate_config({"beacon_genesis_time": 1606824024}), 1)
+    # an unknown chain must be told
+    with pytest.raises(DeployError, match="set its beacon chain's genesis time"):
+        with_genesis_time(cfg, 4242)
+    assert with_genesis_time(validate_config({"beacon_genesis_time": 7}), 4242)["beacon_genesis_time"] == 7
 
 
 def test_public_endpoint_and_redaction_drop_credentials_paths_and_queries():

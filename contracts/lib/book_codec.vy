@@ -6,29 +6,35 @@
 @notice Packs and unpacks the bid book's storage words. Vyper does not pack
         storage, and every word a bid writes costs 20 000 gas the first time,
         so the book keeps each record in one word; this module is the only
-        place that knows the bit layouts. The book and the Auction speak in
-        the structs below.
-@dev Layouts (low bits first):
+        place that knows the bit layouts.
+@dev One naming scheme: a field is `<WORD>_<FIELD>` (its shift) with its
+     width from the widths below; `field` reads one, `with_field` writes
+     one, `slot_of`/`entry_shift` place an entry of a three-per-word word.
+     Layouts (low bits first):
      - bid:      operator (160) | status (2) | bonded (1) | discount rate (14)
                  | duration (16) | daily VC price (62)                = 255 bits
      - links:    three bids per word (bid id // 3), 80 bits each:
                  prev (40) | next (40): the bid's neighbours in its operator's
-                 own list (only written once an operator has two pending bids)
+                 own list (never written for an operator's only bid)
      - operator: best bid (40) | prev (40) | next (40) | pending bids (40)
-                 | whitelisted (1) | sentinel (1)
+                 | whitelisted (1) | ranked (1) | ranking key (93)
                  `prev`/`next` are the best bids of the neighbouring operators
-                 in the ranking of operators; they are kept when the operator
-                 leaves the book (its "old neighbours", used by stale hints).
+                 in the ranking; an unranked operator keeps there its "old
+                 neighbours" (where it left, or where a capped walk stopped),
+                 which stale hints use. The key is `pricing.key` of the best
+                 bid's score.
      - header:   head (40) | tail (40) | pending bids (40) | last bid id (40)
-                 | operators with pending bids (40) | sentinel (1)
-     The sentinels keep a word non-zero once written, so a later write is
-     never a zero-to-non-zero one. Field widths follow `constants.vy`:
-     bid ids are 40-bit, a daily VC price is below 2**62 because
-     R <= MAX_DAILY_RETURN (10**19) and n >= 4, durations are below 2**16
-     and discount rates below 2**14.
+                 | operators with pending bids (40) | ranked operators (40)
+     - parked:   parked operators (40) | fence bid id (40) | fence score (128)
+     Every word but a bid's has bit 255 set (a sentinel), so a later write
+     is never a zero-to-non-zero one. Widths follow `constants.vy`: bid ids
+     are 40-bit, a daily VC price is below 2**62 because R <=
+     MAX_DAILY_RETURN (10**19) and n >= 4, durations are below 2**16 and
+     discount rates below 2**14.
 """
 
 from . import constants as c
+from . import pricing
 
 
 struct Bid:
@@ -40,58 +46,104 @@ struct Bid:
     vc_price: uint256
 
 
-struct Links:
-    prev: uint256
-    next: uint256
-
-
-struct Operator:
-    best: uint256
-    prev: uint256
-    next: uint256
-    pending: uint256
-    whitelisted: bool
-
-
-struct Header:
-    head: uint256
-    tail: uint256
-    size: uint256
-    last_id: uint256
-    operators: uint256
-
-
-# @dev Bit widths and offsets (named once, here).
+# @dev Widths (named once, here).
+ID_BITS: constant(uint256) = c.BID_ID_BITS
 ADDRESS_BITS: constant(uint256) = 160
 STATUS_BITS: constant(uint256) = 2
 DISCOUNT_BITS: constant(uint256) = 14
 DURATION_BITS: constant(uint256) = 16
 VC_PRICE_BITS: constant(uint256) = 62
-ID_BITS: constant(uint256) = c.BID_ID_BITS
-ID_MASK: constant(uint256) = c.MAX_BID_ID
-
-STATUS_SHIFT: constant(uint256) = ADDRESS_BITS
-BONDED_SHIFT: constant(uint256) = STATUS_SHIFT + STATUS_BITS
-DISCOUNT_SHIFT: constant(uint256) = BONDED_SHIFT + 1
-DURATION_SHIFT: constant(uint256) = DISCOUNT_SHIFT + DISCOUNT_BITS
-VC_PRICE_SHIFT: constant(uint256) = DURATION_SHIFT + DURATION_BITS
-
+SCORE_BITS: constant(uint256) = 128
 LINKS_PER_WORD: constant(uint256) = 3
 LINK_BITS: constant(uint256) = 2 * ID_BITS
-LINK_MASK: constant(uint256) = 2**80 - 1
-
-WHITELISTED_SHIFT: constant(uint256) = 4 * ID_BITS
 SENTINEL: constant(uint256) = 1 << 255
+
+# @dev bid word
+BID_STATUS: constant(uint256) = ADDRESS_BITS
+BID_BONDED: constant(uint256) = BID_STATUS + STATUS_BITS
+BID_DISCOUNT: constant(uint256) = BID_BONDED + 1
+BID_DURATION: constant(uint256) = BID_DISCOUNT + DISCOUNT_BITS
+BID_VC_PRICE: constant(uint256) = BID_DURATION + DURATION_BITS
+# @dev links entry (inside a bid's 80-bit slice)
+LINK_PREV: constant(uint256) = 0
+LINK_NEXT: constant(uint256) = ID_BITS
+# @dev operator word
+OP_BEST: constant(uint256) = 0
+OP_PREV: constant(uint256) = ID_BITS
+OP_NEXT: constant(uint256) = 2 * ID_BITS
+OP_PENDING: constant(uint256) = 3 * ID_BITS
+OP_WHITELISTED: constant(uint256) = 4 * ID_BITS
+OP_RANKED: constant(uint256) = OP_WHITELISTED + 1
+OP_KEY: constant(uint256) = OP_RANKED + 1
+# @dev header word
+HEAD: constant(uint256) = 0
+TAIL: constant(uint256) = ID_BITS
+SIZE: constant(uint256) = 2 * ID_BITS
+LAST_ID: constant(uint256) = 3 * ID_BITS
+OPERATORS: constant(uint256) = 4 * ID_BITS
+RANKED: constant(uint256) = 5 * ID_BITS
+# @dev parked word
+PARKED_COUNT: constant(uint256) = 0
+FENCE_ID: constant(uint256) = ID_BITS
+FENCE_SCORE: constant(uint256) = 2 * ID_BITS
+
+
+# ---------------------------------------------------------------- fields
 
 
 @internal
 @pure
-def _fits(x: uint256, bits: uint256) -> bool:
+def field(word: uint256, at: uint256, bits: uint256) -> uint256:
     """
-    @dev Whether a value fits a field.
-    @return bool True when `x` fits in `bits` bits.
+    @dev One field of a packed word.
+    @param word The packed word.
+    @param at The field's offset.
+    @param bits The field's width.
+    @return uint256 The field.
     """
-    return x >> bits == 0
+    return (word >> at) & ((1 << bits) - 1)
+
+
+@internal
+@pure
+def with_field(
+    word: uint256, at: uint256, bits: uint256, new: uint256
+) -> uint256:
+    """
+    @dev A packed word with one field replaced and its sentinel set;
+         reverts if the value does not fit.
+    @param word The packed word.
+    @param at The field's offset.
+    @param bits The field's width.
+    @param new The new value.
+    @return uint256 The new word.
+    """
+    assert new >> bits == 0, "book_codec: field overflow"
+    mask: uint256 = ((1 << bits) - 1) << at
+    return (word & ~mask) | (new << at) | SENTINEL
+
+
+@internal
+@pure
+def slot_of(bid_id: uint256) -> uint256:
+    """
+    @dev The word holding a bid's entry in a three-per-word mapping.
+    @param bid_id The bid.
+    @return uint256 The word's key.
+    """
+    return bid_id // LINKS_PER_WORD
+
+
+@internal
+@pure
+def entry_shift(bid_id: uint256, entry_bits: uint256) -> uint256:
+    """
+    @dev Where a bid's entry starts in its three-per-word word.
+    @param bid_id The bid.
+    @param entry_bits The width of one entry.
+    @return uint256 The entry's offset.
+    """
+    return entry_bits * (bid_id % LINKS_PER_WORD)
 
 
 # ---------------------------------------------------------------- bid
@@ -105,24 +157,20 @@ def pack_bid(bid: Bid) -> uint256:
     @param bid The record.
     @return uint256 The packed word.
     """
-    assert self._fits(bid.status, STATUS_BITS), "book_codec: status overflow"
-    assert self._fits(
-        bid.discount_rate, DISCOUNT_BITS
+    assert bid.status >> STATUS_BITS == 0, "book_codec: status overflow"
+    assert (
+        bid.discount_rate >> DISCOUNT_BITS == 0
     ), "book_codec: discount overflow"
-    assert self._fits(
-        bid.duration, DURATION_BITS
-    ), "book_codec: duration overflow"
-    assert self._fits(bid.vc_price, VC_PRICE_BITS), "book_codec: price overflow"
-    word: uint256 = convert(bid.operator, uint256) | (
-        bid.status << STATUS_SHIFT
-    )
+    assert bid.duration >> DURATION_BITS == 0, "book_codec: duration overflow"
+    assert bid.vc_price >> VC_PRICE_BITS == 0, "book_codec: price overflow"
+    word: uint256 = convert(bid.operator, uint256) | (bid.status << BID_STATUS)
     if bid.bonded:
-        word |= 1 << BONDED_SHIFT
+        word |= 1 << BID_BONDED
     return (
         word
-        | (bid.discount_rate << DISCOUNT_SHIFT)
-        | (bid.duration << DURATION_SHIFT)
-        | (bid.vc_price << VC_PRICE_SHIFT)
+        | (bid.discount_rate << BID_DISCOUNT)
+        | (bid.duration << BID_DURATION)
+        | (bid.vc_price << BID_VC_PRICE)
     )
 
 
@@ -135,167 +183,35 @@ def unpack_bid(word: uint256) -> Bid:
     @return Bid The record.
     """
     return Bid(
-        operator=convert(
-            convert(word & convert(max_value(uint160), uint256), uint160),
-            address,
-        ),
-        status=(word >> STATUS_SHIFT) & (2**STATUS_BITS - 1),
-        bonded=(word >> BONDED_SHIFT) & 1 == 1,
-        discount_rate=(word >> DISCOUNT_SHIFT) & (2**DISCOUNT_BITS - 1),
-        duration=(word >> DURATION_SHIFT) & (2**DURATION_BITS - 1),
-        vc_price=word >> VC_PRICE_SHIFT,
+        operator=self.bid_operator(word),
+        status=(word >> BID_STATUS) & (2**STATUS_BITS - 1),
+        bonded=(word >> BID_BONDED) & 1 == 1,
+        discount_rate=(word >> BID_DISCOUNT) & (2**DISCOUNT_BITS - 1),
+        duration=(word >> BID_DURATION) & (2**DURATION_BITS - 1),
+        vc_price=word >> BID_VC_PRICE,
     )
+
+
+@internal
+@pure
+def bid_operator(word: uint256) -> address:
+    """
+    @dev The operator of a packed bid.
+    @param word The packed bid.
+    @return address Its operator.
+    """
+    return convert(convert(word % 2**ADDRESS_BITS, uint160), address)
 
 
 @internal
 @pure
 def with_status(word: uint256, status: uint256) -> uint256:
     """
-    @dev A packed bid with its status replaced.
+    @dev A packed bid with its status replaced (a `c.STATUS_*` constant).
     @param word The packed bid.
     @param status The new status.
     @return uint256 The packed word.
     """
-    assert self._fits(status, STATUS_BITS), "book_codec: status overflow"
-    return (word & ~((2**STATUS_BITS - 1) << STATUS_SHIFT)) | (
-        status << STATUS_SHIFT
-    )
-
-
-# ---------------------------------------------------------------- links
-
-
-@internal
-@pure
-def links_slot(bid_id: uint256) -> uint256:
-    """
-    @dev The word holding a bid's links.
-    @param bid_id The bid.
-    @return uint256 The key of its links word.
-    """
-    return bid_id // LINKS_PER_WORD
-
-
-@internal
-@pure
-def get_links(word: uint256, bid_id: uint256) -> Links:
-    """
-    @dev A bid's links from its (shared) links word.
-    @param word The links word of `links_slot(bid_id)`.
-    @param bid_id The bid.
-    @return Links Its previous and next bid in its operator's list.
-    """
-    entry: uint256 = (
-        word >> (LINK_BITS * (bid_id % LINKS_PER_WORD))
-    ) & LINK_MASK
-    return Links(prev=entry & ID_MASK, next=entry >> ID_BITS)
-
-
-@internal
-@pure
-def set_links(word: uint256, bid_id: uint256, links: Links) -> uint256:
-    """
-    @dev A links word with one bid's entry replaced.
-    @param word The links word of `links_slot(bid_id)`.
-    @param bid_id The bid.
-    @param links Its new links.
-    @return uint256 The new links word.
-    """
-    assert self._fits(links.prev, ID_BITS) and self._fits(
-        links.next, ID_BITS
-    ), "book_codec: id overflow"
-    offset: uint256 = LINK_BITS * (bid_id % LINKS_PER_WORD)
-    return (word & ~(LINK_MASK << offset)) | (
-        (links.prev | (links.next << ID_BITS)) << offset
-    )
-
-
-# ---------------------------------------------------------------- operator
-
-
-@internal
-@pure
-def pack_operator(operator: Operator) -> uint256:
-    """
-    @dev Packs an operator record (always non-zero: sentinel bit).
-    @param operator The record.
-    @return uint256 The packed word.
-    """
-    assert self._fits(operator.best, ID_BITS) and self._fits(
-        operator.prev, ID_BITS
-    ), "book_codec: id overflow"
-    assert self._fits(operator.next, ID_BITS) and self._fits(
-        operator.pending, ID_BITS
-    ), "book_codec: id overflow"
-    word: uint256 = (
-        operator.best
-        | (operator.prev << ID_BITS)
-        | (operator.next << (2 * ID_BITS))
-        | (operator.pending << (3 * ID_BITS))
-        | SENTINEL
-    )
-    if operator.whitelisted:
-        word |= 1 << WHITELISTED_SHIFT
-    return word
-
-
-@internal
-@pure
-def unpack_operator(word: uint256) -> Operator:
-    """
-    @dev Unpacks an operator record.
-    @param word The packed word.
-    @return Operator The record.
-    """
-    return Operator(
-        best=word & ID_MASK,
-        prev=(word >> ID_BITS) & ID_MASK,
-        next=(word >> (2 * ID_BITS)) & ID_MASK,
-        pending=(word >> (3 * ID_BITS)) & ID_MASK,
-        whitelisted=(word >> WHITELISTED_SHIFT) & 1 == 1,
-    )
-
-
-# ---------------------------------------------------------------- header
-
-
-@internal
-@pure
-def pack_header(header: Header) -> uint256:
-    """
-    @dev Packs the book's header (always non-zero: sentinel bit).
-    @param header The header.
-    @return uint256 The packed word.
-    """
-    assert self._fits(header.head, ID_BITS) and self._fits(
-        header.tail, ID_BITS
-    ), "book_codec: id overflow"
-    assert self._fits(header.size, ID_BITS) and self._fits(
-        header.last_id, ID_BITS
-    ), "book_codec: id overflow"
-    assert self._fits(header.operators, ID_BITS), "book_codec: id overflow"
-    return (
-        header.head
-        | (header.tail << ID_BITS)
-        | (header.size << (2 * ID_BITS))
-        | (header.last_id << (3 * ID_BITS))
-        | (header.operators << (4 * ID_BITS))
-        | SENTINEL
-    )
-
-
-@internal
-@pure
-def unpack_header(word: uint256) -> Header:
-    """
-    @dev Unpacks the book's header.
-    @param word The packed word.
-    @return Header The header.
-    """
-    return Header(
-        head=word & ID_MASK,
-        tail=(word >> ID_BITS) & ID_MASK,
-        size=(word >> (2 * ID_BITS)) & ID_MASK,
-        last_id=(word >> (3 * ID_BITS)) & ID_MASK,
-        operators=(word >> (4 * ID_BITS)) & ID_MASK,
+    return (word & ~((2**STATUS_BITS - 1) << BID_STATUS)) | (
+        status << BID_STATUS
     )

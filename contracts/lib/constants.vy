@@ -41,6 +41,14 @@ MAX_CLUSTER_SIZE: constant(uint256) = 7
 MAX_TOP: constant(uint256) = 256
 # @dev Clusters `pre_create_clusters` makes in one call.
 MAX_PRE_CREATE: constant(uint256) = 16
+# @dev Most operators a promotion the operator did not ask for (a winner's
+# or a withdrawn best bid's successor) or a `rejoin` walks past; further
+# away, the operator is parked (docs/protocol.md §3).
+PROMOTION_WALK: constant(uint256) = 4
+# @dev Gas that covers any settlement (the Auction, the Escrow's release and
+# StakerRewards' records) whatever the book holds: what a deposit forwards
+# to its pre-creation (tests/operator/test_parking.py measures the worst).
+SETTLEMENT_GAS: constant(uint256) = 1_500_000
 
 # @dev Bid statuses (`get_bid(id).status`).
 STATUS_NONE: constant(uint256) = 0

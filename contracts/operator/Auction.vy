@@ -28,6 +28,7 @@ from ..interfaces import IEscrow
 from ..lib import auction_codec as codec
 from ..lib import book_codec
 from ..lib import constants as c
+from ..lib import pricing
 
 from snekmate.auth import ownable
 from snekmate.auth import ownable_2step
@@ -214,7 +215,7 @@ def bid(
     for i: uint256 in range(len(vc_prices), bound=c.MAX_BATCH):
         if len(hints) != 0 and hints[i] != 0:
             hint = hints[i]
-        score: uint256 = bid_book._score(vc_prices[i], durations[i])
+        score: uint256 = pricing.score(vc_prices[i], durations[i])
         bid_id: uint256 = bid_book._insert(
             msg.sender,
             discount_rates[i],
@@ -273,7 +274,7 @@ def update_bid(
         assert msg.value == 0, "auction: price unchanged, send no ETH"
     else:
         assert msg.value == 0, "auction: price went down, send no ETH"
-    score: uint256 = bid_book._score(vc, duration)
+    score: uint256 = pricing.score(vc, duration)
     bid_book._reprice(bid_id, discount_rate, duration, vc, score, hint)
     log BidUpdated(
         bid_id=bid_id,
@@ -364,26 +365,34 @@ def renew(cluster_id: uint256, days: uint256):
 
 
 @external
-def settle_cluster() -> uint256:
+def settle_cluster(
+    hints: DynArray[uint256, c.MAX_CLUSTER_SIZE] = [],
+) -> uint256:
     """
     @notice Forms the next cluster: the best pending bid of each of the
-            first `cluster_size` operators in the ranking. The winners'
-            prices go from the Escrow to StakerRewards, with the data it
-            needs; their bonds stay locked.
+            first `cluster_size` ranked operators. The winners' prices go
+            from the Escrow to StakerRewards, with the data it needs; their
+            bonds stay locked.
     @dev Only the StrategyModuleManager. Reverts, changing nothing, when
-         fewer than `cluster_size` operators have pending bids. Reads
-         `cluster_size` operator records whatever the book's size or shape;
-         a winner's next bid is promoted by a walk over other operators'
-         best bids only.
+         fewer than `cluster_size` operators have pending bids, or when a
+         parked operator might rank among the winners (rejoin it first).
+         Its gas is bounded whatever the book holds: it reads the winners'
+         records, and a winner's next bid is promoted by a walk of at most
+         `PROMOTION_WALK` operators from its hint, or parked.
+    @param hints Optional, one per winner in ranking order (0: none): a bid
+           next to which that winner's next bid ranks, from `deploy/hints.py`.
     @return uint256 The new cluster's id.
     """
     assert msg.sender == self.manager, "auction: caller is not the manager"
     pausable._require_not_paused()
     assert (
-        bid_book._book().operators >= CLUSTER_SIZE
+        bid_book._count(book_codec.OPERATORS) >= CLUSTER_SIZE
     ), "auction: not enough operators"
-    winners: DynArray[uint256, c.MAX_CLUSTER_SIZE] = bid_book._take_top(
+    assert bid_book._can_take(
         CLUSTER_SIZE
+    ), "auction: rejoin parked operators first"
+    winners: DynArray[uint256, c.MAX_CLUSTER_SIZE] = bid_book._take_top(
+        CLUSTER_SIZE, hints
     )
     cluster_id: uint256 = self.num_clusters
     operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
@@ -413,6 +422,20 @@ def settle_cluster() -> uint256:
     return cluster_id
 
 
+@external
+def rejoin(operator: address, hint: uint256):
+    """
+    @notice Ranks a parked operator again, so that its bids can win; anyone
+            may call it (an operator is parked when a promotion it did not
+            ask for would have walked too far). Bounded: the place must be
+            within `PROMOTION_WALK` operators of the hint.
+    @param operator The parked operator.
+    @param hint A ranked bid next to which the operator's best bid belongs
+           (`BookMirror.rejoin_hint` in `deploy/hints.py`).
+    """
+    bid_book._rejoin(operator, hint)
+
+
 # ------------------------------------------------------------ owner
 
 
@@ -439,9 +462,9 @@ def add_to_whitelist(operator: address):
     """
     ownable._check_owner()
     assert operator != empty(address), "auction: zero operator"
-    assert not bid_book._operator(
+    assert not bid_book._is_whitelisted(
         operator
-    ).whitelisted, "auction: already whitelisted"
+    ), "auction: already whitelisted"
     bid_book._set_whitelisted(operator, True)
     log WhitelistUpdated(operator=operator, whitelisted=True)
 
@@ -455,7 +478,7 @@ def remove_from_whitelist(operator: address):
     @param operator The operator to remove.
     """
     ownable._check_owner()
-    assert bid_book._operator(operator).whitelisted, "auction: not whitelisted"
+    assert bid_book._is_whitelisted(operator), "auction: not whitelisted"
     bid_book._set_whitelisted(operator, False)
     log WhitelistUpdated(operator=operator, whitelisted=False)
 
@@ -540,7 +563,7 @@ def auction_score(discount_rate: uint256, duration: uint256) -> uint256:
     @param duration Days.
     @return uint256 The score; higher ranks first.
     """
-    return bid_book._score(
+    return pricing.score(
         self._checked_vc_price(
             codec.unpack_config(self._config), discount_rate, duration
         ),
@@ -585,7 +608,7 @@ def insert_hint(discount_rate: uint256, duration: uint256) -> uint256:
     @return uint256 A pending bid id, or 0.
     """
     return bid_book._hint_for(
-        bid_book._score(
+        pricing.score(
             self._checked_vc_price(
                 codec.unpack_config(self._config), discount_rate, duration
             ),
@@ -612,7 +635,7 @@ def get_bid(bid_id: uint256) -> IAuction.Bid:
         duration=record.duration,
         price=record.vc_price * record.duration,
         bond=bond,
-        score=bid_book._score(record.vc_price, record.duration),
+        score=pricing.score(record.vc_price, record.duration),
         status=record.status,
     )
 
@@ -656,7 +679,7 @@ def num_pending_bids() -> uint256:
     @notice Number of pending bids in the book.
     @return uint256 The count.
     """
-    return bid_book._book().size
+    return bid_book._count(book_codec.SIZE)
 
 
 @external
@@ -666,7 +689,7 @@ def num_bids() -> uint256:
     @notice Number of bids ever placed (the last bid id).
     @return uint256 The count.
     """
-    return bid_book._book().last_id
+    return bid_book._count(book_codec.LAST_ID)
 
 
 @external
@@ -676,7 +699,7 @@ def num_operators_in_auction() -> uint256:
     @notice Number of operators with at least one pending bid.
     @return uint256 The count.
     """
-    return bid_book._book().operators
+    return bid_book._count(book_codec.OPERATORS)
 
 
 @external
@@ -687,7 +710,7 @@ def pending_bids_of(operator: address) -> uint256:
     @param operator The operator.
     @return uint256 The count.
     """
-    return bid_book._operator(operator).pending
+    return bid_book._op_field(operator, book_codec.OP_PENDING)
 
 
 @external
@@ -698,18 +721,52 @@ def is_whitelisted(operator: address) -> bool:
     @param operator The operator.
     @return bool True when whitelisted.
     """
-    return bid_book._operator(operator).whitelisted
+    return bid_book._is_whitelisted(operator)
 
 
 @external
 @view
 def can_settle() -> bool:
     """
-    @notice Whether `settle_cluster` would succeed now (not paused and at
-            least `cluster_size` operators with pending bids).
+    @notice Whether `settle_cluster` would succeed now: not paused, at
+            least `cluster_size` ranked operators, and no parked operator
+            that might rank among the winners.
     @return bool True when a settlement can run.
     """
-    return not pausable.paused and bid_book._book().operators >= CLUSTER_SIZE
+    return not pausable.paused and bid_book._can_take(CLUSTER_SIZE)
+
+
+@external
+@view
+def is_parked(operator: address) -> bool:
+    """
+    @notice Whether an operator's pending bids are unranked until it (or
+            anyone, through `rejoin`) puts it back in the ranking.
+    @param operator The operator.
+    @return bool True when parked.
+    """
+    return bid_book._is_parked(operator)
+
+
+@external
+@view
+def num_parked_operators() -> uint256:
+    """
+    @notice Number of parked operators (counted in `num_operators_in_auction`).
+    @return uint256 The count.
+    """
+    return bid_book._num_parked()
+
+
+@external
+@pure
+def settlement_gas() -> uint256:
+    """
+    @notice Gas that covers any settlement, whatever the book holds: what a
+            deposit forwards to the pre-creation of the next cluster.
+    @return uint256 The gas.
+    """
+    return c.SETTLEMENT_GAS
 
 
 @external
@@ -859,7 +916,7 @@ def _bond_due(operator: address) -> uint256:
     @dev The bond `operator` pays with every bid.
     @return uint256 0 for a whitelisted operator, else `c.BOND`.
     """
-    if bid_book._operator(operator).whitelisted:
+    if bid_book._is_whitelisted(operator):
         return 0
     return c.BOND
 

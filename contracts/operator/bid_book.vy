@@ -6,59 +6,88 @@
 @notice The ordered book of pending bids and the top-k winner selection.
         Ranking: higher score first; equal scores in bid-id order (earlier
         bid first). A cluster's winners are the best pending bid of each of
-        the first `k` distinct operators in that ranking.
+        the first `k` distinct operators in that ranking, and settlement
+        costs a bounded amount whatever the book holds.
 @dev Two levels, so that settlement walks exactly the winners:
      - the ranking of operators: a doubly linked list of operators sorted by
        their best pending bid (its links are the neighbours' best bid ids,
-       kept in the operator's record);
+       kept in the operator's record with the best bid's ranking key, so a
+       walk step reads words and computes no power);
      - each operator's own list: its pending bids sorted by the same key,
        best first (links packed three bids a word; an operator with a single
        pending bid writes none).
-     The top `k` operators are the first `k` nodes of the ranking, so
-     settlement reads `k` records whatever the book holds and however many
-     bids any operator stacks. A winner's next bid is promoted into the
-     ranking by a walk from the top that passes only over other operators'
-     *best* bids ranking above it: an operator's extra bids never cost
-     anyone else gas.
+
+     The promotion (`_promote`): when an operator's best bid leaves (it won
+     or was withdrawn), its next bid takes its place in the ranking by a
+     walk from a hint. A walk the operator did not ask for is capped at
+     `c.PROMOTION_WALK` operators passed; when the place is further away
+     the operator is *parked*: its bids stay pending (withdrawable,
+     updatable, refundable) but unranked, so they cannot win until it
+     rejoins (`_rejoin`: anyone, with a hint; or its own bid or update).
+     Fairness (docs/protocol.md §3): the book keeps a fence, a score at or
+     above every parked operator's best bid, and no settlement takes a
+     winner ranking below the fence: a parked bid never loses its seat to a
+     worse bid; while it might win, no cluster forms until it rejoins.
 
      Hints (Liquity's SortedTroves, made robust): a hint is any bid id. It
      is resolved to its operator's current place in the ranking; when that
-     operator has left the book, to the old neighbours its record keeps
-     (a few hops at most), so a hint that went stale since it was computed
-     costs a few reads, never a walk from the head. A hint that is one of
-     the bidder's own pending bids positions a bid inside its own list.
-     A missing or wrong hint never fails a bid: the book walks from the
-     resolved place (or the head) in the right direction.
+     operator is unranked, to the old neighbours its record keeps (a few
+     hops at most). A hint that is one of the bidder's own pending bids
+     positions a bid inside its own list.
 
-     Scores are recomputed from the stored daily VC price and duration
-     (docs/protocol.md §2): they do not depend on the configuration, so a
-     configuration change never re-ranks existing bids. Storage words are
-     packed by `lib/book_codec.vy`; this module speaks in its structs.
+     Leaf functions read and write storage directly; words are packed by
+     `lib/book_codec.vy`, scores and keys come from `lib/pricing.vy`.
 """
 
 from ..lib import book_codec as codec
 from ..lib import constants as c
+from ..lib import pricing
 
 
-# @dev Upper bound of any walk. Vyper needs a static bound; the gas limit
-# of a block is reached long before it.
+# @dev Upper bound of an uncapped walk. Vyper needs a static bound; the gas
+# limit of a block is reached long before it.
 MAX_WALK: constant(uint256) = 1_000_000
 # @dev Old-neighbour hops a stale hint may take before the head is used.
 MAX_HINT_HOPS: constant(uint256) = 8
+ID_BITS: constant(uint256) = c.BID_ID_BITS
+# @dev Bid-word bits a reprice keeps (operator, status, bond flag).
+# @dev Operator-record bits a (re-)entry keeps: pending, whitelisted, ranked,
+# sentinel; and those a settled seat keeps: whitelisted, best, key, sentinel.
+KEEP_ON_ENTRY: constant(uint256) = ~(
+    (2**ID_BITS - 1) * (1 + 2**codec.OP_PREV + 2**codec.OP_NEXT)
+    | (2**pricing.KEY_BITS - 1) << codec.OP_KEY
+)
+KEEP_ON_REPRICE: constant(uint256) = 2**codec.BID_DISCOUNT - 1
+KEEP_ON_SETTLE: constant(uint256) = ~(
+    (2**ID_BITS - 1) * (2**codec.OP_PREV + 2**codec.OP_NEXT + 2**codec.OP_PENDING)
+    | 1 << codec.OP_RANKED
+)
 
 _bids: HashMap[uint256, uint256]
 _links: HashMap[uint256, uint256]
 _operators: HashMap[address, uint256]
 _header: uint256
+_parked: uint256
+
+
+event OperatorParked:
+    operator: indexed(address)
+    best: uint256
+
+
+event OperatorRejoined:
+    operator: indexed(address)
+    best: uint256
 
 
 @deploy
 def __init__():
     """
     @dev The book starts empty; bid ids start at 1 (0 means "none"). The
-         header's sentinel bit keeps its word non-zero from the start.
+         sentinel bits keep the header and parked words non-zero.
     """
-    self._header = codec.pack_header(empty(codec.Header))
+    self._header = codec.SENTINEL
+    self._parked = codec.SENTINEL
 
 
 # ---------------------------------------------------------------- writes
@@ -76,15 +105,14 @@ def _insert(
 ) -> uint256:
     """
     @dev Adds a new pending bid and returns its id (the next unused one).
-    @param score `_score(vc_price, duration)`, which the caller computed.
+    @param score `pricing.score(vc_price, duration)`, which the caller computed.
     @param hint Any bid id near which the bid belongs (0: none).
     @return uint256 The new bid's id.
     """
-    header: codec.Header = codec.unpack_header(self._header)
-    bid_id: uint256 = header.last_id + 1
+    bid_id: uint256 = self._count(codec.LAST_ID) + 1
     assert bid_id <= c.MAX_BID_ID, "bid_book: ids exhausted"
-    header.last_id = bid_id
-    header.size += 1
+    self._set_count(codec.LAST_ID, bid_id)
+    self._count_up(codec.SIZE)
     self._bids[bid_id] = codec.pack_bid(
         codec.Bid(
             operator=operator,
@@ -95,8 +123,7 @@ def _insert(
             vc_price=vc_price,
         )
     )
-    header = self._place(header, operator, bid_id, score, hint, True)
-    self._header = codec.pack_header(header)
+    self._place(operator, bid_id, score, hint)
     return bid_id
 
 
@@ -112,67 +139,83 @@ def _reprice(
     """
     @dev Changes a pending bid's terms and moves it to its new place; it
          keeps its id (so its place among equal scores) and its bond.
-         Without a hint the search starts from the bid's own old place.
+         Without a hint the search starts from the bid's own old place. A
+         parked operator rejoins the ranking.
     """
-    bid: codec.Bid = codec.unpack_bid(self._bids[bid_id])
-    header: codec.Header = codec.unpack_header(self._header)
-    near: uint256 = 0
-    header, near = self._detach(header, bid.operator, bid_id)
-    bid.discount_rate = discount_rate
-    bid.duration = duration
-    bid.vc_price = vc_price
-    self._bids[bid_id] = codec.pack_bid(bid)
+    word: uint256 = self._bids[bid_id]
+    operator: address = codec.bid_operator(word)
+    near: uint256 = self._detach(operator, bid_id, MAX_WALK)
+    # @dev The Auction checked the terms against the configuration, whose
+    # bounds fit the fields (book_codec's widths).
+    self._bids[bid_id] = (word & KEEP_ON_REPRICE) | (
+        (discount_rate << codec.BID_DISCOUNT)
+        | (duration << codec.BID_DURATION)
+        | (vc_price << codec.BID_VC_PRICE)
+    )
     start: uint256 = hint
     if start == 0:
         start = near
-    header = self._place(header, bid.operator, bid_id, score, start, False)
-    self._header = codec.pack_header(header)
+    self._place(operator, bid_id, score, start)
 
 
 @internal
 def _remove(bid_id: uint256, status: uint256):
     """
     @dev Takes a pending bid out of the book (a withdrawal) and gives it
-         its final status. O(1) unless it was its operator's best bid and
-         the operator has others: then the next one is promoted by a walk
-         the operator itself pays for.
+         its final status. Bounded: when it was its operator's best bid,
+         the next one is promoted by a capped walk (or parked).
     """
     word: uint256 = self._bids[bid_id]
-    header: codec.Header = codec.unpack_header(self._header)
-    near: uint256 = 0
-    header, near = self._detach(header, codec.unpack_bid(word).operator, bid_id)
-    header.size -= 1
+    self._detach(codec.bid_operator(word), bid_id, c.PROMOTION_WALK)
+    self._count_down(codec.SIZE)
     self._bids[bid_id] = codec.with_status(word, status)
-    self._header = codec.pack_header(header)
 
 
 @internal
-def _take_top(k: uint256) -> DynArray[uint256, c.MAX_CLUSTER_SIZE]:
+def _take_top(
+    k: uint256, hints: DynArray[uint256, c.MAX_CLUSTER_SIZE]
+) -> DynArray[uint256, c.MAX_CLUSTER_SIZE]:
     """
     @dev Settlement: takes the best pending bid of each of the first `k`
-         operators of the ranking (the caller checked there are `k`), marks
-         them won, and promotes each winner's next bid, if any.
+         ranked operators (the caller checked `_can_take(k)`), marks them
+         won, and promotes each winner's next bid, if any, from its hint
+         (`hints[i]` for winner `i`; missing or 0: the head) by a capped walk.
     @return DynArray The winning bid ids, in ranking order.
     """
-    header: codec.Header = codec.unpack_header(self._header)
     winners: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     owners: DynArray[address, c.MAX_CLUSTER_SIZE] = []
-    current: uint256 = header.head
+    current: uint256 = self._count(codec.HEAD)
     for _: uint256 in range(k, bound=c.MAX_CLUSTER_SIZE):
-        operator: address = codec.unpack_bid(self._bids[current]).operator
+        operator: address = codec.bid_operator(self._bids[current])
         winners.append(current)
         owners.append(operator)
-        current = codec.unpack_operator(self._operators[operator]).next
+        current = self._op_field(operator, codec.OP_NEXT)
     # @dev The first `k` operators leave the ranking at once: `current` is its new head.
-    header.head = current
-    if current == 0:
-        header.tail = 0
-    else:
-        self._set_neighbour_prev(current, 0)
+    self._set_count(codec.HEAD, current)
+    self._set_neighbour(current, codec.OP_PREV, codec.TAIL, 0)
+    self._set_count(codec.RANKED, self._count(codec.RANKED) - k)
+    self._set_count(codec.SIZE, self._count(codec.SIZE) - k)
     for i: uint256 in range(k, bound=c.MAX_CLUSTER_SIZE):
-        header = self._settle_seat(header, owners[i], winners[i], current)
-    self._header = codec.pack_header(header)
+        hint: uint256 = 0
+        if i < len(hints):
+            hint = hints[i]
+        self._settle_seat(owners[i], winners[i], hint, current)
     return winners
+
+
+@internal
+def _rejoin(operator: address, hint: uint256):
+    """
+    @dev Ranks a parked operator again from a hint, by a capped walk;
+         reverts (changing nothing) when the hint is too far from its place.
+    """
+    assert self._is_parked(operator), "bid_book: operator not parked"
+    self._unpark()
+    best: uint256 = self._op_field(operator, codec.OP_BEST)
+    assert self._enter(
+        operator, best, self._bid_score(best), hint, c.PROMOTION_WALK
+    ), "bid_book: hint too far from the place"
+    log OperatorRejoined(operator=operator, best=best)
 
 
 @internal
@@ -180,9 +223,9 @@ def _set_whitelisted(operator: address, whitelisted: bool):
     """
     @dev Sets an operator's whitelist flag (kept in its record).
     """
-    record: codec.Operator = codec.unpack_operator(self._operators[operator])
-    record.whitelisted = whitelisted
-    self._operators[operator] = codec.pack_operator(record)
+    self._set_op_field(
+        operator, codec.OP_WHITELISTED, 1, convert(whitelisted, uint256)
+    )
 
 
 # ---------------------------------------------------------------- reads
@@ -200,76 +243,106 @@ def _bid(bid_id: uint256) -> codec.Bid:
 
 @internal
 @view
-def _operator(operator: address) -> codec.Operator:
+def _is_whitelisted(operator: address) -> bool:
     """
-    @dev An operator's record.
-    @return codec.Operator The unpacked record.
+    @dev Whether an operator bids without a bond.
+    @return bool The whitelist flag.
     """
-    return codec.unpack_operator(self._operators[operator])
+    return codec.field(self._operators[operator], codec.OP_WHITELISTED, 1) == 1
 
 
 @internal
 @view
-def _book() -> codec.Header:
+def _count(at: uint256) -> uint256:
     """
-    @dev The book's header.
-    @return codec.Header The unpacked header.
+    @dev One field of the header (`codec.HEAD` ... `codec.RANKED`).
+    @return uint256 The field.
     """
-    return codec.unpack_header(self._header)
+    return codec.field(self._header, at, ID_BITS)
+
+
+@internal
+@view
+def _num_parked() -> uint256:
+    """
+    @dev Operators parked now.
+    @return uint256 The count.
+    """
+    return codec.field(self._parked, codec.PARKED_COUNT, ID_BITS)
+
+
+@internal
+@view
+def _is_parked(operator: address) -> bool:
+    """
+    @dev Whether an operator has pending bids but is not ranked.
+    @return bool True when parked.
+    """
+    record: uint256 = self._operators[operator]
+    return (
+        codec.field(record, codec.OP_PENDING, ID_BITS) != 0
+        and codec.field(record, codec.OP_RANKED, 1) == 0
+    )
+
+
+@internal
+@view
+def _can_take(k: uint256) -> bool:
+    """
+    @dev Whether a settlement of `k` seats is fair now: `k` operators are
+         ranked and the k-th ranks above the fence (no parked operator could
+         be among the winners).
+    @return bool True when `_take_top(k)` may run.
+    """
+    if self._count(codec.RANKED) < k:
+        return False
+    parked: uint256 = self._parked
+    if codec.field(parked, codec.PARKED_COUNT, ID_BITS) == 0:
+        return True
+    last: uint256 = self._count(codec.HEAD)
+    for _: uint256 in range(k - 1, bound=c.MAX_CLUSTER_SIZE):
+        last = codec.field(self._node(last), codec.OP_NEXT, ID_BITS)
+    return self._ranks_before(
+        self._bid_score(last),
+        last,
+        codec.field(parked, codec.FENCE_SCORE, codec.SCORE_BITS),
+        codec.field(parked, codec.FENCE_ID, ID_BITS),
+    )
 
 
 @internal
 @view
 def _top(k: uint256) -> DynArray[uint256, c.MAX_TOP]:
     """
-    @dev Up to `k` pending bid ids in global ranking order: a merge of the
-         ranking of operators with each reached operator's own list.
+    @dev Up to `k` pending bid ids of ranked operators in ranking order: a
+         merge of the ranking of operators (`node`) with the own lists of
+         the operators reached (`frontier`: each one's next bid).
     @return DynArray The bid ids, best first.
     """
     out: DynArray[uint256, c.MAX_TOP] = []
     frontier: DynArray[uint256, c.MAX_TOP] = []
-    frontier_scores: DynArray[uint256, c.MAX_TOP] = []
-    node: uint256 = codec.unpack_header(self._header).head
-    node_score: uint256 = self._bid_score(node)
-    for _: uint256 in range(c.MAX_TOP):
-        if len(out) == k:
-            break
-        best: uint256 = 0
+    node: uint256 = self._count(codec.HEAD)
+    for _: uint256 in range(k, bound=c.MAX_TOP):
+        taken: uint256 = node
+        at: uint256 = len(frontier)
         for j: uint256 in range(len(frontier), bound=c.MAX_TOP):
-            if self._ranks_before(
-                frontier_scores[j],
+            if taken == 0 or self._ranks_before(
+                self._bid_score(frontier[j]),
                 frontier[j],
-                frontier_scores[best],
-                frontier[best],
+                self._bid_score(taken),
+                taken,
             ):
-                best = j
-        if node != 0 and (
-            len(frontier) == 0
-            or self._ranks_before(
-                node_score, node, frontier_scores[best], frontier[best]
-            )
-        ):
-            out.append(node)
-            following: uint256 = self._own_links(node).next
-            if following != 0:
-                frontier.append(following)
-                frontier_scores.append(self._bid_score(following))
-            node = self._node_record(node).next
-            node_score = self._bid_score(node)
-        elif len(frontier) != 0:
-            taken: uint256 = frontier[best]
-            out.append(taken)
-            following: uint256 = self._own_links(taken).next
-            if following != 0:
-                frontier[best] = following
-                frontier_scores[best] = self._bid_score(following)
-            else:
-                frontier[best] = frontier[len(frontier) - 1]
-                frontier_scores[best] = frontier_scores[len(frontier) - 1]
-                frontier.pop()
-                frontier_scores.pop()
-        else:
+                taken = frontier[j]
+                at = j
+        if taken == 0:
             break
+        out.append(taken)
+        following: uint256 = self._link(taken, codec.LINK_NEXT)
+        if at == len(frontier):
+            node = codec.field(self._node(node), codec.OP_NEXT, ID_BITS)
+            frontier.append(following)
+        else:
+            frontier[at] = following
     return out
 
 
@@ -282,266 +355,272 @@ def _hint_for(score: uint256) -> uint256:
          when it goes first, or 0 for an empty book. Walks from the head.
     @return uint256 The hint (a bid id, or 0).
     """
-    header: codec.Header = codec.unpack_header(self._header)
+    found: bool = False
     prev: uint256 = 0
     nxt: uint256 = 0
-    prev, nxt = self._find_rank(header, score, header.last_id + 1, 0)
+    found, prev, nxt = self._find_rank(
+        score,
+        pricing.key(score),
+        self._count(codec.LAST_ID) + 1,
+        0,
+        MAX_WALK,
+    )
     if prev != 0:
         return prev
     return nxt
-
-
-@internal
-@pure
-def _score(vc_price: uint256, duration: uint256) -> uint256:
-    """
-    @dev score(d, t) = vc_price(d) * P(t) // 10**18 with
-         P(t) = rpow(1.001, t) at RAY precision // 10**9 (docs/protocol.md §2).
-    @return uint256 The bid's score.
-    """
-    assert duration <= c.MAX_DURATION_CAP, "bid_book: duration above cap"
-    return (
-        vc_price
-        * (self._rpow(c.DAILY_SCORE_GROWTH, duration) // 10**9) // 10**18
-    )
 
 
 # ---------------------------------------------------------------- placing
 
 
 @internal
-def _place(
-    header: codec.Header,
-    operator: address,
-    bid_id: uint256,
-    score: uint256,
-    hint: uint256,
-    fresh: bool,
-) -> codec.Header:
+def _place(operator: address, bid_id: uint256, score: uint256, hint: uint256):
     """
     @dev Puts a pending bid (whose record is written) at its place: in the
          ranking of operators when it is its operator's best bid, otherwise
-         in the operator's own list. `fresh`: its links were never written.
-    @return codec.Header The updated header.
+         in the operator's own list. A parked operator rejoins the ranking
+         (an uncapped walk its own transaction pays for).
     """
-    book: codec.Header = header
-    record: codec.Operator = codec.unpack_operator(self._operators[operator])
-    # @dev A hint that is one of the operator's own pending bids ranking above
-    # the new one proves it is not the best: its own list is searched from there.
-    own_start: uint256 = 0
-    if (
-        record.best != 0
-        and hint != 0
-        and hint != bid_id
-        and hint <= book.last_id
-    ):
-        hinted: codec.Bid = codec.unpack_bid(self._bids[hint])
-        if hinted.operator == operator and hinted.status == c.STATUS_PENDING:
+    record: uint256 = self._operators[operator]
+    pending: uint256 = codec.field(record, codec.OP_PENDING, ID_BITS)
+    self._operators[operator] = codec.with_field(
+        record, codec.OP_PENDING, ID_BITS, pending + 1
+    )
+    if pending == 0:
+        self._count_up(codec.OPERATORS)
+        self._promote(operator, bid_id, score, hint, MAX_WALK)
+        return
+    best: uint256 = codec.field(record, codec.OP_BEST, ID_BITS)
+    ranked: bool = codec.field(record, codec.OP_RANKED, 1) == 1
+    if not ranked:
+        self._unpark()
+        log OperatorRejoined(operator=operator, best=best)
+    # @dev A hint that is one of the operator's own pending bids starts the own-list search.
+    own_start: uint256 = best
+    if hint != bid_id:
+        hinted: uint256 = self._bids[hint]
+        if (
+            codec.bid_operator(hinted) == operator
+            and codec.field(hinted, codec.BID_STATUS, codec.STATUS_BITS)
+            == c.STATUS_PENDING
+        ):
             own_start = hint
-    if record.best == 0:
-        # @dev The operator enters the ranking.
-        if not fresh:
-            self._write_links(bid_id, empty(codec.Links))
-        book, record = self._enter_ranking(
-            book, record, bid_id, score, self._resolve_hint(book, hint, 0)
-        )
-        book.operators += 1
-    elif own_start == 0 and self._ranks_before(
-        score, bid_id, self._bid_score(record.best), record.best
-    ):
+    prev: uint256 = 0
+    nxt: uint256 = 0
+    prev, nxt = self._find_own(score, bid_id, own_start)
+    self._own_link(bid_id, prev, nxt)
+    if prev == 0:
         # @dev A new best bid: the old best heads the rest of the own list.
-        old_best: uint256 = record.best
-        self._own_link(bid_id, 0, old_best)
-        book = self._leave_ranking(book, record)
-        start: uint256 = self._resolve_hint(book, hint, old_best)
-        if start == 0:
-            start = record.prev
-        book, record = self._enter_ranking(book, record, bid_id, score, start)
-    else:
-        if own_start == 0:
-            own_start = record.best
-        prev: uint256 = 0
-        nxt: uint256 = 0
-        prev, nxt = self._find_own(score, bid_id, own_start)
-        if prev == 0:
-            # @dev The own hint ranked below the key and the walk reached the
-            # top: the bid is the operator's new best after all.
-            book = self._leave_ranking(book, record)
-            self._own_link(bid_id, 0, nxt)
-            start: uint256 = record.prev
-            book, record = self._enter_ranking(
-                book, record, bid_id, score, start
-            )
-        else:
-            self._own_link(bid_id, prev, nxt)
-    record.pending += 1
-    self._operators[operator] = codec.pack_operator(record)
-    return book
+        if ranked:
+            self._unrank(operator)
+        self._promote(operator, bid_id, score, hint, MAX_WALK)
+    elif not ranked:
+        self._promote(operator, best, self._bid_score(best), hint, MAX_WALK)
 
 
 @internal
-def _detach(
-    header: codec.Header, operator: address, bid_id: uint256
-) -> (codec.Header, uint256):
+def _detach(operator: address, bid_id: uint256, cap: uint256) -> uint256:
     """
     @dev Takes a pending bid out of the structure (its record and the book
-         size are the caller's business).
-    @return codec.Header The updated header.
+         size are the caller's business). When it was the best bid of a
+         ranked operator, the next one is promoted with a walk of at most
+         `cap` operators.
     @return uint256 A bid near its old place (a default hint).
     """
-    book: codec.Header = header
-    record: codec.Operator = codec.unpack_operator(self._operators[operator])
-    near: uint256 = 0
-    if record.best == bid_id:
-        book = self._leave_ranking(book, record)
-        near = record.prev
-        if near == 0:
-            near = record.next
-        if record.pending > 1:
-            second: uint256 = self._own_links(bid_id).next
-            self._write_links(
-                second, codec.Links(prev=0, next=self._own_links(second).next)
-            )
-            book, record = self._enter_ranking(
-                book, record, second, self._bid_score(second), record.prev
-            )
-        else:
-            # @dev It leaves the book; its record keeps its old neighbours.
-            record.best = 0
-            book.operators -= 1
+    record: uint256 = self._operators[operator]
+    pending: uint256 = codec.field(record, codec.OP_PENDING, ID_BITS) - 1
+    self._operators[operator] = codec.with_field(
+        record, codec.OP_PENDING, ID_BITS, pending
+    )
+    prev: uint256 = self._link(bid_id, codec.LINK_PREV)
+    nxt: uint256 = 0
+    if pending != 0:
+        nxt = self._link(bid_id, codec.LINK_NEXT)
+    if prev != 0:
+        # @dev Not the best bid: unlinked from the own list, O(1).
+        self._set_link(prev, codec.LINK_NEXT, nxt)
+        if nxt != 0:
+            self._set_link(nxt, codec.LINK_PREV, prev)
+        return prev
+    near: uint256 = codec.field(record, codec.OP_PREV, ID_BITS)
+    if near == 0:
+        near = codec.field(record, codec.OP_NEXT, ID_BITS)
+    ranked: bool = codec.field(record, codec.OP_RANKED, 1) == 1
+    if ranked:
+        self._unrank(operator)
+    if nxt == 0:
+        if not ranked:
+            self._unpark()
+        self._leave(operator)
     else:
-        links: codec.Links = self._own_links(bid_id)
-        self._write_links(
-            links.prev,
-            codec.Links(prev=self._own_links(links.prev).prev, next=links.next),
-        )
-        if links.next != 0:
-            self._write_links(
-                links.next,
-                codec.Links(
-                    prev=links.prev, next=self._own_links(links.next).next
-                ),
-            )
-        near = links.prev
-    record.pending -= 1
-    self._operators[operator] = codec.pack_operator(record)
-    return book, near
+        self._set_link(nxt, codec.LINK_PREV, 0)
+        if ranked:
+            self._promote(operator, nxt, self._bid_score(nxt), 0, cap)
+        else:
+            # @dev A parked operator stays parked with its next bid as best.
+            self._set_op_field(operator, codec.OP_BEST, ID_BITS, nxt)
+    return near
 
 
 @internal
 def _settle_seat(
-    header: codec.Header, operator: address, bid_id: uint256, head: uint256
-) -> codec.Header:
+    operator: address, bid_id: uint256, hint: uint256, head: uint256
+):
     """
     @dev One winner of a settlement: its bid is won; its operator leaves
-         the ranking or its next bid is promoted (a walk from the top).
-    @return codec.Header The updated header.
+         the book or its next bid is promoted (capped walk from the hint).
     """
-    book: codec.Header = header
-    record: codec.Operator = codec.unpack_operator(self._operators[operator])
     self._bids[bid_id] = codec.with_status(self._bids[bid_id], c.STATUS_WON)
-    record.pending -= 1
-    book.size -= 1
-    if record.pending == 0:
-        # @dev Old neighbours for stale hints: the new head of the ranking.
-        record.best = 0
-        record.prev = 0
-        record.next = head
-        book.operators -= 1
+    record: uint256 = self._operators[operator]
+    pending: uint256 = codec.field(record, codec.OP_PENDING, ID_BITS) - 1
+    # @dev Unranked now; old neighbours for stale hints: the new head.
+    self._operators[operator] = (record & KEEP_ON_SETTLE) | (
+        (pending << codec.OP_PENDING) | (head << codec.OP_NEXT)
+    )
+    if pending == 0:
+        self._leave(operator)
+        return
+    second: uint256 = self._link(bid_id, codec.LINK_NEXT)
+    self._set_link(second, codec.LINK_PREV, 0)
+    self._promote(
+        operator, second, self._bid_score(second), hint, c.PROMOTION_WALK
+    )
+
+
+@internal
+def _leave(operator: address):
+    """
+    @dev An operator's last pending bid left; its record keeps its old
+         neighbours (for stale hints) and its whitelist flag.
+    """
+    self._set_op_field(operator, codec.OP_BEST, ID_BITS, 0)
+    self._count_down(codec.OPERATORS)
+
+
+# ---------------------------------------------------------------- the promotion
+
+
+@internal
+def _promote(
+    operator: address, best: uint256, score: uint256, hint: uint256, cap: uint256
+):
+    """
+    @dev The promotion: ranks an unranked operator whose best bid is now
+         `best`, walking at most `cap` operators from the hint's place (or
+         its own old neighbours, or the head); when that is not enough, the
+         operator is parked.
+    """
+    if self._enter(operator, best, score, hint, cap):
+        return
+    parked: uint256 = self._parked
+    parked = codec.with_field(
+        parked,
+        codec.PARKED_COUNT,
+        ID_BITS,
+        codec.field(parked, codec.PARKED_COUNT, ID_BITS) + 1,
+    )
+    if self._ranks_before(
+        score,
+        best,
+        codec.field(parked, codec.FENCE_SCORE, codec.SCORE_BITS),
+        codec.field(parked, codec.FENCE_ID, ID_BITS),
+    ):
+        parked = codec.with_field(parked, codec.FENCE_ID, ID_BITS, best)
+        parked = codec.with_field(
+            parked, codec.FENCE_SCORE, codec.SCORE_BITS, score
+        )
+    self._parked = parked
+    log OperatorParked(operator=operator, best=best)
+
+
+@internal
+def _unpark():
+    """
+    @dev One operator less is parked (it rejoins or leaves the book). The
+         fence is reset once none is; until then it stays (conservative).
+    """
+    parked: uint256 = self._parked
+    count: uint256 = codec.field(parked, codec.PARKED_COUNT, ID_BITS) - 1
+    if count == 0:
+        self._parked = codec.SENTINEL
     else:
-        second: uint256 = self._own_links(bid_id).next
-        self._write_links(
-            second, codec.Links(prev=0, next=self._own_links(second).next)
+        self._parked = codec.with_field(
+            parked, codec.PARKED_COUNT, ID_BITS, count
         )
-        book, record = self._enter_ranking(
-            book, record, second, self._bid_score(second), 0
-        )
-    self._operators[operator] = codec.pack_operator(record)
-    return book
+
+
+@internal
+def _enter(
+    operator: address, best: uint256, score: uint256, hint: uint256, cap: uint256
+) -> bool:
+    """
+    @dev Links an unranked operator whose best bid is `best` into the
+         ranking, searching at most `cap` operators from the hint's place.
+         Either way its record gets `best`, its key and the neighbours the
+         search ended between (its old neighbours when not linked).
+    @return bool True when linked.
+    """
+    key: uint256 = pricing.key(score)
+    start: uint256 = self._resolve_hint(hint)
+    if start == 0:
+        start = self._resolve_hint(best)
+    found: bool = False
+    prev: uint256 = 0
+    nxt: uint256 = 0
+    found, prev, nxt = self._find_rank(score, key, best, start, cap)
+    record: uint256 = (self._operators[operator] & KEEP_ON_ENTRY) | (
+        best
+        | (prev << codec.OP_PREV)
+        | (nxt << codec.OP_NEXT)
+        | (key << codec.OP_KEY)
+    )
+    if not found:
+        self._operators[operator] = record
+        return False
+    self._operators[operator] = codec.with_field(record, codec.OP_RANKED, 1, 1)
+    self._set_neighbour(prev, codec.OP_NEXT, codec.HEAD, best)
+    self._set_neighbour(nxt, codec.OP_PREV, codec.TAIL, best)
+    self._count_up(codec.RANKED)
+    return True
+
+
+@internal
+def _unrank(operator: address):
+    """
+    @dev Joins a ranked operator's neighbours to each other; its record
+         keeps them as old neighbours.
+    """
+    record: uint256 = self._operators[operator]
+    prev: uint256 = codec.field(record, codec.OP_PREV, ID_BITS)
+    nxt: uint256 = codec.field(record, codec.OP_NEXT, ID_BITS)
+    self._set_neighbour(prev, codec.OP_NEXT, codec.HEAD, nxt)
+    self._set_neighbour(nxt, codec.OP_PREV, codec.TAIL, prev)
+    self._operators[operator] = codec.with_field(record, codec.OP_RANKED, 1, 0)
+    self._count_down(codec.RANKED)
 
 
 # ---------------------------------------------------------------- ranking of operators
 
 
 @internal
-def _enter_ranking(
-    header: codec.Header,
-    record: codec.Operator,
-    best: uint256,
-    score: uint256,
-    start: uint256,
-) -> (codec.Header, codec.Operator):
-    """
-    @dev Links an operator whose best bid is `best` into the ranking,
-         searching from `start` (a ranked best bid, or 0 for the head).
-    @return codec.Header The updated header.
-    @return codec.Operator The operator's record, ranked.
-    """
-    book: codec.Header = header
-    ranked: codec.Operator = record
-    prev: uint256 = 0
-    nxt: uint256 = 0
-    prev, nxt = self._find_rank(book, score, best, start)
-    if prev == 0:
-        book.head = best
-    else:
-        self._set_neighbour_next(prev, best)
-    if nxt == 0:
-        book.tail = best
-    else:
-        self._set_neighbour_prev(nxt, best)
-    ranked.best = best
-    ranked.prev = prev
-    ranked.next = nxt
-    return book, ranked
-
-
-@internal
-def _leave_ranking(
-    header: codec.Header, record: codec.Operator
-) -> codec.Header:
-    """
-    @dev Joins a ranked operator's neighbours to each other.
-    @return codec.Header The updated header.
-    """
-    book: codec.Header = header
-    if record.prev == 0:
-        book.head = record.next
-    else:
-        self._set_neighbour_next(record.prev, record.next)
-    if record.next == 0:
-        book.tail = record.prev
-    else:
-        self._set_neighbour_prev(record.next, record.prev)
-    return book
-
-
-@internal
 @view
-def _resolve_hint(
-    header: codec.Header, hint: uint256, exclude: uint256
-) -> uint256:
+def _resolve_hint(hint: uint256) -> uint256:
     """
     @dev A ranked best bid to start a search from: the current best bid of
-         the hint's operator, or, when that operator has left the book, of
-         the old neighbours its record keeps (a few hops). 0: the head.
-         `exclude` is the caller's own best bid, never a valid start.
-    @return uint256 A ranked best bid, or 0 for the head.
+         the hint's operator, or, when that operator is unranked, of the
+         old neighbours its record keeps (a few hops). 0: none.
+    @return uint256 A ranked best bid, or 0.
     """
-    if hint == 0 or hint > header.last_id:
-        return 0
+    # @dev An unknown id (0, or above the last one) reads address 0's empty record.
     candidate: uint256 = hint
     for _: uint256 in range(MAX_HINT_HOPS):
-        record: codec.Operator = self._node_record(candidate)
-        if record.best != 0:
-            if record.best == exclude:
-                return 0
-            return record.best
-        if record.prev != 0:
-            candidate = record.prev
-        elif record.next != 0:
-            candidate = record.next
-        else:
+        record: uint256 = self._node(candidate)
+        if codec.field(record, codec.OP_RANKED, 1) == 1:
+            return codec.field(record, codec.OP_BEST, ID_BITS)
+        candidate = codec.field(record, codec.OP_PREV, ID_BITS)
+        if candidate == 0:
+            candidate = codec.field(record, codec.OP_NEXT, ID_BITS)
+        if candidate == 0:
             return 0
     return 0
 
@@ -549,57 +628,89 @@ def _resolve_hint(
 @internal
 @view
 def _find_rank(
-    header: codec.Header, score: uint256, bid_id: uint256, start: uint256
-) -> (uint256, uint256):
+    score: uint256, key: uint256, bid_id: uint256, start: uint256, cap: uint256
+) -> (bool, uint256, uint256):
     """
-    @dev The (prev, next) ranked best bids between which the key
-         (score, bid_id) belongs, walking from `start` (0: the head).
-    @return uint256 The previous ranked best bid (0: none).
-    @return uint256 The next ranked best bid (0: none).
+    @dev The (prev, next) ranked best bids between which the bid (score,
+         bid_id) belongs, walking from `start` (0: the head) past at most
+         `cap` operators.
+    @return bool True when found within the cap.
+    @return uint256 The previous ranked best bid (0: none), or where the
+            walk stopped.
+    @return uint256 The next ranked best bid (0: none), or where the walk
+            stopped.
     """
     prev: uint256 = 0
-    nxt: uint256 = header.head
+    nxt: uint256 = self._count(codec.HEAD)
+    steps: uint256 = 0
     if start != 0:
-        record: codec.Operator = self._node_record(start)
-        if self._ranks_before(self._bid_score(start), start, score, bid_id):
+        record: uint256 = self._node(start)
+        if self._above(record, start, score, key, bid_id):
             prev = start
-            nxt = record.next
+            nxt = codec.field(record, codec.OP_NEXT, ID_BITS)
         else:
             # @dev Walk up towards the head.
             nxt = start
-            prev = record.prev
+            prev = codec.field(record, codec.OP_PREV, ID_BITS)
             for _: uint256 in range(MAX_WALK):
-                if prev == 0 or self._ranks_before(
-                    self._bid_score(prev), prev, score, bid_id
-                ):
-                    return prev, nxt
+                if prev == 0:
+                    return True, prev, nxt
+                record = self._node(prev)
+                if self._above(record, prev, score, key, bid_id):
+                    return True, prev, nxt
+                if steps == cap:
+                    return False, prev, nxt
+                steps += 1
                 nxt = prev
-                prev = self._node_record(prev).prev
+                prev = codec.field(record, codec.OP_PREV, ID_BITS)
     for _: uint256 in range(MAX_WALK):
         # @dev Walk down towards the tail.
-        if nxt == 0 or not self._ranks_before(
-            self._bid_score(nxt), nxt, score, bid_id
-        ):
-            break
+        if nxt == 0:
+            return True, prev, nxt
+        record: uint256 = self._node(nxt)
+        if not self._above(record, nxt, score, key, bid_id):
+            return True, prev, nxt
+        if steps == cap:
+            return False, prev, nxt
+        steps += 1
         prev = nxt
-        nxt = self._node_record(nxt).next
-    return prev, nxt
+        nxt = codec.field(record, codec.OP_NEXT, ID_BITS)
+    return False, prev, nxt
 
 
 @internal
-def _set_neighbour_next(best: uint256, nxt: uint256):
-    operator: address = codec.unpack_bid(self._bids[best]).operator
-    record: codec.Operator = codec.unpack_operator(self._operators[operator])
-    record.next = nxt
-    self._operators[operator] = codec.pack_operator(record)
+@view
+def _above(
+    record: uint256, node: uint256, score: uint256, key: uint256, bid_id: uint256
+) -> bool:
+    """
+    @dev Whether the ranked best bid `node` (its operator's `record`) ranks
+         above the bid (score, key, bid_id): the stored keys decide, unless
+         they are equal and wide, then the scores are recomputed.
+    @return bool True when `node` ranks above.
+    """
+    node_key: uint256 = codec.field(record, codec.OP_KEY, pricing.KEY_BITS)
+    if node_key != key:
+        return node_key > key
+    if key >> pricing.EXACT_KEY_BITS == 0:
+        return node < bid_id
+    return self._ranks_before(self._bid_score(node), node, score, bid_id)
 
 
 @internal
-def _set_neighbour_prev(best: uint256, prev: uint256):
-    operator: address = codec.unpack_bid(self._bids[best]).operator
-    record: codec.Operator = codec.unpack_operator(self._operators[operator])
-    record.prev = prev
-    self._operators[operator] = codec.pack_operator(record)
+def _set_neighbour(
+    node: uint256, op_shift: uint256, header_shift: uint256, new: uint256
+):
+    """
+    @dev Sets a ranked best bid's prev or next (`op_shift`); for node 0,
+         the header's head or tail (`header_shift`).
+    """
+    if node == 0:
+        self._set_count(header_shift, new)
+        return
+    self._set_op_field(
+        codec.bid_operator(self._bids[node]), op_shift, ID_BITS, new
+    )
 
 
 # ---------------------------------------------------------------- own lists
@@ -621,17 +732,17 @@ def _find_own(
     nxt: uint256 = 0
     if self._ranks_before(self._bid_score(start), start, score, bid_id):
         prev = start
-        nxt = self._own_links(start).next
+        nxt = self._link(start, codec.LINK_NEXT)
         for _: uint256 in range(MAX_WALK):
             if nxt == 0 or not self._ranks_before(
                 self._bid_score(nxt), nxt, score, bid_id
             ):
                 break
             prev = nxt
-            nxt = self._own_links(nxt).next
+            nxt = self._link(nxt, codec.LINK_NEXT)
         return prev, nxt
     nxt = start
-    prev = self._own_links(start).prev
+    prev = self._link(start, codec.LINK_PREV)
     for _: uint256 in range(MAX_WALK):
         # @dev prev == 0: the key ranks above the operator's best bid.
         if prev == 0 or self._ranks_before(
@@ -639,7 +750,7 @@ def _find_own(
         ):
             break
         nxt = prev
-        prev = self._own_links(prev).prev
+        prev = self._link(prev, codec.LINK_PREV)
     return prev, nxt
 
 
@@ -648,46 +759,85 @@ def _own_link(bid_id: uint256, prev: uint256, nxt: uint256):
     """
     @dev Links a bid between two bids of its operator's own list.
     """
-    self._write_links(bid_id, codec.Links(prev=prev, next=nxt))
+    self._set_link(bid_id, codec.LINK_PREV, prev)
+    self._set_link(bid_id, codec.LINK_NEXT, nxt)
     if prev != 0:
-        self._write_links(
-            prev, codec.Links(prev=self._own_links(prev).prev, next=bid_id)
-        )
+        self._set_link(prev, codec.LINK_NEXT, bid_id)
     if nxt != 0:
-        self._write_links(
-            nxt, codec.Links(prev=bid_id, next=self._own_links(nxt).next)
-        )
+        self._set_link(nxt, codec.LINK_PREV, bid_id)
 
 
 @internal
 @view
-def _own_links(bid_id: uint256) -> codec.Links:
+def _link(bid_id: uint256, which: uint256) -> uint256:
     """
-    @dev A bid's links in its operator's own list.
-    @return codec.Links Its prev/next in its operator's own list.
+    @dev A bid's prev or next (`codec.LINK_PREV`/`LINK_NEXT`) in its
+         operator's own list (0 for an operator's only bid).
+    @return uint256 The neighbouring bid id (0: none).
     """
-    return codec.get_links(self._links[codec.links_slot(bid_id)], bid_id)
+    return codec.field(
+        self._links[codec.slot_of(bid_id)],
+        codec.entry_shift(bid_id, codec.LINK_BITS) + which,
+        ID_BITS,
+    )
 
 
 @internal
-def _write_links(bid_id: uint256, links: codec.Links):
-    slot: uint256 = codec.links_slot(bid_id)
-    self._links[slot] = codec.set_links(self._links[slot], bid_id, links)
+def _set_link(bid_id: uint256, which: uint256, new: uint256):
+    slot: uint256 = codec.slot_of(bid_id)
+    self._links[slot] = codec.with_field(
+        self._links[slot],
+        codec.entry_shift(bid_id, codec.LINK_BITS) + which,
+        ID_BITS,
+        new,
+    )
 
 
-# ---------------------------------------------------------------- keys
+# ---------------------------------------------------------------- fields and keys
+
+
+@internal
+def _set_count(at: uint256, new: uint256):
+    self._header = codec.with_field(self._header, at, ID_BITS, new)
+
+
+@internal
+def _count_up(at: uint256):
+    self._set_count(at, self._count(at) + 1)
+
+
+@internal
+def _count_down(at: uint256):
+    self._set_count(at, self._count(at) - 1)
 
 
 @internal
 @view
-def _node_record(best: uint256) -> codec.Operator:
+def _op_field(operator: address, at: uint256) -> uint256:
+    """
+    @dev A 40-bit field of an operator's record.
+    @return uint256 The field.
+    """
+    return codec.field(self._operators[operator], at, ID_BITS)
+
+
+@internal
+def _set_op_field(
+    operator: address, at: uint256, bits: uint256, new: uint256
+):
+    self._operators[operator] = codec.with_field(
+        self._operators[operator], at, bits, new
+    )
+
+
+@internal
+@view
+def _node(best: uint256) -> uint256:
     """
     @dev The record of the operator owning bid `best`.
-    @return codec.Operator The operator's record.
+    @return uint256 The packed record.
     """
-    return codec.unpack_operator(
-        self._operators[codec.unpack_bid(self._bids[best]).operator]
-    )
+    return self._operators[codec.bid_operator(self._bids[best])]
 
 
 @internal
@@ -699,8 +849,11 @@ def _bid_score(bid_id: uint256) -> uint256:
     """
     if bid_id == 0:
         return 0
-    bid: codec.Bid = codec.unpack_bid(self._bids[bid_id])
-    return self._score(bid.vc_price, bid.duration)
+    word: uint256 = self._bids[bid_id]
+    return pricing.score(
+        word >> codec.BID_VC_PRICE,
+        codec.field(word, codec.BID_DURATION, codec.DURATION_BITS),
+    )
 
 
 @internal
@@ -713,30 +866,3 @@ def _ranks_before(
     @return bool Whether bid a ranks above bid b.
     """
     return score_a > score_b or (score_a == score_b and id_a < id_b)
-
-
-@internal
-@pure
-def _rpow(base: uint256, exponent: uint256) -> uint256:
-    """
-    @dev Fixed-point power at RAY precision, exponentiation by squaring with
-         round-half-up products (docs/protocol.md §2). Unchecked arithmetic is
-         safe here: `exponent` <= MAX_DURATION_CAP (36 500, checked by
-         `_score`) and `base` is 1.001 at RAY, so every product stays below
-         2**233 (checked exhaustively in tests/operator/test_pricing.py).
-    @return uint256 base ** exponent at RAY precision.
-    """
-    x: uint256 = base
-    n: uint256 = exponent
-    z: uint256 = c.RAY
-    if n & 1 == 1:
-        z = x
-    n >>= 1
-    for _: uint256 in range(16):
-        if n == 0:
-            break
-        x = unsafe_div(unsafe_add(unsafe_mul(x, x), c.RAY // 2), c.RAY)
-        if n & 1 == 1:
-            z = unsafe_div(unsafe_add(unsafe_mul(z, x), c.RAY // 2), c.RAY)
-        n >>= 1
-    return z

@@ -8,11 +8,16 @@ before the bid lands the hint is merely stale, which the contract resolves in a 
     mirror = BookMirror.from_auction(protocol.auction)      # reads every bid once through get_bid
     hint = mirror.hint(operator, score)                     # for one new bid
     hints = mirror.hints(operator, [score_a, score_b])      # for a batch (0 = follow the previous bid)
+    hints = mirror.settlement_hints(cluster_size)           # for `settle_cluster(hints)`: one per winner
+    hint = mirror.rejoin_hint(operator)                     # for `rejoin(operator, hint)` (a parked one)
 
 Ranking (docs/protocol.md §3): higher score first, equal scores by bid id. The contract keeps operators
 ranked by their best pending bid, and each operator's other bids in its own list; a hint is the best bid of
 the operator a new best bid will follow (or precede, at the top), or, for a bid that will not be its
 operator's best, one of that operator's own bids next to which it belongs.
+
+Parked operators (docs/protocol.md §3) keep their own lists but are out of the ranking until they rejoin;
+the mirror follows `OperatorParked`/`OperatorRejoined` (or the `is_parked` view).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-STATUS_PENDING = 1
+from deploy.constants import c
 
 
 @dataclass(order=True)
@@ -38,7 +43,8 @@ class BookMirror:
     owner_of: dict[int, str] = field(default_factory=dict)
     score_of: dict[int, int] = field(default_factory=dict)
     own: dict[str, list[_Key]] = field(default_factory=dict)  # each operator's pending bids, best first
-    ranking: list[_Key] = field(default_factory=list)  # every operator's best bid, best first
+    ranking: list[_Key] = field(default_factory=list)  # every ranked operator's best bid, best first
+    parked: set[str] = field(default_factory=set)  # operators with pending bids out of the ranking
     last_id: int = 0
 
     # ------------------------------------------------------------ building
@@ -50,8 +56,11 @@ class BookMirror:
         for bid_id in range(1, auction.num_bids() + 1):
             bid = auction.get_bid(bid_id)
             mirror.last_id = bid_id
-            if bid.status == STATUS_PENDING:
+            if bid.status == c.STATUS_PENDING:
                 mirror.add(bid_id, str(bid.operator), bid.score)
+        for operator in list(mirror.own):
+            if auction.is_parked(operator):
+                mirror.park(operator)
         return mirror
 
     def apply_logs(self, logs) -> None:
@@ -65,14 +74,32 @@ class BookMirror:
                 self.add(log.bid_id, str(log.operator), log.score)
             elif name in ("BidWithdrawn", "BidWon"):
                 self.remove(log.bid_id)
+            elif name == "OperatorParked":
+                self.park(str(log.operator))
+            elif name == "OperatorRejoined":
+                self.rejoin(str(log.operator))
+
+    def park(self, operator: str) -> None:
+        """The operator leaves the ranking; its bids stay (its best may be a bid about to be removed)."""
+        if operator not in self.parked:
+            self._unrank(self.own[operator][0])
+            self.parked.add(operator)
+
+    def rejoin(self, operator: str) -> None:
+        """A parked operator is ranked again with its best bid."""
+        if operator in self.parked:
+            self.parked.discard(operator)
+            self._rank(self.own[operator][0])
 
     def add(self, bid_id: int, operator: str, score: int) -> None:
         key = _Key(-score, bid_id)
         own = self.own.setdefault(operator, [])
-        if own:
+        ranked = operator not in self.parked
+        if own and ranked:
             self._unrank(own[0])
         bisect.insort(own, key)
-        self._rank(own[0])
+        if ranked:
+            self._rank(own[0])
         self.owner_of[bid_id], self.score_of[bid_id] = operator, score
         self.last_id = max(self.last_id, bid_id)
 
@@ -80,12 +107,15 @@ class BookMirror:
         operator = self.owner_of.pop(bid_id)
         key = _Key(-self.score_of.pop(bid_id), bid_id)
         own = self.own[operator]
-        self._unrank(own[0])
+        ranked = operator not in self.parked
+        if ranked:
+            self._unrank(own[0])
         own.pop(bisect.bisect_left(own, key))
-        if own:
+        if own and ranked:
             self._rank(own[0])
-        else:
+        elif not own:
             del self.own[operator]
+            self.parked.discard(operator)
 
     def _rank(self, key: _Key) -> None:
         bisect.insort(self.ranking, key)
@@ -127,10 +157,39 @@ class BookMirror:
         return out
 
     def top(self, k: int) -> list[int]:
-        """The first `k` pending bid ids of the global ranking (what `Auction.top_bids(k)` returns)."""
-        keys = sorted(key for own in self.own.values() for key in own)
+        """The first `k` pending bid ids of ranked operators (what `Auction.top_bids(k)` returns)."""
+        keys = sorted(key for op, own in self.own.items() if op not in self.parked for key in own)
         return [key.bid_id for key in keys[:k]]
 
     def winners(self, cluster_size: int) -> list[int]:
-        """The bids the next settlement takes: the best bid of each of the first `cluster_size` operators."""
+        """The bids the next settlement takes: the best bid of each of the first `cluster_size` ranked."""
         return [key.bid_id for key in self.ranking[:cluster_size]]
+
+    def settlement_hints(self, cluster_size: int) -> list[int]:
+        """One hint per winner for `settle_cluster(hints)`: where each winner's next bid will rank.
+
+        The contract takes the winners out first, then promotes their next bids in ranking order; each hint is
+        the ranked best bid the next bid will follow (or precede, at the top), so no promotion walks or parks.
+        """
+        winners = self.ranking[:cluster_size]
+        ranking, out = self.ranking[cluster_size:], []
+        for key in winners:
+            own = self.own[self.owner_of[key.bid_id]]
+            if len(own) < 2:
+                out.append(0)
+                continue
+            out.append(self._neighbour(ranking, own[1]))
+            bisect.insort(ranking, own[1])
+        return out
+
+    def rejoin_hint(self, operator: str) -> int:
+        """The hint for `rejoin(operator, hint)`: where the parked operator's best bid ranks."""
+        return self._neighbour(self.ranking, self.own[str(operator)][0])
+
+    @staticmethod
+    def _neighbour(ranking: list[_Key], key: _Key) -> int:
+        """The ranked best bid `key` will follow, or precede when it goes first; 0 for an empty ranking."""
+        at = bisect.bisect_left(ranking, key)
+        if at > 0:
+            return ranking[at - 1].bid_id
+        return ranking[0].bid_id if ranking else 0

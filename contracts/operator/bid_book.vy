@@ -111,8 +111,8 @@ def _insert(
     """
     bid_id: uint256 = self._count(codec.LAST_ID) + 1
     assert bid_id <= c.MAX_BID_ID, "bid_book: ids exhausted"
-    self._set_count(codec.LAST_ID, bid_id)
-    self._count_up(codec.SIZE)
+    # @dev Packed counters move by adding to the word: no field under- or overflows.
+    self._header += (1 << codec.LAST_ID) + (1 << codec.SIZE)
     self._bids[bid_id] = codec.pack_bid(
         codec.Bid(
             operator=operator,
@@ -184,22 +184,34 @@ def _take_top(
     """
     winners: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     owners: DynArray[address, c.MAX_CLUSTER_SIZE] = []
+    seconds: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     current: uint256 = self._count(codec.HEAD)
+    # @dev Every winner leaves first (so no hint resolves to a winner), then
+    # each next bid is promoted, in ranking order.
     for _: uint256 in range(k, bound=c.MAX_CLUSTER_SIZE):
         operator: address = codec.bid_operator(self._bids[current])
         winners.append(current)
         owners.append(operator)
-        current = self._op_field(operator, codec.OP_NEXT)
-    # @dev The first `k` operators leave the ranking at once: `current` is its new head.
+        following: uint256 = self._op_field(operator, codec.OP_NEXT)
+        seconds.append(self._settle_seat(operator, current))
+        current = following
+    # @dev `current` is the new head of the ranking.
     self._set_count(codec.HEAD, current)
     self._set_neighbour(current, codec.OP_PREV, codec.TAIL, 0)
-    self._set_count(codec.RANKED, self._count(codec.RANKED) - k)
-    self._set_count(codec.SIZE, self._count(codec.SIZE) - k)
+    self._header -= (k << codec.RANKED) + (k << codec.SIZE)
     for i: uint256 in range(k, bound=c.MAX_CLUSTER_SIZE):
+        if seconds[i] == 0:
+            continue
         hint: uint256 = 0
         if i < len(hints):
             hint = hints[i]
-        self._settle_seat(owners[i], winners[i], hint, current)
+        self._promote(
+            owners[i],
+            seconds[i],
+            self._bid_score(seconds[i]),
+            hint,
+            c.PROMOTION_WALK,
+        )
     return winners
 
 
@@ -463,28 +475,25 @@ def _detach(operator: address, bid_id: uint256, cap: uint256) -> uint256:
 
 
 @internal
-def _settle_seat(
-    operator: address, bid_id: uint256, hint: uint256, head: uint256
-):
+def _settle_seat(operator: address, bid_id: uint256) -> uint256:
     """
-    @dev One winner of a settlement: its bid is won; its operator leaves
-         the book or its next bid is promoted (capped walk from the hint).
+    @dev One winner of a settlement: its bid is won and its operator leaves
+         the ranking (no old neighbours: a stale hint resolves to the head),
+         or the book when that was its last pending bid.
+    @return uint256 Its next bid, now heading its own list (0: none).
     """
     self._bids[bid_id] = codec.with_status(self._bids[bid_id], c.STATUS_WON)
     record: uint256 = self._operators[operator]
     pending: uint256 = codec.field(record, codec.OP_PENDING, ID_BITS) - 1
-    # @dev Unranked now; old neighbours for stale hints: the new head.
     self._operators[operator] = (record & KEEP_ON_SETTLE) | (
-        (pending << codec.OP_PENDING) | (head << codec.OP_NEXT)
+        pending << codec.OP_PENDING
     )
     if pending == 0:
         self._leave(operator)
-        return
+        return 0
     second: uint256 = self._link(bid_id, codec.LINK_NEXT)
     self._set_link(second, codec.LINK_PREV, 0)
-    self._promote(
-        operator, second, self._bid_score(second), hint, c.PROMOTION_WALK
-    )
+    return second
 
 
 @internal
@@ -803,12 +812,12 @@ def _set_count(at: uint256, new: uint256):
 
 @internal
 def _count_up(at: uint256):
-    self._set_count(at, self._count(at) + 1)
+    self._header += 1 << at
 
 
 @internal
 def _count_down(at: uint256):
-    self._set_count(at, self._count(at) - 1)
+    self._header -= 1 << at
 
 
 @internal

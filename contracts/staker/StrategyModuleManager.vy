@@ -1271,19 +1271,18 @@ def _add_pending(cluster_id: uint256):
 @internal
 def _try_pre_create():
     """
-    @dev Pre-creates the next cluster whenever the Auction can settle. The
-         settlement's gas is not bounded by a constant (promoting a winner's
-         next bid walks over the operators ranked above it), so it gets all
-         the gas but `POST_SETTLEMENT_GAS`, and any failure reverts the
-         deposit: with `can_settle()` true it can only fail for lack of gas,
-         and a deposit must never succeed without the pre-creation it could
-         have made. A wallet's gas estimate sends enough.
+    @dev Pre-creates the next cluster whenever the Auction can settle.
+         Settlement costs a bounded amount whatever the book holds (a
+         winner's next bid that would walk too far is parked), so it gets a
+         fixed budget, `c.SETTLEMENT_GAS`; with `can_settle()` true it can
+         only fail for lack of gas, and a deposit must never succeed without
+         the pre-creation it could have made, so any failure reverts it.
     """
     if not staticcall IAuction(AUCTION).can_settle():
         log ClusterPreCreationSkipped(settlement_attempted=False)
         return
     assert (
-        msg.gas > POST_SETTLEMENT_GAS
+        msg.gas >= c.SETTLEMENT_GAS * 64 // 63 + POST_SETTLEMENT_GAS
     ), "strategy_module_manager: pre-creation failed"
     success: bool = False
     response: Bytes[32] = b""
@@ -1291,7 +1290,7 @@ def _try_pre_create():
         AUCTION,
         method_id("settle_cluster()"),
         max_outsize=32,
-        gas=msg.gas - POST_SETTLEMENT_GAS,
+        gas=c.SETTLEMENT_GAS,
         revert_on_failure=False,
     )
     assert (

@@ -4,8 +4,10 @@ Operators stack many bids (one of them far more than the others), hints are exac
 (bids withdrawn or won since, or moved by an update), updates go without hints. After every step: the Escrow
 holds exactly sum(pending price + bond) + sum(locked winner bonds); each bid's ledger entry is what it paid
 (pending), its bond (won) or nothing (withdrawn); the on-chain ranking equals the model's and the off-chain
-mirror's (deploy/hints.py); every refund equals what that bid paid; every settlement picks the model's
-winners: the best pending bid of each of the first `cluster_size` operators.
+mirror's (deploy/hints.py); every refund equals what that bid paid; every settlement (with the mirror's
+hints) picks the model's winners: the best pending bid of each of the first `cluster_size` operators.
+A withdrawal whose next bid parks its operator is followed by a rejoin (tests/operator/test_parking.py
+covers parked books).
 """
 
 import boa
@@ -15,6 +17,7 @@ from hypothesis.stateful import invariant, precondition, rule
 from deploy.hints import BookMirror
 from tests.model import BOND, BookModel, ModelBid
 from tests.utils.constants import c
+from tests.utils.logs import logs_named
 from tests.utils.stateful import StatefulBase
 
 terms = st.tuples(st.integers(0, 1500), st.integers(30, 3650))
@@ -119,9 +122,15 @@ class AuctionMachine(StatefulBase):
         before = boa.env.get_balance(b.operator)
         self.auction.withdraw_bid(b.bid_id, sender=b.operator)
         assert boa.env.get_balance(b.operator) == before + b.price + b.bond
+        parked = logs_named(self.auction, "OperatorParked")
         b.status = c.STATUS_WITHDRAWN
+        for log in parked:  # its next bid ranks too far from its old place: parked, then rejoined by anyone
+            self.mirror.park(str(log.operator))
         self.mirror.remove(b.bid_id)
         self.gone.append(b.bid_id)
+        for log in parked:
+            self.auction.rejoin(log.operator, self.mirror.rejoin_hint(str(log.operator)))
+            self.mirror.rejoin(str(log.operator))
 
     @rule(op=st.integers(0, 7))
     def toggle_whitelist(self, op):
@@ -143,7 +152,9 @@ class AuctionMachine(StatefulBase):
                 self.auction.settle_cluster(sender=self.manager.address)
             return
         assert self.mirror.winners(self.model.cluster_size) == expected
-        cluster_id = self.auction.settle_cluster(sender=self.manager.address)
+        hints = self.mirror.settlement_hints(self.model.cluster_size)
+        cluster_id = self.auction.settle_cluster(hints, sender=self.manager.address)
+        assert not logs_named(self.auction, "OperatorParked")  # exact hints: every promotion lands
         cluster = self.auction.get_cluster(cluster_id)
         assert list(cluster.bid_ids) == expected
         assert cluster.min_duration == min(self.model.bids[i].duration for i in expected)

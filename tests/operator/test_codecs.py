@@ -66,42 +66,65 @@ def test_bid_fields_that_do_not_fit_revert(book_codec, fields, reason):
         book_codec.internal.pack_bid(("0x" + "11" * 20, *fields))
 
 
+@pytest.fixture(scope="module")
+def pricing():
+    return load("contracts/lib/pricing.vy").deploy()
+
+
+def _links(codec, word, bid_id):
+    at = codec.internal.entry_shift(bid_id, 2 * c.BID_ID_BITS)
+    return tuple(codec.internal.field(word, at + k * c.BID_ID_BITS, c.BID_ID_BITS) for k in (0, 1))
+
+
 @fuzz
 @given(word=st.integers(0, 2**256 - 1), bid_id=ids, prev=ids, nxt=ids)
 def test_links_round_trip_leaves_neighbours_alone(book_codec, word, bid_id, prev, nxt):
-    new = book_codec.internal.set_links(word, bid_id, (prev, nxt))
-    assert tuple(book_codec.internal.get_links(new, bid_id)) == (prev, nxt)
+    """Three bids share a links word: one bid's entry is written through `entry_shift` + `with_field`."""
+    at = book_codec.internal.entry_shift(bid_id, 2 * c.BID_ID_BITS)
+    new = book_codec.internal.with_field(word, at, c.BID_ID_BITS, prev)
+    new = book_codec.internal.with_field(new, at + c.BID_ID_BITS, c.BID_ID_BITS, nxt)
+    assert _links(book_codec, new, bid_id) == (prev, nxt)
     for other in (bid_id - bid_id % 3 + k for k in range(3)):
         if other != bid_id:
-            assert book_codec.internal.get_links(new, other) == book_codec.internal.get_links(word, other)
-    assert book_codec.internal.links_slot(bid_id) == bid_id // 3
+            assert _links(book_codec, new, other) == _links(book_codec, word, other)
+    assert book_codec.internal.slot_of(bid_id) == bid_id // 3
+    assert new >> 255 == 1  # the sentinel: never a zero-to-non-zero write again
 
 
 @fuzz
-@given(best=ids, prev=ids, nxt=ids, pending=ids, whitelisted=st.booleans())
-def test_operator_round_trip(book_codec, best, prev, nxt, pending, whitelisted):
-    record = (best, prev, nxt, pending, whitelisted)
-    word = book_codec.internal.pack_operator(record)
-    assert word != 0  # the sentinel: never a zero-to-non-zero write again
-    assert tuple(book_codec.internal.unpack_operator(word)) == record
+@given(word=st.integers(0, 2**256 - 1), at=st.integers(0, 215), bits=st.integers(1, 40), data=st.data())
+def test_field_round_trip_leaves_other_bits_alone(book_codec, word, at, bits, data):
+    new_value = data.draw(st.integers(0, 2**bits - 1))
+    new = book_codec.internal.with_field(word, at, bits, new_value)
+    assert book_codec.internal.field(new, at, bits) == new_value
+    keep = (2**256 - 1) ^ (((2**bits - 1) << at) | (1 << 255))
+    assert new & keep == word & keep and new >> 255 == 1
+
+
+def test_field_that_does_not_fit_reverts(book_codec):
+    with boa.reverts("book_codec: field overflow"):
+        book_codec.internal.with_field(0, 0, c.BID_ID_BITS, 2**c.BID_ID_BITS)
 
 
 @fuzz
-@given(head=ids, tail=ids, size=ids, last=ids, operators=ids)
-def test_header_round_trip(book_codec, head, tail, size, last, operators):
-    header = (head, tail, size, last, operators)
-    word = book_codec.internal.pack_header(header)
-    assert word != 0
-    assert tuple(book_codec.internal.unpack_header(word)) == header
+@given(a=st.integers(1, 2**115 - 1), b=st.integers(1, 2**115 - 1))
+def test_ranking_key_is_monotone_and_exact_below_2_92(pricing, a, b):
+    """A larger score never gets a smaller key; below 2**92 the key is the score; keys fit 93 bits."""
+    ka, kb = pricing.internal.key(a), pricing.internal.key(b)
+    assert ka < 2**93 and kb < 2**93
+    if a < b:
+        assert ka <= kb
+    if a < 2**92:
+        assert ka == a
+    if ka != kb:
+        assert (ka < kb) == (a < b)
 
 
-def test_ids_that_do_not_fit_revert(book_codec):
-    with boa.reverts("book_codec: id overflow"):
-        book_codec.internal.pack_header((2**40, 0, 0, 0, 0))
-    with boa.reverts("book_codec: id overflow"):
-        book_codec.internal.pack_operator((0, 0, 0, 2**40, False))
-    with boa.reverts("book_codec: id overflow"):
-        book_codec.internal.set_links(0, 1, (2**40, 0))
+def test_largest_score_fits_the_key(pricing):
+    top = pricing.internal.score(2**62 - 1, c.MAX_DURATION_CAP)
+    assert top < 2**115 and pricing.internal.key(top) < 2**93
+    with boa.reverts("pricing: duration above cap"):
+        pricing.internal.score(1, c.MAX_DURATION_CAP + 1)
 
 
 @fuzz

@@ -1,0 +1,324 @@
+"""Bounded settlement (issue #14, docs/protocol.md §3): a promotion the operator did not ask for walks at most
+`PROMOTION_WALK` operators from its hint, or parks the operator; parked bids stay pending but cannot win; the
+fence keeps every settlement's winners equal to the plain reference model's; anyone rejoins a parked operator
+with a hint from deploy/hints.py.
+
+Gas comparisons use the execution gas of one call (deterministic); receipt figures are in tests/gas.
+"""
+
+import boa
+import pytest
+from hypothesis import event
+from hypothesis import strategies as st
+from hypothesis.stateful import invariant, precondition, rule
+
+from deploy.hints import BookMirror
+from tests.model import BookModel, ModelBid
+from tests.utils.constants import ETH, c
+from tests.utils.logs import logs_named
+from tests.utils.stateful import StatefulBase
+
+REJOIN_FIRST = "auction: rejoin parked operators first"
+
+
+def _funded(count):
+    out = []
+    for _ in range(count):
+        op = boa.env.generate_address()
+        boa.env.set_balance(op, 10**6 * ETH)
+        out.append(op)
+    return out
+
+
+class Book:
+    """The Auction with an off-chain mirror (hints) and the plain reference model (winners)."""
+
+    def __init__(self, auction, manager):
+        self.auction, self.manager = auction, manager
+        self.mirror = BookMirror()
+        self.model = BookModel(auction.cluster_size())
+
+    def bid(self, op, terms):
+        ds, ts = [d for d, _ in terms], [t for _, t in terms]
+        scores = [self.auction.auction_score(d, t) for d, t in terms]
+        hints = self.mirror.hints(op, scores)
+        ids = self.auction.bid(ds, ts, hints, value=self.auction.price_to_pay(op, ds, ts), sender=op)
+        self.follow()
+        for bid_id, (d, t), score in zip(ids, terms, scores, strict=True):
+            self.model.bids[bid_id] = ModelBid(bid_id, op, d, t, self.auction.bid_price(d, t), ETH, score)
+        return ids
+
+    def follow(self):
+        self.mirror.apply_logs(self.auction.get_logs())
+
+    def settle(self, hints=()):
+        expected = self.model.winners()
+        cluster_id = self.auction.settle_cluster(list(hints), sender=self.manager.address)
+        logs = self.auction.get_logs()
+        self.mirror.apply_logs(logs)
+        won = list(self.auction.get_cluster(cluster_id).bid_ids)
+        assert won == expected  # fairness: the reference model's winners, parked operators included
+        for bid_id in won:
+            self.model.bids[bid_id].status = c.STATUS_WON
+        return won, logs
+
+    def withdraw(self, bid_id):
+        self.auction.withdraw_bid(bid_id, sender=self.model.bids[bid_id].operator)
+        self.follow()
+        self.model.bids[bid_id].status = c.STATUS_WITHDRAWN
+
+    def ranked_ranking(self):
+        """The model's ranking restricted to ranked operators (what `top_bids` shows)."""
+        return [b.bid_id for b in self.model.pending() if not self.auction.is_parked(b.operator)]
+
+
+def adversarial(book, passed):
+    """Four operators whose best bids win and whose next bids sit below `passed` single-bid operators."""
+    attackers = _funded(4)
+    for i, op in enumerate(attackers):
+        book.bid(op, [(i, 3650), (1400 + i, 30)])
+    for i, op in enumerate(_funded(passed)):
+        book.bid(op, [(500 + i, 100 + i)])
+    return attackers
+
+
+@pytest.fixture
+def book(auction, manager):
+    return Book(auction, manager)
+
+
+def _settle_gas(auction, manager, passed):
+    with boa.env.anchor():
+        book = Book(auction, manager)
+        attackers = adversarial(book, passed)
+        _, logs = book.settle()
+        gas = auction._computation.get_gas_used()
+        parked = [log.operator for log in logs if type(log).__name__ == "OperatorParked"]
+        assert sorted(map(str, parked)) == sorted(map(str, attackers))
+        return gas
+
+
+def test_adversarial_promotions_park_and_settlement_gas_does_not_grow(auction, manager):
+    """The attack of issue #14: the winners' next bids sit below many operators. Without hints, settlement
+    parks them after `PROMOTION_WALK` steps, so its gas is the same below 8 or 80 operators."""
+    few, many = _settle_gas(auction, manager, 8), _settle_gas(auction, manager, 80)
+    assert few == many, (few, many)
+
+
+def test_parked_operator_is_counted_its_bids_pending_but_unranked(book, auction):
+    attackers = adversarial(book, 12)
+    book.settle()
+    for op in attackers:
+        assert auction.is_parked(op) and auction.pending_bids_of(op) == 1
+    assert auction.num_parked_operators() == 4
+    assert auction.num_operators_in_auction() == 16  # operators with a pending bid, parked ones included
+    assert auction.num_pending_bids() == 16
+    assert auction.top_bids(256) == book.ranked_ranking() == book.mirror.top(256)
+    assert all(book.model.bids[i].operator not in attackers for i in auction.top_bids(256))
+
+
+def test_settlement_with_mirror_hints_parks_nobody_and_ranks_exactly(book, auction):
+    adversarial(book, 12)
+    hints = book.mirror.settlement_hints(auction.cluster_size())
+    _, logs = book.settle(hints)
+    assert not [log for log in logs if type(log).__name__ == "OperatorParked"]
+    assert auction.num_parked_operators() == 0
+    assert auction.top_bids(256) == book.model.ranking() == book.mirror.top(256)
+
+
+def test_stale_or_wrong_settlement_hints_only_park(book, auction):
+    """Hints computed before the book moved (their bids withdrawn) or plain wrong: the winners are still the
+    model's, and each next bid is either at its exact place or parked."""
+    adversarial(book, 12)
+    stale = book.mirror.settlement_hints(auction.cluster_size())
+    for bid_id in stale[:2]:
+        book.withdraw(bid_id)
+    book.settle([stale[0], stale[1], 1, 10**9])
+    assert auction.top_bids(256) == book.ranked_ranking() == book.mirror.top(256)
+
+
+def test_rejoin_by_anyone_with_a_mirror_hint(book, auction, non_owner):
+    attackers = adversarial(book, 12)
+    book.settle()
+    op = attackers[0]
+    with boa.reverts("bid_book: hint too far from the place"):
+        auction.rejoin(op, 0, sender=non_owner)  # from the head: more than PROMOTION_WALK away
+    auction.rejoin(op, book.mirror.rejoin_hint(op), sender=non_owner)
+    assert [log.operator for log in logs_named(auction, "OperatorRejoined")] == [op]
+    book.follow()
+    assert not auction.is_parked(op) and auction.num_parked_operators() == 3
+    with boa.reverts("bid_book: operator not parked"):
+        auction.rejoin(op, 0, sender=non_owner)
+    assert auction.top_bids(256) == book.ranked_ranking() == book.mirror.top(256)
+
+
+def test_parked_bids_stay_withdrawable_and_updatable(book, auction):
+    attackers = adversarial(book, 12)
+    book.settle()
+    (left,) = [b.bid_id for b in book.model.pending() if b.operator == attackers[0]]
+    before = boa.env.get_balance(attackers[0])
+    book.withdraw(left)  # bounded: no walk at all
+    assert boa.env.get_balance(attackers[0]) == before + book.model.bids[left].price + ETH
+    assert not auction.is_parked(attackers[0]) and auction.num_parked_operators() == 3
+    # an update rejoins the operator (its own transaction pays the walk)
+    (moved,) = [b.bid_id for b in book.model.pending() if b.operator == attackers[1]]
+    score = auction.auction_score(0, 3000)
+    hint = book.mirror.hint(attackers[1], score, moved)
+    extra = auction.bid_price(0, 3000) - book.model.bids[moved].price
+    auction.update_bid(moved, 0, 3000, hint, value=extra, sender=attackers[1])
+    book.follow()
+    b = book.model.bids[moved]
+    b.discount_rate, b.duration, b.price, b.score = 0, 3000, auction.bid_price(0, 3000), score
+    assert not auction.is_parked(attackers[1]) and auction.top_bids(1) == [moved]
+    # a new bid rejoins too
+    book.bid(attackers[2], [(1500, 30)])
+    assert not auction.is_parked(attackers[2])
+    assert auction.top_bids(256) == book.ranked_ranking() == book.mirror.top(256)
+
+
+def test_fence_stops_a_settlement_a_parked_bid_might_win(book, auction):
+    """Once the operators ranked above a parked bid are gone, no cluster forms until it rejoins: a parked
+    bid never loses its seat to a worse one."""
+    attackers = adversarial(book, 6)
+    book.settle()
+    middle = [b.bid_id for b in book.model.pending() if b.operator not in attackers]
+    for bid_id in middle[:4]:
+        book.withdraw(bid_id)
+    assert book.model.winners() is not None  # the reference model would settle, with parked bids winning
+    assert not auction.can_settle()
+    with boa.reverts(REJOIN_FIRST):
+        auction.settle_cluster(sender=book.manager.address)
+    for op in attackers:
+        auction.rejoin(op, book.mirror.rejoin_hint(op))
+        book.follow()
+    assert auction.can_settle()
+    won, _ = book.settle()
+    assert {book.model.bids[i].operator for i in won} & set(attackers)
+
+
+def test_too_few_ranked_operators_but_parked_ones_says_rejoin(book, auction):
+    """Fewer than `cluster_size` ranked operators, enough with the parked ones: a clear revert, then anyone
+    rejoins them and the cluster forms."""
+    attackers = adversarial(book, 6)
+    book.settle()
+    for b in [b for b in book.model.pending() if b.operator not in attackers][:3]:
+        book.withdraw(b.bid_id)
+    assert auction.num_operators_in_auction() == 7 and auction.num_parked_operators() == 4
+    assert not auction.can_settle()
+    with boa.reverts(REJOIN_FIRST):
+        auction.settle_cluster(sender=book.manager.address)
+    with boa.reverts("auction: not enough operators"):
+        _drain_then_settle(book, attackers)
+    for op in attackers:
+        auction.rejoin(op, book.mirror.rejoin_hint(op))
+        book.follow()
+    book.settle()
+
+
+def _drain_then_settle(book, attackers):
+    """With the attackers' last bids withdrawn too, only 3 operators are left: not enough operators."""
+    with boa.env.anchor():
+        for b in [b for b in book.model.pending() if b.operator in attackers]:
+            book.auction.withdraw_bid(b.bid_id, sender=b.operator)
+        book.auction.settle_cluster(sender=book.manager.address)
+
+
+def test_settlement_gas_is_within_the_budget_a_deposit_forwards(auction, manager):
+    """`settlement_gas()` is what a deposit forwards; the worst settlement here (every winner parked, each
+    walk at the cap) stays well below it, whatever the Escrow and its rewards double add."""
+    assert auction.settlement_gas() == c.SETTLEMENT_GAS
+    assert _settle_gas(auction, manager, 40) < c.SETTLEMENT_GAS // 2
+
+
+class ParkingMachine(StatefulBase):
+    """Random books, settlements with exact, missing or stale hints, rejoins, withdrawals and updates: every
+    settlement that runs takes the reference model's winners (parked operators included); one that cannot
+    run says why; the ranked part of the book always equals the model's and the mirror's."""
+
+    auction = manager = None
+    examples, steps = 5, 20
+    terms = st.tuples(st.integers(0, 1500), st.integers(30, 3650))
+
+    def __init__(self):
+        super().__init__()
+        self.book = Book(self.auction, self.manager)
+        self.ops = _funded(12)
+        self.gone = []
+
+    @rule(op=st.integers(0, 11), batch=st.lists(terms, min_size=1, max_size=3))
+    def bid(self, op, batch):
+        if len(self.book.model.pending()) < 60:
+            self.book.bid(self.ops[op], batch)
+
+    @rule(op=st.integers(0, 11), top=st.integers(0, 100), bottom=st.integers(1300, 1500))
+    def far_apart(self, op, top, bottom):
+        """A bid that wins soon and one far below: its promotion will walk far."""
+        if len(self.book.model.pending()) < 60:
+            self.book.bid(self.ops[op], [(top, 3000 + top), (bottom, 30 + top)])
+
+    @rule(count=st.integers(5, 6), base=st.integers(300, 1000))
+    def crowd(self, count, base):
+        """New single-bid operators in the middle of the book."""
+        if len(self.book.model.pending()) < 60:
+            for i, op in enumerate(_funded(count)):
+                self.book.bid(op, [(base + 7 * i, 100 + i)])
+
+    @precondition(lambda self: self.book.model.pending())
+    @rule(pick=st.integers(0, 10**6))
+    def withdraw(self, pick):
+        pending = self.book.model.pending()
+        bid_id = pending[pick % len(pending)].bid_id
+        self.book.withdraw(bid_id)
+        self.gone.append(bid_id)
+
+    @precondition(lambda self: self.book.model.pending())
+    @rule(pick=st.integers(0, 10**6), new=terms)
+    def update(self, pick, new):
+        pending = self.book.model.pending()
+        b = pending[pick % len(pending)]
+        d, t = new
+        price, score = self.auction.bid_price(d, t), self.auction.auction_score(d, t)
+        hint = self.book.mirror.hint(b.operator, score, b.bid_id)
+        self.auction.update_bid(b.bid_id, d, t, hint, value=max(price - b.price, 0), sender=b.operator)
+        self.book.follow()
+        b.discount_rate, b.duration, b.price, b.score = d, t, price, score
+
+    @rule(kind=st.sampled_from(["none", "mirror", "stale"]))
+    def settle(self, kind):
+        k = self.auction.cluster_size()
+        hints = {"none": [], "mirror": self.book.mirror.settlement_hints(k), "stale": self.gone[-k:]}[kind]
+        if self.book.model.winners() is None:
+            with boa.reverts("auction: not enough operators"):
+                self.auction.settle_cluster(hints, sender=self.manager.address)
+        elif not self.auction.can_settle():
+            assert self.auction.num_parked_operators() > 0
+            with boa.reverts(REJOIN_FIRST):
+                self.auction.settle_cluster(hints, sender=self.manager.address)
+            event("settlement refused: rejoin first")
+        else:
+            won, logs = self.book.settle(hints)
+            self.gone += won
+            event(f"settled with {kind} hints, parked after: {self.auction.num_parked_operators() > 0}")
+            if kind == "mirror":
+                assert not [log for log in logs if type(log).__name__ == "OperatorParked"]
+
+    @precondition(lambda self: self.book.mirror.parked)
+    @rule(pick=st.integers(0, 10**6))
+    def rejoin(self, pick):
+        parked = sorted(self.book.mirror.parked)
+        op = parked[pick % len(parked)]
+        self.auction.rejoin(op, self.book.mirror.rejoin_hint(op))
+        self.book.follow()
+
+    @invariant()
+    def ranked_book_matches(self):
+        assert self.auction.top_bids(256) == self.book.ranked_ranking() == self.book.mirror.top(256)
+        assert self.auction.num_operators_in_auction() == self.book.model.operators_in_auction()
+        assert self.auction.num_parked_operators() == len(self.book.mirror.parked)
+        assert all(self.auction.is_parked(op) for op in self.book.mirror.parked)
+        if not self.book.mirror.parked:
+            assert self.auction.can_settle() == (self.book.model.winners() is not None)
+
+
+def test_winners_equal_the_reference_model_under_parking(auction, manager):
+    ParkingMachine.run(auction=auction, manager=manager)

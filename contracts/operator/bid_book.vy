@@ -50,16 +50,19 @@ MAX_WALK: constant(uint256) = 1_000_000
 # @dev Old-neighbour hops a stale hint may take before the head is used.
 MAX_HINT_HOPS: constant(uint256) = 8
 ID_BITS: constant(uint256) = c.BID_ID_BITS
-# @dev Bid-word bits a reprice keeps (operator, status, bond flag).
-# @dev Operator-record bits a (re-)entry keeps: pending, whitelisted, ranked,
-# sentinel; and those a settled seat keeps: whitelisted, best, key, sentinel.
+# @dev Operator-record bits an entry into the ranking keeps: pending,
+# whitelisted, ranked, sentinel (it writes best, prev, next and key).
 KEEP_ON_ENTRY: constant(uint256) = ~(
     (2**ID_BITS - 1) * (1 + 2**codec.OP_PREV + 2**codec.OP_NEXT)
     | (2**pricing.KEY_BITS - 1) << codec.OP_KEY
 )
+# @dev Bid-word bits a reprice keeps: operator, status, bond flag.
 KEEP_ON_REPRICE: constant(uint256) = 2**codec.BID_DISCOUNT - 1
+# @dev Operator-record bits a settled seat keeps: best, whitelisted, key,
+# sentinel (prev and next become 0: a stale hint resolves to the head).
 KEEP_ON_SETTLE: constant(uint256) = ~(
-    (2**ID_BITS - 1) * (2**codec.OP_PREV + 2**codec.OP_NEXT + 2**codec.OP_PENDING)
+    (2**ID_BITS - 1)
+    * (2**codec.OP_PREV + 2**codec.OP_NEXT + 2**codec.OP_PENDING)
     | 1 << codec.OP_RANKED
 )
 
@@ -511,7 +514,11 @@ def _leave(operator: address):
 
 @internal
 def _promote(
-    operator: address, best: uint256, score: uint256, hint: uint256, cap: uint256
+    operator: address,
+    best: uint256,
+    score: uint256,
+    hint: uint256,
+    cap: uint256,
 ):
     """
     @dev The promotion: ranks an unranked operator whose best bid is now
@@ -560,7 +567,11 @@ def _unpark():
 
 @internal
 def _enter(
-    operator: address, best: uint256, score: uint256, hint: uint256, cap: uint256
+    operator: address,
+    best: uint256,
+    score: uint256,
+    hint: uint256,
+    cap: uint256,
 ) -> bool:
     """
     @dev Links an unranked operator whose best bid is `best` into the
@@ -690,7 +701,11 @@ def _find_rank(
 @internal
 @view
 def _above(
-    record: uint256, node: uint256, score: uint256, key: uint256, bid_id: uint256
+    record: uint256,
+    node: uint256,
+    score: uint256,
+    key: uint256,
+    bid_id: uint256,
 ) -> bool:
     """
     @dev Whether the ranked best bid `node` (its operator's `record`) ranks
@@ -831,9 +846,7 @@ def _op_field(operator: address, at: uint256) -> uint256:
 
 
 @internal
-def _set_op_field(
-    operator: address, at: uint256, bits: uint256, new: uint256
-):
+def _set_op_field(operator: address, at: uint256, bits: uint256, new: uint256):
     self._operators[operator] = codec.with_field(
         self._operators[operator], at, bits, new
     )

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
 
 from deploy.hints import BookMirror
+from deploy.protocol import deploy_protocol
 from tests.model import BookModel, ModelBid
 from tests.utils.constants import ETH, c
+from tests.utils.deposits import fake_deposit
 from tests.utils.logs import logs_named
 from tests.utils.stateful import StatefulBase
 
@@ -322,3 +324,37 @@ class ParkingMachine(StatefulBase):
 
 def test_winners_equal_the_reference_model_under_parking(auction, manager):
     ParkingMachine.run(auction=auction, manager=manager)
+
+
+# ---------------------------------------------------------------- the deposit (whole protocol)
+
+
+@pytest.fixture(scope="module")
+def full(owner):
+    return deploy_protocol(owner=owner)
+
+
+def _deposit_gas(full, owner, staker, passed):
+    """A ready cluster, then the adversarial shape, then a deposit that pre-creates the next cluster."""
+    auction, manager = full.auction, full.manager
+    with boa.env.anchor():
+        for i, op in enumerate(_funded(4)):
+            auction.bid([900 + i], [200], value=auction.price_to_pay(op, [900 + i], [200]), sender=op)
+        (ready,) = manager.pre_create_clusters(1, sender=owner)
+        manager.register_deposit_data(ready, *fake_deposit(manager, ready, label=b"parking"), sender=owner)
+        book = Book(auction, manager)
+        attackers = adversarial(book, passed)
+        boa.env.set_balance(staker, 100 * ETH)
+        manager.create_strategy_module_and_stake(value=c.STAKE_AMOUNT, gas=3_000_000, sender=staker)
+        gas = manager._computation.get_gas_used()
+        assert auction.num_clusters() == 2  # the deposit pre-created the next cluster
+        assert all(auction.is_parked(op) for op in attackers)
+        return gas
+
+
+def test_adversarial_book_never_blocks_a_deposit(full, owner, staker):
+    """Issue #14's attack against a deposit: its pre-creation parks the winners' next bids instead of
+    walking past the operators above them, so the deposit costs the same below 8 or 80 of them and fits
+    a fixed gas allowance."""
+    few, many = _deposit_gas(full, owner, staker, 8), _deposit_gas(full, owner, staker, 80)
+    assert few == many, (few, many)

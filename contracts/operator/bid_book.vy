@@ -447,16 +447,17 @@ def _detach(operator: address, bid_id: uint256, cap: uint256) -> uint256:
     self._operators[operator] = codec.with_field(
         record, codec.OP_PENDING, ID_BITS, pending
     )
-    prev: uint256 = self._link(bid_id, codec.LINK_PREV)
+    if bid_id != codec.field(record, codec.OP_BEST, ID_BITS):
+        # @dev Not the best bid: unlinked from the own list, O(1).
+        prev: uint256 = self._link(bid_id, codec.LINK_PREV)
+        following: uint256 = self._link(bid_id, codec.LINK_NEXT)
+        self._set_link(prev, codec.LINK_NEXT, following)
+        if following != 0:
+            self._set_link(following, codec.LINK_PREV, prev)
+        return prev
     nxt: uint256 = 0
     if pending != 0:
         nxt = self._link(bid_id, codec.LINK_NEXT)
-    if prev != 0:
-        # @dev Not the best bid: unlinked from the own list, O(1).
-        self._set_link(prev, codec.LINK_NEXT, nxt)
-        if nxt != 0:
-            self._set_link(nxt, codec.LINK_PREV, prev)
-        return prev
     near: uint256 = codec.field(record, codec.OP_PREV, ID_BITS)
     if near == 0:
         near = codec.field(record, codec.OP_NEXT, ID_BITS)
@@ -631,7 +632,9 @@ def _resolve_hint(hint: uint256) -> uint256:
          old neighbours its record keeps (a few hops). 0: none.
     @return uint256 A ranked best bid, or 0.
     """
-    # @dev An unknown id (0, or above the last one) reads address 0's empty record.
+    # @dev An unknown id (above the last one) reads address 0's empty record.
+    if hint == 0:
+        return 0
     candidate: uint256 = hint
     for _: uint256 in range(MAX_HINT_HOPS):
         record: uint256 = self._node(candidate)

@@ -7,13 +7,20 @@
 
 Every figure is a whole transaction (intrinsic + execution - capped refund) measured after a transaction
 boundary (deploy/gas.py explains why titanoboa's plain per-call gas undercounts). Books are filled with real
-bids, with hints from `deploy/hints.py`, in three shapes:
+bids, with hints from `deploy/hints.py`, in five shapes:
 - `distinct`: one bid per operator;
 - `mixed`: many operators with 1-5 bids each (an operator's bids sit near each other: it prices its own
   margin, then varies duration and discount a little);
 - `stacked`: one operator's bids on top of the whole book (the griefing shape of issue #8), a few
-  ordinary operators below.
-Each shape grows one book through the sizes; at each size the same operations are measured. Then the staker
+  ordinary operators below;
+- `random`: operators each place one batch of 1-5 bids, each bid's terms drawn independently (the shape
+  the original project's users produce: an operator's bids sit anywhere in the book);
+- `adversarial`: single-bid operators, and before each settlement four new operators whose best bids win
+  and whose next bids sit below all of them (issue #14's attack on promotions).
+Each shape grows one book through the sizes; at each size the same operations are measured. Settlement is
+measured three ways: `settle_cluster` with the mirror's hints, `settle_cluster` without hints (a deposit's
+pre-creation: far promotions park), and `pre_create_clusters(1)`; parked operators are then rejoined with
+the mirror's hints (`rejoin`). Then the staker
 side (tests/gas/staker_rows.py: the two-phase stake, proofs, front-run report, exit, dissolution) and
 StakerRewards (tests/gas/rewards_rows.py: claims, renewal, sale, exit refunds, expiry).
 """
@@ -37,18 +44,18 @@ from tests.gas import rewards_rows, staker_rows
 
 SNAPSHOT = Path(__file__).with_name("snapshot.json")
 SIZES = (0, 10, 100, 1_000, 10_000)
-SHAPES = ("distinct", "mixed", "stacked")
+SHAPES = ("distinct", "mixed", "stacked", "random", "adversarial")
 ETH = 10**18
 TOLERANCE = 0.02
 
-# Issue #8's targets: (row prefix, ceiling in gas)
+# Issue #14's targets (row prefix, ceiling in gas); the stale-hint and two-phase ones are issues #8 and #9's
 TARGETS = {
-    "bid, new operator": 110_000,
-    "batch of 10 bids": 450_000,
-    "update_bid": 70_000,
-    "withdraw_bid": 55_000,
+    "bid, new operator": 129_000,
+    "batch of 10 bids": 540_000,
+    "update_bid": 82_000,
+    "withdraw_bid": 74_000,
     "settle_cluster": 160_000,
-    "pre_create_clusters(1)": 220_000,
+    "pre_create_clusters(1)": 175_000,
     "stale hint, extra": 10_000,
     # issue #9: both phases of a stake together below the landed one-phase stake
     "two phases together": 1_350_041,
@@ -110,6 +117,13 @@ class Book:
                 count = min(left, self.rng.randrange(1, 6))
                 terms = [(min(self.max_d, d0 + 3 * j), min(self.max_t, t0 + j)) for j in range(count)]
                 self.place(self.new_operator(), terms)
+            elif self.shape == "random":
+                count = min(left, self.rng.randrange(1, 6))
+                self.place(self.new_operator(), [self.random_terms() for _ in range(count)])
+            elif self.shape == "adversarial":
+                # single-bid operators in the middle: above every planted next bid, below every planted best
+                d, t = self.rng.randrange(300, 1200), self.rng.randrange(100, 1000)
+                self.place(self.new_operator(), [(d, t)])
             elif self.placed < 8:  # stacked: a few ordinary operators below the stack
                 self.place(
                     self.new_operator(), [(self.rng.randrange(1000, self.max_d + 1), 30 + self.placed)]
@@ -122,6 +136,31 @@ class Book:
                     for _ in range(count)
                 ]
                 self.place(self.stacker, terms)
+
+    def plant(self) -> None:
+        """Adversarial shape: four operators whose best bids win next and whose next bids rank last."""
+        if self.shape != "adversarial":
+            return
+        for i in range(4):
+            self.place(self.new_operator(), [(i, self.max_t - i), (self.max_d - i, self.min_t)])
+            self.placed -= 2  # planted bids leave with the settlement; the book's size counts the others
+
+    def settled(self, winners: list[int]) -> None:
+        """Follow a settlement in the mirror: winners leave; parked operators leave the ranking."""
+        for bid_id in winners:
+            operator = self.mirror.owner_of[bid_id]
+            if self.auction.is_parked(operator):
+                self.mirror.park(operator)
+            self.mirror.remove(bid_id)
+
+    def rejoin_parked(self) -> int | None:
+        """Rejoin every parked operator with the mirror's hint (as the owner would); the first one's gas."""
+        first = None
+        for operator in sorted(self.mirror.parked):
+            _, gas = measure(self.auction.rejoin, operator, self.mirror.rejoin_hint(operator))
+            self.mirror.rejoin(operator)
+            first = gas if first is None else first
+        return first
 
     def middle_terms(self) -> tuple[int, int]:
         """Terms that rank about in the middle of the book (random for an empty one)."""
@@ -164,20 +203,24 @@ def measure_size(book: Book, size: int, results: dict) -> None:
 
     if size >= 100:
         measure_stale_hint(book, tag, results)
-    if auction.can_settle():
-        manager = book.protocol.manager
-        cluster_size = book.n
-        winners = book.mirror.winners(cluster_size)
-        _, gas = measure(auction.settle_cluster, sender=manager.address)
-        for bid_id in winners:
-            book.mirror.remove(bid_id)
-        results[f"settle_cluster, {tag}"] = gas
-    if auction.can_settle():
+    manager = book.protocol.manager
+    for how in ("settle_cluster", "settle_cluster without hints", "pre_create_clusters(1)"):
+        if not auction.can_settle():
+            continue
+        book.plant()
         winners = book.mirror.winners(book.n)
-        _, gas = measure(book.protocol.manager.pre_create_clusters, 1, sender=book.protocol.owner)
-        for bid_id in winners:
-            book.mirror.remove(bid_id)
-        results[f"pre_create_clusters(1), {tag}"] = gas
+        if how == "settle_cluster":
+            hints = book.mirror.settlement_hints(book.n)
+            _, gas = measure(auction.settle_cluster, hints, sender=manager.address)
+        elif how == "settle_cluster without hints":
+            _, gas = measure(auction.settle_cluster, sender=manager.address)
+        else:
+            _, gas = measure(manager.pre_create_clusters, 1, sender=book.protocol.owner)
+        book.settled(winners)
+        results[f"{how}, {tag}"] = gas
+        rejoin = book.rejoin_parked()
+        if rejoin is not None:
+            results.setdefault(f"rejoin, {tag}", rejoin)
 
 
 def measure_stale_hint(book: Book, tag: str, results: dict) -> None:
@@ -233,7 +276,10 @@ def table(results: dict[str, int]) -> str:
 def settlement_spread(results: dict[str, int]) -> dict[str, float]:
     """Relative spread of the settlement figures across sizes, per shape and over all shapes."""
     spreads = {}
-    groups = {shape: f"settle_cluster, {shape}," for shape in SHAPES} | {"all shapes": "settle_cluster, "}
+    groups = {shape: f"settle_cluster, {shape}," for shape in SHAPES} | {
+        "all shapes": "settle_cluster, ",
+        "all shapes, without hints": "settle_cluster without hints, ",
+    }
     for label, prefix in groups.items():
         figures = [gas for name, gas in results.items() if name.startswith(prefix)]
         if figures:

@@ -29,6 +29,7 @@ from typing import Any
 import boa
 
 import boa_env
+from deploy.constants import c
 from deploy.gas import GasReport, measure, measure_deploy
 from deploy.keys import make_deposit_data, verify_deposit_data
 from deploy.protocol import DEFAULT_CONFIG, SOURCES, Protocol, Step, at, deploy_protocol
@@ -39,7 +40,13 @@ ETH = 10**18
 DAY = 86_400
 STAKE = 32 * ETH
 BOND = ETH
-STATUS_NAMES = {0: "none", 1: "pending", 2: "won", 3: "withdrawn"}
+# bid statuses, read from the compiled contracts/lib/constants.vy (never retyped)
+STATUS_NAMES = {
+    c.STATUS_NONE: "none",
+    c.STATUS_PENDING: "pending",
+    c.STATUS_WON: "won",
+    c.STATUS_WITHDRAWN: "withdrawn",
+}
 STREAM_EXPIRED = 3
 MANAGER_PENDING = 1
 

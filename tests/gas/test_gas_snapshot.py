@@ -1,8 +1,9 @@
 """The committed gas snapshot (tests/gas/snapshot.json) holds: no figure may grow by more than 2 %.
 
-Gas is deterministic, so this compares numbers, never time. The snapshot holds every book size up to 10 000
-bids in the three shapes; CI measures the sizes up to 1 000 (a few minutes) and compares those rows, and
-`python -m tests.gas.benchmark --check` compares them all. Regenerate after an intended change with
+Gas is deterministic, so this compares numbers, never time. The snapshot holds the book sizes up to 1 000
+bids in the five shapes (`random` and `adversarial` included) and books of 10 000 bids; CI measures the sizes
+up to 1 000 (a few minutes) and compares those rows, and `python -m tests.gas.benchmark --check` compares
+them all. Regenerate after an intended change with
 `python -m tests.gas.benchmark --write` and commit the new snapshot with the change.
 """
 

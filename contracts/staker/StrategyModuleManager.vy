@@ -357,13 +357,21 @@ def set_strategy_module_implementation(implementation: address):
 
 
 @external
-def pre_create_clusters(count: uint256) -> DynArray[uint256, c.MAX_PRE_CREATE]:
+def pre_create_clusters(
+    count: uint256,
+    hints: DynArray[
+        DynArray[uint256, c.MAX_CLUSTER_SIZE], c.MAX_PRE_CREATE
+    ] = [],
+) -> DynArray[uint256, c.MAX_PRE_CREATE]:
     """
     @notice Runs `count` Auction settlements; each makes a pending cluster.
     @dev Owner only; 1 <= count <= MAX_PRE_CREATE. Reverts as a whole (with
          the Auction's reason) if any settlement fails, e.g. "auction: not
          enough operators".
     @param count The number of clusters to pre-create.
+    @param hints Optional, per settlement: the Auction's settlement hints
+           (`BookMirror.settlement_hints` in `deploy/hints.py`), so that
+           no winner's next bid is parked.
     @return DynArray The new clusters' ids.
     """
     ownable._check_owner()
@@ -372,8 +380,13 @@ def pre_create_clusters(count: uint256) -> DynArray[uint256, c.MAX_PRE_CREATE]:
     ), "strategy_module_manager: count must be 1 to 16"
     self._check_implementation()
     ids: DynArray[uint256, c.MAX_PRE_CREATE] = []
-    for _: uint256 in range(count, bound=c.MAX_PRE_CREATE):
-        cluster_id: uint256 = extcall IAuction(AUCTION).settle_cluster()
+    for i: uint256 in range(count, bound=c.MAX_PRE_CREATE):
+        cluster_hints: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+        if i < len(hints):
+            cluster_hints = hints[i]
+        cluster_id: uint256 = extcall IAuction(AUCTION).settle_cluster(
+            cluster_hints
+        )
         self._add_pending(cluster_id)
         ids.append(cluster_id)
     return ids

@@ -358,3 +358,16 @@ def test_adversarial_book_never_blocks_a_deposit(full, owner, staker):
     a fixed gas allowance."""
     few, many = _deposit_gas(full, owner, staker, 8), _deposit_gas(full, owner, staker, 80)
     assert few == many, (few, many)
+
+
+def test_owner_pre_creation_forwards_settlement_hints(full, owner):
+    """`pre_create_clusters(count, hints)`: with the mirror's hints no winner's next bid is parked."""
+    auction, manager = full.auction, full.manager
+    for hinted in (False, True):
+        with boa.env.anchor():
+            book = Book(auction, manager)
+            attackers = adversarial(book, 8)
+            hints = [book.mirror.settlement_hints(auction.cluster_size())] if hinted else []
+            manager.pre_create_clusters(1, hints, sender=owner)
+            assert auction.num_parked_operators() == (0 if hinted else 4)
+            assert not any(auction.is_parked(op) for op in attackers) or not hinted

@@ -381,12 +381,11 @@ def pre_create_clusters(
     self._check_implementation()
     ids: DynArray[uint256, c.MAX_PRE_CREATE] = []
     for i: uint256 in range(count, bound=c.MAX_PRE_CREATE):
-        cluster_hints: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+        cluster_id: uint256 = 0
         if i < len(hints):
-            cluster_hints = hints[i]
-        cluster_id: uint256 = extcall IAuction(AUCTION).settle_cluster(
-            cluster_hints
-        )
+            cluster_id = extcall IAuction(AUCTION).settle_cluster(hints[i])
+        else:
+            cluster_id = extcall IAuction(AUCTION).settle_cluster()
         self._add_pending(cluster_id)
         ids.append(cluster_id)
     return ids

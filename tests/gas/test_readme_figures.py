@@ -19,8 +19,10 @@ RANGES = {
     "batch of 10 bids": "batch of 10 bids, ",
     "update_bid": "update_bid, ",
     "withdraw_bid": "withdraw_bid, ",
-    "settle_cluster (own transaction)": "settle_cluster, ",
-    "pre_create_clusters(1)": "pre_create_clusters(1), ",
+    "settle_cluster (mirror's hints)": "settle_cluster, ",
+    "settle_cluster without hints": "settle_cluster without hints, ",
+    "pre_create_clusters(1) (no hints)": "pre_create_clusters(1), ",
+    "rejoin (one parked operator, mirror's hint)": "rejoin, ",
     "stale hint (its bid withdrawn just before)": "stale hint, extra, ",
 }
 EXACT = {
@@ -82,7 +84,7 @@ def test_readme_gas_figures_equal_the_snapshot():
 
 def test_readme_stacking_row_quotes_the_stacked_settlements():
     snapshot = json.loads(benchmark.SNAPSHOT.read_text())
-    cell = readme_rows()["one operator stacking 10 000 bids"]
+    cell = readme_rows()["one operator stacking 1 000 bids"]
     quoted = re.findall(r"(\d{1,3}(?: \d{3})+) at (\d{1,3}(?: \d{3})*)", cell)
     assert quoted, cell
     for gas, size in quoted:

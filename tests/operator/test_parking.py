@@ -239,6 +239,7 @@ class ParkingMachine(StatefulBase):
 
     auction = manager = None
     examples, steps = 5, 20
+    ci_examples, ci_steps = 6, 20  # the default test command (tests/utils/stateful.py)
     terms = st.tuples(st.integers(0, 1500), st.integers(30, 3650))
 
     def __init__(self):
@@ -304,10 +305,13 @@ class ParkingMachine(StatefulBase):
             if kind == "mirror":
                 assert not [log for log in logs if type(log).__name__ == "OperatorParked"]
 
-    @precondition(lambda self: self.book.mirror.parked)
     @rule(pick=st.integers(0, 10**6))
     def rejoin(self, pick):
         parked = sorted(self.book.mirror.parked)
+        if not parked:
+            with boa.reverts("bid_book: operator not parked"):
+                self.auction.rejoin(self.ops[pick % len(self.ops)], 0)
+            return
         op = parked[pick % len(parked)]
         self.auction.rejoin(op, self.book.mirror.rejoin_hint(op))
         self.book.follow()

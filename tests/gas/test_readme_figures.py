@@ -36,7 +36,11 @@ EXACT = {
     "both phases together": ["two phases together (with pre-creation)"],
     "report_frontrun": ["report_frontrun"],
     "EigenPod.verify_withdrawal_credentials": ["EigenPod.verify_withdrawal_credentials"],
-    "StrategyModule.request_exit": ["StrategyModule.request_exit"],
+    "StrategyModule.prove_activation / request_exit / prove_exit": [
+        "StrategyModule.prove_activation",
+        "StrategyModule.request_exit",
+        "StrategyModule.prove_exit (stream ended, bonds unlocked)",
+    ],
     "dissolve_cluster / reclaim_stake": ["dissolve_cluster", "reclaim_stake"],
 }
 FIGURE = re.compile(r"\+?\d{1,3}(?: \d{3})+|\+?\d+")

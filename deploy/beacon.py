@@ -617,7 +617,7 @@ class BeaconChain:
 
     # -------------------------------------------------------------------------------- proofs
     def validator_proof(self, pubkey: bytes) -> tuple:
-        """`ValidatorProof` of `pubkey` against the last posted block root (PROTOCOL §9 field order):
+        """`ValidatorProof` of `pubkey` against the last posted block root (docs/protocol.md §9 field order):
         `(beacon_state_root, state_root_proof[3], validator_index, validator_fields[8],
         validator_fields_proof[47])`."""
         if self.state is None:

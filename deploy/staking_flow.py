@@ -1,16 +1,16 @@
 """The safe-deposit and end-of-life steps of `deploy.lifecycle` (docs/protocol.md §9-10): a `Lifecycle` mixin.
 
-- `start_beacon_chain`: the beacon-chain model (deploy/beacon.py) starts right after the deployment, so
-  it sees every deposit;
+- `start_beacon_chain`: the beacon-chain model (deploy/beacon.py) starts right after the deployment, so it
+  sees every deposit;
 - `phase_safe_deposits`: the beacon chain includes the stakers' 1 ETH pre-deposits; anyone proves each
   validator's withdrawal credentials and `confirm_stake` sends the other 31 ETH; then one front-run caught:
   four addresses of one entity win a cluster, deposit 1 ETH for its key with their own credentials before a
-  staker's pre-deposit, `confirm_stake` is refused and `report_frontrun` returns the staker's 31 ETH and
-  hands it the winners' bonds;
-- `phase_exit`: one staker exits (PROTOCOL §10): anyone proves the activation epoch, the holder requests the
-  exit (EIP-7002 through the pod) after 256 epochs of activity, anyone proves the exit epoch (the stream ends
-  there, the bonds unlock, the shares stop counting); the model pays the balance to the pod; the holder
-  withdraws the principal and the consensus rewards;
+  staker's pre-deposit, `confirm_stake` is refused and `report_frontrun` returns the staker's 31 ETH and hands
+  it the winners' bonds;
+- `phase_exit`: one staker exits (docs/protocol.md §10): anyone proves the activation epoch, the holder
+  requests the exit (EIP-7002 through the pod) after 256 epochs of activity, anyone proves the exit epoch (the
+  stream ends there, the bonds unlock, the shares stop counting); the model pays the balance to the pod; the
+  holder withdraws the principal and the consensus rewards;
 - `phase_exit_after_expiry`: an expired cluster (credits returned, bonds still locked: the validator runs)
   exits the same way;
 - `phase_dissolution`: clusters pre-created but never staked are dissolved by anyone once
@@ -224,7 +224,7 @@ class SafeDepositSteps:
         self.exit_cluster(expired[0])
 
     def exit_cluster(self, cid: int) -> None:
-        """The holder's exit (PROTOCOL §10): the activation proven, the request through the pod after
+        """The holder's exit (docs/protocol.md §10): the activation proven, the request through the pod after
         SHARD_COMMITTEE_PERIOD epochs, the exit proven (anyone), the balance paid to the pod and withdrawn."""
         module, m, sr = self.modules[cid], self.p.manager, self.p.staker_rewards
         holder = self.p.byz_nft.ownerOf(cid)

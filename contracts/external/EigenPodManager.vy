@@ -234,7 +234,7 @@ def stake(pubkey: Bytes[48], signature: Bytes[96], deposit_data_root: bytes32):
     @param signature The BLS signature of the deposit message (96 bytes).
     @param deposit_data_root The SSZ hash tree root of the DepositData.
     """
-    # 1 ETH pre-deposits and their top-ups (PROTOCOL §9); the deposit contract checks the rest.
+    # 1 ETH pre-deposits and their top-ups (docs/protocol.md §9); the deposit contract checks the rest.
     assert (
         msg.value >= MIN_STAKE_AMOUNT
     ), "eigen_pod_manager: must stake at least 1 ether"

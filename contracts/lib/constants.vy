@@ -14,7 +14,7 @@
 BOND: constant(uint256) = 10**18
 # @dev What a staker sends: one validator's full deposit.
 STAKE_AMOUNT: constant(uint256) = 32 * 10**18
-# @dev The pre-deposit made before the credentials are proven (PROTOCOL §9).
+# @dev The pre-deposit made before the credentials are proven (docs/protocol.md §9).
 PRE_DEPOSIT_AMOUNT: constant(uint256) = 10**18
 WEI_PER_GWEI: constant(uint256) = 10**9
 SECONDS_PER_DAY: constant(uint256) = 86_400

@@ -13,7 +13,7 @@
      minter role (`set_minter`, `is_minter`) and `burn` are not exported:
      the only way to mint is `mint`, callable by the manager set once by the
      owner with `set_manager`. Ownership uses snekmate's `ownable_2step`.
-     Sales (PROTOCOL §10): every transfer (`transferFrom`,
+     Sales (docs/protocol.md §10): every transfer (`transferFrom`,
      `safeTransferFrom`; not the mint) calls
      `StakerRewards.on_transfer(token_id, from, to)` once the owner has
      wired StakerRewards with `set_staker_rewards` (the deployment does it;

@@ -44,7 +44,7 @@
         wait for anyone: accrual is capped at the end, whether or not the
         cluster has been expired.
 
-        Conservation, per cluster and exactly (PROTOCOL §10), see
+        Conservation, per cluster and exactly (docs/protocol.md §10), see
         `accounting`: paid + credited + claimable + unaccrued + refunded +
         dust == funded + renewals; once closed and its stop passed, unaccrued
         == 0. Balance:
@@ -89,7 +89,7 @@ exports: (
 )
 
 
-# The Escrow's side of the close (API.md); declared here so that this
+# The Escrow's side of the close (IEscrow.vyi); declared here so that this
 # contract does not depend on the rest of the Escrow's interface.
 interface IEscrowCredits:
     def return_credits(
@@ -699,7 +699,7 @@ def get_seat(cluster_id: uint256, seat: uint256) -> IStakerRewards.SeatInfo:
 @view
 def accounting(cluster_id: uint256) -> IStakerRewards.Accounting:
     """
-    @notice The cluster's conservation figures (PROTOCOL §10). At every
+    @notice The cluster's conservation figures (docs/protocol.md §10). At every
             moment paid_to_stakers + credited_to_stakers + claimable +
             unaccrued + refunded + dust == funded + renewals; once the
             cluster is closed and its stop has passed, unaccrued == 0.

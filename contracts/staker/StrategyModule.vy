@@ -7,7 +7,7 @@
 @notice The staker's own contract, one per staked cluster (32 ETH). It owns the
         cluster's EigenPod, delegates its restaked ETH through EigenLayer's
         DelegationManager, claims the staker's prepaid yield from
-        StakerRewards and runs the validator's exit (PROTOCOL §10): anyone
+        StakerRewards and runs the validator's exit (docs/protocol.md §10): anyone
         proves the activation epoch (`prove_activation`); from activation +
         256 epochs the holder requests the exit (`request_exit`, as often
         as the beacon chain drops it); anyone proves the exit epoch

@@ -31,7 +31,7 @@
         6. `dissolve_cluster` ends a pending cluster nobody staked (owner any
            time, anyone after `pending_cluster_ttl`).
         7. The exit, a state machine run by the cluster's StrategyModule
-           (PROTOCOL §10): anyone proves the validator's activation epoch
+           (docs/protocol.md §10): anyone proves the validator's activation epoch
            there; from activation + 256 epochs the holder may request the
            exit (repeatable: the beacon chain may drop a request); anyone
            proves the exit epoch (`StrategyModule.prove_exit`), and the
@@ -73,7 +73,7 @@ initializes: ownable
 initializes: ownable_2step[ownable := ownable]
 
 # `renounce_ownership` is deliberately not exported: pending clusters must
-# always have an owner able to dissolve them (PROTOCOL §10).
+# always have an owner able to dissolve them (docs/protocol.md §10).
 exports: (
     ownable.owner,
     ownable_2step.pending_owner,
@@ -405,7 +405,7 @@ def register_deposit_data(
     @dev Owner only. Checks the lengths, that the cluster is pending, that
          the public key was never registered for another cluster, and
          recomputes the SSZ deposit data root from the cluster's withdrawal
-         credentials and 1 ETH (the pre-deposit, PROTOCOL §9); reverts on
+         credentials and 1 ETH (the pre-deposit, docs/protocol.md §9); reverts on
          mismatch.
     @param cluster_id The pending cluster.
     @param pubkey The distributed validator's 48-byte BLS public key.

@@ -5,7 +5,7 @@ Interface note (for the EigenLayer v1.12 stand-ins, issue #15, and any other cal
     chain = SpecBeaconChain(protocol, fork_version=...)   # before the deposits it must see
     ...deposits, EIP-7002 requests (EVM)...; chain.take_offline(pk); chain.slash(pk); ...
     timestamp = chain.process()        # posts the PARENT block root for the current timestamp (EIP-4788)
-    chain.validator_proof(pk)          # PROTOCOL §9 ValidatorProof tuple against the root posted at timestamp
+    chain.validator_proof(pk)          # ValidatorProof tuple (docs/protocol.md §9) against that root
     chain.balance_container_proof()    # (balances list root, branch to the block root)
     chain.balance_proof(pk)            # (pubkey hash, balance chunk, branch to the balances list root)
     chain.validator(pk)                # live view: balance, effective_balance, slashed, exit_epoch, withdrawn
@@ -478,7 +478,7 @@ class SpecBeaconChain(ChainCore):
 
     # ----------------------------------------------------------------------------- proofs
     def validator_proof(self, pubkey: bytes) -> tuple:
-        """`ValidatorProof` of `pubkey` against the last posted block root (PROTOCOL §9 field order):
+        """`ValidatorProof` of `pubkey` against the last posted block root (docs/protocol.md §9 field order):
         `(beacon_state_root, state_root_proof[3], validator_index, validator_fields[8],
         validator_fields_proof[47])`."""
         index = self.index_of[bytes(pubkey)]

@@ -15,7 +15,7 @@ def sha(a: bytes, b: bytes) -> bytes:
 
 
 def proof_tuple(d: dict) -> tuple:
-    """`ValidatorProof` (PROTOCOL §9 field order) of a proof JSON (EigenLayer's test-data format)."""
+    """`ValidatorProof` (docs/protocol.md §9 field order) of a proof JSON (EigenLayer's test-data format)."""
     return (
         h(d["beacon_state_root"]),
         [h(x) for x in d["state_root_proof"]],

@@ -16,7 +16,7 @@ from deploy.beacon import (
     revert_reason,
 )
 
-# A caller written exactly as for the real predeploy (PROTOCOL §9): raw static call, own revert reason.
+# A caller written exactly as for the real predeploy (docs/protocol.md §9): raw static call, own reason.
 READER = """
 # pragma version ~=0.4.3
 @external

@@ -1,5 +1,5 @@
 """EigenPod restaking: credentials, balance updates and exits proven against EIP-4788 roots; shares in the
-EigenPodManager follow, and delegation carries them to the operator (PROTOCOL §9, §10)."""
+EigenPodManager follow, and delegation carries them to the operator (docs/protocol.md §9, §10)."""
 
 from __future__ import annotations
 

@@ -131,7 +131,7 @@ def run() -> dict[str, int]:
     )
     results["EigenPod.verify_withdrawal_credentials"] = gas
 
-    # the exit of cluster 0 (PROTOCOL §10): its activation proven, the request after 256 epochs of
+    # the exit of cluster 0 (docs/protocol.md §10): its activation proven, the request after 256 epochs of
     # activity, the exit epoch proven (the stream ends there, bonds unlock, the pod's shares go)
     module = at("strategy_module_implementation", module_address)
     for seconds in (12, 12 * 384):  # the top-up lands, then activation after finality

@@ -1,17 +1,17 @@
 """Shared helpers for the StakerRewards tests (fixtures are in conftest.py).
 
-StakerRewards and a real ByzNft are deployed once per module (titanoboa rolls state back after every test
-and every hypothesis example) around three stand-ins:
+StakerRewards and a real ByzNft are deployed once per module (titanoboa rolls state back after every test and
+every hypothesis example) around three stand-ins:
 - the Escrow is `helpers/EscrowStandIn.vy`: its `release` forwards a cluster's prices and seat data to
-  `fund_cluster` as the Escrow does at settlement, and its `return_credits` has API.md's signature and
+  `fund_cluster` as the Escrow does at settlement, and its `return_credits` has IEscrow.vyi's signature and
   checks (StakerRewards only, exact value, each bond unlocked once, to its operator or to `bond_to`);
-- the StrategyModuleManager is `helpers/ManagerHarness.vy` (the views StakerRewards reads); the tests prank
-  as its address to mint ByzNfts and call `start_stream`, `end_stream` (the validator's proven exit) and
+- the StrategyModuleManager is `helpers/ManagerHarness.vy` (the views StakerRewards reads); the tests prank as
+  its address to mint ByzNfts and call `start_stream`, `end_stream` (the validator's proven exit) and
   `cancel_cluster`;
 - the Auction is a plain account (`World.auction`) that calls `renew` with the payment, as the Auction does.
 
-`ClusterModel` is an independent Python model of one cluster (PROTOCOL §6, §10), used by the unit tests for
-expected values and by the state machine as its oracle.
+`ClusterModel` is an independent Python model of one cluster (docs/protocol.md §6, §10), used by the unit
+tests for expected values and by the state machine as its oracle.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ STATUS_CANCELLED = S["STATUS_CANCELLED"]
 ZERO = "0x" + "00" * 20
 MAX_DURATION = 3650
 
-# Daily VC prices of PROTOCOL §2's check-value table (R = 3 243 835 616 438 356, n = 4).
+# Daily VC prices of docs/protocol.md §2's check-value table (R = 3 243 835 616 438 356, n = 4).
 CHECK_VCS = [729_863_013_698_630, 754_191_780_821_917, 737_972_602_739_725, 713_643_835_616_438]
 
 
@@ -221,7 +221,7 @@ class World:
     # ------------------------------------------------------------ checks
 
     def check_cluster(self, model: ClusterModel) -> None:
-        """The contract's figures equal the model's, and PROTOCOL §10's identity holds to the wei."""
+        """The contract's figures equal the model's, and docs/protocol.md §10's identity holds to the wei."""
         r, t = self.rewards, now()
         a = r.accounting(model.cid)
         assert r.status(model.cid) == model.status
@@ -233,7 +233,7 @@ class World:
         assert a.refunded == model.refunded
         assert a.dust == model.dust
         assert r.held(model.cid) == model.held()
-        # conservation (PROTOCOL §10), at every moment, to the wei
+        # conservation (docs/protocol.md §10), at every moment, to the wei
         assert (
             a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.unaccrued + a.refunded + a.dust
             == a.funded + a.renewals

@@ -4,7 +4,7 @@ Clusters are funded, minted (stake) and confirmed (stream start), cancelled (dis
 renewed seat by seat, ended by an exit, expired, sold (ByzNft transfers, also by safeTransferFrom) and
 claimed by holders or their modules, to themselves or to other addresses; sale credits are withdrawn; time
 moves; wrong calls are tried and must change nothing. After every step:
-- per cluster, every figure of `accounting()` equals the model's, and PROTOCOL §10's conservation
+- per cluster, every figure of `accounting()` equals the model's, and docs/protocol.md §10's conservation
   (paid + credited + claimable + unaccrued + refunded + dust == funded + renewals) holds to the wei, with
   unaccrued == 0 and dust <= seats once closed;
 - StakerRewards' balance == Σ held(cluster) + Σ credit_of(account) (nothing untracked);
@@ -274,7 +274,7 @@ class RewardsMachine(StatefulBase):
             assert balance(w.rewards) == sum(w.rewards.held(cid) for cid in self.models)
 
     def teardown(self):
-        # at the end, every closed cluster satisfies PROTOCOL §10 exactly once its holder claimed
+        # at the end, every closed cluster satisfies docs/protocol.md §10 exactly once its holder claimed
         for m in self.models.values():
             # (an exit epoch proven ahead keeps accruing until it: closed once it has passed)
             if m.status == STATUS_CANCELLED or (

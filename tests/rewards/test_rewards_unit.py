@@ -2,7 +2,7 @@
 
 Every revert test also checks that the refused call changed nothing (the cluster's figures are re-checked
 against the model afterwards). Check values of the per-second exit maths are literal numbers, computed by
-hand from PROTOCOL §2's daily VC prices.
+hand from docs/protocol.md §2's daily VC prices.
 """
 
 import boa

@@ -1,4 +1,4 @@
-"""The exit state machine's steps for the staker-side tests (PROTOCOL §10), with synthetic proofs
+"""The exit state machine's steps for the staker-side tests (docs/protocol.md §10), with synthetic proofs
 (tests/staker/proofs.py): prove the activation epoch, wait for activation + 256 epochs, request the exit,
 prove the exit epoch, bring the principal home."""
 
@@ -81,7 +81,7 @@ def bring_principal_home(module, holder, amount=STAKE) -> int:
 
 
 def conserved(staker_rewards, cluster_id) -> bool:
-    """PROTOCOL §10 per cluster, exactly (unaccrued is 0 once closed and past its stop)."""
+    """docs/protocol.md §10 per cluster, exactly (unaccrued is 0 once closed and past its stop)."""
     a = staker_rewards.accounting(cluster_id)
     return (
         a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.unaccrued + a.refunded + a.dust

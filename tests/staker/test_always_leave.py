@@ -1,18 +1,18 @@
-"""A staker can always leave (issue 18, PROTOCOL §10): whatever the stream's state and whoever acts or fails
-to act, the holder of a staked cluster can request the exit, see it honoured once the beacon chain allows it,
-and get the principal home.
+"""A staker can always leave (issue 18, docs/protocol.md §10): whatever the stream's state and whoever acts or
+fails to act, the holder of a staked cluster can request the exit, see it honoured once the beacon chain
+allows it, and get the principal home.
 
 Regression tests, each failing on the code before the exit state machine:
 - expiry no longer blocks the exit (it refunded the credits and unlocked the bonds, then every request
   reverted "staker_rewards: not streaming" while the validator ran on);
-- an exit request the beacon chain drops is not final: nothing ends at the request, it can be repeated,
-  and a request the beacon chain would drop (before activation + 256 epochs) is refused with a reason;
+- an exit request the beacon chain drops is not final: nothing ends at the request, it can be repeated, and a
+  request the beacon chain would drop (before activation + 256 epochs) is refused with a reason;
 - the stream ends and the bonds unlock only when the exit is proven, at the exit epoch's time;
-- after a pre-deposit the beacon chain ignored, anyone may reclaim the stake after the time-out (the 31 ETH
-  go to the holder, or to its module when the holder cannot receive);
+- after a pre-deposit the beacon chain ignored, anyone may reclaim the stake after the time-out (the 31 ETH go
+  to the holder, or to its module when the holder cannot receive);
 - ByzNft transfers refuse ETH;
-- once the exit is proven and the principal withdrawn, the pod's shares and the operator's delegated
-  shares are gone.
+- once the exit is proven and the principal withdrawn, the pod's shares and the operator's delegated shares
+  are gone.
 
 The proofs here are synthetic (tests/staker/proofs.py); tests/staker/test_beacon_flow.py and the state
 machines play the same exit against deploy/beacon.py's model.

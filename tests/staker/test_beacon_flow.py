@@ -1,4 +1,4 @@
-"""The two-phase stake against the beacon-chain model (deploy/beacon.py, PROTOCOL §9-10), end to end:
+"""The two-phase stake against the beacon-chain model (deploy/beacon.py, docs/protocol.md §9-10), end to end:
 
 - the front-run attack: four addresses of one entity win a cluster, deposit 1 ETH for its key with their own
   credentials before the staker's pre-deposit, the model includes both deposits (the first fixes the

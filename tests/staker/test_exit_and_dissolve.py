@@ -1,5 +1,5 @@
-"""The end of a cluster (issues 10 and 18, PROTOCOL §10): the holder's exit request (EIP-7002 through the
-pod), the proven exit (the stream ends, the bonds unlock) and the dissolution of a pre-created cluster
+"""The end of a cluster (issues 10 and 18, docs/protocol.md §10): the holder's exit request (EIP-7002 through
+the pod), the proven exit (the stream ends, the bonds unlock) and the dissolution of a pre-created cluster
 nobody staked (owner any time, anyone after `pending_cluster_ttl`)."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""The two-phase stake (issue 9, PROTOCOL §9): `create_strategy_module_and_stake` pre-deposits 1 ETH and keeps
-31 ETH; `confirm_stake` (a proof that the validator has the pod's credentials) sends the 31 ETH as a top-up,
-restakes the pod's validator and starts the stream; `report_frontrun` (a proof of other credentials) gives
-the staker the 31 ETH and the winners' bonds, the winners their prices, and fails the cluster.
+"""The two-phase stake (issue 9, docs/protocol.md §9): `create_strategy_module_and_stake` pre-deposits 1 ETH
+and keeps 31 ETH; `confirm_stake` (a proof that the validator has the pod's credentials) sends the 31 ETH as a
+top-up, restakes the pod's validator and starts the stream; `report_frontrun` (a proof of other credentials)
+gives the staker the 31 ETH and the winners' bonds, the winners their prices, and fails the cluster.
 
 Proofs here are synthetic (tests/staker/proofs.py: real sha256 branches up to a root posted to BeaconRoots);
 tests/staker/test_beacon_flow.py runs the same paths against deploy/beacon.py's model.

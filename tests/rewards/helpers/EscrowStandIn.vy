@@ -6,7 +6,7 @@
 @notice Test-only (never deployed by the protocol). `release` forwards a
         settled cluster's prices and seat data to `StakerRewards.fund_cluster`
         and locks one bond per winner bid; `return_credits` behaves as
-        API.md says the Escrow's does: StakerRewards only, `msg.value ==
+        docs/protocol.md §4 says the Escrow's does: StakerRewards only, `msg.value ==
         sum(credits)`, credits claimable by their operators, each locked
         bond unlocked once, to its operator or to `bond_to`;
         `return_unused_credits` (an expiry) returns credits and leaves every

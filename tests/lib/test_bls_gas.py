@@ -59,7 +59,9 @@ def rows() -> list[tuple[str, int, int]]:
 
 @pytest.mark.ignore_isolation
 def test_gas_of_the_checks_is_within_the_targets():
-    table = rows()
+    # transaction boundaries invalidate anchors: measure in a throw-away environment of its own
+    with boa.swap_env(boa.Env()):
+        table = rows()
     print("\n" + format_table(["operation", "gas", "per share"], [list(r) for r in table]))
     (_, signature_gas, _), *share_rows = table
     assert signature_gas <= SIGNATURE_TARGET

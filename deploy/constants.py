@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import vyper.ast as vy_ast
-from vyper.compiler.input_bundle import FileInput
+from vyper.compiler.input_bundle import FileInput, FilesystemInputBundle
 from vyper.compiler.phases import CompilerData
 
 SOURCE = Path(__file__).resolve().parent.parent / "contracts" / "lib" / "constants.vy"
@@ -24,7 +24,8 @@ SOURCE = Path(__file__).resolve().parent.parent / "contracts" / "lib" / "constan
 def read_constants(path: Path = SOURCE) -> dict[str, Any]:
     """Every `constant(...)` of the Vyper module at `path`, folded to its Python value, in source order."""
     source = FileInput(contents=path.read_text(), source_id=0, path=path, resolved_path=path)
-    module = CompilerData(source).annotated_vyper_module
+    bundle = FilesystemInputBundle([path.parent])  # a codec imports its sibling modules (`constants`)
+    module = CompilerData(source, input_bundle=bundle).annotated_vyper_module
     return {
         decl.target.id: decl.value.get_folded_value().value
         for decl in module.get_children(vy_ast.VariableDecl)
@@ -42,7 +43,7 @@ class Constants:
         try:
             return self._values[name]
         except KeyError:
-            raise AttributeError(f"{SOURCE.name} has no constant {name}") from None
+            raise AttributeError(f"no constant {name} in this module") from None
 
     def __dir__(self) -> list[str]:
         return sorted(self._values)
@@ -53,3 +54,8 @@ class Constants:
 
 
 c = Constants(read_constants())
+# The statuses the contracts report, from the modules that define them: StrategyModuleManager.cluster_status
+# (contracts/lib/cluster_state.vy: PENDING, STAKED, ...) and StakerRewards.status
+# (contracts/lib/stream_codec.vy: STATUS_STREAMING, ...). Bid statuses are in `c` (STATUS_PENDING, ...).
+cluster_status = Constants(read_constants(SOURCE.parent / "cluster_state.vy"))
+stream_status = Constants(read_constants(SOURCE.parent / "stream_codec.vy"))

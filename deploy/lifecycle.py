@@ -29,7 +29,7 @@ from typing import Any
 import boa
 
 import boa_env
-from deploy.constants import c
+from deploy.constants import c, cluster_status, stream_status
 from deploy.gas import GasReport, measure, measure_deploy
 from deploy.keys import make_deposit_data, verify_deposit_data
 from deploy.protocol import DEFAULT_CONFIG, SOURCES, Protocol, Step, at, deploy_protocol
@@ -47,8 +47,8 @@ STATUS_NAMES = {
     c.STATUS_WON: "won",
     c.STATUS_WITHDRAWN: "withdrawn",
 }
-STREAM_EXPIRED = 3
-MANAGER_PENDING = 1
+STREAM_EXPIRED = stream_status.STATUS_EXPIRED  # StakerRewards.status
+MANAGER_PENDING = cluster_status.PENDING  # StrategyModuleManager.cluster_status
 
 
 WIDTH = 100  # the report fits a terminal this wide
@@ -57,6 +57,11 @@ WIDTH = 100  # the report fits a terminal this wide
 def amount(wei: int) -> str:
     """ETH to the micro-ether, or wei when smaller than that."""
     return f"{eth(wei)} ETH" if abs(wei) >= 10**12 or wei == 0 else f"{wei} wei"
+
+
+def percent(basis_points: int) -> str:
+    """Basis points as a percentage (1 000 bps: "10.00")."""
+    return f"{basis_points / 100:.2f}"
 
 
 def fit(line: str, indent: str = "       ") -> list[str]:
@@ -340,7 +345,7 @@ class Lifecycle(SafeDepositSteps):
                     rank,
                     bid_id,
                     self.label(b.operator),
-                    b.discount_rate,
+                    percent(b.discount_rate),
                     b.duration,
                     eth(b.price),
                     eth(b.bond),
@@ -363,8 +368,12 @@ class Lifecycle(SafeDepositSteps):
             f"book: {a.num_pending_bids()} pending bids from {a.num_operators_in_auction()} operators; "
             f"top {k}:"
         )
-        header = ("#", "bid", "operator", "discount", "days", "price ETH", "bond", "score")
+        header = ("#", "bid", "operator", "discount %", "days", "price ETH", "bond", "score")
         self.out(format_table(header, rows, "rrlrrrrr"))
+        self.out(
+            "score: the daily VC price (wei) x 1.001^days / 10^18, so a longer commitment outranks a small "
+            "discount; higher ranks first (docs/protocol.md §2)"
+        )
         self.report["book_top"] = data
 
     def phase_pre_create(self) -> None:
@@ -584,7 +593,9 @@ class Lifecycle(SafeDepositSteps):
         a, e = self.p.auction, self.p.escrow
         leaving = self.rng.sample(self.actors.operators, 2)
         for op in leaving:
-            for bid_id in [i for i, o in self.bids.items() if o == op and a.get_bid(i).status == 1]:
+            for bid_id in [
+                i for i, o in self.bids.items() if o == op and a.get_bid(i).status == c.STATUS_PENDING
+            ]:
                 self.tx("withdraw_bid", a.withdraw_bid, bid_id, sender=op)
         rows = []
         for op in self.actors.operators:
@@ -615,7 +626,7 @@ class Lifecycle(SafeDepositSteps):
                         rank,
                         self.label(op),
                         bid_id,
-                        b.discount_rate,
+                        percent(b.discount_rate),
                         b.duration,
                         eth(b.price // b.duration),
                         eth(b.price),
@@ -634,7 +645,17 @@ class Lifecycle(SafeDepositSteps):
             )
         self.out(
             format_table(
-                ("cluster", "status", "#", "operator", "bid", "discount", "days", "VC/day ETH", "price ETH"),
+                (
+                    "cluster",
+                    "status",
+                    "#",
+                    "operator",
+                    "bid",
+                    "discount %",
+                    "days",
+                    "VC/day ETH",
+                    "price ETH",
+                ),
                 rows,
                 "rlrlrrrrr",
             )
@@ -747,7 +768,7 @@ class Lifecycle(SafeDepositSteps):
             "initial": {self.label(k): v for k, v in self.initial.items()},
             "final": {self.label(k): boa.env.get_balance(k) for k in self.initial},
             "contracts": {role: boa.env.get_balance(str(c.address)) for role, c in self.contracts.items()},
-            "escrow_pending": sum(b.price + b.bond for b in bids if b.status == 1),
+            "escrow_pending": sum(b.price + b.bond for b in bids if b.status == c.STATUS_PENDING),
             "escrow_locked_bonds": locked_bonds,
             "escrow_claimable": sum(e.claimable(op) for op in self.actors.operators),
             "staker_rewards_held": sum(sr.held(cid) for cid in range(a.num_clusters())),

@@ -83,6 +83,22 @@ class Protocol:
         named = {name: getattr(self, name) for name in SOURCES if hasattr(self, name)}
         return {**named, **self.implementations}
 
+    def register_cluster_keys(self, cluster_id: int, seed: bytes | str, **keys_options) -> dict:
+        """The key ceremony of a pre-created cluster in one call: a key from `seed` signs the deposit message
+        the registration needs (the cluster's withdrawal credentials, the 1 ETH pre-deposit, docs/protocol.md
+        §9) and the owner registers it. `keys_options` go to `make_deposit_data` (`fork_version`). Returns
+        the deposit-data entry."""
+        from deploy.constants import c
+        from deploy.keys import make_deposit_data
+
+        credentials = bytes(self.manager.withdrawal_credentials(cluster_id))
+        d = make_deposit_data(
+            credentials, seed=seed, amount_gwei=c.PRE_DEPOSIT_AMOUNT // c.WEI_PER_GWEI, **keys_options
+        )
+        keys = (bytes.fromhex(d[k]) for k in ("pubkey", "signature", "deposit_data_root"))
+        self.manager.register_deposit_data(cluster_id, *keys, sender=self.owner)
+        return d
+
 
 @cache
 def deployer_for(role: str):

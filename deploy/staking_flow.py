@@ -28,6 +28,8 @@ import boa
 
 from deploy.beacon import BeaconChain
 from deploy.constants import c
+from deploy.constants import cluster_status as cs
+from deploy.constants import stream_status as ss
 from deploy.keys import make_deposit_data
 from deploy.protocol import at
 from deploy.tables import eth
@@ -35,19 +37,19 @@ from deploy.tables import eth
 PRE_DEPOSIT_GWEI = c.PRE_DEPOSIT_AMOUNT // c.WEI_PER_GWEI
 TOP_UP = c.STAKE_AMOUNT - c.PRE_DEPOSIT_AMOUNT
 EPOCH = c.SECONDS_PER_EPOCH  # seconds
-# StrategyModuleManager.cluster_status (contracts/lib/cluster_state.vy)
+# StrategyModuleManager.cluster_status and StakerRewards.status, read from the compiled modules
 CLUSTER_STATUS_NAMES = {
-    0: "none",
-    1: "pending",
-    2: "pre-deposited",
-    3: "staked",
-    4: "front-run",
-    5: "dissolved",
-    6: "exited",
-    7: "reclaimed",
+    cs.UNKNOWN: "none",
+    cs.PENDING: "pending",
+    cs.PRE_DEPOSITED: "pre-deposited",
+    cs.STAKED: "staked",
+    cs.FAILED: "front-run",
+    cs.DISSOLVED: "dissolved",
+    cs.EXITED: "exited",
+    cs.RECLAIMED: "reclaimed",
 }
-MANAGER_STAKED, MANAGER_FAILED, MANAGER_EXITED = 3, 4, 6
-STREAMING, EXPIRED, ENDED = 2, 3, 4  # StakerRewards.status
+MANAGER_STAKED, MANAGER_FAILED, MANAGER_EXITED = cs.STAKED, cs.FAILED, cs.EXITED
+STREAMING, EXPIRED, ENDED = ss.STATUS_STREAMING, ss.STATUS_EXPIRED, ss.STATUS_ENDED
 SHARD_COMMITTEE_PERIOD = c.SHARD_COMMITTEE_PERIOD  # epochs active before an exit is honoured
 
 
@@ -92,7 +94,10 @@ class SafeDepositSteps:
         self.deposits += [c.PRE_DEPOSIT_AMOUNT] * len(self.modules)
         boa.env.time_travel(seconds=12)
         timestamp = self.chain.process()
-        self.out(f"beacon block at {timestamp}: {len(self.chain.validators)} validator(s) in the registry")
+        self.out(
+            f"beacon block at slot {self.chain.slot:,} (time {timestamp}): "
+            f"{len(self.chain.validators)} validator(s) in the registry"
+        )
         for cid in sorted(self.modules):
             self.confirm(cid, timestamp)
         boa.env.time_travel(seconds=12)
@@ -288,7 +293,7 @@ class SafeDepositSteps:
         """Clusters nobody staked are dissolved by anyone after the time-out."""
         self.section("Dissolution")
         m = self.p.manager
-        pending = [cid for cid in range(self.p.auction.num_clusters()) if m.cluster_status(cid) == 1]
+        pending = [cid for cid in range(self.p.auction.num_clusters()) if m.cluster_status(cid) == cs.PENDING]
         if not pending:
             self.out("no cluster waits for a staker")
             return
@@ -297,7 +302,7 @@ class SafeDepositSteps:
             boa.env.time_travel(seconds=due - boa.env.timestamp)
         for cid in pending:
             self.tx("dissolve_cluster", m.dissolve_cluster, cid, sender=self.actors.fee_payer)
-            self.check(f"cluster {cid} dissolved", m.cluster_status(cid) == 5)
+            self.check(f"cluster {cid} dissolved", m.cluster_status(cid) == cs.DISSOLVED)
         days = m.pending_cluster_ttl() // 86_400
         self.out(
             f"{len(pending)} cluster(s) pre-created but never staked dissolved by "

@@ -193,3 +193,29 @@ class BookMirror:
         if at > 0:
             return ranking[at - 1].bid_id
         return ranking[0].bid_id if ranking else 0
+
+
+# ---------------------------------------------------------------------------- the owner's keeper steps
+
+
+def rejoin_parked(auction, sender) -> int:
+    """Rank every parked operator again (`Auction.rejoin` with the mirror's hint, as `sender`); returns how
+    many. Parked operators' bids cannot win, and a settlement they might win waits for this
+    (docs/protocol.md §3)."""
+    mirror = BookMirror.from_auction(auction)
+    parked = sorted(mirror.parked)
+    for operator in parked:
+        auction.rejoin(operator, mirror.rejoin_hint(operator), sender=sender)
+        mirror = BookMirror.from_auction(auction)
+    return len(parked)
+
+
+def pre_create_with_hints(auction, manager, count: int, sender) -> list[int]:
+    """The owner's pre-creation as docs/protocol.md §3 has it: parked operators rejoined, then `count`
+    settlements, each given the mirror's hints so that it parks nobody. Returns the new cluster ids."""
+    ids: list[int] = []
+    for _ in range(count):
+        rejoin_parked(auction, sender)
+        hints = BookMirror.from_auction(auction).settlement_hints(auction.cluster_size())
+        ids += manager.pre_create_clusters(1, [hints], sender=sender)
+    return ids

@@ -15,6 +15,7 @@ import boa
 import pytest
 
 from deploy.constants import Constants, c, read_constants
+from deploy.hints import pre_create_with_hints
 from deploy.keys import make_deposit_data
 from deploy.protocol import deployer_for
 
@@ -77,10 +78,12 @@ def bid_round(auction):
 
 
 @pytest.fixture(scope="module")
-def pre_create(manager, owner):
+def pre_create(auction, manager, owner):
+    """The owner pre-creates `count` clusters as docs/protocol.md §3 has it (parked operators rejoined, the
+    mirror's settlement hints)."""
+
     def run(count=1):
-        with boa.env.prank(owner):
-            return manager.pre_create_clusters(count)
+        return pre_create_with_hints(auction, manager, count, owner)
 
     return run
 

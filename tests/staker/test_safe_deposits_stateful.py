@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
 
 from deploy.beacon import BeaconChain, dequeue_withdrawal_requests
-from deploy.hints import BookMirror
+from deploy.hints import pre_create_with_hints, rejoin_parked
 from tests.staker.conftest import (
     PRE_DEPOSIT,
     STAKE,
@@ -74,7 +74,7 @@ def safe_world(protocol, owner, operators, stakers):
 class SafeDepositMachine(StatefulBase):
     examples = 10
     steps = 30
-    ci_examples, ci_steps = 10, 30  # the default test command (tests/utils/stateful.py)
+    ci_examples, ci_steps = 12, 30  # the default test command (tests/utils/stateful.py)
     protocol = None
     owner = None
     stakers = None
@@ -151,14 +151,10 @@ class SafeDepositMachine(StatefulBase):
         """The owner's pre-creation as docs/protocol.md §3 has it: parked operators rejoined and the
         settlement given the mirror's hints (so nobody is parked by it)."""
         a, m = self.protocol.auction, self.protocol.manager
-        mirror = BookMirror.from_auction(a)
-        for operator in sorted(mirror.parked):
-            a.rejoin(operator, mirror.rejoin_hint(operator), sender=self.owner)
-            mirror = BookMirror.from_auction(a)
+        rejoin_parked(a, self.owner)
         if not a.can_settle():
             return
-        with boa.env.prank(self.owner):
-            (cid,) = m.pre_create_clusters(1, [mirror.settlement_hints(a.cluster_size())])
+        (cid,) = pre_create_with_hints(a, m, 1, self.owner)
         assert a.num_parked_operators() == 0
         self.pending.add(cid)
 

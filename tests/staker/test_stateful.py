@@ -21,6 +21,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
+from deploy.hints import pre_create_with_hints, rejoin_parked
 from tests.staker.conftest import STAKE, STATUS_PENDING, STATUS_PRE_DEPOSITED, events, module_at
 from tests.utils.deposits import fake_deposit
 from tests.utils.stateful import LONG, StatefulBase
@@ -39,8 +40,7 @@ def fuzz_world(protocol, owner, operators, stakers):
         due = auction.price_to_pay(op, rates, durations)
         with boa.env.prank(op):
             auction.bid(rates, durations, value=due)
-    with boa.env.prank(owner):
-        manager.pre_create_clusters(PRE_CREATED)
+    pre_create_with_hints(auction, manager, PRE_CREATED, owner)
     for staker in stakers:
         boa.env.set_balance(staker, 10_000 * 10**18)
     return protocol
@@ -82,13 +82,16 @@ class StakerMachine(StatefulBase):
         first = a.num_clusters()
         # would every one of the `count` settlements find 4 distinct operators?
         feasible = self._settlements_possible() >= count
-        with boa.env.prank(self.owner):
-            if feasible:
-                assert m.pre_create_clusters(count) == list(range(first, first + count))
-                self.pending |= set(range(first, first + count))
-            else:
-                with boa.reverts("auction: not enough operators"):
-                    m.pre_create_clusters(count)
+        # the owner's procedure (docs/protocol.md §3): parked operators rejoined, the mirror's hints
+        if feasible:
+            assert pre_create_with_hints(a, m, count, self.owner) == list(range(first, first + count))
+            self.pending |= set(range(first, first + count))
+        else:
+            rejoin_parked(a, self.owner)
+            with boa.env.prank(self.owner), boa.reverts():
+                # "not enough operators", or a settlement of the same call waiting for one it parked
+                m.pre_create_clusters(count)
+            assert a.num_clusters() == first
 
     @precondition(lambda self: self.pending)
     @rule(data=st.data())

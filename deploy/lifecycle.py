@@ -370,10 +370,8 @@ class Lifecycle(SafeDepositSteps):
         )
         header = ("#", "bid", "operator", "discount %", "days", "price ETH", "bond", "score")
         self.out(format_table(header, rows, "rrlrrrrr"))
-        self.out(
-            "score: the daily VC price (wei) x 1.001^days / 10^18, so a longer commitment outranks a small "
-            "discount; higher ranks first (docs/protocol.md §2)"
-        )
+        self.out("score = daily VC price (wei) x 1.001^days / 10^18: higher ranks first, so a longer")
+        self.out("commitment can outrank a smaller discount (docs/protocol.md §2)")
         self.report["book_top"] = data
 
     def phase_pre_create(self) -> None:

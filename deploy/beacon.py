@@ -385,8 +385,27 @@ class ValidatorRecord:
         return to_checksum_address(self.withdrawal_credentials[12:])
 
 
+class BeaconClock:
+    """The beacon chain's time as the EVM's: `now` (titanoboa's block timestamp), and the `slot` and `epoch`
+    since `genesis_time` (both beacon-chain models)."""
+
+    genesis_time: int
+
+    @property
+    def now(self) -> int:
+        return boa.env.evm.patch.timestamp
+
+    @property
+    def slot(self) -> int:
+        return max(self.now - self.genesis_time, 0) // SECONDS_PER_SLOT
+
+    @property
+    def epoch(self) -> int:
+        return self.slot // SLOTS_PER_EPOCH
+
+
 @dataclass
-class BeaconChain:
+class BeaconChain(BeaconClock):
     """The consensus layer as far as this protocol sees it (docs/protocol.md §9), run next to titanoboa's EVM.
 
     `process()` is one beacon block: it includes every deposit made since the last call (a new validator
@@ -437,19 +456,6 @@ class BeaconChain:
         self._block_roots: dict[int, bytes] = {}
         # the deposit contract's count when the model starts must be covered by the hook's records
         self.next_deposit_index = 0
-
-    # ----------------------------------------------------------------------------------- time
-    @property
-    def now(self) -> int:
-        return boa.env.evm.patch.timestamp
-
-    @property
-    def slot(self) -> int:
-        return max(self.now - self.genesis_time, 0) // SECONDS_PER_SLOT
-
-    @property
-    def epoch(self) -> int:
-        return self.slot // SLOTS_PER_EPOCH
 
     # ------------------------------------------------------------------------------ registry
     def validator(self, pubkey: bytes) -> ValidatorRecord:

@@ -61,7 +61,7 @@ from eth_utils import keccak, to_canonical_address, to_checksum_address
 from remerkleable.tree import zero_node
 
 from deploy import keys as _keys
-from deploy.beacon import dequeue_withdrawal_requests, post_beacon_root
+from deploy.beacon import BeaconClock, dequeue_withdrawal_requests, post_beacon_root
 
 SECONDS_PER_SLOT = int(spec.config.SLOT_DURATION_MS) // 1000
 SLOTS_PER_EPOCH = int(spec.SLOTS_PER_EPOCH)
@@ -355,7 +355,7 @@ class ChainCore:
 
 
 @dataclass
-class SpecBeaconChain(ChainCore):
+class SpecBeaconChain(ChainCore, BeaconClock):
     """The consensus layer as the executable specs define it (see the module doc for the interface)."""
 
     protocol: object
@@ -378,19 +378,6 @@ class SpecBeaconChain(ChainCore):
         for contract, kind in ((self.deposit_contract, "deposit"), (self.withdrawal_requests, "withdrawal")):
             key = (to_canonical_address(str(contract.address)), kind)
             self._cursors[key] = len(_LOGGED.get(key, []))
-
-    # ------------------------------------------------------------------------------- time
-    @property
-    def now(self) -> int:
-        return boa.env.evm.patch.timestamp
-
-    @property
-    def slot(self) -> int:
-        return max(self.now - self.genesis_time, 0) // SECONDS_PER_SLOT
-
-    @property
-    def epoch(self) -> int:
-        return self.slot // SLOTS_PER_EPOCH
 
     # --------------------------------------------------------------------------- registry
     def has_validator(self, pubkey: bytes) -> bool:

@@ -66,8 +66,8 @@ def lib():
     return boa.load(str(Path(__file__).parent / "BlsHarness.vy"))
 
 
-@pytest.fixture(scope="module")
-def deposit():
+def holesky_deposit() -> dict:
+    """The real Holesky deposit-data entry, its fields as bytes."""
     d = json.loads((DATA / "deposit-data-holesky.json").read_text())[0]
     return {
         "pubkey": bytes.fromhex(d["pubkey"]),
@@ -77,6 +77,11 @@ def deposit():
         "fork_version": bytes.fromhex(d["fork_version"]),
         "deposit_message_root": bytes.fromhex(d["deposit_message_root"]),
     }
+
+
+@pytest.fixture(scope="module")
+def deposit():
+    return holesky_deposit()
 
 
 @pytest.fixture(scope="module")

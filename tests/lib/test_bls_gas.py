@@ -9,7 +9,6 @@ signature check at most 250 000, the share check at most 40 000 per share.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import boa
@@ -18,7 +17,7 @@ import pytest
 from deploy import keys
 from deploy.gas import measure
 from deploy.tables import format_table
-from tests.lib.test_bls import DATA, deposit_args, pubkey_point
+from tests.lib.test_bls import deposit_args, holesky_deposit, pubkey_point
 
 # Receipt-exact gas does not depend on coverage; the time does (tests/conftest.py pauses it for `gas`).
 pytestmark = pytest.mark.gas
@@ -30,22 +29,11 @@ PER_SHARE_TARGET = 40_000
 SIZES = [(4, 3), (5, 4), (6, 4), (7, 5), (7, 4), (7, 7)]
 
 
-def _deposit():
-    d = json.loads((DATA / "deposit-data-holesky.json").read_text())[0]
-    return {
-        "pubkey": bytes.fromhex(d["pubkey"]),
-        "withdrawal_credentials": bytes.fromhex(d["withdrawal_credentials"]),
-        "amount": d["amount"],
-        "signature": bytes.fromhex(d["signature"]),
-        "fork_version": bytes.fromhex(d["fork_version"]),
-    }
-
-
 def rows() -> list[tuple[str, int, int]]:
     """(operation, gas, gas per share or 0) for verify_deposit and shares_agree at several sizes."""
     lib = boa.load(str(Path(__file__).parent / "BlsHarness.vy"))
     out = []
-    valid, gas = measure(lib.verify_deposit, *deposit_args(_deposit()))
+    valid, gas = measure(lib.verify_deposit, *deposit_args(holesky_deposit()))
     assert valid is True
     out.append(("verify_deposit (real Holesky deposit)", gas, 0))
     for n, t in SIZES:

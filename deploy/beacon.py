@@ -19,8 +19,10 @@ Raw-call helpers (work with the stand-ins and, over JSON-RPC, with the real pred
     dequeue_withdrawal_requests(withdrawal_requests) -> [(source, pubkey, amount_gwei)]  (system address)
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import boa
 from eth_abi import decode as abi_decode
@@ -295,7 +297,7 @@ class Deposit:
 
 # (deposit contract address, deposit index) -> Deposit: filled by a hook on every titanoboa execution.
 _SEEN_DEPOSITS: dict[tuple[bytes, int], Deposit] = {}
-_WATCHING = False
+_CAPTURES: list[Callable[[Any], None]] = []  # on_every_execution's hooks, in order
 
 
 def _capture_deposits(computation) -> None:
@@ -310,14 +312,14 @@ def _capture_deposits(computation) -> None:
             )
 
 
-def watch_deposits() -> None:
-    """Record every `DepositEvent` emitted from now on in this process (idempotent).
-
-    titanoboa keeps no log history, so the model hooks its executions, as a beacon node follows the
-    deposit contract's logs. Create the `BeaconChain` (or call this) before the deposits it must see.
-    """
-    global _WATCHING
-    if _WATCHING:
+def on_every_execution(capture: Callable[[Any], None]) -> None:
+    """Call `capture(computation)` after every titanoboa execution from now on in this process (once per
+    `capture`, however often it is registered): both beacon-chain models follow the chain's logs this way,
+    as titanoboa keeps no log history. One wrapper of `Env.execute_code` serves every capture."""
+    if capture in _CAPTURES:
+        return
+    _CAPTURES.append(capture)
+    if len(_CAPTURES) > 1:
         return
     from boa.environment import Env
 
@@ -325,11 +327,20 @@ def watch_deposits() -> None:
 
     def execute_and_watch(self, *args, **kwargs):
         computation = original(self, *args, **kwargs)
-        _capture_deposits(computation)
+        for hook in _CAPTURES:
+            hook(computation)
         return computation
 
     Env.execute_code = execute_and_watch
-    _WATCHING = True
+
+
+def watch_deposits() -> None:
+    """Record every `DepositEvent` emitted from now on in this process (idempotent).
+
+    titanoboa keeps no log history, so the model hooks its executions, as a beacon node follows the
+    deposit contract's logs. Create the `BeaconChain` (or call this) before the deposits it must see.
+    """
+    on_every_execution(_capture_deposits)
 
 
 @lru_cache(maxsize=4096)

@@ -61,7 +61,7 @@ from eth_utils import keccak, to_canonical_address, to_checksum_address
 from remerkleable.tree import zero_node
 
 from deploy import keys as _keys
-from deploy.beacon import BeaconClock, dequeue_withdrawal_requests, post_beacon_root
+from deploy.beacon import BeaconClock, dequeue_withdrawal_requests, on_every_execution, post_beacon_root
 
 SECONDS_PER_SLOT = int(spec.config.SLOT_DURATION_MS) // 1000
 SLOTS_PER_EPOCH = int(spec.SLOTS_PER_EPOCH)
@@ -231,7 +231,6 @@ class Event:
 _SEQ = [0]
 # (contract address, kind) -> events in the order the EVM made them
 _LOGGED: dict[tuple[bytes, str], list[tuple[int, int, object]]] = {}
-_WATCHING = [False]
 
 
 def _record(address: bytes, kind: str, payload) -> None:
@@ -265,19 +264,7 @@ def _capture(computation) -> None:
 
 def watch_logs() -> None:
     """Record every deposit and EIP-7002 request log from now on in this process (idempotent)."""
-    if _WATCHING[0]:
-        return
-    from boa.environment import Env
-
-    original = Env.execute_code
-
-    def execute_and_watch(self, *args, **kwargs):
-        computation = original(self, *args, **kwargs)
-        _capture(computation)
-        return computation
-
-    Env.execute_code = execute_and_watch
-    _WATCHING[0] = True
+    on_every_execution(_capture)
 
 
 # ========================================================================== the chain

@@ -105,6 +105,11 @@ class Chain:
         """Runtime code at `address` (latest block)."""
         return bytes.fromhex(self.rpc.fetch("eth_getCode", [address, "latest"])[2:])
 
+    def storage(self, address: str, slot: int) -> bytes:
+        """The word at storage `slot` of `address`, leading zero bytes stripped (latest block)."""
+        word = self.rpc.fetch("eth_getStorageAt", [address, hex(slot), "latest"])
+        return bytes.fromhex(word[2:].rjust(64, "0")).lstrip(b"\0")
+
     def code_hash(self, address: str) -> str:
         """keccak256 of the runtime code, 0x-hex (the hash of empty code when there is none)."""
         return "0x" + keccak(self.code(address)).hex()

@@ -64,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     dep.add_argument("--yes", action="store_true", help="do not ask for confirmation (scripts)")
     dep.add_argument("--owner", metavar="ADDRESS", help="start the two-step ownership handover to ADDRESS")
     dep.add_argument("--force", action="store_true", help="deploy a new suite even if one is recorded")
+    dep.add_argument(
+        "--deploy-stand-ins",
+        action="store_true",
+        help="on a chain networks.toml does not name: deploy stand-ins of the deposit contract and "
+        "EigenLayer (a test chain only; refused where the real ones are named)",
+    )
     dep.add_argument("--manifest-dir", default=DEFAULT_MANIFEST_DIR, type=Path, metavar="DIR", help=dir_help)
     dep.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=settings_help())
     ver = sub.add_parser("verify", help="check a recorded deployment on chain")
@@ -114,7 +120,16 @@ def deploy(args: argparse.Namespace, progress: Progress) -> int:
     if args.sender and not args.dry_run:
         raise DeployError("--from only works with --dry-run: a real deployment signs with the deployer's key")
     account = Sender(validate_address(args.sender, "--from")) if args.sender else load_account(args.keystore)
-    plan = prepare(args.network, account, args.manifest_dir, cfg, args.force, args.owner, out=announce)
+    plan = prepare(
+        args.network,
+        account,
+        args.manifest_dir,
+        cfg,
+        args.force,
+        args.owner,
+        out=announce,
+        stand_ins=args.deploy_stand_ins,
+    )
     print(summary(plan, args.dry_run))
     if args.dry_run:
         print("\ndry run complete: nothing was signed or sent")

@@ -24,7 +24,8 @@ from vyper.compiler import output
 import boa_env
 from deploy.gas import measure, measure_deploy
 from deploy.network.chain import Chain, DeployError, connect, raw_transaction_nonce
-from deploy.network.inputs import DEV_CHAIN_IDS, validate_config, validate_new_owner, with_genesis_time
+from deploy.network.externals import NAMED_ROLES, check_interfaces, external_contracts
+from deploy.network.inputs import validate_config, validate_new_owner, with_genesis_time
 from deploy.network.manifest import (
     Manifest,
     calls_done_on_chain,
@@ -34,7 +35,6 @@ from deploy.network.manifest import (
     settle_sent_transactions,
     tx_record,
 )
-from deploy.predeploys import BEACON_ROOTS_ADDRESS, WITHDRAWAL_REQUESTS_ADDRESS
 from deploy.protocol import PLAN, SOURCES, Step, deployer_for, resolve_args, run_plan
 from deploy.tables import eth, format_table, one_line, short
 
@@ -66,23 +66,21 @@ def owned_roles() -> tuple[str, ...]:
     )
 
 
-def predeploys(chain: Chain, chain_id: int) -> dict[str, str]:
-    """The real EIP-4788 / EIP-7002 system contracts to use instead of deploying stand-ins (role -> address):
-    those the chain has, unless it is a development chain."""
-    if chain_id in DEV_CHAIN_IDS:
-        return {}
-    candidates = {"beacon_roots": BEACON_ROOTS_ADDRESS, "withdrawal_requests": WITHDRAWAL_REQUESTS_ADDRESS}
-    return {role: address for role, address in candidates.items() if role in SOURCES and chain.code(address)}
-
-
-def handover_steps(new_owner: str | None) -> tuple[Step, ...]:
-    """`transfer_ownership(new_owner)` on every owned contract (the new owner then accepts each)."""
+def handover_steps(new_owner: str | None, external: frozenset[str] = frozenset()) -> tuple[Step, ...]:
+    """`transfer_ownership(new_owner)` on every owned contract the deployment makes (the new owner then
+    accepts each); the chain's own systems (`external`) are not ours to hand over."""
     if new_owner is None:
         return ()
     return tuple(
         Step(role, (new_owner,), method="transfer_ownership", done_when="pending_owner")
         for role in owned_roles()
+        if role not in external
     )
+
+
+def external_roles(manifest: Manifest) -> frozenset[str]:
+    """Roles the chain provides (recorded, never deployed): no step deploys or calls them."""
+    return frozenset(role for role, c in manifest.data["contracts"].items() if c.get("predeploy"))
 
 
 def run_steps(steps: tuple[Step, ...], contracts: dict, transact: Callable, done: set, sender: str) -> None:
@@ -136,12 +134,15 @@ def prepare(
     force: bool = False,
     new_owner: str | None = None,
     out: Callable | None = None,
+    stand_ins: bool = False,
 ) -> Plan:
     """Check every input, open the manifest, and simulate what is left on a fork of the target.
 
     Raises DeployError (one line) for anything that would stop the deployment, before any transaction:
-    bad configuration or owner, unreachable node, wrong chain id, refused, malformed or unwritable
-    manifest, a step that fails in simulation, or a balance too small for the estimated cost. `out`, if
+    bad configuration or owner, unreachable node, wrong chain id, a public chain's deposit contract or
+    EigenLayer missing or answering another interface (`externals`: stand-ins only with `stand_ins` on an
+    unknown chain), refused, malformed or unwritable manifest, a step that fails in simulation, or a
+    balance too small for the estimated cost. `out`, if
     given, is told when the checks are done and the (slower) simulation starts.
     """
     cfg = validate_config(cfg or {})
@@ -154,16 +155,18 @@ def prepare(
     adopted = settle_sent_transactions(chain, manifest, account.address)
     if adopted:
         note += f"; {adopted}"
-    for role, address in predeploys(chain, chain_id).items():
+    externals = external_contracts(chain, chain_id, stand_ins)
+    check_interfaces(chain, externals)
+    for role, address in externals.items():
         if role not in manifest.data["contracts"]:
-            record = contract_record(role, address, chain)
-            manifest.data["contracts"][role] = {
-                **record,
-                "predeploy": True,
-                "source": "the chain's system contract",
-            }
-    handover = handover_steps(new_owner)
-    done = calls_done_on_chain(chain, manifest, PLAN + handover)
+            what = NAMED_ROLES[role][1] if role in NAMED_ROLES else "system contract"
+            record = {**contract_record(role, address, chain), "predeploy": True}
+            manifest.data["contracts"][role] = {**record, "source": f"the chain's own {what}"}
+    external = external_roles(manifest)
+    handover = handover_steps(new_owner, external)
+    ours = tuple(step for step in PLAN + handover if step.role not in external)
+    theirs = {step.name for step in PLAN if step.role in external and not step.is_deploy}
+    done = calls_done_on_chain(chain, manifest, ours) | theirs
     plan = Plan(network, chain, account, cfg, manifest, note, done, handover)
     if out is not None:
         out(f"simulating on a fork of {network_label(network)} …")

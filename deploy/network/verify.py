@@ -1,4 +1,5 @@
-"""Check a recorded deployment on chain: code hashes, wiring, configuration, owners and pending owners."""
+"""Check a recorded deployment on chain: code hashes, wiring, configuration, owners and pending owners, and
+that each of the chain's own systems it uses (deposit contract, EigenLayer) answers the protocol's calls."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from deploy.network.chain import Chain
 from deploy.network.deployment import abi, owned_roles
+from deploy.network.externals import NAMED_ROLES, missing_functions
 from deploy.network.manifest import Manifest
 from deploy.protocol import SOURCES, deployer_for
 from deploy.tables import short
@@ -89,7 +91,13 @@ def verify_manifest(url: str, manifest: Manifest) -> list[Finding]:
     if missing:
         findings.append(Finding(False, "all contracts recorded", f"missing: {', '.join(missing)}"))
     findings += [_code_finding(chain, role, c) for role, c in data["contracts"].items()]
-    findings += [_wiring_finding(chain, data, *w) for w in WIRING if w[0] in data["contracts"]]
+    external = {role for role, c in data["contracts"].items() if c.get("predeploy")}
+    findings += [
+        _interface_finding(chain, role, data["contracts"][role]["address"])
+        for role in sorted(external & set(NAMED_ROLES))
+    ]
+    ours = set(data["contracts"]) - external
+    findings += [_wiring_finding(chain, data, *w) for w in WIRING if w[0] in ours]
     if "manager" in data["contracts"]:
         findings.append(_genesis_finding(chain, data))
     findings += owner_findings(chain, data)
@@ -106,6 +114,13 @@ def _code_finding(chain: Chain, role: str, record: dict) -> Finding:
     )
     note = "" if not ok or record.get("predeploy") else _source_note(chain, role, record["address"])
     return Finding(ok, f"code of {role}", detail + note)
+
+
+def _interface_finding(chain: Chain, role: str, address: str) -> Finding:
+    """The chain's own system at `address` carries every function the protocol calls on it."""
+    missing = missing_functions(chain, role, address)
+    detail = "every function present" if not missing else f"lacks {', '.join(missing)}"
+    return Finding(not missing, f"{role} answers the protocol's calls", detail)
 
 
 def _source_note(chain: Chain, role: str, address: str) -> str:
@@ -177,7 +192,7 @@ def owner_findings(chain: Chain, data: dict) -> list[Finding]:
     names = {deployer: "deployer", new: "new owner", ZERO: "none"}
     out = []
     for role in owned_roles():
-        if role not in data["contracts"]:
+        if role not in data["contracts"] or data["contracts"][role].get("predeploy"):
             continue
         address = data["contracts"][role]["address"]
         try:

@@ -6,11 +6,13 @@ skipped, with the reason, only when the anvil binary is absent (`bash deploy/boo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,9 +89,9 @@ def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 30.0)
     raise RuntimeError(f"anvil did not answer on {url} within {timeout} s")
 
 
-@pytest.fixture(scope="module")
-def anvil():
-    """A fresh anvil node on 127.0.0.1 (stopped at the end of the module)."""
+@contextlib.contextmanager
+def running_anvil(*extra: str) -> Iterator[Node]:
+    """A fresh anvil node on 127.0.0.1 with `extra` options (e.g. `--chain-id 1`), stopped on exit."""
     if ANVIL is None:
         pytest.skip("no anvil on PATH or under .tools/; run `bash deploy/bootstrap.sh`")
     port = free_port()
@@ -104,6 +106,7 @@ def anvil():
         "--mnemonic",
         MNEMONIC,
         "--silent",
+        *extra,
     ]
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
@@ -120,6 +123,13 @@ def anvil():
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def anvil():
+    """A fresh anvil node on 127.0.0.1 (stopped at the end of the module)."""
+    with running_anvil() as node:
+        yield node
 
 
 @pytest.fixture

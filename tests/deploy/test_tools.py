@@ -11,10 +11,9 @@ import pytest
 
 import boa_env
 from deploy import docs, network
-from deploy.beacon import BEACON_ROOTS_ADDRESS
 from deploy.gas import GasReport, calldata_floor, intrinsic_gas, measure, receipt_gas
 from deploy.network.chain import DeployError
-from deploy.network.deployment import abi, predeploys
+from deploy.network.deployment import abi
 from deploy.network.inputs import validate_config, with_genesis_time
 from deploy.network.verify import view_type
 from deploy.protocol import PLAN, ROOT, deploy_protocol
@@ -70,15 +69,6 @@ def test_every_verified_view_exists():
         if not step.is_deploy:
             names = {e["name"] for e in abi(step.role) if e["type"] == "function"}
             assert step.method in names and step.done_when in names
-
-
-def test_system_contracts_are_used_on_real_chains_only():
-    class FakeChain:
-        def code(self, address):
-            return b"\x60\x00" if address == BEACON_ROOTS_ADDRESS else b""
-
-    assert predeploys(FakeChain(), 1) == {"beacon_roots": BEACON_ROOTS_ADDRESS}
-    assert predeploys(FakeChain(), 31337) == {}
 
 
 def test_beacon_genesis_time_is_the_chains_own_on_public_chains():

@@ -401,6 +401,6 @@ def _verify(beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof):
         revert_on_failure=False,
     )
     assert ok and len(out) == 32, "eigen_pod: unknown beacon root"
-    assert beacon_proofs._verify_validator_fields(
-        convert(out, bytes32), proof
+    assert beacon_proofs._verify_at(
+        convert(out, bytes32), convert(beacon_timestamp, uint256), proof
     ), "eigen_pod: invalid proof"

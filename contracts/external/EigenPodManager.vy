@@ -176,17 +176,18 @@ def verify_validator_fields(
     block_root: bytes32, proof: beacon_proofs.ValidatorProof
 ) -> bool:
     """
-    @notice Whether `proof` proves its validator's fields under `block_root`:
-            the state root at index 3 of the block header (3 nodes), the
-            validator at its index of the state's validators list (46 nodes
-            for a Deneb state, 47 from Electra on).
+    @notice Whether `proof` proves its validator's fields under `block_root`,
+            a root of now: the state root at index 3 of the block header
+            (3 nodes), the validator at its index of the state's validators
+            list in the layout the fork schedule gives this block's
+            timestamp (47 nodes for Electra and Fulu).
     @param block_root A beacon block root (e.g. from BeaconRoots).
     @param proof The validator proof (docs/protocol.md §9).
     @return bool True when both branches check; False on any changed byte,
-            wrong index or wrong length (a branch longer than 47 nodes
-            does not ABI-decode and reverts).
+            wrong index or another layout's length (a branch longer than
+            70 nodes does not ABI-decode and reverts).
     """
-    return beacon_proofs._verify_validator_fields(block_root, proof)
+    return beacon_proofs._verify_at(block_root, block.timestamp, proof)
 
 
 @external

@@ -69,3 +69,11 @@ SECONDS_PER_EPOCH: constant(uint256) = 384
 # @dev Epochs a validator must have been active before the beacon chain
 # honours its exit (the consensus specs' SHARD_COMMITTEE_PERIOD).
 SHARD_COMMITTEE_PERIOD: constant(uint256) = 256
+# @dev The fork schedule of the protocol's own proofs (`beacon_proofs._verify_at`):
+# a proof at a 4788 timestamp up to ELECTRA_FORK_TIME proves a Deneb state,
+# up to GLOAS_FORK_TIME an Electra or Fulu one, later a Gloas (EIP-7688) one.
+# Electra ran on every chain before any root the 4788 window still holds
+# (0: from genesis, the beacon-chain model's too); Gloas is not scheduled on
+# any chain yet (max: never), so its layout is refused until a release sets it.
+ELECTRA_FORK_TIME: constant(uint256) = 0
+GLOAS_FORK_TIME: constant(uint256) = max_value(uint256)

@@ -732,8 +732,8 @@ def _check_validator_proof(
     assert (
         success and len(response) == 32
     ), "strategy_module: unknown beacon root"
-    assert beacon_proofs._verify_validator_fields(
-        convert(response, bytes32), proof
+    assert beacon_proofs._verify_at(
+        convert(response, bytes32), convert(beacon_timestamp, uint256), proof
     ), "strategy_module: invalid validator proof"
     return cluster_id
 

@@ -1,5 +1,6 @@
 # pragma version ~=0.4.3
 # pragma nonreentrancy on
+# pragma optimize codesize
 """
 @title StrategyModuleManager
 @custom:contract-name StrategyModuleManager
@@ -1251,8 +1252,8 @@ def _check_proof(beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof):
     assert (
         success and len(response) == 32
     ), "strategy_module_manager: unknown beacon root"
-    assert beacon_proofs._verify_validator_fields(
-        convert(response, bytes32), proof
+    assert beacon_proofs._verify_at(
+        convert(response, bytes32), convert(beacon_timestamp, uint256), proof
     ), "strategy_module_manager: invalid validator proof"
 
 

@@ -306,8 +306,10 @@ def test_model_proof_accepted_and_wrong_index_or_length_rejected(suite, model_pr
         assert not epm.verify_validator_fields(block_root, (proof[0], proof[1], index, proof[3], proof[4]))
     for branch in (proof[4][:46], proof[4][1:], proof[4][:45]):
         assert not epm.verify_validator_fields(block_root, (*proof[:4], branch))
-    with boa.reverts():  # more than 47 nodes does not even decode (DynArray[bytes32, 47])
-        epm.verify_validator_fields(block_root, (*proof[:4], proof[4] + [bytes(32)]))
+    # a 48th node is another layout's length (the schedule says Electra): refused
+    assert not epm.verify_validator_fields(block_root, (*proof[:4], proof[4] + [bytes(32)]))
+    with boa.reverts():  # more than the longest layout's 70 nodes does not even decode
+        epm.verify_validator_fields(block_root, (*proof[:4], proof[4] + [bytes(32)] * 24))
 
 
 @settings(max_examples=40, deadline=None)

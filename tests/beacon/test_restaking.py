@@ -39,8 +39,9 @@ def run_epochs(chain, epochs: int) -> int:
     return chain.process()
 
 
-def test_verify_validator_fields_accepts_goerli_and_model_proofs(suite, chain, staker, goerli_proof):
-    assert suite.eigen_pod_manager.verify_validator_fields(
+def test_verify_validator_fields_takes_todays_layout_only(suite, chain, staker, goerli_proof):
+    # the real Goerli proof is a Deneb one: every root of now is post-Electra, so it is refused
+    assert not suite.eigen_pod_manager.verify_validator_fields(
         h(goerli_proof["latest_block_header_root"]), proof_tuple(goerli_proof)
     )
     pubkey = stake(suite, staker)

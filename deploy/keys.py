@@ -386,7 +386,7 @@ def sign_deposit_threshold(
 
 
 def g1_point(pubkey: str | bytes) -> bytes:
-    """A compressed G1 point (public key or share) uncompressed in the EIP-2537 encoding: x ‖ y, 64 bytes each."""
+    """A compressed G1 point (key or share) uncompressed in the EIP-2537 encoding: x ‖ y, 64 bytes each."""
     x, y = normalize(pubkey_to_G1(to_bytes(pubkey, PUBKEY_LENGTH, "public key")))
     return x.n.to_bytes(64, "big") + y.n.to_bytes(64, "big")
 
@@ -406,8 +406,8 @@ def threshold_of(n: int) -> int:
 
 @dataclass(frozen=True)
 class ClusterRegistration:
-    """What a cluster's winners send ClusterKeys: `shares[i]` = (compressed, uncompressed) of the winner of
-    rank i (`register_share`), `deposit_args` the arguments of `register_deposit_data` after the cluster id."""
+    """What a cluster's winners send ClusterKeys: `shares[i]` = (compressed, uncompressed) of the winner
+    of rank i (`register_share`), `deposit_args` the arguments of `register_deposit_data` after the id."""
 
     key: ThresholdKey
     deposit_data: dict

@@ -109,7 +109,8 @@ class Protocol:
         )
         for operator, (share, point) in zip(operators, reg.shares, strict=True):
             self.cluster_keys.register_share(cluster_id, share, point, sender=operator)
-        self.cluster_keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=registrar or operators[0])
+        registrar = registrar or operators[0]
+        self.cluster_keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=registrar)
         return dict(reg.deposit_data)
 
 

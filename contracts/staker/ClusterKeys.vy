@@ -16,7 +16,8 @@
            the EIP-2537 precompiles that the shares agree (the first t
            interpolate to the group key at 0 and the others lie on the same
            polynomial, so every t of the n give the group key, t =
-           `threshold_of(n)`) and that the deposit signature is valid for the
+           `threshold_of(n)`; the first t - 1 must not, so no fewer than t
+           operators can sign) and that the deposit signature is valid for the
            group key under the deposit domain of `genesis_fork_version()`.
         3. Only then does the manager get the deposit data
            (`on_keys_registered`): the cluster is ready for a staker. Winners
@@ -133,7 +134,8 @@ def register_deposit_data(
             they check; the cluster becomes ready for a staker.
     @dev Any winner of the cluster. Checks that `share_points` are the
          registered shares (one per winner, ranking order), that every
-         `threshold_of(n)` of them interpolate to `pubkey_point`, that
+         `threshold_of(n)` of them interpolate to `pubkey_point` and no
+         `threshold_of(n) - 1` do (the key's threshold is exactly t), that
          `pubkey` and `signature` are the compressions of the points and
          that the signature verifies over the deposit message (the
          cluster's withdrawal credentials, 1 ETH) under the deposit domain
@@ -156,9 +158,21 @@ def register_deposit_data(
         assert registered == keccak256(
             share_points[i]
         ), "cluster_keys: share differs from its registration"
+    t: uint256 = self._threshold(n)
     assert bls._shares_agree(
-        share_points, self._threshold(n), pubkey_point
+        share_points, t, pubkey_point
     ), "cluster_keys: shares do not give the group key"
+    # Exactly t: t - 1 shares of a polynomial of degree t - 1 never give its
+    # value at 0 (their own interpolation differs by a * prod(-x_i) != 0), so
+    # a key that t - 1 operators could sign with is refused.
+    below: DynArray[Bytes[128], c.MAX_CLUSTER_SIZE] = []
+    indices: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    for i: uint256 in range(t - 1, bound=c.MAX_CLUSTER_SIZE):
+        below.append(share_points[i])
+        indices.append(i + 1)
+    assert (
+        bls._interpolate_g1(below, indices, 0) != pubkey_point
+    ), "cluster_keys: fewer shares than the threshold give the group key"
     credentials: bytes32 = staticcall IStrategyModuleManager(
         MANAGER
     ).withdrawal_credentials(cluster_id)

@@ -404,3 +404,33 @@ def test_any_threshold_and_size(n, data, corruption):
         with boa.reverts():
             keys.register_deposit_data(*args, sender=winners[-1])
         assert not stand_in.registered()
+
+
+def test_errors_that_cancel_in_a_plain_sum_are_caught():
+    """The later shares are checked with random weights: two shares off by +D and -D (their plain sum
+    still right) fail, as does a later share off by D alone."""
+    from py_ecc.bls.g2_primitives import G1_to_pubkey, pubkey_to_G1
+    from py_ecc.optimized_bls12_381 import G1, add, neg
+
+    n = 7
+    keys, stand_in, winners = stand_in_keys(n)
+    reg = cluster_registration(CREDENTIALS, n, seed="cancelling errors", fork_version=HOLESKY)
+    shares = list(reg.shares)
+    for k, delta in ((5, G1), (6, neg(G1))):
+        moved = G1_to_pubkey(add(pubkey_to_G1(shares[k][0]), delta))
+        shares[k] = (moved, g1_point(moved))
+    for winner, (share, point) in zip(winners, shares, strict=True):
+        keys.register_share(0, share, point, sender=winner)
+    with boa.reverts("cluster_keys: shares do not give the group key"):
+        keys.register_deposit_data(0, *reg.deposit_args[:4], [p for _, p in shares], sender=winners[0])
+    keys.register_share(0, *reg.shares[5], sender=winners[5])
+    with boa.reverts("cluster_keys: shares do not give the group key"):
+        keys.register_deposit_data(
+            0,
+            *reg.deposit_args[:4],
+            [p for _, p in shares[:5]] + [reg.shares[5][1], shares[6][1]],
+            sender=winners[0],
+        )
+    keys.register_share(0, *reg.shares[6], sender=winners[6])
+    keys.register_deposit_data(0, *reg.deposit_args, sender=winners[0])
+    assert stand_in.registered()

@@ -159,7 +159,7 @@ def register_deposit_data(
             share_points[i]
         ), "cluster_keys: share differs from its registration"
     t: uint256 = self._threshold(n)
-    assert self._shares_agree(
+    assert bls._shares_agree_batched(
         share_points, t, pubkey_point
     ), "cluster_keys: shares do not give the group key"
     # Exactly t: t - 1 shares of a polynomial of degree t - 1 never give its
@@ -284,58 +284,6 @@ def _threshold(n: uint256) -> uint256:
     return (
         n * c.THRESHOLD_NUMERATOR + c.THRESHOLD_DENOMINATOR - 1
     ) // c.THRESHOLD_DENOMINATOR
-
-
-@internal
-@view
-def _shares_agree(
-    shares: DynArray[Bytes[128], c.MAX_CLUSTER_SIZE],
-    t: uint256,
-    group_key: Bytes[128],
-) -> bool:
-    """
-    @dev Whether every t of the n shares (indices 1..n) interpolate to
-         `group_key`: the conditions of `bls._shares_agree` (the first t
-         give the key at 0, every further share k is their polynomial's
-         value at k), checked in one G1MSM instead of n - t + 1. With
-         l_i(x) the Lagrange coefficients of the first t indices, they are
-         key = sum_i l_i(0) S_i and, for k >= t, 0 = sum_i l_i(k) S_i - S_k;
-         adding the latter with random weights r_k gives one equation,
-         key = sum_(i < t) (l_i(0) + sum_k r_k l_i(k)) S_i - sum_k r_k S_k,
-         which a false condition satisfies with probability 1 / r (every
-         share goes through the MSM, which checks it is in the prime-order
-         subgroup). The weights are a hash of all the points (Fiat-Shamir),
-         fixed before anyone can adapt a share to them.
-    @param shares The shares of indices 1..n, uncompressed (EIP-2537).
-    @param t The threshold, 1 <= t <= n.
-    @param group_key The group public key, uncompressed.
-    @return bool True if every t of the shares give `group_key`.
-    """
-    n: uint256 = len(shares)
-    indices: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
-    for i: uint256 in range(t, bound=c.MAX_CLUSTER_SIZE):
-        indices.append(i + 1)
-    inverses: DynArray[uint256, c.MAX_CLUSTER_SIZE] = (
-        bls._inverse_denominators(indices)
-    )
-    scalars: DynArray[uint256, c.MAX_CLUSTER_SIZE] = bls._coefficients_at(
-        indices, inverses, 0
-    )
-    transcript: bytes32 = keccak256(abi_encode(group_key, shares))
-    for k: uint256 in range(t, n, bound=c.MAX_CLUSTER_SIZE):
-        weight: uint256 = (
-            convert(keccak256(concat(transcript, convert(k, bytes32))), uint256)
-            % bls.R
-        )
-        at_k: DynArray[uint256, c.MAX_CLUSTER_SIZE] = bls._coefficients_at(
-            indices, inverses, k + 1
-        )
-        for i: uint256 in range(t, bound=c.MAX_CLUSTER_SIZE):
-            scalars[i] = uint256_addmod(
-                scalars[i], uint256_mulmod(weight, at_k[i], bls.R), bls.R
-            )
-        scalars.append(bls.R - weight)
-    return bls._g1_msm(shares, scalars) == group_key
 
 
 @internal

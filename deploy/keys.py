@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from hashlib import sha256
 from itertools import combinations
 from typing import Any
 
 from py_ecc.bls import G2ProofOfPossession as bls
 from py_ecc.bls.g2_primitives import G1_to_pubkey, G2_to_signature, pubkey_to_G1, signature_to_G2
-from py_ecc.optimized_bls12_381 import Z1, Z2, add, curve_order, multiply
+from py_ecc.optimized_bls12_381 import Z1, Z2, add, curve_order, multiply, normalize
 
 PUBKEY_LENGTH = 48
 WITHDRAWAL_CREDENTIALS_LENGTH = 32
@@ -378,3 +379,58 @@ def sign_deposit_threshold(
     signing_root = compute_signing_root(message_root, compute_deposit_domain(fv))
     signature = combine_signatures({i: partial_sign(key.secret_shares[i], signing_root) for i in signers})
     return _deposit_data_entry(pubkey, wc, amount_gwei, message_root, signature, fv)
+
+
+# ============================================================= on-chain registration (ClusterKeys)
+# The EIP-2537 precompiles take uncompressed points; ClusterKeys checks each against its compressed bytes.
+
+
+def g1_point(pubkey: str | bytes) -> bytes:
+    """A compressed G1 point (key or share) uncompressed in the EIP-2537 encoding: x ‖ y, 64 bytes each."""
+    x, y = normalize(pubkey_to_G1(to_bytes(pubkey, PUBKEY_LENGTH, "public key")))
+    return x.n.to_bytes(64, "big") + y.n.to_bytes(64, "big")
+
+
+def g2_point(signature: str | bytes) -> bytes:
+    """A compressed G2 point (signature) uncompressed in the EIP-2537 encoding: x.c0 ‖ x.c1 ‖ y.c0 ‖ y.c1."""
+    x, y = normalize(signature_to_G2(to_bytes(signature, SIGNATURE_LENGTH, "signature")))
+    return b"".join(v.to_bytes(64, "big") for v in (*x.coeffs, *y.coeffs))
+
+
+def threshold_of(n: int) -> int:
+    """The signing threshold of an n-operator cluster, ceil(2n / 3) (constants.vy's THRESHOLD_*)."""
+    from deploy.constants import c
+
+    return -(-n * c.THRESHOLD_NUMERATOR // c.THRESHOLD_DENOMINATOR)
+
+
+@dataclass(frozen=True)
+class ClusterRegistration:
+    """What a cluster's winners send ClusterKeys: `shares[i]` = (compressed, uncompressed) of the winner
+    of rank i (`register_share`), `deposit_args` the arguments of `register_deposit_data` after the id."""
+
+    key: ThresholdKey
+    deposit_data: dict
+    shares: list
+    deposit_args: tuple
+
+
+@lru_cache(maxsize=512)
+def cluster_registration(
+    withdrawal_credentials: str | bytes,
+    n: int,
+    seed: bytes | str = DEFAULT_SEED,
+    threshold: int | None = None,
+    fork_version: str | bytes = HOLESKY_FORK_VERSION,
+    amount_gwei: int = MIN_DEPOSIT_GWEI,
+) -> ClusterRegistration:
+    """A t-of-n ceremony (t = `threshold_of(n)` unless given) whose first t operators sign the deposit.
+
+    Cached (py_ecc's partial signatures take most of a second): treat the result as read-only."""
+    t = threshold_of(n) if threshold is None else threshold
+    key = generate_threshold_key(n, t, seed=seed)
+    d = sign_deposit_threshold(key, range(1, t + 1), withdrawal_credentials, fork_version, amount_gwei)
+    shares = [(s, g1_point(s)) for s in key.public_share_list()]
+    pubkey, signature = bytes.fromhex(d["pubkey"]), bytes.fromhex(d["signature"])
+    deposit_args = (pubkey, g1_point(pubkey), signature, g2_point(signature), [p for _, p in shares])
+    return ClusterRegistration(key=key, deposit_data=d, shares=shares, deposit_args=deposit_args)

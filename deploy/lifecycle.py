@@ -31,9 +31,9 @@ import boa
 import boa_env
 from deploy.constants import c, cluster_status, stream_status
 from deploy.gas import GasReport, measure, measure_deploy
-from deploy.keys import make_deposit_data, verify_deposit_data
+from deploy.keys import cluster_registration, verify_deposit_data
 from deploy.protocol import DEFAULT_CONFIG, SOURCES, Protocol, Step, at, deploy_protocol
-from deploy.staking_flow import PRE_DEPOSIT_GWEI, SafeDepositSteps
+from deploy.staking_flow import SafeDepositSteps
 from deploy.tables import eth, format_table, one_line, short
 
 ETH = 10**18
@@ -394,7 +394,7 @@ class Lifecycle(SafeDepositSteps):
         ]
 
     def phase_key_ceremony(self) -> None:
-        """Key generation for each pending cluster, checked off-chain, then registered on chain."""
+        """Key generation for each pending cluster, checked off-chain, then registered by its winners."""
         self.section("Key ceremony")
         todo = self.pending_without_data()
         self.report.setdefault("deposit_data", {})
@@ -417,16 +417,24 @@ class Lifecycle(SafeDepositSteps):
             credentials == b"\x01" + bytes(11) + bytes.fromhex(str(pod)[2:]),
         )
         seed = hashlib.sha256(f"byzantine lifecycle {self.seed} cluster {cid}".encode()).digest()
-        d = make_deposit_data(credentials, seed=seed, amount_gwei=PRE_DEPOSIT_GWEI)  # the pre-deposit
+        # a t-of-n threshold key whose first t operators sign the 1 ETH pre-deposit
+        winners = list(self.p.auction.get_cluster(cid).operators)
+        fork_version = self.p.config["genesis_fork_version"].to_bytes(4, "big")
+        reg = cluster_registration(credentials, len(winners), seed=seed, fork_version=fork_version)
+        d = dict(reg.deposit_data)
         self.check(f"cluster {cid} deposit data verifies", verify_deposit_data(d))
-        self.tx(
-            "register_deposit_data",
-            m.register_deposit_data,
-            cid,
-            bytes.fromhex(d["pubkey"]),
-            bytes.fromhex(d["signature"]),
-            bytes.fromhex(d["deposit_data_root"]),
-            sender=self.actors.owner,
+        # each winner registers its own public key share, then one of them the group key and signature:
+        # ClusterKeys checks the shares and the signature with the BLS precompiles before the manager
+        # gets the deposit data
+        keys = self.p.cluster_keys
+        for winner, (share, point) in zip(winners, reg.shares, strict=True):
+            self.tx("register_share", keys.register_share, cid, share, point, sender=winner)
+        register = keys.register_deposit_data
+        self.tx("register_deposit_data", register, cid, *reg.deposit_args, sender=winners[0])
+        self.check(
+            f"cluster {cid} ready after its {len(winners)} winners' registrations "
+            f"({reg.key.threshold}-of-{len(winners)} key checked on chain)",
+            m.has_deposit_data(cid) and m.deposit_data(cid)[0] == bytes.fromhex(d["pubkey"]),
         )
         self.report["deposit_data"][str(cid)] = d
         return d

@@ -37,6 +37,10 @@ DEFAULT_CONFIG = {
     # the beacon chain's genesis time (proven epochs -> timestamps); 0: the deployment block's timestamp,
     # for a local chain whose beacon model (deploy/beacon.py) starts with the deployment
     "beacon_genesis_time": 0,
+    # the genesis fork version whose deposit domain ClusterKeys checks deposit signatures under (as a number:
+    # mainnet 0x00000000, Holesky 0x01017000, Hoodi 0x10000910, Sepolia 0x90000069); the local chain signs
+    # like deploy/keys.py's default, Holesky
+    "genesis_fork_version": 0x01017000,
 }
 
 # Source of every deployed contract, by role (relative to contracts/).
@@ -55,6 +59,7 @@ SOURCES = {
     "staker_rewards": "staker/StakerRewards.vy",
     "strategy_module_implementation": "staker/StrategyModule.vy",
     "manager": "staker/StrategyModuleManager.vy",
+    "cluster_keys": "staker/ClusterKeys.vy",
 }
 
 
@@ -66,6 +71,7 @@ class Protocol:
     escrow: object
     staker_rewards: object
     manager: object
+    cluster_keys: object
     byz_nft: object
     deposit_contract: object
     eigen_pod_manager: object
@@ -83,21 +89,29 @@ class Protocol:
         named = {name: getattr(self, name) for name in SOURCES if hasattr(self, name)}
         return {**named, **self.implementations}
 
-    def register_cluster_keys(self, cluster_id: int, seed: bytes | str, **keys_options) -> dict:
-        """The key ceremony of a pre-created cluster in one call: a key from `seed` signs the deposit message
-        the registration needs (the cluster's withdrawal credentials, the 1 ETH pre-deposit, docs/protocol.md
-        §9) and the owner registers it. `keys_options` go to `make_deposit_data` (`fork_version`). Returns
-        the deposit-data entry."""
-        from deploy.constants import c
-        from deploy.keys import make_deposit_data
+    def register_cluster_keys(
+        self, cluster_id: int, seed: bytes | str, registrar: str | None = None, **keys_options
+    ) -> dict:
+        """The key ceremony of a pre-created cluster in one call, registered by its winners: a t-of-n key from
+        `seed` (`deploy.keys.generate_threshold_key`, t = `ClusterKeys.threshold_of(n)`) signs the deposit
+        message the registration needs (the cluster's withdrawal credentials, the 1 ETH pre-deposit,
+        docs/protocol.md §9); each winner registers its public key share from its own address, then
+        `registrar` (default: the first winner) the group key and the signature, which ClusterKeys checks
+        and hands to the manager. `keys_options` go to `sign_deposit_threshold` (`fork_version`, default the
+        deployment's). Returns the deposit-data entry (the key is `secret_key_from_seed(seed)`, as
+        `make_deposit_data` makes it, and so is the combined signature)."""
+        from deploy.keys import cluster_registration
 
-        credentials = bytes(self.manager.withdrawal_credentials(cluster_id))
-        d = make_deposit_data(
-            credentials, seed=seed, amount_gwei=c.PRE_DEPOSIT_AMOUNT // c.WEI_PER_GWEI, **keys_options
+        operators = list(self.auction.get_cluster(cluster_id).operators)
+        keys_options.setdefault("fork_version", self.config["genesis_fork_version"].to_bytes(4, "big"))
+        reg = cluster_registration(
+            bytes(self.manager.withdrawal_credentials(cluster_id)), len(operators), seed=seed, **keys_options
         )
-        keys = (bytes.fromhex(d[k]) for k in ("pubkey", "signature", "deposit_data_root"))
-        self.manager.register_deposit_data(cluster_id, *keys, sender=self.owner)
-        return d
+        for operator, (share, point) in zip(operators, reg.shares, strict=True):
+            self.cluster_keys.register_share(cluster_id, share, point, sender=operator)
+        registrar = registrar or operators[0]
+        self.cluster_keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=registrar)
+        return dict(reg.deposit_data)
 
 
 @cache
@@ -207,6 +221,9 @@ PLAN: tuple[Step, ...] = (
         method="set_strategy_module_implementation",
         done_when="strategy_module_implementation",
     ),
+    # Where the winners register their clusters' keys, checked on chain; it names the manager.
+    Step("cluster_keys", ("@manager", "$genesis_fork_version")),
+    Step("manager", ("@cluster_keys",), method="set_cluster_keys", done_when="cluster_keys"),
     Step("escrow", ("@auction", "@staker_rewards"), method="initialize", done_when="auction"),
     Step("auction", ("@manager",), method="set_manager", done_when="manager"),
     Step("staker_rewards", ("@manager",), method="set_manager", done_when="manager"),

@@ -577,3 +577,57 @@ def _shares_agree(
         ):
             return False
     return True
+
+
+@internal
+@view
+def _shares_agree_batched(
+    shares: DynArray[Bytes[128], MAX_SHARES],
+    t: uint256,
+    group_key: Bytes[128],
+) -> bool:
+    """
+    @dev Whether every t of the n shares (indices 1..n) interpolate to
+         `group_key`: the conditions of `_shares_agree` (the first t
+         give the key at 0, every further share k is their polynomial's
+         value at k), checked in one G1MSM instead of n - t + 1. With
+         l_i(x) the Lagrange coefficients of the first t indices, they are
+         key = sum_i l_i(0) S_i and, for k >= t, 0 = sum_i l_i(k) S_i - S_k;
+         adding the latter with random weights r_k gives one equation,
+         key = sum_(i < t) (l_i(0) + sum_k r_k l_i(k)) S_i - sum_k r_k S_k,
+         which a false condition satisfies with probability 1 / r (every
+         share goes through the MSM, which checks it is in the prime-order
+         subgroup). The weights are a hash of all the points (Fiat-Shamir),
+         fixed before anyone can adapt a share to them.
+    @param shares The shares of indices 1..n, uncompressed (EIP-2537).
+    @notice Reverts unless 1 <= t <= n <= 7, and as `_g1_msm` does.
+    @param t The threshold.
+    @param group_key The group public key, uncompressed.
+    @return bool True if every t of the shares give `group_key`.
+    """
+    n: uint256 = len(shares)
+    assert 1 <= t and t <= n, "bls: threshold out of range"
+    indices: DynArray[uint256, MAX_SHARES] = []
+    for i: uint256 in range(t, bound=MAX_SHARES):
+        indices.append(i + 1)
+    inverses: DynArray[uint256, MAX_SHARES] = (
+        self._inverse_denominators(indices)
+    )
+    scalars: DynArray[uint256, MAX_SHARES] = self._coefficients_at(
+        indices, inverses, 0
+    )
+    transcript: bytes32 = keccak256(abi_encode(group_key, shares))
+    for k: uint256 in range(t, n, bound=MAX_SHARES):
+        weight: uint256 = (
+            convert(keccak256(concat(transcript, convert(k, bytes32))), uint256)
+            % R
+        )
+        at_k: DynArray[uint256, MAX_SHARES] = self._coefficients_at(
+            indices, inverses, k + 1
+        )
+        for i: uint256 in range(t, bound=MAX_SHARES):
+            scalars[i] = uint256_addmod(
+                scalars[i], uint256_mulmod(weight, at_k[i], R), R
+            )
+        scalars.append(R - weight)
+    return self._g1_msm(shares, scalars) == group_key

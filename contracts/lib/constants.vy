@@ -37,6 +37,11 @@ MAX_DAILY_RETURN: constant(uint256) = 10**19
 MAX_BATCH: constant(uint256) = 32
 MIN_CLUSTER_SIZE: constant(uint256) = 4
 MAX_CLUSTER_SIZE: constant(uint256) = 7
+# @dev A cluster of n operators signs with any t = ceil(2n / 3) of its key
+# shares (Obol's threshold; ClusterKeys.threshold_of): t = (n * NUMERATOR +
+# DENOMINATOR - 1) // DENOMINATOR.
+THRESHOLD_NUMERATOR: constant(uint256) = 2
+THRESHOLD_DENOMINATOR: constant(uint256) = 3
 # @dev Largest `k` of `top_bids(k)`.
 MAX_TOP: constant(uint256) = 256
 # @dev Clusters `pre_create_clusters` makes in one call.

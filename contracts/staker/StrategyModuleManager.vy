@@ -16,8 +16,10 @@
            off-chain with withdrawal credentials `0x01 ‖ 11 zero bytes ‖
            eigen_pod` (`withdrawal_credentials(cluster_id)`) and fee recipient
            the split, and sign a 1 ETH deposit.
-        3. `register_deposit_data(...)` (owner) records the checked deposit
-           data (the root is recomputed on-chain for 1 ETH).
+        3. Each winner registers its public key share in ClusterKeys, then
+           any winner the group key and the deposit signature; ClusterKeys
+           checks them with the BLS precompiles and hands the deposit data
+           to `on_keys_registered` (the root is recomputed here for 1 ETH).
         4. `create_strategy_module_and_stake()` (any staker, exactly 32 ETH)
            takes the oldest ready cluster, mints its ByzNft to the staker,
            deploys its StrategyModule, pre-deposits 1 ETH through EigenLayer,
@@ -41,7 +43,7 @@
            unlocked) and marks the cluster exited. Until then the cluster
            stays staked and streams.
 @dev Staking order. A pending cluster becomes *ready* when its deposit data
-     is first registered; ready clusters sit in a list sorted by cluster id
+     is registered; ready clusters sit in a list sorted by cluster id
      (= creation order), so stakers always get the oldest ready cluster in
      O(1). A pending cluster without deposit data is simply not in that list:
      it never blocks the clusters behind it and joins the list at its place
@@ -54,6 +56,7 @@
 
 from ..interfaces import IAuction
 from ..interfaces import IByzNft
+from ..interfaces import IClusterKeys
 from ..interfaces import IStakerRewards
 from ..interfaces import IStrategyModule
 from ..interfaces import IStrategyModuleManager
@@ -153,6 +156,8 @@ BEACON_GENESIS_TIME: immutable(uint256)
 # The StrategyModule implementation (set once: it is deployed after this
 # manager because its immutables name this manager).
 _implementation: address
+# ClusterKeys (set once): the only source of deposit data.
+_cluster_keys: address
 # cluster id => cluster_state word (status, settled_at)
 _state: HashMap[uint256, uint256]
 _deposit_data: HashMap[uint256, StoredDepositData]
@@ -184,11 +189,14 @@ event ClusterPreCreationSkipped:
     settlement_attempted: bool
 
 
+event ClusterKeysSet:
+    cluster_keys: indexed(address)
+
+
 event DepositDataRegistered:
     cluster_id: indexed(uint256)
     pubkey: Bytes[48]
     deposit_data_root: bytes32
-    replaced: bool
 
 
 event StrategyModuleDeployed:
@@ -393,32 +401,56 @@ def pre_create_clusters(
 
 
 @external
-def register_deposit_data(
+def set_cluster_keys(cluster_keys: address):
+    """
+    @notice Sets ClusterKeys, the contract where each cluster's winners
+            register their key shares, group key and deposit signature,
+            checked with the BLS precompiles; it alone hands a cluster's
+            deposit data to this manager (`on_keys_registered`).
+    @dev Owner only, once. ClusterKeys must name this manager.
+    @param cluster_keys A ClusterKeys deployed for this manager.
+    """
+    ownable._check_owner()
+    assert self._cluster_keys == empty(
+        address
+    ), "strategy_module_manager: cluster keys already set"
+    assert (
+        staticcall IClusterKeys(cluster_keys).manager() == self
+    ), "strategy_module_manager: cluster keys of another manager"
+    self._cluster_keys = cluster_keys
+    log ClusterKeysSet(cluster_keys=cluster_keys)
+
+
+@external
+def on_keys_registered(
     cluster_id: uint256,
     pubkey: Bytes[48],
     signature: Bytes[96],
     deposit_data_root: bytes32,
 ):
     """
-    @notice Records a pending cluster's deposit data after its key generation.
-            May be called again (replacing the data) until a staker takes the
-            cluster.
-    @dev Owner only. Checks the lengths, that the cluster is pending, that
-         the public key was never registered for another cluster, and
-         recomputes the SSZ deposit data root from the cluster's withdrawal
-         credentials and 1 ETH (the pre-deposit, docs/protocol.md §9); reverts on
-         mismatch.
+    @notice Records a pending cluster's deposit data once its winners have
+            registered their key shares, the group key and the deposit
+            signature, all checked by ClusterKeys: the cluster becomes ready
+            for a staker. Final: the data is never replaced.
+    @dev Only ClusterKeys (which checked the lengths, the encodings and the
+         signature), once per cluster. Checks that the cluster is pending,
+         that the public key was never registered for another cluster, and
+         recomputes the SSZ deposit data root from the
+         cluster's withdrawal credentials and 1 ETH (the pre-deposit,
+         docs/protocol.md §9); reverts on mismatch.
     @param cluster_id The pending cluster.
     @param pubkey The distributed validator's 48-byte BLS public key.
     @param signature The 96-byte BLS signature of the 1 ETH deposit message.
     @param deposit_data_root The deposit data root to check and use.
     """
-    ownable._check_owner()
-    assert len(pubkey) == 48, "strategy_module_manager: pubkey must be 48 bytes"
     assert (
-        len(signature) == 96
-    ), "strategy_module_manager: signature must be 96 bytes"
+        msg.sender == self._cluster_keys
+    ), "strategy_module_manager: caller is not cluster keys"
     self._check_status(cluster_id, cs.PENDING)
+    assert not self._has_data(
+        cluster_id
+    ), "strategy_module_manager: deposit data already registered"
     credentials: bytes32 = self._credentials_of_pod(
         self._pod_of(self._module_address(cluster_id))
     )
@@ -430,19 +462,14 @@ def register_deposit_data(
     ), "strategy_module_manager: deposit data root mismatch"
 
     key_hash: bytes32 = keccak256(pubkey)
-    owner_node: uint256 = self._pubkey_cluster[key_hash]
     assert (
-        owner_node == 0 or owner_node == cluster_id + 1
+        self._pubkey_cluster[key_hash] == 0
     ), "strategy_module_manager: pubkey already registered"
 
-    replaced: bool = self._has_data(cluster_id)
-    if replaced:
-        self._pubkey_cluster[keccak256(self._pubkey(cluster_id))] = 0
-    else:
-        self._insert_ready(cluster_id + 1)
-        counters: cs.Counters = cs._unpack_counters(self._counters)
-        counters.ready += 1
-        self._counters = cs._pack_counters(counters)
+    self._insert_ready(cluster_id + 1)
+    counters: cs.Counters = cs._unpack_counters(self._counters)
+    counters.ready += 1
+    self._counters = cs._pack_counters(counters)
     self._pubkey_cluster[key_hash] = cluster_id + 1
     self._deposit_data[cluster_id] = StoredDepositData(
         pubkey_head=convert(slice(pubkey, 0, 32), bytes32),
@@ -458,7 +485,6 @@ def register_deposit_data(
         cluster_id=cluster_id,
         pubkey=pubkey,
         deposit_data_root=deposit_data_root,
-        replaced=replaced,
     )
 
 
@@ -1092,6 +1118,17 @@ def strategy_module_implementation() -> address:
     @return address The implementation (zero until set).
     """
     return self._implementation
+
+
+@external
+@view
+@reentrant
+def cluster_keys() -> address:
+    """
+    @notice ClusterKeys, where the winners register each cluster's keys.
+    @return address ClusterKeys (zero until set).
+    """
+    return self._cluster_keys
 
 
 @external

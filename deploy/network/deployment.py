@@ -25,7 +25,7 @@ import boa_env
 from deploy.gas import measure, measure_deploy
 from deploy.network.chain import Chain, DeployError, connect, raw_transaction_nonce
 from deploy.network.externals import NAMED_ROLES, check_interfaces, external_contracts
-from deploy.network.inputs import validate_config, validate_new_owner, with_genesis_time
+from deploy.network.inputs import validate_config, validate_new_owner, with_fork_version, with_genesis_time
 from deploy.network.manifest import (
     Manifest,
     calls_done_on_chain,
@@ -148,7 +148,7 @@ def prepare(
     cfg = validate_config(cfg or {})
     new_owner = validate_new_owner(new_owner, account.address)
     network, chain_id = connect(target)
-    cfg = with_genesis_time(cfg, chain_id)
+    cfg = with_fork_version(with_genesis_time(cfg, chain_id), chain_id)
     chain = Chain(network.url)
     path = Path(manifest_dir) / f"{chain_id}.json"
     manifest, note = open_manifest(chain, path, account.address, cfg, force, network.endpoint, new_owner)

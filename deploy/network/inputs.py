@@ -44,6 +44,8 @@ RULES: dict[str, Rule] = {
     "pending_cluster_ttl": ("seconds", _between(DAY, 3650 * DAY, "seconds (1 day to 10 years)")),
     # the beacon chain's genesis time (0: the deployment block's, for a local chain and its beacon model)
     "beacon_genesis_time": ("timestamp", _between(0, 2**64 - 1, "(0: the deployment block's timestamp)")),
+    # the deposit domain's fork version ClusterKeys checks deposit signatures under (4 bytes as a number)
+    "genesis_fork_version": ("fork version", _between(0, 2**32 - 1, "(4 bytes)")),
 }
 
 
@@ -105,6 +107,22 @@ def with_genesis_time(cfg: dict, chain_id: int) -> dict:
             f"chain id {chain_id}'s beacon chain started at {known}"
         )
     return {**cfg, "beacon_genesis_time": known}
+
+
+# The beacon chains' genesis fork versions (the deposit domain of every deposit signature), by chain id.
+GENESIS_FORK_VERSIONS = {
+    1: 0x00000000,  # mainnet
+    11155111: 0x90000069,  # sepolia
+    17000: 0x01017000,  # holesky
+    560048: 0x10000910,  # hoodi
+}
+
+
+def with_fork_version(cfg: dict, chain_id: int) -> dict:
+    """`cfg` with the genesis fork version of a known public chain (ClusterKeys would otherwise refuse
+    every real deposit signature); development and other chains keep the configured one."""
+    known = GENESIS_FORK_VERSIONS.get(chain_id)
+    return cfg if known is None else {**cfg, "genesis_fork_version": known}
 
 
 def parse_settings(pairs: list[str]) -> dict:

@@ -19,9 +19,9 @@ from eth_account import Account
 import boa_env
 from deploy import network
 from deploy.gas import measure
-from deploy.keys import make_deposit_data, verify_deposit_data
+from deploy.keys import cluster_registration, verify_deposit_data
 from deploy.network import cli, deployment
-from deploy.protocol import PLAN, SOURCES, deployer_for
+from deploy.protocol import DEFAULT_CONFIG, PLAN, SOURCES, deployer_for
 from tests.utils.cli import run_cli
 from tests.utils.constants import c
 
@@ -455,15 +455,20 @@ def test_staking_flow_over_json_rpc(deployment_manifest, anvil, restore_env):
         _, pod, _ = manager.predict_addresses(cluster_id)
         credentials = bytes(manager.withdrawal_credentials(cluster_id))
         assert credentials == b"\x01" + bytes(11) + bytes.fromhex(str(pod)[2:])
-        d = make_deposit_data(
+        # each winner registers its key share from its own account, then one the group key and signature
+        winners = list(auction.get_cluster(cluster_id).operators)
+        reg = cluster_registration(
             credentials,
+            len(winners),
             seed=b"anvil staking flow seed, 32 bytes or more",
-            amount_gwei=c.PRE_DEPOSIT_AMOUNT // c.WEI_PER_GWEI,
+            fork_version=DEFAULT_CONFIG["genesis_fork_version"].to_bytes(4, "big"),
         )
-        assert verify_deposit_data(d)
-        manager.register_deposit_data(
-            cluster_id, *(bytes.fromhex(d[k]) for k in ("pubkey", "signature", "deposit_data_root"))
-        )
+        assert verify_deposit_data(reg.deposit_data)
+        keys = c_["cluster_keys"]
+        for winner, (share, point) in zip(winners, reg.shares, strict=True):
+            keys.register_share(cluster_id, share, point, sender=winner)
+        keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+        assert manager.has_deposit_data(cluster_id)
         manager.create_strategy_module_and_stake(value=c.STAKE_AMOUNT, sender=staker)
     assert c_["byz_nft"].ownerOf(cluster_id) == staker
     chain = network.Chain(anvil.url)

@@ -4,7 +4,8 @@
 
 Rows: create_strategy_module_and_stake (with and without pre-creating the next cluster), confirm_stake (a
 proof from deploy/beacon.py's model), the two phases together, report_frontrun, reclaim_stake (by anyone),
-the exit (StrategyModule.prove_activation, request_exit, prove_exit) and dissolve_cluster.
+the exit (StrategyModule.prove_activation, request_exit, prove_exit), dissolve_cluster, and the winners'
+registration in ClusterKeys (a share, a replaced share, the group key and deposit signature with its checks).
 The landed one-phase stake (with pre-creation) cost 1 350 041.
 """
 
@@ -14,7 +15,7 @@ import boa
 
 from deploy.beacon import BeaconChain
 from deploy.gas import measure
-from deploy.keys import eigen_pod_withdrawal_credentials, make_deposit_data
+from deploy.keys import cluster_registration, eigen_pod_withdrawal_credentials, make_deposit_data
 from deploy.protocol import at, deploy_protocol
 from deploy.tables import format_table
 
@@ -32,13 +33,32 @@ def _accounts(label: str, n: int) -> list[str]:
     return out
 
 
-def _register(manager, owner, cluster_id: int, seed: bytes, credentials: bytes | None = None) -> bytes:
-    d = make_deposit_data(
-        credentials or bytes(manager.withdrawal_credentials(cluster_id)), seed=seed, amount_gwei=10**9
+def _register(protocol, cluster_id: int, seed: bytes) -> bytes:
+    """The winners' registration in ClusterKeys (deploy/protocol.py); returns the validator's key."""
+    return bytes.fromhex(protocol.register_cluster_keys(cluster_id, seed)["pubkey"])
+
+
+def registration_rows(protocol, cluster_id: int, seed: bytes) -> dict[str, int]:
+    """The winners' registration of one cluster in ClusterKeys, measured: a first share, a replaced share,
+    then the group key and signature with every check (shares agree, exact threshold, deposit signature)."""
+    operators = list(protocol.auction.get_cluster(cluster_id).operators)
+    n = len(operators)
+    reg = cluster_registration(
+        bytes(protocol.manager.withdrawal_credentials(cluster_id)),
+        n,
+        seed=seed,
+        fork_version=protocol.config["genesis_fork_version"].to_bytes(4, "big"),
     )
-    args = [bytes.fromhex(d[k]) for k in ("pubkey", "signature", "deposit_data_root")]
-    manager.register_deposit_data(cluster_id, *args, sender=owner)
-    return args[0]
+    keys, out = protocol.cluster_keys, {}
+    for i, (operator, (share, point)) in enumerate(zip(operators, reg.shares, strict=True)):
+        _, gas = measure(keys.register_share, cluster_id, share, point, sender=operator)
+        if i == 0:
+            out["ClusterKeys.register_share"] = gas
+    _, gas = measure(keys.register_share, cluster_id, *reg.shares[-1], sender=operators[-1])
+    out["ClusterKeys.register_share (replacing)"] = gas
+    _, gas = measure(keys.register_deposit_data, cluster_id, *reg.deposit_args, sender=operators[0])
+    out[f"ClusterKeys.register_deposit_data (n={n}, t={reg.key.threshold})"] = gas
+    return out
 
 
 def run() -> dict[str, int]:
@@ -54,7 +74,7 @@ def run() -> dict[str, int]:
 
     # cluster 0: stake (pre-creates cluster 1), confirm, later exit
     (c0,) = manager.pre_create_clusters(1, sender=owner)
-    pubkey0 = _register(manager, owner, c0, b"gas report key 0")
+    pubkey0 = _register(protocol, c0, b"gas report key 0")
     module_address, gas = measure(manager.create_strategy_module_and_stake, value=STAKE, sender=stakers[0])
     results["create_strategy_module_and_stake (and pre-create the next)"] = gas
     boa.env.time_travel(seconds=12)
@@ -68,7 +88,7 @@ def run() -> dict[str, int]:
     # cluster 1 (pre-created by that deposit): a front-run, reported
     c1 = 1
     attacker_credentials = b"\x01" + b"\x00" * 11 + b"\xaa" * 20
-    pubkey1 = _register(manager, owner, c1, b"gas report key 1")
+    pubkey1 = _register(protocol, c1, b"gas report key 1")
     own = make_deposit_data(attacker_credentials, seed=b"gas report key 1", amount_gwei=10**9)
     protocol.deposit_contract.deposit(
         pubkey1,
@@ -79,7 +99,7 @@ def run() -> dict[str, int]:
         sender=operators[0],
     )
     (c2,), _ = measure(manager.pre_create_clusters, 1, sender=owner)
-    _register(manager, owner, c2, b"gas report key 2")
+    results |= registration_rows(protocol, c2, b"gas report key 2")
     # the deposit into cluster 1 (its pre-creation attempt finds enough bids again: pre-creates cluster 3)
     _, gas = measure(manager.create_strategy_module_and_stake, value=STAKE, sender=stakers[1])
     results["create_strategy_module_and_stake (second, pre-creating)"] = gas

@@ -146,3 +146,20 @@ def shares_agree(
     @return bool True if every threshold of the shares give the key.
     """
     return bls._shares_agree(shares, threshold, group_key)
+
+
+@external
+@view
+def shares_agree_batched(
+    shares: DynArray[Bytes[128], constants.MAX_CLUSTER_SIZE],
+    threshold: uint256,
+    group_key: Bytes[128],
+) -> bool:
+    """
+    @notice The library's share check in one MSM (random weights).
+    @param shares The public shares of indices 1..n, uncompressed.
+    @param threshold The threshold.
+    @param group_key The group key, uncompressed.
+    @return bool True if every threshold of the shares give the key.
+    """
+    return bls._shares_agree_batched(shares, threshold, group_key)

@@ -349,47 +349,54 @@ def test_any_three_cluster_lock_shares_interpolate_to_its_key(lib, lock, subset)
     assert key == pubkey_point(lock["key"])
 
 
-def test_cluster_lock_shares_agree(lib, lock):
+@pytest.fixture(scope="module", params=["shares_agree", "shares_agree_batched"])
+def agree(lib, request):
+    """Both share checks: n - t + 1 MSMs (`_shares_agree`), or one MSM with random weights
+    (`_shares_agree_batched`, what ClusterKeys uses)."""
+    return getattr(lib, request.param)
+
+
+def test_cluster_lock_shares_agree(lib, agree, lock):
     shares = [pubkey_point(s) for s in lock["shares"]]
-    assert lib.shares_agree(shares, 3, pubkey_point(lock["key"])) is True
+    assert agree(shares, 3, pubkey_point(lock["key"])) is True
 
 
 @pytest.mark.parametrize("i, j", [(0, 1), (2, 3), (0, 3)])
-def test_cluster_lock_fails_with_two_shares_swapped(lib, lock, i, j):
+def test_cluster_lock_fails_with_two_shares_swapped(lib, agree, lock, i, j):
     shares = [pubkey_point(s) for s in lock["shares"]]
     shares[i], shares[j] = shares[j], shares[i]
-    assert lib.shares_agree(shares, 3, pubkey_point(lock["key"])) is False
+    assert agree(shares, 3, pubkey_point(lock["key"])) is False
 
 
-def test_cluster_lock_fails_with_a_tampered_share(lib, lock):
+def test_cluster_lock_fails_with_a_tampered_share(lib, agree, lock):
     """A share replaced by another valid point: the first three miss the key, or the fourth is off."""
     for k in range(4):
         shares = [pubkey_point(s) for s in lock["shares"]]
         shares[k] = g1_bytes(multiply(G1, 12345))
-        assert lib.shares_agree(shares, 3, pubkey_point(lock["key"])) is False
+        assert agree(shares, 3, pubkey_point(lock["key"])) is False
 
 
 @settings(max_examples=6, deadline=None)
 @given(data=st.data())
-def test_threshold_ceremonies_agree_and_fail_with_a_foreign_share(lib, data):
+def test_threshold_ceremonies_agree_and_fail_with_a_foreign_share(lib, agree, data):
     """deploy/keys.py ceremonies of several sizes pass; one share from another ceremony fails."""
     n = data.draw(st.integers(1, 7), label="n")
     t = data.draw(st.integers(1, n), label="t")
     key = keys.generate_threshold_key(n, t, seed=f"ceremony {n} {t}")
     shares = [pubkey_point(s) for s in key.public_share_list()]
     group = pubkey_point(key.distributed_public_key)
-    assert lib.shares_agree(shares, t, group) is True
+    assert agree(shares, t, group) is True
     other = keys.generate_threshold_key(n, t, seed=f"another ceremony {n} {t}")
     k = data.draw(st.integers(0, n - 1), label="foreign share")
     shares[k] = pubkey_point(other.public_share_list()[k])
-    assert lib.shares_agree(shares, t, group) is False
+    assert agree(shares, t, group) is False
 
 
-def test_shares_reject_invalid_points(lib, lock):
+def test_shares_reject_invalid_points(lib, agree, lock):
     shares = [pubkey_point(s) for s in lock["shares"]]
     for bad in (off_curve_g1(), non_subgroup_g1()):
         with boa.reverts("bls: point not on curve or not in subgroup"):
-            lib.shares_agree([bad, *shares[1:]], 3, pubkey_point(lock["key"]))
+            agree([bad, *shares[1:]], 3, pubkey_point(lock["key"]))
 
 
 def test_shares_reject_bad_arguments(lib, lock):
@@ -398,6 +405,8 @@ def test_shares_reject_bad_arguments(lib, lock):
     for t in (0, 5):
         with boa.reverts("bls: threshold out of range"):
             lib.shares_agree(shares, t, key)
+        with boa.reverts("bls: threshold out of range"):
+            lib.shares_agree_batched(shares, t, key)
     with boa.reverts("bls: points and scalars differ"):
         lib.interpolate_g1(shares[:3], [1, 2], 0)
     with boa.reverts("bls: points and scalars differ"):

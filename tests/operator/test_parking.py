@@ -16,7 +16,7 @@ from deploy.hints import BookMirror
 from deploy.protocol import deploy_protocol
 from tests.model import BookModel, ModelBid
 from tests.utils.constants import ETH, c
-from tests.utils.deposits import fake_deposit
+from tests.utils.deposits import accept_deposit, fake_deposit
 from tests.utils.logs import logs_named
 from tests.utils.stateful import StatefulBase
 
@@ -345,7 +345,7 @@ def _deposit_gas(full, owner, staker, passed):
         for i, op in enumerate(_funded(4)):
             auction.bid([900 + i], [200], value=auction.price_to_pay(op, [900 + i], [200]), sender=op)
         (ready,) = manager.pre_create_clusters(1, sender=owner)
-        manager.register_deposit_data(ready, *fake_deposit(manager, ready, label=b"parking"), sender=owner)
+        accept_deposit(manager, ready, *fake_deposit(manager, ready, label=b"parking"))
         book = Book(auction, manager)
         attackers = adversarial(book, passed)
         boa.env.set_balance(staker, 100 * ETH)

@@ -89,14 +89,12 @@ def pre_create(auction, manager, owner):
 
 
 @pytest.fixture(scope="module")
-def register(manager, owner):
-    """Run the key ceremony for `cluster_id` with its withdrawal credentials and register the result."""
+def register(protocol):
+    """Run the key ceremony for `cluster_id` with its withdrawal credentials and have its winners register
+    it in ClusterKeys (each share from its winner, then the group key and the signature)."""
 
     def run(cluster_id, attempt=0):
-        d = deposit_data(bytes(manager.withdrawal_credentials(cluster_id)), seed_for(cluster_id, attempt))
-        with boa.env.prank(owner):
-            manager.register_deposit_data(cluster_id, *as_args(d))
-        return d
+        return protocol.register_cluster_keys(cluster_id, seed_for(cluster_id, attempt))
 
     return run
 

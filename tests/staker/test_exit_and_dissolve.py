@@ -25,6 +25,7 @@ from tests.staker.exits import (
     request_exit,
     wait_for_exit_window,
 )
+from tests.utils.deposits import accept_deposit
 
 ENDED, CANCELLED = 4, 5
 
@@ -121,7 +122,7 @@ def test_dissolving_a_ready_cluster_takes_it_out_of_the_queue(
     pubkey = bytes.fromhex(data[1]["pubkey"])
     with boa.env.prank(owner):
         with boa.reverts("strategy_module_manager: cluster not pending"):
-            manager.register_deposit_data(1, pubkey, bytes.fromhex(data[1]["signature"]), b"\x00" * 32)
+            accept_deposit(manager, 1, pubkey, bytes.fromhex(data[1]["signature"]), b"\x00" * 32)
     assert manager.cluster_of_module(stake(stakers[0])) == 0
     assert manager.cluster_of_module(stake(stakers[1])) == 2
     with boa.env.prank(stakers[2]), boa.reverts("strategy_module_manager: no cluster ready"):
@@ -139,7 +140,7 @@ def test_dissolved_key_cannot_be_registered_for_another_cluster(manager, owner, 
     # cluster 0's key signed for cluster 1's credentials
     d = deposit_data(bytes(manager.withdrawal_credentials(1)), seed_for(0))
     with boa.env.prank(owner), boa.reverts("strategy_module_manager: pubkey already registered"):
-        manager.register_deposit_data(1, *as_args(d))
+        accept_deposit(manager, 1, *as_args(d))
 
 
 def test_anyone_dissolves_after_the_ttl(manager, outsider, pending_clusters):

@@ -20,7 +20,6 @@ from tests.staker.conftest import (
     STATUS_PRE_DEPOSITED,
     STATUS_STAKED,
     TOP_UP,
-    as_args,
     event_names,
     events,
     module_at,
@@ -64,8 +63,8 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
 
     # 3. key ceremony for the predicted addresses, then registration
     d0, (module0, pod0, split0) = _ceremony(manager, 0, b"integration cluster 0")
-    with boa.env.prank(owner):
-        manager.register_deposit_data(0, *as_args(d0))
+    # each winner registers its key share, then one the group key and signature (checked on chain)
+    assert protocol.register_cluster_keys(0, b"integration cluster 0") == d0
     assert manager.next_cluster_to_stake() == (True, 0)
 
     # 4. the first staker deposits 32 ETH
@@ -158,8 +157,7 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     with boa.env.prank(stakers[2]), boa.reverts("strategy_module_manager: no cluster ready"):
         manager.create_strategy_module_and_stake(value=STAKE)
     d1, (module1, pod1, split1) = _ceremony(manager, 1, b"integration cluster 1")
-    with boa.env.prank(owner):
-        manager.register_deposit_data(1, *as_args(d1))
+    assert protocol.register_cluster_keys(1, b"integration cluster 1") == d1
     assert not auction.can_settle()  # every operator's bid is used: the next auction cannot run
     with boa.env.prank(stakers[2]):
         second = manager.create_strategy_module_and_stake(value=STAKE)

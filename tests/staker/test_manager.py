@@ -25,9 +25,13 @@ from tests.staker.conftest import (
     module_at,
     seed_for,
 )
-from tests.utils.deposits import create2_proxy_address, fake_deposit
+from tests.utils.deposits import accept_deposit, create2_proxy_address, fake_deposit
 
 ZERO = "0x0000000000000000000000000000000000000000"
+
+
+def manager_cluster_keys(manager):
+    return deployer_for("cluster_keys").at(str(manager.cluster_keys()))
 
 
 def predicted_module(manager, implementation, cluster_id: int) -> str:
@@ -268,7 +272,26 @@ def test_predictions_differ_per_cluster(manager, operators, bid_round, pre_creat
     assert not set(a) & set(b)
 
 
-# ---------------------------------------------------------------- register_deposit_data
+def test_set_cluster_keys(protocol, owner, outsider):
+    fresh = deployer_for("manager").deploy(*manager_args(protocol), 86_400, 0, sender=owner)
+    assert fresh.cluster_keys() == ZERO
+    keys = deployer_for("cluster_keys").deploy(fresh.address, 0x01017000)
+    with boa.env.prank(outsider), boa.reverts("ownable: caller is not the owner"):
+        fresh.set_cluster_keys(keys.address)
+    with boa.env.prank(owner):
+        with boa.reverts():  # no code: the `manager()` call finds nothing to answer
+            fresh.set_cluster_keys(outsider)
+        with boa.reverts("strategy_module_manager: cluster keys of another manager"):
+            fresh.set_cluster_keys(protocol.cluster_keys.address)
+        fresh.set_cluster_keys(keys.address)
+        assert events(fresh.get_logs(), "ClusterKeysSet") == [{"cluster_keys": keys.address}]
+        with boa.reverts("strategy_module_manager: cluster keys already set"):
+            fresh.set_cluster_keys(keys.address)
+    assert fresh.cluster_keys() == keys.address
+    assert protocol.manager.cluster_keys() == protocol.cluster_keys.address
+
+
+# ---------------------------------------------------------------- on_keys_registered (from ClusterKeys)
 
 
 @pytest.fixture(scope="module")
@@ -288,10 +311,9 @@ def test_register_deposit_data(manager, owner, pending_cluster):
     (cluster_id,) = pending_cluster()
     d = deposit_data(bytes(manager.withdrawal_credentials(cluster_id)), seed_for(cluster_id))
     pubkey, signature, root = as_args(d)
-    with boa.env.prank(owner):
-        manager.register_deposit_data(cluster_id, pubkey, signature, root)
+    accept_deposit(manager, cluster_id, pubkey, signature, root)
     assert events(manager.get_logs(), "DepositDataRegistered") == [
-        {"cluster_id": cluster_id, "pubkey": pubkey, "deposit_data_root": root, "replaced": False}
+        {"cluster_id": cluster_id, "pubkey": pubkey, "deposit_data_root": root}
     ]
     assert manager.has_deposit_data(cluster_id)
     assert manager.deposit_data(cluster_id) == (pubkey, signature, root)
@@ -301,26 +323,19 @@ def test_register_deposit_data(manager, owner, pending_cluster):
     assert manager.ready_clusters(0, 10) == [cluster_id]
 
 
-def test_register_only_owner(manager, outsider, pending_cluster):
+@pytest.mark.parametrize("who", ["owner", "outsider"])
+def test_register_only_cluster_keys(manager, owner, outsider, pending_cluster, who):
+    """Not even the owner registers deposit data any more: only the winners, through ClusterKeys."""
     (cluster_id,) = pending_cluster()
-    with boa.env.prank(outsider), boa.reverts("ownable: caller is not the owner"):
-        manager.register_deposit_data(cluster_id, *fake_deposit(manager, cluster_id))
-
-
-def test_register_checks_lengths(manager, owner, pending_cluster):
-    (cluster_id,) = pending_cluster()
-    pubkey, signature, root = fake_deposit(manager, cluster_id)
-    with boa.env.prank(owner):
-        with boa.reverts("strategy_module_manager: pubkey must be 48 bytes"):
-            manager.register_deposit_data(cluster_id, pubkey[:47], signature, root)
-        with boa.reverts("strategy_module_manager: signature must be 96 bytes"):
-            manager.register_deposit_data(cluster_id, pubkey, signature[:95], root)
+    sender = owner if who == "owner" else outsider
+    with boa.env.prank(sender), boa.reverts("strategy_module_manager: caller is not cluster keys"):
+        manager.on_keys_registered(cluster_id, *fake_deposit(manager, cluster_id))
 
 
 def test_register_unknown_cluster_reverts(manager, owner, pending_cluster):
     pending_cluster()
     with boa.env.prank(owner), boa.reverts("strategy_module_manager: unknown cluster"):
-        manager.register_deposit_data(5, b"\x01" * 48, b"\x02" * 96, b"\x03" * 32)
+        accept_deposit(manager, 5, b"\x01" * 48, b"\x02" * 96, b"\x03" * 32)
 
 
 def test_register_root_mismatch_reverts(manager, owner, pending_cluster):
@@ -331,9 +346,9 @@ def test_register_root_mismatch_reverts(manager, owner, pending_cluster):
     other = deposit_data(b"\x01" + b"\x00" * 11 + b"\x42" * 20, seed_for(cluster_id))
     with boa.env.prank(owner):
         with boa.reverts("strategy_module_manager: deposit data root mismatch"):
-            manager.register_deposit_data(cluster_id, pubkey, signature, bad_root)
+            accept_deposit(manager, cluster_id, pubkey, signature, bad_root)
         with boa.reverts("strategy_module_manager: deposit data root mismatch"):
-            manager.register_deposit_data(cluster_id, *as_args(other))
+            accept_deposit(manager, cluster_id, *as_args(other))
     assert not manager.has_deposit_data(cluster_id)
 
 
@@ -341,24 +356,18 @@ def test_register_after_staking_reverts(manager, owner, ready_cluster, stake, st
     cluster_id = ready_cluster()
     stake(stakers[0])
     with boa.env.prank(owner), boa.reverts("strategy_module_manager: cluster not pending"):
-        manager.register_deposit_data(cluster_id, *fake_deposit(manager, cluster_id))
+        accept_deposit(manager, cluster_id, *fake_deposit(manager, cluster_id))
 
 
-def test_reregister_before_staking(manager, owner, pending_cluster, register):
+def test_deposit_data_is_final(manager, pending_cluster, register):
     (cluster_id,) = pending_cluster()
     first = register(cluster_id, attempt=0)
     second = deposit_data(bytes(manager.withdrawal_credentials(cluster_id)), seed_for(cluster_id, 1))
-    with boa.env.prank(owner):
-        manager.register_deposit_data(cluster_id, *as_args(second))
-    (event,) = events(manager.get_logs(), "DepositDataRegistered")
-    assert event["replaced"] is True
-    assert manager.deposit_data(cluster_id) == as_args(second)
+    with boa.reverts("strategy_module_manager: deposit data already registered"):
+        accept_deposit(manager, cluster_id, *as_args(second))
+    assert manager.deposit_data(cluster_id) == as_args(first)
     assert manager.num_ready_clusters() == 1
     assert manager.ready_clusters(0, 10) == [cluster_id]
-    # the replaced key is free again; registering it once more is allowed
-    with boa.env.prank(owner):
-        manager.register_deposit_data(cluster_id, *as_args(first))
-    assert manager.deposit_data(cluster_id) == as_args(first)
 
 
 def test_same_pubkey_for_two_clusters_reverts(manager, owner, pending_cluster, register):
@@ -367,15 +376,15 @@ def test_same_pubkey_for_two_clusters_reverts(manager, owner, pending_cluster, r
     # the same validator key signed for cluster 1's credentials
     d = deposit_data(bytes(manager.withdrawal_credentials(1)), seed_for(0))
     with boa.env.prank(owner), boa.reverts("strategy_module_manager: pubkey already registered"):
-        manager.register_deposit_data(1, *as_args(d))
+        accept_deposit(manager, 1, *as_args(d))
 
 
 def test_ready_clusters_sorted_by_creation(manager, owner, pending_cluster):
     pending_cluster(2)
     with boa.env.prank(owner):
-        manager.register_deposit_data(1, *fake_deposit(manager, 1))
+        accept_deposit(manager, 1, *fake_deposit(manager, 1))
         assert manager.next_cluster_to_stake() == (True, 1)
-        manager.register_deposit_data(0, *fake_deposit(manager, 0))
+        accept_deposit(manager, 0, *fake_deposit(manager, 0))
     assert manager.next_cluster_to_stake() == (True, 0)
     assert manager.ready_clusters(0, 10) == [0, 1]
     assert manager.ready_clusters(1, 10) == [1]
@@ -397,12 +406,12 @@ def test_registration_walk_is_bounded(manager, auction, owner, operators):
         manager.pre_create_clusters(16)
         manager.pre_create_clusters(2)
         for cluster_id in range(2, 34):
-            manager.register_deposit_data(cluster_id, *fake_deposit(manager, cluster_id))
+            accept_deposit(manager, cluster_id, *fake_deposit(manager, cluster_id))
         # walks over 32 ready clusters (2..33): allowed
-        manager.register_deposit_data(1, *fake_deposit(manager, 1))
+        accept_deposit(manager, 1, *fake_deposit(manager, 1))
         # would walk over 33: refused
         with boa.reverts("strategy_module_manager: registration too far out of order"):
-            manager.register_deposit_data(0, *fake_deposit(manager, 0))
+            accept_deposit(manager, 0, *fake_deposit(manager, 0))
     assert manager.ready_clusters(0, 64) == list(range(1, 34))
 
 
@@ -522,8 +531,8 @@ def test_stake_succeeds_while_the_auction_is_paused(
 def test_stake_takes_the_oldest_ready_cluster(manager, owner, pending_cluster, stake, stakers):
     pending_cluster(3)
     with boa.env.prank(owner):
-        manager.register_deposit_data(2, *fake_deposit(manager, 2))
-        manager.register_deposit_data(1, *fake_deposit(manager, 1))
+        accept_deposit(manager, 2, *fake_deposit(manager, 2))
+        accept_deposit(manager, 1, *fake_deposit(manager, 1))
     # cluster 0 has no deposit data: it is skipped, not blocking
     assert manager.cluster_of_module(stake(stakers[0])) == 1
     assert manager.cluster_of_module(stake(stakers[1])) == 2
@@ -533,7 +542,7 @@ def test_stake_takes_the_oldest_ready_cluster(manager, owner, pending_cluster, s
     assert manager.num_pending_clusters() == 2
     assert manager.cluster_status(3) == STATUS_PENDING
     with boa.env.prank(owner):
-        manager.register_deposit_data(0, *fake_deposit(manager, 0))
+        accept_deposit(manager, 0, *fake_deposit(manager, 0))
     assert manager.cluster_of_module(stake(stakers[2])) == 0
 
 
@@ -586,5 +595,5 @@ def test_reentrant_staker_reverts(manager, operators, bid_round, pre_create, reg
 
 def test_runtime_code_fits_eip_170(manager, module_implementation):
     """Mainnet refuses runtime code above 24 576 bytes (EIP-170)."""
-    for contract in (manager, module_implementation):
+    for contract in (manager, module_implementation, manager_cluster_keys(manager)):
         assert len(boa.env.get_code(contract.address)) <= 24_576

@@ -19,7 +19,7 @@ from tests.staker.conftest import (
     events,
     mock_deployer,
 )
-from tests.utils.deposits import fake_deposit
+from tests.utils.deposits import accept_deposit, fake_deposit
 
 PRE_CREATION_FAILED = "strategy_module_manager: pre-creation failed"
 
@@ -148,7 +148,7 @@ def mock_world(protocol, owner, operators):
 
 def _fake_ready(m, owner, cluster_id):
     with boa.env.prank(owner):
-        m.register_deposit_data(cluster_id, *fake_deposit(m, cluster_id, label=b"pre-creation"))
+        accept_deposit(m, cluster_id, *fake_deposit(m, cluster_id, label=b"pre-creation"))
 
 
 @pytest.mark.parametrize("mode", [1, 2], ids=["settlement reverts", "settlement runs out of gas"])

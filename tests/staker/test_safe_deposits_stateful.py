@@ -45,6 +45,7 @@ from tests.staker.conftest import (
     module_at,
     seed_for,
 )
+from tests.utils.deposits import accept_deposit
 from tests.utils.stateful import StatefulBase
 
 BOND = 10**18
@@ -127,7 +128,7 @@ class SafeDepositMachine(StatefulBase):
         m = self.protocol.manager
         d = deposit_data(bytes(m.withdrawal_credentials(cid)), seed_for(cid))
         with boa.env.prank(self.owner):
-            m.register_deposit_data(cid, *as_args(d))
+            accept_deposit(m, cid, *as_args(d))
         self.ready.add(cid)
 
     @precondition(lambda self: self.ready - self.attacked)

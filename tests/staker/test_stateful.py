@@ -23,7 +23,7 @@ from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from deploy.hints import pre_create_with_hints, rejoin_parked
 from tests.staker.conftest import STAKE, STATUS_PENDING, STATUS_PRE_DEPOSITED, events, module_at
-from tests.utils.deposits import fake_deposit
+from tests.utils.deposits import accept_deposit, fake_deposit
 from tests.utils.stateful import LONG, StatefulBase
 
 BIDS_PER_OPERATOR = 5
@@ -99,10 +99,15 @@ class StakerMachine(StatefulBase):
         m = self.protocol.manager
         cluster_id = data.draw(st.sampled_from(sorted(self.pending)))
         tag = self.tags.get(cluster_id, 0)
-        with boa.env.prank(self.owner):
-            m.register_deposit_data(cluster_id, *fake_deposit(m, cluster_id, tag, label=b"fuzz"))
+        args = fake_deposit(m, cluster_id, tag, label=b"fuzz")
+        if cluster_id in self.ready:
+            # the winners' deposit data is final once ClusterKeys handed it over
+            with boa.reverts("strategy_module_manager: deposit data already registered"):
+                accept_deposit(m, cluster_id, *args)
+            return
+        accept_deposit(m, cluster_id, *args)
         (event,) = events(m.get_logs(), "DepositDataRegistered")
-        assert event["replaced"] == (cluster_id in self.ready)
+        assert event["pubkey"] == args[0]
         self.tags[cluster_id] = tag + 1
         self.ready.add(cluster_id)
 

@@ -1,11 +1,14 @@
 """Made-up deposit data and predicted proxy addresses, shared by the staker and external-contract tests.
 
-    from tests.utils.deposits import fake_deposit, create2_proxy_address
-    manager.register_deposit_data(cluster_id, *fake_deposit(manager, cluster_id, tag=0, label=b"fuzz"))
+    from tests.utils.deposits import accept_deposit, fake_deposit, create2_proxy_address
+    accept_deposit(manager, cluster_id, *fake_deposit(manager, cluster_id, tag=0, label=b"fuzz"))
 
 `fake_deposit` gives deposit data whose SSZ root is right for the cluster's withdrawal credentials and the
-1 ETH pre-deposit, with a made-up key: the manager and the deposit contract check roots, not BLS signatures
-(tests that need a real signature use `deploy.keys.make_deposit_data`).
+1 ETH pre-deposit, with a made-up key: the manager and the deposit contract check roots, not BLS signatures.
+`accept_deposit` hands deposit data to the manager as ClusterKeys does once the winners' keys check
+(`on_keys_registered`, sent from ClusterKeys' address), skipping the BLS checks: for tests of the manager's
+own logic and of data the chain would refuse. The winners' real registration is
+`Protocol.register_cluster_keys` (tests/staker/test_cluster_keys.py).
 """
 
 from __future__ import annotations
@@ -29,6 +32,13 @@ def fake_deposit(manager, cluster_id: int, tag: int = 0, label: bytes = b"pk") -
     return pubkey, signature, deposit_data_root(pubkey, credentials, amount_gwei, signature)
 
 
+def accept_deposit(manager, cluster_id: int, pubkey: bytes, signature: bytes, deposit_data_root: bytes):
+    """The manager's `on_keys_registered`, called from its ClusterKeys' address (no BLS checks)."""
+    return manager.on_keys_registered(
+        cluster_id, pubkey, signature, deposit_data_root, sender=str(manager.cluster_keys())
+    )
+
+
 def create2_proxy_address(deployer: str, salt: bytes, implementation: str) -> str:
     """CREATE2 address of `create_minimal_proxy_to(implementation, salt=salt)` executed by `deployer`."""
     init_code = PROXY_PREFIX + bytes.fromhex(str(implementation)[2:]) + PROXY_SUFFIX
@@ -36,4 +46,4 @@ def create2_proxy_address(deployer: str, salt: bytes, implementation: str) -> st
     return to_checksum_address(digest[12:])
 
 
-__all__ = ["PROXY_PREFIX", "PROXY_SUFFIX", "create2_proxy_address", "fake_deposit"]
+__all__ = ["PROXY_PREFIX", "PROXY_SUFFIX", "accept_deposit", "create2_proxy_address", "fake_deposit"]

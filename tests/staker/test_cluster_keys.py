@@ -1,0 +1,436 @@
+"""ClusterKeys: the winners register their key shares, then the group key and the deposit signature, checked
+on chain with the BLS precompiles before the manager gets the deposit data (issue #19, first part).
+
+Ceremonies are deploy/keys.py's (`cluster_registration`: a t-of-n key, its first t operators sign the 1 ETH
+deposit); the hypothesis test runs against a stand-in of the manager and the Auction
+(mocks/ClusterKeysStandIn.vy) to draw any cluster size cheaply.
+"""
+
+from __future__ import annotations
+
+import boa
+import pytest
+from eth_utils import keccak
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deploy.keys import cluster_registration, g1_point, threshold_of
+from deploy.protocol import deployer_for
+from tests.staker.conftest import STAKE, STATUS_DISSOLVED, events, mock_deployer
+
+HOLESKY = bytes.fromhex("01017000")
+MAINNET = bytes(4)
+CREDENTIALS = b"\x01" + bytes(11) + b"\x5a" * 20
+
+
+def ceremony(manager, cluster_id: int, seed: bytes | str, n: int = 4, **options):
+    return cluster_registration(
+        bytes(manager.withdrawal_credentials(cluster_id)), n, seed=seed, fork_version=HOLESKY, **options
+    )
+
+
+def flip(raw: bytes, byte: int, mask: int = 1) -> bytes:
+    out = bytearray(raw)
+    out[byte] ^= mask
+    return bytes(out)
+
+
+@pytest.fixture(scope="module")
+def keys(protocol):
+    return protocol.cluster_keys
+
+
+@pytest.fixture(scope="module")
+def pending(operators, bid_round, pre_create, auction):
+    """One pre-created cluster of four winners: (cluster id, winners in ranking order)."""
+
+    def run():
+        bid_round(operators[:4])
+        (cluster_id,) = pre_create(1)
+        return cluster_id, list(auction.get_cluster(cluster_id).operators)
+
+    return run
+
+
+def register_shares(keys, cluster_id, winners, reg, skip=()):
+    for i, (winner, (share, point)) in enumerate(zip(winners, reg.shares, strict=True)):
+        if i not in skip:
+            keys.register_share(cluster_id, share, point, sender=winner)
+
+
+# ---------------------------------------------------------------- wiring and views
+
+
+def test_wiring_and_views(protocol, keys):
+    assert keys.manager() == protocol.manager.address
+    assert keys.auction() == protocol.auction.address
+    assert keys.genesis_fork_version() == HOLESKY
+    assert [keys.threshold_of(n) for n in range(4, 8)] == [3, 4, 4, 5]
+    assert [keys.threshold_of(n) for n in range(4, 8)] == [threshold_of(n) for n in range(4, 8)]
+    assert keys.share_hash(0, 0) == bytes(32) and keys.share_hash(0, 8) == bytes(32)
+
+
+def test_constructor_needs_a_manager(outsider):
+    with boa.reverts("cluster_keys: manager has no code"):
+        deployer_for("cluster_keys").deploy(outsider, 0)
+
+
+def test_fork_version_is_kept(protocol):
+    fresh = deployer_for("cluster_keys").deploy(protocol.manager.address, 0x10000910)
+    assert fresh.genesis_fork_version() == bytes.fromhex("10000910")
+
+
+# ---------------------------------------------------------------- the happy path
+
+
+def test_winners_register_and_the_cluster_becomes_ready(protocol, keys, manager, pending):
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "happy path")
+    for i, (winner, (share, point)) in enumerate(zip(winners, reg.shares, strict=True)):
+        keys.register_share(cluster_id, share, point, sender=winner)
+        assert events(keys.get_logs(), "ShareRegistered") == [
+            {
+                "cluster_id": cluster_id,
+                "operator": winner,
+                "index": i + 1,
+                "share": share,
+                "share_point": point,
+                "replaced": False,
+            }
+        ]
+        assert keys.num_shares(cluster_id) == i + 1
+        assert not manager.has_deposit_data(cluster_id)  # not ready before the group key
+    assert manager.num_ready_clusters() == 0
+    # any winner, here the last
+    root = keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[-1])
+    d = reg.deposit_data
+    assert root == bytes.fromhex(d["deposit_data_root"])
+    assert events(keys.get_logs(), "KeysRegistered") == [
+        {
+            "cluster_id": cluster_id,
+            "registrar": winners[-1],
+            "pubkey": bytes.fromhex(d["pubkey"]),
+            "signature": bytes.fromhex(d["signature"]),
+            "deposit_data_root": root,
+        }
+    ]
+    assert manager.deposit_data(cluster_id) == (
+        bytes.fromhex(d["pubkey"]),
+        bytes.fromhex(d["signature"]),
+        root,
+    )
+    assert manager.next_cluster_to_stake() == (True, cluster_id)
+
+
+def test_protocol_helper_registers_through_the_winners(protocol, manager, pending):
+    cluster_id, winners = pending()
+    d = protocol.register_cluster_keys(cluster_id, b"helper")
+    assert manager.validator_pubkey(cluster_id) == bytes.fromhex(d["pubkey"])
+    assert all(protocol.cluster_keys.share_hash(cluster_id, i + 1) != bytes(32) for i in range(4))
+
+
+# ---------------------------------------------------------------- who and when
+
+
+@pytest.mark.parametrize("who", ["owner", "outsider"])
+def test_only_winners_register(keys, manager, pending, owner, outsider, who):
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "winners only")
+    sender = owner if who == "owner" else outsider
+    with boa.reverts("cluster_keys: caller is not a winner"):
+        keys.register_share(cluster_id, *reg.shares[0], sender=sender)
+    register_shares(keys, cluster_id, winners, reg)
+    with boa.reverts("cluster_keys: caller is not a winner"):
+        keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=sender)
+
+
+def test_unknown_cluster_is_not_pending(keys, manager, pending):
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "unknown")
+    with boa.reverts("cluster_keys: cluster not pending"):
+        keys.register_share(cluster_id + 1, *reg.shares[0], sender=winners[0])
+    with boa.reverts("cluster_keys: cluster not pending"):
+        keys.register_deposit_data(cluster_id + 1, *reg.deposit_args, sender=winners[0])
+
+
+def test_registered_data_is_final(keys, manager, pending):
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "final")
+    register_shares(keys, cluster_id, winners, reg)
+    keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+    with boa.reverts("cluster_keys: keys already registered"):
+        keys.register_share(cluster_id, *reg.shares[0], sender=winners[0])
+    with boa.reverts("cluster_keys: keys already registered"):
+        keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[1])
+
+
+def test_a_staked_cluster_takes_no_registration(keys, manager, pending, stakers):
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "staked")
+    register_shares(keys, cluster_id, winners, reg)
+    keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+    manager.create_strategy_module_and_stake(value=STAKE, sender=stakers[0])
+    with boa.reverts("cluster_keys: cluster not pending"):
+        keys.register_share(cluster_id, *reg.shares[0], sender=winners[0])
+
+
+def test_dissolution_covers_winners_who_never_register(keys, manager, pending, outsider):
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "silent winner")
+    register_shares(keys, cluster_id, winners, reg, skip={2})  # the third winner never registers
+    with boa.reverts("cluster_keys: share missing"):
+        keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+    with boa.reverts("strategy_module_manager: pending cluster ttl not over"):
+        manager.dissolve_cluster(cluster_id, sender=outsider)
+    boa.env.time_travel(seconds=manager.pending_cluster_ttl())
+    manager.dissolve_cluster(cluster_id, sender=outsider)
+    assert manager.cluster_status(cluster_id) == STATUS_DISSOLVED
+    with boa.reverts("cluster_keys: cluster not pending"):
+        keys.register_share(cluster_id, *reg.shares[2], sender=winners[2])
+
+
+# ---------------------------------------------------------------- shares
+
+
+def test_a_share_may_be_replaced_until_complete(keys, manager, pending):
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "replace")
+    stale = ceremony(manager, cluster_id, "replace, first attempt")
+    keys.register_share(cluster_id, *stale.shares[1], sender=winners[1])
+    register_shares(keys, cluster_id, winners, reg, skip={1})
+    assert keys.num_shares(cluster_id) == 4
+    # the stale share does not interpolate with the others
+    points = [p for _, p in reg.shares]
+    with boa.reverts("cluster_keys: share differs from its registration"):
+        keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+    stale_points = [stale.shares[1][1] if i == 1 else p for i, p in enumerate(points)]
+    with boa.reverts("cluster_keys: shares do not give the group key"):
+        keys.register_deposit_data(cluster_id, *reg.deposit_args[:4], stale_points, sender=winners[0])
+    keys.register_share(cluster_id, *reg.shares[1], sender=winners[1])
+    (event,) = events(keys.get_logs(), "ShareRegistered")
+    assert event["replaced"] is True and event["index"] == 2
+    assert keys.share_hash(cluster_id, 2) == keccak(reg.shares[1][1])
+    keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+    assert manager.has_deposit_data(cluster_id)
+
+
+def test_share_encoding_is_checked(keys, manager, pending):
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "encoding")
+    share, point = reg.shares[0]
+    with boa.reverts("bls: x does not match"):
+        keys.register_share(cluster_id, reg.shares[1][0], point, sender=winners[0])
+    with boa.reverts("bls: compressed G1 must be 48 bytes"):
+        keys.register_share(cluster_id, share[:47], point, sender=winners[0])
+
+
+def test_incomplete_data_is_refused(keys, manager, pending):
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "incomplete")
+    register_shares(keys, cluster_id, winners, reg, skip={3})
+    with boa.reverts("cluster_keys: share missing"):
+        keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+    keys.register_share(cluster_id, *reg.shares[3], sender=winners[3])
+    points = reg.deposit_args[4]
+    for wrong in (points[:3], [*points, points[0]]):
+        with boa.reverts("cluster_keys: one share point per winner"):
+            keys.register_deposit_data(cluster_id, *reg.deposit_args[:4], wrong, sender=winners[0])
+
+
+def test_shares_of_another_ceremony_fail(keys, manager, pending):
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "ours")
+    other = ceremony(manager, cluster_id, "theirs")
+    # every share from another ceremony, the group key and signature from ours
+    register_shares(keys, cluster_id, winners, other)
+    with boa.reverts("cluster_keys: shares do not give the group key"):
+        keys.register_deposit_data(
+            cluster_id, *reg.deposit_args[:4], other.deposit_args[4], sender=winners[0]
+        )
+    # one share from another ceremony among ours
+    register_shares(keys, cluster_id, winners, reg, skip={3})
+    mixed = [*reg.deposit_args[4][:3], other.deposit_args[4][3]]
+    with boa.reverts("cluster_keys: shares do not give the group key"):
+        keys.register_deposit_data(cluster_id, *reg.deposit_args[:4], mixed, sender=winners[0])
+
+
+def test_a_lower_threshold_key_is_refused(keys, manager, pending):
+    """A 2-of-4 key passes "every 3 give the key" but 2 operators could sign: refused."""
+    cluster_id, winners = pending()
+    weak = ceremony(manager, cluster_id, "weak", threshold=2)
+    register_shares(keys, cluster_id, winners, weak)
+    with boa.reverts("cluster_keys: fewer shares than the threshold give the group key"):
+        keys.register_deposit_data(cluster_id, *weak.deposit_args, sender=winners[0])
+
+
+def test_a_higher_threshold_key_is_refused(keys, manager, pending):
+    cluster_id, winners = pending()
+    strict = ceremony(manager, cluster_id, "strict", threshold=4)
+    register_shares(keys, cluster_id, winners, strict)
+    with boa.reverts("cluster_keys: shares do not give the group key"):
+        keys.register_deposit_data(cluster_id, *strict.deposit_args, sender=winners[0])
+
+
+# ---------------------------------------------------------------- group key and signature
+
+
+def test_group_key_mismatch_fails(keys, manager, pending):
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "group key")
+    other = ceremony(manager, cluster_id, "another group key")
+    register_shares(keys, cluster_id, winners, reg)
+    pubkey, pubkey_point, signature, signature_point, points = reg.deposit_args
+    # the compressed key of another ceremony next to our point
+    with boa.reverts("bls: x does not match"):
+        keys.register_deposit_data(
+            cluster_id,
+            other.deposit_args[0],
+            pubkey_point,
+            signature,
+            signature_point,
+            points,
+            sender=winners[0],
+        )
+    # another key altogether (its own signature): the shares do not give it
+    with boa.reverts("cluster_keys: shares do not give the group key"):
+        keys.register_deposit_data(cluster_id, *other.deposit_args[:4], points, sender=winners[0])
+    # the point of a share in place of the group key
+    with boa.reverts("cluster_keys: shares do not give the group key"):
+        keys.register_deposit_data(
+            cluster_id,
+            reg.shares[0][0],
+            g1_point(reg.shares[0][0]),
+            signature,
+            signature_point,
+            points,
+            sender=winners[0],
+        )
+
+
+@pytest.mark.parametrize("byte", [0, 47, 48, 95])
+def test_a_byte_changed_in_the_signature_fails(keys, manager, pending, byte):
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "signature byte")
+    register_shares(keys, cluster_id, winners, reg)
+    pubkey, pubkey_point, signature, signature_point, points = reg.deposit_args
+    # compressed bytes no longer name the point: the encoding check refuses them
+    with boa.reverts():
+        keys.register_deposit_data(
+            cluster_id,
+            pubkey,
+            pubkey_point,
+            flip(signature, byte),
+            signature_point,
+            points,
+            sender=winners[0],
+        )
+    # the point changed as well (a byte of its x.c0): off the curve, the pairing precompile refuses it
+    bad_point = flip(signature_point, 63)
+    with boa.reverts():
+        keys.register_deposit_data(
+            cluster_id, pubkey, pubkey_point, signature, bad_point, points, sender=winners[0]
+        )
+    assert not manager.has_deposit_data(cluster_id)
+
+
+def test_a_valid_signature_of_another_message_fails(keys, manager, pending):
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "other message")
+    register_shares(keys, cluster_id, winners, reg)
+    # the same key's signature under mainnet's deposit domain, then for other withdrawal credentials
+    credentials = bytes(manager.withdrawal_credentials(cluster_id))
+    for other in (
+        cluster_registration(credentials, 4, seed="other message", fork_version=MAINNET),
+        cluster_registration(CREDENTIALS, 4, seed="other message", fork_version=HOLESKY),
+    ):
+        assert other.deposit_args[0] == reg.deposit_args[0]
+        with boa.reverts("cluster_keys: invalid deposit signature"):
+            keys.register_deposit_data(
+                cluster_id,
+                *reg.deposit_args[:2],
+                *other.deposit_args[2:4],
+                reg.deposit_args[4],
+                sender=winners[0],
+            )
+
+
+def test_a_key_of_another_cluster_is_refused(protocol, keys, manager, operators, bid_round, pre_create):
+    bid_round(operators)
+    first, second = pre_create(2)
+    protocol.register_cluster_keys(first, "one key, two clusters")
+    with boa.reverts("strategy_module_manager: pubkey already registered"):
+        protocol.register_cluster_keys(second, "one key, two clusters")
+
+
+# ---------------------------------------------------------------- any cluster size (stand-in)
+
+
+def stand_in_keys(n: int):
+    winners = [boa.env.generate_address(f"winner {i}") for i in range(n)]
+    stand_in = mock_deployer("ClusterKeysStandIn").deploy(winners, CREDENTIALS)
+    return deployer_for("cluster_keys").deploy(stand_in.address, 0x01017000), stand_in, winners
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    n=st.integers(min_value=4, max_value=7),
+    data=st.data(),
+    corruption=st.sampled_from(["none", "share", "signature"]),
+)
+def test_any_threshold_and_size(n, data, corruption):
+    """Draws a cluster size, the ceremony's threshold and a corruption: the registration goes through iff
+    the threshold is ceil(2n / 3) and nothing is corrupted."""
+    t = data.draw(st.integers(min_value=1, max_value=n), label="threshold")
+    keys, stand_in, winners = stand_in_keys(n)
+    reg = cluster_registration(CREDENTIALS, n, seed=f"fuzz {n} {t}", threshold=t, fork_version=HOLESKY)
+    shares = list(reg.shares)
+    pubkey, pubkey_point, signature, signature_point, points = reg.deposit_args
+    points = list(points)
+    if corruption == "share":
+        k = data.draw(st.integers(min_value=0, max_value=n - 1), label="share")
+        other = cluster_registration(CREDENTIALS, n, seed=f"other {n} {t}", threshold=t, fork_version=HOLESKY)
+        shares[k] = other.shares[k]
+        points[k] = other.shares[k][1]
+    elif corruption == "signature":
+        other = cluster_registration(CREDENTIALS, n, seed=f"fuzz {n} {t}", threshold=t, fork_version=MAINNET)
+        signature, signature_point = other.deposit_args[2:4]
+    for winner, (share, point) in zip(winners, shares, strict=True):
+        keys.register_share(0, share, point, sender=winner)
+    args = (0, pubkey, pubkey_point, signature, signature_point, points)
+    if t == threshold_of(n) and corruption == "none":
+        root = keys.register_deposit_data(*args, sender=winners[-1])
+        assert root == bytes.fromhex(reg.deposit_data["deposit_data_root"]) == stand_in.root()
+    else:
+        with boa.reverts():
+            keys.register_deposit_data(*args, sender=winners[-1])
+        assert not stand_in.registered()
+
+
+def test_errors_that_cancel_in_a_plain_sum_are_caught():
+    """The later shares are checked with random weights: two shares off by +D and -D (their plain sum
+    still right) fail, as does a later share off by D alone."""
+    from py_ecc.bls.g2_primitives import G1_to_pubkey, pubkey_to_G1
+    from py_ecc.optimized_bls12_381 import G1, add, neg
+
+    n = 7
+    keys, stand_in, winners = stand_in_keys(n)
+    reg = cluster_registration(CREDENTIALS, n, seed="cancelling errors", fork_version=HOLESKY)
+    shares = list(reg.shares)
+    for k, delta in ((5, G1), (6, neg(G1))):
+        moved = G1_to_pubkey(add(pubkey_to_G1(shares[k][0]), delta))
+        shares[k] = (moved, g1_point(moved))
+    for winner, (share, point) in zip(winners, shares, strict=True):
+        keys.register_share(0, share, point, sender=winner)
+    with boa.reverts("cluster_keys: shares do not give the group key"):
+        keys.register_deposit_data(0, *reg.deposit_args[:4], [p for _, p in shares], sender=winners[0])
+    keys.register_share(0, *reg.shares[5], sender=winners[5])
+    with boa.reverts("cluster_keys: shares do not give the group key"):
+        keys.register_deposit_data(
+            0,
+            *reg.deposit_args[:4],
+            [p for _, p in shares[:5]] + [reg.shares[5][1], shares[6][1]],
+            sender=winners[0],
+        )
+    keys.register_share(0, *reg.shares[6], sender=winners[6])
+    keys.register_deposit_data(0, *reg.deposit_args, sender=winners[0])
+    assert stand_in.registered()

@@ -28,7 +28,7 @@ SETTINGS = (
     ("max_duration", "days", "3650"),
     ("pending_cluster_ttl", "seconds", "2592000, 30 days"),
     ("beacon_genesis_time", "timestamp of beacon epoch 0", "0, a public chain's own or the deploy block's"),
-    ("genesis_fork_version", "deposit domain's fork version", "0x01017000, a public chain's own"),
+    ("genesis_fork_version", "fork version of the deposit domain", "0x01017000, a public chain's own"),
 )
 
 

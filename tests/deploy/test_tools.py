@@ -155,7 +155,7 @@ def test_set_help_and_cli_constants_match_the_deployment_code():
     assert sorted(keys) == sorted(DEFAULT_CONFIG) == sorted(inputs.RULES)
     for key, unit, default in cli.SETTINGS:
         assert unit.startswith(inputs.RULES[key][0]), key
-        assert int(default.split(",")[0]) == DEFAULT_CONFIG[key], key
+        assert int(default.split(",")[0], 0) == DEFAULT_CONFIG[key], key
     assert cli.KEY_ENV_VAR == boa_env.KEY_ENV_VAR
     assert cli.DEFAULT_MANIFEST_DIR == ROOT / "deployments"
 

@@ -9,7 +9,7 @@ Invariants after every step:
 - every beacon deposit's withdrawal credentials point at the EigenPod of the module that made it;
 - the manager's counters match the model.
 
-CI profile: 15 examples x 20 steps, derandomized (the same examples on every run). `BYZ_LONG_FUZZ=1`
+CI profile: 16 examples x 15 steps, derandomized (the same examples on every run). `BYZ_LONG_FUZZ=1`
 runs the long random profile of tests/utils/stateful.py.
 """
 
@@ -48,7 +48,7 @@ def fuzz_world(protocol, owner, operators, stakers):
 
 class StakerMachine(StatefulBase):
     examples, steps = 15, 20
-    ci_examples, ci_steps = 10, 15  # the default test command (tests/utils/stateful.py)
+    ci_examples, ci_steps = 16, 15  # the default test command (tests/utils/stateful.py)
     protocol = None
     owner = None
     stakers = None

@@ -10,6 +10,7 @@ from typing import Any
 from deploy.network.chain import Chain
 from deploy.network.deployment import abi, owned_roles
 from deploy.network.externals import NAMED_ROLES, missing_functions
+from deploy.network.inputs import GENESIS_FORK_VERSIONS
 from deploy.network.manifest import Manifest
 from deploy.protocol import SOURCES, deployer_for
 from deploy.tables import short
@@ -103,6 +104,8 @@ def verify_manifest(url: str, manifest: Manifest) -> list[Finding]:
     findings += [_wiring_finding(chain, data, *w) for w in WIRING if w[0] in ours]
     if "manager" in data["contracts"]:
         findings.append(_genesis_finding(chain, data))
+    if "cluster_keys" in ours:
+        findings += fork_version_findings(chain, data)
     findings += owner_findings(chain, data)
     return findings
 
@@ -168,6 +171,38 @@ def _genesis_finding(chain: Chain, data: dict) -> Finding:
     except Exception as exc:  # a missing view, or no code at the address
         return Finding(False, what, f"call failed: {type(exc).__name__}")
     return Finding(got == want, what, f"{got}" if got == want else f"chain {got}, expected {want}")
+
+
+def fork_version_findings(chain: Chain, data: dict) -> list[Finding]:
+    """ClusterKeys' genesis fork version, the deposit domain of every deposit signature it accepts: the
+    configured one, and on a known public chain also that chain's own (`inputs.GENESIS_FORK_VERSIONS`). A
+    wrong one refuses every real deposit signature, or accepts deposits signed for another network."""
+    what = "cluster_keys.genesis_fork_version() == genesis_fork_version"
+    try:
+        raw = chain.view(data["contracts"]["cluster_keys"]["address"], "genesis_fork_version", "bytes4")
+    except Exception as exc:  # a missing view, or no code at the address
+        return [Finding(False, what, f"call failed: {type(exc).__name__}")]
+    got = int.from_bytes(raw, "big")
+    configured = data["config"].get("genesis_fork_version")
+    shown = "<not recorded>" if configured is None else f"0x{configured:08x}"
+    findings = [
+        Finding(
+            got == configured,
+            what,
+            f"0x{got:08x}" if got == configured else f"chain 0x{got:08x}, expected {shown}",
+        )
+    ]
+    chain_id = chain.chain_id()
+    known = GENESIS_FORK_VERSIONS.get(chain_id)
+    if known is not None:
+        findings.append(
+            Finding(
+                got == known,
+                f"cluster_keys.genesis_fork_version() == chain {chain_id}'s fork version",
+                f"0x{got:08x}" if got == known else f"chain 0x{got:08x}, chain {chain_id}'s is 0x{known:08x}",
+            )
+        )
+    return findings
 
 
 def _wiring_finding(chain: Chain, data: dict, role: str, view: str, expected: Any) -> Finding:

@@ -220,6 +220,27 @@ def test_verify_fails_when_the_wiring_or_an_owner_differs(
     assert not any("code of escrow" in line for line in bad)
 
 
+def test_verify_checks_the_cluster_keys_fork_version(
+    deployment_manifest, anvil, tmp_path, capsys, restore_env
+):
+    """ClusterKeys' deposit domain is the configured fork version; a manifest configured for another one
+    (mainnet's, here) is a mismatch, with both values shown. A development chain has no fork version of its
+    own to check against."""
+    status, lines = verify(anvil, deployment_manifest, capsys, restore_env)
+    assert status == 0
+    expected = "ok        cluster_keys.genesis_fork_version() == genesis_fork_version  0x01017000"
+    assert [line for line in lines if "genesis_fork_version" in line] == [expected]
+    data = json.loads(deployment_manifest.read_text())
+    data["config"]["genesis_fork_version"] = 0
+    tampered = tmp_path / "mainnet-domain.json"
+    tampered.write_text(json.dumps(data))
+    status, lines = verify(anvil, tampered, capsys, restore_env)
+    assert status == 1
+    (bad,) = [line for line in lines if line.startswith("MISMATCH")]
+    assert bad.startswith("MISMATCH  cluster_keys.genesis_fork_version() == genesis_fork_version")
+    assert bad.endswith("chain 0x01017000, expected 0x00000000")  # the detail on a line of its own
+
+
 def test_verify_checks_the_chain_id_networks_toml_pins(
     deployment_manifest, anvil, capsys, monkeypatch, restore_env
 ):

@@ -14,8 +14,8 @@ from deploy import docs, network
 from deploy.gas import GasReport, calldata_floor, intrinsic_gas, measure, receipt_gas
 from deploy.network.chain import DeployError
 from deploy.network.deployment import abi
-from deploy.network.inputs import validate_config, with_genesis_time
-from deploy.network.verify import view_type
+from deploy.network.inputs import GENESIS_FORK_VERSIONS, validate_config, with_fork_version, with_genesis_time
+from deploy.network.verify import fork_version_findings, view_type
 from deploy.protocol import PLAN, ROOT, deploy_protocol
 from tests.utils.constants import c
 
@@ -86,6 +86,72 @@ def test_beacon_genesis_time_is_the_chains_own_on_public_chains():
     with pytest.raises(DeployError, match="set its beacon chain's genesis time"):
         with_genesis_time(cfg, 4242)
     assert with_genesis_time(validate_config({"beacon_genesis_time": 7}), 4242)["beacon_genesis_time"] == 7
+
+
+def test_genesis_fork_version_is_the_chains_own_on_public_chains():
+    cfg = validate_config({})
+    assert cfg["genesis_fork_version"] == 0x01017000  # Holesky's, kept on development and unknown chains
+    assert with_fork_version(cfg, 31337) == cfg and with_fork_version(cfg, 4242) == cfg
+    for chain_id, version in GENESIS_FORK_VERSIONS.items():
+        assert with_fork_version(cfg, chain_id)["genesis_fork_version"] == version
+    assert with_fork_version(cfg, 1)["genesis_fork_version"] == 0
+
+
+class ForkVersionChain:
+    """A node answering `genesis_fork_version()` of the ClusterKeys at KEYS (or reverting)."""
+
+    def __init__(self, chain_id: int, version: bytes | None):
+        self._chain_id, self._version = chain_id, version
+
+    def chain_id(self) -> int:
+        return self._chain_id
+
+    def view(self, address: str, name: str, returns: str):
+        assert (address, name, returns) == (KEYS, "genesis_fork_version", "bytes4")
+        if self._version is None:
+            raise RuntimeError("execution reverted")
+        return self._version
+
+
+KEYS = "0x" + "ce" * 20
+
+
+def fork_checks(chain_id: int, on_chain: bytes | None, configured: int | None) -> list[tuple[bool, str, str]]:
+    config = {} if configured is None else {"genesis_fork_version": configured}
+    data = {"contracts": {"cluster_keys": {"address": KEYS}}, "config": config}
+    return [
+        (f.ok, f.what, f.detail) for f in fork_version_findings(ForkVersionChain(chain_id, on_chain), data)
+    ]
+
+
+def test_verify_checks_cluster_keys_fork_version_against_config_and_chain():
+    """`verify`: ClusterKeys' fork version is the manifest's configured one and, on a known public chain,
+    that chain's own; either mismatch is reported with both values."""
+    configured = "cluster_keys.genesis_fork_version() == genesis_fork_version"
+    mainnet = "cluster_keys.genesis_fork_version() == chain 1's fork version"
+    holesky = bytes.fromhex("01017000")
+    # a development chain: the configured version only
+    assert fork_checks(31337, holesky, 0x01017000) == [(True, configured, "0x01017000")]
+    assert fork_checks(31337, holesky, 0x10000910) == [
+        (False, configured, "chain 0x01017000, expected 0x10000910")
+    ]
+    # mainnet: the configured one and mainnet's own
+    assert fork_checks(1, bytes(4), 0) == [(True, configured, "0x00000000"), (True, mainnet, "0x00000000")]
+    # a manifest that recorded Holesky's version on mainnet agrees with the contract, not with the chain
+    assert fork_checks(1, holesky, 0x01017000) == [
+        (True, configured, "0x01017000"),
+        (False, mainnet, "chain 0x01017000, chain 1's is 0x00000000"),
+    ]
+    assert fork_checks(17000, holesky, 0x01017000)[1] == (
+        True,
+        "cluster_keys.genesis_fork_version() == chain 17000's fork version",
+        "0x01017000",
+    )
+    # no answer, or nothing configured
+    assert fork_checks(1, None, 0) == [(False, configured, "call failed: RuntimeError")]
+    assert fork_checks(31337, holesky, None) == [
+        (False, configured, "chain 0x01017000, expected <not recorded>")
+    ]
 
 
 def test_public_endpoint_and_redaction_drop_credentials_paths_and_queries():

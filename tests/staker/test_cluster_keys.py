@@ -8,16 +8,22 @@ deposit); the hypothesis test runs against a stand-in of the manager and the Auc
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import boa
 import pytest
 from eth_utils import keccak
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deploy.keys import cluster_registration, g1_point, threshold_of
+from deploy.keys import cluster_registration, g1_point, g2_point, threshold_of
 from deploy.protocol import deployer_for
 from tests.staker.conftest import STAKE, STATUS_DISSOLVED, events, mock_deployer
 
+DATA = Path(__file__).resolve().parents[1] / "data"
 HOLESKY = bytes.fromhex("01017000")
 MAINNET = bytes(4)
 CREDENTIALS = b"\x01" + bytes(11) + b"\x5a" * 20
@@ -50,6 +56,22 @@ def pending(operators, bid_round, pre_create, auction):
         return cluster_id, list(auction.get_cluster(cluster_id).operators)
 
     return run
+
+
+def snapshot(keys, holder, cluster_id: int) -> tuple:
+    """Everything a registration changes: the share hashes, their count, and whether `holder` (the manager
+    or its stand-in) has the cluster's deposit data."""
+    hashes = tuple(keys.share_hash(cluster_id, i) for i in range(1, 8))
+    return hashes, keys.num_shares(cluster_id), holder.has_deposit_data(cluster_id)
+
+
+@contextmanager
+def refused(reason: str, keys, holder, cluster_id: int) -> Iterator[None]:
+    """The call inside reverts with exactly `reason`, and the registration state is what it was."""
+    before = snapshot(keys, holder, cluster_id)
+    with boa.reverts(reason):
+        yield
+    assert snapshot(keys, holder, cluster_id) == before
 
 
 def register_shares(keys, cluster_id, winners, reg, skip=()):
@@ -137,19 +159,19 @@ def test_only_winners_register(keys, manager, pending, owner, outsider, who):
     cluster_id, winners = pending()
     reg = ceremony(manager, cluster_id, "winners only")
     sender = owner if who == "owner" else outsider
-    with boa.reverts("cluster_keys: caller is not a winner"):
+    with refused("cluster_keys: caller is not a winner", keys, manager, cluster_id):
         keys.register_share(cluster_id, *reg.shares[0], sender=sender)
     register_shares(keys, cluster_id, winners, reg)
-    with boa.reverts("cluster_keys: caller is not a winner"):
+    with refused("cluster_keys: caller is not a winner", keys, manager, cluster_id):
         keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=sender)
 
 
 def test_unknown_cluster_is_not_pending(keys, manager, pending):
     cluster_id, winners = pending()
     reg = ceremony(manager, cluster_id, "unknown")
-    with boa.reverts("cluster_keys: cluster not pending"):
+    with refused("cluster_keys: cluster not pending", keys, manager, cluster_id):
         keys.register_share(cluster_id + 1, *reg.shares[0], sender=winners[0])
-    with boa.reverts("cluster_keys: cluster not pending"):
+    with refused("cluster_keys: cluster not pending", keys, manager, cluster_id):
         keys.register_deposit_data(cluster_id + 1, *reg.deposit_args, sender=winners[0])
 
 
@@ -158,9 +180,9 @@ def test_registered_data_is_final(keys, manager, pending):
     reg = ceremony(manager, cluster_id, "final")
     register_shares(keys, cluster_id, winners, reg)
     keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
-    with boa.reverts("cluster_keys: keys already registered"):
+    with refused("cluster_keys: keys already registered", keys, manager, cluster_id):
         keys.register_share(cluster_id, *reg.shares[0], sender=winners[0])
-    with boa.reverts("cluster_keys: keys already registered"):
+    with refused("cluster_keys: keys already registered", keys, manager, cluster_id):
         keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[1])
 
 
@@ -170,7 +192,7 @@ def test_a_staked_cluster_takes_no_registration(keys, manager, pending, stakers)
     register_shares(keys, cluster_id, winners, reg)
     keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
     manager.create_strategy_module_and_stake(value=STAKE, sender=stakers[0])
-    with boa.reverts("cluster_keys: cluster not pending"):
+    with refused("cluster_keys: cluster not pending", keys, manager, cluster_id):
         keys.register_share(cluster_id, *reg.shares[0], sender=winners[0])
 
 
@@ -178,14 +200,14 @@ def test_dissolution_covers_winners_who_never_register(keys, manager, pending, o
     cluster_id, winners = pending()
     reg = ceremony(manager, cluster_id, "silent winner")
     register_shares(keys, cluster_id, winners, reg, skip={2})  # the third winner never registers
-    with boa.reverts("cluster_keys: share missing"):
+    with refused("cluster_keys: share missing", keys, manager, cluster_id):
         keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
     with boa.reverts("strategy_module_manager: pending cluster ttl not over"):
         manager.dissolve_cluster(cluster_id, sender=outsider)
     boa.env.time_travel(seconds=manager.pending_cluster_ttl())
     manager.dissolve_cluster(cluster_id, sender=outsider)
     assert manager.cluster_status(cluster_id) == STATUS_DISSOLVED
-    with boa.reverts("cluster_keys: cluster not pending"):
+    with refused("cluster_keys: cluster not pending", keys, manager, cluster_id):
         keys.register_share(cluster_id, *reg.shares[2], sender=winners[2])
 
 
@@ -201,10 +223,10 @@ def test_a_share_may_be_replaced_until_complete(keys, manager, pending):
     assert keys.num_shares(cluster_id) == 4
     # the stale share does not interpolate with the others
     points = [p for _, p in reg.shares]
-    with boa.reverts("cluster_keys: share differs from its registration"):
+    with refused("cluster_keys: share differs from its registration", keys, manager, cluster_id):
         keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
     stale_points = [stale.shares[1][1] if i == 1 else p for i, p in enumerate(points)]
-    with boa.reverts("cluster_keys: shares do not give the group key"):
+    with refused("cluster_keys: shares do not give the group key", keys, manager, cluster_id):
         keys.register_deposit_data(cluster_id, *reg.deposit_args[:4], stale_points, sender=winners[0])
     keys.register_share(cluster_id, *reg.shares[1], sender=winners[1])
     (event,) = events(keys.get_logs(), "ShareRegistered")
@@ -218,9 +240,9 @@ def test_share_encoding_is_checked(keys, manager, pending):
     cluster_id, winners = pending()
     reg = ceremony(manager, cluster_id, "encoding")
     share, point = reg.shares[0]
-    with boa.reverts("bls: x does not match"):
+    with refused("bls: x does not match", keys, manager, cluster_id):
         keys.register_share(cluster_id, reg.shares[1][0], point, sender=winners[0])
-    with boa.reverts("bls: compressed G1 must be 48 bytes"):
+    with refused("bls: compressed G1 must be 48 bytes", keys, manager, cluster_id):
         keys.register_share(cluster_id, share[:47], point, sender=winners[0])
 
 
@@ -228,12 +250,12 @@ def test_incomplete_data_is_refused(keys, manager, pending):
     cluster_id, winners = pending()
     reg = ceremony(manager, cluster_id, "incomplete")
     register_shares(keys, cluster_id, winners, reg, skip={3})
-    with boa.reverts("cluster_keys: share missing"):
+    with refused("cluster_keys: share missing", keys, manager, cluster_id):
         keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
     keys.register_share(cluster_id, *reg.shares[3], sender=winners[3])
     points = reg.deposit_args[4]
     for wrong in (points[:3], [*points, points[0]]):
-        with boa.reverts("cluster_keys: one share point per winner"):
+        with refused("cluster_keys: one share point per winner", keys, manager, cluster_id):
             keys.register_deposit_data(cluster_id, *reg.deposit_args[:4], wrong, sender=winners[0])
 
 
@@ -243,14 +265,14 @@ def test_shares_of_another_ceremony_fail(keys, manager, pending):
     other = ceremony(manager, cluster_id, "theirs")
     # every share from another ceremony, the group key and signature from ours
     register_shares(keys, cluster_id, winners, other)
-    with boa.reverts("cluster_keys: shares do not give the group key"):
+    with refused("cluster_keys: shares do not give the group key", keys, manager, cluster_id):
         keys.register_deposit_data(
             cluster_id, *reg.deposit_args[:4], other.deposit_args[4], sender=winners[0]
         )
     # one share from another ceremony among ours
     register_shares(keys, cluster_id, winners, reg, skip={3})
     mixed = [*reg.deposit_args[4][:3], other.deposit_args[4][3]]
-    with boa.reverts("cluster_keys: shares do not give the group key"):
+    with refused("cluster_keys: shares do not give the group key", keys, manager, cluster_id):
         keys.register_deposit_data(cluster_id, *reg.deposit_args[:4], mixed, sender=winners[0])
 
 
@@ -259,7 +281,9 @@ def test_a_lower_threshold_key_is_refused(keys, manager, pending):
     cluster_id, winners = pending()
     weak = ceremony(manager, cluster_id, "weak", threshold=2)
     register_shares(keys, cluster_id, winners, weak)
-    with boa.reverts("cluster_keys: fewer shares than the threshold give the group key"):
+    with refused(
+        "cluster_keys: fewer shares than the threshold give the group key", keys, manager, cluster_id
+    ):
         keys.register_deposit_data(cluster_id, *weak.deposit_args, sender=winners[0])
 
 
@@ -267,7 +291,7 @@ def test_a_higher_threshold_key_is_refused(keys, manager, pending):
     cluster_id, winners = pending()
     strict = ceremony(manager, cluster_id, "strict", threshold=4)
     register_shares(keys, cluster_id, winners, strict)
-    with boa.reverts("cluster_keys: shares do not give the group key"):
+    with refused("cluster_keys: shares do not give the group key", keys, manager, cluster_id):
         keys.register_deposit_data(cluster_id, *strict.deposit_args, sender=winners[0])
 
 
@@ -281,7 +305,7 @@ def test_group_key_mismatch_fails(keys, manager, pending):
     register_shares(keys, cluster_id, winners, reg)
     pubkey, pubkey_point, signature, signature_point, points = reg.deposit_args
     # the compressed key of another ceremony next to our point
-    with boa.reverts("bls: x does not match"):
+    with refused("bls: x does not match", keys, manager, cluster_id):
         keys.register_deposit_data(
             cluster_id,
             other.deposit_args[0],
@@ -292,10 +316,10 @@ def test_group_key_mismatch_fails(keys, manager, pending):
             sender=winners[0],
         )
     # another key altogether (its own signature): the shares do not give it
-    with boa.reverts("cluster_keys: shares do not give the group key"):
+    with refused("cluster_keys: shares do not give the group key", keys, manager, cluster_id):
         keys.register_deposit_data(cluster_id, *other.deposit_args[:4], points, sender=winners[0])
     # the point of a share in place of the group key
-    with boa.reverts("cluster_keys: shares do not give the group key"):
+    with refused("cluster_keys: shares do not give the group key", keys, manager, cluster_id):
         keys.register_deposit_data(
             cluster_id,
             reg.shares[0][0],
@@ -309,12 +333,13 @@ def test_group_key_mismatch_fails(keys, manager, pending):
 
 @pytest.mark.parametrize("byte", [0, 47, 48, 95])
 def test_a_byte_changed_in_the_signature_fails(keys, manager, pending, byte):
+    """A changed byte of the compressed signature no longer names the given point; the point changed as
+    well (a byte of its x.c0, which the compressed bytes carry) no longer matches them."""
     cluster_id, winners = pending()
     reg = ceremony(manager, cluster_id, "signature byte")
     register_shares(keys, cluster_id, winners, reg)
     pubkey, pubkey_point, signature, signature_point, points = reg.deposit_args
-    # compressed bytes no longer name the point: the encoding check refuses them
-    with boa.reverts():
+    with refused("bls: x does not match", keys, manager, cluster_id):
         keys.register_deposit_data(
             cluster_id,
             pubkey,
@@ -324,13 +349,62 @@ def test_a_byte_changed_in_the_signature_fails(keys, manager, pending, byte):
             points,
             sender=winners[0],
         )
-    # the point changed as well (a byte of its x.c0): off the curve, the pairing precompile refuses it
     bad_point = flip(signature_point, 63)
-    with boa.reverts():
+    with refused("bls: x does not match", keys, manager, cluster_id):
         keys.register_deposit_data(
             cluster_id, pubkey, pubkey_point, signature, bad_point, points, sender=winners[0]
         )
-    assert not manager.has_deposit_data(cluster_id)
+
+
+@pytest.mark.parametrize("which", ["group key", "signature"])
+def test_a_point_off_the_curve_with_matching_bytes_fails(keys, manager, pending, which):
+    """A changed low byte of y leaves x and the sign flag, hence the compressed bytes, as they were: the
+    encoding check passes and the precompiles refuse the point (the group key's in the share check)."""
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "off the curve")
+    register_shares(keys, cluster_id, winners, reg)
+    args = list(reg.deposit_args)
+    if which == "group key":
+        args[1] = flip(args[1], 127)
+        reason = "cluster_keys: shares do not give the group key"
+    else:
+        args[3] = flip(args[3], 255)
+        reason = "bls: point not on curve or not in subgroup"
+    with refused(reason, keys, manager, cluster_id):
+        keys.register_deposit_data(cluster_id, *args, sender=winners[0])
+
+
+def non_subgroup_share() -> tuple[bytes, bytes]:
+    """A point on G1's curve outside its prime-order subgroup (the SWU map before cofactor clearing),
+    compressed and uncompressed."""
+    from py_ecc.bls.g2_primitives import G1_to_pubkey
+    from py_ecc.bls.hash_to_curve import map_to_curve_G1
+    from py_ecc.fields import optimized_bls12_381_FQ as FQ
+    from py_ecc.optimized_bls12_381 import normalize
+
+    point = map_to_curve_G1(FQ(5))
+    x, y = normalize(point)
+    return G1_to_pubkey(point), x.n.to_bytes(64, "big") + y.n.to_bytes(64, "big")
+
+
+@pytest.mark.parametrize("which", ["off the curve", "outside the subgroup"])
+def test_an_invalid_share_point_is_refused_at_the_share_check(keys, manager, pending, which):
+    """`register_share` binds the compressed bytes to the point only; the share check's MSM precompile
+    refuses a share off the curve or outside the subgroup, whatever its rank."""
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "invalid share")
+    for k in (0, 3):  # one of the interpolated shares, then the one checked against their polynomial
+        register_shares(keys, cluster_id, winners, reg)
+        share, point = reg.shares[k]
+        if which == "off the curve":
+            point = flip(point, 127)
+        else:
+            share, point = non_subgroup_share()
+        keys.register_share(cluster_id, share, point, sender=winners[k])
+        assert keys.share_hash(cluster_id, k + 1) == keccak(point)
+        points = [point if i == k else p for i, (_, p) in enumerate(reg.shares)]
+        with refused("bls: point not on curve or not in subgroup", keys, manager, cluster_id):
+            keys.register_deposit_data(cluster_id, *reg.deposit_args[:4], points, sender=winners[0])
 
 
 def test_a_valid_signature_of_another_message_fails(keys, manager, pending):
@@ -344,7 +418,7 @@ def test_a_valid_signature_of_another_message_fails(keys, manager, pending):
         cluster_registration(CREDENTIALS, 4, seed="other message", fork_version=HOLESKY),
     ):
         assert other.deposit_args[0] == reg.deposit_args[0]
-        with boa.reverts("cluster_keys: invalid deposit signature"):
+        with refused("cluster_keys: invalid deposit signature", keys, manager, cluster_id):
             keys.register_deposit_data(
                 cluster_id,
                 *reg.deposit_args[:2],
@@ -371,39 +445,104 @@ def stand_in_keys(n: int):
     return deployer_for("cluster_keys").deploy(stand_in.address, 0x01017000), stand_in, winners
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    n=st.integers(min_value=4, max_value=7),
-    data=st.data(),
-    corruption=st.sampled_from(["none", "share", "signature"]),
+SHARES_DO_NOT_AGREE = "cluster_keys: shares do not give the group key"
+BELOW_THRESHOLD = "cluster_keys: fewer shares than the threshold give the group key"
+INVALID_SIGNATURE = "cluster_keys: invalid deposit signature"
+INVALID_POINT = "bls: point not on curve or not in subgroup"
+# the compressed-point flag bits of byte 0 (bls.vy `_check_flags_and_x`); any other bit is part of x
+FLAG_REASONS = {
+    7: "bls: compression flag not set",
+    6: "bls: point at infinity",
+    5: "bls: sign flag does not match",
+}
+CORRUPTIONS = [
+    "none",
+    "another threshold",
+    "share of another ceremony",
+    "two shares swapped",
+    "share off the curve",
+    "signature under another domain",
+    "signature of another key",
+    "signature byte",
+]
+
+
+def expected_reason(n: int, t: int, corruption: str, detail: tuple[int, int] = (0, 0)) -> str | None:
+    """Why a t-of-n ceremony with `corruption` is refused (None: it is not). The shares are checked before
+    the signature, and an invalid share point fails the share check's precompile whatever t is."""
+    if corruption == "share off the curve":
+        return INVALID_POINT
+    # a constant polynomial (t = 1) gives every operator the same share: swapping two changes nothing
+    if corruption == "share of another ceremony" or (corruption == "two shares swapped" and t > 1):
+        return SHARES_DO_NOT_AGREE
+    if t > threshold_of(n):
+        return SHARES_DO_NOT_AGREE
+    if t < threshold_of(n):
+        return BELOW_THRESHOLD
+    if corruption in ("signature under another domain", "signature of another key"):
+        return INVALID_SIGNATURE
+    if corruption == "signature byte":
+        byte, bit = detail
+        return FLAG_REASONS.get(bit, "bls: x does not match") if byte == 0 else "bls: x does not match"
+    return None
+
+
+@pytest.mark.parametrize("corruption", CORRUPTIONS)
+@settings(
+    max_examples=2,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-def test_any_threshold_and_size(n, data, corruption):
-    """Draws a cluster size, the ceremony's threshold and a corruption: the registration goes through iff
-    the threshold is ceil(2n / 3) and nothing is corrupted."""
-    t = data.draw(st.integers(min_value=1, max_value=n), label="threshold")
+@given(n=st.integers(min_value=4, max_value=7), data=st.data())
+def test_any_threshold_and_size(corruption, n, data):
+    """Draws a cluster size, the ceremony's threshold (any, for the share corruptions; ceil(2n / 3) for the
+    signature ones, which only the signature check can catch) and where the corruption goes: the
+    registration goes through iff the threshold is ceil(2n / 3) and nothing is corrupted; otherwise it is
+    refused with the reason of the first check that fails, and nothing is recorded. Derandomized, two
+    examples per corruption: each runs the precompiles' pairing (seconds in py-evm)."""
+    thr = threshold_of(n)
+    if corruption == "another threshold":
+        t = data.draw(st.integers(min_value=1, max_value=n).filter(lambda v: v != thr), label="threshold")
+    elif "share" in corruption:
+        t = data.draw(st.integers(min_value=1, max_value=n), label="threshold")
+    else:  # a signature is checked only once the shares pass
+        t = thr
     keys, stand_in, winners = stand_in_keys(n)
     reg = cluster_registration(CREDENTIALS, n, seed=f"fuzz {n} {t}", threshold=t, fork_version=HOLESKY)
     shares = list(reg.shares)
-    pubkey, pubkey_point, signature, signature_point, points = reg.deposit_args
-    points = list(points)
-    if corruption == "share":
+    pubkey, pubkey_point, signature, signature_point, _ = reg.deposit_args
+    detail = (0, 0)
+    if corruption == "share of another ceremony":
         k = data.draw(st.integers(min_value=0, max_value=n - 1), label="share")
         other = cluster_registration(CREDENTIALS, n, seed=f"other {n} {t}", threshold=t, fork_version=HOLESKY)
         shares[k] = other.shares[k]
-        points[k] = other.shares[k][1]
-    elif corruption == "signature":
+    elif corruption == "two shares swapped":
+        i, j = data.draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True), label="pair")
+        shares[i], shares[j] = shares[j], shares[i]
+    elif corruption == "share off the curve":
+        k = data.draw(st.integers(min_value=0, max_value=n - 1), label="share")
+        shares[k] = (shares[k][0], flip(shares[k][1], 127))  # y's low byte: the compressed bytes still match
+    elif corruption == "signature under another domain":
         other = cluster_registration(CREDENTIALS, n, seed=f"fuzz {n} {t}", threshold=t, fork_version=MAINNET)
         signature, signature_point = other.deposit_args[2:4]
+    elif corruption == "signature of another key":
+        other = cluster_registration(CREDENTIALS, n, seed=f"other {n} {t}", threshold=t, fork_version=HOLESKY)
+        signature, signature_point = other.deposit_args[2:4]
+    elif corruption == "signature byte":
+        detail = (data.draw(st.integers(0, 95), label="byte"), data.draw(st.integers(0, 7), label="bit"))
+        signature = flip(signature, detail[0], 1 << detail[1])
     for winner, (share, point) in zip(winners, shares, strict=True):
         keys.register_share(0, share, point, sender=winner)
-    args = (0, pubkey, pubkey_point, signature, signature_point, points)
-    if t == threshold_of(n) and corruption == "none":
+    args = (0, pubkey, pubkey_point, signature, signature_point, [p for _, p in shares])
+    reason = expected_reason(n, t, corruption, detail)
+    if reason is None:
         root = keys.register_deposit_data(*args, sender=winners[-1])
         assert root == bytes.fromhex(reg.deposit_data["deposit_data_root"]) == stand_in.root()
+        assert stand_in.registered()
     else:
-        with boa.reverts():
+        with refused(reason, keys, stand_in, 0):
             keys.register_deposit_data(*args, sender=winners[-1])
-        assert not stand_in.registered()
 
 
 def test_errors_that_cancel_in_a_plain_sum_are_caught():
@@ -421,10 +560,10 @@ def test_errors_that_cancel_in_a_plain_sum_are_caught():
         shares[k] = (moved, g1_point(moved))
     for winner, (share, point) in zip(winners, shares, strict=True):
         keys.register_share(0, share, point, sender=winner)
-    with boa.reverts("cluster_keys: shares do not give the group key"):
+    with refused("cluster_keys: shares do not give the group key", keys, stand_in, 0):
         keys.register_deposit_data(0, *reg.deposit_args[:4], [p for _, p in shares], sender=winners[0])
     keys.register_share(0, *reg.shares[5], sender=winners[5])
-    with boa.reverts("cluster_keys: shares do not give the group key"):
+    with refused("cluster_keys: shares do not give the group key", keys, stand_in, 0):
         keys.register_deposit_data(
             0,
             *reg.deposit_args[:4],
@@ -434,3 +573,36 @@ def test_errors_that_cancel_in_a_plain_sum_are_caught():
     keys.register_share(0, *reg.shares[6], sender=winners[6])
     keys.register_deposit_data(0, *reg.deposit_args, sender=winners[0])
     assert stand_in.registered()
+
+
+# ---------------------------------------------------------------- the real Obol cluster lock
+
+
+def test_the_real_obol_lock_passes_the_share_check_and_fails_with_two_shares_swapped():
+    """The Holesky Obol cluster lock (3 of 4, tests/data/) registered by four winners: its shares pass both
+    share checks, so the call reaches the signature check, which refuses the lock's deposit file because it
+    signs a 32 ETH deposit, not the 1 ETH pre-deposit ClusterKeys checks. Any two shares swapped fail the
+    share check."""
+    lock = json.loads((DATA / "cluster-lock-holesky.json").read_text())["distributed_validators"][0]
+    deposit = json.loads((DATA / "deposit-data-holesky.json").read_text())[0]
+    assert lock["distributed_public_key"][2:] == deposit["pubkey"] and deposit["amount"] == 32 * 10**9
+    shares = [bytes.fromhex(s[2:]) for s in lock["public_shares"]]
+    pubkey, signature = bytes.fromhex(deposit["pubkey"]), bytes.fromhex(deposit["signature"])
+    winners = [boa.env.generate_address(f"obol operator {i}") for i in range(4)]
+    stand_in = mock_deployer("ClusterKeysStandIn").deploy(
+        winners, bytes.fromhex(deposit["withdrawal_credentials"])
+    )
+    keys = deployer_for("cluster_keys").deploy(stand_in.address, 0x01017000)
+    for winner, share in zip(winners, shares, strict=True):
+        keys.register_share(0, share, g1_point(share), sender=winner)
+    group = (pubkey, g1_point(pubkey), signature, g2_point(signature))
+    points = [g1_point(s) for s in shares]
+    with refused(INVALID_SIGNATURE, keys, stand_in, 0):
+        keys.register_deposit_data(0, *group, points, sender=winners[0])
+    for i, j in ((0, 1), (1, 2), (2, 3), (0, 3)):
+        swapped = list(shares)
+        swapped[i], swapped[j] = swapped[j], swapped[i]
+        for winner, share in zip(winners, swapped, strict=True):
+            keys.register_share(0, share, g1_point(share), sender=winner)
+        with refused(SHARES_DO_NOT_AGREE, keys, stand_in, 0):
+            keys.register_deposit_data(0, *group, [g1_point(s) for s in swapped], sender=winners[0])

@@ -1,4 +1,5 @@
-"""The safe-deposit and end-of-life steps of `deploy.lifecycle` (docs/protocol.md §9-10): a `Lifecycle` mixin.
+"""The safe-deposit and end-of-life steps of `deploy.lifecycle` (docs/protocol.md §9-10): a mixin of
+`deploy.lifecycle_run.Lifecycle`.
 
 - `start_beacon_chain`: the beacon-chain model (deploy/beacon.py) starts right after the deployment, so it
   sees every deposit;
@@ -16,7 +17,7 @@
 - `phase_dissolution`: clusters pre-created but never staked are dissolved by anyone once
   `pending_cluster_ttl` has passed.
 
-Everything here is flow; `deploy.lifecycle` owns the presentation. The mixin uses the Lifecycle's `p`,
+Everything here is flow; `deploy.lifecycle_run` owns the presentation. The mixin uses the Lifecycle's `p`,
 `actors`, `tx`, `check`, `out`, `section`, `label`, `key_ceremony`, `remember_proxies`, `modules`.
 """
 

@@ -35,7 +35,6 @@ from deploy.keys import make_deposit_data
 from deploy.protocol import at
 from deploy.tables import eth
 
-PRE_DEPOSIT_GWEI = c.PRE_DEPOSIT_AMOUNT // c.WEI_PER_GWEI
 TOP_UP = c.STAKE_AMOUNT - c.PRE_DEPOSIT_AMOUNT
 EPOCH = c.SECONDS_PER_EPOCH  # seconds
 # StrategyModuleManager.cluster_status and StakerRewards.status, read from the compiled modules
@@ -145,7 +144,7 @@ class SafeDepositSteps:
         self.key_ceremony(cid)  # the entity holds the whole key
         seed = ceremony_seed(self.seed, cid)
         credentials = b"\x01" + bytes(11) + bytes.fromhex(entity[0][2:])
-        d = make_deposit_data(credentials, seed=seed, amount_gwei=PRE_DEPOSIT_GWEI)
+        d = make_deposit_data(credentials, seed=seed)  # signed for the 1 ETH pre-deposit
         self.tx(
             "deposit (front-run)",
             self.p.deposit_contract.deposit,

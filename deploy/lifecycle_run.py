@@ -17,7 +17,7 @@ from typing import Any
 import boa
 
 import boa_env
-from deploy.constants import c, cluster_status, stream_status
+from deploy.constants import ClusterStatus, StreamStatus, c, status_name
 from deploy.gas import GasReport, measure, measure_deploy
 from deploy.keys import cluster_registration, verify_deposit_data
 from deploy.lifecycle import argument_problem
@@ -29,15 +29,8 @@ ETH = 10**18
 DAY = 86_400
 STAKE = 32 * ETH
 BOND = ETH
-# bid statuses, read from the compiled contracts/lib/constants.vy (never retyped)
-STATUS_NAMES = {
-    c.STATUS_NONE: "none",
-    c.STATUS_PENDING: "pending",
-    c.STATUS_WON: "won",
-    c.STATUS_WITHDRAWN: "withdrawn",
-}
-STREAM_EXPIRED = stream_status.STATUS_EXPIRED  # StakerRewards.status
-MANAGER_PENDING = cluster_status.PENDING  # StrategyModuleManager.cluster_status
+STREAM_EXPIRED = StreamStatus.EXPIRED  # StakerRewards.status
+MANAGER_PENDING = ClusterStatus.PENDING  # StrategyModuleManager.cluster_status
 
 
 WIDTH = 100  # the report fits a terminal this wide
@@ -609,9 +602,9 @@ class Lifecycle(SafeDepositSteps):
         rows, data = [], []
         for cid in range(a.num_clusters()):
             c = a.get_cluster(cid)
-            status = self.cluster_status_name(cid)
-            if sr.status(cid) == STREAM_EXPIRED:
-                status = "expired"
+            # the manager's status, or the stream's once it expired (the validator may still run)
+            expired = sr.status(cid) == STREAM_EXPIRED
+            status = status_name(StreamStatus, STREAM_EXPIRED) if expired else self.cluster_status_name(cid)
             for rank, (bid_id, op) in enumerate(zip(c.bid_ids, c.operators, strict=True), 1):
                 b = a.get_bid(bid_id)
                 rows.append(

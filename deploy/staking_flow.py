@@ -28,7 +28,7 @@ import hashlib
 import boa
 
 from deploy.beacon import BeaconChain
-from deploy.constants import c
+from deploy.constants import ClusterStatus, c, status_name
 from deploy.constants import cluster_status as cs
 from deploy.constants import stream_status as ss
 from deploy.keys import make_deposit_data
@@ -38,16 +38,6 @@ from deploy.tables import eth
 TOP_UP = c.STAKE_AMOUNT - c.PRE_DEPOSIT_AMOUNT
 EPOCH = c.SECONDS_PER_EPOCH  # seconds
 # StrategyModuleManager.cluster_status and StakerRewards.status, read from the compiled modules
-CLUSTER_STATUS_NAMES = {
-    cs.UNKNOWN: "none",
-    cs.PENDING: "pending",
-    cs.PRE_DEPOSITED: "pre-deposited",
-    cs.STAKED: "staked",
-    cs.FAILED: "front-run",
-    cs.DISSOLVED: "dissolved",
-    cs.EXITED: "exited",
-    cs.RECLAIMED: "reclaimed",
-}
 MANAGER_STAKED, MANAGER_FAILED, MANAGER_EXITED = cs.STAKED, cs.FAILED, cs.EXITED
 STREAMING, EXPIRED, ENDED = ss.STATUS_STREAMING, ss.STATUS_EXPIRED, ss.STATUS_ENDED
 SHARD_COMMITTEE_PERIOD = c.SHARD_COMMITTEE_PERIOD  # epochs active before an exit is honoured
@@ -311,4 +301,5 @@ class SafeDepositSteps:
         self.out("  prices and bonds back to their winners")
 
     def cluster_status_name(self, cid: int) -> str:
-        return CLUSTER_STATUS_NAMES[self.p.manager.cluster_status(cid)]
+        """StrategyModuleManager.cluster_status as its word ("pre-deposited"; deploy/constants.py)."""
+        return status_name(ClusterStatus, self.p.manager.cluster_status(cid))

@@ -12,6 +12,16 @@ import pytest
 
 import boa_env
 from deploy import docs, network
+from deploy.constants import (
+    STATUS_KINDS,
+    BidStatus,
+    ClusterStatus,
+    StreamStatus,
+    cluster_status,
+    status_enum,
+    status_name,
+    stream_status,
+)
 from deploy.gas import GasReport, calldata_floor, intrinsic_gas, measure, receipt_gas
 from deploy.network.chain import DeployError
 from deploy.network.deployment import abi
@@ -101,6 +111,35 @@ def test_constants_are_read_from_the_compiled_module():
     assert c.MIN_CLUSTER_SIZE <= 4 <= c.MAX_CLUSTER_SIZE
     with pytest.raises(AttributeError, match="no constant"):
         _ = c.NOT_A_CONSTANT
+
+
+@pytest.mark.parametrize("kind", STATUS_KINDS, ids=lambda k: k.__name__)
+def test_every_status_reads_as_its_own_name_and_back(kind):
+    """Each status of each kind has one name and one word, and both lead back to the number."""
+    assert len(kind) >= 4 and [int(s) for s in kind] == list(range(len(kind)))  # 0 (nothing yet) upward
+    assert len({s.name for s in kind}) == len({s.label for s in kind}) == len(kind)
+    for status in kind:
+        assert kind(int(status)) is status and kind[status.name] is status
+        assert status_name(kind, int(status)) == status.label == status.name.lower().replace("_", "-")
+    with pytest.raises(ValueError):
+        status_name(kind, len(kind))  # a number the contracts do not define is not given a name
+
+
+def test_statuses_are_the_compiled_modules_numbers():
+    assert (
+        ClusterStatus.STAKED == cluster_status.STAKED and len(ClusterStatus) == cluster_status.MAX_STATUS + 1
+    )
+    assert BidStatus.WITHDRAWN == c.STATUS_WITHDRAWN and StreamStatus.EXPIRED == stream_status.STATUS_EXPIRED
+    assert status_name(ClusterStatus, cluster_status.PRE_DEPOSITED) == "pre-deposited"
+    with pytest.raises(ValueError, match="share a number"):
+        status_enum("Twins", {"A": 0, "B": 0})
+
+
+def test_status_views_read_as_names():
+    p = deploy_protocol()
+    assert status_name(ClusterStatus, p.manager.cluster_status(0)) == "unknown"
+    assert status_name(StreamStatus, p.staker_rewards.status(0)) == "none"
+    assert status_name(BidStatus, p.auction.get_bid(1).status) == "none"
 
 
 def test_docs_are_up_to_date():

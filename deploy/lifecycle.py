@@ -13,8 +13,8 @@ The run ends with an ETH conservation check: every wei that entered (operators' 
 fees) must be found in the Escrow, StakerRewards, the deposit contract, pods, splits, modules, or back with
 an actor, and each contract's own ledger must match its balance. Any failed check exits with status 1.
 
-This module is the command line and imports only the standard library, so `--help` and argument errors
-answer at once; the run itself is deploy/lifecycle_run.py (`Lifecycle`, `conservation`, found here too).
+This module is the command line and imports only the standard library, so `--help` and usage errors answer
+at once; the run itself is deploy/lifecycle_run.py (`Lifecycle`, `conservation`, found here too).
 """
 
 from __future__ import annotations

@@ -5,10 +5,18 @@ Vyper's front end parses and type-checks the module and folds every constant exp
 
     from deploy.constants import c
     c.BOND, c.MAX_BATCH, c.MAX_CLUSTER_SIZE
+
+The contracts' status views return numbers; `BidStatus`, `ClusterStatus` and `StreamStatus` (IntEnums built
+from the same compiled modules) read them as names:
+
+    ClusterStatus(manager.cluster_status(cid)).label    # "pre-deposited"
+    status_name(StreamStatus, staker_rewards.status(cid))   # "streaming"
+    ClusterStatus.STAKED == cluster_status.STAKED == 3
 """
 
 from __future__ import annotations
 
+from enum import IntEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,3 +67,53 @@ c = Constants(read_constants())
 # (contracts/lib/stream_codec.vy: STATUS_STREAMING, ...). Bid statuses are in `c` (STATUS_PENDING, ...).
 cluster_status = Constants(read_constants(SOURCE.parent / "cluster_state.vy"))
 stream_status = Constants(read_constants(SOURCE.parent / "stream_codec.vy"))
+
+
+class Status(IntEnum):
+    """One kind of status a contract view returns; a member compares equal to the view's number."""
+
+    @property
+    def label(self) -> str:
+        """The status as a word for reports: its constant's name in lower case (`PRE_DEPOSITED`:
+        "pre-deposited")."""
+        return self.name.lower().replace("_", "-")
+
+
+def status_enum(kind: str, values: dict[str, int]) -> type[Status]:
+    """A `Status` enum named `kind` with `values` (name -> number, from a compiled module). Refuses two names
+    for one number, which an IntEnum would silently turn into an alias: a view would then read as the
+    wrong name."""
+    numbers = sorted(values.values())
+    if len(set(numbers)) != len(numbers):
+        raise ValueError(f"{kind}: two statuses share a number: {values}")
+    return Status(kind, values)
+
+
+def _leading_statuses(module: Constants, highest: int) -> dict[str, int]:
+    """The first `highest + 1` constants of `module` in source order, which must be 0 to `highest`: how
+    contracts/lib/cluster_state.vy declares its statuses (no prefix; `MAX_STATUS` is the last)."""
+    names = list(module.as_dict())[: highest + 1]
+    values = {name: getattr(module, name) for name in names}
+    if sorted(values.values()) != list(range(highest + 1)):
+        raise ValueError(f"the statuses 0 to {highest} are not the module's first constants: {values}")
+    return values
+
+
+def _prefixed(module: Constants, prefix: str) -> dict[str, int]:
+    """Every constant of `module` named `<prefix>NAME`, as NAME."""
+    return {name.removeprefix(prefix): v for name, v in module.as_dict().items() if name.startswith(prefix)}
+
+
+# Auction.get_bid(...).status (contracts/lib/constants.vy: STATUS_NONE, STATUS_PENDING, ...)
+BidStatus = status_enum("BidStatus", _prefixed(c, "STATUS_"))
+# StrategyModuleManager.cluster_status (contracts/lib/cluster_state.vy: UNKNOWN, PENDING, ... RECLAIMED)
+ClusterStatus = status_enum("ClusterStatus", _leading_statuses(cluster_status, cluster_status.MAX_STATUS))
+# StakerRewards.status (contracts/lib/stream_codec.vy: STATUS_NONE, STATUS_FUNDED, ...)
+StreamStatus = status_enum("StreamStatus", _prefixed(stream_status, "STATUS_"))
+STATUS_KINDS = (BidStatus, ClusterStatus, StreamStatus)
+
+
+def status_name(kind: type[Status], value: int) -> str:
+    """A status view's number as its word (`status_name(ClusterStatus, 2)`: "pre-deposited"); a number the
+    contracts do not define raises ValueError rather than printing something made up."""
+    return kind(value).label

@@ -1,9 +1,10 @@
 """Validator deposit data: local key generation, SSZ roots and checks (docs/protocol.md §8).
 
 `make_deposit_data(withdrawal_credentials, ...)` derives a BLS key from a seed (EIP-2333 `KeyGen` as
-implemented by py_ecc), signs the deposit message under the deposit domain of a fork version and returns
-a dict with the same fields as a `deposit-cli` / Obol `deposit-data-*.json` entry (hex strings without
-`0x`, amount in gwei). `verify_deposit_data(d)` recomputes both SSZ roots and checks the BLS signature;
+implemented by py_ecc), signs the deposit message under the deposit domain of a fork version (for the 1 ETH
+pre-deposit the protocol registers, unless told another amount) and returns a dict with the same fields
+as a `deposit-cli` / Obol `deposit-data-*.json` entry (hex strings without `0x`, amount in gwei).
+`verify_deposit_data(d)` recomputes both SSZ roots and checks the BLS signature;
 `require_valid_deposit_data(d)` raises `DepositDataError` saying what is wrong.
 Threshold keys (docs/protocol.md §9): `generate_threshold_key(n, t, seed)` deals Shamir shares of the key,
 `sign_deposit_threshold(key, signers, ...)` signs the deposit with any t operators' partial signatures
@@ -149,18 +150,34 @@ def _deposit_data_entry(
     }
 
 
+def pre_deposit_gwei() -> int:
+    """The amount, in gwei, of the deposit the protocol's registration expects: the 1 ETH pre-deposit of a
+    two-phase stake (constants.vy's PRE_DEPOSIT_AMOUNT; docs/protocol.md §9). The deposit data a cluster
+    registers is signed for this amount, so it is the default of every signing function here. Read from
+    the compiled constants when first needed, so importing this module does not load the compiler."""
+    from deploy.constants import c
+
+    return c.PRE_DEPOSIT_AMOUNT // c.WEI_PER_GWEI
+
+
 def make_deposit_data(
     withdrawal_credentials: str | bytes,
     fork_version: str | bytes = HOLESKY_FORK_VERSION,
     seed: bytes | str = DEFAULT_SEED,
-    amount_gwei: int = MAX_EFFECTIVE_BALANCE_GWEI,
+    amount_gwei: int | None = None,
 ) -> dict[str, Any]:
     """Generate a key from `seed`, sign the deposit message and return a deposit-data entry.
+
+    `amount_gwei` defaults to `pre_deposit_gwei()` (1 ETH): the data the protocol registers and pre-deposits
+    (ClusterKeys checks that amount), so a caller that names no amount gets data the protocol accepts.
+    A full 32 ETH deposit (straight to the deposit contract or an EigenPod) passes
+    `MAX_EFFECTIVE_BALANCE_GWEI`.
 
     The dict has the fields and formats of `deposit-data-*.json` entries: `pubkey`,
     `withdrawal_credentials`, `amount` (gwei, int), `signature`, `deposit_message_root`,
     `deposit_data_root`, `fork_version`, `network_name`, `deposit_cli_version`.
     """
+    amount_gwei = pre_deposit_gwei() if amount_gwei is None else amount_gwei
     wc = to_bytes(withdrawal_credentials, WITHDRAWAL_CREDENTIALS_LENGTH, "withdrawal_credentials")
     fv = to_bytes(fork_version, FORK_VERSION_LENGTH, "fork_version")
     if amount_gwei < MIN_DEPOSIT_GWEI:
@@ -361,14 +378,16 @@ def sign_deposit_threshold(
     signers,
     withdrawal_credentials: str | bytes,
     fork_version: str | bytes = HOLESKY_FORK_VERSION,
-    amount_gwei: int = MAX_EFFECTIVE_BALANCE_GWEI,
+    amount_gwei: int | None = None,
 ) -> dict[str, Any]:
-    """The deposit-data entry of `key`, signed by the operators `signers` (share indices) only.
+    """The deposit-data entry of `key`, signed by the operators `signers` (share indices) only; for
+    `amount_gwei`, by default the 1 ETH pre-deposit registration expects (`pre_deposit_gwei()`).
 
     Each signer signs the deposit message with its share; the partials are combined with Lagrange
     coefficients. With at least `key.threshold` signers the result verifies (`verify_deposit_data`);
     with fewer, the combined signature is not the distributed key's and the entry does not verify.
     """
+    amount_gwei = pre_deposit_gwei() if amount_gwei is None else amount_gwei
     wc = to_bytes(withdrawal_credentials, WITHDRAWAL_CREDENTIALS_LENGTH, "withdrawal_credentials")
     fv = to_bytes(fork_version, FORK_VERSION_LENGTH, "fork_version")
     signers = [int(i) for i in signers]
@@ -422,7 +441,7 @@ def cluster_registration(
     seed: bytes | str = DEFAULT_SEED,
     threshold: int | None = None,
     fork_version: str | bytes = HOLESKY_FORK_VERSION,
-    amount_gwei: int = MIN_DEPOSIT_GWEI,
+    amount_gwei: int | None = None,
 ) -> ClusterRegistration:
     """A t-of-n ceremony (t = `threshold_of(n)` unless given) whose first t operators sign the deposit.
 

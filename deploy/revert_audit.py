@@ -8,7 +8,8 @@ A reason counts as tested when a test file under tests/ names it: as a string li
 (`boa.reverts(f"codec: {field} out of range")` with `"rate"` in its parametrize list). Reasons no test can
 reach are listed, each with why, in `deploy/unreachable_reverts.toml`; a listed reason that a test does
 reach, or that no contract has any more, is reported as stale. The contracts are parsed with Vyper's own
-parser (`assert ..., "reason"` and `raise "reason"`), so multi-line asserts count and comments do not.
+parser (`assert ..., "reason"` and `raise "reason"`), so multi-line asserts count and comments do not;
+the parser is imported when the contracts are read, so `--help` answers at once (deploy/lazy.py).
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from deploy.vyper_source import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
@@ -41,6 +40,8 @@ class Revert:
 
 def reverts(root: Path = CONTRACTS) -> list[Revert]:
     """Every `assert ..., "reason"` and `raise "reason"` in the Vyper sources under `root`."""
+    from deploy.vyper_source import parse
+
     out = []
     for path in sorted(root.rglob("*.vy")):
         rel = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)

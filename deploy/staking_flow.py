@@ -1,4 +1,5 @@
-"""The safe-deposit and end-of-life steps of `deploy.lifecycle` (docs/protocol.md §9-10): a `Lifecycle` mixin.
+"""The safe-deposit and end-of-life steps of `deploy.lifecycle` (docs/protocol.md §9-10): a mixin of
+`deploy.lifecycle_run.Lifecycle`.
 
 - `start_beacon_chain`: the beacon-chain model (deploy/beacon.py) starts right after the deployment, so it
   sees every deposit;
@@ -16,7 +17,7 @@
 - `phase_dissolution`: clusters pre-created but never staked are dissolved by anyone once
   `pending_cluster_ttl` has passed.
 
-Everything here is flow; `deploy.lifecycle` owns the presentation. The mixin uses the Lifecycle's `p`,
+Everything here is flow; `deploy.lifecycle_run` owns the presentation. The mixin uses the Lifecycle's `p`,
 `actors`, `tx`, `check`, `out`, `section`, `label`, `key_ceremony`, `remember_proxies`, `modules`.
 """
 
@@ -27,27 +28,16 @@ import hashlib
 import boa
 
 from deploy.beacon import BeaconChain
-from deploy.constants import c
+from deploy.constants import ClusterStatus, c, status_name
 from deploy.constants import cluster_status as cs
 from deploy.constants import stream_status as ss
 from deploy.keys import make_deposit_data
 from deploy.protocol import at
 from deploy.tables import eth
 
-PRE_DEPOSIT_GWEI = c.PRE_DEPOSIT_AMOUNT // c.WEI_PER_GWEI
 TOP_UP = c.STAKE_AMOUNT - c.PRE_DEPOSIT_AMOUNT
 EPOCH = c.SECONDS_PER_EPOCH  # seconds
 # StrategyModuleManager.cluster_status and StakerRewards.status, read from the compiled modules
-CLUSTER_STATUS_NAMES = {
-    cs.UNKNOWN: "none",
-    cs.PENDING: "pending",
-    cs.PRE_DEPOSITED: "pre-deposited",
-    cs.STAKED: "staked",
-    cs.FAILED: "front-run",
-    cs.DISSOLVED: "dissolved",
-    cs.EXITED: "exited",
-    cs.RECLAIMED: "reclaimed",
-}
 MANAGER_STAKED, MANAGER_FAILED, MANAGER_EXITED = cs.STAKED, cs.FAILED, cs.EXITED
 STREAMING, EXPIRED, ENDED = ss.STATUS_STREAMING, ss.STATUS_EXPIRED, ss.STATUS_ENDED
 SHARD_COMMITTEE_PERIOD = c.SHARD_COMMITTEE_PERIOD  # epochs active before an exit is honoured
@@ -144,7 +134,7 @@ class SafeDepositSteps:
         self.key_ceremony(cid)  # the entity holds the whole key
         seed = ceremony_seed(self.seed, cid)
         credentials = b"\x01" + bytes(11) + bytes.fromhex(entity[0][2:])
-        d = make_deposit_data(credentials, seed=seed, amount_gwei=PRE_DEPOSIT_GWEI)
+        d = make_deposit_data(credentials, seed=seed)  # signed for the 1 ETH pre-deposit
         self.tx(
             "deposit (front-run)",
             self.p.deposit_contract.deposit,
@@ -311,4 +301,5 @@ class SafeDepositSteps:
         self.out("  prices and bonds back to their winners")
 
     def cluster_status_name(self, cid: int) -> str:
-        return CLUSTER_STATUS_NAMES[self.p.manager.cluster_status(cid)]
+        """StrategyModuleManager.cluster_status as its word ("pre-deposited"; deploy/constants.py)."""
+        return status_name(ClusterStatus, self.p.manager.cluster_status(cid))

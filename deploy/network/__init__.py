@@ -25,37 +25,24 @@ Modules: `chain` (read-only RPC, keys, DeployError), `inputs` (validation), `man
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
+from deploy.lazy import lazy_exports
+
 # names of the Python API -> the module that defines them; imported on first use, so that
-# `python -m deploy.network --help` answers without loading titanoboa and the compiler
+# `python -m deploy.network --help` answers without loading titanoboa and the compiler (deploy/lazy.py)
 _EXPORTS = {
-    "KEY_ENV_VAR": "chain",
-    "PASSWORD_ENV_VAR": "chain",
-    "Chain": "chain",
-    "DeployError": "chain",
-    "load_account": "chain",
-    "Plan": "deployment",
-    "ReceiptRecorder": "deployment",
-    "owned_roles": "deployment",
-    "prepare": "deployment",
-    "send": "deployment",
-    "parse_settings": "inputs",
-    "validate_config": "inputs",
-    "Manifest": "manifest",
-    "WIRING": "verify",
-    "Finding": "verify",
-    "verify_manifest": "verify",
+    name: f"{__name__}.{module}"
+    for module, names in {
+        "chain": ("KEY_ENV_VAR", "PASSWORD_ENV_VAR", "Chain", "DeployError", "load_account"),
+        "deployment": ("Plan", "ReceiptRecorder", "owned_roles", "prepare", "send"),
+        "inputs": ("parse_settings", "validate_config"),
+        "manifest": ("Manifest",),
+        "verify": ("WIRING", "Finding", "verify_manifest"),
+    }.items()
+    for name in names
 }
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 def deploy_to_network(*args: Any, out=print, **kwargs: Any):

@@ -85,10 +85,10 @@ def test_generated_key_passes_and_matches_the_plain_key(key):
 
 @pytest.mark.parametrize("signers", list(combinations(range(1, 5), 3)) + [(1, 2, 3, 4)])
 def test_any_t_operators_sign_the_deposit(key, signers):
-    d = keys.sign_deposit_threshold(key, signers, CREDENTIALS, amount_gwei=10**9)
+    d = keys.sign_deposit_threshold(key, signers, CREDENTIALS)
     assert keys.verify_deposit_data(d)
     # BLS signatures are deterministic: the combined one is the distributed key's own signature
-    assert d == keys.make_deposit_data(CREDENTIALS, seed=SEED, amount_gwei=10**9)
+    assert d == keys.make_deposit_data(CREDENTIALS, seed=SEED)
 
 
 @pytest.mark.parametrize("signers", [(1,), (2, 4), (3, 1)])

@@ -3,6 +3,7 @@ reader and the docs drift check."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -11,6 +12,16 @@ import pytest
 
 import boa_env
 from deploy import docs, network
+from deploy.constants import (
+    STATUS_KINDS,
+    BidStatus,
+    ClusterStatus,
+    StreamStatus,
+    cluster_status,
+    status_enum,
+    status_name,
+    stream_status,
+)
 from deploy.gas import GasReport, calldata_floor, intrinsic_gas, measure, receipt_gas
 from deploy.network.chain import DeployError
 from deploy.network.deployment import abi
@@ -168,6 +179,35 @@ def test_constants_are_read_from_the_compiled_module():
         _ = c.NOT_A_CONSTANT
 
 
+@pytest.mark.parametrize("kind", STATUS_KINDS, ids=lambda k: k.__name__)
+def test_every_status_reads_as_its_own_name_and_back(kind):
+    """Each status of each kind has one name and one word, and both lead back to the number."""
+    assert len(kind) >= 4 and [int(s) for s in kind] == list(range(len(kind)))  # 0 (nothing yet) upward
+    assert len({s.name for s in kind}) == len({s.label for s in kind}) == len(kind)
+    for status in kind:
+        assert kind(int(status)) is status and kind[status.name] is status
+        assert status_name(kind, int(status)) == status.label == status.name.lower().replace("_", "-")
+    with pytest.raises(ValueError):
+        status_name(kind, len(kind))  # a number the contracts do not define is not given a name
+
+
+def test_statuses_are_the_compiled_modules_numbers():
+    assert (
+        ClusterStatus.STAKED == cluster_status.STAKED and len(ClusterStatus) == cluster_status.MAX_STATUS + 1
+    )
+    assert BidStatus.WITHDRAWN == c.STATUS_WITHDRAWN and StreamStatus.EXPIRED == stream_status.STATUS_EXPIRED
+    assert status_name(ClusterStatus, cluster_status.PRE_DEPOSITED) == "pre-deposited"
+    with pytest.raises(ValueError, match="share a number"):
+        status_enum("Twins", {"A": 0, "B": 0})
+
+
+def test_status_views_read_as_names():
+    p = deploy_protocol()
+    assert status_name(ClusterStatus, p.manager.cluster_status(0)) == "unknown"
+    assert status_name(StreamStatus, p.staker_rewards.status(0)) == "none"
+    assert status_name(BidStatus, p.auction.get_bid(1).status) == "none"
+
+
 def test_docs_are_up_to_date():
     """`python -m deploy.docs --check`: regenerate with `python -m deploy.docs` after changing NatSpec."""
     assert docs.main(["--check"]) == 0
@@ -194,23 +234,56 @@ def test_the_repository_networks_file_names_its_chains():
     assert all("url_env" in n for name, n in table.items() if name != "anvil"), "API keys stay in the env"
 
 
-def test_network_help_answers_without_loading_titanoboa():
-    """`python -m deploy.network --help` (and its subcommands' help) imports neither titanoboa nor the
-    compiler: it answers at once."""
+# every `python -m` command of the README but pytest, with the argument lists whose help must answer at once
+HELP = {
+    "deploy.network": (["--help"], ["deploy", "--help"], ["verify", "--help"]),
+    "deploy.lifecycle": (["--help"],),
+    "deploy.docs": (["--help"],),
+    "deploy.revert_audit": (["--help"],),
+    "tests.gas.benchmark": (["--help"],),
+}
+
+
+def test_the_help_check_covers_every_command_of_the_readme():
+    commands = set(re.findall(r"python -m ([\w.]+)", (ROOT / "README.md").read_text())) - {"pytest"}
+    assert commands == set(HELP)
+
+
+@pytest.mark.parametrize("module", sorted(HELP))
+def test_help_answers_without_loading_titanoboa_or_the_compiler(module):
+    """`python -m <module> --help` imports neither titanoboa nor the compiler (seconds of loading, for a
+    user who only asked how to call it): heavy imports wait until the command runs (deploy/lazy.py)."""
     probe = (
         "import runpy, sys\n"
-        "for argv in (['--help'], ['deploy', '--help'], ['verify', '--help']):\n"
-        "    sys.argv = ['deploy.network', *argv]\n"
+        f"for argv in {HELP[module]!r}:\n"
+        f"    sys.argv = [{module!r}, *argv]\n"
         "    try:\n"
-        "        runpy.run_module('deploy.network', run_name='__main__', alter_sys=True)\n"
+        f"        runpy.run_module({module!r}, run_name='__main__', alter_sys=True)\n"
         "    except SystemExit as exit:\n"
-        "        assert exit.code == 0, exit.code\n"
+        "        assert exit.code in (0, None), exit.code\n"
         "print('loaded:', sorted(m for m in ('boa', 'vyper', 'eth_abi') if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.rstrip().endswith("loaded: []"), result.stdout[-500:]
-    assert "KEY=VALUE" in result.stdout and "min_duration (days, default 30)" in result.stdout
+    assert f"python -m {module}" in result.stdout or "usage:" in result.stdout
+    if module == "deploy.network":
+        assert "KEY=VALUE" in result.stdout and "min_duration (days, default 30)" in result.stdout
+
+
+def test_the_lazy_names_resolve_to_their_definitions():
+    """What the Python API found in a command's module before the split is still found there."""
+    from deploy import lifecycle, lifecycle_run
+    from tests.gas import benchmark, books
+
+    assert (
+        lifecycle.Lifecycle is lifecycle_run.Lifecycle
+        and lifecycle.conservation is lifecycle_run.conservation
+    )
+    assert benchmark.run is books.run and benchmark.Book is books.Book
+    assert network.Manifest.__module__ == "deploy.network.manifest"
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        lifecycle.nothing  # noqa: B018
 
 
 def test_set_help_and_cli_constants_match_the_deployment_code():

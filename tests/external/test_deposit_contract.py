@@ -120,7 +120,7 @@ def test_too_long_argument_is_rejected_by_abi_decoder(deposit_contract, holesky_
 
 @pytest.mark.parametrize("value", [0, GWEI, ETH - GWEI])
 def test_amount_below_one_eth(deposit_contract, staker, value):
-    d = keys.make_deposit_data("01" + "00" * 31, amount_gwei=10**9)
+    d = keys.make_deposit_data("01" + "00" * 31)
     with boa.env.prank(staker), boa.reverts("deposit_contract: deposit value too low"):
         deposit_contract.deposit(*args_of(d), value=value)
 

@@ -31,7 +31,9 @@ def deposit_for():
 
     def make(pod: str) -> tuple[bytes, bytes, bytes]:
         if pod not in cache:
-            cache[pod] = keys.make_deposit_data(keys.eigen_pod_withdrawal_credentials(pod))
+            cache[pod] = keys.make_deposit_data(
+                keys.eigen_pod_withdrawal_credentials(pod), amount_gwei=keys.MAX_EFFECTIVE_BALANCE_GWEI
+            )
         d = cache[pod]
         return (
             bytes.fromhex(d["pubkey"]),

@@ -9,6 +9,7 @@ import pytest
 
 from deploy import keys
 from tests.external.helpers import ETH
+from tests.utils.constants import c
 
 GWEI = 10**9
 WC = "01" + "00" * 11 + "e0c5cea4d3869f156717c66e188ae81c80914a6e"
@@ -130,7 +131,7 @@ def test_generated_data_has_holesky_format(generated, holesky_deposit):
             assert len(generated[field]) == len(value)
             assert not generated[field].startswith("0x")
     assert generated["withdrawal_credentials"] == WC
-    assert generated["amount"] == 32 * 10**9
+    assert generated["amount"] == keys.pre_deposit_gwei() == c.PRE_DEPOSIT_AMOUNT // GWEI  # by default
     assert generated["fork_version"] == "01017000"
     assert generated["network_name"] == "holesky"
     assert keys.verify_deposit_data(generated)
@@ -144,10 +145,10 @@ def test_generation_is_deterministic_per_seed(generated):
 
 
 def test_generation_other_fork_and_amount():
-    d = keys.make_deposit_data(bytes.fromhex(WC), fork_version=bytes(4), amount_gwei=10**9)
+    d = keys.make_deposit_data(bytes.fromhex(WC), fork_version=bytes(4), amount_gwei=32 * 10**9)
     assert d["fork_version"] == "00000000"
     assert d["network_name"] == "mainnet"
-    assert d["amount"] == 10**9
+    assert d["amount"] == 32 * 10**9
     assert keys.verify_deposit_data(d)
     # a signature for one fork is not valid on another
     assert not keys.verify_deposit_data(dict(d, fork_version="01017000", network_name="holesky"))
@@ -185,7 +186,7 @@ def test_generated_data_stakes_through_eigen_pod_manager(eigen_pod_manager, depo
     pod = eigen_pod_manager.get_pod(staker)
     credentials = keys.eigen_pod_withdrawal_credentials(pod)
     assert credentials.hex() == "01" + "00" * 11 + pod.lower().removeprefix("0x")
-    d = keys.make_deposit_data(credentials)
+    d = keys.make_deposit_data(credentials, amount_gwei=keys.MAX_EFFECTIVE_BALANCE_GWEI)  # a whole validator
     keys.require_valid_deposit_data(d)
     with boa.env.prank(staker):
         eigen_pod_manager.stake(

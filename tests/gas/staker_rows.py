@@ -15,7 +15,12 @@ import boa
 
 from deploy.beacon import BeaconChain
 from deploy.gas import measure
-from deploy.keys import cluster_registration, eigen_pod_withdrawal_credentials, make_deposit_data
+from deploy.keys import (
+    MAX_EFFECTIVE_BALANCE_GWEI,
+    cluster_registration,
+    eigen_pod_withdrawal_credentials,
+    make_deposit_data,
+)
 from deploy.protocol import at, deploy_protocol
 from deploy.tables import format_table
 
@@ -89,7 +94,7 @@ def run() -> dict[str, int]:
     c1 = 1
     attacker_credentials = b"\x01" + b"\x00" * 11 + b"\xaa" * 20
     pubkey1 = _register(protocol, c1, b"gas report key 1")
-    own = make_deposit_data(attacker_credentials, seed=b"gas report key 1", amount_gwei=10**9)
+    own = make_deposit_data(attacker_credentials, seed=b"gas report key 1")
     protocol.deposit_contract.deposit(
         pubkey1,
         attacker_credentials,
@@ -131,6 +136,7 @@ def run() -> dict[str, int]:
     direct = make_deposit_data(
         eigen_pod_withdrawal_credentials(protocol.eigen_pod_manager.get_pod(owner_of_pod)),
         seed=b"gas report direct key",
+        amount_gwei=MAX_EFFECTIVE_BALANCE_GWEI,  # a full 32 ETH validator, staked directly
     )
     pubkey_direct = bytes.fromhex(direct["pubkey"])
     protocol.eigen_pod_manager.stake(

@@ -45,7 +45,7 @@ def mock_deployer(name: str):
 def deposit_data(withdrawal_credentials: bytes, seed: bytes) -> dict:
     """The key ceremony for the 1 ETH pre-deposit (cached: the module-scoped deployment makes credentials
     repeat across tests)."""
-    return make_deposit_data(withdrawal_credentials, seed=seed, amount_gwei=PRE_DEPOSIT // 10**9)
+    return make_deposit_data(withdrawal_credentials, seed=seed)
 
 
 def seed_for(cluster_id: int, attempt: int = 0) -> bytes:

@@ -64,12 +64,12 @@ def test_frontrun_attack_is_caught_and_the_staker_made_whole(protocol, owner, op
     # the key ceremony: the attacker holds the whole key; it hands over deposit data for the pod...
     seed = b"the attacker's distributed key"
     pod_credentials = bytes(manager.withdrawal_credentials(cluster_id))
-    honest_looking = make_deposit_data(pod_credentials, seed=seed, amount_gwei=PRE_DEPOSIT // GWEI)
+    honest_looking = make_deposit_data(pod_credentials, seed=seed)
     # (its four addresses register the shares and the key: every on-chain check passes)
     assert protocol.register_cluster_keys(cluster_id, seed) == honest_looking
     # ...and front-runs the staker with 1 ETH for the same key and credentials of its own
     attacker_credentials = b"\x01" + b"\x00" * 11 + bytes.fromhex(attacker[0][2:])
-    own = make_deposit_data(attacker_credentials, seed=seed, amount_gwei=PRE_DEPOSIT // GWEI)
+    own = make_deposit_data(attacker_credentials, seed=seed)
     assert own["pubkey"] == honest_looking["pubkey"]
     pubkey = bytes.fromhex(own["pubkey"])
     with boa.env.prank(attacker[0]):
@@ -225,9 +225,7 @@ def test_a_pre_deposit_the_beacon_chain_ignores_is_reclaimed(protocol, owner, op
     with boa.env.prank(owner):
         (cluster_id,) = manager.pre_create_clusters(1)
     credentials = bytes(manager.withdrawal_credentials(cluster_id))
-    d = make_deposit_data(
-        credentials, seed=b"a key whose signature goes wrong", amount_gwei=PRE_DEPOSIT // GWEI
-    )
+    d = make_deposit_data(credentials, seed=b"a key whose signature goes wrong")
     pubkey, signature, _ = as_args(d)
     bad_signature = signature[:95] + bytes([signature[95] ^ 1])
     root = deposit_data_root(pubkey, credentials, PRE_DEPOSIT // GWEI, bad_signature)

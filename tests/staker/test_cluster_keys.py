@@ -19,7 +19,14 @@ from eth_utils import keccak
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deploy.keys import cluster_registration, g1_point, g2_point, threshold_of
+from deploy.keys import (
+    MAX_EFFECTIVE_BALANCE_GWEI,
+    cluster_registration,
+    g1_point,
+    g2_point,
+    make_deposit_data,
+    threshold_of,
+)
 from deploy.protocol import deployer_for
 from tests.staker.conftest import STAKE, STATUS_DISSOLVED, events, mock_deployer
 
@@ -149,6 +156,29 @@ def test_protocol_helper_registers_through_the_winners(protocol, manager, pendin
     d = protocol.register_cluster_keys(cluster_id, b"helper")
     assert manager.validator_pubkey(cluster_id) == bytes.fromhex(d["pubkey"])
     assert all(protocol.cluster_keys.share_hash(cluster_id, i + 1) != bytes(32) for i in range(4))
+
+
+def test_make_deposit_data_by_default_signs_what_registration_accepts(keys, manager, pending, stakers):
+    """A user who names no amount gets data the protocol accepts: `make_deposit_data` signs, by default,
+    for the 1 ETH pre-deposit that ClusterKeys checks (and the manager deposits), not for 32 ETH."""
+    cluster_id, winners = pending()
+    credentials = bytes(manager.withdrawal_credentials(cluster_id))
+    reg = ceremony(manager, cluster_id, "default amount")  # the same key, dealt to the winners in shares
+    register_shares(keys, cluster_id, winners, reg)
+    points = [p for _, p in reg.shares]
+
+    def register(d: dict) -> bytes:
+        pubkey, signature = bytes.fromhex(d["pubkey"]), bytes.fromhex(d["signature"])
+        args = (pubkey, g1_point(pubkey), signature, g2_point(signature), points)
+        return keys.register_deposit_data(cluster_id, *args, sender=winners[0])
+
+    whole = make_deposit_data(credentials, HOLESKY, "default amount", amount_gwei=MAX_EFFECTIVE_BALANCE_GWEI)
+    with boa.reverts("cluster_keys: invalid deposit signature"):
+        register(whole)
+    d = make_deposit_data(credentials, HOLESKY, "default amount")
+    assert register(d) == bytes.fromhex(d["deposit_data_root"])
+    manager.create_strategy_module_and_stake(value=STAKE, sender=stakers[0])  # the 1 ETH deposit goes in
+    assert manager.validator_pubkey(cluster_id) == bytes.fromhex(d["pubkey"])
 
 
 # ---------------------------------------------------------------- who and when

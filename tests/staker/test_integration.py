@@ -34,9 +34,7 @@ def _ceremony(manager, cluster_id, seed):
     module, pod, split = manager.predict_addresses(cluster_id)
     credentials = bytes(manager.withdrawal_credentials(cluster_id))
     assert credentials == b"\x01" + b"\x00" * 11 + bytes.fromhex(pod[2:])
-    d = make_deposit_data(
-        credentials, seed=seed, amount_gwei=PRE_DEPOSIT // 10**9
-    )  # signed for the pre-deposit
+    d = make_deposit_data(credentials, seed=seed)  # signed for the pre-deposit
     assert verify_deposit_data(d)
     assert d["withdrawal_credentials"] == credentials.hex()
     return d, (module, pod, split)

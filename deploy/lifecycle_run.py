@@ -17,6 +17,7 @@ from typing import Any
 import boa
 
 import boa_env
+from deploy import fast_bls
 from deploy.constants import ClusterStatus, StreamStatus, c, status_name
 from deploy.gas import GasReport, measure, measure_deploy
 from deploy.keys import cluster_registration, verify_deposit_data
@@ -24,6 +25,8 @@ from deploy.lifecycle import argument_problem
 from deploy.protocol import SOURCES, Protocol, Step, at, deploy_protocol
 from deploy.staking_flow import SafeDepositSteps
 from deploy.tables import eth, format_table, short
+
+fast_bls.install()  # EIP-2537 by arkworks (deploy/fast_bls.py): same gas and results, seconds faster
 
 ETH = 10**18
 DAY = 86_400

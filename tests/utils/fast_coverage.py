@@ -11,7 +11,11 @@ same; only the repetition is gone.
 
 from __future__ import annotations
 
+import functools
+import sys
+
 from boa.environment import Env
+from boa.vm.py_evm import PyEVM
 
 _seen: dict[int, tuple[dict, set]] = {}  # id(pc -> ast map) -> (the map, kept alive; pcs reported)
 
@@ -36,7 +40,29 @@ def _trace_computation(self, computation, contract=None):
         self._trace_computation(child, self._lookup_contract_fast(child.msg.code_address))
 
 
+def _untraced(method):
+    """`method` run with the process's trace function (coverage.py's tracer, if any) set aside."""
+
+    @functools.wraps(method)
+    def run(*args, **kwargs):
+        tracer = sys.gettrace()
+        if tracer is None:
+            return method(*args, **kwargs)
+        sys.settrace(None)
+        try:
+            return method(*args, **kwargs)
+        finally:
+            sys.settrace(tracer)
+
+    run._byz_untraced = True
+    return run
+
+
 def install() -> None:
-    """Replace titanoboa's per-call coverage tracing with the deduplicating one (harmless without
-    coverage: titanoboa only traces when its coverage plugin is loaded)."""
+    """Replace titanoboa's per-call coverage tracing with the deduplicating one, and run the EVM untraced
+    (both harmless without coverage: titanoboa only reports when its coverage plugin is loaded)."""
     Env._trace_computation = _trace_computation
+    for name in ("execute_code", "deploy_code"):
+        method = getattr(PyEVM, name)
+        if not getattr(method, "_byz_untraced", False):
+            setattr(PyEVM, name, _untraced(method))

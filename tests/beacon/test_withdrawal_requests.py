@@ -152,7 +152,7 @@ def test_vyper_caller_pattern(withdrawal_requests, staker):
     assert dequeue_withdrawal_requests(withdrawal_requests) == [(exiter.address, pubkey_of(3), 0)]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(blocks=st.lists(st.integers(0, 24), min_size=1, max_size=12))
 def test_matches_the_eip_algorithm(withdrawal_requests, staker, blocks):
     model = Eip7002Model()

@@ -317,7 +317,7 @@ def test_withdraw_reverts_while_recipient_rejects(make_split, wallets, operator)
     assert split.withdrawable(bad.address) == ETH
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     allocations=st.lists(st.integers(min_value=1, max_value=10**24), min_size=1, max_size=16),
     modes=st.lists(st.sampled_from([ACCEPT, ACCEPT, REJECT, BURN_GAS]), min_size=16, max_size=16),

@@ -23,6 +23,7 @@ from hashlib import sha256
 from itertools import combinations
 from typing import Any
 
+import py_arkworks_bls12381 as ark
 from py_ecc.bls import G2ProofOfPossession as bls
 from py_ecc.bls.g2_primitives import G1_to_pubkey, G2_to_signature, pubkey_to_G1, signature_to_G2
 from py_ecc.optimized_bls12_381 import Z1, Z2, add, curve_order, multiply, normalize
@@ -324,8 +325,15 @@ def generate_threshold_key(n: int, t: int, seed: bytes | str = DEFAULT_SEED) -> 
 
 
 def partial_sign(secret_share: int, message: bytes) -> bytes:
-    """Operator's partial signature: a BLS signature of `message` with its secret share."""
-    return bls.Sign(secret_share, message)
+    """Operator's partial signature: a BLS signature of `message` with its secret share.
+
+    The beacon chain's ciphersuite (py_ecc's `G2ProofOfPossession.Sign`: hash to G2 under its DST, times the
+    secret), computed by arkworks, which the consensus specs' own BLS uses: py_ecc took 0.1 s a signature,
+    and every cluster's ceremony makes t of them. tests/external/test_keys.py holds them equal."""
+    if not 0 < secret_share < curve_order:
+        raise ThresholdKeyError("a secret share is in 1 .. r - 1")
+    scalar = ark.Scalar.from_be_bytes(secret_share.to_bytes(32, "big"))
+    return bytes((ark.G2Point.hash_to_curve(message, bls.DST) * scalar).to_compressed_bytes())
 
 
 def combine_signatures(partials: Mapping[int, bytes]) -> bytes:
@@ -445,7 +453,7 @@ def cluster_registration(
 ) -> ClusterRegistration:
     """A t-of-n ceremony (t = `threshold_of(n)` unless given) whose first t operators sign the deposit.
 
-    Cached (py_ecc's partial signatures take most of a second): treat the result as read-only."""
+    Cached (a ceremony still takes a few tenths of a second): treat the result as read-only."""
     t = threshold_of(n) if threshold is None else threshold
     key = generate_threshold_key(n, t, seed=seed)
     d = sign_deposit_threshold(key, range(1, t + 1), withdrawal_credentials, fork_version, amount_gwei)

@@ -198,3 +198,16 @@ def test_generated_data_stakes_through_eigen_pod_manager(eigen_pod_manager, depo
     assert eigen_pod_manager.has_pod(staker)
     assert eigen_pod_manager.get_pod(staker) == pod
     assert boa.env.get_balance(deposit_contract.address) == 32 * ETH
+
+
+@pytest.mark.parametrize("secret", [1, 2**64 + 7, keys.curve_order - 1, keys.secret_key_from_seed("x")])
+@pytest.mark.parametrize("message", [b"", bytes(32), b"\xff" * 32, b"byzantine"])
+def test_partial_sign_is_the_ciphersuite_signature(secret, message):
+    # arkworks computes what py_ecc's proof-of-possession ciphersuite (the beacon chain's) signs
+    assert keys.partial_sign(secret, message) == keys.bls.Sign(secret, message)
+
+
+@pytest.mark.parametrize("secret", [0, keys.curve_order])
+def test_partial_sign_refuses_a_secret_outside_the_field(secret):
+    with pytest.raises(keys.ThresholdKeyError, match="a secret share is in 1 .. r - 1"):
+        keys.partial_sign(secret, bytes(32))

@@ -3,8 +3,9 @@
     python -m deploy.lifecycle [--seed N] [--json FILE] [--operators N] [--stakers N]
 
 Phases: deploy and wire the suite; operators bid (the owner whitelists some of them; some update and
-withdraw bids); the owner pre-creates clusters; the operators' key ceremony (deploy/keys.py) produces and
-checks deposit data for each cluster's predicted withdrawal credentials, and the owner registers it;
+withdraw bids); the owner pre-creates clusters; each cluster's winners run a key ceremony (deploy/keys.py)
+for its predicted withdrawal credentials and register their key shares and the deposit data with
+ClusterKeys, which checks them on chain;
 stakers stake 32 ETH each; one ByzNft changes hands; time passes; stakers claim their rewards; execution-
 layer fees reach a cluster's reward split and are distributed; the clusters expire; operators collect their
 refunds and bonds. Every transaction's gas is measured as a receipt would show it (deploy/gas.py).

@@ -101,14 +101,20 @@ class _coverage_paused:
             self.controller.resume()
 
 
+# The clock every module starts at (py-evm's genesis takes the wall clock): any fixed second will do.
+START_TIMESTAMP = 1_800_000_000
+
+
 @pytest.fixture(scope="module", autouse=True)
-def _same_addresses_in_every_module(request):
-    """Every module draws the same fresh addresses (`boa.env.generate_address`, the actors), whichever xdist
-    worker runs it and whatever ran there before. Addresses order bids, seats and holders, so without this a
-    derandomized state machine played different runs in different schedules, and its every-rule guard
-    failed in one schedule and passed in another. (The chain itself needs nothing: titanoboa's plugin rolls
-    every fixture back, so each module starts from the same state.)"""
+def _same_start_in_every_module(request):
+    """Every module starts at the same second and draws the same fresh addresses (`boa.env.generate_address`,
+    the actors), whichever xdist worker runs it, whatever ran there before and whenever the run started.
+    Addresses order bids, seats and holders, and the clock decides epochs, expiries and time-outs, so
+    without this a derandomized state machine played different runs in different schedules and on
+    different days, and its every-rule guard failed in one and passed in another. (titanoboa's plugin rolls
+    every fixture back, the clock included, so each module starts from the same chain state.)"""
     boa.env.set_random_seed(f"byzantine-vyper:{request.module.__name__}")
+    boa.env.evm.patch.timestamp = START_TIMESTAMP
 
 
 @pytest.fixture(scope="module")

@@ -224,19 +224,11 @@ class SafeDepositSteps:
         module, m, sr = self.modules[cid], self.p.manager, self.p.staker_rewards
         holder = self.p.byz_nft.ownerOf(cid)
         pubkey = bytes(m.validator_pubkey(cid))
-        pod = at("eigen_pod_implementation", module.eigen_pod())
         was_expired = sr.status(cid) == EXPIRED
         if module.activation_epoch() == 0:
             boa.env.time_travel(seconds=12)
-            timestamp = self.chain.process()  # activation (the validator has been eligible for a while)
-            proof = self.chain.validator_proof(pubkey)
-            self.tx(
-                "module.prove_activation",
-                module.prove_activation,
-                timestamp,
-                proof,
-                sender=self.actors.fee_payer,
-            )
+            self.chain.process()  # activation (the validator has been eligible for a while)
+            self.restake(cid)
         activation = module.activation_epoch()
         due = m.beacon_genesis_time() + (activation + SHARD_COMMITTEE_PERIOD) * EPOCH
         if due > boa.env.timestamp:
@@ -257,14 +249,11 @@ class SafeDepositSteps:
             self.check(f"cluster {cid} stream ended at the exit epoch", sr.get_stream(cid).end == exit_time)
         bids = self.p.auction.get_cluster(cid).bid_ids
         self.check(f"cluster {cid} bonds unlocked", not any(self.p.escrow.is_locked(b) for b in bids))
-        self.check(
-            f"cluster {cid} shares stop counting", self.p.eigen_pod_manager.shares(module.address) == 0
-        )
-        # withdrawable MIN_VALIDATOR_WITHDRAWABILITY_DELAY (256) epochs after the exit epoch
+        # withdrawable MIN_VALIDATOR_WITHDRAWABILITY_DELAY (256) epochs after the exit epoch; the sweep pays the
+        # pod, a checkpoint credits it, and EigenLayer's withdrawal queue brings it to the module
         boa.env.time_travel(seconds=270 * EPOCH)
         self.chain.process()
-        paid = boa.env.get_balance(str(pod.address))
-        self.tx("module.withdraw_from_pod", module.withdraw_from_pod, paid, sender=holder)
+        paid = self.principal_home(cid)
         self.tx("module.withdraw", module.withdraw, paid, holder, sender=holder)
         self.check(f"cluster {cid} principal home", paid >= c.STAKE_AMOUNT)
         if sr.claimable(cid):  # what accrued until the exit epoch
@@ -275,7 +264,58 @@ class SafeDepositSteps:
         prover = self.label(self.actors.fee_payer)
         self.out(f"  exit epoch {exit_epoch} proven by {prover}: stream ended, bonds unlocked")
         self.out(f"  the beacon chain paid {eth(paid)} ETH (principal and consensus rewards) to its pod;")
-        self.out("  the holder withdrew it through the module")
+        self.out(
+            f"  a checkpoint credited it, EigenLayer's queue released it after {self.withdrawal_delay()} blocks "
+            f"(~{self.withdrawal_delay() * 12 / 86_400:.0f} days on mainnet), and the holder withdrew it"
+        )
+
+    # ------------------------------------------------------------ EigenLayer
+
+    def restake(self, cid: int) -> None:
+        """Restake the cluster's validator through its pod (anyone), once the beacon chain has given it an
+        activation epoch: EigenLayer's `verifyWithdrawalCredentials`, through the module (the pod's owner)."""
+        module = self.modules[cid]
+        pubkey = bytes(self.p.manager.validator_pubkey(cid))
+        timestamp, state_root_proof, indices, proofs, fields = self.chain.credential_proof_args([pubkey])
+        self.tx(
+            "module.restake",
+            module.restake,
+            timestamp,
+            state_root_proof,
+            indices[0],
+            proofs[0],
+            fields[0],
+            sender=self.actors.fee_payer,
+        )
+
+    def checkpoint(self, cid: int) -> None:
+        """A checkpoint of the cluster's pod (anyone): started through the module, its balance proofs
+        submitted straight to the pod, against the block root of the checkpoint's own block."""
+        module, pubkey = self.modules[cid], bytes(self.p.manager.validator_pubkey(cid))
+        pod = at("eigen_pod_implementation", module.eigen_pod())
+        boa.env.time_travel(seconds=12)
+        timestamp = self.chain.process()
+        self.tx("module.start_checkpoint", module.start_checkpoint, sender=self.actors.fee_payer)
+        if pod.currentCheckpointTimestamp():  # the pod has validators to prove
+            container, proofs = self.chain.checkpoint_proof_args(timestamp, [pubkey])
+            self.tx("pod.verifyCheckpointProofs", pod.verifyCheckpointProofs, container, proofs)
+
+    def withdrawal_delay(self) -> int:
+        return self.p.delegation_manager.minWithdrawalDelayBlocks()
+
+    def principal_home(self, cid: int) -> int:
+        """Checkpoint, queue every deposit share, wait out EigenLayer's delay, complete as ETH to the module;
+        returns the wei the module received."""
+        module, holder = self.modules[cid], self.p.byz_nft.ownerOf(cid)
+        self.checkpoint(cid)
+        shares = self.p.eigen_pod_manager.podOwnerDepositShares(module.address)
+        self.tx("module.queue_withdrawal", module.queue_withdrawal, shares, sender=holder)
+        withdrawals, _ = self.p.delegation_manager.getQueuedWithdrawals(module.address)
+        withdrawal = withdrawals[-1]
+        boa.env.time_travel(blocks=self.withdrawal_delay() + 1)
+        before = boa.env.get_balance(str(module.address))
+        self.tx("module.complete_withdrawal", module.complete_withdrawal, withdrawal, sender=self.actors.fee_payer)
+        return boa.env.get_balance(str(module.address)) - before
 
     # ------------------------------------------------------------ dissolution
 

@@ -27,6 +27,9 @@ MAX_STATE_ROOT_PROOF: constant(uint256) = 128
 MAX_VALIDATOR_PROOF: constant(uint256) = 1600
 MAX_BALANCE_CONTAINER_PROOF: constant(uint256) = 320
 MAX_BALANCE_PROOF: constant(uint256) = 1280
+# @dev Bound of the DelegationManager's strategy arrays (beacon-chain ETH is
+# the only strategy here); interfaces read it from this module.
+MAX_STRATEGIES: constant(uint256) = 8
 
 
 struct StateRootProof:

@@ -30,35 +30,29 @@ from ..interfaces import IByzNft
 from ..interfaces import IStakerRewards
 from ..interfaces import IStrategyModule
 from ..interfaces import IStrategyModuleManager
-from ..interfaces.external import IDelegationManager
-from ..interfaces.external import IEigenPod
-from ..interfaces.external import IEigenPodManager
+from ..interfaces.external import IDepositContract
+from ..interfaces.external.eigenlayer import IDelegationManager
+from ..interfaces.external.eigenlayer import IEigenPod
+from ..interfaces.external.eigenlayer import IEigenPodManager
 
 implements: IStrategyModule
 
-
-# The EigenPod's EIP-7002 relay and exit proof (contracts/external/EigenPod.vy):
-# the beacon chain honours a request only from the validator's withdrawal
-# address.
-interface IEigenPodExit:
-    def request_withdrawal(
-        pubkey: Bytes[48], amount_gwei: uint64
-    ) -> uint256: payable
-    def verify_exit(
-        beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof
-    ): nonpayable
-    def validator_status(pubkey_root: bytes32) -> uint256: view
-
-
 from ..lib import beacon_proofs
+from ..lib import eigen_proofs
 from ..lib import cluster_state as cs
 from ..lib import constants as c
 
 
 # Exit requests (EIP-7002) for a full exit: amount 0.
 _FULL_EXIT_GWEI: constant(uint64) = 0
-# The pod's status of a restaked validator whose exit is not proven there.
-_POD_VALIDATOR_ACTIVE: constant(uint256) = 1
+# EigenLayer's virtual strategy of beacon-chain ETH (not a contract).
+# 0x01 withdrawal credentials: the prefix, then 11 zero bytes, then the pod.
+_ETH1_PREFIX: constant(bytes12) = 0x010000000000000000000000
+# EigenPod.VALIDATOR_STATUS.ACTIVE: restaked, not yet withdrawn.
+_POD_VALIDATOR_ACTIVE: constant(uint8) = 1
+_BEACON_CHAIN_ETH_STRATEGY: constant(address) = (
+    0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0
+)
 # Marks the implementation (never a proxy's cluster): it cannot be initialised.
 _LOCKED: constant(uint256) = max_value(uint256)
 
@@ -111,9 +105,38 @@ event Withdrawn:
     amount: uint256
 
 
-event WithdrawnFromPod:
+event PodCreated:
     cluster_id: indexed(uint256)
     eigen_pod: indexed(address)
+    proof_submitter: indexed(address)
+
+
+event ProofSubmitterSet:
+    cluster_id: indexed(uint256)
+    proof_submitter: indexed(address)
+
+
+event Restaked:
+    cluster_id: indexed(uint256)
+    caller: indexed(address)
+    validator_index: uint40
+    beacon_timestamp: uint64
+
+
+event CheckpointStarted:
+    cluster_id: indexed(uint256)
+    caller: indexed(address)
+
+
+event WithdrawalQueued:
+    cluster_id: indexed(uint256)
+    withdrawal_root: indexed(bytes32)
+    deposit_shares: uint256
+
+
+event WithdrawalCompleted:
+    cluster_id: indexed(uint256)
+    withdrawal_root: indexed(bytes32)
     amount: uint256
 
 
@@ -205,7 +228,8 @@ def __default__():
 @external
 def initialize(cluster_id: uint256):
     """
-    @notice Initialises a freshly deployed proxy with its cluster id.
+    @notice Initialises a freshly deployed proxy with its cluster id, and
+            creates its EigenPod with the manager as proof submitter.
     @dev Manager only, once; never on the implementation.
     @param cluster_id The cluster (and ByzNft token) id.
     """
@@ -213,15 +237,21 @@ def initialize(cluster_id: uint256):
     assert self._cluster_node == 0, "strategy_module: already initialized"
     self._cluster_node = cluster_id + 1
     log Initialized(manager=msg.sender, cluster_id=cluster_id)
+    # The module owns its pod; the manager submits its proofs until the
+    # holder names another submitter (docs/protocol.md §11).
+    pod: address = extcall IEigenPodManager(EIGEN_POD_MANAGER).createPod()
+    extcall IEigenPod(pod).setProofSubmitter(MANAGER)
+    log PodCreated(cluster_id=cluster_id, eigen_pod=pod, proof_submitter=MANAGER)
 
 
 @external
 @payable
 def stake(pubkey: Bytes[48], signature: Bytes[96], deposit_data_root: bytes32):
     """
-    @notice Deposits `msg.value` for the cluster's validator through
-            EigenLayer: the EigenPodManager creates this module's EigenPod on
-            first use and deposits with the pod's withdrawal credentials.
+    @notice Deposits `msg.value` for the cluster's validator straight to the
+            beacon deposit contract, with this module's EigenPod as the 0x01
+            withdrawal credentials (EigenLayer's `EigenPod.stake` takes
+            exactly 32 ETH, so the 1 ETH pre-deposit cannot go through it).
     @dev Manager only: the 1 ETH pre-deposit at staking, the 31 ETH top-up at
          confirmation (the manager enforces the order and amounts).
     @param pubkey The validator's 48-byte BLS public key.
@@ -229,12 +259,19 @@ def stake(pubkey: Bytes[48], signature: Bytes[96], deposit_data_root: bytes32):
     @param deposit_data_root The SSZ root of the deposit data for this amount.
     """
     assert msg.sender == MANAGER, "strategy_module: caller is not the manager"
-    extcall IEigenPodManager(EIGEN_POD_MANAGER).stake(
-        pubkey, signature, deposit_data_root, value=msg.value
+    pod: address = self._pod()
+    extcall IDepositContract(
+        staticcall IEigenPodManager(EIGEN_POD_MANAGER).ethPOS()
+    ).deposit(
+        pubkey,
+        concat(_ETH1_PREFIX, convert(pod, bytes20)),
+        signature,
+        deposit_data_root,
+        value=msg.value,
     )
     log Staked(
         cluster_id=self._cluster_id(),
-        eigen_pod=staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(self),
+        eigen_pod=pod,
         pubkey=pubkey,
         amount=msg.value,
     )
@@ -274,15 +311,23 @@ def request_exit():
     assert (
         msg.value >= self._withdrawal_fee()
     ), "strategy_module: exit fee not covered"
+    info: IEigenPod.ValidatorInfo = staticcall IEigenPod(
+        self._pod()
+    ).validatorPubkeyHashToInfo(self._pubkey_root(cluster_id))
+    assert (
+        info.status == _POD_VALIDATOR_ACTIVE
+    ), "strategy_module: validator not restaked"
     pubkey: Bytes[48] = staticcall IStrategyModuleManager(
         MANAGER
     ).validator_pubkey(cluster_id)
-    pod: address = staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(self)
-    # The pod pays the fee and returns the rest of msg.value to this module.
-    fee: uint256 = extcall IEigenPodExit(pod).request_withdrawal(
-        pubkey, _FULL_EXIT_GWEI, value=msg.value
-    )
+    fee: uint256 = self._withdrawal_fee()
     log ExitRequested(cluster_id=cluster_id, pubkey=pubkey, fee=fee)
+    # The pod pays the fee (it refunds any excess to this module, which
+    # forwards the rest of msg.value to the holder).
+    extcall IEigenPod(self._pod()).requestWithdrawal(
+        [IEigenPod.WithdrawalRequest(pubkey=pubkey, amountGwei=_FULL_EXIT_GWEI)],
+        value=fee,
+    )
     if msg.value > fee:
         raw_call(holder, b"", value=msg.value - fee)
 
@@ -352,39 +397,186 @@ def prove_exit(beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof):
     )
     # The manager marks the cluster exited (once) and ends the stream.
     extcall IStrategyModuleManager(MANAGER).on_exit_proven(exit_time)
-    # The pod removes the validator's shares unless someone proved it there.
-    pod: address = staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(self)
-    if (
-        staticcall IEigenPodExit(pod).validator_status(
-            proof.validator_fields[beacon_proofs.PUBKEY_FIELD]
-        )
-        == _POD_VALIDATOR_ACTIVE
-    ):
-        extcall IEigenPodExit(pod).verify_exit(beacon_timestamp, proof)
 
 
 @external
-def delegate_to(operator: address):
+def restake(
+    beacon_timestamp: uint64,
+    state_root_proof: eigen_proofs.StateRootProof,
+    validator_index: uint40,
+    validator_fields_proof: Bytes[eigen_proofs.MAX_VALIDATOR_PROOF],
+    validator_fields: DynArray[bytes32, eigen_proofs.MAX_VALIDATOR_FIELDS],
+):
+    """
+    @notice Restakes the cluster's validator through EigenLayer: the pod
+            verifies its withdrawal credentials (`verifyWithdrawalCredentials`)
+            and credits its effective balance as this module's shares. Also
+            records the proven activation epoch if `prove_activation` has
+            not.
+    @dev Anyone, for a staked cluster, once the beacon chain has given the
+         validator an activation epoch (EigenLayer refuses a validator
+         without one: `ValidatorInactiveOnBeaconChain`). EigenLayer's checks
+         and custom errors apply; the module is the pod's owner.
+    @param beacon_timestamp The EIP-4788 timestamp the proofs are against.
+    @param state_root_proof The state root and its branch to the block root.
+    @param validator_index The validator's index.
+    @param validator_fields_proof The validator's branch to the state root.
+    @param validator_fields The validator's 8 fields.
+    """
+    cluster_id: uint256 = self._check_staked()
+    assert (
+        len(validator_fields) > beacon_proofs.ACTIVATION_EPOCH_FIELD
+        and validator_fields[beacon_proofs.PUBKEY_FIELD]
+        == self._pubkey_root(cluster_id)
+    ), "strategy_module: proof is for another validator"
+    log Restaked(
+        cluster_id=cluster_id,
+        caller=msg.sender,
+        validator_index=validator_index,
+        beacon_timestamp=beacon_timestamp,
+    )
+    extcall IEigenPod(self._pod()).verifyWithdrawalCredentials(
+        beacon_timestamp,
+        state_root_proof,
+        [validator_index],
+        [validator_fields_proof],
+        [validator_fields],
+    )
+    # The pod has verified the fields against the beacon block root.
+    if self._activation_epoch == 0:
+        activation: uint256 = beacon_proofs._le_uint64(
+            validator_fields[beacon_proofs.ACTIVATION_EPOCH_FIELD]
+        )
+        self._activation_epoch = activation
+        log ActivationProven(
+            cluster_id=cluster_id,
+            activation_epoch=activation,
+            beacon_timestamp=beacon_timestamp,
+        )
+
+
+@external
+def start_checkpoint():
+    """
+    @notice Starts a checkpoint of this module's EigenPod: once anyone has
+            proven its validators' balances (`verifyCheckpointProofs` on the
+            pod), the ETH in the pod (consensus rewards, the exited
+            principal) is credited as shares and becomes withdrawable
+            through the queue.
+    @dev Anyone (the module is the pod owner). EigenLayer's checks apply:
+         one checkpoint at a time, never two in one block.
+    """
+    cluster_id: uint256 = self._cluster_id()
+    log CheckpointStarted(cluster_id=cluster_id, caller=msg.sender)
+    extcall IEigenPod(self._pod()).startCheckpoint(False)
+
+
+@external
+def set_proof_submitter(proof_submitter: address):
+    """
+    @notice Names the pod's proof submitter, the address that may prove
+            and request for the pod besides this module (the manager at
+            creation).
+    @dev NFT holder only; the zero address leaves only the module.
+    @param proof_submitter The new proof submitter.
+    """
+    self._check_owner()
+    log ProofSubmitterSet(
+        cluster_id=self._cluster_id(), proof_submitter=proof_submitter
+    )
+    extcall IEigenPod(self._pod()).setProofSubmitter(proof_submitter)
+
+
+@external
+def queue_withdrawal(deposit_shares: uint256) -> bytes32:
+    """
+    @notice Queues a withdrawal of this module's beacon-chain ETH deposit
+            shares through EigenLayer's DelegationManager; after its delay
+            anyone completes it (`complete_withdrawal`) and the ETH reaches
+            this module.
+    @dev NFT holder only. Only checkpointed ETH can be paid at completion,
+         so checkpoint the exited principal first. EigenLayer's checks
+         apply (`SharesNegative` above the deposit shares).
+    @param deposit_shares The deposit shares to withdraw (wei).
+    @return bytes32 The withdrawal root.
+    """
+    self._check_owner()
+    roots: DynArray[bytes32, eigen_proofs.MAX_STRATEGIES] = extcall IDelegationManager(
+        DELEGATION_MANAGER
+    ).queueWithdrawals(
+        [
+            IDelegationManager.QueuedWithdrawalParams(
+                strategies=[_BEACON_CHAIN_ETH_STRATEGY],
+                depositShares=[deposit_shares],
+                __deprecated_withdrawer=self,
+            )
+        ]
+    )
+    log WithdrawalQueued(
+        cluster_id=self._cluster_id(),
+        withdrawal_root=roots[0],
+        deposit_shares=deposit_shares,
+    )
+    return roots[0]
+
+
+@external
+def complete_withdrawal(withdrawal: IDelegationManager.Withdrawal):
+    """
+    @notice Completes a queued withdrawal of this module (queued here or by
+            an undelegation) as ETH, which EigenLayer pays to this module;
+            the holder sends it on with `withdraw`.
+    @dev Anyone: the ETH only ever reaches this module. EigenLayer's checks
+         apply (the delay, `WithdrawalNotQueued`, `WithdrawerNotCaller`).
+    @param withdrawal The queued withdrawal, as EigenLayer emitted it.
+    """
+    cluster_id: uint256 = self._cluster_id()
+    before: uint256 = self.balance
+    extcall IDelegationManager(DELEGATION_MANAGER).completeQueuedWithdrawal(
+        withdrawal, [empty(address)], True
+    )
+    log WithdrawalCompleted(
+        cluster_id=cluster_id,
+        withdrawal_root=staticcall IDelegationManager(
+            DELEGATION_MANAGER
+        ).calculateWithdrawalRoot(withdrawal),
+        amount=self.balance - before,
+    )
+
+
+@external
+def delegate_to(
+    operator: address,
+    approver_signature: IDelegationManager.SignatureWithExpiry,
+    approver_salt: bytes32,
+):
     """
     @notice Delegates this module's restaked ETH to an EigenLayer operator.
     @dev NFT holder only.
     @param operator A registered EigenLayer operator.
+    @param approver_signature The operator's approver's signature and
+           expiry (empty when the operator has no approver).
+    @param approver_salt The approver's salt.
     """
     self._check_owner()
-    extcall IDelegationManager(DELEGATION_MANAGER).delegate_to(operator)
+    extcall IDelegationManager(DELEGATION_MANAGER).delegateTo(
+        operator, approver_signature, approver_salt
+    )
     log DelegatedTo(cluster_id=self._cluster_id(), operator=operator)
 
 
 @external
 def undelegate():
     """
-    @notice Undelegates this module from its EigenLayer operator.
+    @notice Undelegates this module from its EigenLayer operator; EigenLayer
+            queues a withdrawal of every share (complete it with
+            `complete_withdrawal` after the delay).
     @dev NFT holder only.
     """
     self._check_owner()
     operator: address = staticcall IDelegationManager(
         DELEGATION_MANAGER
-    ).delegated_to(self)
+    ).delegatedTo(self)
     extcall IDelegationManager(DELEGATION_MANAGER).undelegate(self)
     log Undelegated(cluster_id=self._cluster_id(), operator=operator)
 
@@ -418,23 +610,6 @@ def withdraw(amount: uint256, to: address):
     assert amount <= self.balance, "strategy_module: amount exceeds balance"
     log Withdrawn(cluster_id=self._cluster_id(), receiver=to, amount=amount)
     raw_call(to, b"", value=amount)
-
-
-@external
-def withdraw_from_pod(amount: uint256):
-    """
-    @notice Pulls `amount` wei from this module's EigenPod into the module
-            (then use `withdraw` to send it on).
-    @dev NFT holder only.
-    @param amount The amount in wei.
-    """
-    self._check_owner()
-    pod: address = staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(self)
-    assert pod.is_contract, "strategy_module: no eigen pod"
-    log WithdrawnFromPod(
-        cluster_id=self._cluster_id(), eigen_pod=pod, amount=amount
-    )
-    extcall IEigenPod(pod).withdraw(amount)
 
 
 @external
@@ -530,7 +705,7 @@ def eigen_pod() -> address:
     @notice This module's EigenPod (its predicted address before staking).
     @return address The pod.
     """
-    return staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(self)
+    return self._pod()
 
 
 @external
@@ -540,7 +715,7 @@ def has_eigen_pod() -> bool:
     @notice Whether this module's EigenPod has been deployed.
     @return bool True once deployed.
     """
-    return staticcall IEigenPodManager(EIGEN_POD_MANAGER).has_pod(self)
+    return staticcall IEigenPodManager(EIGEN_POD_MANAGER).hasPod(self)
 
 
 @external
@@ -550,7 +725,7 @@ def is_delegated() -> bool:
     @notice Whether this module is delegated to an EigenLayer operator.
     @return bool True when delegated.
     """
-    return staticcall IDelegationManager(DELEGATION_MANAGER).is_delegated(self)
+    return staticcall IDelegationManager(DELEGATION_MANAGER).isDelegated(self)
 
 
 @external
@@ -560,7 +735,7 @@ def delegated_to() -> address:
     @notice The EigenLayer operator this module is delegated to.
     @return address The operator, or the zero address.
     """
-    return staticcall IDelegationManager(DELEGATION_MANAGER).delegated_to(self)
+    return staticcall IDelegationManager(DELEGATION_MANAGER).delegatedTo(self)
 
 
 @external
@@ -736,6 +911,28 @@ def _check_validator_proof(
         convert(response, bytes32), convert(beacon_timestamp, uint256), proof
     ), "strategy_module: invalid validator proof"
     return cluster_id
+
+
+@internal
+@view
+def _pod() -> address:
+    """
+    @dev This module's EigenPod (created at initialisation).
+    """
+    return staticcall IEigenPodManager(EIGEN_POD_MANAGER).getPod(self)
+
+
+@internal
+@view
+def _pubkey_root(cluster_id: uint256) -> bytes32:
+    """
+    @dev sha256(pubkey ‖ 16 zero bytes) of the cluster's validator: its key
+         in the pod and field 0 of its proofs.
+    """
+    pubkey: Bytes[48] = staticcall IStrategyModuleManager(
+        MANAGER
+    ).validator_pubkey(cluster_id)
+    return sha256(concat(pubkey, empty(bytes16)))
 
 
 @internal

@@ -60,7 +60,7 @@ from ..interfaces import IClusterKeys
 from ..interfaces import IStakerRewards
 from ..interfaces import IStrategyModule
 from ..interfaces import IStrategyModuleManager
-from ..interfaces.external import IEigenPodManager
+from ..interfaces.external.eigenlayer import IEigenPodManager
 
 implements: IStrategyModuleManager
 
@@ -99,14 +99,6 @@ interface ISplitFactory:
         distribution_incentive_bps: uint256,
         salt: bytes32,
     ) -> address: view
-
-
-# The EigenPod's proof entry points used at confirmation (contracts/external/EigenPod.vy).
-interface IEigenPodProofs:
-    def verify_withdrawal_credentials(
-        beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof
-    ): nonpayable
-    def validator_status(pubkey_root: bytes32) -> uint256: view
 
 
 # @notice What `create_strategy_module_and_stake` keeps until `confirm_stake`.
@@ -632,13 +624,13 @@ def confirm_stake(
             validator with the pod's withdrawal credentials: the other 31 ETH
             go in as a top-up deposit (its root computed here for 31 ETH with
             the registered signature: the beacon chain does not check a
-            top-up's signature), the pod's credentials are verified (restaked
-            shares) and the staker's reward stream starts.
+            top-up's signature) straight to the deposit contract, and the
+            staker's reward stream starts. Restaking through EigenLayer
+            follows once the validator is activated (`StrategyModule.restake`).
     @dev Anyone, once, for a cluster in status PRE_DEPOSITED. The proof (PROTOCOL
-         §9) is checked against the EIP-4788 root of `beacon_timestamp` by the
-         pod's `verify_withdrawal_credentials` (or here, if someone already
-         restaked the validator through the pod); field 0 must be the
-         cluster's pubkey root, field 1 the pod's credentials.
+         §9) is checked here against the EIP-4788 root of `beacon_timestamp`;
+         field 0 must be the cluster's pubkey root, field 1 the pod's
+         credentials, and the validator must not be exiting.
     @param cluster_id The cluster.
     @param beacon_timestamp The timestamp whose parent beacon block root the
            proof is against.
@@ -675,19 +667,14 @@ def confirm_stake(
         amount=c.STAKE_AMOUNT,
     )
 
-    # Interactions. The pod verifies the proof against the beacon root and
-    # credits the shares; anyone may restake a pod's validator, so if that
-    # happened already the proof is checked here instead.
-    if staticcall IEigenPodProofs(pod).validator_status(pubkey_root) == 0:
-        extcall IEigenPodProofs(pod).verify_withdrawal_credentials(
-            beacon_timestamp, proof
-        )
-    else:
-        self._check_proof(beacon_timestamp, proof)
-        assert (
-            beacon_proofs._exit_epoch(proof.validator_fields)
-            == beacon_proofs.FAR_FUTURE_EPOCH
-        ), "strategy_module_manager: validator is exiting"
+    # Interactions. The validator has no activation epoch yet (1 ETH), so
+    # EigenLayer cannot restake it: the proof is checked here, and the
+    # module restakes it once the beacon chain activates it (`restake`).
+    self._check_proof(beacon_timestamp, proof)
+    assert (
+        beacon_proofs._exit_epoch(proof.validator_fields)
+        == beacon_proofs.FAR_FUTURE_EPOCH
+    ), "strategy_module_manager: validator is exiting"
     top_up_root: bytes32 = ssz._deposit_data_root(
         data.pubkey, concat(credentials, b""), _TOP_UP_GWEI, data.signature
     )
@@ -1502,7 +1489,7 @@ def _pod_of(module: address) -> address:
     """
     @dev The EigenPod (deployed or predicted) owned by `module`.
     """
-    return staticcall IEigenPodManager(EIGEN_POD_MANAGER).get_pod(module)
+    return staticcall IEigenPodManager(EIGEN_POD_MANAGER).getPod(module)
 
 
 @internal

@@ -1,0 +1,203 @@
+"""EigenLayer v1.12 EigenPod stand-in (contracts/external/eigenlayer/EigenPod.vy) against synthetic beacon
+states: every function, event and custom error in EigenLayer's check order (EIGENLAYER.md §2.2, §3.5, §3.6)."""
+
+from __future__ import annotations
+
+import boa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eth_utils import function_signature_to_4byte_selector
+
+from deploy.beacon import dequeue_withdrawal_requests, post_beacon_root, withdrawal_request_fee
+from deploy.keys import deposit_data_root
+from tests.eigenlayer.beacon import DENEB, FAR_FUTURE_EPOCH, GWEI, PECTRA, Chain, credentials, pubkey_hash
+from tests.eigenlayer.conftest import checkpoint, new_validator, post, pubkey_of, restake
+from tests.utils.errors import reverts_with_error, reverts_with_error_data
+from tests.utils.logs import events
+
+ETH = 10**18
+PANIC_0x11 = function_signature_to_4byte_selector("Panic(uint256)") + (17).to_bytes(32, "big")
+WAD = 10**18
+INACTIVE, ACTIVE, WITHDRAWN = 0, 1, 2
+
+
+def fund(address, wei: int) -> None:
+    """A beacon-chain sweep: ETH arrives without running code."""
+    boa.env.set_balance(str(address), boa.env.get_balance(str(address)) + wei)
+
+
+# ------------------------------------------------------------------ stake
+
+
+def test_stake_deposits_exactly_32_eth_with_0x01_credentials(epm, pod, pod_owner, deposit_contract):
+    pubkey, signature = pubkey_of(0), b"\x07" * 96
+    root = deposit_data_root(pubkey, credentials(1, pod.address), 32 * GWEI, signature)
+    epm.stake(pubkey, signature, root, value=32 * ETH, sender=pod_owner)
+    assert events(epm.get_logs(), "EigenPodStaked") == [{"pubkeyHash": pubkey_hash(pubkey)}]
+    assert deposit_contract.get_deposit_count() == (1).to_bytes(8, "little")
+    for wei in (31 * ETH, 33 * ETH):
+        with reverts_with_error("MsgValueNot32ETH()"):
+            epm.stake(pubkey, signature, root, value=wei, sender=pod_owner)
+    with reverts_with_error("OnlyEigenPodManager()"):
+        pod.stake(pubkey, signature, root, value=32 * ETH, sender=pod_owner)
+
+
+def test_initialize_is_the_managers_once(pod, epm, pod_owner):
+    assert pod.podOwner() == pod_owner and pod.eigenPodManager() == epm.address
+    with reverts_with_error("OnlyEigenPodManager()"):
+        pod.initialize(pod_owner, sender=pod_owner)
+    with boa.reverts("Initializable: contract is already initialized"):
+        pod.initialize(pod_owner, sender=epm.address)
+
+
+def test_receive_emits_non_beacon_chain_eth_received(pod, non_owner):
+    computation = boa.env.raw_call(str(pod.address), sender=non_owner, value=5 * GWEI)
+    assert events(pod.get_logs(computation), "NonBeaconChainETHReceived") == [{"amountReceived": 5 * GWEI}]
+
+
+# ------------------------------------------------------------------ withdrawal credentials
+
+
+def test_credentials_credit_effective_balances_of_0x01_and_0x02(pod, epm, dm, chain, beacon_roots, pod_owner):
+    a = new_validator(chain, pod, 0, effective_gwei=32 * GWEI, balance_gwei=33 * GWEI)
+    b = new_validator(chain, pod, 1, prefix=2, effective_gwei=40 * GWEI)
+    restake(pod, beacon_roots, chain, [a, b], pod_owner)
+    logs = pod.get_logs()
+    assert [e["pubkeyHash"] for e in events(logs, "ValidatorRestaked")] == [
+        pubkey_hash(pubkey_of(0)),
+        pubkey_hash(pubkey_of(1)),
+    ]
+    assert events(logs, "ValidatorBalanceUpdated")[1] == {
+        "pubkeyHash": pubkey_hash(pubkey_of(1)),
+        "balanceTimestamp": 0,
+        "newValidatorBalanceGwei": 40 * GWEI,
+    }
+    assert epm.podOwnerDepositShares(pod_owner) == 72 * ETH
+    assert (dm.increases(), dm.lastPrevDepositShares(), dm.lastAddedShares()) == (1, 0, 72 * ETH)
+    assert dm.lastIncreaseStrategy() == "0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0"
+    assert dm.lastFactorSeen() == WAD  # the EPM's views answer while it reports
+    assert pod.activeValidatorCount() == 2
+    assert tuple(pod.validatorPubkeyHashToInfo(pubkey_hash(pubkey_of(0)))) == (a, 32 * GWEI, 0, ACTIVE)
+    assert tuple(pod.validatorPubkeyToInfo(pubkey_of(1))) == (b, 40 * GWEI, 0, ACTIVE)
+    assert pod.validatorStatus(pubkey_hash(pubkey_of(1))) == ACTIVE
+    assert pod.currentCheckpoint()[4] == 72 * GWEI  # prevBeaconBalanceGwei
+    with reverts_with_error("InvalidPubKeyLength()"):
+        pod.validatorPubkeyToInfo(b"\x01" * 47)
+
+
+def test_credentials_need_the_owner_or_the_proof_submitter(
+    pod, chain, beacon_roots, pod_owner, proof_submitter, non_owner
+):
+    i = new_validator(chain, pod, 0)
+    with reverts_with_error("OnlyEigenPodOwnerOrProofSubmitter()"):
+        restake(pod, beacon_roots, chain, [i], proof_submitter)
+    with reverts_with_error("OnlyEigenPodOwner()"):
+        pod.setProofSubmitter(proof_submitter, sender=non_owner)
+    pod.setProofSubmitter(proof_submitter, sender=pod_owner)
+    assert events(pod.get_logs(), "ProofSubmitterUpdated") == [
+        {
+            "prevProofSubmitter": "0x0000000000000000000000000000000000000000",
+            "newProofSubmitter": proof_submitter,
+        }
+    ]
+    assert pod.proofSubmitter() == proof_submitter
+    restake(pod, beacon_roots, chain, [i], proof_submitter)
+    assert pod.validatorStatus(pubkey_hash(pubkey_of(0))) == ACTIVE
+
+
+def test_credentials_errors_come_in_eigenlayers_order(pod, chain, beacon_roots, pod_owner):
+    good = new_validator(chain, pod, 0)
+    inactive = new_validator(chain, pod, 1, activation_epoch=FAR_FUTURE_EPOCH, exit_epoch=5)
+    exiting = new_validator(chain, pod, 2, exit_epoch=10)
+    stranger = chain.add(pubkey_of(3), credentials(1, "0x" + "11" * 20))
+    snap = chain.snapshot()
+    ts = post(beacon_roots, snap)
+    srp = snap.state_root_proof()
+
+    def verify(indices, proofs=None, fields=None, t=ts, state_root_proof=srp):
+        pod.verifyWithdrawalCredentials(
+            t,
+            state_root_proof,
+            indices,
+            proofs if proofs is not None else [snap.validator_proof(i) for i in indices],
+            fields if fields is not None else [snap.fields(i) for i in indices],
+            sender=pod_owner,
+        )
+
+    with reverts_with_error("InputArrayLengthMismatch()"):
+        verify([good], proofs=[])
+    with reverts_with_error("InputArrayLengthMismatch()"):
+        verify([good], fields=[])
+    with reverts_with_error("InvalidProof()"):
+        verify([good], state_root_proof=(b"\x01" * 32, srp[1]))
+    with reverts_with_error("InvalidProofLength()"):
+        verify([good], state_root_proof=(srp[0], srp[1][:64]))
+    # activation is checked before the exit, both before the credentials and the proof
+    with reverts_with_error("ValidatorInactiveOnBeaconChain()"):
+        verify([inactive], proofs=[b""])
+    with reverts_with_error("ValidatorIsExitingBeaconChain()"):
+        verify([exiting], proofs=[b""])
+    with reverts_with_error("WithdrawalCredentialsNotForEigenPod()"):
+        verify([stranger], proofs=[b""])
+    with reverts_with_error("InvalidProofLength()"):
+        verify([good], proofs=[snap.validator_proof(good)[:-32]])
+    with reverts_with_error("InvalidProof()"):
+        verify([good], proofs=[snap.validator_proof(exiting)])
+    with reverts_with_error("InvalidValidatorFieldsLength()"):
+        verify([good], fields=[snap.fields(good) + [b"\x00" * 32]])
+    verify([good])
+    with reverts_with_error("CredentialsAlreadyVerified()"):
+        verify([good], proofs=[b""])
+    # the 4788 lookup
+    with reverts_with_error("InvalidEIP4788Response()"):
+        verify([good], t=ts - 1)
+    with reverts_with_error("TimestampOutOfRange()"):
+        boa.env.time_travel(seconds=8191 * 12)
+        verify([good])
+
+
+def test_get_parent_block_root_reads_eip_4788(pod, beacon_roots):
+    root = b"\x42" * 32
+    boa.env.time_travel(seconds=12)
+    ts = post_beacon_root(beacon_roots, root)
+    assert pod.getParentBlockRoot(ts) == root
+    with reverts_with_error("InvalidEIP4788Response()"):
+        pod.getParentBlockRoot(ts - 12)
+    # a future timestamp: Solidity's checked subtraction, Panic(0x11)
+    with reverts_with_error_data(PANIC_0x11):
+        pod.getParentBlockRoot(ts + 1)
+    boa.env.time_travel(seconds=8191 * 12 - 1)
+    assert pod.getParentBlockRoot(ts) == root
+    boa.env.time_travel(seconds=1)
+    with reverts_with_error("TimestampOutOfRange()"):
+        pod.getParentBlockRoot(ts)
+
+
+def test_credentials_timestamps_must_follow_checkpoints(pod, chain, beacon_roots, pod_owner):
+    i = new_validator(chain, pod, 0)
+    j = new_validator(chain, pod, 1)
+    k = new_validator(chain, pod, 2)
+    restake(pod, beacon_roots, chain, [i], pod_owner)
+    old = chain.snapshot()
+    old_ts = post(beacon_roots, old)
+    args = (old.state_root_proof(), [k], [old.validator_proof(k)], [old.fields(k)])
+    # a checkpoint opened after the old root: the old root is too far in the past
+    snap = chain.snapshot()
+    ts = post(beacon_roots, snap)
+    pod.startCheckpoint(False, sender=pod_owner)
+    with reverts_with_error("BeaconTimestampTooFarInPast()"):
+        pod.verifyWithdrawalCredentials(old_ts, *args, sender=pod_owner)
+    # a validator verified while a checkpoint is open is not part of it
+    restake(pod, beacon_roots, chain, [j], pod_owner)
+    assert pod.validatorPubkeyHashToInfo(pubkey_hash(pubkey_of(1)))[2] == ts
+    pod.verifyCheckpointProofs(snap.balance_container_proof(), [snap.balance_proof(j)])
+    assert pod.currentCheckpointTimestamp() == ts  # j skipped: i still to prove
+    pod.verifyCheckpointProofs(snap.balance_container_proof(), [snap.balance_proof(i)])
+    assert (pod.currentCheckpointTimestamp(), pod.lastCheckpointTimestamp()) == (0, ts)
+    with reverts_with_error("BeaconTimestampBeforeLatestCheckpoint()"):
+        pod.verifyWithdrawalCredentials(old_ts, *args, sender=pod_owner)
+
+
+# ------------------------------------------------------------------ checkpoints

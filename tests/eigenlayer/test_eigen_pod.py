@@ -1,14 +1,14 @@
-"""EigenLayer v1.12 EigenPod stand-in (contracts/external/eigenlayer/EigenPod.vy) against synthetic beacon
-states: every function, event and custom error in EigenLayer's check order (EIGENLAYER.md §2.2, §3.5, §3.6)."""
+"""EigenLayer v1.12 EigenPod stand-in (contracts/external/eigenlayer/EigenPod.vy) against synthetic
+beacon states: every function, event and custom error in EigenLayer's check order (EIGENLAYER.md §2.2,
+§3.5, §3.6)."""
 
 from __future__ import annotations
 
 import boa
 import pytest
+from eth_utils import function_signature_to_4byte_selector
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from eth_utils import function_signature_to_4byte_selector
 
 from deploy.beacon import dequeue_withdrawal_requests, post_beacon_root, withdrawal_request_fee
 from deploy.keys import deposit_data_root
@@ -18,6 +18,7 @@ from tests.utils.errors import reverts_with_error, reverts_with_error_data
 from tests.utils.logs import events
 
 ETH = 10**18
+BEACON_ETH = "0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0"
 PANIC_0x11 = function_signature_to_4byte_selector("Panic(uint256)") + (17).to_bytes(32, "big")
 WAD = 10**18
 INACTIVE, ACTIVE, WITHDRAWN = 0, 1, 2
@@ -201,3 +202,253 @@ def test_credentials_timestamps_must_follow_checkpoints(pod, chain, beacon_roots
 
 
 # ------------------------------------------------------------------ checkpoints
+
+
+def test_a_checkpoint_credits_rewards_and_pod_eth(pod, epm, dm, chain, beacon_roots, pod_owner, non_owner):
+    i = new_validator(chain, pod, 0)
+    restake(pod, beacon_roots, chain, [i], pod_owner)
+    chain.set(i, balance_gwei=32 * GWEI + 500_000_000)
+    fund(pod.address, ETH // 5 + 7)  # 0.2 ETH and sub-gwei dust (never credited)
+    snap = chain.snapshot()
+    ts = post(beacon_roots, snap)
+    pod.startCheckpoint(True, sender=pod_owner)
+    assert events(pod.get_logs(), "CheckpointCreated") == [
+        {"checkpointTimestamp": ts, "beaconBlockRoot": snap.block_root, "validatorCount": 1}
+    ]
+    assert tuple(pod.currentCheckpoint())[:4] == (snap.block_root, 1, 200_000_000, 0)
+    pod.verifyCheckpointProofs(snap.balance_container_proof(), [snap.balance_proof(i)], sender=non_owner)
+    logs = pod.get_logs()
+    assert events(logs, "ValidatorCheckpointed") == [
+        {"checkpointTimestamp": ts, "pubkeyHash": pubkey_hash(pubkey_of(0))}
+    ]
+    assert events(logs, "CheckpointFinalized") == [
+        {"checkpointTimestamp": ts, "totalShareDeltaWei": 700_000_000 * GWEI}
+    ]
+    assert epm.podOwnerDepositShares(pod_owner) == 32 * ETH + 700_000_000 * GWEI
+    assert (dm.lastPrevDepositShares(), dm.lastAddedShares()) == (32 * ETH, 700_000_000 * GWEI)
+    assert pod.withdrawableRestakedExecutionLayerGwei() == 200_000_000
+    assert (pod.lastCheckpointTimestamp(), pod.currentCheckpointTimestamp()) == (ts, 0)
+    assert tuple(pod.validatorPubkeyHashToInfo(pubkey_hash(pubkey_of(0)))) == (
+        i,
+        32 * GWEI + 500_000_000,
+        ts,
+        ACTIVE,
+    )
+
+
+def test_an_exit_withdraws_the_validator_and_keeps_the_shares(pod, epm, chain, beacon_roots, pod_owner):
+    i = new_validator(chain, pod, 0)
+    restake(pod, beacon_roots, chain, [i], pod_owner)
+    chain.set(i, balance_gwei=0)
+    fund(pod.address, 32 * ETH)
+    ts = checkpoint(pod, beacon_roots, chain, [i], pod_owner)
+    logs = pod.get_logs()
+    assert events(logs, "ValidatorWithdrawn") == [
+        {"checkpointTimestamp": ts, "pubkeyHash": pubkey_hash(pubkey_of(0))}
+    ]
+    assert events(logs, "CheckpointFinalized")[0]["totalShareDeltaWei"] == 0
+    assert pod.validatorStatus(pubkey_hash(pubkey_of(0))) == WITHDRAWN
+    assert pod.activeValidatorCount() == 0
+    assert pod.checkpointBalanceExitedGwei(ts) == 32 * GWEI
+    assert pod.withdrawableRestakedExecutionLayerGwei() == 32 * GWEI
+    assert epm.podOwnerDepositShares(pod_owner) == 32 * ETH
+
+
+def test_a_loss_lowers_the_slashing_factor_not_the_shares(pod, epm, dm, chain, beacon_roots, pod_owner):
+    i = new_validator(chain, pod, 0)
+    restake(pod, beacon_roots, chain, [i], pod_owner)
+    chain.set(i, balance_gwei=31 * GWEI)
+    checkpoint(pod, beacon_roots, chain, [i], pod_owner)
+    assert epm.podOwnerDepositShares(pod_owner) == 32 * ETH
+    assert epm.beaconChainSlashingFactor(pod_owner) == WAD * 31 // 32
+    assert (dm.decreases(), dm.lastCurDepositShares(), dm.lastFactorDecrease()) == (
+        1,
+        32 * ETH,
+        WAD - WAD * 31 // 32,
+    )
+
+
+def test_checkpoint_errors(pod, chain, beacon_roots, pod_owner, non_owner):
+    with reverts_with_error("OnlyEigenPodOwnerOrProofSubmitter()"):
+        pod.startCheckpoint(False, sender=non_owner)
+    with reverts_with_error("NoActiveCheckpoint()"):
+        pod.verifyCheckpointProofs((b"\x01" * 32, b""), [])
+    boa.env.time_travel(seconds=12)
+    post_beacon_root(beacon_roots, b"\x05" * 32)
+    with reverts_with_error("NoBalanceToCheckpoint()"):
+        pod.startCheckpoint(True, sender=pod_owner)
+    i = new_validator(chain, pod, 0)
+    restake(pod, beacon_roots, chain, [i], pod_owner)
+    snap = chain.snapshot()
+    post(beacon_roots, snap)
+    pod.startCheckpoint(False, sender=pod_owner)
+    with reverts_with_error("CheckpointAlreadyActive()"):
+        pod.startCheckpoint(False, sender=pod_owner)
+    with reverts_with_error("InvalidProofLength()"):
+        pod.verifyCheckpointProofs((snap.balance_container_proof()[0], b"\x00" * 256), [])
+    with reverts_with_error("InvalidProof()"):
+        pod.verifyCheckpointProofs((b"\x09" * 32, snap.balance_container_proof()[1]), [])
+    bad = snap.balance_proof(i)
+    with reverts_with_error("InvalidProof()"):
+        pod.verifyCheckpointProofs(snap.balance_container_proof(), [(bad[0], b"\x01" + bad[1][1:], bad[2])])
+    # unknown validators are skipped silently
+    pod.verifyCheckpointProofs(snap.balance_container_proof(), [(b"\x07" * 32, bad[1], bad[2])])
+    assert pod.currentCheckpoint()[1] == 1
+    pod.verifyCheckpointProofs(snap.balance_container_proof(), [snap.balance_proof(i)])
+    # finalised in this block: no second checkpoint before the next one
+    with reverts_with_error("CannotCheckpointTwiceInSingleBlock()"):
+        pod.startCheckpoint(False, sender=pod_owner)
+
+
+def test_verify_stale_balance_starts_a_checkpoint_for_a_slashed_validator(
+    pod, chain, beacon_roots, pod_owner, non_owner
+):
+    i = new_validator(chain, pod, 0)
+    j = new_validator(chain, pod, 1)
+    restake(pod, beacon_roots, chain, [i], pod_owner)
+    chain.set(i, slashed=True)
+    chain.set(j, slashed=True)
+    snap = chain.snapshot()
+    ts = post(beacon_roots, snap)
+    with reverts_with_error("ValidatorNotActiveInPod()"):
+        pod.verifyStaleBalance(ts, snap.state_root_proof(), (snap.fields(j), snap.validator_proof(j)))
+    with reverts_with_error("BeaconTimestampTooFarInPast()"):
+        pod.verifyStaleBalance(0, snap.state_root_proof(), (snap.fields(i), snap.validator_proof(i)))
+    with reverts_with_error("InvalidProof()"):  # the stored index is the one proven
+        pod.verifyStaleBalance(ts, snap.state_root_proof(), (snap.fields(i), snap.validator_proof(j)))
+    pod.verifyStaleBalance(
+        ts, snap.state_root_proof(), (snap.fields(i), snap.validator_proof(i)), sender=non_owner
+    )
+    assert pod.currentCheckpointTimestamp() == ts
+    with reverts_with_error("CheckpointAlreadyActive()"):
+        pod.verifyStaleBalance(ts, snap.state_root_proof(), (snap.fields(i), snap.validator_proof(i)))
+    chain.set(i, slashed=False)
+    snap = chain.snapshot()
+    with reverts_with_error("ValidatorNotSlashedOnBeaconChain()"):
+        pod.verifyStaleBalance(ts, snap.state_root_proof(), (snap.fields(i), snap.validator_proof(i)))
+
+
+# ------------------------------------------------------------------ EIP-7002 requests and withdrawals
+
+
+def test_request_withdrawal_pays_the_fee_and_refunds_the_rest(
+    pod, chain, beacon_roots, withdrawal_requests, pod_owner
+):
+    i = new_validator(chain, pod, 0)
+    restake(pod, beacon_roots, chain, [i], pod_owner)
+    fee = withdrawal_request_fee(withdrawal_requests)
+    assert pod.getWithdrawalRequestFee() == fee
+    before = boa.env.get_balance(pod_owner)
+    requests = [(pubkey_of(0), 0), (pubkey_of(0), 5 * GWEI)]
+    pod.requestWithdrawal(requests, value=2 * fee + 10**15, sender=pod_owner)
+    assert boa.env.get_balance(pod_owner) == before - 2 * fee
+    logs = pod.get_logs()
+    assert events(logs, "ExitRequested") == [{"validatorPubkeyHash": pubkey_hash(pubkey_of(0))}]
+    assert events(logs, "WithdrawalRequested") == [
+        {"validatorPubkeyHash": pubkey_hash(pubkey_of(0)), "withdrawalAmountGwei": 5 * GWEI}
+    ]
+    assert dequeue_withdrawal_requests(withdrawal_requests) == [
+        (pod.address, pubkey_of(0), 0),
+        (pod.address, pubkey_of(0), 5 * GWEI),
+    ]
+    with reverts_with_error("InsufficientFunds()"):
+        pod.requestWithdrawal(requests, value=2 * fee - 1, sender=pod_owner)
+    with reverts_with_error("ValidatorNotActiveInPod()"):
+        pod.requestWithdrawal([(pubkey_of(5), 0)], value=fee, sender=pod_owner)
+    with reverts_with_error("InvalidPubKeyLength()"):
+        pod.requestWithdrawal([(pubkey_of(0)[:47], 0)], value=fee, sender=pod_owner)
+
+
+def test_withdraw_restaked_eth_is_the_managers_and_floors_to_gwei(pod, dm, chain, beacon_roots, pod_owner):
+    i = new_validator(chain, pod, 0)
+    restake(pod, beacon_roots, chain, [i], pod_owner)
+    fund(pod.address, 2 * ETH)
+    checkpoint(pod, beacon_roots, chain, [i], pod_owner)
+    with reverts_with_error("OnlyEigenPodManager()"):
+        pod.withdrawRestakedBeaconChainETH(pod_owner, ETH, sender=pod_owner)
+    before = boa.env.get_balance(pod_owner)
+    dm.withdrawSharesAsTokens(pod_owner, BEACON_ETH, ETH + GWEI - 1)
+    assert boa.env.get_balance(pod_owner) == before + ETH
+    assert pod.withdrawableRestakedExecutionLayerGwei() == GWEI
+    with reverts_with_error("InsufficientWithdrawableBalance()"):
+        dm.withdrawSharesAsTokens(pod_owner, BEACON_ETH, ETH + GWEI)
+
+
+# ------------------------------------------------------------------ pause flags and fork choice
+
+
+@pytest.mark.parametrize("flag", [2, 6, 7, 8, 10])
+def test_pause_flags_of_the_manager_stop_the_pod(pod, epm, deployer, chain, beacon_roots, pod_owner, flag):
+    i = new_validator(chain, pod, 0)
+    snap = chain.snapshot()
+    ts = post(beacon_roots, snap)
+    epm.pause(1 << flag, sender=deployer)
+    calls = {
+        2: lambda: pod.verifyWithdrawalCredentials(
+            ts, snap.state_root_proof(), [i], [snap.validator_proof(i)], [snap.fields(i)], sender=pod_owner
+        ),
+        6: lambda: pod.startCheckpoint(False, sender=pod_owner),
+        7: lambda: pod.verifyCheckpointProofs(snap.balance_container_proof(), []),
+        8: lambda: pod.verifyStaleBalance(
+            ts, snap.state_root_proof(), (snap.fields(i), snap.validator_proof(i))
+        ),
+        10: lambda: pod.requestWithdrawal([], sender=pod_owner),
+    }
+    with reverts_with_error("CurrentlyPaused()"):
+        calls[flag]()
+
+
+def test_the_proof_version_follows_the_fork_timestamp(pod, epm, deployer, beacon_roots, pod_owner):
+    deneb = Chain(DENEB)
+    i = deneb.add(pubkey_of(0), credentials(1, pod.address))
+    snap = deneb.snapshot()
+    ts = post(beacon_roots, snap)
+    args = (snap.state_root_proof(), [i], [snap.validator_proof(i)], [snap.fields(i)])
+    with reverts_with_error("InvalidProofLength()"):  # t > pectraForkTimestamp: Pectra layout
+        pod.verifyWithdrawalCredentials(ts, *args, sender=pod_owner)
+    epm.setPectraForkTimestamp(0, sender=deployer)
+    with reverts_with_error("ForkTimestampZero()"):
+        pod.verifyWithdrawalCredentials(ts, *args, sender=pod_owner)
+    epm.setPectraForkTimestamp(ts, sender=deployer)  # t <= fork: Deneb
+    pod.verifyWithdrawalCredentials(ts, *args, sender=pod_owner)
+    assert pod.activeValidatorCount() == 1
+    pectra = Chain(PECTRA)
+    j = pectra.add(pubkey_of(1), credentials(1, pod.address))
+    snap = pectra.snapshot()
+    ts2 = post(beacon_roots, snap)
+    epm.setPectraForkTimestamp(ts2, sender=deployer)
+    with reverts_with_error("InvalidProofLength()"):
+        pod.verifyWithdrawalCredentials(
+            ts2, snap.state_root_proof(), [j], [snap.validator_proof(j)], [snap.fields(j)], sender=pod_owner
+        )
+
+
+# ------------------------------------------------------------------ accounting property
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    olds=st.lists(st.integers(16 * GWEI, 40 * GWEI), min_size=1, max_size=3),
+    news=st.lists(st.integers(0, 40 * GWEI), min_size=3, max_size=3),
+    pod_gain=st.integers(0, 5 * ETH),
+)
+def test_a_checkpoints_delta_is_pod_gain_plus_balance_changes(
+    pod, epm, beacon_roots, pod_owner, olds, news, pod_gain
+):
+    chain = Chain(PECTRA)
+    indices = [
+        new_validator(chain, pod, n, effective_gwei=32 * GWEI, balance_gwei=b) for n, b in enumerate(olds)
+    ]
+    restake(pod, beacon_roots, chain, indices, pod_owner)
+    # the first checkpoint sets each validator's proven balance to its current one
+    checkpoint(pod, beacon_roots, chain, indices, pod_owner)
+    for i in indices:
+        chain.set(i, balance_gwei=news[i])
+    fund(pod.address, pod_gain)
+    shares = epm.podOwnerDepositShares(pod_owner)
+    checkpoint(pod, beacon_roots, chain, indices, pod_owner)
+    delta = events(pod.get_logs(), "CheckpointFinalized")[0]["totalShareDeltaWei"]
+    expected = pod_gain // GWEI * GWEI + sum(news[i] - olds[i] for i in indices) * GWEI
+    assert delta == expected
+    assert epm.podOwnerDepositShares(pod_owner) == shares + max(delta, 0)
+    assert pod.activeValidatorCount() == sum(1 for i in indices if news[i] > 0)

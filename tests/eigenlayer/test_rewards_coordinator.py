@@ -418,3 +418,14 @@ def test_zero_root_reverts_empty_root(rc, updater, earners):
     claim = (rc.getDistributionRootsLength() - 1, 0, b"", (earners[0], ZERO32), [], [], [])
     with reverts_with_error("EmptyRoot()"):
         rc.checkClaim(claim)
+
+
+def test_a_token_returning_false_reverts_the_claim(rc, updater, earners):
+    """`safeTransfer`: a token whose `transfer` returns false fails the claim, and nothing is recorded."""
+    bad = boa.load(str(ROOT / "tests/eigenlayer/contracts/RcFalseToken.vy"))
+    only = Distribution({earners[0]: {bad.address: 5}})
+    index = submit(rc, updater, only)
+    activate()
+    with boa.reverts("SafeERC20: ERC20 operation did not succeed"):
+        rc.processClaim(only.claim(index, earners[0]), earners[0], sender=earners[0])
+    assert rc.cumulativeClaimed(earners[0], bad.address) == 0

@@ -165,14 +165,18 @@ def _updated_scaling_factor(
         slashing_factor,
     )
     if new_dsf == 0:
-        raw_revert(method_id("InvalidDepositScalingFactor()", output_type=Bytes[4]))
+        raw_revert(
+            method_id("InvalidDepositScalingFactor()", output_type=Bytes[4])
+        )
     return new_dsf
 
 
 @internal
 @pure
 def _calc_slashed_amount(
-    operator_shares: uint256, prev_max_magnitude: uint256, new_max_magnitude: uint256
+    operator_shares: uint256,
+    prev_max_magnitude: uint256,
+    new_max_magnitude: uint256,
 ) -> uint256:
     """
     @dev operatorShares - ceil(operatorShares * new / prev)

@@ -1,7 +1,7 @@
 """Fixtures and helpers of the DelegationManager tests (test_delegation_manager*.py): no tests here.
 
-The v1.12 DelegationManager stand-in (contracts/external/eigenlayer/DelegationManager.vy) runs against two test
-doubles: MockEigenPodManager (deposit shares, beacon-chain slashing factor, ETH payouts) and
+The v1.12 DelegationManager stand-in (contracts/external/eigenlayer/DelegationManager.vy) runs against two
+test doubles: MockEigenPodManager (deposit shares, beacon-chain slashing factor, ETH payouts) and
 MockAllocationManager (max magnitudes with block history, `slash`).
 """
 
@@ -93,7 +93,9 @@ def withdrawal_root(w) -> bytes:
     """keccak256(abi.encode(withdrawal)) computed with eth_abi."""
     staker, delegated, withdrawer, nonce, start, strategies, scaled = w
     return keccak(
-        encode([WITHDRAWAL_TYPE], [(staker, delegated, withdrawer, nonce, start, list(strategies), list(scaled))])
+        encode(
+            [WITHDRAWAL_TYPE], [(staker, delegated, withdrawer, nonce, start, list(strategies), list(scaled))]
+        )
     )
 
 

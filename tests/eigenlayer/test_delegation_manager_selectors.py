@@ -13,21 +13,30 @@ from pathlib import Path
 import boa
 from eth_utils import keccak
 
-from tests.eigenlayer.test_delegation_manager_fixtures import (  # noqa: F401 (fixtures)
+from tests.eigenlayer import test_delegation_manager_fixtures as fx
+from tests.eigenlayer.test_delegation_manager_fixtures import (
     BEACON,
     NO_SIG,
     ZERO,
-    am,
-    dm,
-    dm_deployer,
-    epm,
-    operator,
-    pauser,
-    staker,
 )
 
+# the shared fixtures (pytest finds them as module attributes)
+am, dm, dm_deployer, epm, operator, pauser, staker = (
+    fx.am,
+    fx.dm,
+    fx.dm_deployer,
+    fx.epm,
+    fx.operator,
+    fx.pauser,
+    fx.staker,
+)
+
+
 ROOT = Path(__file__).resolve().parents[2]
-DM_SOURCES = [ROOT / "contracts/external/eigenlayer/DelegationManager.vy", ROOT / "contracts/lib/slashing_lib.vy"]
+DM_SOURCES = [
+    ROOT / "contracts/external/eigenlayer/DelegationManager.vy",
+    ROOT / "contracts/lib/slashing_lib.vy",
+]
 IDM = ROOT / "contracts/interfaces/external/eigenlayer/IDelegationManager.vyi"
 EL = json.loads((ROOT / "tests/data/eigenlayer-selectors.json").read_text())["DelegationManager"]
 VYPER = Path(sys.executable).with_name("vyper")
@@ -40,7 +49,7 @@ def _abi(path: Path) -> list[dict]:
 def _type(entry: dict) -> str:
     if entry["type"].startswith("tuple"):
         inner = ",".join(_type(c) for c in entry["components"])
-        return f"({inner}){entry['type'][len('tuple'):]}"
+        return f"({inner}){entry['type'][len('tuple') :]}"
     return entry["type"]
 
 
@@ -62,8 +71,9 @@ def test_every_function_is_eigenlayers():
 
 def test_every_interface_function_is_eigenlayers():
     functions = [_signature(f) for f in _abi(IDM) if f["type"] == "function"]
-    assert "completeQueuedWithdrawal((address,address,address,uint256,uint32,address[],uint256[]),address[],bool)" in (
-        functions
+    assert (
+        "completeQueuedWithdrawal((address,address,address,uint256,uint32,address[],uint256[]),address[],bool)"
+        in (functions)
     )
     missing = [sig for sig in functions if sig not in EL["function"]]
     assert not missing
@@ -98,7 +108,11 @@ INDEXED = {
 
 
 def test_indexed_parameters_are_eigenlayers():
-    events = {e["name"]: [i["name"] for i in e["inputs"] if i["indexed"]] for e in _abi(DM_SOURCES[0]) if e["type"] == "event"}
+    events = {
+        e["name"]: [i["name"] for i in e["inputs"] if i["indexed"]]
+        for e in _abi(DM_SOURCES[0])
+        if e["type"] == "event"
+    }
     assert events == INDEXED
 
 

@@ -51,7 +51,9 @@ MAX_QUEUED_VIEW: constant(uint256) = 32
 MAX_SEARCH_STEPS: constant(uint256) = 64
 
 # @dev EIGENLAYER.md §1: the virtual strategy of beacon-chain ETH.
-BEACON_CHAIN_ETH_STRATEGY: constant(address) = 0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0
+BEACON_CHAIN_ETH_STRATEGY: constant(
+    address
+) = 0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0
 VERSION: constant(String[8]) = "1.12.0"
 # @dev EL SemVerMixin._majorVersion: the first character of VERSION.
 MAJOR_VERSION: constant(String[1]) = "1"
@@ -63,9 +65,13 @@ _DELEGATION_APPROVAL_TYPEHASH: constant(bytes32) = keccak256(
     "DelegationApproval(address delegationApprover,address staker,address operator,bytes32 salt,uint256 expiry)"
 )
 # @dev secp256k1n / 2: larger `s` values are malleable (OpenZeppelin ECDSA).
-MAX_ECDSA_S: constant(uint256) = 57896044618658097711785492504343953926418782139537452191302581570759080747168
+MAX_ECDSA_S: constant(
+    uint256
+) = 57896044618658097711785492504343953926418782139537452191302581570759080747168
 # @dev The EIP-1271 answer, one left-aligned word (OpenZeppelin compares all 32 bytes).
-EIP1271_MAGIC_VALUE: constant(bytes32) = 0x1626ba7e00000000000000000000000000000000000000000000000000000000
+EIP1271_MAGIC_VALUE: constant(
+    bytes32
+) = 0x1626ba7e00000000000000000000000000000000000000000000000000000000
 
 PAUSED_NEW_DELEGATION: constant(uint8) = 0
 PAUSED_ENTER_WITHDRAWAL_QUEUE: constant(uint8) = 1
@@ -291,7 +297,9 @@ def delegateTo(
     @param approverSignatureAndExpiry The approver's signature and expiry.
     @param approverSalt The approver's salt, spent by this call.
     """
-    self._delegate_to(msg.sender, operator, approverSignatureAndExpiry, approverSalt)
+    self._delegate_to(
+        msg.sender, operator, approverSignatureAndExpiry, approverSalt
+    )
 
 
 @external
@@ -327,7 +335,9 @@ def redelegate(
     roots: DynArray[bytes32, MAX_STRATEGIES] = self._undelegate_checked(
         msg.sender
     )
-    self._delegate_to(msg.sender, newOperator, newOperatorApproverSig, approverSalt)
+    self._delegate_to(
+        msg.sender, newOperator, newOperatorApproverSig, approverSalt
+    )
     return roots
 
 
@@ -479,7 +489,9 @@ def decreaseDelegatedShares(
             convert(beaconChainSlashingFactorDecrease, uint256),
         ),
     )
-    self._decrease_delegation(operator, staker, BEACON_CHAIN_ETH_STRATEGY, shares)
+    self._decrease_delegation(
+        operator, staker, BEACON_CHAIN_ETH_STRATEGY, shares
+    )
 
 
 @external
@@ -945,7 +957,9 @@ def calculateDelegationApprovalDigestHash(
     @param expiry The expiry timestamp.
     @return bytes32 The digest.
     """
-    return self._approval_digest(staker, operator, approver, approverSalt, expiry)
+    return self._approval_digest(
+        staker, operator, approver, approverSalt, expiry
+    )
 
 
 @external
@@ -1106,7 +1120,9 @@ def _set_delegation_approver(operator: address, approver: address):
     @param approver The approver.
     """
     self._delegation_approver[operator] = approver
-    log DelegationApproverUpdated(operator=operator, newDelegationApprover=approver)
+    log DelegationApproverUpdated(
+        operator=operator, newDelegationApprover=approver
+    )
 
 
 @internal
@@ -1242,7 +1258,12 @@ def _approval_digest(
     """
     struct_hash: bytes32 = keccak256(
         abi_encode(
-            _DELEGATION_APPROVAL_TYPEHASH, approver, staker, operator, salt, expiry
+            _DELEGATION_APPROVAL_TYPEHASH,
+            approver,
+            staker,
+            operator,
+            salt,
+            expiry,
         )
     )
     return keccak256(concat(b"\x19\x01", self._domain_separator(), struct_hash))
@@ -1261,16 +1282,16 @@ def _delegate(staker: address, operator: address):
     strategies: DynArray[address, MAX_STRATEGIES] = []
     shares: DynArray[uint256, MAX_STRATEGIES] = []
     strategies, shares = self._get_deposited_shares(staker)
-    operator_factors: DynArray[uint256, MAX_STRATEGIES] = self._slashing_factors(
-        empty(address), operator, strategies
-    )
+    operator_factors: DynArray[
+        uint256, MAX_STRATEGIES
+    ] = self._slashing_factors(empty(address), operator, strategies)
     self._delegated_to[staker] = operator
     log StakerDelegated(staker=staker, operator=operator)
     for i: uint256 in range(len(strategies), bound=MAX_STRATEGIES):
         added: uint256 = shares[i]
         if strategies[i] == BEACON_CHAIN_ETH_STRATEGY:
-            bcsf: uint64 = staticcall _EIGEN_POD_MANAGER.beaconChainSlashingFactor(
-                staker
+            bcsf: uint64 = (
+                staticcall _EIGEN_POD_MANAGER.beaconChainSlashingFactor(staker)
             )
             added = sl._calc_withdrawable(
                 self._deposit_scaling_factor[staker][strategies[i]],
@@ -1292,7 +1313,9 @@ def _undelegate_checked(staker: address) -> DynArray[bytes32, MAX_STRATEGIES]:
     if not self._is_delegated(staker):
         raw_revert(method_id("NotActivelyDelegated()", output_type=Bytes[4]))
     if self._is_operator(staker):
-        raw_revert(method_id("OperatorsCannotUndelegate()", output_type=Bytes[4]))
+        raw_revert(
+            method_id("OperatorsCannotUndelegate()", output_type=Bytes[4])
+        )
     if msg.sender != staker:
         operator: address = self._delegated_to[staker]
         if (
@@ -1373,7 +1396,10 @@ def _increase_delegation(
     if self._is_delegated(staker):
         self._operator_shares[operator][strategy] += added_shares
         log OperatorSharesIncreased(
-            operator=operator, staker=staker, strategy=strategy, shares=added_shares
+            operator=operator,
+            staker=staker,
+            strategy=strategy,
+            shares=added_shares,
         )
 
 
@@ -1430,7 +1456,9 @@ def _remove_shares_and_queue_withdrawal(
         scaled.append(sl._scale_for_queue_withdrawal(dsf, deposit_shares[i]))
         if operator != empty(address):
             self._add_queued_slashable_shares(operator, strategy, scaled[i])
-            self._decrease_delegation(operator, staker, strategy, withdrawable[i])
+            self._decrease_delegation(
+                operator, staker, strategy, withdrawable[i]
+            )
         shares_after: uint256 = extcall _EIGEN_POD_MANAGER.removeDepositShares(
             staker, strategy, deposit_shares[i]
         )
@@ -1455,7 +1483,9 @@ def _remove_shares_and_queue_withdrawal(
     self._queued_withdrawals[root] = withdrawal
     self._add_root(staker, root)
     log SlashingWithdrawalQueued(
-        withdrawalRoot=root, withdrawal=withdrawal, sharesToWithdraw=withdrawable
+        withdrawalRoot=root,
+        withdrawal=withdrawal,
+        sharesToWithdraw=withdrawable,
     )
     return root
 
@@ -1475,18 +1505,24 @@ def _complete_queued_withdrawal(
     @param receive_as_tokens True: withdraw as ETH.
     """
     if len(tokens) != len(withdrawal.strategies):
-        raw_revert(method_id("InputArrayLengthMismatch()", output_type=Bytes[4]))
+        raw_revert(
+            method_id("InputArrayLengthMismatch()", output_type=Bytes[4])
+        )
     if msg.sender != withdrawal.withdrawer:
         raw_revert(method_id("WithdrawerNotCaller()", output_type=Bytes[4]))
     root: bytes32 = self._withdrawal_root(withdrawal)
     if not self._pending_withdrawals[root]:
         raw_revert(method_id("WithdrawalNotQueued()", output_type=Bytes[4]))
-    slashable_until: uint32 = withdrawal.startBlock + _MIN_WITHDRAWAL_DELAY_BLOCKS
+    slashable_until: uint32 = (
+        withdrawal.startBlock + _MIN_WITHDRAWAL_DELAY_BLOCKS
+    )
     if convert(block.number, uint32) <= slashable_until:
         raw_revert(
             method_id("WithdrawalDelayNotElapsed()", output_type=Bytes[4])
         )
-    prev_factors: DynArray[uint256, MAX_STRATEGIES] = self._slashing_factors_at_block(
+    prev_factors: DynArray[
+        uint256, MAX_STRATEGIES
+    ] = self._slashing_factors_at_block(
         withdrawal.staker,
         withdrawal.delegatedTo,
         withdrawal.strategies,
@@ -1599,7 +1635,9 @@ def _shares_by_withdrawal_root(
     @return DynArray The shares.
     """
     withdrawal: IDelegationManager.Withdrawal = self._queued_withdrawals[root]
-    slashable_until: uint32 = withdrawal.startBlock + _MIN_WITHDRAWAL_DELAY_BLOCKS
+    slashable_until: uint32 = (
+        withdrawal.startBlock + _MIN_WITHDRAWAL_DELAY_BLOCKS
+    )
     factors: DynArray[uint256, MAX_STRATEGIES] = []
     if slashable_until < convert(block.number, uint32):
         factors = self._slashing_factors_at_block(
@@ -1688,7 +1726,9 @@ def _slashing_factors_at_block(
     @param block_number The block.
     @return DynArray The factors.
     """
-    magnitudes: DynArray[uint64, 8] = staticcall _ALLOCATION_MANAGER.getMaxMagnitudesAtBlock(
+    magnitudes: DynArray[
+        uint64, 8
+    ] = staticcall _ALLOCATION_MANAGER.getMaxMagnitudesAtBlock(
         operator, strategies, block_number
     )
     factors: DynArray[uint256, MAX_STRATEGIES] = []

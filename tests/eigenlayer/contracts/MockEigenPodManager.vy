@@ -13,7 +13,9 @@
 
 WAD: constant(uint256) = 10**18
 WEI_PER_GWEI: constant(uint256) = 10**9
-BEACON_CHAIN_ETH_STRATEGY: constant(address) = 0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0
+BEACON_CHAIN_ETH_STRATEGY: constant(
+    address
+) = 0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0
 
 
 struct OperatorSet:
@@ -74,9 +76,9 @@ def deposit(pod_owner: address, amount: uint256):
     prev: uint256 = 0
     added: uint256 = 0
     prev, added = self._add_shares(pod_owner, amount)
-    extcall IDelegationManagerShares(self.delegation_manager).increaseDelegatedShares(
-        pod_owner, BEACON_CHAIN_ETH_STRATEGY, prev, added
-    )
+    extcall IDelegationManagerShares(
+        self.delegation_manager
+    ).increaseDelegatedShares(pod_owner, BEACON_CHAIN_ETH_STRATEGY, prev, added)
 
 
 @external
@@ -91,12 +93,15 @@ def lose(pod_owner: address, prev_restaked_wei: uint256, loss_wei: uint256):
     """
     prev: uint64 = self._factor(pod_owner)
     new: uint64 = convert(
-        convert(prev, uint256) * (prev_restaked_wei - loss_wei) // prev_restaked_wei,
+        convert(prev, uint256)
+        * (prev_restaked_wei - loss_wei) // prev_restaked_wei,
         uint64,
     )
     self._bcsf[pod_owner] = new
     self._bcsf_set[pod_owner] = True
-    extcall IDelegationManagerShares(self.delegation_manager).decreaseDelegatedShares(
+    extcall IDelegationManagerShares(
+        self.delegation_manager
+    ).decreaseDelegatedShares(
         pod_owner,
         convert(self.podOwnerDepositShares[pod_owner], uint256),
         prev - new,

@@ -112,3 +112,10 @@ SHARD_COMMITTEE_PERIOD: constant(uint256) = 256
 # any chain yet (max: never), so its layout is refused until a release sets it.
 ELECTRA_FORK_TIME: constant(uint256) = 0
 GLOAS_FORK_TIME: constant(uint256) = max_value(uint256)
+
+# ---------------------------------------------------------------- EigenLayer
+
+# @dev EigenLayer's mainnet DelegationManager withdrawal delay in blocks
+# (14 days; EIGENLAYER.md §2.3): the deploy default of the stand-in's
+# `min_withdrawal_delay_blocks` (tests use small values).
+EL_MIN_WITHDRAWAL_DELAY_BLOCKS: constant(uint256) = 100_800

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from deploy.beacon import dequeue_withdrawal_requests, post_beacon_root, withdrawal_request_fee
 from deploy.keys import deposit_data_root
 from tests.eigenlayer.beacon import DENEB, FAR_FUTURE_EPOCH, GWEI, PECTRA, Chain, credentials, pubkey_hash
-from tests.eigenlayer.conftest import checkpoint, new_validator, post, pubkey_of, restake
+from tests.eigenlayer.conftest import checkpoint, new_validator, pod_at, post, pubkey_of, restake
 from tests.utils.errors import reverts_with_error, reverts_with_error_data
 from tests.utils.logs import events
 
@@ -452,3 +452,30 @@ def test_a_checkpoints_delta_is_pod_gain_plus_balance_changes(
     assert delta == expected
     assert epm.podOwnerDepositShares(pod_owner) == shares + max(delta, 0)
     assert pod.activeValidatorCount() == sum(1 for i in indices if news[i] > 0)
+
+
+REFUSER = """# pragma version ~=0.4.3
+interface EPM:
+    def createPod() -> address: nonpayable
+interface Pod:
+    def setProofSubmitter(a: address): nonpayable
+@external
+def setup(epm: address, submitter: address) -> address:
+    pod: address = extcall EPM(epm).createPod()
+    extcall Pod(pod).setProofSubmitter(submitter)
+    return pod
+"""
+
+
+def test_a_pod_owner_that_refuses_eth_makes_the_withdrawal_revert(
+    epm, dm, chain, beacon_roots, proof_submitter
+):
+    refuser = boa.loads(REFUSER)  # no payable default: it refuses ETH
+    pod = pod_at(refuser.setup(epm, proof_submitter))
+    i = new_validator(chain, pod, 0)
+    restake(pod, beacon_roots, chain, [i], proof_submitter)
+    fund(pod.address, 2 * ETH)
+    checkpoint(pod, beacon_roots, chain, [i], proof_submitter)
+    with boa.reverts("Address: unable to send value, recipient may have reverted"):
+        dm.withdrawSharesAsTokens(refuser.address, BEACON_ETH, ETH)
+    assert pod.withdrawableRestakedExecutionLayerGwei() == 2 * GWEI

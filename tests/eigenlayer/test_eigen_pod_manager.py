@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import boa
 
-from tests.eigenlayer.conftest import BEACON_ETH, pod_at
+from tests.eigenlayer.conftest import BEACON_ETH, EPM_SOURCE, POD_SOURCE, pod_at
 from tests.utils.actors import actor
+from tests.utils.deployers import load
 from tests.utils.errors import reverts_with_error
 from tests.utils.logs import events
 
@@ -133,3 +134,14 @@ def test_the_delegation_manager_is_wired_once_by_the_deployer(epm, dm, deployer,
         epm.setDelegationManager(dm, sender=non_owner)
     with boa.reverts("EigenPodManager: delegation manager already set"):
         epm.setDelegationManager(dm, sender=deployer)
+
+
+def test_a_delegation_manager_of_another_manager_is_refused(
+    deployer, deposit_contract, beacon_roots, withdrawal_requests, dm
+):  # noqa: F811
+    with boa.env.prank(deployer):
+        blueprint = load(POD_SOURCE).deploy_as_blueprint()
+        other = load(EPM_SOURCE).deploy(deposit_contract, blueprint, beacon_roots, withdrawal_requests)
+        with boa.reverts("EigenPodManager: delegation manager is not wired to this manager"):
+            other.setDelegationManager(dm)
+    assert other.delegationManager() == "0x" + "00" * 20

@@ -32,6 +32,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from hashlib import sha256
 
+from remerkleable.tree import Node, PairNode
+
 # ------------------------------------------------------------------ EigenLayer's constants (§3.2)
 
 BEACON_BLOCK_HEADER_TREE_HEIGHT = 3
@@ -323,15 +325,32 @@ def verify_checkpoint_proof_args(
 # ------------------------------------------------------------------ block history of a model
 
 
+def share_subtrees(new: Node, old: Node) -> Node:
+    """A tree with `new`'s roots that reuses every subtree of `old` with an equal root (same shape
+    assumed: two states of one type). Only the paths where the two differ are walked and rebuilt, so a
+    state built from scratch (deploy/beacon.py rebuilds its state each block) costs the history only
+    what changed since the previous block."""
+    if new is old or new.merkle_root() == old.merkle_root():
+        return old
+    if new.is_leaf() or old.is_leaf():
+        return new
+    left = share_subtrees(new.get_left(), old.get_left())
+    right = share_subtrees(new.get_right(), old.get_right())
+    if left is new.get_left() and right is new.get_right():
+        return new
+    return PairNode(left, right)
+
+
 class BlockHistory:
     """The `(state, header)` of each block a model posted to BeaconRoots, by its EIP-4788 timestamp.
 
     Bounded two ways: blocks whose timestamp is `ROOTS_WINDOW` (8191 · 12 s, EigenPod's
     `getParentBlockRoot` window) or more before the newest one are dropped, as no EigenPod can use them
     any more; and at most `max_blocks` (default 8191, one per BeaconRoots ring-buffer slot) are kept,
-    the oldest dropped first. States are kept as views on their (immutable) remerkleable trees, so
-    successive states share every unchanged subtree. Posting twice at one timestamp keeps the later
-    block, as BeaconRoots does."""
+    the oldest dropped first. States are kept as views on their (immutable) remerkleable trees, each
+    sharing every unchanged subtree with the block recorded before it (`share_subtrees`), so a block
+    costs about what changed in it. Posting twice at one timestamp keeps the later block, as
+    BeaconRoots does."""
 
     def __init__(self, max_blocks: int = HISTORY_BUFFER_LENGTH, window: int = ROOTS_WINDOW):
         self.max_blocks, self.window = max_blocks, window
@@ -339,8 +358,16 @@ class BlockHistory:
 
     def record(self, timestamp: int, state, header) -> None:
         timestamp = int(timestamp)
+        backing = state.get_backing()
+        if self._blocks:
+            previous = next(reversed(self._blocks.values()))[0]
+            if type(previous) is type(state):
+                backing = share_subtrees(backing, previous.get_backing())
+        kept = type(state).view_from_backing(backing)
+        if kept.hash_tree_root() != state.hash_tree_root():  # cannot happen: equal roots are shared
+            raise AssertionError("the kept state's root differs from the posted state's")
         self._blocks.pop(timestamp, None)
-        self._blocks[timestamp] = (state.copy(), header.copy())
+        self._blocks[timestamp] = (kept, header.copy())
         while self._blocks:
             oldest = next(iter(self._blocks))
             if len(self._blocks) > self.max_blocks or oldest <= timestamp - self.window:

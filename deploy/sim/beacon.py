@@ -326,6 +326,7 @@ class ChainCore:
         self._events: list[Event] = []  # recorded, not yet included
         self._credits: list[tuple[str, int]] = []  # withdrawals not yet paid to the EVM
         self.withdrawn: dict[int, int] = {}  # validator index -> gwei withdrawn so far
+        self.block_state = None  # the post-state of the last block applied (a missed slot moves `state` on)
 
     def add_event(self, slot: int, kind: str, payload, seq: int | None = None) -> None:
         if seq is None:
@@ -445,8 +446,20 @@ class SpecBeaconChain(ChainCore, BeaconClock, EigenProofsMixin):
             self.processed_requests.extend(requests)
         self.last_block_root = bytes(spec.hash_tree_root(self.header))
         self.last_timestamp = post_beacon_root(self.beacon_roots, self.last_block_root)
-        self._history.record(self.last_timestamp, self.state, self.header)
+        self._record_block()
         return self.last_timestamp
+
+    def _record_block(self) -> None:
+        """Keep the posted block's header and post-state for `block_at`. After a missed slot `state` has
+        moved past the block (its header's state root is the block's post-state, no longer `state`), so
+        the post-state of the last applied block is kept; before any block, `state` itself. A block
+        whose post-state is not at hand (only: slots missed before the first block) is not kept."""
+        state = self.state if self.block_state is None else self.block_state
+        header = state.latest_block_header.copy()
+        if header.state_root == spec.Bytes32():
+            header.state_root = spec.hash_tree_root(state)
+        if bytes(spec.hash_tree_root(header)) == self.last_block_root:
+            self._history.record(self.last_timestamp, state, header)
 
     @property
     def header(self):
@@ -517,7 +530,8 @@ def run_until(chain: ChainCore, limit: int) -> None:
     """Apply every block with slot <= `limit` (the state stops at the last one)."""
     for slot in _block_slots(chain, limit):
         advance(chain, slot)
-        apply_block(chain)
+        if apply_block(chain):
+            chain.block_state = chain.state.copy()  # a view on the same immutable tree: O(1)
 
 
 def advance(chain: ChainCore, slot: int) -> None:

@@ -27,7 +27,7 @@ from deploy.beacon import (
     read_beacon_root,
 )
 from deploy.eigen_proofs import DENEB, PECTRA, ProofError
-from tests.beacon.conftest import deposit_data, deposit_direct
+from tests.beacon.conftest import deposit_data, deposit_direct, stake
 from tests.beacon.proofs import h
 
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors"
@@ -468,3 +468,59 @@ def test_the_mainnet_electra_vector_verifies_in_the_pectra_shapes():
     assert ep.field_uint64(fields[2]) == 32 * GWEI
     with pytest.raises(ProofError, match="InvalidProofLength"):
         ep.verify_credential_proof_args(block_root, args, DENEB)
+
+
+# ------------------------------------------------------------------ the consensus-spec model (Fulu)
+
+
+def test_the_spec_models_blocks_give_pectra_shaped_proofs(suite, staker):
+    from deploy.sim.beacon import SpecBeaconChain, spec
+
+    chain = SpecBeaconChain(suite)
+    pubkey = stake(suite, staker, seed="eigen-spec")
+    for _ in range(8):
+        boa.env.time_travel(seconds=SECONDS_PER_EPOCH)
+        first = chain.process()
+        if chain.has_validator(pubkey):
+            break
+    index = chain.index_of[pubkey]
+    pubkeys = [*chain.network_pubkeys, pubkey]
+    indices = list(range(index + 1))
+    first_root = read_beacon_root(suite.beacon_roots, first)
+    state, header = chain.block_at(first)
+    assert len(spec.BeaconState.fields()) == 38 and ep.proof_version(state) == PECTRA
+    assert bytes(header.hash_tree_root()) == first_root == chain.last_block_root
+    credentials = chain.credential_proof_args([pubkey], first)
+    [fields] = ep.verify_credential_proof_args(first_root, credentials)
+    assert fields[0] == ep.pubkey_hash(pubkey) and ep.field_uint64(fields[2]) == 32 * GWEI
+    assert b"".join(chain.validator_proof(pubkey)[4]) == credentials[3][0]  # the project's own shape
+    checkpoint = chain.checkpoint_proof_args(first, pubkeys)
+    first_balances = [int(state.balances[i]) for i in indices]
+    assert ep.verify_checkpoint_proof_args(first_root, checkpoint, indices) == first_balances
+    # the spec model's own balance proofs are the same nodes in the project's order
+    container_root, branch = chain.balance_container_proof()
+    assert (container_root, b"".join(branch)) == checkpoint[0]
+    assert chain.balance_proof(pubkey)[:2] == checkpoint[1][index][:2]
+    # a slashing (of an active network validator), epochs later: the stale-balance proof shows it; the
+    # older checkpoint still verifies against its own root
+    victim = chain.network_pubkeys[3]
+    chain.slash(victim)
+    boa.env.time_travel(seconds=2 * SECONDS_PER_EPOCH)
+    later = chain.process()
+    stale = chain.stale_balance_args(victim)
+    assert stale[0] == later
+    # the slashed validator's proposal slot is missed: the spec state moved on past the posted block,
+    # whose post-state the history keeps (the block's header names it)
+    later_state, later_header = chain.block_at(later)
+    assert int(later_state.slot) == int(later_header.slot) < int(chain.state.slot)
+    assert bytes(later_header.hash_tree_root()) == chain.last_block_root
+    slashed_fields = ep.verify_stale_balance_args(chain.last_block_root, stale, 3)
+    assert slashed_fields[3] == (1).to_bytes(32, "little")
+    assert ep.validator_fields(state, 3)[3] == bytes(32)  # not slashed in the first block
+    assert int(chain.state.balances[3]) < first_balances[3]
+    assert chain.checkpoint_proof_args(first, pubkeys) == checkpoint
+    assert ep.verify_checkpoint_proof_args(first_root, checkpoint, indices) == first_balances
+    with pytest.raises(ProofError, match="InvalidProof"):
+        ep.verify_checkpoint_proof_args(chain.last_block_root, checkpoint, indices)
+    for changed in every_flip(stale[1:]):
+        assert refused(lambda c=changed: ep.verify_stale_balance_args(chain.last_block_root, (later, *c), 3))

@@ -34,6 +34,7 @@ from remerkleable.byte_arrays import ByteList, Bytes4, Bytes32, Bytes48, Bytes96
 from remerkleable.complex import Container, List, Vector
 
 from deploy import keys as _keys
+from deploy.eigen_proofs import BlockHistory, EigenProofsMixin
 from deploy.predeploys import (  # noqa: F401 (re-exported)
     BEACON_ROOTS_ADDRESS,
     SYSTEM_ADDRESS,
@@ -416,7 +417,7 @@ class BeaconClock:
 
 
 @dataclass
-class BeaconChain(BeaconClock):
+class BeaconChain(BeaconClock, EigenProofsMixin):
     """The consensus layer as far as this protocol sees it (docs/protocol.md §9), run next to titanoboa's EVM.
 
     `process()` is one beacon block: it includes every deposit made since the last call (a new validator
@@ -429,6 +430,12 @@ class BeaconChain(BeaconClock):
     withdrawable, and the excess above 32 ETH) to the withdrawal address as a plain balance increase,
     builds the Electra BeaconState and its block header, and posts the block root to BeaconRoots at the
     current timestamp, which it returns. `validator_proof(pubkey)` proves a validator against that root.
+
+    EigenLayer v1.12's proof arguments (deploy/eigen_proofs.py): every posted block's `(state, header)` is
+    kept by its timestamp (`block_at(timestamp)`; the blocks of the last 8191 * 12 s, at most 8191 of
+    them), and `credential_proof_args(pubkeys, timestamp=None)`, `stale_balance_args(pubkey,
+    timestamp=None)`, `checkpoint_proof_args(timestamp, pubkeys)` build the EigenPod's arguments against
+    the block posted at `timestamp` (None: the last one).
 
     Simplifications (documented, none visible to the contracts): no exit or activation churn, no
     slashing, one proposer, rewards accrue at `annual_reward_bps` of the effective balance; block time is
@@ -465,6 +472,7 @@ class BeaconChain(BeaconClock):
         self.beacon_roots = self.protocol.beacon_roots
         self.withdrawal_requests = self.protocol.withdrawal_requests
         self._block_roots: dict[int, bytes] = {}
+        self._history = BlockHistory()
         # the deposit contract's count when the model starts must be covered by the hook's records
         self.next_deposit_index = 0
 
@@ -631,6 +639,7 @@ class BeaconChain(BeaconClock):
         self._block_roots[self.slot] = block_root
         self.state, self.header, self.last_block_root = state, header, block_root
         self.last_timestamp = post_beacon_root(self.beacon_roots, block_root)
+        self._history.record(self.last_timestamp, state, header)
 
     # -------------------------------------------------------------------------------- proofs
     def validator_proof(self, pubkey: bytes) -> tuple:

@@ -67,6 +67,36 @@ STATUS_WITHDRAWN: constant(uint256) = 3
 BID_ID_BITS: constant(uint256) = 40
 MAX_BID_ID: constant(uint256) = 2**40 - 1
 
+# ---------------------------------------------------------------- EigenLayer AM / RC stand-ins
+
+# @dev Pause flags (bits of the `paused(uint8)` bitmap) of EigenLayer's
+# AllocationManager (AllocationManagerStorage.sol) and RewardsCoordinator
+# (RewardsCoordinatorStorage.sol).
+EL_PAUSED_MODIFY_ALLOCATIONS: constant(uint8) = 0
+EL_PAUSED_OPERATOR_SLASHING: constant(uint8) = 1
+EL_PAUSED_OPERATOR_SET_REGISTRATION_AND_DEREGISTRATION: constant(uint8) = 2
+EL_PAUSED_PROCESS_CLAIM: constant(uint8) = 2
+EL_PAUSED_SUBMIT_DISABLE_ROOTS: constant(uint8) = 3
+# @dev Array bounds of the AllocationManager stand-in (EigenLayer's arrays are
+# unbounded): strategies per set or call, operator sets per call, bytes of a
+# slashing description or of registration data. The .vyi repeats them as
+# literals (an interface cannot read a module's constant).
+EL_MAX_STRATEGIES: constant(uint256) = 8
+EL_MAX_OPERATOR_SETS: constant(uint256) = 8
+EL_MAX_DESCRIPTION: constant(uint256) = 1024
+# @dev Pending deallocations one `clearDeallocationQueue` / `modifyAllocations`
+# completes per strategy (EigenLayer: up to 2**16 - 1).
+EL_MAX_DEALLOCATION_CLEARS: constant(uint256) = 32
+# @dev Steps of a magnitude-history binary search: histories up to 2**32 entries.
+EL_MAX_HISTORY_SEARCH: constant(uint256) = 32
+# @dev RewardsCoordinator claim bounds: an earner proof up to depth 32 (its
+# index is a uint32), a token proof up to depth 16, 16 tokens per claim,
+# 8 claims per `processClaims`.
+EL_MAX_EARNER_PROOF: constant(uint256) = 1024
+EL_MAX_TOKEN_PROOF: constant(uint256) = 512
+EL_MAX_CLAIM_TOKENS: constant(uint256) = 16
+EL_MAX_CLAIMS: constant(uint256) = 8
+
 # ---------------------------------------------------------------- beacon chain
 
 # @dev Seconds per beacon-chain epoch (32 slots of 12 seconds).
@@ -82,3 +112,10 @@ SHARD_COMMITTEE_PERIOD: constant(uint256) = 256
 # any chain yet (max: never), so its layout is refused until a release sets it.
 ELECTRA_FORK_TIME: constant(uint256) = 0
 GLOAS_FORK_TIME: constant(uint256) = max_value(uint256)
+
+# ---------------------------------------------------------------- EigenLayer
+
+# @dev EigenLayer's mainnet DelegationManager withdrawal delay in blocks
+# (14 days; EIGENLAYER.md §2.3): the deploy default of the stand-in's
+# `min_withdrawal_delay_blocks` (tests use small values).
+EL_MIN_WITHDRAWAL_DELAY_BLOCKS: constant(uint256) = 100_800

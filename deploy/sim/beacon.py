@@ -9,6 +9,9 @@ Interface note (for the EigenLayer v1.12 stand-ins, issue #15, and any other cal
     chain.balance_container_proof()    # (balances list root, branch to the block root)
     chain.balance_proof(pk)            # (pubkey hash, balance chunk, branch to the balances list root)
     chain.validator(pk)                # live view: balance, effective_balance, slashed, exit_epoch, withdrawn
+    chain.block_at(timestamp)          # (state, header) posted at a timestamp (last 8191 * 12 s, <= 8191)
+    chain.credential_proof_args(pks, timestamp=None), chain.stale_balance_args(pk, timestamp=None),
+    chain.checkpoint_proof_args(timestamp, pks)   # EigenLayer v1.12's arguments (deploy/eigen_proofs.py)
     chain.pending_deposits(pk), chain.paid, chain.processed_requests, chain.ignored_deposits, chain.state
 
 - Network: besides the protocol's validators, 4 of the network's own (2048 ETH, 0x02 credentials, keys of
@@ -62,6 +65,7 @@ from remerkleable.tree import zero_node
 
 from deploy import keys as _keys
 from deploy.beacon import BeaconClock, dequeue_withdrawal_requests, on_every_execution, post_beacon_root
+from deploy.eigen_proofs import BlockHistory, EigenProofsMixin
 
 SECONDS_PER_SLOT = int(spec.config.SLOT_DURATION_MS) // 1000
 SLOTS_PER_EPOCH = int(spec.SLOTS_PER_EPOCH)
@@ -322,6 +326,7 @@ class ChainCore:
         self._events: list[Event] = []  # recorded, not yet included
         self._credits: list[tuple[str, int]] = []  # withdrawals not yet paid to the EVM
         self.withdrawn: dict[int, int] = {}  # validator index -> gwei withdrawn so far
+        self.block_state = None  # the post-state of the last block applied (a missed slot moves `state` on)
 
     def add_event(self, slot: int, kind: str, payload, seq: int | None = None) -> None:
         if seq is None:
@@ -342,7 +347,7 @@ class ChainCore:
 
 
 @dataclass
-class SpecBeaconChain(ChainCore, BeaconClock):
+class SpecBeaconChain(ChainCore, BeaconClock, EigenProofsMixin):
     """The consensus layer as the executable specs define it (see the module doc for the interface)."""
 
     protocol: object
@@ -365,6 +370,7 @@ class SpecBeaconChain(ChainCore, BeaconClock):
         for contract, kind in ((self.deposit_contract, "deposit"), (self.withdrawal_requests, "withdrawal")):
             key = (to_canonical_address(str(contract.address)), kind)
             self._cursors[key] = len(_LOGGED.get(key, []))
+        self._history = BlockHistory()
 
     # --------------------------------------------------------------------------- registry
     def has_validator(self, pubkey: bytes) -> bool:
@@ -440,7 +446,20 @@ class SpecBeaconChain(ChainCore, BeaconClock):
             self.processed_requests.extend(requests)
         self.last_block_root = bytes(spec.hash_tree_root(self.header))
         self.last_timestamp = post_beacon_root(self.beacon_roots, self.last_block_root)
+        self._record_block()
         return self.last_timestamp
+
+    def _record_block(self) -> None:
+        """Keep the posted block's header and post-state for `block_at`. After a missed slot `state` has
+        moved past the block (its header's state root is the block's post-state, no longer `state`), so
+        the post-state of the last applied block is kept; before any block, `state` itself. A block
+        whose post-state is not at hand (only: slots missed before the first block) is not kept."""
+        state = self.state if self.block_state is None else self.block_state
+        header = state.latest_block_header.copy()
+        if header.state_root == spec.Bytes32():
+            header.state_root = spec.hash_tree_root(state)
+        if bytes(spec.hash_tree_root(header)) == self.last_block_root:
+            self._history.record(self.last_timestamp, state, header)
 
     @property
     def header(self):
@@ -511,7 +530,8 @@ def run_until(chain: ChainCore, limit: int) -> None:
     """Apply every block with slot <= `limit` (the state stops at the last one)."""
     for slot in _block_slots(chain, limit):
         advance(chain, slot)
-        apply_block(chain)
+        if apply_block(chain):
+            chain.block_state = chain.state.copy()  # a view on the same immutable tree: O(1)
 
 
 def advance(chain: ChainCore, slot: int) -> None:

@@ -25,3 +25,15 @@ def reverts_with_error(signature: str):
             expected = error_selector(signature)
             assert data == expected, f"reverted with 0x{data.hex()}, expected {signature} 0x{expected.hex()}"
             raise
+
+
+@contextmanager
+def reverts_with_error_data(expected: bytes):
+    """Expect the call in the block to revert with exactly `expected` as its revert data."""
+    with boa.reverts() as _:
+        try:
+            yield
+        except boa.BoaError as exc:
+            data = bytes(exc.call_trace.output or b"")
+            assert data == expected, f"reverted with 0x{data.hex()}, expected 0x{expected.hex()}"
+            raise

@@ -103,8 +103,10 @@ def measure_deploy(deployer: Any, *args, **kwargs) -> tuple[Any, int]:
     """
     transaction_boundary(boa.env.eoa)
     contract = deployer.deploy(*args, **kwargs)
-    ctor = contract._ctor
-    initcode = contract.compiler_data.bytecode + (ctor.prepare_calldata(*args, **kwargs) if ctor else b"")
+    initcode = getattr(contract, "initcode", None)  # a blueprint (deploy.protocol.Blueprint) carries its own
+    if initcode is None:
+        ctor = contract._ctor
+        initcode = contract.compiler_data.bytecode + (ctor.prepare_calldata(*args, **kwargs) if ctor else b"")
     computation = contract._computation
     gas = receipt_gas(initcode, computation.get_gas_used(), computation.get_gas_refund(), create=True)
     return contract, gas

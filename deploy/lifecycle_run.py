@@ -468,13 +468,23 @@ class Lifecycle(SafeDepositSteps):
         """An operator registers with EigenLayer; the first staker's module delegates to it."""
         op = self.actors.operators[0]
         self.tx(
-            "register_as_operator",
-            self.p.delegation_manager.register_as_operator,
+            "registerAsOperator",
+            self.p.delegation_manager.registerAsOperator,
+            "0x" + "00" * 20,  # no delegation approver
+            0,  # allocation delay (blocks)
             "https://example.org/op0",
             sender=op,
         )
         cid = min(self.modules)
-        self.tx("module.delegate_to", self.modules[cid].delegate_to, op, sender=self.actors.stakers[0])
+        no_approval = (b"", 0)  # the operator has no approver: an empty signature, no expiry
+        self.tx(
+            "module.delegate_to",
+            self.modules[cid].delegate_to,
+            op,
+            no_approval,
+            b"\x00" * 32,
+            sender=self.actors.stakers[0],
+        )
         self.check("module delegated", self.modules[cid].delegated_to() == op)
         self.out(f"module {cid} delegated to {self.label(op)} on EigenLayer")
 

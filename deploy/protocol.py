@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import boa
+from boa.util.eip5202 import generate_blueprint_bytecode
 
 # titanoboa warns each time it casts a minimal proxy (StrategyModule, EigenPod, Split) to its
 # implementation: the proxy's runtime code is not the implementation's, by design. Filtered once here, for
@@ -41,6 +42,11 @@ DEFAULT_CONFIG = {
     # mainnet 0x00000000, Holesky 0x01017000, Hoodi 0x10000910, Sepolia 0x90000069); the local chain signs
     # like deploy/keys.py's default, Holesky
     "genesis_fork_version": 0x01017000,
+    # EigenLayer (stand-ins only): the timestamp up to which proofs use the Deneb layout (the local beacon
+    # model is Electra from genesis, so every later proof is Pectra-shaped), and the withdrawal queue's delay
+    # in blocks (mainnet's 100 800, about 14 days)
+    "pectra_fork_timestamp": 1,
+    "min_withdrawal_delay_blocks": 100_800,
 }
 
 # Source of every deployed contract, by role (relative to contracts/).
@@ -48,9 +54,13 @@ SOURCES = {
     "beacon_roots": "external/BeaconRoots.vy",
     "withdrawal_requests": "external/WithdrawalRequests.vy",
     "deposit_contract": "external/DepositContract.vy",
-    "eigen_pod_implementation": "external/EigenPod.vy",
-    "eigen_pod_manager": "external/EigenPodManager.vy",
-    "delegation_manager": "external/DelegationManager.vy",
+    # EigenLayer v1.12's stand-ins. The pod's role deploys a blueprint: the EigenPodManager creates the
+    # implementation from it (whose immutables name the manager); handles on pods use the same source.
+    "eigen_pod_implementation": "external/eigenlayer/EigenPod.vy",
+    "eigen_pod_manager": "external/eigenlayer/EigenPodManager.vy",
+    "allocation_manager": "external/eigenlayer/AllocationManager.vy",
+    "delegation_manager": "external/eigenlayer/DelegationManager.vy",
+    "rewards_coordinator": "external/eigenlayer/RewardsCoordinator.vy",
     "split_implementation": "external/Split.vy",
     "split_factory": "external/SplitFactory.vy",
     "escrow": "operator/Escrow.vy",
@@ -75,7 +85,9 @@ class Protocol:
     byz_nft: object
     deposit_contract: object
     eigen_pod_manager: object
+    allocation_manager: object
     delegation_manager: object
+    rewards_coordinator: object
     split_factory: object
     beacon_roots: object
     withdrawal_requests: object
@@ -137,11 +149,40 @@ def at(role: str, address):
 
 
 @dataclass(frozen=True)
+class Blueprint:
+    """An ERC-5202 blueprint deployed from a role's code: its address, and what a gas report reads."""
+
+    address: str
+    compiler_data: object
+    initcode: bytes
+    _computation: object = None
+
+
+class AsBlueprint:
+    """A role's deployer whose `deploy` deploys its code as an ERC-5202 blueprint (no constructor runs;
+    the contract that creates instances from it passes their constructor arguments)."""
+
+    def __init__(self, deployer):
+        self._deployer = deployer
+
+    def deploy(self) -> Blueprint:
+        initcode = generate_blueprint_bytecode(self._deployer.compiler_data.bytecode)
+        address, computation = boa.env.deploy(bytecode=initcode)
+        if computation is not None and computation.is_error:
+            raise computation.error
+        return Blueprint(str(address), self._deployer.compiler_data, initcode, computation)
+
+    def __getattr__(self, name):
+        return getattr(self._deployer, name)
+
+
+@dataclass(frozen=True)
 class Step:
     """One transaction of the deployment: deploy `role`, or (with `method`) call `method` on it.
 
     `args` name other roles (`"@auction"`: that contract's address) or configuration keys
-    (`"$cluster_size"`). For a call, `done_when` names a view of `role` that returns `args[0]` once the call
+    (`"$cluster_size"`; `"$owner"` is the deploying owner). A `blueprint` deployment deploys the role's
+    code as an ERC-5202 blueprint, for a contract that creates its instances from it. For a call, `done_when` names a view of `role` that returns `args[0]` once the call
     has been made, so that an interrupted deployment can be resumed and verified on chain.
     """
 
@@ -149,6 +190,7 @@ class Step:
     args: tuple = ()
     method: str | None = None
     done_when: str | None = None
+    blueprint: bool = False
 
     @property
     def name(self) -> str:
@@ -166,12 +208,20 @@ PLAN: tuple[Step, ...] = (
     Step("beacon_roots"),
     Step("withdrawal_requests"),
     Step("deposit_contract"),
-    Step("eigen_pod_implementation"),
+    Step("eigen_pod_implementation", blueprint=True),
     Step(
         "eigen_pod_manager",
         ("@deposit_contract", "@eigen_pod_implementation", "@beacon_roots", "@withdrawal_requests"),
     ),
-    Step("delegation_manager", ("@eigen_pod_manager",)),
+    # AllocationManager(pauser, DEALLOCATION_DELAY, ALLOCATION_CONFIGURATION_DELAY): mainnet's delays
+    Step("allocation_manager", ("$owner", 100_800, 126_000)),
+    # DelegationManager(eigen pod manager, allocation manager, pauser, withdrawal delay, nothing paused)
+    Step(
+        "delegation_manager",
+        ("@eigen_pod_manager", "@allocation_manager", "$owner", "$min_withdrawal_delay_blocks", 0),
+    ),
+    # RewardsCoordinator(owner, rewards updater, activation delay: mainnet's 7 days)
+    Step("rewards_coordinator", ("$owner", "$owner", 604_800)),
     Step("split_implementation"),
     Step("split_factory", ("@split_implementation",)),
     Step("escrow"),
@@ -232,8 +282,21 @@ PLAN: tuple[Step, ...] = (
     Step(
         "eigen_pod_manager",
         ("@delegation_manager",),
-        method="set_delegation_manager",
-        done_when="delegation_manager",
+        method="setDelegationManager",
+        done_when="delegationManager",
+    ),
+    Step("allocation_manager", ("@delegation_manager",), method="setDelegation", done_when="delegation"),
+    Step(
+        "eigen_pod_manager",
+        ("$owner",),
+        method="setProofTimestampSetter",
+        done_when="proofTimestampSetter",
+    ),
+    Step(
+        "eigen_pod_manager",
+        ("$pectra_fork_timestamp",),
+        method="setPectraForkTimestamp",
+        done_when="pectraForkTimestamp",
     ),
 )
 
@@ -273,11 +336,13 @@ def run_plan(
     skipped, which resumes an interrupted deployment.
     """
     contracts = dict(contracts or {})
+    cfg = {**cfg, "owner": owner}
     with boa.env.prank(owner):
         for step in PLAN:
             args = resolve_args(step, contracts, cfg)
             if step.is_deploy and step.role not in contracts:
-                contracts[step.role] = transact(step, deployer_for(step.role), args)
+                deployer = AsBlueprint(deployer_for(step.role)) if step.blueprint else deployer_for(step.role)
+                contracts[step.role] = transact(step, deployer, args)
             elif not step.is_deploy and step.name not in done:
                 transact(step, getattr(contracts[step.role], step.method), args)
     return contracts

@@ -107,11 +107,8 @@ class SafeDepositSteps:
         self.tx("confirm_stake", m.confirm_stake, cid, timestamp, proof, sender=self.actors.fee_payer)
         self.deposits.append(TOP_UP)
         self.check(f"cluster {cid} staked", m.cluster_status(cid) == MANAGER_STAKED)
-        module = self.modules[cid]
-        shares = self.p.eigen_pod_manager.shares(module.address)
-        self.check(f"cluster {cid} restaked shares == proven balance", shares == c.PRE_DEPOSIT_AMOUNT)
         self.out(f"cluster {cid}: validator {proof[2]} proven with its pod's credentials")
-        self.out(f"  31 ETH topped up, {eth(shares)} ETH restaked, stream started")
+        self.out("  31 ETH topped up straight to the deposit contract, stream started")
 
     def frontrun_caught(self) -> None:
         """Four addresses of one entity win a cluster and front-run its staker's pre-deposit."""
@@ -298,7 +295,13 @@ class SafeDepositSteps:
         self.tx("module.start_checkpoint", module.start_checkpoint, sender=self.actors.fee_payer)
         if pod.currentCheckpointTimestamp():  # the pod has validators to prove
             container, proofs = self.chain.checkpoint_proof_args(timestamp, [pubkey])
-            self.tx("pod.verifyCheckpointProofs", pod.verifyCheckpointProofs, container, proofs)
+            self.tx(
+                "pod.verifyCheckpointProofs",
+                pod.verifyCheckpointProofs,
+                container,
+                proofs,
+                sender=self.actors.fee_payer,
+            )
 
     def withdrawal_delay(self) -> int:
         return self.p.delegation_manager.minWithdrawalDelayBlocks()
@@ -314,7 +317,9 @@ class SafeDepositSteps:
         withdrawal = withdrawals[-1]
         boa.env.time_travel(blocks=self.withdrawal_delay() + 1)
         before = boa.env.get_balance(str(module.address))
-        self.tx("module.complete_withdrawal", module.complete_withdrawal, withdrawal, sender=self.actors.fee_payer)
+        self.tx(
+            "module.complete_withdrawal", module.complete_withdrawal, withdrawal, sender=self.actors.fee_payer
+        )
         return boa.env.get_balance(str(module.address)) - before
 
     # ------------------------------------------------------------ dissolution

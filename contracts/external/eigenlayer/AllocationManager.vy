@@ -55,11 +55,19 @@ exports: (
     el_pausable.pauserRegistry,
 )
 
+
+# The DelegationManager's view that proves the wiring (not in IDelegationManager).
+interface IDelegationWiring:
+    def allocationManager() -> address: view
+
 # Blocks a slashable deallocation stays slashable (mainnet 100800).
 DEALLOCATION_DELAY: public(immutable(uint32))
 # Blocks before an operator's new allocation delay applies (mainnet 126000).
 ALLOCATION_CONFIGURATION_DELAY: public(immutable(uint32))
-_DELEGATION: immutable(IDelegationManager)
+# Set once after deployment (`setDelegation`): the DelegationManager names
+# this contract in its constructor, so one of the two must be wired later.
+_delegation: IDelegationManager
+_DEPLOYER: immutable(address)
 
 
 # EigenLayer's `AllocationDelayInfo`.
@@ -173,24 +181,43 @@ event OperatorSlashed:
 
 @deploy
 def __init__(
-    delegation_: address,
     pauser: address,
     deallocation_delay: uint32,
     allocation_configuration_delay: uint32,
 ):
     """
-    @dev Wires the DelegationManager and the pauser; nothing is paused.
-    @param delegation_ The DelegationManager (told of every slash; sets
-           allocation delays at registration).
+    @dev Sets the pauser; nothing is paused. The DelegationManager is wired
+         once afterwards (`setDelegation`).
     @param pauser The pauser and unpauser.
     @param deallocation_delay EigenLayer's DEALLOCATION_DELAY (blocks).
     @param allocation_configuration_delay EigenLayer's
            ALLOCATION_CONFIGURATION_DELAY (blocks).
     """
     el_pausable.__init__(pauser, 0)
-    _DELEGATION = IDelegationManager(delegation_)
+    _DEPLOYER = msg.sender
     DEALLOCATION_DELAY = deallocation_delay
     ALLOCATION_CONFIGURATION_DELAY = allocation_configuration_delay
+
+
+@external
+def setDelegation(delegation_: address):
+    """
+    @notice Wires the DelegationManager; once, by the deployer (not in
+            EigenLayer, where it is a constructor immutable).
+    @param delegation_ A DelegationManager whose `allocationManager()` is
+           this contract (told of every slash; sets allocation delays at
+           registration).
+    """
+    assert (
+        msg.sender == _DEPLOYER
+    ), "AllocationManager: caller is not the deployer"
+    assert self._delegation.address == empty(
+        address
+    ), "AllocationManager: delegation already set"
+    assert (
+        staticcall IDelegationWiring(delegation_).allocationManager() == self
+    ), "AllocationManager: delegation manager is not wired to this manager"
+    self._delegation = IDelegationManager(delegation_)
 
 
 @external
@@ -306,7 +333,7 @@ def slashOperator(
         )
         self._update_max_magnitude(params.operator, strategy, info.maxMagnitude)
         shares.append(
-            extcall _DELEGATION.slashOperatorShares(
+            extcall self._delegation.slashOperatorShares(
                 params.operator,
                 operator_set,
                 slash_id,
@@ -490,7 +517,7 @@ def registerForOperatorSets(
         c.EL_PAUSED_OPERATOR_SET_REGISTRATION_AND_DEREGISTRATION
     )
     self._check_can_call(operator)
-    if not staticcall _DELEGATION.isOperator(operator):
+    if not staticcall self._delegation.isOperator(operator):
         raw_revert(method_id("InvalidOperator()", output_type=Bytes[4]))
     for set_id: uint32 in params.operatorSetIds:
         operator_set: IEigenPodManager.OperatorSet = (
@@ -520,10 +547,10 @@ def setAllocationDelay(operator: address, delay: uint32):
     @param operator The operator.
     @param delay The delay in blocks.
     """
-    newly_registered: bool = msg.sender == _DELEGATION.address
+    newly_registered: bool = msg.sender == self._delegation.address
     if not newly_registered:
         self._check_can_call(operator)
-        if not staticcall _DELEGATION.isOperator(operator):
+        if not staticcall self._delegation.isOperator(operator):
             raw_revert(method_id("InvalidOperator()", output_type=Bytes[4]))
     info: AllocationDelayInfo = self._allocation_delay[operator]
     if info.effectBlock != 0 and block.number >= convert(
@@ -621,7 +648,7 @@ def delegation() -> address:
     @notice The DelegationManager told of every slash.
     @return address The DelegationManager.
     """
-    return _DELEGATION.address
+    return self._delegation.address
 
 
 @external

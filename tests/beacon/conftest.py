@@ -16,7 +16,7 @@ import pytest
 
 from deploy import keys
 from deploy.beacon import BeaconChain
-from deploy.protocol import at, deploy
+from deploy.protocol import AsBlueprint, at, deploy, deployer_for
 from tests.utils.actors import actor
 from tests.utils.standins import beacon_roots, withdrawal_requests  # noqa: F401 (fixtures)
 
@@ -39,26 +39,38 @@ def goerli_proof() -> dict:
 
 @dataclass
 class Suite:
-    """The beacon-side contracts of the protocol, deployed and wired as `deploy_protocol` does."""
+    """The beacon-side contracts of the protocol (EigenLayer v1.12's stand-ins), deployed and wired as
+    `deploy_protocol` does."""
 
     deposit_contract: object
     beacon_roots: object
     withdrawal_requests: object
-    eigen_pod_implementation: object
     eigen_pod_manager: object
+    allocation_manager: object
     delegation_manager: object
+    owner: str
+
+
+# Small enough for a test to wait it out; deploy_protocol's default is mainnet's 100 800.
+WITHDRAWAL_DELAY_BLOCKS = 50
 
 
 @pytest.fixture(scope="module")
 def suite() -> Suite:
-    beacon_roots = deploy("beacon_roots")
-    withdrawal_requests = deploy("withdrawal_requests")
-    deposit_contract = deploy("deposit_contract")
-    implementation = deploy("eigen_pod_implementation")
-    epm = deploy("eigen_pod_manager", deposit_contract, implementation, beacon_roots, withdrawal_requests)
-    dm = deploy("delegation_manager", epm)
-    epm.set_delegation_manager(dm)
-    return Suite(deposit_contract, beacon_roots, withdrawal_requests, implementation, epm, dm)
+    owner = funded("el_owner")
+    with boa.env.prank(owner):
+        beacon_roots = deploy("beacon_roots")
+        withdrawal_requests = deploy("withdrawal_requests")
+        deposit_contract = deploy("deposit_contract")
+        blueprint = AsBlueprint(deployer_for("eigen_pod_implementation")).deploy()
+        epm = deploy("eigen_pod_manager", deposit_contract, blueprint.address, beacon_roots, withdrawal_requests)
+        am = deploy("allocation_manager", owner, 100_800, 126_000)
+        dm = deploy("delegation_manager", epm, am, owner, WITHDRAWAL_DELAY_BLOCKS, 0)
+        epm.setDelegationManager(dm)
+        am.setDelegation(dm)
+        epm.setProofTimestampSetter(owner)
+        epm.setPectraForkTimestamp(1)  # the model's states are Electra from genesis
+    return Suite(deposit_contract, beacon_roots, withdrawal_requests, epm, am, dm, owner)
 
 
 @pytest.fixture
@@ -75,7 +87,7 @@ def operator():
 @pytest.fixture(scope="module")
 def pod_of(suite):
     """The EigenPod handle of an owner (deployed or not)."""
-    return lambda owner: at("eigen_pod_implementation", suite.eigen_pod_manager.get_pod(owner))
+    return lambda owner: at("eigen_pod_implementation", suite.eigen_pod_manager.getPod(owner))
 
 
 @lru_cache(maxsize=256)
@@ -86,8 +98,9 @@ def deposit_data(credentials: bytes, seed: str, amount_gwei: int) -> tuple[bytes
 
 
 def stake(suite, owner: str, seed: str = "validator", eth: int = 32) -> bytes:
-    """`owner` stakes `eth` ETH through the EigenPodManager for the key of `seed`; returns the pubkey."""
-    credentials = keys.eigen_pod_withdrawal_credentials(suite.eigen_pod_manager.get_pod(owner))
+    """`owner` stakes `eth` ETH (EigenLayer takes exactly 32) through the EigenPodManager for the key of
+    `seed`; returns the pubkey."""
+    credentials = keys.eigen_pod_withdrawal_credentials(suite.eigen_pod_manager.getPod(owner))
     pubkey, signature, root = deposit_data(credentials, seed, eth * 10**9)
     with boa.env.prank(owner):
         suite.eigen_pod_manager.stake(pubkey, signature, root, value=eth * ETH)

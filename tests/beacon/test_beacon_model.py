@@ -5,6 +5,7 @@ exits, withdrawals, rewards)."""
 from __future__ import annotations
 
 from hashlib import sha256
+from pathlib import Path
 
 import boa
 import pytest
@@ -28,6 +29,16 @@ from tests.beacon.conftest import ETH, deposit_data, deposit_direct, funded
 from tests.beacon.proofs import branch_root, is_valid, merkleize, with_changed_byte
 
 GWEI = 10**9
+
+
+HARNESS = Path(__file__).parent / "ProofHarness.vy"
+ELECTRA = 1  # beacon_proofs.LAYOUT_ELECTRA: the model's states
+
+
+@pytest.fixture(scope="module")
+def harness():
+    """contracts/lib/beacon_proofs.vy's verifier, the one the protocol's own proof checks use."""
+    return boa.load(str(HARNESS))
 
 
 def sha(data: bytes) -> bytes:
@@ -86,7 +97,7 @@ def test_state_layout_is_electra():
     assert list(BeaconBlockHeader.fields())[3] == "state_root"
 
 
-def test_roots_and_proofs_match_the_specs(suite, chain, staker, non_owner):
+def test_roots_and_proofs_match_the_specs(suite, chain, staker, non_owner, harness):
     pubkeys = [
         deposit_direct(suite, staker, pod_credentials(staker), seed=f"model{i}", eth=32) for i in range(3)
     ]
@@ -117,7 +128,7 @@ def test_roots_and_proofs_match_the_specs(suite, chain, staker, non_owner):
         # the branch leads from the validator to the validators list root, then to the state root
         assert branch_root(state_root, state_branch, 3) == block_root
         assert is_valid(block_root, proof)
-        assert suite.eigen_pod_manager.verify_validator_fields(block_root, proof)
+        assert harness.verify(block_root, proof, ELECTRA)
 
 
 def test_list_subtree_of_the_proof(suite, chain, staker):
@@ -298,18 +309,17 @@ def model_proof(suite):
         return chain.last_block_root, chain.validator_proof(pubkeys[1])
 
 
-def test_model_proof_accepted_and_wrong_index_or_length_rejected(suite, model_proof):
-    epm = suite.eigen_pod_manager
+def test_model_proof_accepted_and_wrong_index_or_length_rejected(harness, model_proof):
     block_root, proof = model_proof
-    assert epm.verify_validator_fields(block_root, proof)
+    assert harness.verify(block_root, proof, ELECTRA)
     for index in (0, 2, 3, 1 + 2**20, 2**40 + 1):
-        assert not epm.verify_validator_fields(block_root, (proof[0], proof[1], index, proof[3], proof[4]))
+        assert not harness.verify(block_root, (proof[0], proof[1], index, proof[3], proof[4]), ELECTRA)
     for branch in (proof[4][:46], proof[4][1:], proof[4][:45]):
-        assert not epm.verify_validator_fields(block_root, (*proof[:4], branch))
+        assert not harness.verify(block_root, (*proof[:4], branch), ELECTRA)
     # a 48th node is another layout's length (the schedule says Electra): refused
-    assert not epm.verify_validator_fields(block_root, (*proof[:4], proof[4] + [bytes(32)]))
+    assert not harness.verify(block_root, (*proof[:4], proof[4] + [bytes(32)]), ELECTRA)
     with boa.reverts():  # more than the longest layout's 70 nodes does not even decode
-        epm.verify_validator_fields(block_root, (*proof[:4], proof[4] + [bytes(32)] * 24))
+        harness.verify(block_root, (*proof[:4], proof[4] + [bytes(32)] * 24), ELECTRA)
 
 
 @settings(max_examples=40, deadline=None)
@@ -319,11 +329,11 @@ def test_model_proof_accepted_and_wrong_index_or_length_rejected(suite, model_pr
     byte=st.integers(0, 31),
     bit=st.integers(0, 7),
 )
-def test_model_proof_any_changed_bit_rejected(suite, model_proof, part, item, byte, bit):
+def test_model_proof_any_changed_bit_rejected(harness, model_proof, part, item, byte, bit):
     block_root, proof = model_proof
     changed = with_changed_byte(proof, part, item, byte, bit)
     assert not is_valid(block_root, changed)
-    assert not suite.eigen_pod_manager.verify_validator_fields(block_root, changed)
+    assert not harness.verify(block_root, changed, ELECTRA)
 
 
 def test_real_holesky_deposit_enters_the_model(suite, staker):

@@ -65,7 +65,7 @@ def refused(verify) -> bool:
 
 def deposit_gwei(suite, sender: str, seed: str, gwei: int) -> bytes:
     """A deposit of `gwei` to the staker's pod credentials straight to the deposit contract."""
-    credentials = keys.eigen_pod_withdrawal_credentials(suite.eigen_pod_manager.get_pod(sender))
+    credentials = keys.eigen_pod_withdrawal_credentials(suite.eigen_pod_manager.getPod(sender))
     pubkey, signature, root = deposit_data(credentials, seed, gwei)
     with boa.env.prank(sender):
         suite.deposit_contract.deposit(pubkey, credentials, signature, root, value=gwei * GWEI)
@@ -187,7 +187,7 @@ def test_checkpoint_of_an_older_block_still_verifies_after_later_blocks(chain, s
     # later blocks: top-ups (validator 1 activates: rewards, the sweep), a new validator, many epochs
     deposit_gwei(suite, staker, "eigen1", 2 * 10**9)
     deposit_gwei(suite, staker, "eigen4", 10**9)
-    credentials = keys.eigen_pod_withdrawal_credentials(suite.eigen_pod_manager.get_pod(staker))
+    credentials = keys.eigen_pod_withdrawal_credentials(suite.eigen_pod_manager.getPod(staker))
     late = deposit_direct(suite, staker, credentials, seed="eigen-late", eth=32)
     for _ in range(5):
         boa.env.time_travel(seconds=20 * SECONDS_PER_EPOCH)

@@ -82,7 +82,7 @@ def test_same_roots_whether_processed_every_epoch_or_once(suite):
             for epoch in range(6):
                 boa.env.time_travel(seconds=SECONDS_PER_EPOCH + 12 * epoch)  # not on epoch boundaries
                 if epoch == 1:
-                    pod = suite.eigen_pod_manager.get_pod(owner)
+                    pod = suite.eigen_pod_manager.getPod(owner)
                     credentials = keys.eigen_pod_withdrawal_credentials(pod)
                     deposit_direct(suite, owner, credentials, seed="freq", eth=1)  # a top-up
                 if epoch == 2:

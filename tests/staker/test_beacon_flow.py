@@ -36,7 +36,7 @@ GWEI = 10**9
 
 
 def eigen_pod(address):
-    return boa.load_partial("contracts/external/EigenPod.vy").at(address)
+    return boa.load_partial("contracts/external/eigenlayer/EigenPod.vy").at(address)
 
 
 def test_frontrun_attack_is_caught_and_the_staker_made_whole(protocol, owner, operators, stakers, outsider):

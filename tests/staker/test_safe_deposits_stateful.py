@@ -230,7 +230,7 @@ class SafeDepositMachine(StatefulBase):
     def _module_and_pod(self, cid):
         m = self.protocol.manager
         module = module_at(m.strategy_module_of(cid))
-        return module, boa.load_partial("contracts/external/EigenPod.vy").at(module.eigen_pod())
+        return module, boa.load_partial("contracts/external/eigenlayer/EigenPod.vy").at(module.eigen_pod())
 
     def _open_exit_window(self, cid, module):
         """Activation on the beacon chain, its proof (anyone), then SHARD_COMMITTEE_PERIOD epochs."""

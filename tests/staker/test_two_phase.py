@@ -188,7 +188,7 @@ def test_confirm_stake_after_someone_restaked_through_the_pod(
     """Anyone may restake a pod's validator first: confirmation must not be blocked by it."""
     cluster_id, module, _, pubkey, credentials = pre_deposited()
     timestamp, proof = proof_for(beacon_roots, pubkey, credentials)
-    pod = boa.load_partial("contracts/external/EigenPod.vy").at(module.eigen_pod())
+    pod = boa.load_partial("contracts/external/eigenlayer/EigenPod.vy").at(module.eigen_pod())
     with boa.env.prank(outsider):
         pod.verify_withdrawal_credentials(timestamp, proof)
     assert pod.validator_status(pubkey_root(pubkey)) == 1

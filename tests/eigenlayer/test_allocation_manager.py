@@ -32,6 +32,9 @@ def block() -> int:
     return boa.env.evm.patch.block_number
 
 
+AM_SOURCE = str(ROOT / "contracts/external/eigenlayer/AllocationManager.vy")
+
+
 @pytest.fixture(scope="module")
 def pauser():
     return actor("owner", label="el-pauser")
@@ -59,13 +62,22 @@ def dm():
 
 @pytest.fixture(scope="module")
 def am(dm, pauser):
-    return boa.load(
-        str(ROOT / "contracts/external/eigenlayer/AllocationManager.vy"),
-        dm.address,
-        pauser,
-        DEALLOCATION_DELAY,
-        CONFIGURATION_DELAY,
-    )
+    manager = boa.load(AM_SOURCE, pauser, DEALLOCATION_DELAY, CONFIGURATION_DELAY)
+    dm.set_allocation_manager(manager)
+    manager.setDelegation(dm)
+    return manager
+
+
+def test_the_delegation_manager_is_wired_once_by_the_deployer(am, dm, pauser):
+    assert am.delegation() == dm.address
+    with boa.reverts("AllocationManager: caller is not the deployer"):
+        am.setDelegation(dm, sender=pauser)
+    with boa.reverts("AllocationManager: delegation already set"):
+        am.setDelegation(dm)
+    other = boa.load(AM_SOURCE, pauser, DEALLOCATION_DELAY, CONFIGURATION_DELAY)
+    with boa.reverts("AllocationManager: delegation manager is not wired to this manager"):
+        other.setDelegation(dm)  # dm names `am`, not `other`
+    assert other.delegation() == "0x" + "00" * 20
 
 
 @pytest.fixture(scope="module")

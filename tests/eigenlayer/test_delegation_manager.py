@@ -6,6 +6,9 @@ Beacon-chain ETH only; the EigenPodManager and AllocationManager are test double
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import boa
 import pytest
 from eth_abi import encode
@@ -625,3 +628,22 @@ def test_pausing(dm, pauser, stranger):
         assert [dm.paused(i) for i in range(3)] == [True, False, False]
         dm.pauseAll()
         assert all(dm.paused(i) for i in range(8))
+
+
+EL_DM_EVENTS = json.loads(
+    (Path(__file__).resolve().parents[2] / "tests/data/eigenlayer-selectors.json").read_text()
+)["DelegationManager"]["event"]
+
+
+def test_emitted_withdrawal_queued_topic_is_eigenlayers(dm, epm, operator, staker):
+    """The topic Vyper emits for SlashingWithdrawalQueued (a struct argument) is the tuple signature's."""
+    epm.deposit(staker, 5 * 10**18)
+    with boa.env.prank(staker):
+        dm.delegateTo(operator, NO_SIG, b"\x00" * 32)
+        dm.queueWithdrawals([([BEACON], [10**18], ZERO)])
+    topics = {"0x" + entry[2][0].to_bytes(32, "big").hex() for entry in dm._computation.get_raw_log_entries()}
+    expected = EL_DM_EVENTS[
+        "SlashingWithdrawalQueued(bytes32,(address,address,address,uint256,uint32,address[],uint256[]),uint256[])"
+    ]
+    assert expected == "0x26b2aae26516e8719ef50ea2f6831a2efbd4e37dccdf0f6936b27bc08e793e30"
+    assert expected in topics

@@ -24,9 +24,20 @@ struct SlashCall:
 
 
 isOperator: public(HashMap[address, bool])
+# What `allocationManager()` answers (the AllocationManager checks it when wired).
+allocationManager: public(address)
 calls: public(DynArray[SlashCall, 64])
 # What `slashOperatorShares` returns.
 slashed_shares: public(uint256)
+
+
+@external
+def set_allocation_manager(allocation_manager: address):
+    """
+    @notice Sets what `allocationManager()` answers.
+    @param allocation_manager The AllocationManager this double stands beside.
+    """
+    self.allocationManager = allocation_manager
 
 
 @external

@@ -24,7 +24,12 @@ from vyper.compiler import output
 import boa_env
 from deploy.gas import measure, measure_deploy
 from deploy.network.chain import Chain, DeployError, connect, raw_transaction_nonce
-from deploy.network.externals import NAMED_ROLES, check_interfaces, external_contracts
+from deploy.network.externals import (
+    EIGENLAYER_STAND_IN_ONLY,
+    NAMED_ROLES,
+    check_interfaces,
+    external_contracts,
+)
 from deploy.network.inputs import validate_config, validate_new_owner, with_fork_version, with_genesis_time
 from deploy.network.manifest import (
     Manifest,
@@ -79,8 +84,12 @@ def handover_steps(new_owner: str | None, external: frozenset[str] = frozenset()
 
 
 def external_roles(manifest: Manifest) -> frozenset[str]:
-    """Roles the chain provides (recorded, never deployed): no step deploys or calls them."""
-    return frozenset(role for role, c in manifest.data["contracts"].items() if c.get("predeploy"))
+    """Roles the chain provides (recorded, never deployed), and the EigenLayer stand-ins that exist only
+    beside the other stand-ins: no step deploys or calls them."""
+    provided = {role for role, c in manifest.data["contracts"].items() if c.get("predeploy")}
+    if "delegation_manager" in provided:
+        provided |= set(EIGENLAYER_STAND_IN_ONLY)
+    return frozenset(provided)
 
 
 def run_steps(steps: tuple[Step, ...], contracts: dict, transact: Callable, done: set, sender: str) -> None:

@@ -33,10 +33,14 @@ INTERFACES_DIR = Path(__file__).resolve().parents[2] / "contracts" / "interfaces
 # calls each through and what it is.
 NAMED_ROLES: dict[str, tuple[str, str]] = {
     "deposit_contract": ("IDepositContract.vyi", "the beacon deposit contract"),
-    "eigen_pod_manager": ("IEigenPodManager.vyi", "EigenLayer's EigenPodManager"),
-    "eigen_pod_implementation": ("IEigenPod.vyi", "EigenLayer's EigenPod beacon"),
-    "delegation_manager": ("IDelegationManager.vyi", "EigenLayer's DelegationManager"),
+    "eigen_pod_manager": ("eigenlayer/IEigenPodManager.vyi", "EigenLayer's EigenPodManager"),
+    "eigen_pod_implementation": ("eigenlayer/IEigenPod.vyi", "EigenLayer's EigenPod beacon"),
+    "delegation_manager": ("eigenlayer/IDelegationManager.vyi", "EigenLayer's DelegationManager"),
 }
+# Parts of EigenLayer the protocol never calls: their stand-ins exist only beside the other EigenLayer
+# stand-ins (the DelegationManager stand-in needs an AllocationManager), so a chain with the real EigenLayer
+# never gets them.
+EIGENLAYER_STAND_IN_ONLY = ("allocation_manager", "rewards_coordinator")
 # The system contracts every post-Pectra chain has at the same address (called raw: no selectors).
 SYSTEM_ROLES: dict[str, str] = {
     "beacon_roots": BEACON_ROOTS_ADDRESS,
@@ -95,9 +99,16 @@ def external_contracts(chain: Chain, chain_id: int, stand_ins: bool = False) -> 
 def interface_functions(filename: str) -> tuple[tuple[str, bytes], ...]:
     """(signature, selector) of every function of an interface in contracts/interfaces/external."""
     from vyper.compiler import compile_code
+    from vyper.compiler.input_bundle import FilesystemInputBundle
 
     path = INTERFACES_DIR / filename
-    out = compile_code(path.read_text(), contract_path=str(path), output_formats=["abi"])
+    root = INTERFACES_DIR.parents[2]
+    out = compile_code(
+        path.read_text(),
+        contract_path=str(path.relative_to(root)),
+        input_bundle=FilesystemInputBundle([root]),
+        output_formats=["abi"],
+    )
     return tuple(
         (f"{e['name']}({','.join(i['type'] for i in e['inputs'])})", function_abi_to_4byte_selector(e))
         for e in out["abi"]
@@ -139,6 +150,5 @@ def check_interfaces(chain: Chain, externals: dict[str, str]) -> None:
             shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
             raise DeployError(
                 f"{role} at {address} ({NAMED_ROLES[role][1]}) lacks {len(missing)} of the functions the "
-                f"protocol calls ({shown}): the protocol speaks its stand-ins' interface, not EigenLayer "
-                "v1.12's (issue #15); nothing was sent"
+                f"protocol calls ({shown}): not the system the protocol was built for; nothing was sent"
             )

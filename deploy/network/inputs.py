@@ -46,6 +46,9 @@ RULES: dict[str, Rule] = {
     "beacon_genesis_time": ("timestamp", _between(0, 2**64 - 1, "(0: the deployment block's timestamp)")),
     # the deposit domain's fork version ClusterKeys checks deposit signatures under (4 bytes as a number)
     "genesis_fork_version": ("fork version", _between(0, 2**32 - 1, "(4 bytes)")),
+    # EigenLayer's stand-ins only (a chain with the real EigenLayer has its own values)
+    "pectra_fork_timestamp": ("timestamp", _between(1, 2**64 - 1, "(0 would refuse every proof)")),
+    "min_withdrawal_delay_blocks": ("blocks", _between(1, 2**32 - 1, "blocks")),
 }
 
 

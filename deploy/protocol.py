@@ -182,7 +182,8 @@ class Step:
 
     `args` name other roles (`"@auction"`: that contract's address) or configuration keys
     (`"$cluster_size"`; `"$owner"` is the deploying owner). A `blueprint` deployment deploys the role's
-    code as an ERC-5202 blueprint, for a contract that creates its instances from it. For a call, `done_when` names a view of `role` that returns `args[0]` once the call
+    code as an ERC-5202 blueprint, for a contract that creates its instances from it. For a call,
+    `done_when` names a view of `role` that returns `args[0]` once the call
     has been made, so that an interrupted deployment can be resumed and verified on chain.
     """
 

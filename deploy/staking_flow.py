@@ -246,8 +246,8 @@ class SafeDepositSteps:
             self.check(f"cluster {cid} stream ended at the exit epoch", sr.get_stream(cid).end == exit_time)
         bids = self.p.auction.get_cluster(cid).bid_ids
         self.check(f"cluster {cid} bonds unlocked", not any(self.p.escrow.is_locked(b) for b in bids))
-        # withdrawable MIN_VALIDATOR_WITHDRAWABILITY_DELAY (256) epochs after the exit epoch; the sweep pays the
-        # pod, a checkpoint credits it, and EigenLayer's withdrawal queue brings it to the module
+        # withdrawable MIN_VALIDATOR_WITHDRAWABILITY_DELAY (256) epochs after the exit epoch; the sweep pays
+        # the pod, a checkpoint credits it, and EigenLayer's withdrawal queue brings it to the module
         boa.env.time_travel(seconds=270 * EPOCH)
         self.chain.process()
         paid = self.principal_home(cid)
@@ -262,7 +262,8 @@ class SafeDepositSteps:
         self.out(f"  exit epoch {exit_epoch} proven by {prover}: stream ended, bonds unlocked")
         self.out(f"  the beacon chain paid {eth(paid)} ETH (principal and consensus rewards) to its pod;")
         self.out(
-            f"  a checkpoint credited it, EigenLayer's queue released it after {self.withdrawal_delay()} blocks "
+            f"  a checkpoint credited it, EigenLayer's queue released it after "
+            f"{self.withdrawal_delay()} blocks "
             f"(~{self.withdrawal_delay() * 12 / 86_400:.0f} days on mainnet), and the holder withdrew it"
         )
 

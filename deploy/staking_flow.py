@@ -261,10 +261,9 @@ class SafeDepositSteps:
         prover = self.label(self.actors.fee_payer)
         self.out(f"  exit epoch {exit_epoch} proven by {prover}: stream ended, bonds unlocked")
         self.out(f"  the beacon chain paid {eth(paid)} ETH (principal and consensus rewards) to its pod;")
-        self.out(
-            f"  a checkpoint credited it, EigenLayer's queue released it after {self.withdrawal_delay()} "
-            f"blocks (~{self.withdrawal_delay() * 12 / 86_400:.0f} days on mainnet); the holder withdrew it"
-        )
+        delay = self.withdrawal_delay()
+        self.out(f"  a checkpoint credited it; EigenLayer's queue released it after {delay} blocks")
+        self.out(f"  (~{delay * 12 / 86_400:.0f} days on mainnet), and the holder withdrew it")
 
     # ------------------------------------------------------------ EigenLayer
 

@@ -63,7 +63,9 @@ def suite() -> Suite:
         withdrawal_requests = deploy("withdrawal_requests")
         deposit_contract = deploy("deposit_contract")
         blueprint = AsBlueprint(deployer_for("eigen_pod_implementation")).deploy()
-        epm = deploy("eigen_pod_manager", deposit_contract, blueprint.address, beacon_roots, withdrawal_requests)
+        epm = deploy(
+            "eigen_pod_manager", deposit_contract, blueprint.address, beacon_roots, withdrawal_requests
+        )
         am = deploy("allocation_manager", owner, 100_800, 126_000)
         dm = deploy("delegation_manager", epm, am, owner, WITHDRAWAL_DELAY_BLOCKS, 0)
         epm.setDelegationManager(dm)

@@ -1,5 +1,8 @@
-"""EigenPod restaking: credentials, balance updates and exits proven against EIP-4788 roots; shares in the
-EigenPodManager follow, and delegation carries them to the operator (docs/protocol.md §9, §10)."""
+"""EigenPod restaking end to end against the beacon-chain models and EigenLayer v1.12's stand-ins
+(/work/shared/EIGENLAYER.md §2.1-2.4, §4 (a)-(e)): credentials proven against EIP-4788 roots credit the
+effective balance as deposit shares, checkpoints credit rewards and exits, delegation carries the shares
+to the operator, an EIP-7002 exit ends in a queued withdrawal paid out as ETH, and a proven loss lowers
+the beacon-chain slashing factor, never the deposit shares."""
 
 from __future__ import annotations
 
@@ -7,31 +10,28 @@ import boa
 import pytest
 
 from deploy import keys
-from deploy.beacon import SECONDS_PER_EPOCH, SHARD_COMMITTEE_PERIOD, dequeue_withdrawal_requests
-from tests.beacon.conftest import ETH, deposit_direct, stake
-from tests.beacon.proofs import h, proof_tuple
+from deploy.beacon import (
+    FAR_FUTURE_EPOCH,
+    SECONDS_PER_EPOCH,
+    SHARD_COMMITTEE_PERIOD,
+    dequeue_withdrawal_requests,
+)
+from deploy.eigen_proofs import pubkey_hash
+from tests.beacon.conftest import ETH, WITHDRAWAL_DELAY_BLOCKS, deposit_direct, stake
+from tests.utils.errors import reverts_with_error
+from tests.utils.logs import event_names
 
 pytestmark = pytest.mark.filterwarnings("ignore:casted bytecode does not match")
 GWEI = 10**9
+WAD = 10**18
+ZERO = "0x0000000000000000000000000000000000000000"
+NO_SIGNATURE = (b"", 0)
+NO_SALT = bytes(32)
+INACTIVE, ACTIVE, WITHDRAWN = 0, 1, 2
 
 
 def names(contract) -> list[str]:
-    return [type(e).__name__ for e in contract.get_logs()]
-
-
-def pubkey_root(pubkey: bytes) -> bytes:
-    from hashlib import sha256
-
-    return sha256(pubkey + bytes(16)).digest()
-
-
-def restake(suite, chain, pod, owner, seed="validator", eth=32):
-    """Stake, include in a block, prove the credentials; returns (pubkey, timestamp)."""
-    pubkey = stake(suite, owner, seed, eth)
-    boa.env.time_travel(seconds=12)
-    ts = chain.process()
-    pod.verify_withdrawal_credentials(ts, chain.validator_proof(pubkey))
-    return pubkey, ts
+    return event_names(contract.get_logs())
 
 
 def run_epochs(chain, epochs: int) -> int:
@@ -39,156 +39,254 @@ def run_epochs(chain, epochs: int) -> int:
     return chain.process()
 
 
-def test_verify_validator_fields_takes_todays_layout_only(suite, chain, staker, goerli_proof):
-    # the real Goerli proof is a Deneb one: every root of now is post-Electra, so it is refused
-    assert not suite.eigen_pod_manager.verify_validator_fields(
-        h(goerli_proof["latest_block_header_root"]), proof_tuple(goerli_proof)
-    )
-    pubkey = stake(suite, staker)
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    proof = chain.validator_proof(pubkey)
-    assert len(proof[4]) == 47
-    assert suite.eigen_pod_manager.verify_validator_fields(chain.last_block_root, proof)
-    assert not suite.eigen_pod_manager.verify_validator_fields(
-        h(goerli_proof["latest_block_header_root"]), proof
-    )
-
-
-def test_verify_withdrawal_credentials_credits_shares(suite, chain, staker, non_owner, pod_of):
-    pod = pod_of(staker)
-    pubkey = stake(suite, staker)
+def activate(chain, pubkey: bytes) -> int:
+    """Include the deposit, then let epochs pass until the validator has an activation epoch (what
+    `verifyWithdrawalCredentials` needs, EIGENLAYER.md §6.2); returns the last block's timestamp."""
     boa.env.time_travel(seconds=12)
     ts = chain.process()
-    proof = chain.validator_proof(pubkey)
-    with boa.env.prank(non_owner):  # permissionless: the proof is authenticated by the root
-        pod.verify_withdrawal_credentials(ts, proof)
-    assert "ValidatorRestaked" in names(pod)
-    assert suite.eigen_pod_manager.shares(staker) == 32 * ETH
-    info = pod.validator_info(pubkey_root(pubkey))
-    assert (info.validator_index, info.restaked_balance_gwei, info.last_timestamp, info.status) == (
-        proof[2],
-        32 * GWEI,
-        ts,
-        1,
-    )
-    with boa.reverts("eigen_pod: validator already restaked"):
-        pod.verify_withdrawal_credentials(ts, proof)
+    for _ in range(8):
+        if chain.validator(pubkey).activation_epoch != FAR_FUTURE_EPOCH:
+            return ts
+        ts = run_epochs(chain, 1)
+    raise AssertionError("the validator never got an activation epoch")
+
+
+def restake(suite, chain, pod, owner, seed="validator") -> tuple[bytes, int]:
+    """Stake 32 ETH through the EigenPodManager, wait for an activation epoch, prove the credentials."""
+    pubkey = stake(suite, owner, seed)
+    ts = activate(chain, pubkey)
+    with boa.env.prank(owner):
+        pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey]))
+    return pubkey, ts
+
+
+def checkpoint(chain, pod, owner, pubkeys, revert_if_no_balance=True) -> tuple[int, list[str]]:
+    """Start a checkpoint in the block of the model's last root and prove every validator; returns the
+    checkpoint's share delta in gwei (the `CheckpointFinalized` event's) and the proofs' events."""
+    with boa.env.prank(owner):
+        pod.startCheckpoint(revert_if_no_balance)
+    ts = pod.currentCheckpointTimestamp()
+    assert ts == chain.last_timestamp
+    pod.verifyCheckpointProofs(*chain.checkpoint_proof_args(ts, pubkeys))
+    logged = names(pod)
+    [finalized] = [e for e in pod.get_logs() if type(e).__name__ == "CheckpointFinalized"]
+    assert "ValidatorCheckpointed" in logged
+    assert pod.currentCheckpointTimestamp() == 0 and pod.lastCheckpointTimestamp() == ts
+    return finalized.totalShareDeltaWei // GWEI, logged
+
+
+def register(suite, operator):
+    with boa.env.prank(operator):
+        suite.delegation_manager.registerAsOperator(ZERO, 0, "https://operator.example")
+
+
+def delegate(suite, staker, operator):
+    with boa.env.prank(staker):
+        suite.delegation_manager.delegateTo(operator, NO_SIGNATURE, NO_SALT)
+
+
+def complete_after_delay(suite, staker, as_tokens: bool) -> None:
+    """Wait out the withdrawal delay (blocks) and complete the staker's only queued withdrawal."""
+    dm = suite.delegation_manager
+    [withdrawal], _ = dm.getQueuedWithdrawals(staker)
+    with boa.env.prank(staker), reverts_with_error("WithdrawalDelayNotElapsed()"):
+        dm.completeQueuedWithdrawal(withdrawal, [ZERO], as_tokens)
+    boa.env.time_travel(blocks=WITHDRAWAL_DELAY_BLOCKS + 1)
+    with boa.env.prank(staker):
+        dm.completeQueuedWithdrawal(withdrawal, [ZERO], as_tokens)
+    assert dm.getQueuedWithdrawalRoots(staker) == []
+
+
+# ------------------------------------------------------------------ credentials
+
+
+def test_credentials_restake_credits_the_effective_balance(suite, chain, staker, non_owner, pod_of):
+    epm = suite.eigen_pod_manager
+    pod = pod_of(staker)
+    pubkey = stake(suite, staker)
+    ts = activate(chain, pubkey)
+    v = chain.validator(pubkey)
+    assert v.activation_epoch > chain.epoch  # scheduled, not yet active: EigenLayer takes it already
+    args = chain.credential_proof_args([pubkey])
+    with boa.env.prank(non_owner), reverts_with_error("OnlyEigenPodOwnerOrProofSubmitter()"):
+        pod.verifyWithdrawalCredentials(*args)
+    with boa.env.prank(staker):
+        pod.setProofSubmitter(non_owner)
+    with boa.env.prank(non_owner):  # the proof submitter may prove for the owner
+        pod.verifyWithdrawalCredentials(*args)
+    assert {"ValidatorRestaked", "ValidatorBalanceUpdated"} <= set(names(pod))
+    assert epm.podOwnerDepositShares(staker) == 32 * WAD
+    assert epm.beaconChainSlashingFactor(staker) == WAD
+    assert pod.activeValidatorCount() == 1 and pod.withdrawableRestakedExecutionLayerGwei() == 0
+    info = pod.validatorPubkeyHashToInfo(pubkey_hash(pubkey))
+    assert tuple(info) == (chain.index_of[pubkey], 32 * GWEI, 0, ACTIVE)
+    assert args[0] == ts
+    with boa.env.prank(staker), reverts_with_error("CredentialsAlreadyVerified()"):
+        pod.verifyWithdrawalCredentials(*args)
 
 
 def test_wrong_credentials_rejected(suite, chain, staker, non_owner, pod_of):
-    # a validator whose credentials name someone else's address cannot be restaked in this pod
-    stake(suite, staker)  # deploys the pod
-    other = keys.eigen_pod_withdrawal_credentials(non_owner)
-    pubkey = deposit_direct(suite, non_owner, other, seed="foreign", eth=32)
-    boa.env.time_travel(seconds=12)
-    ts = chain.process()
+    # a validator whose credentials name another address cannot be restaked in this pod
+    with boa.env.prank(staker):
+        suite.eigen_pod_manager.createPod()
     pod = pod_of(staker)
-    with boa.reverts("eigen_pod: wrong withdrawal credentials"):
-        pod.verify_withdrawal_credentials(ts, chain.validator_proof(pubkey))
-    assert suite.eigen_pod_manager.shares(staker) == 0
+    foreign = deposit_direct(
+        suite, non_owner, keys.eigen_pod_withdrawal_credentials(non_owner), seed="foreign", eth=32
+    )
+    activate(chain, foreign)
+    with boa.env.prank(staker), reverts_with_error("WithdrawalCredentialsNotForEigenPod()"):
+        pod.verifyWithdrawalCredentials(*chain.credential_proof_args([foreign]))
+    assert suite.eigen_pod_manager.podOwnerDepositShares(staker) == 0
 
 
-def test_unknown_timestamp_and_invalid_proof_rejected(suite, chain, staker, pod_of):
+def test_unknown_timestamp_and_invalid_proofs_rejected(suite, chain, staker, pod_of):
     pubkey = stake(suite, staker)
-    boa.env.time_travel(seconds=12)
-    ts = chain.process()
-    proof = chain.validator_proof(pubkey)
+    ts = activate(chain, pubkey)
     pod = pod_of(staker)
-    with boa.reverts("eigen_pod: unknown beacon root"):
-        pod.verify_withdrawal_credentials(ts + 1, proof)
-    fields = list(proof[3])
-    fields[2] = (64 * GWEI).to_bytes(8, "little") + bytes(24)  # claim a larger balance
-    with boa.reverts("eigen_pod: invalid proof"):
-        pod.verify_withdrawal_credentials(ts, (proof[0], proof[1], proof[2], fields, proof[4]))
-    with boa.reverts("eigen_pod: invalid proof"):
-        pod.verify_withdrawal_credentials(ts, (*proof[:4], proof[4][:46]))
-    assert suite.eigen_pod_manager.shares(staker) == 0
+    t, state_root_proof, indices, proofs, fields = chain.credential_proof_args([pubkey])
+    with boa.env.prank(staker):
+        with reverts_with_error("InvalidEIP4788Response()"):  # no root was posted at that timestamp
+            pod.verifyWithdrawalCredentials(ts - 1, state_root_proof, indices, proofs, fields)
+        claimed = list(fields[0])
+        claimed[2] = (64 * GWEI).to_bytes(8, "little") + bytes(24)  # claim a larger effective balance
+        with reverts_with_error("InvalidProof()"):
+            pod.verifyWithdrawalCredentials(t, state_root_proof, indices, proofs, [claimed])
+        with reverts_with_error("InvalidProofLength()"):  # the Deneb length after the Pectra fork
+            pod.verifyWithdrawalCredentials(t, state_root_proof, indices, [proofs[0][:-32]], fields)
+        with reverts_with_error("InvalidProof()"):  # another validator's index
+            pod.verifyWithdrawalCredentials(t, state_root_proof, [indices[0] + 1], proofs, fields)
+    assert suite.eigen_pod_manager.podOwnerDepositShares(staker) == 0
 
 
-def test_pre_deposit_then_top_up_then_balance_update(suite, chain, staker, non_owner, pod_of):
+def test_pre_deposit_restaked_only_once_topped_up_and_activated(suite, chain, staker, pod_of):
+    """EIGENLAYER.md §4 (b): 1 ETH straight to the deposit contract, then the 31 ETH top-up."""
+    epm = suite.eigen_pod_manager
+    with boa.env.prank(staker):
+        epm.createPod()
     pod = pod_of(staker)
-    pubkey, ts = restake(suite, chain, pod, staker, eth=1)  # the 1 ETH pre-deposit
-    assert suite.eigen_pod_manager.shares(staker) == 1 * ETH
-    stake(suite, staker, eth=31)  # the top-up: same key
+    credentials = keys.eigen_pod_withdrawal_credentials(pod.address)
+    pubkey = deposit_direct(suite, staker, credentials, seed="pre", eth=1)
     boa.env.time_travel(seconds=12)
-    ts2 = chain.process()
-    assert chain.validator(pubkey).effective_balance == 32 * GWEI
-    proof = chain.validator_proof(pubkey)
-    with boa.reverts("eigen_pod: proof not newer"):
-        pod.verify_balance_update(ts, proof)
-    with boa.env.prank(non_owner):
-        pod.verify_balance_update(ts2, proof)
-    assert "ValidatorBalanceUpdated" in names(pod)
-    assert suite.eigen_pod_manager.shares(staker) == 32 * ETH
-    assert pod.validator_info(pubkey_root(pubkey)).restaked_balance_gwei == 32 * GWEI
+    chain.process()
+    run_epochs(chain, 5)
+    v = chain.validator(pubkey)
+    assert (v.effective_balance, v.activation_epoch) == (1 * GWEI, FAR_FUTURE_EPOCH)
+    with boa.env.prank(staker), reverts_with_error("ValidatorInactiveOnBeaconChain()"):
+        pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey]))
+    deposit_direct(suite, staker, credentials, seed="pre", eth=31)  # the top-up: same key
+    boa.env.time_travel(seconds=12)
+    chain.process()
+    assert v.effective_balance == 32 * GWEI and v.activation_epoch == FAR_FUTURE_EPOCH  # eligible only
+    with boa.env.prank(staker), reverts_with_error("ValidatorInactiveOnBeaconChain()"):
+        pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey]))
+    activate(chain, pubkey)
+    with boa.env.prank(staker):
+        pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey]))
+    assert epm.podOwnerDepositShares(staker) == 32 * WAD
+    assert pod.validatorPubkeyToInfo(pubkey)[1] == 32 * GWEI
+
+
+# ------------------------------------------------------------------ checkpoints and delegation
+
+
+def test_checkpoint_after_rewards_credits_them(suite, chain, staker, pod_of):
+    """EIGENLAYER.md §4 (c): the sweep pays the rewards above 32 ETH to the pod; a checkpoint credits
+    them (pod balance + the proven balances' change) and makes them withdrawable."""
+    epm = suite.eigen_pod_manager
+    pod = pod_of(staker)
+    pubkey, _ = restake(suite, chain, pod, staker)
+    with boa.env.prank(staker), reverts_with_error("NoBalanceToCheckpoint()"):
+        pod.startCheckpoint(True)
+    v = chain.validator(pubkey)
+    run_epochs(chain, 400)
+    swept = boa.env.get_balance(pod.address)
+    assert swept > 0 and v.balance == 32 * GWEI and swept == v.withdrawn * GWEI
+    delta, _ = checkpoint(chain, pod, staker, [pubkey])
+    assert delta == swept // GWEI  # the proven balance is still 32 ETH: only the pod's ETH is new
+    assert epm.podOwnerDepositShares(staker) == 32 * WAD + swept
+    assert pod.withdrawableRestakedExecutionLayerGwei() == swept // GWEI
+    with boa.env.prank(staker), reverts_with_error("CannotCheckpointTwiceInSingleBlock()"):
+        pod.startCheckpoint(False)
 
 
 def test_delegation_carries_shares(suite, chain, staker, operator, pod_of):
-    dm = suite.delegation_manager
-    with boa.env.prank(operator):
-        dm.register_as_operator("https://operator.example")
+    dm, epm = suite.delegation_manager, suite.eigen_pod_manager
+    beacon = epm.beaconChainETHStrategy()
+    register(suite, operator)
+    delegate(suite, staker, operator)
+    assert dm.delegatedTo(staker) == operator and dm.operatorShares(operator, beacon) == 0
     pod = pod_of(staker)
-    restake(suite, chain, pod, staker, eth=1)
-    with boa.env.prank(staker):
-        dm.delegate_to(operator)
-    assert "OperatorSharesIncreased" in names(dm)
-    assert dm.operator_shares(operator) == 1 * ETH
-    # a later proven change follows the delegation
-    pubkey = stake(suite, staker, eth=31)
-    boa.env.time_travel(seconds=12)
-    ts = chain.process()
-    pod.verify_balance_update(ts, chain.validator_proof(pubkey))
-    assert dm.operator_shares(operator) == 32 * ETH
+    pubkey, _ = restake(suite, chain, pod, staker)
+    assert dm.operatorShares(operator, beacon) == 32 * WAD
+    # a later checkpoint's rewards follow the delegation
+    run_epochs(chain, 300)
+    delta, _ = checkpoint(chain, pod, staker, [pubkey])
+    assert delta > 0 and dm.operatorShares(operator, beacon) == 32 * WAD + delta * GWEI
+    # undelegating queues every share: the operator loses them, the staker gets them back as shares
+    deposit = epm.podOwnerDepositShares(staker)
     with boa.env.prank(staker):
         dm.undelegate(staker)
-    assert dm.operator_shares(operator) == 0
-    assert suite.eigen_pod_manager.shares(staker) == 32 * ETH
+    assert dm.operatorShares(operator, beacon) == 0 and not dm.isDelegated(staker)
+    assert epm.podOwnerDepositShares(staker) == 0
+    complete_after_delay(suite, staker, as_tokens=False)
+    assert epm.podOwnerDepositShares(staker) == deposit
+    assert dm.operatorShares(operator, beacon) == 0  # not delegated any more
+
+
+# ------------------------------------------------------------------ exits
 
 
 def test_exit_end_to_end(suite, chain, staker, operator, non_owner, pod_of):
-    """Request the exit from the pod, the model exits and pays the pod, shares stop counting."""
-    dm = suite.delegation_manager
-    with boa.env.prank(operator):
-        dm.register_as_operator("https://operator.example")
+    """EIGENLAYER.md §4 (d): the exit requested through the pod, processed by the model after
+    SHARD_COMMITTEE_PERIOD epochs of activity, swept to the pod, checkpointed (WITHDRAWN, delta ~ 0),
+    queued and paid out to the owner as ETH after the delay: the principal and every reward."""
+    dm, epm = suite.delegation_manager, suite.eigen_pod_manager
+    beacon = epm.beaconChainETHStrategy()
+    register(suite, operator)
+    delegate(suite, staker, operator)
     pod = pod_of(staker)
     pubkey, _ = restake(suite, chain, pod, staker)
-    with boa.env.prank(staker):
-        dm.delegate_to(operator)
     v = chain.validator(pubkey)
-    run_epochs(chain, 10)
-    assert v.activation_epoch <= chain.epoch  # active
-    # only the pod owner may ask, and the pod is the request's source
-    with boa.env.prank(non_owner), boa.reverts("eigen_pod: caller is not the pod owner"):
-        pod.request_withdrawal(pubkey, 0, value=ETH)
-    run_epochs(chain, SHARD_COMMITTEE_PERIOD)
+    run_epochs(chain, 10 + SHARD_COMMITTEE_PERIOD)
+    assert chain.epoch >= v.activation_epoch + SHARD_COMMITTEE_PERIOD
+    fee = pod.getWithdrawalRequestFee()
+    assert fee == 1
+    request = [(pubkey, 0)]
+    with boa.env.prank(non_owner), reverts_with_error("OnlyEigenPodOwnerOrProofSubmitter()"):
+        pod.requestWithdrawal(request, value=ETH)
+    with boa.env.prank(staker), reverts_with_error("InsufficientFunds()"):
+        pod.requestWithdrawal(request, value=0)
     before = boa.env.get_balance(staker)
     with boa.env.prank(staker):
-        fee = pod.request_withdrawal(pubkey, 0, value=ETH)
-    assert fee == 1 and "WithdrawalRequested" in names(pod)
-    assert boa.env.get_balance(staker) == before - fee  # the excess came back
+        pod.requestWithdrawal(request, value=ETH)
+    assert "ExitRequested" in names(pod)
+    assert boa.env.get_balance(staker) == before - fee  # the surplus came back
+    # the rewards so far are checkpointed in the same block as the request's processing
     boa.env.time_travel(seconds=12)
-    ts = chain.process()
-    assert v.exit_epoch != 2**64 - 1
-    with boa.env.prank(non_owner):
-        pod.verify_exit(ts, chain.validator_proof(pubkey))
-    assert "ValidatorExited" in names(pod)
-    assert suite.eigen_pod_manager.shares(staker) == 0
-    assert dm.operator_shares(operator) == 0
-    assert pod.validator_status(pubkey_root(pubkey)) == 2
-    with boa.reverts("eigen_pod: validator not active"):
-        pod.verify_exit(ts, chain.validator_proof(pubkey))
-    # withdrawable after MIN_VALIDATOR_WITHDRAWABILITY_DELAY: the whole balance arrives as a plain transfer
-    balance, withdrawn = v.balance, v.withdrawn
-    pod_before = boa.env.get_balance(pod.address)
-    run_epochs(chain, 5 + 256)
+    chain.process()
+    assert chain.processed_requests[-1] == (pod.address, pubkey, 0)
+    assert v.exit_epoch != FAR_FUTURE_EPOCH
+    rewards, _ = checkpoint(chain, pod, staker, [pubkey])
+    assert rewards > 0
+    # withdrawable after MIN_VALIDATOR_WITHDRAWABILITY_DELAY: the whole balance is swept to the pod
+    run_epochs(chain, v.withdrawable_epoch - chain.epoch + 1)
     assert v.balance == 0
-    paid = (v.withdrawn - withdrawn) * GWEI
-    assert boa.env.get_balance(pod.address) == pod_before + paid
-    assert paid > balance * GWEI >= 32 * ETH  # principal and the rewards until the exit epoch
+    total = v.withdrawn * GWEI
+    assert boa.env.get_balance(pod.address) == total > 32 * WAD
+    delta, logged = checkpoint(chain, pod, staker, [pubkey])
+    assert 0 <= delta < 10**7  # a clean exit: the principal moved to the pod, only late rewards are new
+    assert pod.validatorStatus(pubkey_hash(pubkey)) == WITHDRAWN and pod.activeValidatorCount() == 0
+    assert "ValidatorWithdrawn" in logged
+    assert pod.withdrawableRestakedExecutionLayerGwei() * GWEI == total
+    shares = epm.podOwnerDepositShares(staker)
+    assert shares == total == dm.operatorShares(operator, beacon)
     with boa.env.prank(staker):
-        pod.withdraw(boa.env.get_balance(pod.address))
-    assert boa.env.get_balance(pod.address) == 0
+        dm.queueWithdrawals([([beacon], [shares], ZERO)])
+    assert dm.operatorShares(operator, beacon) == 0 and epm.podOwnerDepositShares(staker) == 0
+    before = boa.env.get_balance(staker)
+    complete_after_delay(suite, staker, as_tokens=True)
+    assert boa.env.get_balance(staker) - before == total  # principal + rewards, to the gwei
+    assert boa.env.get_balance(pod.address) == 0 and pod.withdrawableRestakedExecutionLayerGwei() == 0
 
 
 def test_exit_request_too_early_is_dropped(suite, chain, staker, pod_of):
@@ -196,68 +294,66 @@ def test_exit_request_too_early_is_dropped(suite, chain, staker, pod_of):
     pubkey, _ = restake(suite, chain, pod, staker)
     run_epochs(chain, 10)
     with boa.env.prank(staker):
-        pod.request_withdrawal(pubkey, 0, value=1)
+        pod.requestWithdrawal([(pubkey, 0)], value=1)
     boa.env.time_travel(seconds=12)
-    ts = chain.process()  # active for less than SHARD_COMMITTEE_PERIOD epochs: ignored
-    assert chain.validator(pubkey).exit_epoch == 2**64 - 1
-    with boa.reverts("eigen_pod: validator not exiting"):
-        pod.verify_exit(ts, chain.validator_proof(pubkey))
+    chain.process()  # active for less than SHARD_COMMITTEE_PERIOD epochs: ignored
+    assert chain.processed_requests[-1] == (pod.address, pubkey, 0)
+    assert chain.validator(pubkey).exit_epoch == FAR_FUTURE_EPOCH
 
 
-def test_request_withdrawal_guards(suite, staker, pod_of):
-    pubkey = stake(suite, staker)
+def test_request_withdrawal_needs_a_restaked_validator(suite, chain, staker, pod_of):
     pod = pod_of(staker)
+    pubkey = stake(suite, staker)
+    activate(chain, pubkey)
     with boa.env.prank(staker):
-        with boa.reverts("eigen_pod: fee too low"):
-            pod.request_withdrawal(pubkey, 0, value=0)
-        with boa.reverts("eigen_pod: pubkey must be 48 bytes"):
-            pod.request_withdrawal(pubkey[:47], 0, value=1)
-        pod.request_withdrawal(pubkey, 5, value=1)
+        with reverts_with_error("ValidatorNotActiveInPod()"):
+            pod.requestWithdrawal([(pubkey, 0)], value=1)
+        pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey]))
+        with reverts_with_error("InvalidPubKeyLength()"):
+            pod.requestWithdrawal([(pubkey[:47], 0)], value=1)
+        pod.requestWithdrawal([(pubkey, 5)], value=1)  # a partial one: the model ignores it (0x01)
+    assert "WithdrawalRequested" in names(pod)
     assert dequeue_withdrawal_requests(suite.withdrawal_requests) == [(pod.address, pubkey, 5)]
 
 
-def test_exiting_validator_cannot_be_restaked_or_updated(suite, chain, staker, pod_of):
+# ------------------------------------------------------------------ losses
+
+
+def test_offline_loss_lowers_the_slashing_factor_not_the_deposit_shares(suite, staker, operator, pod_of):
+    """EIGENLAYER.md §2.4, §6.5: the spec model's inactivity penalties, proven by a checkpoint, lower the
+    beacon-chain slashing factor (and the operator's shares); the deposit shares stay."""
+    from deploy.sim.beacon import SpecBeaconChain
+
+    dm, epm = suite.delegation_manager, suite.eigen_pod_manager
+    beacon = epm.beaconChainETHStrategy()
+    register(suite, operator)
+    delegate(suite, staker, operator)
+    chain = SpecBeaconChain(suite)
     pod = pod_of(staker)
-    pubkey = stake(suite, staker)
-    run_epochs(chain, 1)  # included: eligible next epoch
-    run_epochs(chain, 10)  # activation scheduled once finalized
-    run_epochs(chain, SHARD_COMMITTEE_PERIOD)
+    pubkey = stake(suite, staker, seed="offline")
+    for _ in range(20):
+        run_epochs(chain, 1)
+        if chain.has_validator(pubkey) and chain.validator(pubkey).is_active(chain.epoch):
+            break
     with boa.env.prank(staker):
-        pod.request_withdrawal(pubkey, 0, value=1)
-    boa.env.time_travel(seconds=12)
-    ts = chain.process()
-    with boa.reverts("eigen_pod: validator is exiting"):
-        pod.verify_withdrawal_credentials(ts, chain.validator_proof(pubkey))
-
-
-def test_balance_update_and_exit_need_a_restaked_validator(suite, chain, staker, pod_of):
-    pubkey = stake(suite, staker)
-    boa.env.time_travel(seconds=12)
-    ts = chain.process()
-    pod = pod_of(staker)
-    proof = chain.validator_proof(pubkey)
-    with boa.reverts("eigen_pod: validator not active"):
-        pod.verify_balance_update(ts, proof)
-    with boa.reverts("eigen_pod: validator not active"):
-        pod.verify_exit(ts, proof)
-
-
-def test_only_the_owners_pod_records_shares(suite, staker, non_owner):
-    epm = suite.eigen_pod_manager
-    stake(suite, staker)
-    with boa.env.prank(non_owner), boa.reverts("eigen_pod_manager: caller is not the owner's pod"):
-        epm.record_beacon_chain_eth_balance_update(staker, 10**18)
-    with boa.env.prank(non_owner), boa.reverts("delegation_manager: caller is not the eigen pod manager"):
-        suite.delegation_manager.increase_delegated_shares(staker, 1)
-    with boa.env.prank(non_owner), boa.reverts("delegation_manager: caller is not the eigen pod manager"):
-        suite.delegation_manager.decrease_delegated_shares(staker, 1)
-
-
-def test_set_delegation_manager_guards(suite, non_owner):
-    epm = suite.eigen_pod_manager
-    with boa.env.prank(non_owner), boa.reverts("eigen_pod_manager: caller is not the deployer"):
-        epm.set_delegation_manager(suite.delegation_manager)
-    with boa.reverts("eigen_pod_manager: delegation manager already set"):
-        epm.set_delegation_manager(suite.delegation_manager)
-    assert epm.delegation_manager() == suite.delegation_manager.address
-    assert suite.delegation_manager.eigen_pod_manager() == epm.address
+        pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey]))
+    run_epochs(chain, 1)
+    checkpoint(chain, pod, staker, [pubkey], revert_if_no_balance=False)  # the rewards so far
+    deposit = epm.podOwnerDepositShares(staker)
+    proven = pod.validatorPubkeyToInfo(pubkey)[1]
+    in_pod = pod.withdrawableRestakedExecutionLayerGwei()
+    assert deposit == (proven + in_pod) * GWEI and dm.operatorShares(operator, beacon) == deposit
+    chain.take_offline(pubkey)
+    run_epochs(chain, 4)
+    delta, _ = checkpoint(chain, pod, staker, [pubkey], revert_if_no_balance=False)
+    state, _ = chain.block_at(pod.lastCheckpointTimestamp())
+    balance = int(state.balances[chain.index_of[pubkey]])
+    swept = pod.withdrawableRestakedExecutionLayerGwei() - in_pod  # rewards swept before going offline
+    assert delta == swept + balance - proven < 0 and pod.validatorPubkeyToInfo(pubkey)[1] == balance
+    assert not chain.validator(pubkey).slashed
+    factor = WAD * (proven + in_pod + delta) // (proven + in_pod)
+    assert epm.beaconChainSlashingFactor(staker) == factor < WAD
+    assert epm.podOwnerDepositShares(staker) == deposit
+    [withdrawable], [deposit_shares] = dm.getWithdrawableShares(staker, [beacon])
+    assert deposit_shares == deposit and withdrawable == deposit * factor // WAD
+    assert abs(dm.operatorShares(operator, beacon) - withdrawable) <= 1  # WAD roundings

@@ -1,12 +1,18 @@
-"""State machine over restaking: deposits, beacon blocks, credential / balance / exit proofs, delegation.
+"""State machine over native restaking with EigenLayer v1.12's stand-ins against the beacon-chain model:
+32 ETH stakes through the EigenPodManager, beacon blocks over epochs (rewards, activation, EIP-7002 exits,
+sweeps), credential proofs, checkpoints, delegation and undelegation (by the staker or forced by the
+operator), exit requests, queued withdrawals completed after the delay as ETH or as shares.
 
-After every step: each pod owner's EigenPodManager shares equal the sum of its active validators' last proven
-effective balances, and each operator's delegated shares equal the shares of the stakers delegated to it.
+After every step (EIGENLAYER.md §2.1-2.4):
+- each owner's deposit shares are the restaked effective balances plus the checkpointed deltas, less
+  what was queued, plus what came back as shares; the pod's records (restaked balances, checkpointed
+  ETH) follow the same accounting, computed here from the model's states;
+- each operator's shares are the sum of its delegators' withdrawable shares;
+- ETH is conserved to the gwei: deposited + issued by the model = the model's balances + the pods' ETH
+  + paid out to the owners + deposits not yet included.
 """
 
 from __future__ import annotations
-
-from hashlib import sha256
 
 import boa
 import pytest
@@ -16,24 +22,25 @@ from hypothesis.stateful import initialize, invariant, precondition, rule
 from deploy import keys
 from deploy.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_EPOCH, BeaconChain
 from deploy.protocol import at
-from tests.beacon.conftest import ETH, deposit_data
+from tests.beacon.conftest import ETH, WITHDRAWAL_DELAY_BLOCKS, deposit_data
+from tests.utils.errors import reverts_with_error
 from tests.utils.stateful import StatefulBase
 
 pytestmark = pytest.mark.filterwarnings("ignore:casted bytecode does not match")
 
 GWEI = 10**9
+STAKERS = 3
 KEYS_PER_STAKER = 2
-AMOUNTS = (1, 31, 32)
-
-
-def root_of(pubkey: bytes) -> bytes:
-    return sha256(pubkey + bytes(16)).digest()
+ZERO = "0x0000000000000000000000000000000000000000"
+NO_SIGNATURE = (b"", 0)
+NO_SALT = bytes(32)
+ACTIVE, WITHDRAWN = 1, 2
 
 
 class RestakingMachine(StatefulBase):
     examples = 10
     steps = 40
-    ci_examples, ci_steps = 5, 30  # the default test command (tests/utils/stateful.py)
+    ci_examples, ci_steps = 8, 30  # the default test command (tests/utils/stateful.py)
     suite = None
     stakers: list = []
     operators: list = []
@@ -43,152 +50,255 @@ class RestakingMachine(StatefulBase):
         self.chain = BeaconChain(self.suite)
         self.epm = self.suite.eigen_pod_manager
         self.dm = self.suite.delegation_manager
-        self.proven: dict[tuple[int, int], int] = {}  # (staker, key) -> restaked gwei (active validators)
-        self.exited: set[tuple[int, int]] = set()
+        self.beacon = self.epm.beaconChainETHStrategy()
+        self.staked: set[tuple[int, int]] = set()
+        self.restaked: dict[tuple[int, int], int] = {}  # pod-ACTIVE validators -> restakedBalanceGwei
+        self.withdrawn: set[tuple[int, int]] = set()  # pod status WITHDRAWN
+        self.pod_gwei = [0] * STAKERS  # restakedExecutionLayerGwei: checkpointed ETH in the pod
+        self.deposit_shares = [0] * STAKERS
         self.delegated: dict[int, int] = {}  # staker -> operator
-        self.timestamp = None
+        self.deposited = self.minted = self.paid_out = 0  # wei
+        self._count_issuance()
+
+    def _count_issuance(self):
+        """The model's consensus rewards are the only ETH it creates: count them where it mints them."""
+        chain, original = self.chain, self.chain._pass_epochs
+
+        def pass_epochs(start, end):
+            before = sum(v.balance for v in chain.validators)
+            original(start, end)
+            self.minted += (sum(v.balance for v in chain.validators) - before) * GWEI
+
+        chain._pass_epochs = pass_epochs
 
     # ------------------------------------------------------------------ helpers
     def pod(self, s: int):
-        return at("eigen_pod_implementation", self.epm.get_pod(self.stakers[s]))
+        return at("eigen_pod_implementation", self.epm.getPod(self.stakers[s]))
 
     def pubkey(self, s: int, k: int) -> bytes:
-        credentials = keys.eigen_pod_withdrawal_credentials(self.epm.get_pod(self.stakers[s]))
+        credentials = keys.eigen_pod_withdrawal_credentials(self.epm.getPod(self.stakers[s]))
         return deposit_data(credentials, f"stateful-{s}-{k}", 32 * GWEI)[0]
 
-    def in_state(self, s: int, k: int) -> bool:
-        pk = self.pubkey(s, k)
-        return (
-            self.timestamp is not None
-            and self.chain.has_validator(pk)
-            and self.chain.index_of[pk] < len(self.chain.state.validators)
-        )
+    def in_last_state(self, s: int, k: int) -> bool:
+        index = self.chain.index_of.get(self.pubkey(s, k))
+        return self.chain.state is not None and index is not None and index < len(self.chain.state.validators)
 
-    def state_validator(self, s: int, k: int):
-        return self.chain.state.validators[self.chain.index_of[self.pubkey(s, k)]]
+    def restakable(self) -> list[tuple[int, int]]:
+        """Staked, in the last posted state with an activation epoch, never proven in the pod."""
+        return [
+            key
+            for key in sorted(self.staked)
+            if key not in self.restaked
+            and key not in self.withdrawn
+            and self.in_last_state(*key)
+            and self.chain.validator(self.pubkey(*key)).activation_epoch != FAR_FUTURE_EPOCH
+        ]
+
+    def queued(self, s: int) -> list:
+        withdrawals, _ = self.dm.getQueuedWithdrawals(self.stakers[s])
+        return list(withdrawals)
 
     # -------------------------------------------------------------------- rules
     @initialize()
-    def first_validators(self):
-        """Staker 0 stakes 32 ETH, staker 1 pre-deposits 1 ETH; both are in the first block."""
-        self.deposit(0, 0, 32)
-        self.deposit(1, 0, 1)
-        self.beacon_block(0)
+    def first_stakes(self):
+        """Every staker stakes its first key; the deposits are included and get activation epochs."""
+        for s in range(STAKERS):
+            self.stake(s, 0)
+        self.beacon_block(3)
+        self.beacon_block(3)
 
-    @rule(s=st.integers(0, 1), k=st.integers(0, KEYS_PER_STAKER - 1), eth=st.sampled_from(AMOUNTS))
-    def deposit(self, s, k, eth):
+    @rule(s=st.integers(0, STAKERS - 1), k=st.integers(0, KEYS_PER_STAKER - 1))
+    def stake(self, s, k):
+        if (s, k) in self.staked:
+            return
         owner = self.stakers[s]
-        credentials = keys.eigen_pod_withdrawal_credentials(self.epm.get_pod(owner))
-        pubkey, signature, root = deposit_data(credentials, f"stateful-{s}-{k}", eth * GWEI)
+        credentials = keys.eigen_pod_withdrawal_credentials(self.epm.getPod(owner))
+        pubkey, signature, root = deposit_data(credentials, f"stateful-{s}-{k}", 32 * GWEI)
         with boa.env.prank(owner):
-            self.epm.stake(pubkey, signature, root, value=eth * ETH)
+            self.epm.stake(pubkey, signature, root, value=32 * ETH)
+        self.staked.add((s, k))
+        self.deposited += 32 * ETH
 
-    @rule(epochs=st.sampled_from([0, 10, 300]))
+    @rule(epochs=st.sampled_from([0, 3, 600]))
     def beacon_block(self, epochs):
-        """Blocks over `epochs` epochs (a few on the way, so activations and exits happen as time passes)."""
-        for step in (3, 5) if epochs >= 10 else ():
-            boa.env.time_travel(seconds=step * SECONDS_PER_EPOCH)
+        """Blocks over `epochs` epochs (one on the way, so activations and exits happen as time passes)."""
+        if epochs >= 10:
+            boa.env.time_travel(seconds=5 * SECONDS_PER_EPOCH)
             self.chain.process()
-            epochs -= step
+            epochs -= 5
         boa.env.time_travel(seconds=12 + epochs * SECONDS_PER_EPOCH)
-        self.timestamp = self.chain.process()
+        self.chain.process()
 
-    def known(self) -> list[tuple[int, int]]:
-        """(staker, key) of every validator in the last posted state."""
-        return [(s, k) for s in range(2) for k in range(KEYS_PER_STAKER) if self.in_state(s, k)]
-
-    @precondition(lambda self: self.known())
+    @precondition(lambda self: self.restakable())
     @rule(data=st.data())
-    def verify_credentials(self, data):
-        s, k = data.draw(st.sampled_from(self.known()))
-        proof = self.chain.validator_proof(self.pubkey(s, k))
-        v = self.state_validator(s, k)
-        pod = self.pod(s)
-        if (s, k) in self.proven or (s, k) in self.exited:
-            with boa.reverts("eigen_pod: validator already restaked"):
-                pod.verify_withdrawal_credentials(self.timestamp, proof)
-        elif int(v.exit_epoch) != FAR_FUTURE_EPOCH:
-            with boa.reverts("eigen_pod: validator is exiting"):
-                pod.verify_withdrawal_credentials(self.timestamp, proof)
-        else:
-            pod.verify_withdrawal_credentials(self.timestamp, proof)
-            self.proven[(s, k)] = int(v.effective_balance)
+    def restake(self, data):
+        s, k = data.draw(st.sampled_from(self.restakable()))
+        pod, owner = self.pod(s), self.stakers[s]
+        pubkey = self.pubkey(s, k)
+        args = self.chain.credential_proof_args([pubkey])
+        with boa.env.prank(owner):
+            if pod.lastCheckpointTimestamp() >= args[0]:  # a checkpoint already used this block
+                with reverts_with_error("BeaconTimestampBeforeLatestCheckpoint()"):
+                    pod.verifyWithdrawalCredentials(*args)
+                return
+            pod.verifyWithdrawalCredentials(*args)
+        effective = self.chain.validator(pubkey).effective_balance
+        self.restaked[(s, k)] = effective
+        self.deposit_shares[s] += effective * GWEI
 
-    @precondition(lambda self: self.proven)
-    @rule(data=st.data())
-    def balance_update(self, data):
-        s, k = data.draw(st.sampled_from(sorted(self.proven)))
-        pod = self.pod(s)
-        proof = self.chain.validator_proof(self.pubkey(s, k))
-        info = pod.validator_info(root_of(self.pubkey(s, k)))
-        v = self.state_validator(s, k)
-        if self.timestamp <= info.last_timestamp:
-            with boa.reverts("eigen_pod: proof not newer"):
-                pod.verify_balance_update(self.timestamp, proof)
-        elif int(v.exit_epoch) != FAR_FUTURE_EPOCH:
-            with boa.reverts("eigen_pod: validator is exiting"):
-                pod.verify_balance_update(self.timestamp, proof)
-        else:
-            pod.verify_balance_update(self.timestamp, proof)
-            self.proven[(s, k)] = int(v.effective_balance)
+    @precondition(lambda self: self.chain.state is not None)
+    @rule(s=st.integers(0, STAKERS - 1))
+    def checkpoint(self, s):
+        """A checkpoint of every pod-ACTIVE validator, its delta computed here from the model's block."""
+        pod, owner = self.pod(s), self.stakers[s]
+        if self.chain.last_timestamp != boa.env.evm.patch.timestamp:
+            self.chain.process()  # blocks were mined (withdrawal delay): the current block's parent root
+        with boa.env.prank(owner):
+            if pod.lastCheckpointTimestamp() == boa.env.evm.patch.timestamp:
+                with reverts_with_error("CannotCheckpointTwiceInSingleBlock()"):
+                    pod.startCheckpoint(False)
+                return
+            pod.startCheckpoint(False)
+        new_pod_gwei = boa.env.get_balance(pod.address) // GWEI - self.pod_gwei[s]
+        active = sorted(key for key in self.restaked if key[0] == s)
+        ts = pod.currentCheckpointTimestamp()
+        if active:
+            assert ts == self.chain.last_timestamp
+            pod.verifyCheckpointProofs(
+                *self.chain.checkpoint_proof_args(ts, [self.pubkey(*key) for key in active])
+            )
+        assert pod.currentCheckpointTimestamp() == 0
+        state, _ = self.chain.block_at(self.chain.last_timestamp)
+        delta = new_pod_gwei
+        for key in active:
+            balance = int(state.balances[self.chain.index_of[self.pubkey(*key)]])
+            delta += balance - self.restaked[key]
+            self.restaked[key] = balance
+            if balance == 0:
+                del self.restaked[key]
+                self.withdrawn.add(key)
+        self.pod_gwei[s] += new_pod_gwei
+        assert delta >= 0  # the model has no penalties: rewards, sweeps and exits only
+        self.deposit_shares[s] += delta * GWEI
 
-    @precondition(lambda self: self.known())
-    @rule(data=st.data())
-    def request_exit(self, data):
-        s, k = data.draw(st.sampled_from(self.known()))
-        with boa.env.prank(self.stakers[s]):
-            self.pod(s).request_withdrawal(self.pubkey(s, k), 0, value=10**15)
-
-    @precondition(lambda self: self.proven)
-    @rule(data=st.data())
-    def verify_exit(self, data):
-        s, k = data.draw(st.sampled_from(sorted(self.proven)))
-        proof = self.chain.validator_proof(self.pubkey(s, k))
-        pod = self.pod(s)
-        if int(self.state_validator(s, k).exit_epoch) == FAR_FUTURE_EPOCH:
-            with boa.reverts("eigen_pod: validator not exiting"):
-                pod.verify_exit(self.timestamp, proof)
-        else:
-            pod.verify_exit(self.timestamp, proof)
-            del self.proven[(s, k)]
-            self.exited.add((s, k))
-
-    @rule(s=st.integers(0, 1), o=st.integers(0, 1))
+    @rule(s=st.integers(0, STAKERS - 1), o=st.integers(0, 1))
     def delegate(self, s, o):
         if s in self.delegated:
+            with boa.env.prank(self.stakers[s]), reverts_with_error("ActivelyDelegated()"):
+                self.dm.delegateTo(self.operators[o], NO_SIGNATURE, NO_SALT)
             return
         with boa.env.prank(self.stakers[s]):
-            self.dm.delegate_to(self.operators[o])
+            self.dm.delegateTo(self.operators[o], NO_SIGNATURE, NO_SALT)
         self.delegated[s] = o
 
-    @rule(s=st.integers(0, 1))
-    def undelegate(self, s):
-        if s not in self.delegated:
-            return
-        with boa.env.prank(self.stakers[s]):
+    @precondition(lambda self: self.delegated)
+    @rule(data=st.data(), forced=st.booleans())
+    def undelegate(self, data, forced):
+        """Undelegation queues every deposit share; the operator may force it too."""
+        s = data.draw(st.sampled_from(sorted(self.delegated)))
+        caller = self.operators[self.delegated[s]] if forced else self.stakers[s]
+        with boa.env.prank(caller):
             self.dm.undelegate(self.stakers[s])
         del self.delegated[s]
+        self.deposit_shares[s] = 0
+
+    @precondition(lambda self: self.restaked)
+    @rule(data=st.data())
+    def request_exit(self, data):
+        s, k = data.draw(st.sampled_from(sorted(self.restaked)))
+        pod, owner = self.pod(s), self.stakers[s]
+        fee = pod.getWithdrawalRequestFee()
+        before = boa.env.get_balance(owner)
+        with boa.env.prank(owner):
+            pod.requestWithdrawal([(self.pubkey(s, k), 0)], value=fee + 10**15)
+        assert boa.env.get_balance(owner) == before - fee  # the surplus came back
+
+    @precondition(lambda self: any(self.deposit_shares))
+    @rule(data=st.data(), part=st.sampled_from(["all", "half", "checkpointed"]))
+    def queue_withdrawal(self, data, part):
+        s = data.draw(st.sampled_from([s for s in range(STAKERS) if self.deposit_shares[s]]))
+        held = self.deposit_shares[s]
+        shares = {"all": held, "half": held // 2 // GWEI * GWEI, "checkpointed": self.pod_gwei[s] * GWEI}[
+            part
+        ]
+        shares = min(shares, held) or held
+        with boa.env.prank(self.stakers[s]):
+            self.dm.queueWithdrawals([([self.beacon], [shares], ZERO)])
+        self.deposit_shares[s] -= shares
+
+    @precondition(lambda self: any(self.queued(s) for s in range(STAKERS)))
+    @rule(data=st.data(), as_tokens=st.booleans())
+    def complete_withdrawal(self, data, as_tokens):
+        """After the delay: as ETH when the pod has checkpointed enough, else back as shares."""
+        s = data.draw(st.sampled_from([s for s in range(STAKERS) if self.queued(s)]))
+        withdrawal = self.queued(s)[0]
+        owner = self.stakers[s]
+        if boa.env.evm.patch.block_number <= withdrawal[4] + WITHDRAWAL_DELAY_BLOCKS:
+            with boa.env.prank(owner), reverts_with_error("WithdrawalDelayNotElapsed()"):
+                self.dm.completeQueuedWithdrawal(withdrawal, [ZERO], as_tokens)
+            boa.env.time_travel(blocks=WITHDRAWAL_DELAY_BLOCKS + 1)
+        shares = withdrawal[6][0]  # no slashing: the scaled shares are the shares
+        as_tokens = as_tokens and shares // GWEI <= self.pod_gwei[s]
+        before = boa.env.get_balance(owner)
+        with boa.env.prank(owner):
+            self.dm.completeQueuedWithdrawal(withdrawal, [ZERO], as_tokens)
+        if as_tokens:
+            paid = shares // GWEI * GWEI
+            assert boa.env.get_balance(owner) - before == paid
+            self.pod_gwei[s] -= shares // GWEI
+            self.paid_out += paid
+        else:
+            self.deposit_shares[s] += shares
 
     # --------------------------------------------------------------- invariants
     @invariant()
-    def shares_equal_proven_balances(self):
+    def deposit_shares_follow_the_proofs(self):
         for s, owner in enumerate(self.stakers):
-            expected = sum(gwei for (who, _), gwei in self.proven.items() if who == s) * GWEI
-            assert self.epm.shares(owner) == expected
+            assert self.epm.podOwnerDepositShares(owner) == self.deposit_shares[s]
+            assert self.epm.beaconChainSlashingFactor(owner) == 10**18
+            if not self.epm.hasPod(owner):
+                continue
+            pod = self.pod(s)
+            assert pod.withdrawableRestakedExecutionLayerGwei() == self.pod_gwei[s]
+            assert pod.activeValidatorCount() == sum(1 for key in self.restaked if key[0] == s)
+            for (who, k), gwei in self.restaked.items():
+                if who == s:
+                    assert tuple(pod.validatorPubkeyToInfo(self.pubkey(s, k)))[1::2] == (gwei, ACTIVE)
+            for who, k in self.withdrawn:
+                if who == s:
+                    assert pod.validatorStatus(self.pubkey(s, k)) == WITHDRAWN
 
     @invariant()
-    def operator_shares_follow_delegation(self):
+    def operator_shares_are_the_delegators_withdrawable_shares(self):
         for o, operator in enumerate(self.operators):
-            expected = sum(self.epm.shares(self.stakers[s]) for s, op in self.delegated.items() if op == o)
-            assert self.dm.operator_shares(operator) == expected
+            expected = 0
+            for s, op in self.delegated.items():
+                if op == o:
+                    assert self.dm.delegatedTo(self.stakers[s]) == operator
+                    [withdrawable], _ = self.dm.getWithdrawableShares(self.stakers[s], [self.beacon])
+                    expected += withdrawable
+            assert self.dm.operatorShares(operator, self.beacon) == expected
+        for s, owner in enumerate(self.stakers):
+            assert self.dm.isDelegated(owner) == (s in self.delegated)
+
+    @invariant()
+    def eth_is_conserved(self):
+        chain = self.chain
+        count = int.from_bytes(bytes(self.suite.deposit_contract.get_deposit_count()), "little")
+        pending = (count - chain.next_deposit_index) * 32 * ETH  # every deposit here is 32 ETH
+        in_beacon = sum(v.balance for v in chain.validators) * GWEI
+        in_pods = sum(boa.env.get_balance(self.epm.getPod(owner)) for owner in self.stakers)
+        assert self.deposited + self.minted == in_beacon + in_pods + self.paid_out + pending
+        # the pods hold what the sweeps paid them, less what the owners were paid
+        assert in_pods == sum(wei for _, wei in chain.paid) - self.paid_out
 
 
 def test_restaking_state_machine(suite):
-    stakers = [boa.env.generate_address(f"stateful_staker{i}") for i in range(2)]
+    stakers = [boa.env.generate_address(f"stateful_staker{i}") for i in range(STAKERS)]
     operators = [boa.env.generate_address(f"stateful_operator{i}") for i in range(2)]
     for account in stakers:
         boa.env.set_balance(account, 10_000 * ETH)
     for operator in operators:
         with boa.env.prank(operator):
-            suite.delegation_manager.register_as_operator("https://operator.example")
+            suite.delegation_manager.registerAsOperator(ZERO, 0, "https://operator.example")
     RestakingMachine.run(suite=suite, stakers=stakers, operators=operators)

@@ -4,10 +4,12 @@ finality, proofs the contracts accept against the parent root posted to EIP-4788
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import boa
 import pytest
 
+from deploy import eigen_proofs as ep
 from deploy import keys
 from deploy.beacon import read_beacon_root, request_withdrawal
 from deploy.sim.beacon import (
@@ -20,6 +22,14 @@ from deploy.sim.beacon import (
 from tests.beacon.conftest import deposit_direct, funded, stake
 
 GWEI = 10**9
+WAD = 10**18
+ELECTRA = 1  # beacon_proofs.LAYOUT_ELECTRA: Fulu keeps Electra's 64-leaf state tree
+
+
+@pytest.fixture(scope="module")
+def harness():
+    """contracts/lib/beacon_proofs.vy's verifier (tests/beacon/ProofHarness.vy), the protocol's own."""
+    return boa.load(str(Path(__file__).parent / "ProofHarness.vy"))
 
 
 def long_run(test):
@@ -33,7 +43,7 @@ def run_epochs(chain, epochs: int) -> int:
     return chain.process()
 
 
-def test_deposit_enters_through_the_queue_and_proves(suite):
+def test_deposit_enters_through_the_queue_and_proves(suite, harness):
     owner = funded("spec-owner")
     chain = SpecBeaconChain(suite)
     pubkey = stake(suite, owner, seed="spec0")
@@ -48,7 +58,8 @@ def test_deposit_enters_through_the_queue_and_proves(suite):
     # Fulu's BeaconState has 38 fields (proposer_lookahead is the 38th): 64 leaves, as Electra's 37
     assert len(spec.BeaconState.fields()) == 38 and list(spec.BeaconState.fields())[11] == "validators"
     assert len(proof[4]) == 6 + 1 + 40  # the state's height, the list's length mix-in, the list's height
-    assert suite.eigen_pod_manager.verify_validator_fields(chain.last_block_root, proof)
+    assert harness.verify(chain.last_block_root, proof, ELECTRA)
+    assert not harness.verify(chain.last_block_root, (*proof[:4], proof[4][:46]), ELECTRA)
 
 
 def test_posted_root_is_the_parent_blocks_and_proofs_check(suite):
@@ -146,10 +157,12 @@ def test_exit_request_through_the_evm_and_the_sweep_pays_it(suite):
 
 
 def test_restake_on_the_spec_chain_and_prove_a_slashing(suite, pod_of):
-    """The EigenPod stand-in credits shares from a proof of the spec chain, once the validator is active
-    (deposit finalized, through the churn, eligibility finalized, then MAX_SEED_LOOKAHEAD); a slashing
-    shows in the proven fields."""
+    """The v1.12 EigenPod restakes from a proof of the spec chain once the validator is active (deposit
+    finalized, through the churn, eligibility finalized, then MAX_SEED_LOOKAHEAD); a slashing, proven with
+    `verifyStaleBalance` and a checkpoint, lowers the beacon-chain slashing factor, not the deposit shares
+    (EIGENLAYER.md §4 (e))."""
     owner = funded("spec-restaker")
+    epm = suite.eigen_pod_manager
     chain = SpecBeaconChain(suite)
     pubkey = stake(suite, owner, seed="spec-restake")
     for _ in range(20):
@@ -159,10 +172,33 @@ def test_restake_on_the_spec_chain_and_prove_a_slashing(suite, pod_of):
     v = chain.validator(pubkey)
     assert v.is_active(chain.epoch) and v.effective_balance == 32 * GWEI
     pod = pod_of(owner)
-    pod.verify_withdrawal_credentials(timestamp, chain.validator_proof(pubkey))
-    assert suite.eigen_pod_manager.shares(owner) == 32 * 10**18
+    with boa.env.prank(owner):
+        pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey], timestamp))
+    assert epm.podOwnerDepositShares(owner) == 32 * WAD
+    assert epm.beaconChainSlashingFactor(owner) == WAD
+    assert pod.validatorPubkeyToInfo(pubkey)[3] == 1  # ACTIVE
     chain.slash(pubkey)
-    run_epochs(chain, 1)
-    proof = chain.validator_proof(pubkey)
-    assert proof[3][3] == (1).to_bytes(32, "little") and v.slashed  # the `slashed` field
-    assert suite.eigen_pod_manager.verify_validator_fields(chain.last_block_root, proof)
+    stale_ts = run_epochs(chain, 1)
+    assert v.slashed
+    args = chain.stale_balance_args(pubkey, stale_ts)
+    assert args[2][0][3] == (1).to_bytes(32, "little")  # the `slashed` field
+    assert ep.verify_stale_balance_args(chain.last_block_root, args, chain.index_of[pubkey]) == args[2][0]
+    pod_gwei = boa.env.get_balance(pod.address) // GWEI  # the excess the sweep paid the pod, if any
+    with boa.env.prank(funded("spec-watcher")):  # permissionless: anyone may prove a slashing
+        pod.verifyStaleBalance(*args)
+    checkpoint_ts = pod.currentCheckpointTimestamp()
+    assert checkpoint_ts == stale_ts  # started in the block whose parent root was posted at `stale_ts`
+    pod.verifyCheckpointProofs(*chain.checkpoint_proof_args(checkpoint_ts, [pubkey]))
+    assert pod.currentCheckpointTimestamp() == 0 and pod.lastCheckpointTimestamp() == checkpoint_ts
+    state, _ = chain.block_at(checkpoint_ts)
+    balance = int(state.balances[chain.index_of[pubkey]])
+    delta = pod_gwei + balance - 32 * GWEI
+    assert delta <= -32 * GWEI // 4096  # at least Electra's initial penalty, net of the rewards
+    # the deposit shares stay; the factor falls by the proven loss (OZ mulDiv, floored)
+    assert epm.podOwnerDepositShares(owner) == 32 * WAD
+    assert epm.beaconChainSlashingFactor(owner) == WAD * (32 * GWEI + delta) // (32 * GWEI) < WAD
+    [withdrawable], [deposit] = suite.delegation_manager.getWithdrawableShares(
+        owner, [epm.beaconChainETHStrategy()]
+    )
+    assert deposit == 32 * WAD and withdrawable == (32 * GWEI + delta) * GWEI
+    assert pod.validatorPubkeyToInfo(pubkey)[1] == balance  # restakedBalanceGwei: the proven balance

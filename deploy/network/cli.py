@@ -29,6 +29,8 @@ SETTINGS = (
     ("pending_cluster_ttl", "seconds", "2592000, 30 days"),
     ("beacon_genesis_time", "timestamp of beacon epoch 0", "0, a public chain's own or the deploy block's"),
     ("genesis_fork_version", "fork version of the deposit domain", "0x01017000, a public chain's own"),
+    ("pectra_fork_timestamp", "timestamp of EigenLayer's Pectra proofs", "1, stand-ins only"),
+    ("min_withdrawal_delay_blocks", "blocks of EigenLayer's withdrawal delay", "100800, stand-ins only"),
 )
 
 

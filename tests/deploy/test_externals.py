@@ -182,19 +182,30 @@ def eigenlayer_v1_12() -> FakeChain:
     )
 
 
-def test_mainnets_eigenlayer_is_refused_until_the_protocol_speaks_v1_12():
+def test_mainnets_eigenlayer_v1_12_answers_every_call_the_protocol_makes():
+    """The protocol compiles against EigenLayer v1.12's own interface (issue 15): read through its proxies and
+    its pods' beacon, mainnet's EigenLayer carries every function the protocol calls, so nothing is
+    refused and no stand-in is deployed in its place."""
     chain = eigenlayer_v1_12()
     externals = external_contracts(chain, MAINNET)
+    for role, address in named_externals(MAINNET).items():
+        assert missing_functions(chain, role, address) == [], role
+    check_interfaces(chain, externals)  # no DeployError
+
+
+def test_an_eigenlayer_without_a_function_the_protocol_calls_is_refused():
+    """An older EigenLayer (here: v1.12 without `createPod`, which every StrategyModule calls) is refused by
+    name before anything is sent."""
+    chain = eigenlayer_v1_12()
     named = named_externals(MAINNET)
-    # the deposit contract answers; EigenLayer v1.12 (read through its proxies and beacon) does not
-    assert missing_functions(chain, "deposit_contract", named["deposit_contract"]) == []
-    assert "create_pod()" in missing_functions(chain, "eigen_pod_manager", named["eigen_pod_manager"])
-    assert "delegate_to(address)" in missing_functions(
-        chain, "delegation_manager", named["delegation_manager"]
-    )
-    assert missing_functions(chain, "eigen_pod_implementation", named["eigen_pod_implementation"])
-    with pytest.raises(DeployError, match="eigen_pod_manager at .* lacks .* not EigenLayer v1.12's"):
-        check_interfaces(chain, externals)
+    implementation = "0x" + chain.storage(named["eigen_pod_manager"], EIP1967_IMPLEMENTATION_SLOT).hex()
+    create_pod = function_signature_to_4byte_selector("createPod()")
+    chain._code[implementation.lower()] = chain.code(implementation).replace(create_pod, b"\xff" * 4)
+    assert missing_functions(chain, "eigen_pod_manager", named["eigen_pod_manager"]) == ["createPod()"]
+    with pytest.raises(
+        DeployError, match=r"eigen_pod_manager at .* lacks 1 of the functions .*createPod\(\)"
+    ):
+        check_interfaces(chain, external_contracts(chain, MAINNET))
 
 
 def test_the_real_selectors_are_read_through_the_proxy_not_from_it():

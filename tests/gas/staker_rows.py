@@ -4,8 +4,9 @@
 
 Rows: create_strategy_module_and_stake (with and without pre-creating the next cluster), confirm_stake (a
 proof from deploy/beacon.py's model), the two phases together, report_frontrun, reclaim_stake (by anyone),
-the exit (StrategyModule.prove_activation, request_exit, prove_exit), dissolve_cluster, and the winners'
-registration in ClusterKeys (a share, a replaced share, the group key and deposit signature with its checks).
+the exit and the principal home (StrategyModule.prove_activation, restake, request_exit, prove_exit,
+start_checkpoint, EigenPod.verifyCheckpointProofs, queue_withdrawal, complete_withdrawal), dissolve_cluster,
+EigenPod.verifyWithdrawalCredentials on its own, and the winners' registration in ClusterKeys (a share, a replaced share, the group key and deposit signature with its checks).
 The landed one-phase stake (with pre-creation) cost 1 350 041.
 """
 
@@ -131,12 +132,12 @@ def run() -> dict[str, int]:
     _, gas = measure(manager.reclaim_stake, c2, sender=stakers[3])
     results["reclaim_stake"] = gas
 
-    # EigenLayer's own proof check, on its own: a pod owner restakes a validator staked directly
+    # EigenLayer's own proof check, on its own: a pod owner restakes a validator staked through its pod
     owner_of_pod = stakers[3]
     direct = make_deposit_data(
-        eigen_pod_withdrawal_credentials(protocol.eigen_pod_manager.get_pod(owner_of_pod)),
+        eigen_pod_withdrawal_credentials(protocol.eigen_pod_manager.getPod(owner_of_pod)),
         seed=b"gas report direct key",
-        amount_gwei=MAX_EFFECTIVE_BALANCE_GWEI,  # a full 32 ETH validator, staked directly
+        amount_gwei=MAX_EFFECTIVE_BALANCE_GWEI,  # EigenPod.stake takes exactly 32 ETH
     )
     pubkey_direct = bytes.fromhex(direct["pubkey"])
     protocol.eigen_pod_manager.stake(
@@ -146,25 +147,27 @@ def run() -> dict[str, int]:
         value=STAKE,
         sender=owner_of_pod,
     )
+    for seconds in (12, 12 * 384):  # the deposit lands, then the activation epoch is assigned
+        boa.env.time_travel(seconds=seconds)
+        chain.process()
+    pod = at("eigen_pod_implementation", protocol.eigen_pod_manager.getPod(owner_of_pod))
+    args = chain.credential_proof_args([pubkey_direct])
+    _, gas = measure(pod.verifyWithdrawalCredentials, *args, sender=owner_of_pod)
+    results["EigenPod.verifyWithdrawalCredentials"] = gas
+
+    # the exit of cluster 0 (docs/protocol.md §10, §11): its activation proven, the validator restaked through
+    # its pod, the request after 256 epochs of activity, the exit epoch proven (the stream ends there, bonds
+    # unlock), then the principal home EigenLayer's way: the sweep, a checkpoint, the queue, the delay
+    module = at("strategy_module_implementation", module_address)
     boa.env.time_travel(seconds=12)
     timestamp = chain.process()
-    pod = at("eigen_pod_implementation", protocol.eigen_pod_manager.get_pod(owner_of_pod))
-    _, gas = measure(
-        pod.verify_withdrawal_credentials,
-        timestamp,
-        chain.validator_proof(pubkey_direct),
-        sender=owner_of_pod,
-    )
-    results["EigenPod.verify_withdrawal_credentials"] = gas
-
-    # the exit of cluster 0 (docs/protocol.md §10): its activation proven, the request after 256 epochs of
-    # activity, the exit epoch proven (the stream ends there, bonds unlock, the pod's shares go)
-    module = at("strategy_module_implementation", module_address)
-    for seconds in (12, 12 * 384):  # the top-up lands, then activation after finality
-        boa.env.time_travel(seconds=seconds)
-        timestamp = chain.process()
     _, gas = measure(module.prove_activation, timestamp, chain.validator_proof(pubkey0), sender=stakers[3])
     results["StrategyModule.prove_activation"] = gas
+    timestamp, state_root_proof, indices, proofs, fields = chain.credential_proof_args([pubkey0])
+    _, gas = measure(
+        module.restake, timestamp, state_root_proof, indices[0], proofs[0], fields[0], sender=stakers[3]
+    )
+    results["StrategyModule.restake (EigenPod.verifyWithdrawalCredentials)"] = gas
     due = manager.beacon_genesis_time() + (module.activation_epoch() + 256) * 384
     boa.env.time_travel(seconds=max(due - boa.env.timestamp, 0))
     fee = module.exit_fee()
@@ -174,6 +177,24 @@ def run() -> dict[str, int]:
     timestamp = chain.process()
     _, gas = measure(module.prove_exit, timestamp, chain.validator_proof(pubkey0), sender=stakers[3])
     results["StrategyModule.prove_exit (stream ended, bonds unlocked)"] = gas
+    boa.env.time_travel(seconds=270 * 384)  # withdrawable 256 epochs after the exit: the sweep pays the pod
+    chain.process()
+    boa.env.time_travel(seconds=12)
+    timestamp = chain.process()
+    _, gas = measure(module.start_checkpoint, sender=stakers[3])
+    results["StrategyModule.start_checkpoint"] = gas
+    pod0 = at("eigen_pod_implementation", module.eigen_pod())
+    _, gas = measure(
+        pod0.verifyCheckpointProofs, *chain.checkpoint_proof_args(timestamp, [pubkey0]), sender=stakers[3]
+    )
+    results["EigenPod.verifyCheckpointProofs (one validator, withdrawn)"] = gas
+    shares = protocol.eigen_pod_manager.podOwnerDepositShares(module.address)
+    _, gas = measure(module.queue_withdrawal, shares, sender=stakers[0])
+    results["StrategyModule.queue_withdrawal"] = gas
+    withdrawal = protocol.delegation_manager.getQueuedWithdrawals(module.address)[0][-1]
+    boa.env.time_travel(blocks=protocol.delegation_manager.minWithdrawalDelayBlocks() + 1)
+    _, gas = measure(module.complete_withdrawal, withdrawal, sender=stakers[3])
+    results["StrategyModule.complete_withdrawal (ETH to the module)"] = gas
     return results
 
 

@@ -1,6 +1,8 @@
-"""The exit state machine's steps for the staker-side tests (docs/protocol.md §10), with synthetic proofs
-(tests/staker/proofs.py): prove the activation epoch, wait for activation + 256 epochs, request the exit,
-prove the exit epoch, bring the principal home."""
+"""The exit state machine's steps for the staker-side tests (docs/protocol.md §10), with synthetic proofs:
+restake the validator (EigenLayer-format credential proof, tests/staker/el_proofs.py, which also records the
+activation epoch) or prove the activation epoch alone (project-format, tests/staker/proofs.py), wait for
+activation + 256 epochs, request the exit, prove the exit epoch, bring the principal home EigenLayer's way
+(sweep, checkpoint, queue, delay, completion)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import boa
 
 from deploy.beacon import withdrawal_request_fee
 from tests.staker.conftest import STAKE
+from tests.staker.el_proofs import checkpoint, restake_args
 from tests.staker.proofs import posted_proof, validator_fields
 from tests.utils.constants import c
 
@@ -36,8 +39,18 @@ def prove(protocol, cluster_id, salt, **epochs):
     return posted_proof(protocol.beacon_roots, fields, salt=salt)
 
 
-def activate(protocol, cluster_id, module) -> int:
-    """Anyone proves the activation epoch (the next epoch); returns it."""
+def activate(protocol, cluster_id, module, caller=None) -> int:
+    """Anyone restakes the validator, activating at the next epoch, through EigenLayer (its credentials
+    proven to the pod: 32 ETH of deposit shares), which records the activation epoch; returns it."""
+    activation = epoch_now(protocol.manager) + 1
+    with boa.env.prank(caller or boa.env.eoa):
+        module.restake(*restake_args(protocol, cluster_id, activation_epoch=activation))
+    return activation
+
+
+def prove_activation(protocol, cluster_id, module) -> int:
+    """Anyone proves the activation epoch (the next epoch) with the project's own proof, without
+    restaking; returns it."""
     activation = epoch_now(protocol.manager) + 1
     module.prove_activation(*prove(protocol, cluster_id, b"activation", activation_epoch=activation))
     return activation
@@ -69,14 +82,41 @@ def prove_exit(protocol, cluster_id, module, activation, exit_epoch=None, caller
     return protocol.manager.beacon_genesis_time() + exit_epoch * EPOCH
 
 
-def bring_principal_home(module, holder, amount=STAKE) -> int:
-    """The beacon chain pays the pod (no code run); the holder pulls it through the module."""
+def sweep(module, amount=STAKE) -> None:
+    """The beacon chain pays the exited validator's balance to the pod (a balance change, no code run)."""
     pod = module.eigen_pod()
     boa.env.set_balance(pod, boa.env.get_balance(pod) + amount)
+
+
+def queue_principal(protocol, module, holder) -> tuple:
+    """The holder queues every deposit share; returns (root, the queued `Withdrawal`)."""
+    shares = protocol.eigen_pod_manager.podOwnerDepositShares(module.address)
+    with boa.env.prank(holder):
+        root = module.queue_withdrawal(shares)
+    withdrawal = protocol.delegation_manager.getQueuedWithdrawals(module.address)[0][-1]
+    return root, withdrawal
+
+
+def wait_out_withdrawal_delay(protocol) -> None:
+    boa.env.time_travel(blocks=protocol.delegation_manager.minWithdrawalDelayBlocks() + 1)
+
+
+def bring_principal_home(protocol, module, holder, amount=STAKE, caller=None) -> int:
+    """After the proven exit: the beacon chain sweeps `amount` to the pod; anyone checkpoints it (the
+    validator's balance proven 0); the holder queues every deposit share; after EigenLayer's delay anyone
+    (`caller`) completes the withdrawal as ETH to the module; the holder withdraws it. Returns what the
+    holder received."""
+    sweep(module, amount)
+    checkpoint(protocol, module, balance_gwei=0, caller=caller)
+    _, withdrawal = queue_principal(protocol, module, holder)
+    wait_out_withdrawal_delay(protocol)
+    held = boa.env.get_balance(module.address)
+    with boa.env.prank(caller or boa.env.eoa):
+        module.complete_withdrawal(withdrawal)
+    received = boa.env.get_balance(module.address) - held
     before = boa.env.get_balance(holder)
     with boa.env.prank(holder):
-        module.withdraw_from_pod(amount)
-        module.withdraw(amount, holder)
+        module.withdraw(received, holder)
     return boa.env.get_balance(holder) - before
 
 

@@ -11,11 +11,14 @@ Regression tests, each failing on the code before the exit state machine:
 - after a pre-deposit the beacon chain ignored, anyone may reclaim the stake after the time-out (the 31 ETH go
   to the holder, or to its module when the holder cannot receive);
 - ByzNft transfers refuse ETH;
-- once the exit is proven and the principal withdrawn, the pod's shares and the operator's delegated shares
-  are gone.
+- once the exit is proven and the principal withdrawn (checkpoint, queued withdrawal, completion), the
+  module's deposit shares and the operator's delegated shares are gone.
 
-The proofs here are synthetic (tests/staker/proofs.py); tests/staker/test_beacon_flow.py and the state
-machines play the same exit against deploy/beacon.py's model.
+The exit request needs the validator restaked in the pod (EigenLayer v1.12 sends the request for pod-active
+validators only): `restake` proves its credentials and records the activation epoch. The proofs here are
+synthetic: EigenLayer-format (tests/staker/el_proofs.py) for the pod, the project's format
+(tests/staker/proofs.py) for `prove_activation` and `prove_exit`; tests/staker/test_beacon_flow.py and the
+state machines play the same exit against deploy/beacon.py's model.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import pytest
 
 from deploy.beacon import dequeue_withdrawal_requests, withdrawal_request_fee
 from deploy.protocol import deployer_for
+from tests.eigenlayer.beacon import FAR_FUTURE_EPOCH, pubkey_hash
 from tests.rewards.rewards_helpers import STATUS_ENDED, STATUS_EXPIRED, STATUS_STREAMING
 from tests.staker.conftest import (
     ETH,
@@ -34,10 +38,12 @@ from tests.staker.conftest import (
     STATUS_STAKED,
     TOP_UP,
     emitted_by,
+    event_names,
     events,
     mock_deployer,
     module_at,
 )
+from tests.staker.el_proofs import POD_WITHDRAWN, checkpoint, pod_of, restake_args
 from tests.staker.exits import (
     activate,
     bring_principal_home,
@@ -45,11 +51,18 @@ from tests.staker.exits import (
     epoch_now,
     now,
     prove,
+    prove_activation,
     prove_exit,
+    queue_principal,
     request_exit,
+    sweep,
     wait_for_exit_window,
 )
 from tests.utils.constants import DAY, c
+from tests.utils.errors import reverts_with_error
+
+ZERO = "0x0000000000000000000000000000000000000000"
+BEACON_CHAIN_ETH = "0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0"
 
 
 @pytest.fixture(scope="module")
@@ -64,22 +77,26 @@ def bonds_of(auction, escrow):
 # ---------------------------------------------------------------- the request
 
 
-def test_request_exit_after_activation_and_256_epochs(manager, staker_rewards, protocol, confirmed_module):
+def test_request_exit_after_activation_and_256_epochs(
+    manager, staker_rewards, eigen_pod_manager, protocol, confirmed_module, outsider
+):
     cluster_id, module, staker = confirmed_module()
-    activation = activate(protocol, cluster_id, module)
-    assert events(module.get_logs(), "ActivationProven")[0]["activation_epoch"] == activation
+    assert eigen_pod_manager.podOwnerDepositShares(module.address) == 0  # confirmed, not yet restaked
+    activation = activate(protocol, cluster_id, module, caller=outsider)  # anyone restakes
+    logs = emitted_by(module.get_logs(), module.address)
+    assert events(logs, "Restaked")[0]["caller"] == outsider
+    assert events(logs, "ActivationProven")[0]["activation_epoch"] == activation
     assert module.activation_epoch() == activation
+    assert eigen_pod_manager.podOwnerDepositShares(module.address) == STAKE
     wait_for_exit_window(protocol, activation)
     fee = withdrawal_request_fee(protocol.withdrawal_requests)
     balance = boa.env.get_balance(staker)
     with boa.env.prank(staker):
         module.request_exit(value=fee + ETH)  # the excess comes back
     pubkey = bytes(manager.validator_pubkey(cluster_id))
-    assert events(module.get_logs(), "ExitRequested")[-1] == {
-        "cluster_id": cluster_id,
-        "pubkey": pubkey,
-        "fee": fee,
-    }
+    assert events(emitted_by(module.get_logs(), module.address), "ExitRequested") == [
+        {"cluster_id": cluster_id, "pubkey": pubkey, "fee": fee}
+    ]
     assert boa.env.get_balance(staker) == balance - fee
     # nothing ends at a request: the beacon chain may drop it
     assert manager.cluster_status(cluster_id) == STATUS_STAKED
@@ -100,6 +117,45 @@ def test_request_exit_refused_before_the_beacon_chain_would_honour_it(protocol, 
     boa.env.time_travel(seconds=1)
     with boa.env.prank(staker):
         module.request_exit(value=fee)
+
+
+def test_request_exit_refused_for_a_validator_not_restaked(protocol, confirmed_module, eigen_pod_manager):
+    """The activation proven with the project's own proof, the window open: the pod sends exit requests for
+    its restaked validators only, so the module refuses with a reason until anyone restakes it."""
+    cluster_id, module, staker = confirmed_module()
+    activation = prove_activation(protocol, cluster_id, module)
+    wait_for_exit_window(protocol, activation)
+    fee = withdrawal_request_fee(protocol.withdrawal_requests)
+    with boa.env.prank(staker), boa.reverts("strategy_module: validator not restaked"):
+        module.request_exit(value=fee)
+    module.restake(*restake_args(protocol, cluster_id, activation_epoch=activation))
+    assert "ActivationProven" not in event_names(module.get_logs())  # proven already
+    assert module.activation_epoch() == activation
+    assert eigen_pod_manager.podOwnerDepositShares(module.address) == STAKE
+    with boa.env.prank(staker):
+        module.request_exit(value=fee)
+    pubkey = bytes(protocol.manager.validator_pubkey(cluster_id))
+    assert dequeue_withdrawal_requests(protocol.withdrawal_requests) == [(module.eigen_pod(), pubkey, 0)]
+
+
+def test_restake_guards(protocol, confirmed_module, eigen_pod_manager):
+    """Restaking proves the cluster's own validator, once it has an activation epoch, and only once; it
+    records the activation epoch, after which the project's activation proof is refused."""
+    cluster_id, module, _ = confirmed_module()
+    with reverts_with_error("ValidatorInactiveOnBeaconChain()"):
+        module.restake(*restake_args(protocol, cluster_id, activation_epoch=FAR_FUTURE_EPOCH))
+    other_id, other, _ = confirmed_module()
+    with boa.reverts("strategy_module: proof is for another validator"):
+        other.restake(*restake_args(protocol, cluster_id, activation_epoch=5))
+    activation = activate(protocol, cluster_id, module)
+    assert eigen_pod_manager.podOwnerDepositShares(module.address) == STAKE
+    assert eigen_pod_manager.podOwnerDepositShares(other.address) == 0
+    with reverts_with_error("CredentialsAlreadyVerified()"):
+        module.restake(*restake_args(protocol, cluster_id, activation_epoch=activation))
+    with boa.reverts("strategy_module: activation already proven"):
+        prove_activation(protocol, cluster_id, module)
+    assert module.activation_epoch() == activation
+    assert other.activation_epoch() == 0
 
 
 def test_request_exit_guards(protocol, confirmed_module, ready_cluster, stake, stakers, outsider):
@@ -190,7 +246,7 @@ def test_prove_exit_ends_the_stream_at_the_exit_epoch_and_unlocks_the_bonds(
         prove_exit(protocol, cluster_id, module, activation)
     with boa.env.prank(staker), boa.reverts("strategy_module: cluster not staked"):
         module.request_exit(value=ETH)
-    assert bring_principal_home(module, staker) == STAKE
+    assert bring_principal_home(protocol, module, staker) == STAKE
 
 
 def test_prove_exit_guards(protocol, confirmed_module, manager, outsider):
@@ -234,7 +290,7 @@ def test_expiry_no_longer_blocks_the_exit(
         assert escrow.claimable(op) == refunds[op] + c.BOND
     assert staker_rewards.get_stream(cluster_id).end == end
     assert conserved(staker_rewards, cluster_id)
-    assert bring_principal_home(module, staker) == STAKE
+    assert bring_principal_home(protocol, module, staker) == STAKE
 
 
 def test_a_sold_cluster_exits_for_its_buyer(byz_nft, staker_rewards, protocol, confirmed_module, stakers):
@@ -249,46 +305,68 @@ def test_a_sold_cluster_exits_for_its_buyer(byz_nft, staker_rewards, protocol, c
     request_exit(protocol, module, buyer)
     prove_exit(protocol, cluster_id, module, activation)
     assert conserved(staker_rewards, cluster_id)
-    assert bring_principal_home(module, buyer) == STAKE
+    # the principal is the buyer's: the seller can neither queue it nor withdraw it
+    sweep(module)
+    checkpoint(protocol, module)
+    with boa.env.prank(seller), boa.reverts("strategy_module: caller is not the owner"):
+        module.queue_withdrawal(STAKE)
+    _, withdrawal = queue_principal(protocol, module, buyer)
+    boa.env.time_travel(blocks=protocol.delegation_manager.minWithdrawalDelayBlocks() + 1)
+    module.complete_withdrawal(withdrawal, sender=seller)  # anyone completes, to the module
+    with boa.env.prank(seller), boa.reverts("strategy_module: caller is not the owner"):
+        module.withdraw(STAKE, seller)
+    before = boa.env.get_balance(buyer)
+    module.withdraw(STAKE, buyer, sender=buyer)
+    assert boa.env.get_balance(buyer) - before == STAKE
 
 
 def test_shares_do_not_outlive_the_principal(
-    manager, protocol, confirmed_module, eigen_pod_manager, delegation_manager, operators
+    protocol, confirmed_module, eigen_pod_manager, delegation_manager, operators
 ):
-    """The pod's restaked shares and the operator's delegated shares are gone once the exit is proven and
-    the principal withdrawn (they stayed at 32 ETH)."""
+    """The module's deposit shares and the operator's delegated shares (32 ETH once restaked) are gone
+    once the exit is proven, checkpointed and the principal withdrawn through EigenLayer's queue."""
     cluster_id, module, staker = confirmed_module()
     eigen_operator = operators[7]
-    with boa.env.prank(eigen_operator):
-        delegation_manager.register_as_operator("")
+    delegation_manager.registerAsOperator(ZERO, 0, "", sender=eigen_operator)
     with boa.env.prank(staker):
-        module.delegate_to(eigen_operator)
-    pod = deployer_for("eigen_pod_implementation").at(module.eigen_pod())
-    activation = epoch_now(manager) + 1
-    pod.verify_balance_update(*prove(protocol, cluster_id, b"e", activation_epoch=activation))
-    module.prove_activation(*prove(protocol, cluster_id, b"f", activation_epoch=activation))
-    assert eigen_pod_manager.shares(module.address) == STAKE
-    assert delegation_manager.operator_shares(eigen_operator) == STAKE
+        module.delegate_to(eigen_operator, (b"", 0), b"\x00" * 32)
+    assert delegation_manager.delegatedTo(module.address) == eigen_operator
+    activation = activate(protocol, cluster_id, module)
+    assert eigen_pod_manager.podOwnerDepositShares(module.address) == STAKE
+    assert delegation_manager.operatorShares(eigen_operator, BEACON_CHAIN_ETH) == STAKE
     wait_for_exit_window(protocol, activation)
     request_exit(protocol, module, staker)
     prove_exit(protocol, cluster_id, module, activation)
-    assert bring_principal_home(module, staker) == STAKE
-    assert eigen_pod_manager.shares(module.address) == 0
-    assert delegation_manager.operator_shares(eigen_operator) == 0
+    assert bring_principal_home(protocol, module, staker) == STAKE
+    assert eigen_pod_manager.podOwnerDepositShares(module.address) == 0
+    assert delegation_manager.operatorShares(eigen_operator, BEACON_CHAIN_ETH) == 0
+    assert delegation_manager.getWithdrawableShares(module.address, [BEACON_CHAIN_ETH])[0] == [0]
+    assert delegation_manager.getQueuedWithdrawals(module.address)[0] == []
+    pubkey = bytes(protocol.manager.validator_pubkey(cluster_id))
+    assert pod_of(module).validatorStatus(pubkey_hash(pubkey)) == POD_WITHDRAWN
 
 
-def test_prove_exit_after_the_pods_own_exit_proof(protocol, confirmed_module, eigen_pod_manager):
-    """Anyone may prove the exit to the pod first: the module's proof still ends the stream."""
+def test_prove_exit_after_the_pods_checkpoint(protocol, confirmed_module, eigen_pod_manager):
+    """Anyone may checkpoint the swept balance first (the pod marks the validator withdrawn: v1.12 has no
+    exit proof of its own): the module's exit proof still ends the stream and the principal still comes
+    home."""
     cluster_id, module, staker = confirmed_module()
     activation = activate(protocol, cluster_id, module)
-    pod = deployer_for("eigen_pod_implementation").at(module.eigen_pod())
-    proof = prove(
-        protocol, cluster_id, b"g", activation_epoch=activation, exit_epoch=epoch_now(protocol.manager) + 5
-    )
-    pod.verify_exit(*proof)
-    module.prove_exit(*proof)
+    pubkey = bytes(protocol.manager.validator_pubkey(cluster_id))
+    sweep(module)
+    checkpoint(protocol, module)
+    assert pod_of(module).validatorStatus(pubkey_hash(pubkey)) == POD_WITHDRAWN
+    assert protocol.manager.cluster_status(cluster_id) == STATUS_STAKED
+    prove_exit(protocol, cluster_id, module, activation)
     assert protocol.manager.cluster_status(cluster_id) == STATUS_EXITED
-    assert eigen_pod_manager.shares(module.address) == 0
+    assert (
+        eigen_pod_manager.podOwnerDepositShares(module.address) == STAKE
+    )  # checkpointed ETH, not yet queued
+    _, withdrawal = queue_principal(protocol, module, staker)
+    boa.env.time_travel(blocks=protocol.delegation_manager.minWithdrawalDelayBlocks() + 1)
+    module.complete_withdrawal(withdrawal)
+    assert boa.env.get_balance(module.address) == STAKE
+    assert eigen_pod_manager.podOwnerDepositShares(module.address) == 0
 
 
 # ---------------------------------------------------------------- a holder that cannot act, transfers

@@ -1,6 +1,7 @@
 """The end of a cluster (issues 10 and 18, docs/protocol.md §10): the holder's exit request (EIP-7002 through
-the pod), the proven exit (the stream ends, the bonds unlock) and the dissolution of a pre-created cluster
-nobody staked (owner any time, anyone after `pending_cluster_ttl`)."""
+the pod, for a restaked validator), the proven exit (the stream ends, the bonds unlock), the principal home
+through EigenLayer (checkpoint, queued withdrawal, delay, completion) and the dissolution of a pre-created
+cluster nobody staked (owner any time, anyone after `pending_cluster_ttl`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import boa
 import pytest
 
 from deploy.beacon import dequeue_withdrawal_requests, withdrawal_request_fee
+from tests.eigenlayer.beacon import pubkey_hash
 from tests.staker.conftest import (
     ETH,
     STAKE,
@@ -15,17 +17,21 @@ from tests.staker.conftest import (
     STATUS_EXITED,
     STATUS_PENDING,
     STATUS_STAKED,
+    emitted_by,
     event_names,
     events,
 )
+from tests.staker.el_proofs import POD_ACTIVE, POD_WITHDRAWN, checkpoint, pod_of
 from tests.staker.exits import (
     activate,
     bring_principal_home,
     prove_exit,
     request_exit,
+    sweep,
     wait_for_exit_window,
 )
 from tests.utils.deposits import accept_deposit
+from tests.utils.errors import reverts_with_error
 
 ENDED, CANCELLED = 4, 5
 
@@ -34,9 +40,11 @@ ENDED, CANCELLED = 4, 5
 # (every path of the exit state machine: tests/staker/test_always_leave.py)
 
 
-def test_request_exit_then_proven_exit(manager, staker_rewards, protocol, confirmed_module):
+def test_request_exit_then_proven_exit(
+    manager, staker_rewards, eigen_pod_manager, protocol, confirmed_module
+):
     cluster_id, module, staker = confirmed_module()
-    pod = module.eigen_pod()
+    pod = pod_of(module)
     fee = withdrawal_request_fee(protocol.withdrawal_requests)
     assert module.exit_fee() == fee > 0
     pubkey = bytes(manager.validator_pubkey(cluster_id))
@@ -46,28 +54,101 @@ def test_request_exit_then_proven_exit(manager, staker_rewards, protocol, confir
     with boa.env.prank(staker):
         module.request_exit(value=fee + ETH)  # the excess comes back
     logs = module.get_logs()
-    assert events(logs, "ExitRequested")[-1] == {"cluster_id": cluster_id, "pubkey": pubkey, "fee": fee}
-    assert "WithdrawalRequested" in event_names(logs)
+    assert events(emitted_by(logs, module.address), "ExitRequested") == [
+        {"cluster_id": cluster_id, "pubkey": pubkey, "fee": fee}
+    ]
+    # the pod sends it (EigenLayer's full-exit event)
+    assert events(emitted_by(logs, pod.address), "ExitRequested") == [
+        {"validatorPubkeyHash": pubkey_hash(pubkey)}
+    ]
     assert boa.env.get_balance(staker) == balance - fee
     assert boa.env.get_balance(module.address) == 0
+    assert boa.env.get_balance(pod.address) == 0
     assert manager.cluster_status(cluster_id) == STATUS_STAKED  # until the exit is proven
     # the request's source is the pod (the address in the validator's credentials), amount 0: full exit
-    assert dequeue_withdrawal_requests(protocol.withdrawal_requests) == [(pod, pubkey, 0)]
+    assert dequeue_withdrawal_requests(protocol.withdrawal_requests) == [(pod.address, pubkey, 0)]
     prove_exit(protocol, cluster_id, module, activation)
     assert "StreamEnded" in event_names(module.get_logs())
     assert manager.cluster_status(cluster_id) == STATUS_EXITED
     assert module.is_staked()  # still the staker's validator until the beacon chain pays it out
     assert staker_rewards.status(cluster_id) == ENDED
+    # the proven exit leaves the pod alone: the validator is restaked until a checkpoint sees it withdrawn
+    assert pod.validatorStatus(pubkey_hash(pubkey)) == POD_ACTIVE
+    assert eigen_pod_manager.podOwnerDepositShares(module.address) == STAKE
 
 
-def test_principal_comes_home_after_the_exit(protocol, confirmed_module):
-    """The beacon chain pays the balance to the pod (a balance change, no code run); the holder pulls it."""
+def test_principal_comes_home_after_the_exit(protocol, confirmed_module, eigen_pod_manager):
+    """The beacon chain pays the balance (principal + rewards) to the pod, a balance change; a checkpoint
+    credits it, the holder queues it, anyone completes it after the delay, the holder withdraws it."""
     cluster_id, module, staker = confirmed_module()
     activation = activate(protocol, cluster_id, module)
     wait_for_exit_window(protocol, activation)
     request_exit(protocol, module, staker)
     prove_exit(protocol, cluster_id, module, activation)
-    assert bring_principal_home(module, staker, STAKE + ETH // 10) == STAKE + ETH // 10
+    assert bring_principal_home(protocol, module, staker, STAKE + ETH // 10) == STAKE + ETH // 10
+    pubkey = bytes(protocol.manager.validator_pubkey(cluster_id))
+    assert pod_of(module).validatorStatus(pubkey_hash(pubkey)) == POD_WITHDRAWN
+    assert eigen_pod_manager.podOwnerDepositShares(module.address) == 0
+    assert boa.env.get_balance(module.address) == 0
+    assert boa.env.get_balance(module.eigen_pod()) == 0
+
+
+def test_principal_home_guards(protocol, confirmed_module, delegation_manager, eigen_pod_manager, outsider):
+    """Only the holder queues; only checkpointed ETH is paid; the completion waits out EigenLayer's delay
+    (still refused at exactly startBlock + delay), anyone may then complete it, once, and the ETH reaches
+    only the module; only the holder withdraws it."""
+    cluster_id, module, staker = confirmed_module()
+    activation = activate(protocol, cluster_id, module)
+    wait_for_exit_window(protocol, activation)
+    request_exit(protocol, module, staker)
+    prove_exit(protocol, cluster_id, module, activation)
+    sweep(module)
+    shares = eigen_pod_manager.podOwnerDepositShares(module.address)
+    assert shares == STAKE
+    with boa.env.prank(outsider), boa.reverts("strategy_module: caller is not the owner"):
+        module.queue_withdrawal(shares)
+    with boa.env.prank(staker), reverts_with_error("SharesNegative()"):
+        module.queue_withdrawal(shares + 1)
+    # queued before the checkpoint: the pod has no withdrawable ETH yet
+    with boa.env.prank(staker):
+        root = module.queue_withdrawal(shares)
+    assert events(emitted_by(module.get_logs(), module.address), "WithdrawalQueued") == [
+        {
+            "cluster_id": cluster_id,
+            "withdrawal_root": root,
+            "deposit_shares": STAKE,
+        }
+    ]
+    withdrawal = delegation_manager.getQueuedWithdrawals(module.address)[0][-1]
+    assert root == delegation_manager.calculateWithdrawalRoot(withdrawal)
+    start = withdrawal[4]  # startBlock
+    delay = delegation_manager.minWithdrawalDelayBlocks()
+    boa.env.time_travel(blocks=start + delay - boa.env.evm.patch.block_number)
+    with boa.env.prank(outsider), reverts_with_error("WithdrawalDelayNotElapsed()"):
+        module.complete_withdrawal(withdrawal)
+    boa.env.time_travel(blocks=1)
+    with boa.env.prank(outsider), reverts_with_error("InsufficientWithdrawableBalance()"):
+        module.complete_withdrawal(withdrawal)
+    checkpoint(protocol, module, balance_gwei=0, caller=outsider)
+    assert pod_of(module).withdrawableRestakedExecutionLayerGwei() == STAKE // 10**9
+    # anyone completes: the ETH goes to the module, not to the caller
+    outsider_balance = boa.env.get_balance(outsider)
+    with boa.env.prank(outsider):
+        module.complete_withdrawal(withdrawal)
+    assert events(emitted_by(module.get_logs(), module.address), "WithdrawalCompleted") == [
+        {"cluster_id": cluster_id, "withdrawal_root": root, "amount": STAKE}
+    ]
+    assert boa.env.get_balance(module.address) == STAKE
+    assert boa.env.get_balance(outsider) == outsider_balance
+    with boa.env.prank(outsider), reverts_with_error("WithdrawalNotQueued()"):
+        module.complete_withdrawal(withdrawal)
+    with boa.env.prank(outsider), boa.reverts("strategy_module: caller is not the owner"):
+        module.withdraw(STAKE, outsider)
+    before = boa.env.get_balance(staker)
+    with boa.env.prank(staker):
+        module.withdraw(STAKE, staker)
+    assert boa.env.get_balance(staker) - before == STAKE
+    assert eigen_pod_manager.podOwnerDepositShares(module.address) == 0
 
 
 # ---------------------------------------------------------------- dissolve_cluster

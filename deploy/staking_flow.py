@@ -257,7 +257,10 @@ class SafeDepositSteps:
             self.claim(cid, via_module=True)
         after = "after its expiry" if was_expired else "while it streamed"
         self.out(f"{self.label(holder)} exits cluster {cid}'s validator {after}:")
-        self.out(f"  activation epoch {activation} proven; the request {SHARD_COMMITTEE_PERIOD} epochs later")
+        self.out(
+            f"  restaked through its pod at activation epoch {activation}; the exit requested "
+            f"{SHARD_COMMITTEE_PERIOD} epochs (~{SHARD_COMMITTEE_PERIOD * EPOCH / 3600:.0f} h) later"
+        )
         prover = self.label(self.actors.fee_payer)
         self.out(f"  exit epoch {exit_epoch} proven by {prover}: stream ended, bonds unlocked")
         self.out(f"  the beacon chain paid {eth(paid)} ETH (principal and consensus rewards) to its pod;")

@@ -6,7 +6,8 @@ Rows: create_strategy_module_and_stake (with and without pre-creating the next c
 proof from deploy/beacon.py's model), the two phases together, report_frontrun, reclaim_stake (by anyone),
 the exit and the principal home (StrategyModule.prove_activation, restake, request_exit, prove_exit,
 start_checkpoint, EigenPod.verifyCheckpointProofs, queue_withdrawal, complete_withdrawal), dissolve_cluster,
-EigenPod.verifyWithdrawalCredentials on its own, and the winners' registration in ClusterKeys (a share, a replaced share, the group key and deposit signature with its checks).
+EigenPod.verifyWithdrawalCredentials on its own, and the winners' registration in ClusterKeys (a share,
+a replaced share, the group key and deposit signature with its checks).
 The landed one-phase stake (with pre-creation) cost 1 350 041.
 """
 

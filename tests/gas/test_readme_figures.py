@@ -32,14 +32,25 @@ EXACT = {
     "create_strategy_module_and_stake (nothing to pre-create)": [
         "create_strategy_module_and_stake (nothing to pre-create)"
     ],
-    "confirm_stake (proof, 31 ETH top-up, restaking, stream)": ["confirm_stake"],
+    "confirm_stake (proof, 31 ETH top-up, stream)": ["confirm_stake"],
     "both phases together": ["two phases together (with pre-creation)"],
     "report_frontrun": ["report_frontrun"],
-    "EigenPod.verify_withdrawal_credentials": ["EigenPod.verify_withdrawal_credentials"],
-    "StrategyModule.prove_activation / request_exit / prove_exit": [
+    "EigenPod.verifyWithdrawalCredentials (the stand-in, on its own)": [
+        "EigenPod.verifyWithdrawalCredentials"
+    ],
+    "StrategyModule.prove_activation / restake / request_exit / prove_exit": [
         "StrategyModule.prove_activation",
+        "StrategyModule.restake (EigenPod.verifyWithdrawalCredentials)",
         "StrategyModule.request_exit",
         "StrategyModule.prove_exit (stream ended, bonds unlocked)",
+    ],
+    "StrategyModule.start_checkpoint / EigenPod.verifyCheckpointProofs (one withdrawn validator)": [
+        "StrategyModule.start_checkpoint",
+        "EigenPod.verifyCheckpointProofs (one validator, withdrawn)",
+    ],
+    "StrategyModule.queue_withdrawal / complete_withdrawal (EigenLayer's queue, ETH to the module)": [
+        "StrategyModule.queue_withdrawal",
+        "StrategyModule.complete_withdrawal (ETH to the module)",
     ],
     "dissolve_cluster / reclaim_stake": ["dissolve_cluster", "reclaim_stake"],
 }

@@ -12,7 +12,10 @@
         256 epochs the holder requests the exit (`request_exit`, as often
         as the beacon chain drops it); anyone proves the exit epoch
         (`prove_exit`), which ends the stream and unlocks the bonds; the
-        principal then comes home through the pod. Its `owner()` is
+        principal then comes home EigenLayer's way (docs/protocol.md §11):
+        a checkpoint of the pod, the withdrawal queue and its delay. Anyone
+        restakes the validator once it has an activation epoch
+        (`restake`). Its `owner()` is
         whoever currently holds ByzNft token `cluster_id()`: selling the NFT
         sells the module.
 @dev Deployed by the StrategyModuleManager as a minimal proxy
@@ -22,7 +25,9 @@
      implementation's code, immutables included, so proxies share them and
      store only their cluster id. The implementation locks itself in its
      constructor. Only the NFT holder may act, except the manager, which
-     deposits and verifies the pod's credentials during set-up.
+     deposits during set-up and is the pod's proof submitter, and anyone
+     for the permissionless steps (proofs, restaking, checkpoints,
+     completing a queued withdrawal, whose ETH only reaches this module).
 """
 
 from ..interfaces import IAuction
@@ -219,7 +224,8 @@ def __init__(
 def __default__():
     """
     @notice Accepts ETH (e.g. withdrawals from the EigenPod, which pays the
-            module during `withdraw_from_pod`, hence `@reentrant`).
+            module during `complete_withdrawal`, and the excess of an exit
+            fee during `request_exit`, hence `@reentrant`).
     @dev Writes no state.
     """
     log EtherReceived(sender=msg.sender, amount=msg.value)
@@ -241,7 +247,9 @@ def initialize(cluster_id: uint256):
     # holder names another submitter (docs/protocol.md §11).
     pod: address = extcall IEigenPodManager(EIGEN_POD_MANAGER).createPod()
     extcall IEigenPod(pod).setProofSubmitter(MANAGER)
-    log PodCreated(cluster_id=cluster_id, eigen_pod=pod, proof_submitter=MANAGER)
+    log PodCreated(
+        cluster_id=cluster_id, eigen_pod=pod, proof_submitter=MANAGER
+    )
 
 
 @external
@@ -287,9 +295,9 @@ def request_exit():
             caller). A request changes nothing here: the beacon chain may
             drop it, so the cluster stays staked and streams until anyone
             proves the exit (`prove_exit`: the stream ends at the exit
-            epoch, the bonds unlock). After the beacon chain pays the
-            balance to the pod, withdraw it with `withdraw_from_pod` and
-            `withdraw`.
+            epoch, the bonds unlock). The principal then comes home
+            EigenLayer's way (`start_checkpoint`, `queue_withdrawal`,
+            `complete_withdrawal`, `withdraw`).
     @dev NFT holder only, for a staked cluster whose exit is not proven,
          whatever its stream's state (streaming, expired, cancelled), as
          often as needed (each request pays the fee). Refused, with a
@@ -325,7 +333,11 @@ def request_exit():
     # The pod pays the fee (it refunds any excess to this module, which
     # forwards the rest of msg.value to the holder).
     extcall IEigenPod(self._pod()).requestWithdrawal(
-        [IEigenPod.WithdrawalRequest(pubkey=pubkey, amountGwei=_FULL_EXIT_GWEI)],
+        [
+            IEigenPod.WithdrawalRequest(
+                pubkey=pubkey, amountGwei=_FULL_EXIT_GWEI
+            )
+        ],
         value=fee,
     )
     if msg.value > fee:
@@ -370,9 +382,11 @@ def prove_exit(beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof):
             set, against an EIP-4788 beacon block root): the staker's stream
             ends at that epoch's time (if it has not already expired), every
             winner gets the unserved part of its price back and its bond
-            unlocks, the pod stops counting the validator's restaked shares,
-            and the cluster is exited. The principal then comes home through
-            the pod (`withdraw_from_pod`, then `withdraw`).
+            unlocks, and the cluster is exited. EigenLayer has no exit proof:
+            the pod keeps the shares until a checkpoint proves the swept
+            balance, and the principal then comes home through the queue
+            (`start_checkpoint`, `queue_withdrawal`, `complete_withdrawal`,
+            then `withdraw`).
     @dev Anyone, once (the manager marks the cluster exited), for a staked
          cluster, with a proof of this cluster's validator.
     @param beacon_timestamp The timestamp whose parent beacon block root the
@@ -501,9 +515,9 @@ def queue_withdrawal(deposit_shares: uint256) -> bytes32:
     @return bytes32 The withdrawal root.
     """
     self._check_owner()
-    roots: DynArray[bytes32, eigen_proofs.MAX_STRATEGIES] = extcall IDelegationManager(
-        DELEGATION_MANAGER
-    ).queueWithdrawals(
+    roots: DynArray[
+        bytes32, eigen_proofs.MAX_STRATEGIES
+    ] = extcall IDelegationManager(DELEGATION_MANAGER).queueWithdrawals(
         [
             IDelegationManager.QueuedWithdrawalParams(
                 strategies=[_BEACON_CHAIN_ETH_STRATEGY],

@@ -60,6 +60,7 @@ exports: (
 interface IDelegationWiring:
     def allocationManager() -> address: view
 
+
 # Blocks a slashable deallocation stays slashable (mainnet 100800).
 DEALLOCATION_DELAY: public(immutable(uint32))
 # Blocks before an operator's new allocation delay applies (mainnet 126000).

@@ -7,7 +7,8 @@ and submits EigenLayer-format proofs of it:
     chain, index = cluster_chain(pubkey, module.eigen_pod())   # 32 ETH, active since ACTIVATION_EPOCH
     restake(protocol, module, chain, index)                     # module.restake (anyone)
     checkpoint(protocol, module, chain, [index])                # module.start_checkpoint + the pod's proofs
-    principal_home(protocol, module, chain, index, holder)      # sweep, checkpoint, queue, delay, complete
+    sweep(module, chain, index, amount)                         # the beacon chain pays the pod
+    queued_withdrawal(protocol, module); wait_withdrawal_delay(protocol)
 
 deploy/staking_flow.py runs the same steps against deploy/beacon.py's model.
 """
@@ -111,17 +112,3 @@ def queued_withdrawal(protocol, module):
 
 def wait_withdrawal_delay(protocol) -> None:
     boa.env.time_travel(blocks=protocol.delegation_manager.minWithdrawalDelayBlocks() + 1)
-
-
-def principal_home(protocol, module, chain: Chain, index: int, holder, amount: int = 32 * 10**18) -> int:
-    """Sweep `amount` to the pod, checkpoint it (the validator proven at 0: WITHDRAWN), queue every deposit
-    share (holder), wait out the delay, complete (anyone): returns the wei the module received."""
-    sweep(module, chain, index, amount)
-    checkpoint(protocol, module, chain, [index])
-    shares = protocol.eigen_pod_manager.podOwnerDepositShares(module.address)
-    module.queue_withdrawal(shares, sender=holder)
-    withdrawal = queued_withdrawal(protocol, module)
-    wait_withdrawal_delay(protocol)
-    before = boa.env.get_balance(module.address)
-    module.complete_withdrawal(withdrawal)
-    return boa.env.get_balance(module.address) - before

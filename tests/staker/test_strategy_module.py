@@ -13,6 +13,7 @@ from tests.eigenlayer.beacon import GWEI, pubkey_hash
 from tests.staker.conftest import (
     ETH,
     PRE_DEPOSIT,
+    STATUS_EXITED,
     as_args,
     deposit_data,
     emitted_by,
@@ -41,9 +42,11 @@ from tests.staker.restaking import (
     sweep,
     wait_withdrawal_delay,
 )
+from tests.utils.constants import c
 from tests.utils.errors import reverts_with_error
 
 DAY = 86_400
+EPOCH = c.SECONDS_PER_EPOCH
 
 
 @pytest.fixture(scope="module")
@@ -632,6 +635,20 @@ def test_complete_withdrawal_brings_the_principal_home(restaked_module, protocol
     by the holder, completed by anyone after EigenLayer's delay as ETH to the module, then withdrawn."""
     cluster_id, module, staker, chain, index = restaked_module()
     pod = pod_of(module)
+    # anyone proves the exit (project-format proof): the stream ends, the cluster is exited
+    manager = protocol.manager
+    exit_epoch = (boa.env.timestamp - manager.beacon_genesis_time()) // EPOCH + 5
+    fields = validator_fields(
+        bytes(manager.validator_pubkey(cluster_id)),
+        bytes(manager.withdrawal_credentials(cluster_id)),
+        balance_gwei=32 * GWEI,
+        activation_epoch=ACTIVATION_EPOCH,
+        exit_epoch=exit_epoch,
+    )
+    with boa.env.prank(outsider):
+        module.prove_exit(*posted_proof(protocol.beacon_roots, fields, salt=b"exit"))
+    assert manager.cluster_status(cluster_id) == STATUS_EXITED
+    # the beacon chain sweeps the balance to the pod; the rest is EigenLayer's
     sweep(module, chain, index, 32 * ETH)
     checkpoint(protocol, module, chain, [index])
     assert pod.validatorStatus(pubkey_hash(bytes(protocol.manager.validator_pubkey(cluster_id)))) == (

@@ -1,6 +1,8 @@
 """Fixtures for the external stand-ins: each contract compiled once, deployed once per module.
 
-titanoboa's pytest plugin rolls state back after every test and every hypothesis example.
+titanoboa's pytest plugin rolls state back after every test and every hypothesis example. EigenLayer's own
+stand-ins (v1.12, contracts/external/eigenlayer/) are tested in tests/eigenlayer; the EigenPodManager here
+only serves the key tests (a generated deposit staked through it).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def deposit_contract_deployer():
 
 @pytest.fixture(scope="session")
 def eigen_pod_deployer():
-    return boa.load_partial(str(EXTERNAL / "EigenPod.vy"))
+    return boa.load_partial(str(EXTERNAL / "eigenlayer" / "EigenPod.vy"))
 
 
 @pytest.fixture(scope="session")
@@ -52,25 +54,19 @@ def deposit_contract(deposit_contract_deployer):
 
 @pytest.fixture(scope="module")
 def eigen_pod_implementation(eigen_pod_deployer):
-    return eigen_pod_deployer.deploy()
+    """EigenLayer v1.12's pod as a blueprint, the EigenPodManager's argument (as in deploy/protocol.py)."""
+    return eigen_pod_deployer.deploy_as_blueprint()
 
 
 @pytest.fixture(scope="module")
 def eigen_pod_manager(deposit_contract, eigen_pod_implementation, beacon_roots, withdrawal_requests):
     return boa.load(
-        str(EXTERNAL / "EigenPodManager.vy"),
+        str(EXTERNAL / "eigenlayer" / "EigenPodManager.vy"),
         deposit_contract,
         eigen_pod_implementation,
         beacon_roots,
         withdrawal_requests,
     )
-
-
-@pytest.fixture(scope="module")
-def delegation_manager(eigen_pod_manager):
-    manager = boa.load(str(EXTERNAL / "DelegationManager.vy"), eigen_pod_manager)
-    eigen_pod_manager.set_delegation_manager(manager)
-    return manager
 
 
 @pytest.fixture(scope="module")

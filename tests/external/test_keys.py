@@ -183,7 +183,10 @@ def test_generated_data_passes_deposit_contract(deposit_contract, generated, sta
 
 @pytest.mark.filterwarnings("ignore:casted bytecode does not match")  # titanoboa on the new pod proxy
 def test_generated_data_stakes_through_eigen_pod_manager(eigen_pod_manager, deposit_contract, staker):
-    pod = eigen_pod_manager.get_pod(staker)
+    """EigenLayer v1.12's own path: `EigenPodManager.stake` deploys the staker's pod at the address `getPod`
+    predicted and deposits exactly 32 ETH with its 0x01 credentials."""
+    pod = eigen_pod_manager.getPod(staker)
+    assert not eigen_pod_manager.hasPod(staker)
     credentials = keys.eigen_pod_withdrawal_credentials(pod)
     assert credentials.hex() == "01" + "00" * 11 + pod.lower().removeprefix("0x")
     d = keys.make_deposit_data(credentials, amount_gwei=keys.MAX_EFFECTIVE_BALANCE_GWEI)  # a whole validator
@@ -195,9 +198,12 @@ def test_generated_data_stakes_through_eigen_pod_manager(eigen_pod_manager, depo
             bytes.fromhex(d["deposit_data_root"]),
             value=32 * ETH,
         )
-    assert eigen_pod_manager.has_pod(staker)
-    assert eigen_pod_manager.get_pod(staker) == pod
+    (deposit,) = [log for log in eigen_pod_manager.get_logs() if type(log).__name__ == "DepositEvent"]
+    assert deposit.withdrawal_credentials == credentials
+    assert eigen_pod_manager.hasPod(staker)
+    assert eigen_pod_manager.getPod(staker) == pod
     assert boa.env.get_balance(deposit_contract.address) == 32 * ETH
+    assert boa.env.get_balance(pod) == 0
 
 
 @pytest.mark.parametrize("secret", [1, 2**64 + 7, keys.curve_order - 1, keys.secret_key_from_seed("x")])

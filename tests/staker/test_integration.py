@@ -1,10 +1,12 @@
 """The staker flow end to end on the real suite (deploy/protocol.py):
 
 bids from 8 operators -> pre-create -> predict addresses -> key ceremony (deploy/keys.py) -> register ->
-stake 32 ETH -> everything sits where `predict_addresses` said, the beacon deposit carries the pod's
-credentials -> delegation -> an NFT sale moves control of the module -> a second staker gets the next
-cluster (pre-created by the first deposit) -> no cluster ready -> clear revert, and a deposit still
-succeeds when the next auction cannot run.
+stake 32 ETH -> everything sits where `predict_addresses` said (the pod created with the module, the manager
+its proof submitter), the beacon deposit carries the pod's credentials -> confirmation -> restake through
+EigenLayer v1.12 once the validator is activated -> delegation carries the shares to an operator -> an NFT
+sale moves control of the module -> the buyer undelegates (EigenLayer queues the shares' withdrawal) -> a
+second staker gets the next cluster (pre-created by the first deposit) -> no cluster ready -> clear revert,
+and a deposit still succeeds when the next auction cannot run.
 """
 
 from __future__ import annotations
@@ -25,6 +27,16 @@ from tests.staker.conftest import (
     module_at,
 )
 from tests.staker.proofs import posted_proof, validator_fields
+from tests.staker.restaking import (
+    BEACON_CHAIN_ETH,
+    NO_SALT,
+    NO_SIGNATURE,
+    ZERO,
+    cluster_chain,
+    pod_of,
+    queued_withdrawal,
+    restake,
+)
 
 DAY = 86_400
 
@@ -76,8 +88,10 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     module = module_at(module_address)
     assert module.owner() == staker
     assert module.eigen_pod() == pod0
-    assert protocol.eigen_pod_manager.get_pod(module_address) == pod0
-    assert protocol.eigen_pod_manager.has_pod(module_address)
+    assert protocol.eigen_pod_manager.getPod(module_address) == pod0
+    assert protocol.eigen_pod_manager.hasPod(module_address)
+    assert pod_of(module).podOwner() == module_address
+    assert pod_of(module).proofSubmitter() == manager.address
     assert boa.env.get_code(pod0) != b""
     assert boa.env.get_code(split0) != b""
     assert manager.split_of(0) == split0
@@ -110,6 +124,11 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     assert manager.cluster_status(0) == STATUS_STAKED
     assert boa.env.get_balance(deposit_contract.address) == STAKE
     assert boa.env.get_balance(manager.address) == 0
+    assert protocol.eigen_pod_manager.podOwnerDepositShares(module_address) == 0  # not restaked yet
+    # once the beacon chain has activated the validator, anyone restakes it through the module
+    chain, index = cluster_chain(bytes.fromhex(d0["pubkey"]), pod0)
+    restake(protocol, module, chain, index, sender=outsider)
+    assert protocol.eigen_pod_manager.podOwnerDepositShares(module_address) == STAKE
 
     # 5. the split pays the cluster's operators equally (fee recipient of the validator)
     boa.env.raw_call(split0, sender=outsider, value=ETH)
@@ -124,14 +143,15 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     ]
     assert len(set(gains)) == 1 and gains[0] > 0
 
-    # 6. delegation through EigenLayer
+    # 6. delegation through EigenLayer carries the restaked shares to the operator
     eigen_operator = operators[0]
     with boa.env.prank(eigen_operator):
-        delegation_manager.register_as_operator("ipfs://operator-0")
+        delegation_manager.registerAsOperator(ZERO, 0, "ipfs://operator-0")
     with boa.env.prank(staker):
-        module.delegate_to(eigen_operator)
+        module.delegate_to(eigen_operator, NO_SIGNATURE, NO_SALT)
     assert module.is_delegated()
-    assert delegation_manager.delegated_to(module_address) == eigen_operator
+    assert delegation_manager.delegatedTo(module_address) == eigen_operator
+    assert delegation_manager.operatorShares(eigen_operator, BEACON_CHAIN_ETH) == STAKE
 
     # 7. rewards accrue to the holder; selling the NFT sells the module
     boa.env.time_travel(seconds=3 * DAY)
@@ -150,6 +170,10 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
         module.undelegate()
     assert paid > 0 and boa.env.get_balance(buyer) == before + paid
     assert not module.is_delegated()
+    # EigenLayer queued the withdrawal of every share, the module its withdrawer
+    assert delegation_manager.operatorShares(eigen_operator, BEACON_CHAIN_ETH) == 0
+    withdrawal = queued_withdrawal(protocol, module)
+    assert withdrawal.withdrawer == module_address and list(withdrawal.scaledShares) == [STAKE]
 
     # 8. a second staker gets the next cluster (pre-created by the first deposit)
     with boa.env.prank(stakers[2]), boa.reverts("strategy_module_manager: no cluster ready"):

@@ -247,7 +247,7 @@ def test_predict_addresses(
     cluster_id = ready_cluster()
     module, pod, split = manager.predict_addresses(cluster_id)
     assert module == predicted_module(manager.address, module_implementation.address, cluster_id)
-    assert pod == eigen_pod_manager.get_pod(module)
+    assert pod == eigen_pod_manager.getPod(module)
     operators = list(auction.get_cluster(cluster_id).operators)
     assert split == split_factory.predict_split_address(
         operators, [1] * len(operators), 10, split_salt(manager.address, cluster_id)

@@ -1,4 +1,6 @@
-"""StrategyModule: proxy initialisation, staking by the manager, and the NFT holder's actions."""
+"""StrategyModule: proxy initialisation (its EigenPod created, the manager its proof submitter), staking by
+the manager, the NFT holder's actions, and the EigenLayer v1.12 steps (restake, checkpoints, the withdrawal
+queue) on synthetic EigenLayer-format proofs (tests/staker/restaking.py)."""
 
 from __future__ import annotations
 
@@ -7,19 +9,44 @@ import pytest
 
 from deploy.keys import eigen_pod_withdrawal_credentials
 from deploy.protocol import deployer_for
+from tests.eigenlayer.beacon import GWEI, pubkey_hash
 from tests.staker.conftest import (
     ETH,
     PRE_DEPOSIT,
+    STATUS_EXITED,
     as_args,
     deposit_data,
+    emitted_by,
     event_names,
     events,
     mock_deployer,
     module_at,
 )
+from tests.staker.proofs import posted_proof, validator_fields
+from tests.staker.restaking import (
+    ACTIVATION_EPOCH,
+    BEACON_CHAIN_ETH,
+    NO_SALT,
+    NO_SIGNATURE,
+    POD_STATUS_ACTIVE,
+    POD_STATUS_WITHDRAWN,
+    ZERO,
+    checkpoint,
+    cluster_chain,
+    next_block,
+    pod_of,
+    post,
+    queued_withdrawal,
+    restake,
+    restake_args,
+    sweep,
+    wait_withdrawal_delay,
+)
+from tests.utils.constants import c
+from tests.utils.errors import reverts_with_error
 
 DAY = 86_400
-ZERO = "0x0000000000000000000000000000000000000000"
+EPOCH = c.SECONDS_PER_EPOCH
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +68,23 @@ def fresh_module(proxy_deployer, module_implementation):
 def eigen_operator(delegation_manager, operators):
     op = operators[7]
     with boa.env.prank(op):
-        delegation_manager.register_as_operator("https://operator.example/metadata.json")
+        delegation_manager.registerAsOperator(ZERO, 0, "https://operator.example/metadata.json")
     return op
+
+
+@pytest.fixture(scope="module")
+def restaked_module(confirmed_module, protocol):
+    """A confirmed cluster whose validator (32 ETH, active since ACTIVATION_EPOCH) is restaked through its
+    module: returns (cluster id, module, staker, chain, validator index)."""
+
+    def run():
+        cluster_id, module, staker = confirmed_module()
+        pubkey = bytes(protocol.manager.validator_pubkey(cluster_id))
+        chain, index = cluster_chain(pubkey, module.eigen_pod())
+        restake(protocol, module, chain, index)
+        return cluster_id, module, staker, chain, index
+
+    return run
 
 
 # ---------------------------------------------------------------- initialisation
@@ -100,9 +142,12 @@ def test_initialize_only_manager(fresh_module, outsider):
 
 def test_initialize_sets_the_cluster(fresh_module, manager, protocol):
     module = fresh_module()
+    assert not protocol.eigen_pod_manager.hasPod(module.address)
     with boa.env.prank(manager.address):
         module.initialize(42)
-    assert events(module.get_logs(), "Initialized") == [{"manager": manager.address, "cluster_id": 42}]
+    logs = module.get_logs()
+    pod = protocol.eigen_pod_manager.getPod(module.address)
+    assert events(logs, "Initialized") == [{"manager": manager.address, "cluster_id": 42}]
     assert module.initialized()
     assert module.cluster_id() == 42
     # a proxy's storage holds only its cluster: the addresses are the implementation's immutables
@@ -110,8 +155,16 @@ def test_initialize_sets_the_cluster(fresh_module, manager, protocol):
     assert module.withdrawal_requests() == protocol.withdrawal_requests.address
     assert module.status() == 0  # cluster 42 is unknown to the manager
     assert not module.is_staked()
-    assert not module.has_eigen_pod()
-    assert module.eigen_pod() == protocol.eigen_pod_manager.get_pod(module.address)
+    # the pod is created at initialisation, owned by the module, the manager its proof submitter
+    assert events(logs, "PodCreated") == [
+        {"cluster_id": 42, "eigen_pod": pod, "proof_submitter": manager.address}
+    ]
+    assert "PodDeployed" in event_names(logs)
+    assert module.has_eigen_pod() and protocol.eigen_pod_manager.hasPod(module.address)
+    assert module.eigen_pod() == pod
+    assert boa.env.get_code(pod) != b""
+    assert pod_of(module).podOwner() == module.address
+    assert pod_of(module).proofSubmitter() == manager.address
 
 
 def test_initialize_only_once(staked_module, manager):
@@ -143,8 +196,11 @@ def test_stake_by_its_manager(fresh_module, manager, deposit_contract):
     ]
     (deposit,) = events(logs, "DepositEvent")
     assert deposit["withdrawal_credentials"] == eigen_pod_withdrawal_credentials(pod)
-    assert module.has_eigen_pod()
+    # straight to the deposit contract (EigenPod.stake takes exactly 32 ETH): nothing passes through the pod
+    assert deposit["amount"] == (PRE_DEPOSIT // GWEI).to_bytes(8, "little")
     assert boa.env.get_balance(deposit_contract.address) == PRE_DEPOSIT
+    assert boa.env.get_balance(pod) == 0
+    assert boa.env.get_balance(module.address) == 0
 
 
 def test_stake_only_manager(fresh_module, manager, stakers):
@@ -160,7 +216,7 @@ def test_stake_below_one_eth_reverts(fresh_module, manager):
     boa.env.set_balance(manager.address, 100 * ETH)
     with boa.env.prank(manager.address):
         module.initialize(42)
-        with boa.reverts("eigen_pod_manager: must stake at least 1 ether"):
+        with boa.reverts("deposit_contract: deposit value too low"):
             module.stake(b"\x01" * 48, b"\x02" * 96, b"\x03" * 32, value=PRE_DEPOSIT - 1)
 
 
@@ -180,9 +236,9 @@ def test_previous_holder_loses_control(staked_module, byz_nft, stakers, eigen_op
     with boa.env.prank(staker):
         byz_nft.transferFrom(staker, stakers[1], cluster_id)
     with boa.env.prank(staker), boa.reverts("strategy_module: caller is not the owner"):
-        module.delegate_to(eigen_operator)
+        module.delegate_to(eigen_operator, NO_SIGNATURE, NO_SALT)
     with boa.env.prank(stakers[1]):
-        module.delegate_to(eigen_operator)
+        module.delegate_to(eigen_operator, NO_SIGNATURE, NO_SALT)
     assert module.delegated_to() == eigen_operator
 
 
@@ -193,32 +249,35 @@ def test_delegate_to(staked_module, eigen_operator, delegation_manager):
     cluster_id, module, staker = staked_module()
     assert not module.is_delegated()
     with boa.env.prank(staker):
-        module.delegate_to(eigen_operator)
+        module.delegate_to(eigen_operator, NO_SIGNATURE, NO_SALT)
     assert events(module.get_logs(), "DelegatedTo") == [
         {"cluster_id": cluster_id, "operator": eigen_operator}
     ]
     assert module.is_delegated()
     assert module.delegated_to() == eigen_operator
-    assert delegation_manager.delegated_to(module.address) == eigen_operator
+    assert delegation_manager.delegatedTo(module.address) == eigen_operator
+    # nothing restaked yet: the operator receives no shares
+    assert delegation_manager.operatorShares(eigen_operator, BEACON_CHAIN_ETH) == 0
 
 
 def test_delegate_to_only_owner(staked_module, eigen_operator, outsider, manager):
     _, module, _ = staked_module()
     for caller in (outsider, manager.address):
         with boa.env.prank(caller), boa.reverts("strategy_module: caller is not the owner"):
-            module.delegate_to(eigen_operator)
+            module.delegate_to(eigen_operator, NO_SIGNATURE, NO_SALT)
 
 
 def test_delegate_to_unregistered_operator_reverts(staked_module, outsider):
     _, module, staker = staked_module()
-    with boa.env.prank(staker), boa.reverts("delegation_manager: operator not registered"):
-        module.delegate_to(outsider)
+    with boa.env.prank(staker), reverts_with_error("OperatorNotRegistered()"):
+        module.delegate_to(outsider, NO_SIGNATURE, NO_SALT)
+    assert not module.is_delegated()
 
 
 def test_undelegate(staked_module, eigen_operator):
     cluster_id, module, staker = staked_module()
     with boa.env.prank(staker):
-        module.delegate_to(eigen_operator)
+        module.delegate_to(eigen_operator, NO_SIGNATURE, NO_SALT)
         module.undelegate()
     assert events(module.get_logs(), "Undelegated") == [
         {"cluster_id": cluster_id, "operator": eigen_operator}
@@ -230,15 +289,40 @@ def test_undelegate(staked_module, eigen_operator):
 def test_undelegate_only_owner(staked_module, eigen_operator, outsider):
     _, module, staker = staked_module()
     with boa.env.prank(staker):
-        module.delegate_to(eigen_operator)
+        module.delegate_to(eigen_operator, NO_SIGNATURE, NO_SALT)
     with boa.env.prank(outsider), boa.reverts("strategy_module: caller is not the owner"):
         module.undelegate()
 
 
 def test_undelegate_when_not_delegated_reverts(staked_module):
     _, module, staker = staked_module()
-    with boa.env.prank(staker), boa.reverts("delegation_manager: staker not delegated"):
+    with boa.env.prank(staker), reverts_with_error("NotActivelyDelegated()"):
         module.undelegate()
+
+
+def test_delegation_carries_the_restaked_shares(
+    restaked_module, eigen_operator, delegation_manager, protocol
+):
+    """Delegation moves the module's restaked shares to the operator; undelegating queues their withdrawal
+    (EigenLayer's way), completed later like any queued withdrawal of the module."""
+    cluster_id, module, staker, _, _ = restaked_module()
+    shares = protocol.eigen_pod_manager.podOwnerDepositShares(module.address)
+    assert shares == 32 * ETH
+    with boa.env.prank(staker):
+        module.delegate_to(eigen_operator, NO_SIGNATURE, NO_SALT)
+    assert delegation_manager.operatorShares(eigen_operator, BEACON_CHAIN_ETH) == shares
+    assert list(delegation_manager.getWithdrawableShares(module.address, [BEACON_CHAIN_ETH])[0]) == [shares]
+    with boa.env.prank(staker):
+        module.undelegate()
+    assert events(module.get_logs(), "Undelegated") == [
+        {"cluster_id": cluster_id, "operator": eigen_operator}
+    ]
+    assert delegation_manager.operatorShares(eigen_operator, BEACON_CHAIN_ETH) == 0
+    assert protocol.eigen_pod_manager.podOwnerDepositShares(module.address) == 0
+    withdrawal = queued_withdrawal(protocol, module)
+    assert withdrawal.staker == withdrawal.withdrawer == module.address
+    assert withdrawal.delegatedTo == eigen_operator
+    assert list(withdrawal.strategies) == [BEACON_CHAIN_ETH]
 
 
 # ---------------------------------------------------------------- staker rewards
@@ -327,43 +411,301 @@ def test_withdraw_checks(staked_module, outsider):
             module.withdraw(ETH + 1, staker)
 
 
-def test_withdraw_from_pod(staked_module, outsider):
-    cluster_id, module, staker = staked_module()
-    pod = module.eigen_pod()
-    boa.env.raw_call(pod, sender=outsider, value=2 * ETH)
-    with boa.env.prank(staker):
-        module.withdraw_from_pod(ETH)
+# ---------------------------------------------------------------- EigenLayer: restake
+
+
+def test_restake(confirmed_module, protocol, outsider):
+    """Anyone restakes the cluster's validator once it has an activation epoch: the pod verifies its
+    credentials, the effective balance becomes the module's shares, and the activation epoch is recorded."""
+    cluster_id, module, _ = confirmed_module()
+    pubkey = bytes(protocol.manager.validator_pubkey(cluster_id))
+    chain, index = cluster_chain(pubkey, module.eigen_pod())
+    pod = pod_of(module)  # a handle first: titanoboa decodes the logs of the contracts it knows
+    # the confirmation restaked nothing
+    assert protocol.eigen_pod_manager.podOwnerDepositShares(module.address) == 0
+    assert module.activation_epoch() == 0
+    args = restake_args(protocol, chain, index)
+    timestamp = args[0]
+    with boa.env.prank(outsider):
+        module.restake(*args)
     logs = module.get_logs()
-    assert events(logs, "WithdrawnFromPod") == [{"cluster_id": cluster_id, "eigen_pod": pod, "amount": ETH}]
-    assert events(logs, "EtherReceived") == [{"sender": pod, "amount": ETH}]
-    assert boa.env.get_balance(module.address) == ETH
-    assert boa.env.get_balance(pod) == ETH
+    assert events(logs, "Restaked") == [
+        {
+            "cluster_id": cluster_id,
+            "caller": outsider,
+            "validator_index": index,
+            "beacon_timestamp": timestamp,
+        }
+    ]
+    assert events(logs, "ActivationProven") == [
+        {"cluster_id": cluster_id, "activation_epoch": ACTIVATION_EPOCH, "beacon_timestamp": timestamp}
+    ]
+    assert "ValidatorRestaked" in event_names(logs)
+    assert pod.validatorStatus(pubkey_hash(pubkey)) == POD_STATUS_ACTIVE
+    assert pod.activeValidatorCount() == 1
+    assert protocol.eigen_pod_manager.podOwnerDepositShares(module.address) == 32 * ETH
+    assert module.activation_epoch() == ACTIVATION_EPOCH
+
+
+def test_restake_keeps_an_activation_epoch_already_proven(confirmed_module, protocol):
+    cluster_id, module, _ = confirmed_module()
+    pubkey = bytes(protocol.manager.validator_pubkey(cluster_id))
+    credentials = bytes(protocol.manager.withdrawal_credentials(cluster_id))
+    fields = validator_fields(pubkey, credentials, balance_gwei=32 * GWEI, activation_epoch=7)
+    module.prove_activation(*posted_proof(protocol.beacon_roots, fields, salt=b"activation"))
+    assert module.activation_epoch() == 7
+    chain, index = cluster_chain(pubkey, module.eigen_pod(), activation_epoch=ACTIVATION_EPOCH)
+    restake(protocol, module, chain, index)
+    assert "Restaked" in event_names(module.get_logs())
+    assert "ActivationProven" not in event_names(module.get_logs())
+    assert module.activation_epoch() == 7
+    assert protocol.eigen_pod_manager.podOwnerDepositShares(module.address) == 32 * ETH
+
+
+def test_restake_of_a_cluster_not_staked_reverts(staked_module, protocol, manager):
+    """Before `confirm_stake` (the 31 ETH not yet in) the module refuses to restake."""
+    cluster_id, module, _ = staked_module()
+    pubkey = bytes(manager.validator_pubkey(cluster_id))
+    chain, index = cluster_chain(pubkey, module.eigen_pod())
+    with boa.reverts("strategy_module: cluster not staked"):
+        module.restake(*restake_args(protocol, chain, index))
+
+
+def test_restake_with_another_validators_proof_reverts(confirmed_module, protocol):
+    cluster_id, module, _ = confirmed_module()
+    pubkey = bytes(protocol.manager.validator_pubkey(cluster_id))
+    chain, index = cluster_chain(pubkey, module.eigen_pod())
+    with boa.reverts("strategy_module: proof is for another validator"):
+        module.restake(*restake_args(protocol, chain, 0))  # a foreign validator of the same state
+    timestamp, state_root_proof, _, proof, fields = restake_args(protocol, chain, index)
+    with boa.reverts("strategy_module: proof is for another validator"):
+        module.restake(timestamp, state_root_proof, index, proof, fields[:5])  # too few fields
+    assert protocol.eigen_pod_manager.podOwnerDepositShares(module.address) == 0
+
+
+@pytest.mark.parametrize(
+    "fields,error",
+    [
+        ({"activation_epoch": 2**64 - 1}, "ValidatorInactiveOnBeaconChain()"),  # the 1 ETH validator
+        ({"exit_epoch": 500}, "ValidatorIsExitingBeaconChain()"),
+        ({"prefix": 0}, "WithdrawalCredentialsNotForEigenPod()"),
+    ],
+)
+def test_restake_keeps_eigenlayers_checks(confirmed_module, protocol, fields, error):
+    cluster_id, module, _ = confirmed_module()
+    pubkey = bytes(protocol.manager.validator_pubkey(cluster_id))
+    chain, index = cluster_chain(pubkey, module.eigen_pod(), **fields)
+    with reverts_with_error(error):
+        module.restake(*restake_args(protocol, chain, index))
+    assert module.activation_epoch() == 0
+
+
+def test_restake_twice_or_with_a_bad_proof_reverts(confirmed_module, protocol):
+    cluster_id, module, _ = confirmed_module()
+    pubkey = bytes(protocol.manager.validator_pubkey(cluster_id))
+    chain, index = cluster_chain(pubkey, module.eigen_pod())
+    timestamp, state_root_proof, _, proof, fields = restake_args(protocol, chain, index)
+    with reverts_with_error("InvalidProof()"):
+        module.restake(timestamp, state_root_proof, index + 1, proof, fields)
+    restake(protocol, module, chain, index)
+    with reverts_with_error("CredentialsAlreadyVerified()"):
+        module.restake(*restake_args(protocol, chain, index))
+
+
+# ---------------------------------------------------------------- EigenLayer: checkpoints
+
+
+def test_start_checkpoint_credits_the_pods_new_eth(restaked_module, protocol, outsider):
+    """Anyone starts a checkpoint through the module; the balance proofs go straight to the pod (anyone):
+    consensus rewards swept to the pod become deposit shares."""
+    cluster_id, module, _, chain, index = restaked_module()
+    pod = pod_of(module)
+    boa.env.set_balance(pod.address, ETH)  # a partial withdrawal: 1 ETH of consensus rewards
+    snap = chain.snapshot()
+    timestamp = post(protocol, snap)
+    with boa.env.prank(outsider):
+        module.start_checkpoint()
+    logs = module.get_logs()
+    assert events(logs, "CheckpointStarted") == [{"cluster_id": cluster_id, "caller": outsider}]
+    assert "CheckpointCreated" in event_names(logs)
+    assert pod.currentCheckpointTimestamp() == timestamp
+    with boa.env.prank(outsider):
+        pod.verifyCheckpointProofs(snap.balance_container_proof(), [snap.balance_proof(index)])
+    assert "CheckpointFinalized" in event_names(pod.get_logs())
+    assert pod.currentCheckpointTimestamp() == 0
+    assert pod.lastCheckpointTimestamp() == timestamp
+    assert protocol.eigen_pod_manager.podOwnerDepositShares(module.address) == 33 * ETH
+    assert pod.withdrawableRestakedExecutionLayerGwei() == GWEI
+
+
+def test_checkpoint_losses_lower_the_slashing_factor_not_the_shares(restaked_module, protocol):
+    _, module, _, chain, index = restaked_module()
+    chain.set(index, balance_gwei=31 * GWEI, effective_balance=31 * GWEI)
+    checkpoint(protocol, module, chain, [index])
+    assert protocol.eigen_pod_manager.podOwnerDepositShares(module.address) == 32 * ETH
+    assert protocol.eigen_pod_manager.beaconChainSlashingFactor(module.address) < ETH
+
+
+def test_start_checkpoint_keeps_eigenlayers_checks(restaked_module, staked_module, protocol):
+    _, module, _, chain, _ = restaked_module()
+    post(protocol, chain.snapshot())
+    module.start_checkpoint()
+    with reverts_with_error("CheckpointAlreadyActive()"):  # the restaked validator is still to prove
+        module.start_checkpoint()
+    _, empty_module, _ = staked_module()
+    empty_module.start_checkpoint()  # no validator: the checkpoint ends at once
+    assert pod_of(empty_module).lastCheckpointTimestamp() == boa.env.timestamp
+    with reverts_with_error("CannotCheckpointTwiceInSingleBlock()"):
+        empty_module.start_checkpoint()
+
+
+# ---------------------------------------------------------------- EigenLayer: the pod's proof submitter
+
+
+def test_set_proof_submitter(staked_module, manager, outsider, protocol):
+    """The manager submits the pod's proofs until the holder names another submitter."""
+    cluster_id, module, staker = staked_module()
+    pod = pod_of(module)
+    next_block(protocol)
+    with boa.env.prank(manager.address):  # the manager may act on the pod directly
+        pod.startCheckpoint(False)
+    with boa.env.prank(outsider), reverts_with_error("OnlyEigenPodOwnerOrProofSubmitter()"):
+        pod.startCheckpoint(False)
+    next_block(protocol)
+    with boa.env.prank(staker):
+        module.set_proof_submitter(outsider)
+    logs = module.get_logs()
+    assert events(logs, "ProofSubmitterSet") == [{"cluster_id": cluster_id, "proof_submitter": outsider}]
+    assert "ProofSubmitterUpdated" in event_names(logs)
+    assert pod.proofSubmitter() == outsider
+    with boa.env.prank(manager.address), reverts_with_error("OnlyEigenPodOwnerOrProofSubmitter()"):
+        pod.startCheckpoint(False)
+    with boa.env.prank(outsider):
+        pod.startCheckpoint(False)
+    # the zero address leaves only the module (the pod's owner)
+    next_block(protocol)
+    with boa.env.prank(staker):
+        module.set_proof_submitter(ZERO)
+    assert pod.proofSubmitter() == ZERO
+    with boa.env.prank(outsider), reverts_with_error("OnlyEigenPodOwnerOrProofSubmitter()"):
+        pod.startCheckpoint(False)
+    module.start_checkpoint()
+
+
+def test_set_proof_submitter_only_owner(staked_module, manager, outsider):
+    _, module, _ = staked_module()
+    for caller in (outsider, manager.address):
+        with boa.env.prank(caller), boa.reverts("strategy_module: caller is not the owner"):
+            module.set_proof_submitter(caller)
+    assert pod_of(module).proofSubmitter() == manager.address
+
+
+# ---------------------------------------------------------------- EigenLayer: the withdrawal queue
+
+
+def test_queue_withdrawal(restaked_module, protocol):
+    cluster_id, module, staker, _, _ = restaked_module()
+    with boa.env.prank(staker):
+        root = module.queue_withdrawal(10 * ETH)
+    logs = module.get_logs()
+    assert events(logs, "WithdrawalQueued") == [
+        {"cluster_id": cluster_id, "withdrawal_root": root, "deposit_shares": 10 * ETH}
+    ]
+    assert "SlashingWithdrawalQueued" in event_names(logs)
+    assert protocol.eigen_pod_manager.podOwnerDepositShares(module.address) == 22 * ETH
+    withdrawal = queued_withdrawal(protocol, module)
+    assert protocol.delegation_manager.calculateWithdrawalRoot(withdrawal) == root
+    assert withdrawal.staker == withdrawal.withdrawer == module.address
+    assert list(withdrawal.strategies) == [BEACON_CHAIN_ETH]
+    assert list(withdrawal.scaledShares) == [10 * ETH]
+
+
+def test_queue_withdrawal_guards(restaked_module, manager, outsider, protocol):
+    _, module, staker, _, _ = restaked_module()
+    for caller in (outsider, manager.address):
+        with boa.env.prank(caller), boa.reverts("strategy_module: caller is not the owner"):
+            module.queue_withdrawal(ETH)
+    with boa.env.prank(staker), reverts_with_error("SharesNegative()"):
+        module.queue_withdrawal(32 * ETH + 1)
+    assert protocol.eigen_pod_manager.podOwnerDepositShares(module.address) == 32 * ETH
+
+
+def test_complete_withdrawal_brings_the_principal_home(restaked_module, protocol, outsider):
+    """The exited principal: swept to the pod, checkpointed (the validator proven at 0 is WITHDRAWN), queued
+    by the holder, completed by anyone after EigenLayer's delay as ETH to the module, then withdrawn."""
+    cluster_id, module, staker, chain, index = restaked_module()
+    pod = pod_of(module)
+    # anyone proves the exit (project-format proof): the stream ends, the cluster is exited
+    manager = protocol.manager
+    exit_epoch = (boa.env.timestamp - manager.beacon_genesis_time()) // EPOCH + 5
+    fields = validator_fields(
+        bytes(manager.validator_pubkey(cluster_id)),
+        bytes(manager.withdrawal_credentials(cluster_id)),
+        balance_gwei=32 * GWEI,
+        activation_epoch=ACTIVATION_EPOCH,
+        exit_epoch=exit_epoch,
+    )
+    with boa.env.prank(outsider):
+        module.prove_exit(*posted_proof(protocol.beacon_roots, fields, salt=b"exit"))
+    assert manager.cluster_status(cluster_id) == STATUS_EXITED
+    # the beacon chain sweeps the balance to the pod; the rest is EigenLayer's
+    sweep(module, chain, index, 32 * ETH)
+    checkpoint(protocol, module, chain, [index])
+    assert pod.validatorStatus(pubkey_hash(bytes(protocol.manager.validator_pubkey(cluster_id)))) == (
+        POD_STATUS_WITHDRAWN
+    )
+    assert pod.withdrawableRestakedExecutionLayerGwei() == 32 * GWEI
+    shares = protocol.eigen_pod_manager.podOwnerDepositShares(module.address)
+    assert shares == 32 * ETH
+    with boa.env.prank(staker):
+        root = module.queue_withdrawal(shares)
+    withdrawal = queued_withdrawal(protocol, module)
+    with boa.env.prank(outsider), reverts_with_error("WithdrawalDelayNotElapsed()"):
+        module.complete_withdrawal(withdrawal)
+    wait_withdrawal_delay(protocol)
+    with boa.env.prank(outsider):  # anyone: the ETH only ever reaches the module
+        module.complete_withdrawal(withdrawal)
+    logs = module.get_logs()
+    assert events(logs, "WithdrawalCompleted") == [
+        {"cluster_id": cluster_id, "withdrawal_root": root, "amount": 32 * ETH}
+    ]
+    assert events(logs, "EtherReceived") == [{"sender": pod.address, "amount": 32 * ETH}]
+    assert boa.env.get_balance(module.address) == 32 * ETH
+    assert boa.env.get_balance(pod.address) == 0
+    with reverts_with_error("WithdrawalNotQueued()"):
+        module.complete_withdrawal(withdrawal)
     before = boa.env.get_balance(staker)
     with boa.env.prank(staker):
-        module.withdraw(ETH, staker)
-    assert boa.env.get_balance(staker) == before + ETH
+        module.withdraw(32 * ETH, staker)
+    assert boa.env.get_balance(staker) == before + 32 * ETH
 
 
-def test_withdraw_from_pod_only_owner(staked_module, outsider):
-    _, module, _ = staked_module()
-    with boa.env.prank(outsider), boa.reverts("strategy_module: caller is not the owner"):
-        module.withdraw_from_pod(1)
-
-
-def test_withdraw_from_pod_exceeding_balance_reverts(staked_module):
-    _, module, staker = staked_module()
-    with boa.env.prank(staker), boa.reverts("eigen_pod: amount exceeds balance"):
-        module.withdraw_from_pod(1)
-
-
-def test_withdraw_from_pod_without_pod_reverts(fresh_module, manager, byz_nft, outsider):
-    module = fresh_module()
+def test_complete_withdrawal_of_another_module_reverts(restaked_module, fresh_module, manager, protocol):
+    _, module, staker, _, _ = restaked_module()
+    with boa.env.prank(staker):
+        module.queue_withdrawal(ETH)
+    withdrawal = queued_withdrawal(protocol, module)
+    wait_withdrawal_delay(protocol)
+    other = fresh_module(b"\x01" * 32)
     with boa.env.prank(manager.address):
-        module.initialize(42)
-    with boa.env.prank(manager.address):
-        byz_nft.mint(outsider, 42)
-    with boa.env.prank(outsider), boa.reverts("strategy_module: no eigen pod"):
-        module.withdraw_from_pod(1)
+        other.initialize(42)
+    with reverts_with_error("WithdrawerNotCaller()"):
+        other.complete_withdrawal(withdrawal)
+
+
+UNINITIALISED_CALLS = {
+    "restake": lambda m: m.restake(0, (b"\x00" * 32, b""), 0, b"", [b"\x00" * 32] * 8),
+    "start_checkpoint": lambda m: m.start_checkpoint(),
+    "set_proof_submitter": lambda m: m.set_proof_submitter(ZERO),
+    "queue_withdrawal": lambda m: m.queue_withdrawal(1),
+    "complete_withdrawal": lambda m: m.complete_withdrawal((ZERO, ZERO, ZERO, 0, 0, [BEACON_CHAIN_ETH], [1])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNINITIALISED_CALLS))
+def test_eigenlayer_steps_of_an_uninitialized_module_revert(fresh_module, name):
+    with boa.reverts("strategy_module: not initialized"):
+        UNINITIALISED_CALLS[name](fresh_module())
 
 
 # ---------------------------------------------------------------- views
@@ -382,16 +724,47 @@ def test_cluster_views(staked_module, auction, manager, eigen_pod_manager):
     assert cluster.min_duration == expected.min_duration
     assert (
         module.eigen_pod()
-        == eigen_pod_manager.get_pod(module.address)
+        == eigen_pod_manager.getPod(module.address)
         == manager.predict_addresses(cluster_id)[1]
     )
 
 
-def test_event_names_of_a_full_session(staked_module, eigen_operator):
-    _, module, staker = staked_module()
+def test_event_names_of_a_full_session(confirmed_module, eigen_operator, protocol, outsider):
+    """A holder's whole session on EigenLayer v1.12, each step named by the module's own event."""
+    cluster_id, module, staker = confirmed_module()
+    chain, index = cluster_chain(bytes(protocol.manager.validator_pubkey(cluster_id)), module.eigen_pod())
+    pod = pod_of(module)
+    seen = []
+
+    def step(call, *args, sender=staker):
+        call(*args, sender=sender)
+        seen.extend(name for name in event_names(emitted_by(module.get_logs(), module.address)))
+
+    step(module.restake, *restake_args(protocol, chain, index), sender=outsider)
+    step(module.delegate_to, eigen_operator, NO_SIGNATURE, NO_SALT)
     boa.env.time_travel(seconds=DAY)
-    with boa.env.prank(staker):
-        module.delegate_to(eigen_operator)
-        assert "DelegatedTo" in event_names(module.get_logs())
-        module.claim_rewards()
-        assert "RewardsClaimed" in event_names(module.get_logs())
+    step(module.claim_rewards)
+    step(module.set_proof_submitter, outsider)
+    boa.env.set_balance(pod.address, ETH)  # consensus rewards swept to the pod
+    snap = chain.snapshot()
+    post(protocol, snap)
+    step(module.start_checkpoint, sender=outsider)
+    pod.verifyCheckpointProofs(snap.balance_container_proof(), [snap.balance_proof(index)], sender=outsider)
+    step(module.queue_withdrawal, ETH)
+    wait_withdrawal_delay(protocol)
+    step(module.complete_withdrawal, queued_withdrawal(protocol, module), sender=outsider)
+    step(module.withdraw, ETH, staker)
+    step(module.undelegate)
+    assert seen == [
+        "Restaked",
+        "ActivationProven",
+        "DelegatedTo",
+        "RewardsClaimed",
+        "ProofSubmitterSet",
+        "CheckpointStarted",
+        "WithdrawalQueued",
+        "EtherReceived",
+        "WithdrawalCompleted",
+        "Withdrawn",
+        "Undelegated",
+    ]

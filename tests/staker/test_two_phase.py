@@ -1,10 +1,13 @@
-"""The two-phase stake (issue 9, docs/protocol.md §9): `create_strategy_module_and_stake` pre-deposits 1 ETH
-and keeps 31 ETH; `confirm_stake` (a proof that the validator has the pod's credentials) sends the 31 ETH as a
-top-up, restakes the pod's validator and starts the stream; `report_frontrun` (a proof of other credentials)
-gives the staker the 31 ETH and the winners' bonds, the winners their prices, and fails the cluster.
+"""The two-phase stake (issue 9, docs/protocol.md §9, §11): `create_strategy_module_and_stake` pre-deposits
+1 ETH and keeps 31 ETH; `confirm_stake` (a proof, checked by the manager itself, that the validator has the
+pod's credentials) sends the 31 ETH as a top-up straight to the deposit contract and starts the stream,
+and restakes nothing: EigenLayer restakes a validator only once it has an activation epoch
+(`StrategyModule.restake`, anyone); `report_frontrun` (a proof of other credentials) gives the staker the
+31 ETH and the winners' bonds, the winners their prices, and fails the cluster.
 
-Proofs here are synthetic (tests/staker/proofs.py: real sha256 branches up to a root posted to BeaconRoots);
-tests/staker/test_beacon_flow.py runs the same paths against deploy/beacon.py's model.
+Proofs here are synthetic (tests/staker/proofs.py: real sha256 branches up to a root posted to BeaconRoots;
+tests/staker/restaking.py: EigenLayer-format proofs for the restake); tests/staker/test_beacon_flow.py runs
+the same paths against deploy/beacon.py's model.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from tests.staker.conftest import (
     mock_deployer,
     module_at,
 )
-from tests.staker.proofs import posted_proof, pubkey_root, validator_fields
+from tests.staker.proofs import FAR_FUTURE_EPOCH, posted_proof, pubkey_root, validator_fields
+from tests.staker.restaking import POD_STATUS_ACTIVE, cluster_chain, pod_of, restake, restake_args
+from tests.utils.errors import reverts_with_error
 
 STREAMING, CANCELLED = 2, 5
 ATTACKER_CREDENTIALS = b"\x01" + b"\x00" * 11 + b"\xaa" * 20
@@ -99,16 +104,17 @@ def test_confirm_stake(
     assert deposit_data_root(pubkey, credentials, TOP_UP // 10**9, signature) != deposit_data_root(
         pubkey, credentials, PRE_DEPOSIT // 10**9, signature
     )
-    for name in ("ValidatorRestaked", "StreamStarted"):
-        assert name in event_names(logs)
+    assert "StreamStarted" in event_names(logs)
+    assert "ValidatorRestaked" not in event_names(logs)
     assert boa.env.get_balance(deposit_contract.address) == STAKE
     assert boa.env.get_balance(manager.address) == 0
     assert manager.cluster_status(cluster_id) == STATUS_STAKED
     assert manager.num_pre_deposited_clusters() == 0
     assert module.is_staked()
     assert staker_rewards.status(cluster_id) == STREAMING
-    # the proven effective balance (the 1 ETH pre-deposit) is restaked
-    assert eigen_pod_manager.shares(module.address) == PRE_DEPOSIT
+    # nothing passes through the pod, and nothing is restaked yet (the validator has no activation epoch)
+    assert boa.env.get_balance(module.eigen_pod()) == 0
+    assert eigen_pod_manager.podOwnerDepositShares(module.address) == 0
 
 
 def test_confirm_stake_only_once(manager, beacon_roots, pre_deposited):
@@ -165,11 +171,11 @@ def test_confirm_stake_with_a_bad_proof_reverts(manager, beacon_roots, pre_depos
     state_root, header, index, fields, branch = proof
     tampered = list(branch)
     tampered[7] = bytes([tampered[7][0] ^ 1]) + tampered[7][1:]
-    with boa.reverts("eigen_pod: invalid proof"):
+    with boa.reverts("strategy_module_manager: invalid validator proof"):
         manager.confirm_stake(cluster_id, timestamp, (state_root, header, index, fields, tampered))
-    with boa.reverts("eigen_pod: invalid proof"):
+    with boa.reverts("strategy_module_manager: invalid validator proof"):
         manager.confirm_stake(cluster_id, timestamp, (state_root, header, index + 1, fields, branch))
-    with boa.reverts("eigen_pod: unknown beacon root"):
+    with boa.reverts("strategy_module_manager: unknown beacon root"):
         manager.confirm_stake(cluster_id, timestamp + 1, proof)
     assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
     assert boa.env.get_balance(deposit_contract.address) == PRE_DEPOSIT
@@ -178,21 +184,25 @@ def test_confirm_stake_with_a_bad_proof_reverts(manager, beacon_roots, pre_depos
 def test_confirm_stake_of_an_exiting_validator_reverts(manager, beacon_roots, pre_deposited):
     cluster_id, _, _, pubkey, credentials = pre_deposited()
     timestamp, proof = proof_for(beacon_roots, pubkey, credentials, exit_epoch=1000)
-    with boa.reverts("eigen_pod: validator is exiting"):
+    with boa.reverts("strategy_module_manager: validator is exiting"):
         manager.confirm_stake(cluster_id, timestamp, proof)
+    assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
 
 
-def test_confirm_stake_after_someone_restaked_through_the_pod(
-    manager, beacon_roots, pre_deposited, eigen_pod_manager, outsider
+def test_restake_after_confirmation_once_the_validator_is_activated(
+    manager, protocol, beacon_roots, pre_deposited, eigen_pod_manager, outsider
 ):
-    """Anyone may restake a pod's validator first: confirmation must not be blocked by it."""
+    """EigenLayer cannot restake the 1 ETH validator (no activation epoch): the manager checks the proof
+    itself, still refusing a bad proof or an exiting validator, and anyone restakes through the module once
+    the beacon chain has activated the validator."""
     cluster_id, module, _, pubkey, credentials = pre_deposited()
+    pod = pod_of(module)
+    # a bad proof, an unknown root and an exiting validator are refused by the manager itself
+    with boa.reverts("strategy_module_manager: validator is exiting"):
+        manager.confirm_stake(cluster_id, *proof_for(beacon_roots, pubkey, credentials, exit_epoch=900))
+    boa.env.time_travel(seconds=12)  # a new block: BeaconRoots keeps one root per timestamp
     timestamp, proof = proof_for(beacon_roots, pubkey, credentials)
-    pod = boa.load_partial("contracts/external/eigenlayer/EigenPod.vy").at(module.eigen_pod())
-    with boa.env.prank(outsider):
-        pod.verify_withdrawal_credentials(timestamp, proof)
-    assert pod.validator_status(pubkey_root(pubkey)) == 1
-    # a bad proof is still refused on this path (checked by the manager itself)
+    assert proof[3][5] == (FAR_FUTURE_EPOCH).to_bytes(8, "little") + bytes(24)  # no activation epoch yet
     state_root, header, index, fields, branch = proof
     with boa.reverts("strategy_module_manager: invalid validator proof"):
         manager.confirm_stake(cluster_id, timestamp, (state_root, header, index + 1, fields, branch))
@@ -200,7 +210,18 @@ def test_confirm_stake_after_someone_restaked_through_the_pod(
         manager.confirm_stake(cluster_id, timestamp + 1, proof)
     manager.confirm_stake(cluster_id, timestamp, proof)
     assert manager.cluster_status(cluster_id) == STATUS_STAKED
-    assert eigen_pod_manager.shares(module.address) == PRE_DEPOSIT
+    assert eigen_pod_manager.podOwnerDepositShares(module.address) == 0
+    # the beacon chain has not activated it yet: EigenLayer refuses it
+    chain, validator = cluster_chain(pubkey, pod.address, activation_epoch=FAR_FUTURE_EPOCH)
+    with boa.env.prank(outsider), reverts_with_error("ValidatorInactiveOnBeaconChain()"):
+        module.restake(*restake_args(protocol, chain, validator))
+    # activated, with the top-up in: anyone restakes its 32 ETH
+    chain.set(validator, activation_epoch=20)
+    restake(protocol, module, chain, validator, sender=outsider)
+    assert pod.validatorStatus(pubkey_root(pubkey)) == POD_STATUS_ACTIVE
+    assert eigen_pod_manager.podOwnerDepositShares(module.address) == STAKE
+    assert module.activation_epoch() == 20
+    assert manager.cluster_status(cluster_id) == STATUS_STAKED
 
 
 # ---------------------------------------------------------------- report_frontrun

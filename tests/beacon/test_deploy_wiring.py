@@ -17,8 +17,8 @@ def protocol():
 
 
 def pod_reads(protocol, beacon_roots, withdrawal_requests) -> None:
-    """A pod of `protocol` reads its EIP-4788 roots and EIP-7002 fee from the given contracts (EigenLayer's pods
-    hold them as constants and expose no address: their answers are what shows the wiring)."""
+    """A pod of `protocol` reads its EIP-4788 roots and EIP-7002 fee from the given contracts (EigenLayer's
+    pods hold them as constants and expose no address: their answers are what shows the wiring)."""
     owner = boa.env.generate_address("pod owner")
     pod = at("eigen_pod_implementation", protocol.eigen_pod_manager.createPod(sender=owner))
     boa.env.time_travel(seconds=12)

@@ -1,5 +1,5 @@
 """The exit state machine's steps for the staker-side tests (docs/protocol.md §10), with synthetic proofs:
-restake the validator (EigenLayer-format credential proof, tests/staker/el_proofs.py, which also records the
+restake the validator (EigenLayer-format credential proof, tests/staker/restaking.py, which also records the
 activation epoch) or prove the activation epoch alone (project-format, tests/staker/proofs.py), wait for
 activation + 256 epochs, request the exit, prove the exit epoch, bring the principal home EigenLayer's way
 (sweep, checkpoint, queue, delay, completion)."""
@@ -10,8 +10,13 @@ import boa
 
 from deploy.beacon import withdrawal_request_fee
 from tests.staker.conftest import STAKE
-from tests.staker.el_proofs import checkpoint, restake_args
 from tests.staker.proofs import posted_proof, validator_fields
+from tests.staker.restaking import (
+    cluster_checkpoint,
+    cluster_restake_args,
+    queued_withdrawal,
+    wait_withdrawal_delay,
+)
 from tests.utils.constants import c
 
 EPOCH = c.SECONDS_PER_EPOCH
@@ -44,7 +49,7 @@ def activate(protocol, cluster_id, module, caller=None) -> int:
     proven to the pod: 32 ETH of deposit shares), which records the activation epoch; returns it."""
     activation = epoch_now(protocol.manager) + 1
     with boa.env.prank(caller or boa.env.eoa):
-        module.restake(*restake_args(protocol, cluster_id, activation_epoch=activation))
+        module.restake(*cluster_restake_args(protocol, cluster_id, activation_epoch=activation))
     return activation
 
 
@@ -93,12 +98,7 @@ def queue_principal(protocol, module, holder) -> tuple:
     shares = protocol.eigen_pod_manager.podOwnerDepositShares(module.address)
     with boa.env.prank(holder):
         root = module.queue_withdrawal(shares)
-    withdrawal = protocol.delegation_manager.getQueuedWithdrawals(module.address)[0][-1]
-    return root, withdrawal
-
-
-def wait_out_withdrawal_delay(protocol) -> None:
-    boa.env.time_travel(blocks=protocol.delegation_manager.minWithdrawalDelayBlocks() + 1)
+    return root, queued_withdrawal(protocol, module)
 
 
 def bring_principal_home(protocol, module, holder, amount=STAKE, caller=None) -> int:
@@ -107,9 +107,9 @@ def bring_principal_home(protocol, module, holder, amount=STAKE, caller=None) ->
     (`caller`) completes the withdrawal as ETH to the module; the holder withdraws it. Returns what the
     holder received."""
     sweep(module, amount)
-    checkpoint(protocol, module, balance_gwei=0, caller=caller)
+    cluster_checkpoint(protocol, module, balance_gwei=0, caller=caller)
     _, withdrawal = queue_principal(protocol, module, holder)
-    wait_out_withdrawal_delay(protocol)
+    wait_withdrawal_delay(protocol)
     held = boa.env.get_balance(module.address)
     with boa.env.prank(caller or boa.env.eoa):
         module.complete_withdrawal(withdrawal)

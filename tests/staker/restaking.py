@@ -10,6 +10,12 @@ and submits EigenLayer-format proofs of it:
     sweep(module, chain, index, amount)                         # the beacon chain pays the pod
     queued_withdrawal(protocol, module); wait_withdrawal_delay(protocol)
 
+or, by cluster id (the state rebuilt from the manager's pubkey and credentials each time, so every proof of
+one cluster names the same index, as the pod requires):
+
+    module.restake(*cluster_restake_args(protocol, cluster_id, activation_epoch=7))
+    cluster_checkpoint(protocol, module, balance_gwei=0)   # exited and swept: the pod marks it WITHDRAWN
+
 deploy/staking_flow.py runs the same steps against deploy/beacon.py's model.
 """
 
@@ -112,3 +118,25 @@ def queued_withdrawal(protocol, module):
 
 def wait_withdrawal_delay(protocol) -> None:
     boa.env.time_travel(blocks=protocol.delegation_manager.minWithdrawalDelayBlocks() + 1)
+
+
+def cluster_validator(protocol, cluster_id: int, **fields) -> tuple[Chain, int]:
+    """`cluster_chain` of a cluster's own validator: the manager's pubkey and credentials (its pod's)."""
+    manager = protocol.manager
+    pod = "0x" + bytes(manager.withdrawal_credentials(cluster_id))[12:].hex()
+    return cluster_chain(bytes(manager.validator_pubkey(cluster_id)), pod, **fields)
+
+
+def cluster_restake_args(protocol, cluster_id: int, **fields) -> tuple:
+    """`module.restake`'s arguments: the cluster's validator (with `fields`) proven against a fresh root."""
+    return restake_args(protocol, *cluster_validator(protocol, cluster_id, **fields))
+
+
+def cluster_checkpoint(protocol, module, balance_gwei: int = 0, caller=None) -> int:
+    """Anyone checkpoints the module's pod on a fresh root showing the validator's balance at `balance_gwei`
+    (0: exited and swept, the pod marks it WITHDRAWN); the checkpoint is finalised. Returns its timestamp."""
+    chain, index = cluster_validator(protocol, module.cluster_id())
+    chain.set(index, balance_gwei=balance_gwei)
+    timestamp = checkpoint(protocol, module, chain, [index], sender=caller)
+    assert pod_of(module).currentCheckpointTimestamp() == 0  # finalised
+    return timestamp

@@ -16,7 +16,7 @@ Regression tests, each failing on the code before the exit state machine:
 
 The exit request needs the validator restaked in the pod (EigenLayer v1.12 sends the request for pod-active
 validators only): `restake` proves its credentials and records the activation epoch. The proofs here are
-synthetic: EigenLayer-format (tests/staker/el_proofs.py) for the pod, the project's format
+synthetic: EigenLayer-format (tests/staker/restaking.py) for the pod, the project's format
 (tests/staker/proofs.py) for `prove_activation` and `prove_exit`; tests/staker/test_beacon_flow.py and the
 state machines play the same exit against deploy/beacon.py's model.
 """
@@ -43,7 +43,6 @@ from tests.staker.conftest import (
     mock_deployer,
     module_at,
 )
-from tests.staker.el_proofs import POD_WITHDRAWN, checkpoint, pod_of, restake_args
 from tests.staker.exits import (
     activate,
     bring_principal_home,
@@ -58,6 +57,7 @@ from tests.staker.exits import (
     sweep,
     wait_for_exit_window,
 )
+from tests.staker.restaking import POD_STATUS_WITHDRAWN, cluster_checkpoint, cluster_restake_args, pod_of
 from tests.utils.constants import DAY, c
 from tests.utils.errors import reverts_with_error
 
@@ -128,7 +128,7 @@ def test_request_exit_refused_for_a_validator_not_restaked(protocol, confirmed_m
     fee = withdrawal_request_fee(protocol.withdrawal_requests)
     with boa.env.prank(staker), boa.reverts("strategy_module: validator not restaked"):
         module.request_exit(value=fee)
-    module.restake(*restake_args(protocol, cluster_id, activation_epoch=activation))
+    module.restake(*cluster_restake_args(protocol, cluster_id, activation_epoch=activation))
     assert "ActivationProven" not in event_names(module.get_logs())  # proven already
     assert module.activation_epoch() == activation
     assert eigen_pod_manager.podOwnerDepositShares(module.address) == STAKE
@@ -143,15 +143,15 @@ def test_restake_guards(protocol, confirmed_module, eigen_pod_manager):
     records the activation epoch, after which the project's activation proof is refused."""
     cluster_id, module, _ = confirmed_module()
     with reverts_with_error("ValidatorInactiveOnBeaconChain()"):
-        module.restake(*restake_args(protocol, cluster_id, activation_epoch=FAR_FUTURE_EPOCH))
+        module.restake(*cluster_restake_args(protocol, cluster_id, activation_epoch=FAR_FUTURE_EPOCH))
     other_id, other, _ = confirmed_module()
     with boa.reverts("strategy_module: proof is for another validator"):
-        other.restake(*restake_args(protocol, cluster_id, activation_epoch=5))
+        other.restake(*cluster_restake_args(protocol, cluster_id, activation_epoch=5))
     activation = activate(protocol, cluster_id, module)
     assert eigen_pod_manager.podOwnerDepositShares(module.address) == STAKE
     assert eigen_pod_manager.podOwnerDepositShares(other.address) == 0
     with reverts_with_error("CredentialsAlreadyVerified()"):
-        module.restake(*restake_args(protocol, cluster_id, activation_epoch=activation))
+        module.restake(*cluster_restake_args(protocol, cluster_id, activation_epoch=activation))
     with boa.reverts("strategy_module: activation already proven"):
         prove_activation(protocol, cluster_id, module)
     assert module.activation_epoch() == activation
@@ -307,7 +307,7 @@ def test_a_sold_cluster_exits_for_its_buyer(byz_nft, staker_rewards, protocol, c
     assert conserved(staker_rewards, cluster_id)
     # the principal is the buyer's: the seller can neither queue it nor withdraw it
     sweep(module)
-    checkpoint(protocol, module)
+    cluster_checkpoint(protocol, module)
     with boa.env.prank(seller), boa.reverts("strategy_module: caller is not the owner"):
         module.queue_withdrawal(STAKE)
     _, withdrawal = queue_principal(protocol, module, buyer)
@@ -343,7 +343,7 @@ def test_shares_do_not_outlive_the_principal(
     assert delegation_manager.getWithdrawableShares(module.address, [BEACON_CHAIN_ETH])[0] == [0]
     assert delegation_manager.getQueuedWithdrawals(module.address)[0] == []
     pubkey = bytes(protocol.manager.validator_pubkey(cluster_id))
-    assert pod_of(module).validatorStatus(pubkey_hash(pubkey)) == POD_WITHDRAWN
+    assert pod_of(module).validatorStatus(pubkey_hash(pubkey)) == POD_STATUS_WITHDRAWN
 
 
 def test_prove_exit_after_the_pods_checkpoint(protocol, confirmed_module, eigen_pod_manager):
@@ -354,8 +354,8 @@ def test_prove_exit_after_the_pods_checkpoint(protocol, confirmed_module, eigen_
     activation = activate(protocol, cluster_id, module)
     pubkey = bytes(protocol.manager.validator_pubkey(cluster_id))
     sweep(module)
-    checkpoint(protocol, module)
-    assert pod_of(module).validatorStatus(pubkey_hash(pubkey)) == POD_WITHDRAWN
+    cluster_checkpoint(protocol, module)
+    assert pod_of(module).validatorStatus(pubkey_hash(pubkey)) == POD_STATUS_WITHDRAWN
     assert protocol.manager.cluster_status(cluster_id) == STATUS_STAKED
     prove_exit(protocol, cluster_id, module, activation)
     assert protocol.manager.cluster_status(cluster_id) == STATUS_EXITED

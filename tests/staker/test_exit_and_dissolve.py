@@ -21,7 +21,6 @@ from tests.staker.conftest import (
     event_names,
     events,
 )
-from tests.staker.el_proofs import POD_ACTIVE, POD_WITHDRAWN, checkpoint, pod_of
 from tests.staker.exits import (
     activate,
     bring_principal_home,
@@ -30,6 +29,7 @@ from tests.staker.exits import (
     sweep,
     wait_for_exit_window,
 )
+from tests.staker.restaking import POD_STATUS_ACTIVE, POD_STATUS_WITHDRAWN, cluster_checkpoint, pod_of
 from tests.utils.deposits import accept_deposit
 from tests.utils.errors import reverts_with_error
 
@@ -73,7 +73,7 @@ def test_request_exit_then_proven_exit(
     assert module.is_staked()  # still the staker's validator until the beacon chain pays it out
     assert staker_rewards.status(cluster_id) == ENDED
     # the proven exit leaves the pod alone: the validator is restaked until a checkpoint sees it withdrawn
-    assert pod.validatorStatus(pubkey_hash(pubkey)) == POD_ACTIVE
+    assert pod.validatorStatus(pubkey_hash(pubkey)) == POD_STATUS_ACTIVE
     assert eigen_pod_manager.podOwnerDepositShares(module.address) == STAKE
 
 
@@ -87,7 +87,7 @@ def test_principal_comes_home_after_the_exit(protocol, confirmed_module, eigen_p
     prove_exit(protocol, cluster_id, module, activation)
     assert bring_principal_home(protocol, module, staker, STAKE + ETH // 10) == STAKE + ETH // 10
     pubkey = bytes(protocol.manager.validator_pubkey(cluster_id))
-    assert pod_of(module).validatorStatus(pubkey_hash(pubkey)) == POD_WITHDRAWN
+    assert pod_of(module).validatorStatus(pubkey_hash(pubkey)) == POD_STATUS_WITHDRAWN
     assert eigen_pod_manager.podOwnerDepositShares(module.address) == 0
     assert boa.env.get_balance(module.address) == 0
     assert boa.env.get_balance(module.eigen_pod()) == 0
@@ -129,7 +129,7 @@ def test_principal_home_guards(protocol, confirmed_module, delegation_manager, e
     boa.env.time_travel(blocks=1)
     with boa.env.prank(outsider), reverts_with_error("InsufficientWithdrawableBalance()"):
         module.complete_withdrawal(withdrawal)
-    checkpoint(protocol, module, balance_gwei=0, caller=outsider)
+    cluster_checkpoint(protocol, module, balance_gwei=0, caller=outsider)
     assert pod_of(module).withdrawableRestakedExecutionLayerGwei() == STAKE // 10**9
     # anyone completes: the ETH goes to the module, not to the caller
     outsider_balance = boa.env.get_balance(outsider)

@@ -1,4 +1,5 @@
-"""Fixtures and helpers of the DelegationManager tests (test_delegation_manager*.py): no tests here.
+"""Fixtures and helpers of the DelegationManager tests (this folder: its fixtures `dm` and `epm` are the real
+DelegationManager and a double of the EigenPodManager, where the parent folder's are the other way round).
 
 The v1.12 DelegationManager stand-in (contracts/external/eigenlayer/DelegationManager.vy) runs against two
 test doubles: MockEigenPodManager (deposit shares, beacon-chain slashing factor, ETH payouts) and
@@ -17,9 +18,9 @@ from eth_utils import keccak
 
 from tests.utils.actors import actor
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DM_PATH = ROOT / "contracts" / "external" / "eigenlayer" / "DelegationManager.vy"
-MOCKS = Path(__file__).resolve().parent / "contracts"
+MOCKS = Path(__file__).resolve().parents[1] / "contracts"
 
 WAD = 10**18
 BEACON = "0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0"

@@ -13,20 +13,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.eigenlayer import test_delegation_manager_fixtures as fx
-from tests.eigenlayer.test_delegation_manager_fixtures import BEACON, DELAY, MOCKS, NO_SIG, WAD, ZERO
+from tests.eigenlayer.delegation.conftest import (
+    BEACON,
+    DELAY,
+    MOCKS,
+    NO_SIG,
+    WAD,
+    ZERO,
+    mine,
+    queued,
+    withdrawal_root,
+)
 from tests.utils.errors import reverts_with_error
 
-# the shared fixtures (pytest finds them as module attributes)
-am, dm, dm_deployer, epm, operator, pauser, staker = (
-    fx.am,
-    fx.dm,
-    fx.dm_deployer,
-    fx.epm,
-    fx.operator,
-    fx.pauser,
-    fx.staker,
-)
 GWEI = 10**9
 
 
@@ -136,8 +135,8 @@ def test_share_maths_match_slashing_lib(dm, epm, am, operator, staker, steps):
             if out > m.op_shares:
                 continue
             scaled = mul_wad(shares, scaling(m.dsf))
-            root, w = fx.queued(dm, staker, shares)
-            assert list(w[6]) == [scaled] and fx.withdrawal_root(w) == root
+            root, w = queued(dm, staker, shares)
+            assert list(w[6]) == [scaled] and withdrawal_root(w) == root
             m.op_shares -= out
             m.deposit -= shares
             if m.deposit == 0:
@@ -149,7 +148,7 @@ def test_share_maths_match_slashing_lib(dm, epm, am, operator, staker, steps):
             index, as_tokens = args[0] % len(m.queue), args[1]
             w, scaled, start = m.queue[index]
             if block <= start + DELAY:
-                fx.mine(start + DELAY + 1 - block)
+                mine(start + DELAY + 1 - block)
             shares = mul_wad(scaled, mul_wad(m.mag(start + DELAY), m.bcsf))
             if not as_tokens and shares and m.factor() == 0:
                 with boa.env.prank(staker), reverts_with_error("FullySlashed()"):
@@ -165,7 +164,7 @@ def test_share_maths_match_slashing_lib(dm, epm, am, operator, staker, steps):
                 m.deposit += shares
                 m.op_shares += shares
         else:
-            fx.mine(args[0])
+            mine(args[0])
         assert dm.getWithdrawableShares(staker, [BEACON]) == (
             [withdrawable(m.deposit, m.dsf, m.factor())],
             [m.deposit],

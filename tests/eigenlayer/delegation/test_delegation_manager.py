@@ -15,8 +15,7 @@ from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak
 
-from tests.eigenlayer import test_delegation_manager_fixtures as fx
-from tests.eigenlayer.test_delegation_manager_fixtures import (
+from tests.eigenlayer.delegation.conftest import (
     BEACON,
     DELAY,
     MOCKS,
@@ -31,19 +30,6 @@ from tests.eigenlayer.test_delegation_manager_fixtures import (
 from tests.utils.actors import actor
 from tests.utils.errors import reverts_with_error
 from tests.utils.logs import event_names, events
-
-# the shared fixtures (pytest finds them as module attributes)
-am, approver_key, dm, dm_deployer, epm, operator, pauser, staker = (
-    fx.am,
-    fx.approver_key,
-    fx.dm,
-    fx.dm_deployer,
-    fx.epm,
-    fx.operator,
-    fx.pauser,
-    fx.staker,
-)
-
 
 SALT = b"\x11" * 32
 OTHER = "0x000000000000000000000000000000000000dEaD"
@@ -631,7 +617,7 @@ def test_pausing(dm, pauser, stranger):
 
 
 EL_DM_EVENTS = json.loads(
-    (Path(__file__).resolve().parents[2] / "tests/data/eigenlayer-selectors.json").read_text()
+    (Path(__file__).resolve().parents[3] / "tests/data/eigenlayer-selectors.json").read_text()
 )["DelegationManager"]["event"]
 
 

@@ -264,6 +264,7 @@ PLAN: tuple[Step, ...] = (
             "@eigen_pod_manager",
             "@delegation_manager",
             "@withdrawal_requests",
+            "@rewards_coordinator",
         ),
     ),
     Step(

@@ -39,6 +39,7 @@ from ..interfaces.external import IDepositContract
 from ..interfaces.external.eigenlayer import IDelegationManager
 from ..interfaces.external.eigenlayer import IEigenPod
 from ..interfaces.external.eigenlayer import IEigenPodManager
+from ..interfaces.external.eigenlayer import IRewardsCoordinator
 
 implements: IStrategyModule
 
@@ -68,6 +69,7 @@ STAKER_REWARDS: immutable(address)
 EIGEN_POD_MANAGER: immutable(address)
 DELEGATION_MANAGER: immutable(address)
 WITHDRAWAL_REQUESTS: immutable(address)
+REWARDS_COORDINATOR: immutable(address)
 
 # cluster id + 1 once initialised (0: not initialised; _LOCKED: the implementation)
 _cluster_node: uint256
@@ -128,6 +130,11 @@ event Restaked:
     beacon_timestamp: uint64
 
 
+event RewardsClaimerSet:
+    cluster_id: indexed(uint256)
+    claimer: indexed(address)
+
+
 event CheckpointStarted:
     cluster_id: indexed(uint256)
     caller: indexed(address)
@@ -179,6 +186,7 @@ def __init__(
     eigen_pod_manager: address,
     delegation_manager: address,
     withdrawal_requests: address,
+    rewards_coordinator: address,
 ):
     """
     @notice Deploys the implementation (locked: it can never be
@@ -192,6 +200,8 @@ def __init__(
     @param eigen_pod_manager EigenLayer's EigenPodManager.
     @param delegation_manager EigenLayer's DelegationManager.
     @param withdrawal_requests The EIP-7002 withdrawal request contract.
+    @param rewards_coordinator EigenLayer's RewardsCoordinator (the module,
+           as its pod's owner, is the earner of its restaking rewards).
     """
     assert manager.is_contract, "strategy_module: manager has no code"
     assert byz_nft.is_contract, "strategy_module: byz nft has no code"
@@ -208,6 +218,9 @@ def __init__(
     assert (
         withdrawal_requests.is_contract
     ), "strategy_module: withdrawal requests has no code"
+    assert (
+        rewards_coordinator.is_contract
+    ), "strategy_module: rewards coordinator has no code"
     MANAGER = manager
     BYZ_NFT = byz_nft
     AUCTION = auction
@@ -215,6 +228,7 @@ def __init__(
     EIGEN_POD_MANAGER = eigen_pod_manager
     DELEGATION_MANAGER = delegation_manager
     WITHDRAWAL_REQUESTS = withdrawal_requests
+    REWARDS_COORDINATOR = rewards_coordinator
     self._cluster_node = _LOCKED
 
 
@@ -499,6 +513,23 @@ def set_proof_submitter(proof_submitter: address):
         cluster_id=self._cluster_id(), proof_submitter=proof_submitter
     )
     extcall IEigenPod(self._pod()).setProofSubmitter(proof_submitter)
+
+
+@external
+def set_rewards_claimer(claimer: address):
+    """
+    @notice Names who may claim this module's EigenLayer rewards: the
+            module owns the pod, so it is the earner in EigenLayer's
+            RewardsCoordinator, and the claimer calls `processClaim` for it
+            and names the recipient.
+    @dev NFT holder only (`RewardsCoordinator.setClaimerFor`); a buyer of
+         the NFT names its own. The zero address leaves the claims to the
+         module itself, which has no claim function.
+    @param claimer The claimer.
+    """
+    self._check_owner()
+    log RewardsClaimerSet(cluster_id=self._cluster_id(), claimer=claimer)
+    extcall IRewardsCoordinator(REWARDS_COORDINATOR).setClaimerFor(claimer)
 
 
 @external
@@ -832,6 +863,16 @@ def delegation_manager() -> address:
     @return address The DelegationManager.
     """
     return DELEGATION_MANAGER
+
+
+@external
+@view
+def rewards_coordinator() -> address:
+    """
+    @notice EigenLayer's RewardsCoordinator.
+    @return address The RewardsCoordinator.
+    """
+    return REWARDS_COORDINATOR
 
 
 @external

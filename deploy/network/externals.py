@@ -36,11 +36,12 @@ NAMED_ROLES: dict[str, tuple[str, str]] = {
     "eigen_pod_manager": ("eigenlayer/IEigenPodManager.vyi", "EigenLayer's EigenPodManager"),
     "eigen_pod_implementation": ("eigenlayer/IEigenPod.vyi", "EigenLayer's EigenPod beacon"),
     "delegation_manager": ("eigenlayer/IDelegationManager.vyi", "EigenLayer's DelegationManager"),
+    "rewards_coordinator": ("eigenlayer/IRewardsCoordinator.vyi", "EigenLayer's RewardsCoordinator"),
 }
 # Parts of EigenLayer the protocol never calls: their stand-ins exist only beside the other EigenLayer
 # stand-ins (the DelegationManager stand-in needs an AllocationManager), so a chain with the real EigenLayer
 # never gets them.
-EIGENLAYER_STAND_IN_ONLY = ("allocation_manager", "rewards_coordinator")
+EIGENLAYER_STAND_IN_ONLY = ("allocation_manager",)
 # The system contracts every post-Pectra chain has at the same address (called raw: no selectors).
 SYSTEM_ROLES: dict[str, str] = {
     "beacon_roots": BEACON_ROOTS_ADDRESS,

@@ -56,6 +56,7 @@ WIRING: tuple[tuple[str, str, Any], ...] = (
     ("strategy_module_implementation", "eigen_pod_manager", "@eigen_pod_manager"),
     ("strategy_module_implementation", "delegation_manager", "@delegation_manager"),
     ("strategy_module_implementation", "withdrawal_requests", "@withdrawal_requests"),
+    ("strategy_module_implementation", "rewards_coordinator", "@rewards_coordinator"),
     ("eigen_pod_manager", "ethPOS", "@deposit_contract"),
     ("eigen_pod_manager", "delegationManager", "@delegation_manager"),
     ("eigen_pod_manager", "pectraForkTimestamp", "$pectra_fork_timestamp"),

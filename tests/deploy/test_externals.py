@@ -158,7 +158,7 @@ def eigenlayer_v1_12() -> FakeChain:
     def selectors(contract: str) -> list[bytes]:
         return [bytes.fromhex(s[2:]) for s in EIGENLAYER[contract]["function"].values()]
 
-    impl = {name: "0x" + f"{i + 0xA0:02x}" * 20 for i, name in enumerate(("pm", "pod", "dm"))}
+    impl = {name: "0x" + f"{i + 0xA0:02x}" * 20 for i, name in enumerate(("pm", "pod", "dm", "rc"))}
     deposit = dispatcher([s for _, s in interface_functions("IDepositContract.vyi")])
     proxy = b"\x36\x3d\x3d\x37"  # a proxy's own code carries no selector of its implementation
     return FakeChain(
@@ -167,16 +167,19 @@ def eigenlayer_v1_12() -> FakeChain:
             named["deposit_contract"]: deposit,
             named["eigen_pod_manager"]: proxy,
             named["delegation_manager"]: proxy,
+            named["rewards_coordinator"]: proxy,
             named["eigen_pod_implementation"]: dispatcher(
                 [function_signature_to_4byte_selector("implementation()")]
             ),
             impl["pm"]: dispatcher(selectors("EigenPodManager")),
             impl["dm"]: dispatcher(selectors("DelegationManager")),
             impl["pod"]: dispatcher(selectors("EigenPod")),
+            impl["rc"]: dispatcher(selectors("RewardsCoordinator")),
         },
         storage={
             (named["eigen_pod_manager"], EIP1967_IMPLEMENTATION_SLOT): bytes.fromhex(impl["pm"][2:]),
             (named["delegation_manager"], EIP1967_IMPLEMENTATION_SLOT): bytes.fromhex(impl["dm"][2:]),
+            (named["rewards_coordinator"], EIP1967_IMPLEMENTATION_SLOT): bytes.fromhex(impl["rc"][2:]),
         },
         views={(named["eigen_pod_implementation"], "implementation"): impl["pod"]},
     )

@@ -92,13 +92,17 @@ def restaked_module(confirmed_module, protocol):
 
 def implementation_args(protocol) -> list:
     roles = ("manager", "byz_nft", "auction", "staker_rewards", "eigen_pod_manager", "delegation_manager")
-    return [getattr(protocol, r).address for r in roles] + [protocol.withdrawal_requests.address]
+    return [getattr(protocol, r).address for r in roles] + [
+        protocol.withdrawal_requests.address,
+        protocol.rewards_coordinator.address,
+    ]
 
 
 def test_implementation_immutables(module_implementation, protocol):
     """Every proxy reads the protocol's addresses from the implementation's code (immutables)."""
     names = ("manager", "byz_nft", "auction", "staker_rewards", "eigen_pod_manager", "delegation_manager")
-    for name, address in zip((*names, "withdrawal_requests"), implementation_args(protocol), strict=True):
+    extra = ("withdrawal_requests", "rewards_coordinator")
+    for name, address in zip((*names, *extra), implementation_args(protocol), strict=True):
         assert getattr(module_implementation, name)() == address
 
 
@@ -114,6 +118,7 @@ def test_implementation_immutables(module_implementation, protocol):
                 "eigen pod manager",
                 "delegation manager",
                 "withdrawal requests",
+                "rewards coordinator",
             ]
         )
     ),
@@ -598,6 +603,29 @@ def test_set_proof_submitter_only_owner(staked_module, manager, outsider):
         with boa.env.prank(caller), boa.reverts("strategy_module: caller is not the owner"):
             module.set_proof_submitter(caller)
     assert pod_of(module).proofSubmitter() == manager.address
+
+
+def test_set_rewards_claimer(staked_module, protocol, outsider, manager):
+    """The module (its pod's owner) is the earner of its EigenLayer rewards: the holder names their claimer
+    in the RewardsCoordinator, and a buyer of the NFT names its own."""
+    cluster_id, module, staker = staked_module()
+    rc = protocol.rewards_coordinator
+    assert rc.claimerFor(module.address) == ZERO
+    for caller in (outsider, manager.address):
+        with boa.env.prank(caller), boa.reverts("strategy_module: caller is not the owner"):
+            module.set_rewards_claimer(caller)
+    with boa.env.prank(staker):
+        module.set_rewards_claimer(staker)
+    logs = module.get_logs()
+    assert events(logs, "RewardsClaimerSet") == [{"cluster_id": cluster_id, "claimer": staker}]
+    assert "ClaimerForSet" in event_names(logs)
+    assert rc.claimerFor(module.address) == staker
+    protocol.byz_nft.transferFrom(staker, outsider, cluster_id, sender=staker)
+    with boa.env.prank(staker), boa.reverts("strategy_module: caller is not the owner"):
+        module.set_rewards_claimer(staker)
+    with boa.env.prank(outsider):
+        module.set_rewards_claimer(outsider)
+    assert rc.claimerFor(module.address) == outsider
 
 
 # ---------------------------------------------------------------- EigenLayer: the withdrawal queue

@@ -115,6 +115,12 @@ def _same_start_in_every_module(request):
     every fixture back, the clock included, so each module starts from the same chain state.)"""
     boa.env.set_random_seed(f"byzantine-vyper:{request.module.__name__}")
     boa.env.evm.patch.timestamp = START_TIMESTAMP
+    # titanoboa keeps every SSTORE slot (by address) and keccak preimage it has seen, to print a contract's
+    # storage with an error. Addresses now repeat from module to module, so another module's contract at
+    # the same address would lend its slots to this one's dump, and decoding them as this contract's
+    # mappings fails (`'StructT' object has no attribute 'key_type'`) inside `boa.reverts`: start clean.
+    boa.env.sha3_trace = {}
+    boa.env.sstore_trace = {}
 
 
 @pytest.fixture(scope="module")

@@ -128,6 +128,7 @@ def implementation_args(protocol, manager_address) -> list:
         protocol.eigen_pod_manager.address,
         protocol.delegation_manager.address,
         protocol.withdrawal_requests.address,
+        protocol.rewards_coordinator.address,
     ]
 
 

@@ -140,6 +140,7 @@ def mock_world(protocol, owner, operators):
             protocol.eigen_pod_manager.address,
             protocol.delegation_manager.address,
             protocol.withdrawal_requests.address,
+            protocol.rewards_coordinator.address,
         )
         m.set_strategy_module_implementation(impl.address)
         nft.set_manager(m.address)

@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import boa
 import pytest
 
@@ -40,8 +42,13 @@ GWEI = 10**9
 POD_ACTIVE, POD_WITHDRAWN = 1, 2  # EigenPod's validator statuses
 
 
+@functools.cache
+def eigen_pod_deployer():
+    return boa.load_partial("contracts/external/eigenlayer/EigenPod.vy")
+
+
 def eigen_pod(address):
-    return boa.load_partial("contracts/external/eigenlayer/EigenPod.vy").at(address)
+    return eigen_pod_deployer().at(address)
 
 
 def restake(chain, module, pubkey, sender):

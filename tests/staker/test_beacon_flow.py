@@ -5,12 +5,17 @@
   credentials), `confirm_stake` is refused, `report_frontrun` makes the staker whole (31 ETH back plus the
   bonds), and no further ETH reaches the deposit contract for that key;
 - the honest path for several stakers: every validator has its own pod's credentials, the 31 ETH follow,
-  restaked shares equal the proven effective balances;
-- an exit: the request through the pod, the model exits the validator and pays its balance to the pod, the
-  shares stop counting once the exit is proven, and the principal comes home through the module.
+  nothing is restaked before anyone restakes the active validator through EigenLayer v1.12
+  (`verifyWithdrawalCredentials`, via `restake`), then the deposit shares equal its effective balance;
+- an exit: the request through the pod (restaked validators only), the model exits the validator and its
+  exit is proven (stream ended); the sweep pays the balance to the pod, a checkpoint marks the validator
+  WITHDRAWN and makes the ETH withdrawable, and the principal comes home through EigenLayer's withdrawal
+  queue and the module.
 """
 
 from __future__ import annotations
+
+import functools
 
 import boa
 import pytest
@@ -30,13 +35,38 @@ from tests.staker.conftest import (
 )
 from tests.utils.actors import actors
 from tests.utils.deposits import accept_deposit
+from tests.utils.errors import reverts_with_error
 
 EPOCH = 384  # seconds
 GWEI = 10**9
+POD_ACTIVE, POD_WITHDRAWN = 1, 2  # EigenPod's validator statuses
+
+
+@functools.cache
+def eigen_pod_deployer():
+    return boa.load_partial("contracts/external/eigenlayer/EigenPod.vy")
 
 
 def eigen_pod(address):
-    return boa.load_partial("contracts/external/eigenlayer/EigenPod.vy").at(address)
+    return eigen_pod_deployer().at(address)
+
+
+def restake(chain, module, pubkey, sender):
+    """Anyone restakes the module's validator: EigenLayer's credential proof against the last block."""
+    timestamp, state_root_proof, indices, proofs, fields = chain.credential_proof_args([pubkey])
+    with boa.env.prank(sender):
+        module.restake(timestamp, state_root_proof, indices[0], proofs[0], fields[0])
+
+
+def checkpoint(chain, module, pubkey, sender):
+    """A beacon block, a checkpoint started at its timestamp (anyone) and the validator's balance proven
+    straight to the pod (anyone), as deploy/staking_flow.py `checkpoint`."""
+    boa.env.time_travel(seconds=12)
+    timestamp = chain.process()
+    pod = eigen_pod(module.eigen_pod())
+    with boa.env.prank(sender):
+        module.start_checkpoint()
+        pod.verifyCheckpointProofs(*chain.checkpoint_proof_args(timestamp, [pubkey]))
 
 
 def test_frontrun_attack_is_caught_and_the_staker_made_whole(protocol, owner, operators, stakers, outsider):
@@ -146,23 +176,42 @@ def test_honest_stakers_end_in_their_own_validators(protocol, honest_world, stak
             manager.confirm_stake(cluster_id, timestamp, chain.validator_proof(pubkey))
     assert boa.env.get_balance(manager.address) == 0
     assert boa.env.get_balance(protocol.deposit_contract.address) == len(ids) * STAKE
+    # nothing is restaked at confirmation: the deposit shares wait for EigenLayer's own proof
+    for module in modules.values():
+        assert epm.podOwnerDepositShares(module.address) == 0
     # the top-ups land: every validator holds 32 ETH with its own pod's credentials
     boa.env.time_travel(seconds=2 * EPOCH)
-    timestamp = chain.process()
+    chain.process()
     for cluster_id, module in modules.items():
         assert manager.cluster_status(cluster_id) == STATUS_STAKED
         pubkey = bytes(manager.validator_pubkey(cluster_id))
         v = chain.validator(pubkey)
         assert v.withdrawal_credentials == bytes(manager.withdrawal_credentials(cluster_id))
         assert v.balance >= STAKE // GWEI
-        # shares equal the proven effective balance: the pre-deposit at confirmation, 32 ETH once re-proven
-        assert epm.shares(module.address) == PRE_DEPOSIT
-        eigen_pod(module.eigen_pod()).verify_balance_update(timestamp, chain.validator_proof(pubkey))
-        assert epm.shares(module.address) == v.effective_balance * GWEI == STAKE
+        # EigenLayer restakes only a validator with an activation epoch: not yet
+        with reverts_with_error("ValidatorInactiveOnBeaconChain()"):
+            restake(chain, module, pubkey, outsider)
+    # activation after finality and the seed lookahead; then anyone restakes each validator
+    boa.env.time_travel(seconds=8 * EPOCH)
+    chain.process()
+    for cluster_id, module in modules.items():
+        pubkey = bytes(manager.validator_pubkey(cluster_id))
+        v = chain.validator(pubkey)
+        assert v.activation_epoch < 2**64 - 1
+        other = modules[next(i for i in modules if i != cluster_id)]
+        with boa.reverts("strategy_module: proof is for another validator"):
+            restake(chain, other, pubkey, outsider)
+        restake(chain, module, pubkey, outsider)
+        # the deposit shares equal the proven effective balance; the activation epoch is recorded
+        assert epm.podOwnerDepositShares(module.address) == v.effective_balance * GWEI == STAKE
+        assert module.activation_epoch() == v.activation_epoch
+        pod = eigen_pod(module.eigen_pod())
+        assert pod.validatorPubkeyToInfo(pubkey).status == POD_ACTIVE
 
 
-def test_exit_pays_the_principal_home(protocol, honest_world, stakers):
+def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider):
     manager, epm, rewards = protocol.manager, protocol.eigen_pod_manager, protocol.staker_rewards
+    dm = protocol.delegation_manager
     chain = BeaconChain(protocol)
     cluster_id = honest_world()[0]
     staker = stakers[0]
@@ -177,16 +226,21 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers):
     boa.env.time_travel(seconds=12 * EPOCH)
     chain.process()
     assert chain.validator(pubkey).is_active(chain.epoch)
+    # the activation epoch proven (anyone, the project's proof)
+    module.prove_activation(chain.last_timestamp, chain.validator_proof(pubkey), sender=outsider)
+    assert module.activation_epoch() == chain.validator(pubkey).activation_epoch
     # active for the shard committee period (256 epochs) before an exit is honoured
     boa.env.time_travel(seconds=260 * EPOCH)
     chain.process()
     pod = eigen_pod(module.eigen_pod())
-    pod.verify_balance_update(chain.last_timestamp, chain.validator_proof(pubkey))
-    assert epm.shares(module.address) == STAKE
+    # the request goes through the pod, which takes it only for a validator it restakes
+    with boa.env.prank(staker), boa.reverts("strategy_module: validator not restaked"):
+        module.request_exit(value=module.exit_fee())
+    restake(chain, module, pubkey, outsider)  # anyone
+    assert epm.podOwnerDepositShares(module.address) == STAKE
+    assert module.activation_epoch() == chain.validator(pubkey).activation_epoch  # unchanged
 
-    # the activation epoch proven (anyone), then the request through the pod: nothing ends before the proof
-    module.prove_activation(chain.last_timestamp, chain.validator_proof(pubkey))
-    assert module.activation_epoch() == chain.validator(pubkey).activation_epoch
+    # the request through the pod: nothing ends before the proof
     with boa.env.prank(staker):
         module.request_exit(value=module.exit_fee())
     assert manager.cluster_status(cluster_id) == STATUS_STAKED
@@ -195,20 +249,40 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers):
     timestamp = chain.process()
     exit_epoch = chain.validator(pubkey).exit_epoch
     assert exit_epoch < 2**64 - 1
-    # the exit is proven (anyone): the stream ends at the exit epoch, the shares stop counting
-    module.prove_exit(timestamp, chain.validator_proof(pubkey))
+    # the exit is proven (anyone): the stream ends at the exit epoch; the shares change only at a checkpoint
+    module.prove_exit(timestamp, chain.validator_proof(pubkey), sender=outsider)
     assert manager.cluster_status(cluster_id) == STATUS_EXITED
     assert rewards.status(cluster_id) == 4
     assert rewards.get_stream(cluster_id).end == manager.beacon_genesis_time() + exit_epoch * EPOCH
-    assert epm.shares(module.address) == 0
-    # withdrawable 256 epochs after the exit: the balance is paid to the pod, then home through the module
+    assert epm.podOwnerDepositShares(module.address) == STAKE
+    # withdrawable 256 epochs after the exit: the sweep pays the whole balance to the pod
     boa.env.time_travel(seconds=270 * EPOCH)
     chain.process()
+    assert chain.validator(pubkey).balance == 0
     paid = boa.env.get_balance(pod.address)
+    assert paid == sum(wei for address, wei in chain.paid if address == pod.address)
     assert paid >= STAKE  # principal plus consensus rewards
+    # a checkpoint (anyone) proves the zero balance: the validator is WITHDRAWN, the pod's ETH withdrawable
+    checkpoint(chain, module, pubkey, outsider)
+    assert pod.validatorPubkeyToInfo(pubkey).status == POD_WITHDRAWN
+    assert pod.withdrawableRestakedExecutionLayerGwei() * GWEI == paid
+    shares = epm.podOwnerDepositShares(module.address)
+    assert shares == paid
+    # the holder queues the shares; after EigenLayer's delay anyone completes, the ETH reaches the module
+    with boa.env.prank(outsider), boa.reverts("strategy_module: caller is not the owner"):
+        module.queue_withdrawal(shares)
+    with boa.env.prank(staker):
+        module.queue_withdrawal(shares)
+    assert epm.podOwnerDepositShares(module.address) == 0
+    withdrawal = dm.getQueuedWithdrawals(module.address)[0][-1]
+    with reverts_with_error("WithdrawalDelayNotElapsed()"):
+        module.complete_withdrawal(withdrawal, sender=outsider)
+    boa.env.time_travel(blocks=dm.minWithdrawalDelayBlocks() + 1)
+    module.complete_withdrawal(withdrawal, sender=outsider)
+    assert boa.env.get_balance(module.address) == paid
+    assert boa.env.get_balance(pod.address) == 0
     before = boa.env.get_balance(staker)
     with boa.env.prank(staker):
-        module.withdraw_from_pod(paid)
         module.withdraw(paid, staker)
     assert boa.env.get_balance(staker) == before + paid
 

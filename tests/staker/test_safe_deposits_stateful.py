@@ -1,27 +1,36 @@
 """Stateful test of the two-phase stake against the beacon-chain model (deploy/beacon.py), over several
 stakers: registrations, deposits (some front-run by the clusters' key holders), beacon blocks, proofs,
-confirmations, front-run reports, exits and dissolutions in any order.
+confirmations, front-run reports, restakes through EigenLayer v1.12, exits and dissolutions in any order.
 
 After every step:
 - the manager holds exactly 31 ETH per cluster awaiting its proof;
-- every confirmed cluster's validator has its own pod's withdrawal credentials, and its module's restaked
-  shares equal the effective balance proven at confirmation;
+- every confirmed cluster's validator has its own pod's withdrawal credentials; its module's deposit shares
+  are 0 until anyone restakes it (`restake`: EigenLayer's credential proof, once the validator has an
+  activation epoch), then the effective balance proven there (32 ETH), and 0 again once the principal is
+  withdrawn; the pod counts the validator INACTIVE, ACTIVE, then WITHDRAWN;
 - every front-run staker got its 31 ETH back and is owed the cluster's bonds (Escrow.claimable);
 - the deposit contract holds every deposit made (1 ETH per stake and per attack, 31 ETH per confirmation),
   and no ETH beyond the pre-deposit reaches it for a front-run key;
 - each staker's 32 ETH is in a validator with its pod's credentials, awaiting proof, or back with it;
 - StakerRewards' balance equals what it holds per cluster, and each cluster conserves to the wei;
 - the bonds of a confirmed cluster stay locked until its exit is proven (an expiry returns credits only);
-- an exited validator's shares stop counting and its balance (>= 32 ETH) comes home through the module.
+- every wei the beacon chain paid to a pod (consensus rewards swept while active, the principal after the
+  exit) is in that pod or was paid out by EigenLayer to its module, which the holder withdrew; EigenLayer's
+  contracts and the modules hold nothing.
 
 The exit rule (issue 18: a staker can always leave) may follow any other step: after an expiry, after a
-request the beacon chain dropped, after a sale. Each time the current holder proves the activation if
-needed, requests the exit, anyone proves it, and the principal comes home to that holder. At the end of
-every run each validator still running is sold, has a request dropped, expires, then exits: the principal
-comes home whatever the rules picked.
+request the beacon chain dropped, after a sale, after a restake or without one. Each time the current holder
+proves the activation if needed, anyone restakes the validator if needed (the pod requests only for a
+validator it restakes), the holder requests the exit, anyone proves it; the sweep pays the balance to the
+pod, anyone checkpoints it (the validator WITHDRAWN, the ETH withdrawable), the holder queues the deposit
+shares, anyone completes the withdrawal after EigenLayer's delay, and the principal comes home to that
+holder. At the end of every run each validator still running is sold, has a request dropped, expires, then
+exits: the principal comes home whatever the rules picked.
 """
 
 from __future__ import annotations
+
+import functools
 
 import boa
 import pytest
@@ -46,6 +55,7 @@ from tests.staker.conftest import (
     seed_for,
 )
 from tests.utils.deposits import accept_deposit
+from tests.utils.errors import reverts_with_error
 from tests.utils.stateful import StatefulBase
 
 BOND = 10**18
@@ -53,6 +63,19 @@ EPOCH = 384  # seconds
 SHARD_COMMITTEE_PERIOD = 256  # epochs
 CLUSTERS = 6
 EXPIRED = 3  # StakerRewards status
+GWEI = 10**9
+FAR_FUTURE_EPOCH = 2**64 - 1
+POD_INACTIVE, POD_ACTIVE, POD_WITHDRAWN = 0, 1, 2  # EigenPod's validator statuses
+ROOTS_HISTORY = 8191 * 12  # seconds of EIP-4788 block roots EigenLayer accepts
+
+
+@functools.cache
+def eigen_pod_deployer():
+    return boa.load_partial("contracts/external/eigenlayer/EigenPod.vy")
+
+
+def eigen_pod_at(address):
+    return eigen_pod_deployer().at(address)
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +110,8 @@ class SafeDepositMachine(StatefulBase):
     exits_after_expiry = 0
     exits_after_drop = 0
     exits_after_sale = 0
+    restakes_total = 0  # by the restake rule (the exit restakes the others itself)
+    exits_after_restake = 0
 
     @classmethod
     def settings(cls):
@@ -108,6 +133,11 @@ class SafeDepositMachine(StatefulBase):
         self.expired: set[int] = set()
         self.dropped: set[int] = set()  # a request the beacon chain dropped
         self.sold: set[int] = set()
+        self.restaked: set[int] = set()  # confirmed clusters whose validator the pod restakes
+        self.by_rule: set[int] = set()  # ... restaked by the restake rule
+        self.eigen_paid: dict[int, int] = {}  # cluster -> wei EigenLayer paid to its module
+        self.fees = 0  # exit fees paid by the holders
+        self.handles: dict[int, tuple] = {}
         self.holder: dict[int, str] = {}  # confirmed cluster -> its current ByzNft holder
         self.deposited = 0
         self.balance0 = {s: boa.env.get_balance(s) for s in self.stakers}
@@ -228,17 +258,40 @@ class SafeDepositMachine(StatefulBase):
         return sorted(set(self.confirmed) - self.exited)
 
     def _module_and_pod(self, cid):
-        m = self.protocol.manager
-        module = module_at(m.strategy_module_of(cid))
-        return module, boa.load_partial("contracts/external/eigenlayer/EigenPod.vy").at(module.eigen_pod())
+        if cid not in self.handles:
+            module = module_at(self.protocol.manager.strategy_module_of(cid))
+            self.handles[cid] = module, eigen_pod_at(module.eigen_pod())
+        return self.handles[cid]
+
+    def _activate(self, cid):
+        """The top-up lands, then activation after finality (the validator gets its activation epoch)."""
+        pubkey = bytes(self.protocol.manager.validator_pubkey(cid))
+        for seconds in (12, 12 * EPOCH):
+            if self.chain.validator(pubkey).activation_epoch != FAR_FUTURE_EPOCH:
+                return
+            boa.env.time_travel(seconds=seconds)
+            self.chain.process()
+
+    def _restake(self, cid, module):
+        """Anyone restakes the validator: EigenLayer's credential proof against the last beacon block (a new
+        one if the last is older than EIP-4788's buffer, which EigenLayer refuses: TimestampOutOfRange)."""
+        pubkey = bytes(self.protocol.manager.validator_pubkey(cid))
+        if self.chain.now - self.chain.last_timestamp >= ROOTS_HISTORY:
+            boa.env.time_travel(seconds=12)
+            self.chain.process()
+        timestamp, root_proof, indices, proofs, fields = self.chain.credential_proof_args([pubkey])
+        with boa.env.prank(self.outsider):
+            module.restake(timestamp, root_proof, indices[0], proofs[0], fields[0])
+        assert self.protocol.eigen_pod_manager.podOwnerDepositShares(module.address) == STAKE
+        assert module.activation_epoch() == self.chain.validator(pubkey).activation_epoch
+        self.restaked.add(cid)
 
     def _open_exit_window(self, cid, module):
-        """Activation on the beacon chain, its proof (anyone), then SHARD_COMMITTEE_PERIOD epochs."""
+        """Activation on the beacon chain, its proof (anyone), SHARD_COMMITTEE_PERIOD epochs, then the
+        restake (anyone) if nobody did: the pod requests exits only for validators it restakes."""
         pubkey = bytes(self.protocol.manager.validator_pubkey(cid))
         if module.activation_epoch() == 0:
-            for seconds in (12, 12 * EPOCH):  # the top-up lands, then activation after finality
-                boa.env.time_travel(seconds=seconds)
-                self.chain.process()
+            self._activate(cid)
             module.prove_activation(self.chain.last_timestamp, self.chain.validator_proof(pubkey))
         due = (
             self.protocol.manager.beacon_genesis_time()
@@ -246,6 +299,27 @@ class SafeDepositMachine(StatefulBase):
         )
         if due > boa.env.timestamp:
             boa.env.time_travel(seconds=due - boa.env.timestamp)
+        if cid not in self.restaked:
+            with boa.env.prank(self.holder[cid]), boa.reverts("strategy_module: validator not restaked"):
+                module.request_exit(value=module.exit_fee())
+            self._restake(cid, module)
+
+    @precondition(lambda self: set(self.confirmed) - self.exited - self.restaked)
+    @rule(data=st.data())
+    def restake(self, data):
+        """Anyone restakes a confirmed validator through its pod once the beacon chain has given it an
+        activation epoch (EigenLayer refuses it before)."""
+        cid = data.draw(st.sampled_from(sorted(set(self.confirmed) - self.exited - self.restaked)))
+        module, _ = self._module_and_pod(cid)
+        if self.chain.validator(bytes(self.protocol.manager.validator_pubkey(cid))).activation_epoch == (
+            FAR_FUTURE_EPOCH
+        ):
+            with reverts_with_error("ValidatorInactiveOnBeaconChain()"):
+                self._restake(cid, module)
+            self._activate(cid)
+        self._restake(cid, module)
+        self.by_rule.add(cid)
+        SafeDepositMachine.restakes_total += 1
 
     @precondition(lambda self: set(self.confirmed) - self.exited - self.expired)
     @rule(data=st.data())
@@ -276,6 +350,7 @@ class SafeDepositMachine(StatefulBase):
         with boa.env.prank(self.holder[cid]):
             module.request_exit(value=fee)
         self.returned[self.holder[cid]] -= fee
+        self.fees += fee
         assert len(dequeue_withdrawal_requests(self.protocol.withdrawal_requests)) == 1
         self.dropped.add(cid)
 
@@ -303,7 +378,7 @@ class SafeDepositMachine(StatefulBase):
         self._exit(data.draw(st.sampled_from(self._live())))
 
     def _exit(self, cid):
-        m, epm = self.protocol.manager, self.protocol.eigen_pod_manager
+        m, epm, dm = self.protocol.manager, self.protocol.eigen_pod_manager, self.protocol.delegation_manager
         holder = self.holder[cid]
         module, pod = self._module_and_pod(cid)
         pubkey = bytes(m.validator_pubkey(cid))
@@ -314,28 +389,49 @@ class SafeDepositMachine(StatefulBase):
         assert m.cluster_status(cid) == STATUS_STAKED  # nothing ends at the request
         boa.env.time_travel(seconds=12)
         timestamp = self.chain.process()
-        assert self.chain.validator(pubkey).exit_epoch < 2**64 - 1  # honoured
+        assert self.chain.validator(pubkey).exit_epoch < FAR_FUTURE_EPOCH  # honoured
         module.prove_exit(timestamp, self.chain.validator_proof(pubkey), sender=self.outsider)
         assert m.cluster_status(cid) == STATUS_EXITED
-        assert epm.shares(module.address) == 0
         assert not any(
             self.protocol.escrow.is_locked(b) for b in self.protocol.auction.get_cluster(cid).bid_ids
         )
+        assert epm.podOwnerDepositShares(module.address) == STAKE  # the shares change at the checkpoint
+        # withdrawable 256 epochs after the exit: the sweep pays the balance to the pod
         boa.env.time_travel(seconds=270 * EPOCH)
         self.chain.process()
+        assert self.chain.validator(pubkey).balance == 0
         paid = boa.env.get_balance(pod.address)
         assert paid >= STAKE  # principal and consensus rewards
+        # a checkpoint (anyone) in the beacon block's own timestamp: the zero balance proven
+        boa.env.time_travel(seconds=12)
+        timestamp = self.chain.process()
+        with boa.env.prank(self.outsider):
+            module.start_checkpoint()
+            pod.verifyCheckpointProofs(*self.chain.checkpoint_proof_args(timestamp, [pubkey]))
+        assert pod.validatorPubkeyToInfo(pubkey).status == POD_WITHDRAWN
+        assert pod.withdrawableRestakedExecutionLayerGwei() * GWEI == paid
+        shares = epm.podOwnerDepositShares(module.address)
+        assert shares == paid
+        # the holder queues the shares; anyone completes after EigenLayer's delay; the holder withdraws
+        with boa.env.prank(holder):
+            module.queue_withdrawal(shares)
+        withdrawal = dm.getQueuedWithdrawals(module.address)[0][-1]
+        boa.env.time_travel(blocks=dm.minWithdrawalDelayBlocks() + 1)
+        module.complete_withdrawal(withdrawal, sender=self.outsider)
+        assert boa.env.get_balance(module.address) == paid
+        self.eigen_paid[cid] = paid
         before = boa.env.get_balance(holder)
         with boa.env.prank(holder):
-            module.withdraw_from_pod(paid)
             module.withdraw(paid, holder)
         assert boa.env.get_balance(holder) - before == paid  # the principal is home
         self.returned[holder] += paid - fee
+        self.fees += fee
         self.exited.add(cid)
         SafeDepositMachine.exits_total += 1
         SafeDepositMachine.exits_after_expiry += cid in self.expired
         SafeDepositMachine.exits_after_drop += cid in self.dropped
         SafeDepositMachine.exits_after_sale += cid in self.sold
+        SafeDepositMachine.exits_after_restake += cid in self.by_rule
 
     def teardown(self):
         """Every validator still running at the end leaves too, after each step that used to lock its
@@ -354,6 +450,7 @@ class SafeDepositMachine(StatefulBase):
                 self.every_stakers_eth_is_accounted_for,
                 self.staker_rewards_balance,
                 self.bonds_locked_until_the_exit_is_proven,
+                self.pods_and_eigenlayer_hold_what_the_beacon_chain_paid,
             ):
                 check()
         finally:
@@ -388,9 +485,12 @@ class SafeDepositMachine(StatefulBase):
             pubkey = bytes(m.validator_pubkey(cid))
             v = self.chain.validator(pubkey)
             assert v.withdrawal_credentials == bytes(m.withdrawal_credentials(cid))
-            module = m.strategy_module_of(cid)
-            # the effective balance proven at confirmation, nothing once the exit is proven
-            assert epm.shares(module) == (0 if cid in self.exited else PRE_DEPOSIT)
+            module, pod = self._module_and_pod(cid)
+            # nothing before the restake, the effective balance proven there, nothing once withdrawn
+            live = cid in self.restaked and cid not in self.exited
+            assert epm.podOwnerDepositShares(module.address) == (STAKE if live else 0)
+            status = POD_WITHDRAWN if cid in self.exited else POD_ACTIVE if live else POD_INACTIVE
+            assert pod.validatorPubkeyToInfo(pubkey).status == status
 
     @invariant()
     def deposit_contract_holds_every_deposit(self):
@@ -423,6 +523,25 @@ class SafeDepositMachine(StatefulBase):
             )
 
     @invariant()
+    def pods_and_eigenlayer_hold_what_the_beacon_chain_paid(self):
+        """Every wei the beacon chain paid to a pod is in the pod or was paid out by EigenLayer (to the
+        module, which the holder emptied); EigenLayer's contracts never hold ETH."""
+        swept: dict[str, int] = {}
+        for address, wei in self.chain.paid:
+            swept[address] = swept.get(address, 0) + wei
+        for cid in self.confirmed:
+            module, pod = self._module_and_pod(cid)
+            assert swept.get(str(pod.address), 0) == boa.env.get_balance(pod.address) + self.eigen_paid.get(
+                cid, 0
+            )
+            assert boa.env.get_balance(module.address) == 0
+        p = self.protocol
+        for contract in (p.eigen_pod_manager, p.delegation_manager):
+            assert boa.env.get_balance(contract.address) == 0
+        # and the holders got it all, less the exit fees they paid
+        assert sum(self.returned.values()) == sum(self.eigen_paid.values()) - self.fees
+
+    @invariant()
     def bonds_locked_until_the_exit_is_proven(self):
         escrow, auction = self.protocol.escrow, self.protocol.auction
         for cid in self.confirmed:
@@ -435,6 +554,7 @@ def test_safe_deposits_state_machine(safe_world, owner, stakers, operators, outs
     SafeDepositMachine.exits_total = 0
     SafeDepositMachine.exits_after_expiry = SafeDepositMachine.exits_after_drop = 0
     SafeDepositMachine.exits_after_sale = 0
+    SafeDepositMachine.restakes_total = SafeDepositMachine.exits_after_restake = 0
     SafeDepositMachine.run(
         protocol=safe_world,
         owner=owner,
@@ -447,7 +567,9 @@ def test_safe_deposits_state_machine(safe_world, owner, stakers, operators, outs
         f"{SafeDepositMachine.reported_total} front-runs reported, {SafeDepositMachine.exits_total} exits "
         f"({SafeDepositMachine.exits_after_expiry} after an expiry, "
         f"{SafeDepositMachine.exits_after_drop} after a dropped request, "
-        f"{SafeDepositMachine.exits_after_sale} after a sale)"
+        f"{SafeDepositMachine.exits_after_sale} after a sale, "
+        f"{SafeDepositMachine.exits_after_restake} after the restake rule; "
+        f"{SafeDepositMachine.restakes_total} restakes by the rule)"
     )
     assert SafeDepositMachine.confirmed_total > 0
     assert SafeDepositMachine.reported_total > 0
@@ -456,3 +578,4 @@ def test_safe_deposits_state_machine(safe_world, owner, stakers, operators, outs
     assert SafeDepositMachine.exits_after_expiry > 0
     assert SafeDepositMachine.exits_after_drop > 0
     assert SafeDepositMachine.exits_after_sale > 0
+    assert SafeDepositMachine.exits_after_restake > 0

@@ -98,7 +98,9 @@ def safe_world(protocol, owner, operators, stakers):
 class SafeDepositMachine(StatefulBase):
     examples = 10
     steps = 30
-    ci_examples, ci_steps = 12, 40  # the default test command (tests/utils/stateful.py)
+    # the default test command (tests/utils/stateful.py); its examples derive from this class's code:
+    # after an edit, check that every rule still runs (`-s` prints the counts)
+    ci_examples, ci_steps = 12, 36
     protocol = None
     owner = None
     stakers = None
@@ -111,6 +113,7 @@ class SafeDepositMachine(StatefulBase):
     exits_after_drop = 0
     exits_after_sale = 0
     restakes_total = 0  # by the restake rule (the exit restakes the others itself)
+    restakes_refused = 0  # ... refused: no activation epoch yet, or restaked already
     exits_after_restake = 0
 
     @classmethod
@@ -272,13 +275,17 @@ class SafeDepositMachine(StatefulBase):
             boa.env.time_travel(seconds=seconds)
             self.chain.process()
 
-    def _restake(self, cid, module):
-        """Anyone restakes the validator: EigenLayer's credential proof against the last beacon block (a new
-        one if the last is older than EIP-4788's buffer, which EigenLayer refuses: TimestampOutOfRange)."""
-        pubkey = bytes(self.protocol.manager.validator_pubkey(cid))
+    def _fresh_block(self):
+        """A new beacon block if the last is older than EIP-4788's buffer (EigenLayer refuses such a proof:
+        TimestampOutOfRange)."""
         if self.chain.now - self.chain.last_timestamp >= ROOTS_HISTORY:
             boa.env.time_travel(seconds=12)
             self.chain.process()
+
+    def _restake(self, cid, module):
+        """Anyone restakes the validator: EigenLayer's credential proof against the last beacon block."""
+        pubkey = bytes(self.protocol.manager.validator_pubkey(cid))
+        self._fresh_block()
         timestamp, root_proof, indices, proofs, fields = self.chain.credential_proof_args([pubkey])
         with boa.env.prank(self.outsider):
             module.restake(timestamp, root_proof, indices[0], proofs[0], fields[0])
@@ -304,18 +311,25 @@ class SafeDepositMachine(StatefulBase):
                 module.request_exit(value=module.exit_fee())
             self._restake(cid, module)
 
-    @precondition(lambda self: set(self.confirmed) - self.exited - self.restaked)
+    @precondition(lambda self: set(self.confirmed) - self.exited)
     @rule(data=st.data())
     def restake(self, data):
         """Anyone restakes a confirmed validator through its pod once the beacon chain has given it an
-        activation epoch (EigenLayer refuses it before)."""
-        cid = data.draw(st.sampled_from(sorted(set(self.confirmed) - self.exited - self.restaked)))
+        activation epoch (EigenLayer refuses it before), and only once."""
+        cid = data.draw(st.sampled_from(self._live()))
         module, _ = self._module_and_pod(cid)
+        if cid in self.restaked:
+            with reverts_with_error("CredentialsAlreadyVerified()"):
+                self._restake(cid, module)
+            SafeDepositMachine.restakes_refused += 1
+            return
+        self._fresh_block()  # the proof's block decides, not the registry's state since
         if self.chain.validator(bytes(self.protocol.manager.validator_pubkey(cid))).activation_epoch == (
             FAR_FUTURE_EPOCH
         ):
             with reverts_with_error("ValidatorInactiveOnBeaconChain()"):
                 self._restake(cid, module)
+            SafeDepositMachine.restakes_refused += 1
             self._activate(cid)
         self._restake(cid, module)
         self.by_rule.add(cid)
@@ -555,6 +569,7 @@ def test_safe_deposits_state_machine(safe_world, owner, stakers, operators, outs
     SafeDepositMachine.exits_after_expiry = SafeDepositMachine.exits_after_drop = 0
     SafeDepositMachine.exits_after_sale = 0
     SafeDepositMachine.restakes_total = SafeDepositMachine.exits_after_restake = 0
+    SafeDepositMachine.restakes_refused = 0
     SafeDepositMachine.run(
         protocol=safe_world,
         owner=owner,
@@ -569,7 +584,8 @@ def test_safe_deposits_state_machine(safe_world, owner, stakers, operators, outs
         f"{SafeDepositMachine.exits_after_drop} after a dropped request, "
         f"{SafeDepositMachine.exits_after_sale} after a sale, "
         f"{SafeDepositMachine.exits_after_restake} after the restake rule; "
-        f"{SafeDepositMachine.restakes_total} restakes by the rule)"
+        f"{SafeDepositMachine.restakes_total} restakes by the rule, "
+        f"{SafeDepositMachine.restakes_refused} refused before the activation or once restaked)"
     )
     assert SafeDepositMachine.confirmed_total > 0
     assert SafeDepositMachine.reported_total > 0
@@ -579,3 +595,4 @@ def test_safe_deposits_state_machine(safe_world, owner, stakers, operators, outs
     assert SafeDepositMachine.exits_after_drop > 0
     assert SafeDepositMachine.exits_after_sale > 0
     assert SafeDepositMachine.exits_after_restake > 0
+    assert SafeDepositMachine.restakes_refused > 0  # EigenLayer's guards on the restake rule

@@ -40,7 +40,7 @@ ACTIVE, WITHDRAWN = 1, 2
 class RestakingMachine(StatefulBase):
     examples = 10
     steps = 40
-    ci_examples, ci_steps = 8, 30  # the default test command (tests/utils/stateful.py)
+    ci_examples, ci_steps = 8, 36  # the default test command (tests/utils/stateful.py)
     suite = None
     stakers: list = []
     operators: list = []
@@ -266,7 +266,7 @@ class RestakingMachine(StatefulBase):
                     assert tuple(pod.validatorPubkeyToInfo(self.pubkey(s, k)))[1::2] == (gwei, ACTIVE)
             for who, k in self.withdrawn:
                 if who == s:
-                    assert pod.validatorStatus(self.pubkey(s, k)) == WITHDRAWN
+                    assert tuple(pod.validatorPubkeyToInfo(self.pubkey(s, k)))[3] == WITHDRAWN
 
     @invariant()
     def operator_shares_are_the_delegators_withdrawable_shares(self):

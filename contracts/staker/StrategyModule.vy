@@ -330,23 +330,22 @@ def request_exit():
         >= genesis
         + (activation + c.SHARD_COMMITTEE_PERIOD) * c.SECONDS_PER_EPOCH
     ), "strategy_module: exit before activation + 256 epochs"
-    assert (
-        msg.value >= self._withdrawal_fee()
-    ), "strategy_module: exit fee not covered"
-    info: IEigenPod.ValidatorInfo = staticcall IEigenPod(
-        self._pod()
-    ).validatorPubkeyHashToInfo(self._pubkey_root(cluster_id))
-    assert (
-        info.status == _POD_VALIDATOR_ACTIVE
-    ), "strategy_module: validator not restaked"
+    fee: uint256 = self._withdrawal_fee()
+    assert msg.value >= fee, "strategy_module: exit fee not covered"
+    pod: address = self._pod()
     pubkey: Bytes[48] = staticcall IStrategyModuleManager(
         MANAGER
     ).validator_pubkey(cluster_id)
-    fee: uint256 = self._withdrawal_fee()
+    info: IEigenPod.ValidatorInfo = staticcall IEigenPod(
+        pod
+    ).validatorPubkeyHashToInfo(sha256(concat(pubkey, empty(bytes16))))
+    assert (
+        info.status == _POD_VALIDATOR_ACTIVE
+    ), "strategy_module: validator not restaked"
     log ExitRequested(cluster_id=cluster_id, pubkey=pubkey, fee=fee)
     # The pod pays the fee (it refunds any excess to this module, which
     # forwards the rest of msg.value to the holder).
-    extcall IEigenPod(self._pod()).requestWithdrawal(
+    extcall IEigenPod(pod).requestWithdrawal(
         [
             IEigenPod.WithdrawalRequest(
                 pubkey=pubkey, amountGwei=_FULL_EXIT_GWEI

@@ -555,10 +555,16 @@ class Lifecycle(SafeDepositSteps):
         return amount
 
     def execution_layer_fees(self, cid: int) -> None:
-        """Fees land in the cluster's split (its fee recipient); anyone distributes them to the operators."""
+        """Fees land at the cluster's split address (its fee recipient, not deployed by the stake); anyone
+        deploys the split there and distributes them to the operators."""
         split = self.contracts[f"split {cid}"]
         fees = ETH // 10
         boa.env.raw_call(str(split.address), sender=self.actors.fee_payer, value=fees)
+        self.check(
+            "the stake left the split undeployed; the fees wait at its address",
+            not boa.env.get_code(str(split.address)) and boa.env.get_balance(str(split.address)) == fees,
+        )
+        self.tx("deploy_split", self.p.manager.deploy_split, cid, sender=self.actors.fee_payer)
         self.tx("Split.distribute", split.distribute, sender=self.actors.fee_payer)
         bps = split.distribution_incentive_bps()
         incentive = fees * bps // 10_000

@@ -23,7 +23,8 @@
         4. `create_strategy_module_and_stake()` (any staker, exactly 32 ETH)
            takes the oldest ready cluster, mints its ByzNft to the staker,
            deploys its StrategyModule, pre-deposits 1 ETH through EigenLayer,
-           keeps the other 31 ETH and deploys the cluster's split.
+           keeps the other 31 ETH; the cluster's split stays a predicted
+           address until anyone calls `deploy_split`.
         5. Once the beacon chain has the validator, anyone proves it against
            an EIP-4788 block root: `confirm_stake` (the validator has the
            pod's withdrawal credentials: the 31 ETH follow as a top-up, the
@@ -524,9 +525,11 @@ def create_strategy_module_and_stake() -> address:
             token `cluster_id` to the caller, deploys the cluster's
             StrategyModule at its predicted address, pre-deposits 1 ETH
             through EigenLayer with the cluster's deposit data, keeps the
-            other 31 ETH until `confirm_stake` (or `report_frontrun`), deploys
-            the cluster's reward split (operators share equally), then
-            pre-creates the next cluster if the Auction can settle.
+            other 31 ETH until `confirm_stake` (or `report_frontrun`), then
+            pre-creates the next cluster if the Auction can settle. The
+            cluster's reward split is only predicted (its address is the
+            fee recipient from the start): `deploy_split` deploys it when
+            there is something to distribute.
     @dev A contract caller must implement `onERC721Received`. When the
          Auction can settle, the deposit pre-creates the next cluster or
          reverts ("strategy_module_manager: pre-creation failed": too little
@@ -556,15 +559,6 @@ def create_strategy_module_and_stake() -> address:
     predicted: address = minimal_proxy._predict_address(
         implementation, convert(cluster_id, bytes32), self
     )
-    operators: DynArray[address, 16] = empty(DynArray[address, 16])
-    allocations: DynArray[uint256, 16] = empty(DynArray[uint256, 16])
-    split_salt: bytes32 = empty(bytes32)
-    operators, allocations, split_salt = self._split_params(cluster_id)
-    split: address = staticcall ISplitFactory(
-        SPLIT_FACTORY
-    ).predict_split_address(
-        operators, allocations, SPLIT_DISTRIBUTION_INCENTIVE_BPS, split_salt
-    )
     data: DepositData = self._load(cluster_id)
 
     # Interactions.
@@ -584,22 +578,12 @@ def create_strategy_module_and_stake() -> address:
     )
     eigen_pod: address = self._pod_of(module)
 
-    # Anyone may deploy a split with these parameters through the factory;
-    # a split already there is the same split.
-    if not split.is_contract:
-        deployed: address = extcall ISplitFactory(SPLIT_FACTORY).create_split(
-            operators, allocations, SPLIT_DISTRIBUTION_INCENTIVE_BPS, split_salt
-        )
-        assert (
-            deployed == split
-        ), "strategy_module_manager: unexpected split address"
-
     log StrategyModuleDeployed(
         cluster_id=cluster_id,
         staker=msg.sender,
         strategy_module=module,
         eigen_pod=eigen_pod,
-        split=split,
+        split=self._split_address(cluster_id),
     )
     log ClusterPreDeposited(
         cluster_id=cluster_id,
@@ -611,6 +595,33 @@ def create_strategy_module_and_stake() -> address:
 
     self._try_pre_create()
     return module
+
+
+@external
+def deploy_split(cluster_id: uint256) -> address:
+    """
+    @notice Deploys the reward split of a cluster a staker took, at the
+            address `split_of` names, so that the execution-layer rewards
+            sent there can be distributed. Anyone may call it, once.
+    @dev The stake only predicts the split: ETH sent to its address before
+         it exists stays there and is the split's once deployed. The same
+         split may also be deployed through the factory directly, after
+         which this reverts with the factory's "split_factory: split
+         exists".
+    @param cluster_id A cluster a staker took (pre-deposited, staked,
+           failed or exited).
+    @return address The split.
+    """
+    assert self._was_taken(
+        cluster_id
+    ), "strategy_module_manager: cluster not taken"
+    operators: DynArray[address, 16] = empty(DynArray[address, 16])
+    allocations: DynArray[uint256, 16] = empty(DynArray[uint256, 16])
+    salt: bytes32 = empty(bytes32)
+    operators, allocations, salt = self._split_params(cluster_id)
+    return extcall ISplitFactory(SPLIT_FACTORY).create_split(
+        operators, allocations, SPLIT_DISTRIBUTION_INCENTIVE_BPS, salt
+    )
 
 
 @external
@@ -1453,7 +1464,8 @@ def _return_top_up(staker: address, module: address) -> address:
 @view
 def _was_taken(cluster_id: uint256) -> bool:
     """
-    @dev Whether a staker took the cluster (its module and split exist):
+    @dev Whether a staker took the cluster (its module exists, its split
+         may be deployed):
          pre-deposited, staked, failed or exited; not unknown, pending or
          dissolved.
     """

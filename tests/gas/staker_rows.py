@@ -91,6 +91,9 @@ def run() -> dict[str, int]:
     results["two phases together (with pre-creation)"] = (
         results["create_strategy_module_and_stake (and pre-create the next)"] + gas
     )
+    # the reward split, deployed by whoever first has fees to distribute (the stake only predicts it)
+    _, gas = measure(manager.deploy_split, c0, sender=stakers[3])
+    results["StrategyModuleManager.deploy_split (first distribution)"] = gas
 
     # cluster 1 (pre-created by that deposit): a front-run, reported
     c1 = 1

@@ -26,6 +26,7 @@ from tests.staker.conftest import (
     seed_for,
 )
 from tests.utils.deposits import accept_deposit, create2_proxy_address, fake_deposit
+from tests.utils.logs import emitted_by
 
 ZERO = "0x0000000000000000000000000000000000000000"
 
@@ -468,8 +469,9 @@ def test_stake(manager, protocol, ready_cluster, stakers, deposit_contract):
     ]
     assert events(logs, "ClusterPreCreationSkipped") == [{"settlement_attempted": False}]
     names = event_names(logs)
-    for name in ("ByzNftMinted", "Initialized", "Staked", "DepositEvent", "SplitCreated"):
+    for name in ("ByzNftMinted", "Initialized", "Staked", "DepositEvent"):
         assert name in names
+    assert "SplitCreated" not in names  # the split is deployed later, by `deploy_split`
     assert "StreamStarted" not in names  # the stream starts at confirm_stake
     # state
     assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
@@ -490,7 +492,7 @@ def test_stake(manager, protocol, ready_cluster, stakers, deposit_contract):
     assert boa.env.get_balance(staker) == balance - STAKE
     assert boa.env.get_balance(deposit_contract.address) == PRE_DEPOSIT
     assert boa.env.get_balance(manager.address) == TOP_UP
-    assert boa.env.get_code(split) != b""
+    assert boa.env.get_code(split) == b""  # predicted only: `deploy_split`
 
 
 def test_module_views_for_unknown_addresses(manager, outsider):
@@ -559,7 +561,50 @@ def test_stake_when_split_was_deployed_by_someone_else(
     assert split == manager.predict_addresses(cluster_id)[2]
     stake(stakers[0])
     assert manager.split_of(cluster_id) == split
-    assert "SplitCreated" not in event_names(manager.get_logs())
+    with boa.env.prank(outsider), boa.reverts("split_factory: split exists"):
+        manager.deploy_split(cluster_id)
+
+
+def test_deploy_split_keeps_the_fees_sent_before_it(
+    manager, auction, split_factory, ready_cluster, outsider, stake, stakers
+):
+    cluster_id = ready_cluster()
+    stake(stakers[0])
+    split = manager.split_of(cluster_id)
+    fees = ETH // 10
+    boa.env.raw_call(split, sender=outsider, value=fees)  # fee recipient before the split exists
+    assert boa.env.get_code(split) == b""
+    with boa.env.prank(outsider):
+        deployed = manager.deploy_split(cluster_id)
+    (created,) = events(emitted_by(manager.get_logs(), split_factory.address), "SplitCreated")
+    assert deployed == created["split"] == split
+    operators = list(auction.get_cluster(cluster_id).operators)
+    assert created["recipients"] == operators
+    assert created["allocations"] == [1] * len(operators)
+    assert created["salt"] == split_salt(manager.address, cluster_id)
+    assert created["creator"] == manager.address
+    assert boa.env.get_balance(split) == fees
+    split_contract = boa.load_partial("contracts/external/Split.vy").at(split)
+    before = [boa.env.get_balance(a) for a in [outsider, *operators]]
+    with boa.env.prank(outsider):
+        split_contract.distribute()
+    incentive = fees * manager.SPLIT_DISTRIBUTION_INCENTIVE_BPS() // 10_000
+    gains = [boa.env.get_balance(a) - b for a, b in zip([outsider, *operators], before, strict=True)]
+    assert gains[0] == incentive
+    shares = [g + split_contract.withdrawable(op) for g, op in zip(gains[1:], operators, strict=True)]
+    assert sum(shares) == fees - incentive  # every wei that waited at the address, distributed
+    assert max(shares) - min(shares) < len(operators)  # equal shares, the remainder to the last
+    with boa.env.prank(outsider), boa.reverts("split_factory: split exists"):
+        manager.deploy_split(cluster_id)
+
+
+@pytest.mark.parametrize("clusters", [0, 1])
+def test_deploy_split_of_a_cluster_nobody_took_reverts(manager, pending_cluster, outsider, clusters):
+    if clusters:
+        pending_cluster(1)  # pending: it has winners but no staker yet
+    with boa.env.prank(outsider), boa.reverts("strategy_module_manager: cluster not taken"):
+        manager.deploy_split(0)
+    assert manager.split_of(0) == ZERO
 
 
 def test_contract_staker(manager, byz_nft, ready_cluster, stakers):

@@ -51,11 +51,13 @@ from ..lib import constants as c
 
 # Exit requests (EIP-7002) for a full exit: amount 0.
 _FULL_EXIT_GWEI: constant(uint64) = 0
-# EigenLayer's virtual strategy of beacon-chain ETH (not a contract).
 # 0x01 withdrawal credentials: the prefix, then 11 zero bytes, then the pod.
 _ETH1_PREFIX: constant(bytes12) = 0x010000000000000000000000
-# EigenPod.VALIDATOR_STATUS.ACTIVE: restaked, not yet withdrawn.
+# EigenPod.VALIDATOR_STATUS: ACTIVE (restaked, not yet withdrawn), WITHDRAWN
+# (a checkpoint proved its balance 0 after the exit).
 _POD_VALIDATOR_ACTIVE: constant(uint8) = 1
+_POD_VALIDATOR_WITHDRAWN: constant(uint8) = 2
+# EigenLayer's virtual strategy of beacon-chain ETH (not a contract).
 _BEACON_CHAIN_ETH_STRATEGY: constant(address) = (
     0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0
 )
@@ -316,7 +318,9 @@ def request_exit():
          whatever its stream's state (streaming, expired, cancelled), as
          often as needed (each request pays the fee). Refused, with a
          clear reason, before the proven activation epoch + 256 epochs:
-         the beacon chain would drop the request.
+         the beacon chain would drop the request; and once a checkpoint
+         has proven the validator withdrawn: it has exited, and
+         `prove_exit` is what is left to do.
     """
     holder: address = self._check_owner()
     cluster_id: uint256 = self._check_staked()
@@ -339,6 +343,9 @@ def request_exit():
     info: IEigenPod.ValidatorInfo = staticcall IEigenPod(
         pod
     ).validatorPubkeyHashToInfo(sha256(concat(pubkey, empty(bytes16))))
+    assert (
+        info.status != _POD_VALIDATOR_WITHDRAWN
+    ), "strategy_module: validator exited, prove it"
     assert (
         info.status == _POD_VALIDATOR_ACTIVE
     ), "strategy_module: validator not restaked"

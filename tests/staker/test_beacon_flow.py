@@ -246,15 +246,9 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider)
     assert manager.cluster_status(cluster_id) == STATUS_STAKED
     assert rewards.status(cluster_id) == 2  # still streaming until the exit is proven
     boa.env.time_travel(seconds=12)
-    timestamp = chain.process()
+    chain.process()
     exit_epoch = chain.validator(pubkey).exit_epoch
     assert exit_epoch < 2**64 - 1
-    # the exit is proven (anyone): the stream ends at the exit epoch; the shares change only at a checkpoint
-    module.prove_exit(timestamp, chain.validator_proof(pubkey), sender=outsider)
-    assert manager.cluster_status(cluster_id) == STATUS_EXITED
-    assert rewards.status(cluster_id) == 4
-    assert rewards.get_stream(cluster_id).end == manager.beacon_genesis_time() + exit_epoch * EPOCH
-    assert epm.podOwnerDepositShares(module.address) == STAKE
     # withdrawable 256 epochs after the exit: the sweep pays the whole balance to the pod
     boa.env.time_travel(seconds=270 * EPOCH)
     chain.process()
@@ -262,9 +256,18 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider)
     paid = boa.env.get_balance(pod.address)
     assert paid == sum(wei for address, wei in chain.paid if address == pod.address)
     assert paid >= STAKE  # principal plus consensus rewards
-    # a checkpoint (anyone) proves the zero balance: the validator is WITHDRAWN, the pod's ETH withdrawable
+    # a checkpoint (anyone) proves the zero balance: the validator is WITHDRAWN, the pod's ETH withdrawable;
+    # the module still streams until anyone proves the exit, and says so to a holder asking again
     checkpoint(chain, module, pubkey, outsider)
     assert pod.validatorPubkeyToInfo(pubkey).status == POD_WITHDRAWN
+    assert rewards.status(cluster_id) == 2
+    with boa.env.prank(staker), boa.reverts("strategy_module: validator exited, prove it"):
+        module.request_exit(value=module.exit_fee())
+    # the exit is proven (anyone): the stream ends at the exit epoch, however late the proof
+    module.prove_exit(chain.last_timestamp, chain.validator_proof(pubkey), sender=outsider)
+    assert manager.cluster_status(cluster_id) == STATUS_EXITED
+    assert rewards.status(cluster_id) == 4
+    assert rewards.get_stream(cluster_id).end == manager.beacon_genesis_time() + exit_epoch * EPOCH
     assert pod.withdrawableRestakedExecutionLayerGwei() * GWEI == paid
     shares = epm.podOwnerDepositShares(module.address)
     assert shares == paid

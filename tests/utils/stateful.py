@@ -59,6 +59,12 @@ def stateful_settings(
     )
 
 
+def fuzz_examples(ci: int, full: int) -> int:
+    """`max_examples` of a plain `@given` test in the current profile: `ci` in the default test command,
+    `full` in `BYZ_FUZZ=full`, four times `full` in `long`."""
+    return {"ci": ci, "full": full, "long": 4 * full}[PROFILE]
+
+
 def _counting(function, counts: Counter):
     """`function` (a rule), counting its calls by name in `counts`."""
 
@@ -136,4 +142,4 @@ class StatefulBase(RuleBasedStateMachine):
             )
 
 
-__all__ = ["LONG", "PROFILE", "StatefulBase", "stateful_settings"]
+__all__ = ["LONG", "PROFILE", "StatefulBase", "fuzz_examples", "stateful_settings"]

@@ -25,6 +25,7 @@ from tests.eigenlayer.delegation.conftest import (
     withdrawal_root,
 )
 from tests.utils.errors import reverts_with_error
+from tests.utils.stateful import fuzz_examples
 
 GWEI = 10**9
 
@@ -88,7 +89,9 @@ step = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=fuzz_examples(ci=50, full=200), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(steps=st.lists(step, min_size=1, max_size=20))
 def test_share_maths_match_slashing_lib(dm, epm, am, operator, staker, steps):
     with boa.env.prank(staker):

@@ -16,8 +16,8 @@ ranked by their best pending bid, and each operator's other bids in its own list
 the operator a new best bid will follow (or precede, at the top), or, for a bid that will not be its
 operator's best, one of that operator's own bids next to which it belongs.
 
-Parked operators (docs/protocol.md §3) keep their own lists but are out of the ranking until they rejoin;
-the mirror follows `OperatorParked`/`OperatorRejoined` (or the `is_parked` view).
+Parked operators (docs/protocol.md §3) keep their own lists but are out of the ranking, so their bids cannot
+win, until they rejoin; the mirror follows `OperatorParked`/`OperatorRejoined` (or the `is_parked` view).
 """
 
 from __future__ import annotations
@@ -195,13 +195,14 @@ class BookMirror:
         return ranking[0].bid_id if ranking else 0
 
 
-# ---------------------------------------------------------------------------- the owner's keeper steps
+# ---------------------------------------------------------------------------- optional helpers
 
 
 def rejoin_parked(auction, sender) -> int:
     """Rank every parked operator again (`Auction.rejoin` with the mirror's hint, as `sender`); returns how
-    many. Parked operators' bids cannot win, and a settlement they might win waits for this
-    (docs/protocol.md §3)."""
+    many. Optional: settlement never waits for parked operators, it takes the ranked ones
+    (docs/protocol.md §3); this lets the parked ones compete again, as anyone (each operator for itself
+    included) may do at any time."""
     mirror = BookMirror.from_auction(auction)
     parked = sorted(mirror.parked)
     for operator in parked:
@@ -211,8 +212,10 @@ def rejoin_parked(auction, sender) -> int:
 
 
 def pre_create_with_hints(auction, manager, count: int, sender) -> list[int]:
-    """The owner's pre-creation as docs/protocol.md §3 has it: parked operators rejoined, then `count`
-    settlements, each given the mirror's hints so that it parks nobody. Returns the new cluster ids."""
+    """An owner's pre-creation with every courtesy (optional: a plain `pre_create_clusters(count)` settles
+    just as well, docs/protocol.md §3): before each of the `count` settlements, parked operators are
+    rejoined (so that they compete), and the settlement is given the mirror's hints (so that it parks
+    nobody). Returns the new cluster ids."""
     ids: list[int] = []
     for _ in range(count):
         rejoin_parked(auction, sender)

@@ -67,8 +67,10 @@ class BookModel:
     def operators_in_auction(self) -> int:
         return len({b.operator for b in self.pending()})
 
-    def winners(self) -> list[int] | None:
-        chosen, seen = [], set()
+    def winners(self, parked=frozenset()) -> list[int] | None:
+        """The best pending bid of each of the first `cluster_size` operators, skipping `parked` ones (their
+        bids cannot win: docs/protocol.md §3); None when there are too few."""
+        chosen, seen = [], set(parked)
         for b in self.pending():
             if b.operator not in seen:
                 seen.add(b.operator)

@@ -25,7 +25,7 @@
                  bid's score.
      - header:   head (40) | tail (40) | pending bids (40) | last bid id (40)
                  | operators with pending bids (40) | ranked operators (40)
-     - parked:   parked operators (40) | fence bid id (40) | fence score (128)
+     - parked:   parked operators (40)
      Every word but a bid's has bit 255 set (a sentinel), so a later write
      is never a zero-to-non-zero one. Widths follow `constants.vy`: bid ids
      are 40-bit, a daily VC price is below 2**62 because R <=
@@ -53,7 +53,6 @@ STATUS_BITS: constant(uint256) = 2
 DISCOUNT_BITS: constant(uint256) = 14
 DURATION_BITS: constant(uint256) = 16
 VC_PRICE_BITS: constant(uint256) = 62
-SCORE_BITS: constant(uint256) = 128
 LINKS_PER_WORD: constant(uint256) = 3
 LINK_BITS: constant(uint256) = 2 * ID_BITS
 SENTINEL: constant(uint256) = 1 << 255
@@ -84,8 +83,6 @@ OPERATORS: constant(uint256) = 4 * ID_BITS
 RANKED: constant(uint256) = 5 * ID_BITS
 # @dev parked word
 PARKED_COUNT: constant(uint256) = 0
-FENCE_ID: constant(uint256) = ID_BITS
-FENCE_SCORE: constant(uint256) = 2 * ID_BITS
 
 
 # ---------------------------------------------------------------- fields

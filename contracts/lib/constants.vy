@@ -48,7 +48,8 @@ MAX_TOP: constant(uint256) = 256
 MAX_PRE_CREATE: constant(uint256) = 16
 # @dev Most operators a promotion the operator did not ask for (a winner's
 # or a withdrawn best bid's successor) or a `rejoin` walks past; further
-# away, the operator is parked (docs/protocol.md §3).
+# away, the operator is parked, and cannot win until it rejoins
+# (docs/protocol.md §3 has the rules, and the figures behind 4).
 PROMOTION_WALK: constant(uint256) = 4
 # @dev Gas that covers any settlement (the Auction, the Escrow's release and
 # StakerRewards' records) whatever the book holds: what a deposit forwards

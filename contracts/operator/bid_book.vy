@@ -22,12 +22,11 @@
      walk from a hint. A walk the operator did not ask for is capped at
      `c.PROMOTION_WALK` operators passed; when the place is further away
      the operator is *parked*: its bids stay pending (withdrawable,
-     updatable, refundable) but unranked, so they cannot win until it
-     rejoins (`_rejoin`: anyone, with a hint; or its own bid or update).
-     Fairness (docs/protocol.md §3): the book keeps a fence, a score at or
-     above every parked operator's best bid, and no settlement takes a
-     winner ranking below the fence: a parked bid never loses its seat to a
-     worse bid; while it might win, no cluster forms until it rejoins.
+     updatable, refundable) but unranked, and an unranked bid cannot win.
+     Settlement takes the first `k` ranked operators and never waits for a
+     parked one (docs/protocol.md §3): a parked operator competes again
+     once it rejoins (`_rejoin`: anyone, with a hint; or its own bid or
+     update, which always rejoins it).
 
      Hints (Liquity's SortedTroves, made robust): a hint is any bid id. It
      is resolved to its operator's current place in the ranking; when that
@@ -180,7 +179,8 @@ def _take_top(
 ) -> DynArray[uint256, c.MAX_CLUSTER_SIZE]:
     """
     @dev Settlement: takes the best pending bid of each of the first `k`
-         ranked operators (the caller checked `_can_take(k)`), marks them
+         ranked operators (the caller checked that `k` are ranked; parked
+         operators are skipped: they are not in the ranking), marks them
          won, and promotes each winner's next bid, if any, from its hint
          (`hints[i]` for winner `i`; missing or 0: the head) by a capped walk.
     @return DynArray The winning bid ids, in ranking order.
@@ -297,31 +297,6 @@ def _is_parked(operator: address) -> bool:
     return (
         codec.field(record, codec.OP_PENDING, ID_BITS) != 0
         and codec.field(record, codec.OP_RANKED, 1) == 0
-    )
-
-
-@internal
-@view
-def _can_take(k: uint256) -> bool:
-    """
-    @dev Whether a settlement of `k` seats is fair now: `k` operators are
-         ranked and the k-th ranks above the fence (no parked operator could
-         be among the winners).
-    @return bool True when `_take_top(k)` may run.
-    """
-    if self._count(codec.RANKED) < k:
-        return False
-    parked: uint256 = self._parked
-    if codec.field(parked, codec.PARKED_COUNT, ID_BITS) == 0:
-        return True
-    last: uint256 = self._count(codec.HEAD)
-    for _: uint256 in range(k - 1, bound=c.MAX_CLUSTER_SIZE):
-        last = codec.field(self._node(last), codec.OP_NEXT, ID_BITS)
-    return self._ranks_before(
-        self._bid_score(last),
-        last,
-        codec.field(parked, codec.FENCE_SCORE, codec.SCORE_BITS),
-        codec.field(parked, codec.FENCE_ID, ID_BITS),
     )
 
 
@@ -529,41 +504,17 @@ def _promote(
     """
     if self._enter(operator, best, score, hint, cap):
         return
-    parked: uint256 = self._parked
-    parked = codec.with_field(
-        parked,
-        codec.PARKED_COUNT,
-        ID_BITS,
-        codec.field(parked, codec.PARKED_COUNT, ID_BITS) + 1,
-    )
-    if self._ranks_before(
-        score,
-        best,
-        codec.field(parked, codec.FENCE_SCORE, codec.SCORE_BITS),
-        codec.field(parked, codec.FENCE_ID, ID_BITS),
-    ):
-        parked = codec.with_field(parked, codec.FENCE_ID, ID_BITS, best)
-        parked = codec.with_field(
-            parked, codec.FENCE_SCORE, codec.SCORE_BITS, score
-        )
-    self._parked = parked
+    # @dev The count moves by adding to the word, as the header's do.
+    self._parked += 1 << codec.PARKED_COUNT
     log OperatorParked(operator=operator, best=best)
 
 
 @internal
 def _unpark():
     """
-    @dev One operator less is parked (it rejoins or leaves the book). The
-         fence is reset once none is; until then it stays (conservative).
+    @dev One operator less is parked (it rejoins or leaves the book).
     """
-    parked: uint256 = self._parked
-    count: uint256 = codec.field(parked, codec.PARKED_COUNT, ID_BITS) - 1
-    if count == 0:
-        self._parked = codec.SENTINEL
-    else:
-        self._parked = codec.with_field(
-            parked, codec.PARKED_COUNT, ID_BITS, count
-        )
+    self._parked -= 1 << codec.PARKED_COUNT
 
 
 @internal

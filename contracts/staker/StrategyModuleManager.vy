@@ -1319,12 +1319,16 @@ def _add_pending(cluster_id: uint256):
 @internal
 def _try_pre_create():
     """
-    @dev Pre-creates the next cluster whenever the Auction can settle.
-         Settlement costs a bounded amount whatever the book holds (a
-         winner's next bid that would walk too far is parked), so it gets a
-         fixed budget, `c.SETTLEMENT_GAS`; with `can_settle()` true it can
-         only fail for lack of gas, and a deposit must never succeed without
-         the pre-creation it could have made, so any failure reverts it.
+    @dev Pre-creates the next cluster whenever the Auction can settle:
+         `can_settle()` is false only while the Auction is paused or fewer
+         than `cluster_size` operators are ranked (settlement takes ranked
+         operators only and never waits for parked ones), and then the
+         deposit skips the pre-creation. Settlement costs a bounded amount
+         whatever the book holds (a winner's next bid that would walk too
+         far is parked), so it gets a fixed budget, `c.SETTLEMENT_GAS`; with
+         `can_settle()` true it can only fail for lack of gas, and a deposit
+         must never succeed without the pre-creation it could have made, so
+         any failure reverts it.
     """
     if not staticcall IAuction(AUCTION).can_settle():
         log ClusterPreCreationSkipped(settlement_attempted=False)

@@ -114,7 +114,7 @@ class Book:
             self.mirror.remove(bid_id)
 
     def rejoin_parked(self) -> int | None:
-        """Rejoin every parked operator with the mirror's hint (as the owner would); the first one's gas."""
+        """Rejoin every parked operator with the mirror's hint (as anyone may); the first one's gas."""
         first = None
         for operator in sorted(self.mirror.parked):
             _, gas = measure(self.auction.rejoin, operator, self.mirror.rejoin_hint(operator))

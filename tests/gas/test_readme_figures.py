@@ -53,6 +53,9 @@ EXACT = {
         "StrategyModule.complete_withdrawal (ETH to the module)",
     ],
     "dissolve_cluster / reclaim_stake": ["dissolve_cluster", "reclaim_stake"],
+    "StrategyModuleManager.deploy_split (anyone, first distribution)": [
+        "StrategyModuleManager.deploy_split (first distribution)"
+    ],
 }
 FIGURE = re.compile(r"\+?\d{1,3}(?: \d{3})+|\+?\d+")
 

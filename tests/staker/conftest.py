@@ -79,8 +79,8 @@ def bid_round(auction):
 
 @pytest.fixture(scope="module")
 def pre_create(auction, manager, owner):
-    """The owner pre-creates `count` clusters as docs/protocol.md §3 has it (parked operators rejoined, the
-    mirror's settlement hints)."""
+    """The owner pre-creates `count` clusters with deploy/hints.py's optional courtesies (parked operators
+    rejoined, the mirror's settlement hints), so that the winners are the plain ranking's."""
 
     def run(count=1):
         return pre_create_with_hints(auction, manager, count, owner)

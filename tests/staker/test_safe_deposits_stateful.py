@@ -182,8 +182,8 @@ class SafeDepositMachine(StatefulBase):
 
     @rule()
     def pre_create(self):
-        """The owner's pre-creation as docs/protocol.md §3 has it: parked operators rejoined and the
-        settlement given the mirror's hints (so nobody is parked by it)."""
+        """The owner's pre-creation with deploy/hints.py's optional courtesies: parked operators rejoined
+        and the settlement given the mirror's hints (so nobody is parked by it)."""
         a, m = self.protocol.auction, self.protocol.manager
         rejoin_parked(a, self.owner)
         if not a.can_settle():

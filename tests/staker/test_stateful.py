@@ -82,14 +82,14 @@ class StakerMachine(StatefulBase):
         first = a.num_clusters()
         # would every one of the `count` settlements find 4 distinct operators?
         feasible = self._settlements_possible() >= count
-        # the owner's procedure (docs/protocol.md §3): parked operators rejoined, the mirror's hints
+        # with deploy/hints.py's optional courtesies: parked operators rejoined, the mirror's hints
         if feasible:
             assert pre_create_with_hints(a, m, count, self.owner) == list(range(first, first + count))
             self.pending |= set(range(first, first + count))
         else:
             rejoin_parked(a, self.owner)
             with boa.env.prank(self.owner), boa.reverts():
-                # "not enough operators", or a settlement of the same call waiting for one it parked
+                # "not enough operators", or "not enough ranked operators" once the same call parked some
                 m.pre_create_clusters(count)
             assert a.num_clusters() == first
 

@@ -35,10 +35,14 @@ DISSOLVED: constant(uint256) = 5
 EXITED: constant(uint256) = 6
 # No proof came within the time-out: the staker took its 31 ETH back.
 RECLAIMED: constant(uint256) = 7
+# The validator was proven slashed while staked (its exit is set too): the
+# stream ended, every winner's bond and the unserved credits went to the
+# holder (pull); the principal comes home through the pod as after an exit.
+SLASHED: constant(uint256) = 8
 
 STATUS_BITS: constant(uint256) = 8
 SETTLED_AT_BITS: constant(uint256) = 64
-MAX_STATUS: constant(uint256) = RECLAIMED
+MAX_STATUS: constant(uint256) = SLASHED
 MAX_SETTLED_AT: constant(uint256) = 2**64 - 1
 
 COUNTER_BITS: constant(uint256) = 64

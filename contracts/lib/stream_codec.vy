@@ -38,6 +38,9 @@ STATUS_STREAMING: constant(uint256) = 2
 STATUS_EXPIRED: constant(uint256) = 3
 STATUS_ENDED: constant(uint256) = 4
 STATUS_CANCELLED: constant(uint256) = 5
+# Closed by a proven slashing while streaming: the unserved credits were
+# forfeited to the holder (`credit_of`), not returned to the operators.
+STATUS_SLASHED: constant(uint256) = 6
 
 AMOUNT_BITS: constant(uint256) = 96
 RATE_BITS: constant(uint256) = 80

@@ -36,6 +36,12 @@
         - `cancel_cluster` (manager) for a cluster never streamed: every
           price goes back to its operator, the bonds to the operators or to
           `bond_to` (the staker of a reported front-run).
+        - `charge_slashing` (manager, when the validator is proven
+          slashed): as `end_stream`, stopping at the proof's time, but the
+          unserved credits are forfeited to the current holder
+          (`credit_of`) and every bond is charged to the holder in the
+          Escrow; after an expiry, the bonds alone. Pull only: a holder
+          that cannot receive ETH blocks nothing.
 
         Stakers: `claim` pays the current holder (or `to`) what accrued since
         the last claim or sale; on every ByzNft transfer (`on_transfer`)
@@ -46,10 +52,11 @@
 
         Conservation, per cluster and exactly (docs/protocol.md §10), see
         `accounting`: paid + credited + claimable + unaccrued + refunded +
-        dust == funded + renewals; once closed and its stop passed, unaccrued
-        == 0. Balance:
-        `self.balance == sum(held(cluster)) + total_credit` (plus any ETH
-        forced in by `selfdestruct`, which no function can spend).
+        forfeited + dust == funded + renewals; once closed and its stop
+        passed, unaccrued == 0. Balance:
+        `self.balance == sum(held(cluster)) + total_credit` (sale credits
+        and forfeited credits; plus any ETH forced in by `selfdestruct`,
+        which no function can spend).
 
         Every function is O(1) in the number of clusters; loops are bounded
         by the cluster size (<= 7); no keeper.
@@ -89,8 +96,9 @@ exports: (
 )
 
 
-# The Escrow's side of the close (IEscrow.vyi); declared here so that this
-# contract does not depend on the rest of the Escrow's interface.
+# The Escrow's side of the close and the bonds `coverage` reads (IEscrow.vyi);
+# declared here so that this contract does not depend on the rest of the
+# Escrow's interface.
 interface IEscrowCredits:
     def return_credits(
         bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
@@ -103,6 +111,7 @@ interface IEscrowCredits:
         operators: DynArray[address, c.MAX_CLUSTER_SIZE],
         credits: DynArray[uint256, c.MAX_CLUSTER_SIZE],
     ): payable
+    def held(bid_id: uint256) -> uint256: view
 
 
 # @notice The Auction: the only caller of `renew`.
@@ -192,6 +201,15 @@ event SaleCredited:
     seller: indexed(address)
     buyer: indexed(address)
     amount: uint256
+
+
+event StreamSlashed:
+    cluster_id: indexed(uint256)
+    holder: indexed(address)
+    stop: uint256
+    staker_total: uint256
+    forfeited: uint256
+    dust: uint256
 
 
 event CreditWithdrawn:
@@ -392,34 +410,12 @@ def end_stream(cluster_id: uint256, exit_time: uint256):
     header: codec.Header = codec.unpack_header(self._cluster[cluster_id][0])
     if header.status == codec.STATUS_EXPIRED:
         self._set_status(cluster_id, codec.STATUS_ENDED)
-        zeros: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
-        operators_only: DynArray[address, c.MAX_CLUSTER_SIZE] = []
-        for i: uint256 in range(header.size, bound=c.MAX_CLUSTER_SIZE):
-            operators_only.append(
-                codec.unpack_seat(self._seats[cluster_id][i]).operator
-            )
-            zeros.append(0)
         log BondsUnlocked(cluster_id=cluster_id)
-        extcall ESCROW.return_credits(
-            self._bid_ids(cluster_id, header.size),
-            operators_only,
-            zeros,
-            empty(address),
-        )
+        self._return_bonds(cluster_id, header.size, empty(address))
         return
     header = self._streaming_header(cluster_id)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
-    # Never before what the holder already took (claims and sale credits
-    # until a late proof stand), nor before the start.
-    stop: uint256 = max(min(exit_time, stream.end), stream.start)
-    if stream.rate != 0:
-        stop = max(
-            stop,
-            stream.start
-            + (
-                stream.accounted * c.SECONDS_PER_DAY + stream.rate - 1
-            ) // stream.rate,
-        )
+    stop: uint256 = self._stop(stream, exit_time)
     ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
     credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
@@ -477,6 +473,63 @@ def expire(cluster_id: uint256):
     extcall ESCROW.return_unused_credits(
         ids, operators, credits, value=refunded
     )
+
+
+@external
+def charge_slashing(cluster_id: uint256, slash_time: uint256):
+    """
+    @notice Ends a cluster whose validator was proven slashed, in the
+            holder's favour: a streaming cluster's stream stops at
+            `slash_time` (or at its end if that came first; never before
+            the second up to which the holder already claimed or was
+            credited) and every seat's unserved credits are forfeited to the
+            current ByzNft holder (`credit_of`, pulled with
+            `withdraw_credit`) instead of going back to its operator; every
+            winner's bond is charged to the holder in the Escrow
+            (`Escrow.claimable`, pulled with `Auction.claim_refund`). An
+            expired cluster (its credits already returned to the operators)
+            has its bonds alone charged to the holder.
+    @dev Only the StrategyModuleManager (`StrategyModule.prove_slashing`),
+         once. Status: slashed after a stream, ended after an expiry. The
+         holder keeps what accrued until the stop (`claim` still works).
+         Nothing is pushed: a holder that cannot receive ETH blocks nothing.
+    @param cluster_id The cluster.
+    @param slash_time The time the slashing was proven at (the proof's
+           EIP-4788 timestamp).
+    """
+    assert (
+        msg.sender == self.manager.address
+    ), "staker_rewards: caller is not the manager"
+    holder: address = staticcall self.byz_nft.ownerOf(cluster_id)
+    header: codec.Header = codec.unpack_header(self._cluster[cluster_id][0])
+    stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
+    stop: uint256 = stream.end
+    forfeited: uint256 = 0
+    dust: uint256 = 0
+    if header.status == codec.STATUS_EXPIRED:
+        self._set_status(cluster_id, codec.STATUS_ENDED)
+        dust = codec.unpack_tally(self._tally[cluster_id]).dust
+    else:
+        header = self._streaming_header(cluster_id)
+        stop = self._stop(stream, slash_time)
+        ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+        operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
+        credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+        staker_total: uint256 = 0
+        ids, operators, credits, staker_total, forfeited, dust = self._close(
+            cluster_id, header.size, stream, stop, codec.STATUS_SLASHED
+        )
+        self.credit_of[holder] += forfeited
+        self.total_credit += forfeited
+    log StreamSlashed(
+        cluster_id=cluster_id,
+        holder=holder,
+        stop=stop,
+        staker_total=stream.rate * (stop - stream.start) // c.SECONDS_PER_DAY,
+        forfeited=forfeited,
+        dust=dust,
+    )
+    self._return_bonds(cluster_id, header.size, holder)
 
 
 @external
@@ -548,7 +601,9 @@ def on_transfer(token_id: uint256, seller: address, buyer: address):
 @external
 def withdraw_credit(to: address) -> uint256:
     """
-    @notice Pays the caller's sale credits to `to`.
+    @notice Pays the caller's credits to `to`: what accrued until it sold
+            a ByzNft, and the unserved credits of a cluster proven slashed
+            while it held the ByzNft (`charge_slashing`).
     @dev Pays with all remaining gas; reverts if the caller has no credit.
     @param to The recipient.
     @return uint256 The amount paid, in wei.
@@ -621,7 +676,10 @@ def status(cluster_id: uint256) -> uint256:
     @notice 0 unknown, 1 funded (not streamed), 2 streaming (stays 2 after
             the end until `expire`), 3 expired (credits returned, bonds
             locked: the validator runs), 4 ended by the validator's proven
-            exit (bonds unlocked), 5 cancelled.
+            exit (bonds unlocked), or by its proven slashing after an
+            expiry (bonds charged to the holder), 5 cancelled, 6 slashed
+            (a slashing proven while streaming: unserved credits and bonds
+            to the holder).
     @param cluster_id The cluster.
     @return uint256 The status (`stream_codec.STATUS_*`).
     """
@@ -701,16 +759,59 @@ def accounting(cluster_id: uint256) -> IStakerRewards.Accounting:
     """
     @notice The cluster's conservation figures (docs/protocol.md §10). At every
             moment paid_to_stakers + credited_to_stakers + claimable +
-            unaccrued + refunded + dust == funded + renewals; once the
-            cluster is closed and its stop has passed, unaccrued == 0.
+            unaccrued + refunded + forfeited + dust == funded + renewals;
+            once the cluster is closed and its stop has passed,
+            unaccrued == 0.
     @dev `funded + renewals` is the sum of the seats' `vc * days`;
          `refunded` is what the close sent to the Escrow (every credit,
-         exactly: the close stored the dust it left).
+         exactly: the close stored the dust it left); `forfeited` what a
+         slashing's close credited to the holder instead (one or the
+         other is 0).
     @param cluster_id The cluster.
     @return Accounting Funded, renewals, paid to stakers, credited to
-            sellers, claimable, unaccrued, refunded to operators, dust.
+            sellers, claimable, unaccrued, refunded to operators, forfeited
+            to the holder by a slashing, dust.
     """
     return self._figures(cluster_id)
+
+
+@external
+@view
+def coverage(cluster_id: uint256) -> IStakerRewards.Coverage:
+    """
+    @notice What a slashing proven now would give the cluster's holder,
+            to compare with the 32 ETH at stake: the winners' bonds still
+            locked in the Escrow and the credits left (the seats' unserved
+            credits, forfeited to the holder by a slashing).
+    @dev The credits are those of a stream stopped now (as
+         `charge_slashing` stops it), 0 unless the cluster streams; the
+         bonds stay locked from settlement until the validator's exit or
+         slashing is proven (or the cluster is cancelled).
+    @param cluster_id The cluster.
+    @return Coverage Bonds locked, credits left, and their sum (wei).
+    """
+    header: codec.Header = codec.unpack_header(self._cluster[cluster_id][0])
+    bonds: uint256 = 0
+    ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = self._bid_ids(
+        cluster_id, header.size
+    )
+    for bid_id: uint256 in ids:
+        bonds += staticcall ESCROW.held(bid_id)
+    credits: uint256 = 0
+    if header.status == codec.STATUS_STREAMING:
+        stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
+        stop: uint256 = self._stop(stream, block.timestamp)
+        for i: uint256 in range(header.size, bound=c.MAX_CLUSTER_SIZE):
+            seat: codec.Seat = codec.unpack_seat(self._seats[cluster_id][i])
+            credits += (
+                seat.vc
+                * (
+                    stream.start + seat.days * c.SECONDS_PER_DAY - stop
+                ) // c.SECONDS_PER_DAY
+            )
+    return IStakerRewards.Coverage(
+        bonds_locked=bonds, credits_left=credits, total=bonds + credits
+    )
 
 
 @internal
@@ -730,27 +831,34 @@ def _figures(cluster_id: uint256) -> IStakerRewards.Accounting:
         total += seat.vc * seat.days
     accrued: uint256 = self._accrued(stream)
     refunded: uint256 = 0
+    forfeited: uint256 = 0
     if header.status == codec.STATUS_CANCELLED:
         refunded = total
     elif (
         header.status == codec.STATUS_EXPIRED
         or header.status == codec.STATUS_ENDED
+        or header.status == codec.STATUS_SLASHED
     ):
         # closed: the end is the stop, and the staker's total is what
-        # accrues until it (an exit epoch may still be ahead)
+        # accrues until it (an exit epoch may still be ahead); a slashing
+        # while streaming forfeited the unserved credits to the holder
         refunded = (
             total
             - stream.rate * (stream.end - stream.start) // c.SECONDS_PER_DAY
             - tally.dust
         )
+        if header.status == codec.STATUS_SLASHED:
+            forfeited = refunded
+            refunded = 0
     return IStakerRewards.Accounting(
         funded=total - tally.renewals,
         renewals=tally.renewals,
         paid_to_stakers=stream.accounted - tally.credited,
         credited_to_stakers=tally.credited,
         claimable=accrued - stream.accounted,
-        unaccrued=total - accrued - refunded - tally.dust,
+        unaccrued=total - accrued - refunded - forfeited - tally.dust,
         refunded=refunded,
+        forfeited=forfeited,
         dust=tally.dust,
     )
 
@@ -840,7 +948,7 @@ def _close(
     @param size Its number of seats.
     @param stream Its stream.
     @param stop The second the stream stops.
-    @param new_status STATUS_EXPIRED or STATUS_ENDED.
+    @param new_status STATUS_EXPIRED, STATUS_ENDED or STATUS_SLASHED.
     @return DynArray Bid ids, operators and credits; the staker's total,
             the refunded total and the dust.
     """
@@ -873,6 +981,49 @@ def _close(
     return self._bid_ids(
         cluster_id, size
     ), operators, credits, staker_total, refunded, dust
+
+
+@internal
+def _return_bonds(cluster_id: uint256, size: uint256, bond_to: address):
+    """
+    @dev Unlocks the cluster's bonds in the Escrow, with no credits: to
+         their operators (`bond_to` empty) or to `bond_to`.
+    @param cluster_id The cluster.
+    @param size Its number of seats.
+    @param bond_to Who receives the bonds; empty for their operators.
+    """
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
+    zeros: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    for i: uint256 in range(size, bound=c.MAX_CLUSTER_SIZE):
+        operators.append(codec.unpack_seat(self._seats[cluster_id][i]).operator)
+        zeros.append(0)
+    extcall ESCROW.return_credits(
+        self._bid_ids(cluster_id, size), operators, zeros, bond_to
+    )
+
+
+@internal
+@pure
+def _stop(stream: codec.Stream, time: uint256) -> uint256:
+    """
+    @dev Where a stream proven over at `time` stops: at `time`, or at its
+         end if that came first; never before the start, nor before the
+         second up to which the holder already claimed or was credited
+         (claims and sale credits before a late proof stand).
+    @param stream The cluster's stream.
+    @param time The proven time (an exit epoch's, or a slashing's).
+    @return uint256 The stop.
+    """
+    stop: uint256 = max(min(time, stream.end), stream.start)
+    if stream.rate != 0:
+        stop = max(
+            stop,
+            stream.start
+            + (
+                stream.accounted * c.SECONDS_PER_DAY + stream.rate - 1
+            ) // stream.rate,
+        )
+    return stop
 
 
 @internal

@@ -11,8 +11,10 @@
         proves the activation epoch (`prove_activation`); from activation +
         256 epochs the holder requests the exit (`request_exit`, as often
         as the beacon chain drops it); anyone proves the exit epoch
-        (`prove_exit`), which ends the stream and unlocks the bonds; the
-        principal then comes home EigenLayer's way (docs/protocol.md §11):
+        (`prove_exit`), which ends the stream and unlocks the bonds, or
+        the validator slashed (`prove_slashing`, or `prove_exit` with a
+        slashed proof), which ends the stream and gives every bond and the
+        unserved credits to the holder; the principal then comes home EigenLayer's way (docs/protocol.md §11):
         a checkpoint of the pod, the withdrawal queue and its delay. Anyone
         restakes the validator once it has an activation epoch
         (`restake`). Its `owner()` is
@@ -171,6 +173,14 @@ event ExitProven:
     caller: indexed(address)
     exit_epoch: uint256
     exit_time: uint256
+    beacon_timestamp: uint64
+
+
+event SlashingProven:
+    cluster_id: indexed(uint256)
+    caller: indexed(address)
+    slash_time: uint256
+    exit_epoch: uint256
     beacon_timestamp: uint64
 
 
@@ -406,14 +416,19 @@ def prove_exit(beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof):
             the pod keeps the shares until a checkpoint proves the swept
             balance, and the principal then comes home through the queue
             (`start_checkpoint`, `queue_withdrawal`, `complete_withdrawal`,
-            then `withdraw`).
-    @dev Anyone, once (the manager marks the cluster exited), for a staked
-         cluster, with a proof of this cluster's validator.
+            then `withdraw`). A proof of a slashed validator takes the
+            slashing's path (`prove_slashing`): a slashing sets the exit
+            epoch too, and must not unlock the bonds it forfeits.
+    @dev Anyone, once (the manager marks the cluster exited, or slashed),
+         for a staked cluster, with a proof of this cluster's validator.
     @param beacon_timestamp The timestamp whose parent beacon block root the
            proof is against.
     @param proof The validator proof (docs/protocol.md §9).
     """
     cluster_id: uint256 = self._check_validator_proof(beacon_timestamp, proof)
+    if beacon_proofs._slashed(proof.validator_fields):
+        self._slashing_proven(cluster_id, beacon_timestamp, proof)
+        return
     exit_epoch: uint64 = beacon_proofs._exit_epoch(proof.validator_fields)
     assert (
         exit_epoch != beacon_proofs.FAR_FUTURE_EPOCH
@@ -431,6 +446,37 @@ def prove_exit(beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof):
     )
     # The manager marks the cluster exited (once) and ends the stream.
     extcall IStrategyModuleManager(MANAGER).on_exit_proven(exit_time)
+
+
+@external
+def prove_slashing(
+    beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof
+):
+    """
+    @notice Proves that the cluster's validator was slashed (its `slashed`
+            field is set, against an EIP-4788 beacon block root): the
+            staker's stream ends at the proof's time (the block root's
+            timestamp, if the stream has not already ended), every
+            winner's bond and every seat's unserved credits go to the
+            current NFT holder instead of back to the operators, and the
+            cluster is slashed. The holder pulls them:
+            `StakerRewards.withdraw_credit` (credits) and
+            `Auction.claim_refund` (bonds). After an expiry (credits
+            already returned to the operators) only the bonds are charged.
+            The principal comes home as after an exit (`start_checkpoint`,
+            `queue_withdrawal`, `complete_withdrawal`, then `withdraw`).
+    @dev Anyone, once (the manager marks the cluster slashed), for a
+         staked cluster whose exit is not proven yet, with a proof of this
+         cluster's validator.
+    @param beacon_timestamp The timestamp whose parent beacon block root the
+           proof is against.
+    @param proof The validator proof (docs/protocol.md §9).
+    """
+    cluster_id: uint256 = self._check_validator_proof(beacon_timestamp, proof)
+    assert beacon_proofs._slashed(
+        proof.validator_fields
+    ), "strategy_module: validator not slashed"
+    self._slashing_proven(cluster_id, beacon_timestamp, proof)
 
 
 @external
@@ -705,14 +751,14 @@ def initialized() -> bool:
 def is_staked() -> bool:
     """
     @notice Whether the cluster's 32 ETH are (or were) on the beacon chain
-            with proven credentials (manager status staked, or exited once
-            the exit is proven).
+            with proven credentials (manager status staked, or exited or
+            slashed once the exit or the slashing is proven).
     @return bool True once `confirm_stake` succeeded.
     """
     status: uint256 = staticcall IStrategyModuleManager(MANAGER).cluster_status(
         self._cluster_id()
     )
-    return status == cs.STAKED or status == cs.EXITED
+    return status == cs.STAKED or status == cs.EXITED or status == cs.SLASHED
 
 
 @external
@@ -972,6 +1018,30 @@ def _check_validator_proof(
         convert(response, bytes32), convert(beacon_timestamp, uint256), proof
     ), "strategy_module: invalid validator proof"
     return cluster_id
+
+
+@internal
+def _slashing_proven(
+    cluster_id: uint256,
+    beacon_timestamp: uint64,
+    proof: beacon_proofs.ValidatorProof,
+):
+    """
+    @dev Logs a proven slashing and has the manager charge it (once: it
+         marks the cluster slashed). Its time is the proof's timestamp:
+         the chain proves the validator slashed then.
+    """
+    slash_time: uint256 = convert(beacon_timestamp, uint256)
+    log SlashingProven(
+        cluster_id=cluster_id,
+        caller=msg.sender,
+        slash_time=slash_time,
+        exit_epoch=convert(
+            beacon_proofs._exit_epoch(proof.validator_fields), uint256
+        ),
+        beacon_timestamp=beacon_timestamp,
+    )
+    extcall IStrategyModuleManager(MANAGER).on_slashing_proven(slash_time)
 
 
 @internal

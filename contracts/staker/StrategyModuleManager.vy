@@ -42,7 +42,11 @@
            module tells this manager (`on_exit_proven`), which ends the
            stream at that epoch's time (unserved credits back, bonds
            unlocked) and marks the cluster exited. Until then the cluster
-           stays staked and streams.
+           stays staked and streams. Anyone who proves the validator
+           slashed instead (`StrategyModule.prove_slashing`, or
+           `prove_exit` with a slashed proof) ends the stream with every
+           bond and the unserved credits charged to the holder
+           (`on_slashing_proven`), and the cluster is slashed.
 @dev Staking order. A pending cluster becomes *ready* when its deposit data
      is registered; ready clusters sit in a list sorted by cluster id
      (= creation order), so stakers always get the oldest ready cluster in
@@ -249,6 +253,12 @@ event ExitProven:
     cluster_id: indexed(uint256)
     strategy_module: indexed(address)
     exit_time: uint256
+
+
+event SlashingProven:
+    cluster_id: indexed(uint256)
+    strategy_module: indexed(address)
+    slash_time: uint256
 
 
 @deploy
@@ -804,17 +814,35 @@ def on_exit_proven(exit_time: uint256):
     @dev Only a StrategyModule of this manager, for a STAKED cluster, once.
     @param exit_time The timestamp of the validator's exit epoch.
     """
-    is_module: bool = False
-    cluster_id: uint256 = 0
-    is_module, cluster_id = self._cluster_of(msg.sender)
-    assert is_module, "strategy_module_manager: caller is not a strategy module"
-    state: cs.ClusterState = self._check_status(cluster_id, cs.STAKED)
-    state.status = cs.EXITED
-    self._state[cluster_id] = cs._pack(state)
+    cluster_id: uint256 = self._end_staked(cs.EXITED)
     log ExitProven(
         cluster_id=cluster_id, strategy_module=msg.sender, exit_time=exit_time
     )
     extcall IStakerRewards(STAKER_REWARDS).end_stream(cluster_id, exit_time)
+
+
+@external
+def on_slashing_proven(slash_time: uint256):
+    """
+    @notice Called by a StrategyModule once anyone proved its validator
+            slashed (`StrategyModule.prove_slashing`, or `prove_exit` with
+            a slashed validator's proof): ends the staker's stream at
+            `slash_time` with every winner's bond and the unserved credits
+            charged to the holder (`StakerRewards.charge_slashing`; after
+            an expiry, the bonds alone) and marks the cluster SLASHED. The
+            principal comes home as after an exit.
+    @dev Only a StrategyModule of this manager, for a STAKED cluster, once
+         (an exit already proven cannot be charged any more).
+    @param slash_time The time the slashing was proven at (the proof's
+           EIP-4788 timestamp).
+    """
+    cluster_id: uint256 = self._end_staked(cs.SLASHED)
+    log SlashingProven(
+        cluster_id=cluster_id, strategy_module=msg.sender, slash_time=slash_time
+    )
+    extcall IStakerRewards(STAKER_REWARDS).charge_slashing(
+        cluster_id, slash_time
+    )
 
 
 # ------------------------------------------------------------ views
@@ -926,7 +954,8 @@ def cluster_status(cluster_id: uint256) -> uint256:
     @notice A cluster's status here (contracts/lib/cluster_state.vy): 0
             unknown, 1 pending, 2 pre-deposited (awaiting a proof), 3 staked,
             4 failed (front-run), 5 dissolved, 6 exited (exit proven), 7
-            reclaimed (no proof within the time-out).
+            reclaimed (no proof within the time-out), 8 slashed (slashing
+            proven: bonds and unserved credits to the holder).
     @param cluster_id The cluster id.
     @return uint256 The status.
     """
@@ -1470,11 +1499,28 @@ def _was_taken(cluster_id: uint256) -> bool:
     """
     @dev Whether a staker took the cluster (its module exists, its split
          may be deployed):
-         pre-deposited, staked, failed or exited; not unknown, pending or
-         dissolved.
+         pre-deposited, staked, failed, exited, reclaimed or slashed; not
+         unknown, pending or dissolved.
     """
     status: uint256 = cs._unpack(self._state[cluster_id]).status
     return status >= cs.PRE_DEPOSITED and status != cs.DISSOLVED
+
+
+@internal
+def _end_staked(status: uint256) -> uint256:
+    """
+    @dev Moves the calling StrategyModule's STAKED cluster to `status`
+         (EXITED or SLASHED); reverts for any other caller or status.
+    @return uint256 The cluster id.
+    """
+    is_module: bool = False
+    cluster_id: uint256 = 0
+    is_module, cluster_id = self._cluster_of(msg.sender)
+    assert is_module, "strategy_module_manager: caller is not a strategy module"
+    state: cs.ClusterState = self._check_status(cluster_id, cs.STAKED)
+    state.status = status
+    self._state[cluster_id] = cs._pack(state)
+    return cluster_id
 
 
 @internal

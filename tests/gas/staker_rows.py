@@ -5,7 +5,8 @@
 Rows: create_strategy_module_and_stake (with and without pre-creating the next cluster), confirm_stake (a
 proof from deploy/beacon.py's model), the two phases together, report_frontrun, reclaim_stake (by anyone),
 the exit and the principal home (StrategyModule.prove_activation, restake, request_exit, prove_exit,
-start_checkpoint, EigenPod.verifyCheckpointProofs, queue_withdrawal, complete_withdrawal), dissolve_cluster,
+start_checkpoint, EigenPod.verifyCheckpointProofs, queue_withdrawal, complete_withdrawal), a slashing
+proven while streaming (StrategyModule.prove_slashing), dissolve_cluster,
 EigenPod.verifyWithdrawalCredentials on its own, and the winners' registration in ClusterKeys (a share,
 a replaced share, the group key and deposit signature with its checks).
 The landed one-phase stake (with pre-creation) cost 1 350 041.
@@ -25,6 +26,7 @@ from deploy.keys import (
 )
 from deploy.protocol import at, deploy_protocol
 from deploy.tables import format_table
+from tests.staker.proofs import posted_proof, uint64_chunk
 
 ETH = 10**18
 STAKE = 32 * ETH
@@ -199,6 +201,27 @@ def run() -> dict[str, int]:
     boa.env.time_travel(blocks=protocol.delegation_manager.minWithdrawalDelayBlocks() + 1)
     _, gas = measure(module.complete_withdrawal, withdrawal, sender=stakers[3])
     results["StrategyModule.complete_withdrawal (ETH to the module)"] = gas
+
+    # a slashing proven while the stream runs (cluster 3, pre-created by the second deposit): every bond
+    # and the unserved credits charged to the holder. deploy/beacon.py's model has no slashing, so the
+    # proof is its own with the `slashed` chunk set, the exit epoch set as a slashing sets it, and a branch
+    # of the same shape (tests/staker/proofs.py: 47 nodes, as the model's Electra proofs)
+    c3 = 3
+    pubkey3 = _register(protocol, c3, b"gas report key 3")
+    module3 = at(
+        "strategy_module_implementation",
+        measure(manager.create_strategy_module_and_stake, value=STAKE, sender=stakers[2])[0],
+    )
+    boa.env.time_travel(seconds=12)
+    timestamp = chain.process()
+    manager.confirm_stake(c3, timestamp, chain.validator_proof(pubkey3), sender=stakers[2])
+    boa.env.time_travel(seconds=10 * 86_400)
+    fields = list(chain.validator_proof(pubkey3)[3])
+    epoch = (boa.env.timestamp - manager.beacon_genesis_time()) // 384
+    fields[3] = uint64_chunk(1)  # slashed
+    fields[6], fields[7] = uint64_chunk(epoch + 5), uint64_chunk(epoch + 8192)  # its exit, withdrawability
+    _, gas = measure(module3.prove_slashing, *posted_proof(protocol.beacon_roots, fields), sender=stakers[3])
+    results["StrategyModule.prove_slashing (bonds and credits to the holder)"] = gas
     return results
 
 

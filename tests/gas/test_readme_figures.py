@@ -44,6 +44,9 @@ EXACT = {
         "StrategyModule.request_exit",
         "StrategyModule.prove_exit (stream ended, bonds unlocked)",
     ],
+    "StrategyModule.prove_slashing (bonds and unserved credits to the holder)": [
+        "StrategyModule.prove_slashing (bonds and credits to the holder)"
+    ],
     "StrategyModule.start_checkpoint / EigenPod.verifyCheckpointProofs (one withdrawn validator)": [
         "StrategyModule.start_checkpoint",
         "EigenPod.verifyCheckpointProofs (one validator, withdrawn)",

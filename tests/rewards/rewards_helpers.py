@@ -231,11 +231,18 @@ class World:
         assert a.paid_to_stakers == model.accounted - model.credited
         assert a.claimable == model.claimable(t) == r.claimable(model.cid)
         assert a.refunded == model.refunded
+        assert a.forfeited == 0  # no slashing here (tests/staker/test_slashing.py)
         assert a.dust == model.dust
         assert r.held(model.cid) == model.held()
         # conservation (docs/protocol.md §10), at every moment, to the wei
         assert (
-            a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.unaccrued + a.refunded + a.dust
+            a.paid_to_stakers
+            + a.credited_to_stakers
+            + a.claimable
+            + a.unaccrued
+            + a.refunded
+            + a.forfeited
+            + a.dust
             == a.funded + a.renewals
         )
         if model.status == STATUS_CANCELLED or (

@@ -124,6 +124,12 @@ def conserved(staker_rewards, cluster_id) -> bool:
     """docs/protocol.md §10 per cluster, exactly (unaccrued is 0 once closed and past its stop)."""
     a = staker_rewards.accounting(cluster_id)
     return (
-        a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.unaccrued + a.refunded + a.dust
+        a.paid_to_stakers
+        + a.credited_to_stakers
+        + a.claimable
+        + a.unaccrued
+        + a.refunded
+        + a.forfeited
+        + a.dust
         == a.funded + a.renewals
     )

@@ -38,13 +38,14 @@ def validator_fields(
     balance_gwei: int = 10**9,
     exit_epoch: int = FAR_FUTURE_EPOCH,
     activation_epoch: int = FAR_FUTURE_EPOCH,
+    slashed: bool = False,
 ) -> list[bytes]:
     """The 8 chunks of a `Validator` (pubkey root, credentials, effective balance, slashed, epochs)."""
     return [
         pubkey_root(pubkey),
         bytes(credentials),
         uint64_chunk(balance_gwei),
-        b"\x00" * 32,
+        uint64_chunk(int(slashed)),
         uint64_chunk(0),
         uint64_chunk(activation_epoch),
         uint64_chunk(exit_epoch),

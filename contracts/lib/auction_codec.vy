@@ -4,11 +4,11 @@
 @custom:contract-name auction_codec
 @license MIT
 @notice Packs and unpacks the Auction's own storage words: its pricing
-        configuration (one word, read by every bid) and its clusters (two
-        words each). The Auction speaks in the structs below.
+        configuration and pause flag (one word, read by every bid) and its
+        clusters (two words each). The Auction speaks in the structs below.
 @dev Layouts (low bits first):
      - config:  R (64) | max discount rate (16) | min duration (16)
-                | max duration (16)
+                | max duration (16) | paused (1)
      - cluster: word 0 = bid ids 0-4 (40 bits each) | size (8)
                 | min duration (16); word 1 = bid ids 5-6.
 """
@@ -34,13 +34,17 @@ RETURN_BITS: constant(uint256) = 64
 IDS_PER_WORD: constant(uint256) = 5
 SIZE_SHIFT: constant(uint256) = IDS_PER_WORD * c.BID_ID_BITS
 MIN_SHIFT: constant(uint256) = SIZE_SHIFT + 8
+# @dev The pause flag sits above the configuration's fields, so that a bid
+# reads it with the configuration (one cold storage read instead of two).
+PAUSED_SHIFT: constant(uint256) = RETURN_BITS + 3 * FIELD_BITS
 
 
 @internal
 @pure
 def pack_config(config: Config) -> uint256:
     """
-    @dev Packs the configuration; reverts if a field does not fit.
+    @dev Packs the configuration (not paused); reverts if a field does not
+         fit.
     @param config The configuration.
     @return uint256 The packed word.
     """
@@ -78,6 +82,31 @@ def unpack_config(word: uint256) -> Config:
         min_duration=(word >> (RETURN_BITS + FIELD_BITS)) & FIELD_MASK,
         max_duration=(word >> (RETURN_BITS + 2 * FIELD_BITS)) & FIELD_MASK,
     )
+
+
+@internal
+@pure
+def is_paused(word: uint256) -> bool:
+    """
+    @dev The pause flag of a configuration word.
+    @param word The packed word.
+    @return bool True when paused.
+    """
+    return (word >> PAUSED_SHIFT) & 1 == 1
+
+
+@internal
+@pure
+def with_paused(word: uint256, paused: bool) -> uint256:
+    """
+    @dev A configuration word with its pause flag set or cleared.
+    @param word The packed word.
+    @param paused The new flag.
+    @return uint256 The new word.
+    """
+    if paused:
+        return word | (1 << PAUSED_SHIFT)
+    return word & ~(1 << PAUSED_SHIFT)
 
 
 @internal

@@ -98,15 +98,28 @@ def test_pause_and_unpause(auction, owner, operators):
     with boa.env.prank(owner):
         auction.pause()
     assert auction.paused()
-    with boa.env.prank(operators[0]), boa.reverts("pausable: contract is paused"):
+    with boa.env.prank(operators[0]), boa.reverts("auction: paused"):
         auction.bid([1000], [100], value=10**18 * 2)
-    with boa.env.prank(owner), boa.reverts("pausable: contract is paused"):
+    with boa.env.prank(owner), boa.reverts("auction: pause unchanged"):
         auction.pause()
     with boa.env.prank(owner):
         auction.unpause()
     assert not auction.paused()
-    with boa.env.prank(owner), boa.reverts("pausable: contract is not paused"):
+    with boa.env.prank(owner), boa.reverts("auction: pause unchanged"):
         auction.unpause()
+
+
+def test_config_change_keeps_the_pause(auction, owner):
+    cfg = auction.auction_config()
+    with boa.env.prank(owner):
+        auction.pause()
+        auction.set_auction_config(*cfg)
+    assert auction.paused()
+    assert auction.auction_config() == cfg
+    with boa.env.prank(owner):
+        auction.unpause()
+        auction.set_auction_config(*cfg)
+    assert not auction.paused()
 
 
 def test_two_step_ownership(auction, owner, outsider):

@@ -230,7 +230,7 @@ def test_update_bid_reverts(auction, owner, operators, place_bid):
         auction.update_bid(99, 500, 200, value=higher)
     with boa.env.prank(owner):
         auction.pause()
-    with boa.env.prank(operators[0]), boa.reverts("pausable: contract is paused"):
+    with boa.env.prank(operators[0]), boa.reverts("auction: paused"):
         auction.update_bid(bid_id, 500, 200, value=higher)
     with boa.env.prank(owner):
         auction.unpause()

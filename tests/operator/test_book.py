@@ -152,7 +152,7 @@ def test_renew_guards(auction, owner, operators, non_owner, cluster):
         auction.renew(cluster_id, 2, value=2 * vc - 1, sender=operators[0])
     with boa.env.prank(owner):
         auction.pause()
-    with boa.reverts("pausable: contract is paused"):
+    with boa.reverts("auction: paused"):
         auction.renew(cluster_id, 1, value=vc, sender=operators[0])
 
 

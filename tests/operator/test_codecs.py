@@ -137,6 +137,12 @@ def test_largest_score_fits_the_key(pricing):
 def test_config_round_trip(auction_codec, r, d, lo, hi):
     word = auction_codec.internal.pack_config((r, d, lo, hi))
     assert tuple(auction_codec.internal.unpack_config(word)) == (r, d, lo, hi)
+    assert not auction_codec.internal.is_paused(word)
+    # the pause flag shares the word and leaves every field as it was
+    paused = auction_codec.internal.with_paused(word, True)
+    assert auction_codec.internal.is_paused(paused)
+    assert tuple(auction_codec.internal.unpack_config(paused)) == (r, d, lo, hi)
+    assert auction_codec.internal.with_paused(paused, False) == word
 
 
 def test_config_field_that_does_not_fit_reverts(auction_codec):

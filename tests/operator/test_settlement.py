@@ -58,7 +58,7 @@ def test_only_manager_settles_and_pause_stops_it(auction, owner, operators, plac
     with boa.env.prank(owner):
         auction.pause()
     assert not auction.can_settle()
-    with boa.reverts("pausable: contract is paused"):
+    with boa.reverts("auction: paused"):
         settle()
     with boa.env.prank(owner):
         auction.unpause()

@@ -535,6 +535,22 @@ class Lifecycle(SafeDepositSteps):
         self.check("a renewal never moves the cluster's end earlier", after.end >= before.end)
         self.out(f"{self.label(op)} renewed its seat in cluster {cid} for {days} days ({eth(cost)} ETH)")
 
+    def report_coverage(self, cid: int) -> None:
+        """What a slashing proven now would pay the cluster's holder (`StakerRewards.coverage`: the winners'
+        bonds still locked and the seats' unserved credits), against the 32 ETH at stake."""
+        a, cover = self.p.auction, self.p.staker_rewards.coverage(cid)
+        bonds = sum(a.get_bid(bid).bond for bid in a.get_cluster(cid).bid_ids)
+        self.check(
+            f"cluster {cid} coverage: every winner's bond, credits left",
+            cover.bonds_locked == bonds and cover.total == bonds + cover.credits_left > bonds,
+        )
+        self.out(
+            f"  coverage if slashed: {eth(cover.total)} ETH, {100 * cover.total / STAKE:.2f} % of the 32 ETH"
+        )
+        self.out(
+            f"    = bonds locked {eth(cover.bonds_locked)} ETH + credits left {eth(cover.credits_left)} ETH"
+        )
+
     def travel(self, days: int) -> None:
         """Advance the chain's clock."""
         boa.env.time_travel(seconds=days * DAY)

@@ -18,7 +18,8 @@
   `pending_cluster_ttl` has passed.
 
 Everything here is flow; `deploy.lifecycle_run` owns the presentation. The mixin uses the Lifecycle's `p`,
-`actors`, `tx`, `check`, `out`, `section`, `label`, `key_ceremony`, `remember_proxies`, `modules`.
+`actors`, `tx`, `check`, `out`, `section`, `label`, `key_ceremony`, `remember_proxies`, `report_coverage`,
+`modules`.
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ class SafeDepositSteps:
         self.check(f"cluster {cid} staked", m.cluster_status(cid) == MANAGER_STAKED)
         self.out(f"cluster {cid}: validator {proof[2]} proven with its pod's credentials")
         self.out("  31 ETH topped up straight to the deposit contract, stream started")
+        self.report_coverage(cid)
 
     def frontrun_caught(self) -> None:
         """Four addresses of one entity win a cluster and front-run its staker's pre-deposit."""

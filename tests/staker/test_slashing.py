@@ -24,17 +24,13 @@ from tests.staker.conftest import STAKE, emitted_by, event_names, events, mock_d
 from tests.staker.exits import (
     activate,
     bring_principal_home,
-    conserved,
     epoch_now,
     now,
     prove,
     request_exit,
     wait_for_exit_window,
 )
-
-DAY = c.SECONDS_PER_DAY
-CLUSTER_SIZE = 4  # the deployment's default (docs/protocol.md §8); every cluster here has 4 winners
-
+from tests.staker.slashing import DAY, bonds_of, check_identities, unserved
 
 # ---------------------------------------------------------------- helpers
 
@@ -44,16 +40,6 @@ def slashed_proof(protocol, cluster_id, salt=b"slashing", slashed=True):
     it); returns (beacon_timestamp, proof)."""
     exit_epoch = epoch_now(protocol.manager) + 5
     return prove(protocol, cluster_id, salt, activation_epoch=1, exit_epoch=exit_epoch, slashed=slashed)
-
-
-def unserved(staker_rewards, cluster_id, stop) -> int:
-    """Every seat's credits from `stop` to its end, floored per seat as the close floors them."""
-    seats = [staker_rewards.get_seat(cluster_id, i) for i in range(CLUSTER_SIZE)]
-    return sum(seat.vc * (seat.end - stop) // DAY for seat in seats)
-
-
-def bonds_of(auction, cluster_id) -> int:
-    return sum(auction.get_bid(b).bond for b in auction.get_cluster(cluster_id).bid_ids)
 
 
 def snapshot(protocol, cluster_id, accounts) -> dict:
@@ -68,18 +54,6 @@ def snapshot(protocol, cluster_id, accounts) -> dict:
         "held": [escrow.held(b) for b in auction.get_cluster(cluster_id).bid_ids],
         "balances": [boa.env.get_balance(x.address) for x in (sr, escrow)],
     }
-
-
-def check_identities(protocol, cluster_id, accounts) -> None:
-    """Escrow: balance == Σ held + Σ claimable; StakerRewards: balance == held + Σ credits; the cluster
-    conserves to the wei (only this test's cluster exists: the deployment is fresh per module and rolled back
-    after each test)."""
-    sr, escrow, auction = protocol.staker_rewards, protocol.escrow, protocol.auction
-    held = sum(escrow.held(b) for b in auction.get_cluster(cluster_id).bid_ids)
-    assert boa.env.get_balance(escrow.address) == held + sum(escrow.claimable(a) for a in accounts)
-    assert sr.total_credit() == sum(sr.credit_of(a) for a in accounts)
-    assert boa.env.get_balance(sr.address) == sr.held(cluster_id) + sr.total_credit()
-    assert conserved(sr, cluster_id)
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,7 @@ from tests.staker.restaking import (
     queued_withdrawal,
     wait_withdrawal_delay,
 )
-from tests.staker.test_slashing import bonds_of, check_identities, unserved
+from tests.staker.slashing import bonds_of, check_identities, unserved
 from tests.utils.constants import c
 
 GWEI = 10**9

@@ -299,7 +299,7 @@ class ParkingMachine(StatefulBase):
 
     auction = manager = None
     examples, steps = 5, 20
-    ci_examples, ci_steps = 6, 20  # the default test command (tests/utils/stateful.py)
+    ci_examples, ci_steps = 4, 20  # the default test command (tests/utils/stateful.py)
     terms = st.tuples(st.integers(0, 1500), st.integers(30, 3650))
 
     def __init__(self):

@@ -373,6 +373,8 @@ class ValidatorRecord:
     exit_epoch: int = FAR_FUTURE_EPOCH
     withdrawable_epoch: int = FAR_FUTURE_EPOCH
     withdrawn: int = 0  # gwei paid to the withdrawal address so far
+    rewarded: int = 0  # gwei of consensus rewards credited so far
+    penalized: int = 0  # gwei taken by `BeaconChain.penalize` so far
 
     def ssz(self) -> Validator:
         return Validator(
@@ -438,7 +440,8 @@ class BeaconChain(BeaconClock, EigenProofsMixin):
     the block posted at `timestamp` (None: the last one).
 
     Simplifications (documented, none visible to the contracts): no exit or activation churn, no
-    slashing, one proposer, rewards accrue at `annual_reward_bps` of the effective balance; block time is
+    slashing, one proposer, rewards accrue at `annual_reward_bps` of the effective balance (counted per
+    validator in `rewarded`), losses only when a test calls `penalize` (counted in `penalized`); block time is
     titanoboa's (`boa.env.time_travel`), epoch 0 starts at the manager's `beacon_genesis_time()` (at
     construction for a protocol without one).
 
@@ -484,6 +487,16 @@ class BeaconChain(BeaconClock, EigenProofsMixin):
     def has_validator(self, pubkey: bytes) -> bool:
         return bytes(pubkey) in self.index_of
 
+    def penalize(self, pubkey: bytes, gwei: int) -> None:
+        """A loss of `gwei` on an active validator's balance (an inactivity leak, say: the model has no
+        penalties of its own). The ETH leaves the chain; the effective balance follows at the next block
+        (hysteresis), and so does the proof of a checkpoint."""
+        v = self.validator(pubkey)
+        if not v.is_active(self.epoch) or not 0 < gwei <= v.balance:
+            raise ValueError("a penalty applies to an active validator, up to its balance")
+        v.balance -= gwei
+        v.penalized += gwei
+
     # ---------------------------------------------------------------------------- processing
     def process(self) -> int:
         """One beacon block at the current timestamp (see the class doc); returns the timestamp."""
@@ -505,13 +518,15 @@ class BeaconChain(BeaconClock, EigenProofsMixin):
             first = max(start, v.activation_epoch)
             last = min(end, v.exit_epoch)
             if last > first and v.activation_epoch != FAR_FUTURE_EPOCH:
-                v.balance += (
+                reward = (
                     v.effective_balance
                     * self.annual_reward_bps
                     * (last - first)
                     * SECONDS_PER_EPOCH
                     // (10_000 * SECONDS_PER_YEAR)
                 )
+                v.balance += reward
+                v.rewarded += reward
 
     def _include_deposits(self, epoch: int) -> None:
         count = int.from_bytes(bytes(self.deposit_contract.get_deposit_count()), "little")

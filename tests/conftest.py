@@ -34,6 +34,7 @@ HEAVY = (
     "operator/test_auction_stateful.py",
     "deploy/test_lifecycle.py",
     "staker/test_manager.py",
+    "staker/test_restaked_life_stateful.py",
     "staker/test_stateful.py",
     "beacon/test_restaking_stateful.py",
 )

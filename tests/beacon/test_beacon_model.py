@@ -236,6 +236,31 @@ def test_rewards_and_excess_paid_to_a_contract_without_running_its_code(suite, c
     assert chain.paid[-1] == (target, expected * GWEI)
 
 
+def test_penalty_counted_and_effective_balance_follows(suite, chain, staker):
+    """`penalize` takes from an active validator's balance (the ETH leaves the chain); the books add up:
+    deposits + rewarded - penalized = balance + withdrawn; the effective balance follows at the next block
+    (hysteresis), and the sweep stops below 32 ETH effective."""
+    pubkey = deposit_direct(suite, staker, pod_credentials(staker), seed="model1", eth=32)
+    run_epochs(chain, 1)
+    v = chain.validator(pubkey)
+    with pytest.raises(ValueError, match="active validator"):
+        chain.penalize(pubkey, 1)  # not active yet
+    run_epochs(chain, 10)
+    run_epochs(chain, 10)
+    assert v.is_active(chain.epoch) and v.rewarded > 0 and v.penalized == 0
+    with pytest.raises(ValueError, match="up to its balance"):
+        chain.penalize(pubkey, v.balance + 1)
+    chain.penalize(pubkey, GWEI // 10)  # less than the 0.25 ETH downward threshold
+    chain.penalize(pubkey, GWEI // 5)
+    assert v.penalized == 3 * GWEI // 10
+    run_epochs(chain, 1)
+    assert v.effective_balance == 31 * GWEI  # 31.7 ETH and change: below 32 - 0.25
+    paid = len(chain.paid)
+    run_epochs(chain, 100)
+    assert len(chain.paid) == paid  # nothing swept below 32 ETH effective
+    assert 32 * GWEI + v.rewarded - v.penalized == v.balance + v.withdrawn
+
+
 def test_exit_request_from_another_source_is_ignored(suite, chain, staker, non_owner):
     pubkey = deposit_direct(suite, staker, pod_credentials(staker), seed="model2", eth=32)
     run_epochs(chain, 1)

@@ -77,7 +77,7 @@ HOLDERS = 3
 SET_ID = 1  # the AVS's operator set
 POD_INACTIVE, POD_ACTIVE, POD_WITHDRAWN = 0, 1, 2
 EXIT_TOO_EARLY = "strategy_module: exit before activation + 256 epochs"
-EXIT_AFTER_WITHDRAWAL = "strategy_module: validator not restaked"
+EXIT_AFTER_WITHDRAWAL = "strategy_module: validator exited, prove it"
 # The ci profile (examples x steps), outside the machine's source (whose text seeds the derandomized runs),
 # so that it can change without changing the runs' first examples
 CI_PROFILE = (8, 24)

@@ -60,11 +60,11 @@ from tests.utils.actors import actor
 from tests.utils.constants import c as constants
 from tests.utils.deposits import accept_deposit
 from tests.utils.errors import reverts_with_error
+from tests.utils.share_maths import WAD, ceil_div, div_wad, mul_wad, scaling, updated_dsf, withdrawable
 from tests.utils.stateful import PROFILE, StatefulBase
 
 pytestmark = pytest.mark.filterwarnings("ignore:casted bytecode does not match")
 
-WAD = 10**18
 GWEI = 10**9
 EPOCH = constants.SECONDS_PER_EPOCH
 SHARD_COMMITTEE_PERIOD = constants.SHARD_COMMITTEE_PERIOD
@@ -84,33 +84,6 @@ CI_PROFILE = (8, 24)
 
 
 # ---------------------------------------------------------------- EigenLayer's SlashingLib, in Python
-
-
-def mul_wad(x: int, y: int) -> int:
-    return x * y // WAD
-
-
-def div_wad(x: int, y: int) -> int:
-    return x * WAD // y
-
-
-def ceil_div(a: int, b: int) -> int:
-    return -(-a // b)
-
-
-def scaling(dsf: int) -> int:
-    """A stored deposit scaling factor as it applies (0: WAD)."""
-    return dsf or WAD
-
-
-def withdrawable(deposit: int, dsf: int, factor: int) -> int:
-    return mul_wad(mul_wad(deposit, scaling(dsf)), factor)
-
-
-def updated_dsf(dsf: int, prev: int, added: int, factor: int) -> int:
-    if prev == 0:
-        return div_wad(scaling(dsf), factor)
-    return div_wad(div_wad(withdrawable(prev, dsf, factor) + added, prev + added), factor)
 
 
 @dataclass

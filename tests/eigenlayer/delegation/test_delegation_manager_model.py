@@ -25,6 +25,7 @@ from tests.eigenlayer.delegation.conftest import (
     withdrawal_root,
 )
 from tests.utils.errors import reverts_with_error
+from tests.utils.share_maths import div_wad, mul_wad, scaling, slashed, updated_dsf, withdrawable
 from tests.utils.stateful import fuzz_examples
 
 GWEI = 10**9
@@ -33,32 +34,6 @@ GWEI = 10**9
 @pytest.fixture(scope="module")
 def harness():
     return boa.load(str(MOCKS / "SlashingLibHarness.vy"))
-
-
-def mul_wad(x: int, y: int) -> int:
-    return x * y // WAD
-
-
-def div_wad(x: int, y: int) -> int:
-    return x * WAD // y
-
-
-def scaling(dsf: int) -> int:
-    return dsf or WAD
-
-
-def withdrawable(deposit: int, dsf: int, factor: int) -> int:
-    return mul_wad(mul_wad(deposit, scaling(dsf)), factor)
-
-
-def updated_dsf(dsf: int, prev: int, added: int, factor: int) -> int:
-    if prev == 0:
-        return div_wad(scaling(dsf), factor)
-    return div_wad(div_wad(withdrawable(prev, dsf, factor) + added, prev + added), factor)
-
-
-def slashed(shares: int, prev: int, new: int) -> int:
-    return shares - -(-shares * new // prev)
 
 
 class Model:

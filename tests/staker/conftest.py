@@ -61,6 +61,17 @@ def module_at(address):
     return deployer_for("strategy_module_implementation").at(str(address))
 
 
+def bid_for_clusters(auction, operators, clusters: int) -> None:
+    """Enough bids for `clusters` clusters of 4: each operator bids its share at discount 1 000, with
+    durations distinct across operators and bids (a strict ranking)."""
+    n = (clusters * 4 + len(operators) - 1) // len(operators)
+    for i, op in enumerate(operators):
+        durations = [100 + 7 * i + 50 * j for j in range(n)]
+        due = auction.price_to_pay(op, [1000] * n, durations)
+        with boa.env.prank(op):
+            auction.bid([1000] * n, durations, value=due)
+
+
 @pytest.fixture(scope="module")
 def bid_round(auction):
     """Every operator in `operators` places one bid (distinct durations, so the ranking is strict)."""

@@ -52,6 +52,7 @@ from tests.staker.conftest import (
     STATUS_STAKED,
     TOP_UP,
     as_args,
+    bid_for_clusters,
     deposit_data,
     module_at,
     seed_for,
@@ -151,12 +152,7 @@ def life_world(protocol, owner, operators, stakers, non_owner):
     ETH, with all its magnitude allocated to it (allocation delay 0)."""
     p = protocol
     auction, manager = p.auction, p.manager
-    for i, op in enumerate(operators):
-        n = (CLUSTERS * 4 + len(operators) - 1) // len(operators)
-        durations = [100 + 7 * i + 50 * j for j in range(n)]
-        due = auction.price_to_pay(op, [1000] * n, durations)
-        with boa.env.prank(op):
-            auction.bid([1000] * n, durations, value=due)
+    bid_for_clusters(auction, operators, CLUSTERS)
     ready = pre_create_with_hints(auction, manager, CLUSTERS, owner)
     for cid in ready:
         d = deposit_data(bytes(manager.withdrawal_credentials(cid)), seed_for(cid))

@@ -50,6 +50,7 @@ from tests.staker.conftest import (
     STATUS_STAKED,
     TOP_UP,
     as_args,
+    bid_for_clusters,
     deposit_data,
     module_at,
     seed_for,
@@ -82,12 +83,7 @@ def eigen_pod_at(address):
 def safe_world(protocol, owner, operators, stakers):
     """Bids for CLUSTERS clusters from 8 operators; two clusters pre-created without deposit data."""
     auction, manager = protocol.auction, protocol.manager
-    for i, op in enumerate(operators):
-        n = (CLUSTERS * 4 + len(operators) - 1) // len(operators)
-        durations = [100 + 7 * i + 50 * j for j in range(n)]
-        due = auction.price_to_pay(op, [1000] * n, durations)
-        with boa.env.prank(op):
-            auction.bid([1000] * n, durations, value=due)
+    bid_for_clusters(auction, operators, CLUSTERS)
     with boa.env.prank(owner):
         manager.pre_create_clusters(2)
     for staker in stakers:

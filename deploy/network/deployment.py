@@ -100,10 +100,25 @@ def run_steps(steps: tuple[Step, ...], contracts: dict, transact: Callable, done
                 transact(step, getattr(contracts[step.role], step.method), resolve_args(step, contracts, {}))
 
 
+@dataclass(frozen=True)
+class NotDeployed:
+    """A role the chain's own systems make unnecessary (`EIGENLAYER_STAND_IN_ONLY` beside the real
+    EigenLayer): `run_plan` skips a role it is given, so it never deploys one. Only steps that are skipped
+    too (the real systems' own deployments and wiring) name it; its address is the zero address."""
+
+    role: str
+    address: str = "0x" + "00" * 20
+
+
 def resumed_contracts(manifest: Manifest) -> dict:
-    """Handles on the contracts a partial manifest records (current titanoboa environment)."""
+    """Handles on the contracts a partial manifest records (current titanoboa environment), and a
+    `NotDeployed` for each stand-in the chain's own systems make unnecessary."""
     with quiet():
-        return {role: deployer_for(role).at(c["address"]) for role, c in manifest.data["contracts"].items()}
+        contracts = {
+            role: deployer_for(role).at(c["address"]) for role, c in manifest.data["contracts"].items()
+        }
+    absent = external_roles(manifest) - set(contracts)
+    return {**contracts, **{role: NotDeployed(role) for role in sorted(absent)}}
 
 
 @dataclass

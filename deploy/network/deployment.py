@@ -151,7 +151,7 @@ class Plan:
 
 
 def prepare(
-    target: str,
+    target: str | boa_env.Network,
     account: Any,
     manifest_dir: Path,
     cfg: dict | None = None,
@@ -256,13 +256,17 @@ def step_label(step: Step) -> str:
     return f"deploy {step.role}" if step.is_deploy else f"call {step.name}"
 
 
-def summary(plan: Plan, dry_run: bool) -> str:
-    """The pre-flight summary."""
+def summary(plan: Plan, dry_run: bool, forked: str | None = None) -> str:
+    """The pre-flight summary; `forked` names the network whose anvil fork `plan` rehearses on."""
     m = plan.manifest.data
     owner = f"{m['new_owner']} (two-step: it accepts each contract)" if m["new_owner"] else "the deployer"
     system = [f"{role} {short(c['address'])}" for role, c in m["contracts"].items() if c.get("predeploy")]
+    if forked is not None:
+        mode = f" (dry run on an anvil fork: sent there, nothing will be signed or sent to {forked})"
+    else:
+        mode = " (dry run: simulated on a fork, nothing will be signed or sent)" if dry_run else ""
     lines = [
-        "Pre-flight" + (" (dry run: simulated on a fork, nothing will be signed or sent)" if dry_run else ""),
+        "Pre-flight" + mode,
         f"  network    {network_label(plan.network)}, chain id {m['chain_id']}",
         f"  deployer   {plan.deployer}, balance {eth(plan.balance)} ETH",
         f"  owner      {owner}",

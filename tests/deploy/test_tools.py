@@ -300,15 +300,15 @@ def test_set_help_and_cli_constants_match_the_deployment_code():
 
 
 def test_an_anvil_on_path_comes_before_the_npm_copy(tmp_path, monkeypatch):
-    from tests.deploy import conftest
+    from deploy.network import rehearsal
 
     own = tmp_path / "anvil"
     own.write_text("#!/bin/sh\n")
     own.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert conftest.find_anvil() == own
+    assert rehearsal.find_anvil() == own
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    assert conftest.find_anvil() == (conftest.NPM_ANVIL if conftest.NPM_ANVIL.exists() else None)
+    assert rehearsal.find_anvil() == (rehearsal.NPM_ANVIL if rehearsal.NPM_ANVIL.exists() else None)
 
 
 @pytest.mark.filterwarnings("ignore:casted bytecode does not match")

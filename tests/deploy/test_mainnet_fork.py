@@ -219,6 +219,8 @@ def test_an_anvil_fork_dry_run_deploys_and_verifies_on_the_fork_only(mainnet, tm
     env = {**mainnet.cli_env(), URL_ENV: mainnet.url}
     del env["BYZANTINE_DEPLOYER_KEY"]
     args = ["deploy", "--network", "mainnet", "--dry-run", "--anvil-fork", "--from", mainnet.deployer.address]
+    readme = (rehearsal.ROOT / "README.md").read_text()
+    assert "python -m deploy.network " + " ".join(args[:-1]) + " 0xDEPLOYER\n" in readme
     result = run_cli("deploy.network", *args, "--manifest-dir", str(tmp_path), env=env)
     out = result.stdout
     assert result.returncode == cli.EXIT_OK, out + result.stderr

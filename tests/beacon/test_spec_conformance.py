@@ -23,13 +23,10 @@ from deploy.sim.beacon import (
     advance,
     apply_block,
     deposit_fork_version,
-    exact_spec,
     genesis_state,
-    packed_uint64s,
-    shuffled_index,
-    shuffled_permutation,
     spec,
 )
+from deploy.sim.speed import exact_spec, packed_uint64s, shuffled_index, shuffled_permutation
 
 FORK = bytes.fromhex(keys.HOLESKY_FORK_VERSION)
 START_EPOCH = 300
@@ -245,6 +242,68 @@ def test_drawn_sequences_match_the_spec(events, split):
 def test_drawn_sequences_match_the_spec_long(events, split):
     last = START + 8 * SLOTS_PER_EPOCH
     assert_same(model(events, last, calls=split), reference(events, last))
+
+
+def substitute_cases():
+    """States the substitutes must read as the spec does: mid-scenario (two network validators offline, one
+    slashed, a deposit pending, an exit under way), at its end, and in an inactivity leak (half the stake
+    offline for nine epochs: scores and inactivity penalties)."""
+    events = scenario()
+    s = start_state()
+    leak = [(START + 1, "online", (bytes(s.validators[k].pubkey), False)) for k in (0, 2)]
+    return [
+        model(events, START + 100),
+        model(events, START + 140),
+        model(events, START + 7 * SLOTS_PER_EPOCH),
+        model(leak, START + 9 * SLOTS_PER_EPOCH),
+    ]
+
+
+def epoch_functions(state) -> tuple:
+    """What the substituted readers return for `state`, as plain values."""
+    previous, current = spec.get_previous_epoch(state), spec.get_current_epoch(state)
+    participating = [
+        sorted(map(int, spec.get_unslashed_participating_indices(state, flag, epoch)))
+        for flag in range(3)
+        for epoch in (previous, current)
+    ]
+    indices = spec.get_active_validator_indices(state, current)
+    return (
+        [int(i) for i in spec.get_active_validator_indices(state, previous)],
+        [int(i) for i in spec.get_eligible_validator_indices(state)],
+        participating,
+        int(spec.get_total_balance(state, set(indices))),
+        [
+            int(p)
+            for p in spec.compute_proposer_indices(
+                state, current + 1, spec.Bytes32(bytes(range(32))), indices
+            )
+        ],
+    )
+
+
+def transitions(state) -> list[bytes]:
+    """State roots after each substituted transition, each from a copy of `state`."""
+    roots = []
+    for step in (spec.process_inactivity_updates, spec.process_rewards_and_penalties, spec.process_slot):
+        copy = state.copy()
+        step(copy)
+        roots.append(bytes(spec.hash_tree_root(copy)))
+    return roots
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_epoch_substitutes_equal_the_spec(case):
+    """The plain-integer readers (active, eligible and participating indices, total balance, proposers) and
+    transitions (inactivity scores, rewards and penalties, the slot's root caching) against the spec's own."""
+    state = substitute_cases()[case]
+    if case == 3:
+        assert spec.is_in_inactivity_leak(state) and max(map(int, state.inactivity_scores)) > 0
+    fast_values, fast_roots = epoch_functions(state), transitions(state)
+    with exact_spec():
+        assert epoch_functions(state) == fast_values
+        assert transitions(state) == fast_roots
+    assert spec.process_slot.__module__ == "deploy.sim.speed"  # installed again on leaving
 
 
 def test_slashings_substitute_equals_the_spec():

@@ -70,9 +70,22 @@ def container_depth(cls) -> int:
     return depth
 
 
+_PLAIN = frozenset((int, bool, bytes, str, list, tuple, dict, type(None)))  # no instance attributes
+_plain_checks: dict[tuple[type, type], bool] = {}
+
+
 def view_instancecheck(cls, instance) -> bool:
-    """`isinstance(x, SomeView)`: a nominal instance passes the Protocol check too, so answer it first."""
-    return type.__instancecheck__(cls, instance) or _PROTOCOL_INSTANCECHECK(cls, instance)
+    """`isinstance(x, SomeView)`: a nominal instance passes the Protocol check too, so answer it first; the
+    structural answer for a plain value depends on its type only, so it is kept per type."""
+    if type.__instancecheck__(cls, instance):
+        return True
+    kind = type(instance)
+    if kind not in _PLAIN:
+        return _PROTOCOL_INSTANCECHECK(cls, instance)
+    answer = _plain_checks.get((cls, kind))
+    if answer is None:
+        answer = _plain_checks[(cls, kind)] = _PROTOCOL_INSTANCECHECK(cls, instance)
+    return answer
 
 
 _NODE_GETTER = Node.getter
@@ -149,15 +162,19 @@ def shuffled_index(index, index_count, seed):
     return spec.Uint64(i)
 
 
+_ROUND_BYTES = [r.to_bytes(1, "little") for r in range(SHUFFLE_ROUND_COUNT)]
+
+
 def _small_rounds(n: int, seed: bytes) -> list[tuple[int, int]]:
     """Each round's pivot and source bits when every position lies in the first 256 (one source chunk)."""
-    sha256, rounds = hashlib.sha256, []
-    for r in range(SHUFFLE_ROUND_COUNT):
-        round_bytes = r.to_bytes(1, "little")
-        pivot = int.from_bytes(sha256(seed + round_bytes).digest()[:8], "little") % n
-        source = int.from_bytes(sha256(seed + round_bytes + bytes(4)).digest(), "little")
-        rounds.append((pivot, source))
-    return rounds
+    sha256, number, bucket = hashlib.sha256, int.from_bytes, bytes(4)
+    return [
+        (
+            number(sha256(seed + round_bytes).digest()[:8], "little") % n,
+            number(sha256(seed + round_bytes + bucket).digest(), "little"),
+        )
+        for round_bytes in _ROUND_BYTES
+    ]
 
 
 def proposer_index(state, indices, seed):
@@ -241,12 +258,14 @@ _TARGET = int(spec.TIMELY_TARGET_FLAG_INDEX)
 _HEAD = int(spec.TIMELY_HEAD_FLAG_INDEX)
 _WEIGHTS = [int(w) for w in spec.PARTICIPATION_FLAG_WEIGHTS]
 _VALIDATOR_LEAVES = (10, 11, 13, 14, 15)  # effective_balance, slashed, activation, exit, withdrawable epochs
+_CREDENTIALS_LEAF = 9
 _registries: dict[int, tuple] = {}  # id(validators backing) -> (backing, registry)
 
 
-def registry(state) -> list[tuple[int, int, int, int, int]]:
-    """Every validator's (effective_balance, slashed, activation_epoch, exit_epoch, withdrawable_epoch), read
-    from the registry's tree once per version of it (a tree never changes: a new registry is a new root)."""
+def registry(state) -> list[tuple]:
+    """Every validator's (effective_balance, slashed, activation_epoch, exit_epoch, withdrawable_epoch,
+    withdrawal_credentials), read from the registry's tree once per version of it (a tree never changes: a
+    new registry is a new root)."""
     validators = state.validators
     backing = validators.get_backing()
     hit = _registries.get(id(backing))
@@ -256,7 +275,8 @@ def registry(state) -> list[tuple[int, int, int, int, int]]:
     for i in range(len(validators)):
         node = backing.getter(validators.chunk_to_gindex(i))
         leaves = (node.getter(g).merkle_root() for g in _VALIDATOR_LEAVES)
-        out.append(tuple(int.from_bytes(leaf[:8], "little") for leaf in leaves))
+        fields = tuple(int.from_bytes(leaf[:8], "little") for leaf in leaves)
+        out.append((*fields, bytes(node.getter(_CREDENTIALS_LEAF).merkle_root())))
     if len(_registries) >= 8:
         _registries.clear()
     _registries[id(backing)] = (backing, out)
@@ -371,6 +391,63 @@ def rewards_and_penalties(state) -> None:
             balances[i] = after[i]
 
 
+# ============================================================================ withdrawals
+
+_MAX_SWEEP = int(spec.MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP)
+_MAX_WITHDRAWALS = int(spec.MAX_WITHDRAWALS_PER_PAYLOAD)
+_MIN_ACTIVATION_BALANCE = int(spec.MIN_ACTIVATION_BALANCE)
+_EXECUTION_PREFIXES = (bytes(spec.ETH1_ADDRESS_WITHDRAWAL_PREFIX), bytes(spec.COMPOUNDING_WITHDRAWAL_PREFIX))
+
+
+def validators_sweep_withdrawals(state, withdrawal_index, prior_withdrawals):
+    """The spec's `get_validators_sweep_withdrawals`: from `next_withdrawal_validator_index`, the fully
+    withdrawable balances and the excess over the maximum effective balance, net of earlier withdrawals."""
+    epoch = int(spec.get_current_epoch(state))
+    validators = registry(state)
+    count = len(validators)
+    assert len(prior_withdrawals) < _MAX_WITHDRAWALS
+    balances = uint_list(state.balances)
+    for w in prior_withdrawals:
+        balances[int(w.validator_index)] -= int(w.amount)
+    withdrawals, next_index, processed = [], int(withdrawal_index), 0
+    index = int(state.next_withdrawal_validator_index)
+    for _ in range(min(count, _MAX_SWEEP)):
+        if len(prior_withdrawals) + len(withdrawals) >= _MAX_WITHDRAWALS:
+            break
+        effective, _, _, _, withdrawable, credentials = validators[index]
+        balance, prefix = balances[index], credentials[:1]
+        max_effective = (
+            MAX_EFFECTIVE_BALANCE_ELECTRA if prefix == _EXECUTION_PREFIXES[1] else _MIN_ACTIVATION_BALANCE
+        )
+        amount = 0
+        if prefix in _EXECUTION_PREFIXES and withdrawable <= epoch and balance > 0:
+            amount = balance
+        elif prefix in _EXECUTION_PREFIXES and effective == max_effective and balance > max_effective:
+            amount = balance - max_effective
+        if amount:
+            withdrawals.append(
+                spec.Withdrawal(
+                    index=next_index, validator_index=index, address=credentials[12:], amount=amount
+                )
+            )
+            balances[index] -= amount
+            next_index += 1
+        index = (index + 1) % count
+        processed += 1
+    return withdrawals, spec.WithdrawalIndex(next_index), spec.Uint64(processed)
+
+
+def _withdrawals_key(state) -> tuple:
+    return (
+        bytes(state.validators.get_backing().merkle_root()),
+        bytes(state.balances.get_backing().merkle_root()),
+        bytes(state.pending_partial_withdrawals.get_backing().merkle_root()),
+        int(state.next_withdrawal_index),
+        int(state.next_withdrawal_validator_index),
+        int(spec.get_current_epoch(state)),
+    )
+
+
 # ============================================================================ slashings
 
 
@@ -414,6 +491,8 @@ _ORIGINALS = {
     "get_unslashed_participating_indices": spec.get_unslashed_participating_indices,
     "process_inactivity_updates": spec.process_inactivity_updates,
     "process_rewards_and_penalties": spec.process_rewards_and_penalties,
+    "get_validators_sweep_withdrawals": spec.get_validators_sweep_withdrawals,
+    "get_expected_withdrawals": spec.get_expected_withdrawals,
 }
 _FAST = {
     "compute_shuffled_index": shuffled_index,
@@ -428,6 +507,9 @@ _FAST = {
     "get_unslashed_participating_indices": unslashed_participating_indices,
     "process_inactivity_updates": inactivity_updates,
     "process_rewards_and_penalties": rewards_and_penalties,
+    "get_validators_sweep_withdrawals": validators_sweep_withdrawals,
+    # a block asks twice (its payload, then `process_withdrawals`): the answer of the same inputs, once
+    "get_expected_withdrawals": spec.cache_this(_withdrawals_key, spec.get_expected_withdrawals, lru_size=4),
 }
 _LIBRARY_ORIGINALS = {
     "fields": (_CONTAINER_FIELDS, _CONTAINER_ELEM, _CONTAINER_DEPTH),

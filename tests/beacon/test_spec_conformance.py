@@ -279,7 +279,33 @@ def epoch_functions(state) -> tuple:
                 state, current + 1, spec.Bytes32(bytes(range(32))), indices
             )
         ],
+        withdrawals(state),
+        withdrawals(withdrawable(state)),
     )
+
+
+def withdrawals(state) -> list:
+    """The block's expected withdrawals (the sweep and the pending partial ones) as plain values."""
+    expected = spec.get_expected_withdrawals(state)
+    paid = [
+        (int(w.index), int(w.validator_index), bytes(w.address), int(w.amount)) for w in expected.withdrawals
+    ]
+    return [
+        paid,
+        int(expected.processed_partial_withdrawals_count),
+        int(expected.processed_sweep_withdrawals_count),
+    ]
+
+
+def withdrawable(state):
+    """A copy of `state` where network validator 3 has exited and is withdrawable (a full withdrawal), the
+    sweep starting past it (it wraps around)."""
+    state = state.copy()
+    epoch = spec.get_current_epoch(state)
+    state.validators[3].exit_epoch = epoch - 1
+    state.validators[3].withdrawable_epoch = epoch
+    state.next_withdrawal_validator_index = len(state.validators) - 1
+    return state
 
 
 def transitions(state) -> list[bytes]:

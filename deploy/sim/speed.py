@@ -33,6 +33,7 @@ SLOTS_PER_HISTORICAL_ROOT = int(spec.SLOTS_PER_HISTORICAL_ROOT)
 SHUFFLE_ROUND_COUNT = int(spec.SHUFFLE_ROUND_COUNT)
 MAX_EFFECTIVE_BALANCE_ELECTRA = int(spec.MAX_EFFECTIVE_BALANCE_ELECTRA)
 MAX_RANDOM_VALUE = 2**16 - 1  # compute_proposer_index's (Electra)
+FAR_FUTURE_EPOCH = int(spec.FAR_FUTURE_EPOCH)
 SMALL_REGISTRY = 256  # up to this many indices, a proposer draw shuffles them all at once (one source chunk)
 
 
@@ -163,18 +164,15 @@ def shuffled_index(index, index_count, seed):
 
 
 _ROUND_BYTES = [r.to_bytes(1, "little") for r in range(SHUFFLE_ROUND_COUNT)]
+_ROUND_SOURCES = [round_bytes + bytes(4) for round_bytes in _ROUND_BYTES]  # the first source chunk
 
 
 def _small_rounds(n: int, seed: bytes) -> list[tuple[int, int]]:
     """Each round's pivot and source bits when every position lies in the first 256 (one source chunk)."""
-    sha256, number, bucket = hashlib.sha256, int.from_bytes, bytes(4)
-    return [
-        (
-            number(sha256(seed + round_bytes).digest()[:8], "little") % n,
-            number(sha256(seed + round_bytes + bucket).digest(), "little"),
-        )
-        for round_bytes in _ROUND_BYTES
-    ]
+    sha256, number = hashlib.sha256, int.from_bytes
+    pivots = [number(sha256(seed + r).digest()[:8], "little") % n for r in _ROUND_BYTES]
+    sources = [number(sha256(seed + r).digest(), "little") for r in _ROUND_SOURCES]
+    return list(zip(pivots, sources, strict=True))
 
 
 def proposer_index(state, indices, seed):
@@ -183,7 +181,7 @@ def proposer_index(state, indices, seed):
     assert len(indices) > 0
     total, seed = len(indices), bytes(seed)
     rounds = _small_rounds(total, seed) if total <= SMALL_REGISTRY else None
-    validators = state.validators
+    validators = registry(state)
     i, random_bytes = 0, b""
     while True:
         if rounds is not None:
@@ -199,7 +197,7 @@ def proposer_index(state, indices, seed):
             random_bytes = hashlib.sha256(seed + (i // 16).to_bytes(8, "little")).digest()
         offset = i % 16 * 2
         random_value = int.from_bytes(random_bytes[offset : offset + 2], "little")
-        effective_balance = int(validators[candidate].effective_balance)
+        effective_balance = validators[int(candidate)][0]
         if effective_balance * MAX_RANDOM_VALUE >= MAX_EFFECTIVE_BALANCE_ELECTRA * random_value:
             return spec.ValidatorIndex(candidate)
         i += 1
@@ -258,14 +256,14 @@ _TARGET = int(spec.TIMELY_TARGET_FLAG_INDEX)
 _HEAD = int(spec.TIMELY_HEAD_FLAG_INDEX)
 _WEIGHTS = [int(w) for w in spec.PARTICIPATION_FLAG_WEIGHTS]
 _VALIDATOR_LEAVES = (10, 11, 13, 14, 15)  # effective_balance, slashed, activation, exit, withdrawable epochs
-_CREDENTIALS_LEAF = 9
+_CREDENTIALS_LEAF, _ELIGIBILITY_LEAF = 9, 12
 _registries: dict[int, tuple] = {}  # id(validators backing) -> (backing, registry)
 
 
 def registry(state) -> list[tuple]:
     """Every validator's (effective_balance, slashed, activation_epoch, exit_epoch, withdrawable_epoch,
-    withdrawal_credentials), read from the registry's tree once per version of it (a tree never changes: a
-    new registry is a new root)."""
+    withdrawal_credentials, activation_eligibility_epoch), read from the registry's tree once per version of
+    it (a tree never changes: a new registry is a new root)."""
     validators = state.validators
     backing = validators.get_backing()
     hit = _registries.get(id(backing))
@@ -276,7 +274,9 @@ def registry(state) -> list[tuple]:
         node = backing.getter(validators.chunk_to_gindex(i))
         leaves = (node.getter(g).merkle_root() for g in _VALIDATOR_LEAVES)
         fields = tuple(int.from_bytes(leaf[:8], "little") for leaf in leaves)
-        out.append((*fields, bytes(node.getter(_CREDENTIALS_LEAF).merkle_root())))
+        credentials = bytes(node.getter(_CREDENTIALS_LEAF).merkle_root())
+        eligibility = int.from_bytes(node.getter(_ELIGIBILITY_LEAF).merkle_root()[:8], "little")
+        out.append((*fields, credentials, eligibility))
     if len(_registries) >= 8:
         _registries.clear()
     _registries[id(backing)] = (backing, out)
@@ -391,6 +391,66 @@ def rewards_and_penalties(state) -> None:
             balances[i] = after[i]
 
 
+# Epoch steps that change nothing in most epochs: a plain-integer look decides whether the spec's own function
+# has anything to do (if it has, the spec's function runs; if not, running it would write nothing).
+
+
+def registry_updates(state) -> None:
+    """The spec's `process_registry_updates` when a validator enters the activation queue, is ejected or is
+    activated; nothing otherwise."""
+    current = int(spec.get_current_epoch(state))
+    finalized = int(state.finalized_checkpoint.epoch)
+    ejection = int(spec.config.EJECTION_BALANCE)
+    for effective, _, activation, exit_epoch, _, _, eligibility in registry(state):
+        if (
+            (eligibility == FAR_FUTURE_EPOCH and effective >= _MIN_ACTIVATION_BALANCE)
+            or (activation <= current < exit_epoch and effective <= ejection)
+            or (eligibility <= finalized and activation == FAR_FUTURE_EPOCH)
+        ):
+            _ORIGINALS["process_registry_updates"](state)
+            return
+
+
+def effective_balance_updates(state) -> None:
+    """The spec's `process_effective_balance_updates` when a balance crossed a hysteresis threshold."""
+    increment = _INCREMENT // int(spec.HYSTERESIS_QUOTIENT)
+    downward = increment * int(spec.HYSTERESIS_DOWNWARD_MULTIPLIER)
+    upward = increment * int(spec.HYSTERESIS_UPWARD_MULTIPLIER)
+    for (effective, *_), balance in zip(registry(state), uint_list(state.balances), strict=True):
+        if balance + downward < effective or effective + upward < balance:
+            _ORIGINALS["process_effective_balance_updates"](state)
+            return
+
+
+def slashings(state) -> None:
+    """The spec's `process_slashings` when a slashed validator is half-way to its withdrawable epoch."""
+    due = int(spec.get_current_epoch(state)) + int(spec.EPOCHS_PER_SLASHINGS_VECTOR) // 2
+    if any(v[1] and v[4] == due for v in registry(state)):
+        _ORIGINALS["process_slashings"](state)
+
+
+def pending_deposits(state) -> None:
+    """The spec's `process_pending_deposits` when deposits are pending; with none it only resets the churn
+    carried over (`deposit_balance_to_consume`)."""
+    if len(state.pending_deposits):
+        _ORIGINALS["process_pending_deposits"](state)
+    elif state.deposit_balance_to_consume != 0:
+        state.deposit_balance_to_consume = 0
+
+
+def apply_withdrawals(state, withdrawals) -> None:
+    """The spec's `apply_withdrawals`: each withdrawal's `decrease_balance`, in order, written once."""
+    balances = state.balances
+    before = uint_list(balances)
+    after = list(before)
+    for w in withdrawals:
+        i, amount = int(w.validator_index), int(w.amount)
+        after[i] = 0 if amount > after[i] else after[i] - amount
+    for i in {int(w.validator_index) for w in withdrawals}:
+        if after[i] != before[i]:
+            balances[i] = after[i]
+
+
 # ============================================================================ withdrawals
 
 _MAX_SWEEP = int(spec.MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP)
@@ -414,7 +474,7 @@ def validators_sweep_withdrawals(state, withdrawal_index, prior_withdrawals):
     for _ in range(min(count, _MAX_SWEEP)):
         if len(prior_withdrawals) + len(withdrawals) >= _MAX_WITHDRAWALS:
             break
-        effective, _, _, _, withdrawable, credentials = validators[index]
+        effective, _, _, _, withdrawable, credentials, _ = validators[index]
         balance, prefix = balances[index], credentials[:1]
         max_effective = (
             MAX_EFFECTIVE_BALANCE_ELECTRA if prefix == _EXECUTION_PREFIXES[1] else _MIN_ACTIVATION_BALANCE
@@ -493,6 +553,11 @@ _ORIGINALS = {
     "process_rewards_and_penalties": spec.process_rewards_and_penalties,
     "get_validators_sweep_withdrawals": spec.get_validators_sweep_withdrawals,
     "get_expected_withdrawals": spec.get_expected_withdrawals,
+    "process_registry_updates": spec.process_registry_updates,
+    "process_effective_balance_updates": spec.process_effective_balance_updates,
+    "process_slashings": spec.process_slashings,
+    "process_pending_deposits": spec.process_pending_deposits,
+    "apply_withdrawals": spec.apply_withdrawals,
 }
 _FAST = {
     "compute_shuffled_index": shuffled_index,
@@ -510,6 +575,11 @@ _FAST = {
     "get_validators_sweep_withdrawals": validators_sweep_withdrawals,
     # a block asks twice (its payload, then `process_withdrawals`): the answer of the same inputs, once
     "get_expected_withdrawals": spec.cache_this(_withdrawals_key, spec.get_expected_withdrawals, lru_size=4),
+    "process_registry_updates": registry_updates,
+    "process_effective_balance_updates": effective_balance_updates,
+    "process_slashings": slashings,
+    "process_pending_deposits": pending_deposits,
+    "apply_withdrawals": apply_withdrawals,
 }
 _LIBRARY_ORIGINALS = {
     "fields": (_CONTAINER_FIELDS, _CONTAINER_ELEM, _CONTAINER_DEPTH),

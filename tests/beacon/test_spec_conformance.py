@@ -3,7 +3,8 @@
 The reference runs the spec alone (`exact_spec()`: no performance substitute), one slot at a time with
 `process_slots`, a block at each epoch's first slot and at the slot after each event; the model runs the same
 events with its substitutes, many slots per `process_slots` call, however the calls are split. Both start
-from a state at epoch 300, so the network's validators may exit (SHARD_COMMITTEE_PERIOD is 256 epochs).
+from a state at epoch 509, so the network's validators may exit (SHARD_COMMITTEE_PERIOD is 256 epochs) and the
+runs cross epoch 512, where the sync committees rotate and the roots of the last 8192 slots are summarized.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from deploy.sim.beacon import (
 from deploy.sim.speed import exact_spec, packed_uint64s, shuffled_index, shuffled_permutation
 
 FORK = bytes.fromhex(keys.HOLESKY_FORK_VERSION)
-START_EPOCH = 300
+START_EPOCH = 509
 START = START_EPOCH * SLOTS_PER_EPOCH
 GWEI = 10**9
 
@@ -47,7 +48,7 @@ X = bytes.fromhex(keys.make_deposit_data(CREDENTIALS, seed="conf-x", amount_gwei
 
 @cache
 def start_state():
-    """Genesis moved to epoch 300, plus one 0x01 validator of 33 ETH active since genesis (`X`)."""
+    """Genesis moved to epoch 509, plus one 0x01 validator of 33 ETH active since genesis (`X`)."""
     state = genesis_state(1_700_000_000)
     state.validators.append(
         spec.Validator(
@@ -179,6 +180,11 @@ def test_model_equals_the_spec_slot_by_slot():
     assert bytes(deposit("conf-b", GWEI, 1).pubkey) not in validators  # the bad signature did not
     assert got.validators[1].slashed and got.validators[3].exit_epoch < spec.FAR_FUTURE_EPOCH
     assert got.validators[2].exit_epoch == spec.FAR_FUTURE_EPOCH  # wrong source: ignored
+    # epoch 512 passed: the slots' roots summarized, the next sync committee drawn anew
+    assert len(got.historical_summaries) == len(start_state().historical_summaries) + 1
+    assert spec.hash_tree_root(got.next_sync_committee) != spec.hash_tree_root(
+        start_state().next_sync_committee
+    )
     x = got.validators[4]
     assert bytes(x.withdrawal_credentials)[:1] == b"\x02"  # switched to compounding
     # the 0.5 ETH request, capped at the excess over 32 ETH left by the sweep, waits for its epoch

@@ -6,14 +6,25 @@ equal to the spec by tests/beacon/test_spec_conformance.py, which runs its refer
 (every substitute off, the spec and remerkleable as shipped).
 
 - remerkleable: a container's field table computed once per class (the library rebuilds it on every field
-  access), and `isinstance` against its views answered nominally first (the `Protocol` check walks the
-  MRO on every call; a nominal instance passes it anyway).
+  access); `isinstance` against its views answered nominally first (the `Protocol` check walks the MRO on
+  every call; a nominal instance passes it anyway); tree walks and path rebuilds with shifts instead of a
+  bit generator and nested closures.
+- the registry (effective balance, slashed, activation, exit and withdrawable epochs, credentials,
+  eligibility) read once per version of its tree (`registry`), and from it in plain integers: active,
+  eligible and participating indices, total balances, inactivity scores, rewards and penalties, the
+  withdrawal sweep and the application of withdrawals.
+- epoch steps that change nothing in most epochs (registry updates, slashings, pending deposits, effective
+  balances): a plain-integer look decides whether the spec's function has work; if so, it runs.
 - `process_slot`: the state and block roots written straight into the state's tree (two leaves on their
   paths; the state root is the tree's cached root, re-hashed only along the changed paths).
-- `compute_proposer_index`: plain integers, and for small registries one whole permutation per seed (a
-  proposer draw walks `i = 0, 1, ...` of the same seed; one permutation costs what one index does).
+- `compute_proposer_index`: plain integers; with up to 256 indices a seed's 90 rounds are hashed once for
+  all its draws (Fulu's lookahead draws 32 proposers an epoch: 180 hashes each, most of what is left).
+- `get_expected_withdrawals`: asked twice per block (payload, then `process_withdrawals`), computed once.
 - the shuffled index and permutation in plain integers, and iteration of the `slashings` vector read
   from its chunks (zero subtrees skipped).
+
+The spec's integers are uint64 and raise on overflow; the substitutes' plain integers do not (no balance or
+reward of a test network comes near 2**64).
 """
 
 from __future__ import annotations
@@ -34,7 +45,7 @@ SHUFFLE_ROUND_COUNT = int(spec.SHUFFLE_ROUND_COUNT)
 MAX_EFFECTIVE_BALANCE_ELECTRA = int(spec.MAX_EFFECTIVE_BALANCE_ELECTRA)
 MAX_RANDOM_VALUE = 2**16 - 1  # compute_proposer_index's (Electra)
 FAR_FUTURE_EPOCH = int(spec.FAR_FUTURE_EPOCH)
-SMALL_REGISTRY = 256  # up to this many indices, a proposer draw shuffles them all at once (one source chunk)
+SMALL_REGISTRY = 256  # up to this many indices, one source chunk a round: its hashes serve every draw
 
 
 # ============================================================================ remerkleable

@@ -27,12 +27,12 @@ TESTS = Path(__file__).resolve().parent
 # that the two xdist workers (loadscope, see pytest_configure) start them early and finish together.
 # Order only; every test runs.
 HEAVY = (
+    "deploy/test_lifecycle.py",  # the main job on the spec beacon chain: ~2.5 min of CPU
     "staker/test_safe_deposits_stateful.py",
     "gas/test_gas_snapshot.py",
     "deploy/test_network.py",
     "rewards/test_rewards_stateful.py",
     "operator/test_auction_stateful.py",
-    "deploy/test_lifecycle.py",
     "staker/test_manager.py",
     "staker/test_restaked_life_stateful.py",
     "staker/test_stateful.py",

@@ -176,8 +176,10 @@ def watch_logs() -> None:
 
 
 class ValidatorView:
-    """One validator of the registry, read live from the chain's last posted state (gwei, epochs): it follows
-    later `process()` calls, as the old model's records did."""
+    """One validator of the registry, read live from the chain's current state (gwei, epochs): it follows
+    later `process()` calls, as the old model's records did. After missed slots that state has moved past
+    the last posted block (an epoch's processing may lie between them): proofs and what they show come
+    from `block_at(timestamp)`."""
 
     def __init__(self, chain: ChainCore, index: int):
         self.chain, self.index = chain, index
@@ -278,7 +280,7 @@ class SpecBeaconChain(ChainCore, BeaconClock, EigenProofsMixin):
         return bytes(pubkey) in self.index_of
 
     def validator(self, pubkey: bytes) -> ValidatorView:
-        """The registry entry of `pubkey` in the last posted state (KeyError when unknown)."""
+        """The registry entry of `pubkey` in the current state (KeyError when unknown)."""
         return ValidatorView(self, self.index_of[bytes(pubkey)])
 
     @property

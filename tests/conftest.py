@@ -61,6 +61,20 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: rank.get(item.path, len(HEAVY)))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session):
+    """Once pytest-cov has started coverage.py (in each xdist worker): the contracts' lines go straight into
+    its data and its tracer stays paused, so no Python call is traced (tests/utils/fast_coverage.py)."""
+    controller = _coverage_controller(session.config)
+    if controller is not None and controller.cov is not None:
+        fast_coverage.record_directly(controller.cov)
+
+
+def _coverage_controller(config):
+    plugin = config.pluginmanager.getplugin("_cov")
+    return getattr(plugin, "cov_controller", None)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item):
     with _coverage_paused(item):
@@ -84,14 +98,16 @@ class _coverage_paused:
     titanoboa's coverage tracing stopped. Gas figures do not depend on it; the time does (about 3x)."""
 
     def __init__(self, item):
-        plugin = item.config.pluginmanager.getplugin("_cov")
-        controller = getattr(plugin, "cov_controller", None)
+        controller = _coverage_controller(item.config)
         self.controller = controller if item.get_closest_marker("gas") and controller else None
 
     def __enter__(self):
         if self.controller is not None and self.controller.started:
             self.tracing = Env._coverage_enabled
-            self.controller.pause()
+            # with the tracer already paused (fast_coverage.record_directly), titanoboa's reports are all
+            self.python = not fast_coverage.tracer_paused()
+            if self.python:
+                self.controller.pause()
             Env._coverage_enabled = False
         else:
             self.controller = None
@@ -99,7 +115,8 @@ class _coverage_paused:
     def __exit__(self, *exc):
         if self.controller is not None:
             Env._coverage_enabled = self.tracing
-            self.controller.resume()
+            if self.python:
+                self.controller.resume()
 
 
 # The clock every module starts at (py-evm's genesis takes the wall clock): any fixed second will do.

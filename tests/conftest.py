@@ -15,11 +15,12 @@ from boa.environment import Env
 
 from deploy import fast_bls
 from deploy.protocol import deploy_protocol
-from tests.utils import fast_coverage
+from tests.utils import compile_once, fast_coverage
 from tests.utils.actors import actor, actors
 from tests.utils.stateful import StatefulBase
 
 fast_coverage.install()
+compile_once.install()  # each contract compiled, unpickled and source-mapped once per process
 fast_bls.install()  # EIP-2537 by arkworks: same gas and results as py-evm's, 2 s less a pairing
 
 TESTS = Path(__file__).resolve().parent
@@ -42,9 +43,12 @@ HEAVY = (
 
 def pytest_configure(config):
     """With `-n`, xdist's plain `load` distribution becomes `loadscope`: a module's tests run on one worker,
-    so its module fixtures (deployments, books, a node) are built once, not once per worker."""
+    so its module fixtures (deployments, books, a node) are built once, not once per worker. xdist would
+    then reorder the modules by their number of tests, most first, which sent the state machines (one test
+    each, the longest of all) last: the collection order (HEAVY first) is kept instead."""
     if getattr(config.option, "dist", "no") == "load":
         config.option.dist = "loadscope"
+        config.option.loadscopereorder = False
 
 
 def pytest_collection_modifyitems(config, items):

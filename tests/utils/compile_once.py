@@ -9,12 +9,18 @@
 - every deployment assembles the contract's init code again for its deployment source map (about 0.1 s a
   contract: a module's suite is 16 of them); it is kept with the compiled data, which it depends on alone.
 
+- the compiled data are millions of Python objects that live as long as the process: once a contract is
+  loaded, `gc.freeze()` takes them (and whatever else is alive) out of the garbage collector's full
+  collections, which walked them again and again (a staker module: 14 of its 32 CPU seconds, now 3.5).
+  Frozen objects are still freed when nothing refers to them; only cycles among them stay.
+
 Nothing else changes: the same compiler output, bytecode and source maps.
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 
 import boa.interpret
 from boa.contracts.vyper.vyper_contract import VyperContract
@@ -29,6 +35,7 @@ def _compiler_data_once(original):
         data = _compiled.get(key)
         if data is None:
             data = _compiled[key] = original(source_code, contract_name, filename, deployer, **kwargs)
+            gc.freeze()  # its millions of objects live as long as the process: out of every collection
         return data
 
     compiler_data._byz_once = True

@@ -24,20 +24,27 @@ compile_once.install()  # each contract compiled, unpickled and source-mapped on
 fast_bls.install()  # EIP-2537 by arkworks: same gas and results as py-evm's, 2 s less a pairing
 
 TESTS = Path(__file__).resolve().parent
-# The longest modules (state machines, real-node deployments, gas books), longest first: collected first so
-# that the two xdist workers (loadscope, see pytest_configure) start them early and finish together.
+# The longest modules (state machines, module setups, real-node deployments, gas books), longest first, by
+# the `--durations` of a full run: collected first so that the two xdist workers (loadscope, see
+# pytest_configure) start them early (the two longest on different workers) and finish together.
 # Order only; every test runs.
 HEAVY = (
     "staker/test_safe_deposits_stateful.py",
-    "gas/test_gas_snapshot.py",
-    "deploy/test_network.py",
-    "rewards/test_rewards_stateful.py",
-    "operator/test_auction_stateful.py",
-    "deploy/test_lifecycle.py",
-    "staker/test_manager.py",
     "staker/test_restaked_life_stateful.py",
+    "staker/test_strategy_module.py",
+    "staker/test_manager.py",
+    "gas/test_gas_snapshot.py",
+    "deploy/test_lifecycle.py",
+    "deploy/test_network.py",
     "staker/test_stateful.py",
     "beacon/test_restaking_stateful.py",
+    "operator/test_parking.py",
+    "rewards/test_rewards_stateful.py",
+    "eigenlayer/delegation/test_delegation_manager_model.py",
+    "beacon/test_spec_conformance.py",
+    "staker/test_beacon_flow.py",
+    "beacon/test_restaking.py",
+    "operator/test_auction_stateful.py",
 )
 
 

@@ -29,12 +29,12 @@ TESTS = Path(__file__).resolve().parent
 # pytest_configure) start them early (the two longest on different workers) and finish together.
 # Order only; every test runs.
 HEAVY = (
+    "deploy/test_lifecycle.py",  # the main job on the spec beacon chain: ~2.5 min of CPU
     "staker/test_safe_deposits_stateful.py",
     "staker/test_restaked_life_stateful.py",
     "staker/test_strategy_module.py",
     "staker/test_manager.py",
     "gas/test_gas_snapshot.py",
-    "deploy/test_lifecycle.py",
     "deploy/test_network.py",
     "staker/test_stateful.py",
     "beacon/test_restaking_stateful.py",

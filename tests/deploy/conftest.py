@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,19 +19,10 @@ import pytest
 from boa.rpc import EthereumRPC
 from eth_account import Account
 
+# found where deploy/bootstrap.sh installs it, as `deploy --dry-run --anvil-fork` finds it
+from deploy.network.rehearsal import find_anvil, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-NPM_ANVIL = ROOT / ".tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
-
-
-def find_anvil() -> Path | None:
-    """The anvil binary, found as deploy/bootstrap.sh finds it: an `anvil` on PATH first, else the npm
-    copy under .tools/ (None if neither)."""
-    on_path = shutil.which("anvil")
-    if on_path:
-        return Path(on_path)
-    return NPM_ANVIL if NPM_ANVIL.exists() else None
-
-
 ANVIL = find_anvil()
 # anvil's default, publicly known test mnemonic (its accounts hold 10 000 test ETH each on a fresh node)
 MNEMONIC = "test test test test test test test test test test test junk"
@@ -66,13 +55,6 @@ class Node:
     def sent_by(self, address: str) -> int:
         """Transactions `address` has sent (its nonce)."""
         return self.rpc("eth_getTransactionCount", address, "latest")
-
-
-def free_port() -> int:
-    """A currently free TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:

@@ -88,6 +88,16 @@ class Fork:
         return ExternalAccount(address, rpc)
 
 
+def stop(process: subprocess.Popen) -> None:
+    """Terminate a node process, killing it if it has not exited within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def wait_until_ready(url: str, process: subprocess.Popen, log: Path, network: Any) -> None:
     """Poll the fork until it answers; DeployError (anvil's reason, redacted) if anvil exits first."""
     import boa_env
@@ -149,9 +159,4 @@ def anvil_fork(target: str, manifest_dir: Path, out: Callable | None = None) -> 
             name = f"anvil fork of {network.name}"
             yield Fork(boa_env.Network(name, url, chain_id), network, chain_id, manifests)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)

@@ -20,7 +20,8 @@ from boa.rpc import EthereumRPC
 from eth_account import Account
 
 # found where deploy/bootstrap.sh installs it, as `deploy --dry-run --anvil-fork` finds it
-from deploy.network.rehearsal import find_anvil, free_port
+from deploy.network import cli
+from deploy.network.rehearsal import find_anvil, free_port, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 ANVIL = find_anvil()
@@ -99,12 +100,7 @@ def running_anvil(*extra: str) -> Iterator[Node]:
         ]
         yield Node(url, process, accounts)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +116,16 @@ def restore_env():
     env = boa.env
     yield
     boa.set_env(env)
+
+
+def verify_checks(capsys, *argv: str) -> tuple[int, list[str]]:
+    """`deploy.network verify argv -v` (every check): the status and the report's checks, one string each
+    (a detail too long for 100 columns continues on indented lines)."""
+    status = cli.main(["verify", *argv, "-v"])
+    checks: list[str] = []
+    for line in capsys.readouterr().out.splitlines():
+        if line.startswith(" " * 10) and checks:
+            checks[-1] += " " + line.strip()
+        else:
+            checks.append(line)
+    return status, checks

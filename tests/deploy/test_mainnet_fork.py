@@ -39,7 +39,7 @@ from deploy.network.externals import (
 )
 from deploy.protocol import DEFAULT_CONFIG, PLAN, SOURCES, AsBlueprint, deployer_for, resolve_args
 from deploy.tables import short
-from tests.deploy.conftest import running_anvil
+from tests.deploy.conftest import running_anvil, verify_checks
 from tests.utils.cli import run_cli
 from tests.utils.constants import c
 
@@ -345,16 +345,8 @@ def deployed(mainnet, tmp_path_factory):
 
 
 def verify(capsys, manifest) -> tuple[int, list[str]]:
-    """`verify --network mainnet -v` (every check): the status and the report's checks, one string each (a
-    detail too long for 100 columns continues on indented lines)."""
-    status = cli.main(["verify", "--network", "mainnet", "--manifest", str(manifest), "-v"])
-    checks: list[str] = []
-    for line in capsys.readouterr().out.splitlines():
-        if line.startswith(" " * 10) and checks:
-            checks[-1] += " " + line.strip()
-        else:
-            checks.append(line)
-    return status, checks
+    """`verify --network mainnet -v`: the status and the report's checks."""
+    return verify_checks(capsys, "--network", "mainnet", "--manifest", str(manifest))
 
 
 def test_a_real_deployment_uses_mainnets_systems_and_verifies(deployed, mainnet, mainnet_url, capsys):

@@ -23,7 +23,7 @@ def lazy_exports(module: str, exports: dict[str, str]) -> Callable[[str], Any]:
     module that defines it (an absolute name), imported on the name's first use; the value is then cached in
     `module`'s namespace, so later uses cost nothing.
 
-        __getattr__ = lazy_exports(__name__, {"Lifecycle": "deploy.lifecycle_run"})
+        __getattr__ = lazy_exports(__name__, {"Lifecycle": "deploy.sim.lifecycle"})
     """
 
     def __getattr__(name: str) -> Any:

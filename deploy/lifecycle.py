@@ -14,14 +14,14 @@ The beacon chain is Fulu (mainnet preset) on the executable consensus specs (dep
 slot of the run's ~40 days: deposits wait for finality and the deposit queue, activation for finalized
 eligibility, an exit request for 256 epochs of activity and then the exit queue, the principal for the
 withdrawable epoch and the sweep; proofs are against the parent root EIP-4788 posts. It costs about 1.5
-minutes of CPU; `--beacon model` plays the run on the hand-written model (deploy/beacon.py) in seconds.
+minutes of CPU; `--beacon model` plays the run on the hand-written model (deploy/sim/model.py) in seconds.
 
 The run ends with an ETH conservation check: every wei that entered (operators' payments, stakers' 32 ETH,
 fees) must be found in the Escrow, StakerRewards, the deposit contract, pods, splits, modules, or back with
 an actor, and each contract's own ledger must match its balance. Any failed check exits with status 1.
 
 This module is the command line and imports only the standard library, so `--help` and usage errors answer
-at once; the run itself is deploy/lifecycle_run.py (`Lifecycle`, `conservation`, found here too).
+at once; the run itself is deploy/sim/lifecycle.py (`Lifecycle`, `conservation`, found here too).
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from deploy.lazy import lazy_exports
 
 # the run's Python API, loaded with titanoboa on first use (deploy/lazy.py)
 RUN_API = ("Actors", "Lifecycle", "conservation", "make_actors")
-__getattr__ = lazy_exports(__name__, dict.fromkeys(RUN_API, "deploy.lifecycle_run"))
+__getattr__ = lazy_exports(__name__, dict.fromkeys(RUN_API, "deploy.sim.lifecycle"))
 
 
 MAX_OPERATORS = 100
-BEACON_CHAINS = ("spec", "model")  # deploy/staking_flow.py's BEACON_CHAINS, without loading it
+BEACON_CHAINS = ("spec", "model")  # deploy/sim/staking_flow.py's BEACON_CHAINS, without loading it
 BIDS_PER_OPERATOR = 2  # sure to be pending at pre-creation: one single bid and a batch of at least one
 
 
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         parser.exit(2, f"error: {problem}\n")
     out = (lambda line: print(line, file=sys.stderr)) if args.json == "-" else print
-    from deploy.lifecycle_run import Lifecycle
+    from deploy.sim.lifecycle import Lifecycle
     from deploy.tables import one_line
 
     run = Lifecycle(

@@ -36,7 +36,7 @@ DEFAULT_CONFIG = {
     "pending_cluster_ttl": 30
     * 86_400,  # seconds after settlement from which anyone may dissolve a pending cluster
     # the beacon chain's genesis time (proven epochs -> timestamps); 0: the deployment block's timestamp,
-    # for a local chain whose beacon model (deploy/beacon.py) starts with the deployment
+    # for a local chain whose beacon model (deploy/sim/model.py) starts with the deployment
     "beacon_genesis_time": 0,
     # the genesis fork version whose deposit domain ClusterKeys checks deposit signatures under (as a number:
     # mainnet 0x00000000, Holesky 0x01017000, Hoodi 0x10000910, Sepolia 0x90000069); the local chain signs
@@ -376,7 +376,7 @@ def deploy_protocol(
 
     `config` overrides any of DEFAULT_CONFIG's keys. `transact` (see `run_plan`) may wrap each
     transaction, e.g. to measure its gas. `beacon_roots` / `withdrawal_requests`: addresses of existing
-    EIP-4788 / EIP-7002 contracts (on a real network, `deploy.beacon.BEACON_ROOTS_ADDRESS` and
+    EIP-4788 / EIP-7002 contracts (on a real network, `deploy.sim.model.BEACON_ROOTS_ADDRESS` and
     `WITHDRAWAL_REQUESTS_ADDRESS`); by default the stand-ins are deployed.
     """
     cfg = check_config(config)

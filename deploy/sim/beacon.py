@@ -11,7 +11,7 @@ Interface note (for the EigenLayer v1.12 stand-ins, issue #15, and any other cal
     chain.validator(pk)                # live view: balance, effective_balance, slashed, exit_epoch, withdrawn
     chain.block_at(timestamp)          # (state, header) posted at a timestamp (last 8191 * 12 s, <= 8191)
     chain.credential_proof_args(pks, timestamp=None), chain.stale_balance_args(pk, timestamp=None),
-    chain.checkpoint_proof_args(timestamp, pks)   # EigenLayer v1.12's arguments (deploy/eigen_proofs.py)
+    chain.checkpoint_proof_args(timestamp, pks)   # EigenLayer v1.12's arguments (deploy/sim/eigen_proofs.py)
     chain.pending_deposits(pk), chain.paid, chain.processed_requests, chain.ignored_deposits, chain.state
 
 - Network: besides the protocol's validators, 4 of the network's own (2048 ETH, 0x02 credentials, keys of
@@ -61,8 +61,8 @@ from eth_consensus_specs.fulu import mainnet as spec
 from eth_utils import keccak, to_canonical_address, to_checksum_address
 
 from deploy import keys as _keys
-from deploy.beacon import BeaconClock, dequeue_withdrawal_requests, on_every_execution, post_beacon_root
-from deploy.eigen_proofs import BlockHistory, EigenProofsMixin
+from deploy.sim.eigen_proofs import BlockHistory, EigenProofsMixin
+from deploy.sim.model import BeaconClock, dequeue_withdrawal_requests, on_every_execution, post_beacon_root
 from deploy.sim.speed import (
     exact_spec,  # noqa: F401 (installs the performance substitutes; re-exported)
     registry,

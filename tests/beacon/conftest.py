@@ -15,8 +15,8 @@ import boa
 import pytest
 
 from deploy import keys
-from deploy.beacon import BeaconChain
 from deploy.protocol import AsBlueprint, at, deploy, deployer_for
+from deploy.sim.model import BeaconChain
 from tests.utils.actors import actor
 from tests.utils.standins import beacon_roots, withdrawal_requests  # noqa: F401 (fixtures)
 

@@ -1,4 +1,4 @@
-"""The consensus-layer model (deploy/beacon.py): its SSZ roots and proofs against the consensus-spec
+"""The consensus-layer model (deploy/sim/model.py): its SSZ roots and proofs against the consensus-spec
 definitions computed independently with sha256, and its beacon-chain rules (deposits, front-run, activation,
 exits, withdrawals, rewards)."""
 
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deploy import keys
-from deploy.beacon import (
+from deploy.sim.model import (
     FAR_FUTURE_EPOCH,
     MAX_SEED_LOOKAHEAD,
     SECONDS_PER_EPOCH,

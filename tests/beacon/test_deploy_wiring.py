@@ -5,8 +5,8 @@ from __future__ import annotations
 import boa
 import pytest
 
-from deploy.beacon import BeaconChain, post_beacon_root, read_beacon_root, withdrawal_request_fee
 from deploy.protocol import at, deploy, deploy_protocol
+from deploy.sim.model import BeaconChain, post_beacon_root, read_beacon_root, withdrawal_request_fee
 
 pytestmark = pytest.mark.filterwarnings("ignore:casted bytecode does not match")
 

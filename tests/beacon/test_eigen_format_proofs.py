@@ -1,4 +1,4 @@
-"""EigenLayer v1.12's proof arguments from the beacon-chain models (deploy/eigen_proofs.py, issue #15).
+"""EigenLayer v1.12's proof arguments from the beacon-chain models (deploy/sim/eigen_proofs.py, issue #15).
 
 Every argument the models produce is checked by the module's pure-Python verifier of EigenLayer's rules
 against the root the model posted to BeaconRoots (read back from the contract), and refused with any byte
@@ -16,9 +16,10 @@ from remerkleable.basic import uint64
 from remerkleable.byte_arrays import Bytes32
 from remerkleable.complex import Container, List
 
-from deploy import eigen_proofs as ep
 from deploy import keys
-from deploy.beacon import (
+from deploy.sim import eigen_proofs as ep
+from deploy.sim.eigen_proofs import DENEB, PECTRA, ProofError
+from deploy.sim.model import (
     SECONDS_PER_EPOCH,
     VALIDATOR_REGISTRY_LIMIT,
     BeaconBlockHeader,
@@ -26,7 +27,6 @@ from deploy.beacon import (
     Validator,
     read_beacon_root,
 )
-from deploy.eigen_proofs import DENEB, PECTRA, ProofError
 from tests.beacon.conftest import deposit_data, deposit_direct, stake
 from tests.beacon.proofs import h
 
@@ -268,7 +268,7 @@ def test_kept_blocks_share_their_unchanged_subtrees(posted, pubkeys):
 
 
 def test_share_subtrees_keeps_every_root():
-    from deploy.beacon import BeaconState
+    from deploy.sim.model import BeaconState
 
     old = BeaconState(genesis_time=1, balances=[1, 2, 3, 4, 5])
     new = BeaconState(genesis_time=1, balances=[1, 2, 3, 4, 6], slot=9)
@@ -282,7 +282,7 @@ def test_share_subtrees_keeps_every_root():
 
 
 def state_with(genesis_time: int):
-    from deploy.beacon import BeaconState
+    from deploy.sim.model import BeaconState
 
     return BeaconState(genesis_time=genesis_time)
 

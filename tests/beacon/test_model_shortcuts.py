@@ -1,4 +1,4 @@
-"""The beacon model's two shortcuts (deploy/beacon.py) give what they stand for.
+"""The beacon model's two shortcuts (deploy/sim/model.py) give what they stand for.
 
 - `deposit_root_of` remembers the deposit contract's root by the code and storage it is computed from: it
   must equal the contract's own `get_deposit_root()` after every deposit and every rollback, including a
@@ -20,8 +20,8 @@ from py_ecc.fields import optimized_bls12_381_FQ2 as FQ2
 from py_ecc.optimized_bls12_381 import b, b2, curve_order, field_modulus, is_inf, is_on_curve, multiply
 
 from deploy import keys
-from deploy.beacon import _DEPOSIT_ROOTS, bls_verify, deposit_root_of
 from deploy.protocol import deploy
+from deploy.sim.model import _DEPOSIT_ROOTS, bls_verify, deposit_root_of
 from tests.utils.actors import actor
 
 

@@ -10,13 +10,13 @@ import boa
 import pytest
 
 from deploy import keys
-from deploy.beacon import (
+from deploy.sim.eigen_proofs import pubkey_hash
+from deploy.sim.model import (
     FAR_FUTURE_EPOCH,
     SECONDS_PER_EPOCH,
     SHARD_COMMITTEE_PERIOD,
     dequeue_withdrawal_requests,
 )
-from deploy.eigen_proofs import pubkey_hash
 from tests.beacon.conftest import ETH, WITHDRAWAL_DELAY_BLOCKS, deposit_direct, stake
 from tests.utils.errors import reverts_with_error
 from tests.utils.logs import event_names

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from deploy import keys
-from deploy.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_EPOCH, BeaconChain
 from deploy.protocol import at
+from deploy.sim.model import FAR_FUTURE_EPOCH, SECONDS_PER_EPOCH, BeaconChain
 from tests.beacon.conftest import ETH, WITHDRAWAL_DELAY_BLOCKS, deposit_data
 from tests.utils.errors import reverts_with_error
 from tests.utils.stateful import StatefulBase

@@ -9,9 +9,8 @@ from pathlib import Path
 import boa
 import pytest
 
-from deploy import eigen_proofs as ep
 from deploy import keys
-from deploy.beacon import read_beacon_root, request_withdrawal
+from deploy.sim import eigen_proofs as ep
 from deploy.sim.beacon import (
     FAR_FUTURE_EPOCH,
     SECONDS_PER_EPOCH,
@@ -19,6 +18,7 @@ from deploy.sim.beacon import (
     SpecBeaconChain,
     spec,
 )
+from deploy.sim.model import read_beacon_root, request_withdrawal
 from tests.beacon.conftest import deposit_direct, funded, stake
 
 GWEI = 10**9

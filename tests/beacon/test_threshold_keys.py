@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from py_ecc.optimized_bls12_381 import curve_order
 
 from deploy import keys
-from deploy.beacon import BeaconChain
+from deploy.sim.model import BeaconChain
 from tests.beacon.conftest import DATA, ETH
 
 CREDENTIALS = b"\x01" + bytes(11) + bytes.fromhex("e0c5cea4d3869f156717c66e188ae81c80914a6e")

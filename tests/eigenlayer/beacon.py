@@ -20,7 +20,7 @@ from remerkleable.basic import uint64
 from remerkleable.byte_arrays import Bytes32
 from remerkleable.complex import Container, List
 
-from deploy.beacon import BeaconBlockHeader, Validator, branch_of
+from deploy.sim.model import BeaconBlockHeader, Validator, branch_of
 
 DENEB, PECTRA = 0, 1
 FAR_FUTURE_EPOCH = 2**64 - 1

@@ -10,8 +10,8 @@ from pathlib import Path
 import boa
 import pytest
 
-from deploy.beacon import post_beacon_root
 from deploy.protocol import ROOT
+from deploy.sim.model import post_beacon_root
 from tests.eigenlayer.beacon import PECTRA, Chain, credentials
 from tests.utils.actors import actor
 from tests.utils.deployers import deployer_for, load

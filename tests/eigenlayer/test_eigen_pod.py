@@ -10,8 +10,8 @@ from eth_utils import function_signature_to_4byte_selector
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deploy.beacon import dequeue_withdrawal_requests, post_beacon_root, withdrawal_request_fee
 from deploy.keys import deposit_data_root
+from deploy.sim.model import dequeue_withdrawal_requests, post_beacon_root, withdrawal_request_fee
 from tests.eigenlayer.beacon import DENEB, FAR_FUTURE_EPOCH, GWEI, PECTRA, Chain, credentials, pubkey_hash
 from tests.eigenlayer.conftest import checkpoint, new_validator, pod_at, post, pubkey_of, restake
 from tests.utils.errors import reverts_with_error, reverts_with_error_data

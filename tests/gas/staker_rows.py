@@ -3,7 +3,7 @@
     .venv/bin/python -m tests.gas.staker_rows      # these rows alone
 
 Rows: create_strategy_module_and_stake (with and without pre-creating the next cluster), confirm_stake (a
-proof from deploy/beacon.py's model), the two phases together, report_frontrun, reclaim_stake (by anyone),
+proof from deploy/sim/model.py's model), the two phases together, report_frontrun, reclaim_stake (by anyone),
 the exit and the principal home (StrategyModule.prove_activation, restake, request_exit, prove_exit,
 start_checkpoint, EigenPod.verifyCheckpointProofs, queue_withdrawal, complete_withdrawal), a slashing
 proven while streaming (StrategyModule.prove_slashing), dissolve_cluster,
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import boa
 
-from deploy.beacon import BeaconChain
 from deploy.gas import measure
 from deploy.keys import (
     MAX_EFFECTIVE_BALANCE_GWEI,
@@ -25,6 +24,7 @@ from deploy.keys import (
     make_deposit_data,
 )
 from deploy.protocol import at, deploy_protocol
+from deploy.sim.model import BeaconChain
 from deploy.tables import format_table
 from tests.staker.proofs import posted_proof, uint64_chunk
 
@@ -203,7 +203,7 @@ def run() -> dict[str, int]:
     results["StrategyModule.complete_withdrawal (ETH to the module)"] = gas
 
     # a slashing proven while the stream runs (cluster 3, pre-created by the second deposit): every bond
-    # and the unserved credits charged to the holder. deploy/beacon.py's model has no slashing, so the
+    # and the unserved credits charged to the holder. deploy/sim/model.py's model has no slashing, so the
     # proof is its own with the `slashed` chunk set, the exit epoch set as a slashing sets it, and a branch
     # of the same shape (tests/staker/proofs.py: 47 nodes, as the model's Electra proofs)
     c3 = 3

@@ -16,15 +16,15 @@ one cluster names the same index, as the pod requires):
     module.restake(*cluster_restake_args(protocol, cluster_id, activation_epoch=7))
     cluster_checkpoint(protocol, module, balance_gwei=0)   # exited and swept: the pod marks it WITHDRAWN
 
-deploy/staking_flow.py runs the same steps against deploy/beacon.py's model.
+deploy/sim/staking_flow.py runs the same steps against deploy/sim/model.py's model.
 """
 
 from __future__ import annotations
 
 import boa
 
-from deploy.beacon import post_beacon_root
 from deploy.protocol import at
+from deploy.sim.model import post_beacon_root
 from tests.eigenlayer.beacon import FAR_FUTURE_EPOCH, GWEI, PECTRA, Chain, credentials
 
 ACTIVATION_EPOCH = 10

@@ -18,7 +18,7 @@ The exit request needs the validator restaked in the pod (EigenLayer v1.12 sends
 validators only): `restake` proves its credentials and records the activation epoch. The proofs here are
 synthetic: EigenLayer-format (tests/staker/restaking.py) for the pod, the project's format
 (tests/staker/proofs.py) for `prove_activation` and `prove_exit`; tests/staker/test_beacon_flow.py and the
-state machines play the same exit against deploy/beacon.py's model.
+state machines play the same exit against deploy/sim/model.py's model.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from __future__ import annotations
 import boa
 import pytest
 
-from deploy.beacon import dequeue_withdrawal_requests, withdrawal_request_fee
 from deploy.protocol import deployer_for
+from deploy.sim.model import dequeue_withdrawal_requests, withdrawal_request_fee
 from tests.eigenlayer.beacon import FAR_FUTURE_EPOCH, pubkey_hash
 from tests.rewards.rewards_helpers import STATUS_ENDED, STATUS_EXPIRED, STATUS_STREAMING
 from tests.staker.conftest import (

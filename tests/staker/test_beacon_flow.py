@@ -1,4 +1,5 @@
-"""The two-phase stake against the beacon-chain model (deploy/beacon.py, docs/protocol.md §9-10), end to end:
+"""The two-phase stake against the beacon-chain model (deploy/sim/model.py, docs/protocol.md §9-10), end to
+end:
 
 - the front-run attack: four addresses of one entity win a cluster, deposit 1 ETH for its key with their own
   credentials before the staker's pre-deposit, the model includes both deposits (the first fixes the
@@ -20,8 +21,8 @@ import functools
 import boa
 import pytest
 
-from deploy.beacon import BeaconChain
 from deploy.keys import deposit_data_root, make_deposit_data
+from deploy.sim.model import BeaconChain
 from tests.staker.conftest import (
     ETH,
     PRE_DEPOSIT,
@@ -60,7 +61,7 @@ def restake(chain, module, pubkey, sender):
 
 def checkpoint(chain, module, pubkey, sender):
     """A beacon block, a checkpoint started at its timestamp (anyone) and the validator's balance proven
-    straight to the pod (anyone), as deploy/staking_flow.py `checkpoint`."""
+    straight to the pod (anyone), as deploy/sim/staking_flow.py `checkpoint`."""
     boa.env.time_travel(seconds=12)
     timestamp = chain.process()
     pod = eigen_pod(module.eigen_pod())

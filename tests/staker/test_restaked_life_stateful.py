@@ -1,6 +1,6 @@
 """Stateful test of a restaked validator's whole life at protocol level (issue 15), over several holders (the
 ByzNft owners of the StrategyModules) against EigenLayer v1.12's stand-ins and the beacon-chain model
-(deploy/beacon.py): stakes, confirmations, restakes, consensus rewards and beacon losses (the model's
+(deploy/sim/model.py): stakes, confirmations, restakes, consensus rewards and beacon losses (the model's
 `penalize`), checkpoints, delegation of a module to an EigenLayer operator, slashes of that operator by an AVS
 through the AllocationManager, undelegations (forced by the operator, or by the holder), exit requests
 (refused before activation + 256 epochs, retried later), exit proofs, queued withdrawals, EigenLayer's delay
@@ -41,9 +41,9 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
-from deploy.beacon import FAR_FUTURE_EPOCH, BeaconChain
 from deploy.hints import pre_create_with_hints
 from deploy.protocol import at
+from deploy.sim.model import FAR_FUTURE_EPOCH, BeaconChain
 from tests.staker.conftest import (
     PRE_DEPOSIT,
     STAKE,

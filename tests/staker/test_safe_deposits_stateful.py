@@ -1,4 +1,4 @@
-"""Stateful test of the two-phase stake against the beacon-chain model (deploy/beacon.py), over several
+"""Stateful test of the two-phase stake against the beacon-chain model (deploy/sim/model.py), over several
 stakers: registrations, deposits (some front-run by the clusters' key holders), beacon blocks, proofs,
 confirmations, front-run reports, restakes through EigenLayer v1.12, exits and dissolutions in any order.
 
@@ -38,8 +38,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
 
-from deploy.beacon import BeaconChain, dequeue_withdrawal_requests
 from deploy.hints import pre_create_with_hints, rejoin_parked
+from deploy.sim.model import BeaconChain, dequeue_withdrawal_requests
 from tests.staker.conftest import (
     PRE_DEPOSIT,
     STAKE,

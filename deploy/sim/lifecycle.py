@@ -23,7 +23,7 @@ from deploy.gas import GasReport, measure, measure_deploy
 from deploy.keys import cluster_registration, verify_deposit_data
 from deploy.lifecycle import argument_problem
 from deploy.protocol import SOURCES, Protocol, Step, at, deploy_protocol
-from deploy.staking_flow import SafeDepositSteps
+from deploy.sim.staking_flow import SafeDepositSteps
 from deploy.tables import eth, format_table, short
 
 fast_bls.install()  # EIP-2537 by arkworks (deploy/fast_bls.py): same gas and results, seconds faster

@@ -2,7 +2,7 @@
 independent verifier of EigenLayer's rules (/work/shared/EIGENLAYER.md §3).
 
 Pure functions over a remerkleable `(state, header)` pair: the state of either beacon-chain model (the
-Electra `BeaconState` of deploy/beacon.py, the spec's Fulu `BeaconState` of deploy/sim/beacon.py) or any
+Electra `BeaconState` of deploy/sim/model.py, the spec's Fulu `BeaconState` of deploy/sim/beacon.py) or any
 container with `validators` at field 11 and `balances` at field 12 (a Deneb-sized one of 17..32 fields
 gives EigenLayer's DENEB shapes, 33..64 fields its PECTRA shapes); the header is a `BeaconBlockHeader`
 whose `state_root` is the state's root. Everything is returned as plain Python values in ABI order, ready
@@ -328,7 +328,7 @@ def verify_checkpoint_proof_args(
 def share_subtrees(new: Node, old: Node) -> Node:
     """A tree with `new`'s roots that reuses every subtree of `old` with an equal root (same shape
     assumed: two states of one type). Only the paths where the two differ are walked and rebuilt, so a
-    state built from scratch (deploy/beacon.py rebuilds its state each block) costs the history only
+    state built from scratch (deploy/sim/model.py rebuilds its state each block) costs the history only
     what changed since the previous block."""
     if new is old or new.merkle_root() == old.merkle_root():
         return old
@@ -352,7 +352,7 @@ class BlockHistory:
     costs about what changed in it. Posting twice at one timestamp keeps the later block, as
     BeaconRoots does.
 
-    Measured (tracemalloc, memory freed when the history is cleared): deploy/beacon.py with 16
+    Measured (tracemalloc, memory freed when the history is cleared): deploy/sim/model.py with 16
     validators, a block an epoch, about 7 KiB a block (a fresh state without the sharing: 50+ KiB);
     the spec model about 12.5 KiB a block; `record` about 0.4 ms, under 1% of a `process()`. At the
     8191-block cap that is about 60 / 100 MiB; one block an epoch fills the 27.3 h window with 256."""

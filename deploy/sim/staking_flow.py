@@ -1,12 +1,12 @@
 """The safe-deposit and end-of-life steps of `deploy.lifecycle` (docs/protocol.md §9-10): a mixin of
-`deploy.lifecycle_run.Lifecycle`.
+`deploy.sim.lifecycle.Lifecycle`.
 
 - `start_beacon_chain`: the beacon chain starts right after the deployment, so it sees every deposit: Fulu on
   the executable consensus specs (deploy/sim/beacon.py, `beacon="spec"`) or the hand-written model
-  (deploy/beacon.py, `beacon="model"`); the steps wait for what the chain decides (`beacon_wait`): a deposit
-  enters the registry once finalized and through the churn, a validator is activated after its eligibility is
-  finalized, an exit request is included in the next slot's block (EIP-4788 posts the parent root), the
-  sweep pays once the validator is withdrawable;
+  (deploy/sim/model.py, `beacon="model"`); the steps wait for what the chain decides (`beacon_wait`): a
+  deposit enters the registry once finalized and through the churn, a validator is activated after its
+  eligibility is finalized, an exit request is included in the next slot's block (EIP-4788 posts the parent
+  root), the sweep pays once the validator is withdrawable;
 - `phase_safe_deposits`: the beacon chain includes the stakers' 1 ETH pre-deposits; anyone proves each
   validator's withdrawal credentials and `confirm_stake` sends the other 31 ETH; then one front-run caught:
   four addresses of one entity win a cluster, deposit 1 ETH for its key with their own credentials before a
@@ -21,7 +21,7 @@
 - `phase_dissolution`: clusters pre-created but never staked are dissolved by anyone once
   `pending_cluster_ttl` has passed.
 
-Everything here is flow; `deploy.lifecycle_run` owns the presentation. The mixin uses the Lifecycle's `p`,
+Everything here is flow; `deploy.sim.lifecycle` owns the presentation. The mixin uses the Lifecycle's `p`,
 `actors`, `tx`, `check`, `out`, `section`, `label`, `key_ceremony`, `remember_proxies`, `report_coverage`,
 `modules`.
 """
@@ -33,12 +33,12 @@ from collections.abc import Callable
 
 import boa
 
-from deploy.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_SLOT, BeaconChain
 from deploy.constants import ClusterStatus, c, status_name
 from deploy.constants import cluster_status as cs
 from deploy.constants import stream_status as ss
 from deploy.keys import make_deposit_data
 from deploy.protocol import at
+from deploy.sim.model import FAR_FUTURE_EPOCH, SECONDS_PER_SLOT, BeaconChain
 from deploy.tables import eth
 
 TOP_UP = c.STAKE_AMOUNT - c.PRE_DEPOSIT_AMOUNT

@@ -35,12 +35,12 @@ from remerkleable.byte_arrays import ByteList, Bytes4, Bytes32, Bytes48, Bytes96
 from remerkleable.complex import Container, List, Vector
 
 from deploy import keys as _keys
-from deploy.eigen_proofs import BlockHistory, EigenProofsMixin
 from deploy.predeploys import (  # noqa: F401 (re-exported)
     BEACON_ROOTS_ADDRESS,
     SYSTEM_ADDRESS,
     WITHDRAWAL_REQUESTS_ADDRESS,
 )
+from deploy.sim.eigen_proofs import BlockHistory, EigenProofsMixin
 
 HISTORY_BUFFER_LENGTH = 8191
 REQUEST_OUTPUT_LENGTH = 76
@@ -481,7 +481,7 @@ class BeaconChain(BeaconClock, EigenProofsMixin):
     builds the Electra BeaconState and its block header, and posts the block root to BeaconRoots at the
     current timestamp, which it returns. `validator_proof(pubkey)` proves a validator against that root.
 
-    EigenLayer v1.12's proof arguments (deploy/eigen_proofs.py): every posted block's `(state, header)` is
+    EigenLayer v1.12's proof arguments (deploy/sim/eigen_proofs.py): every posted block's `(state, header)` is
     kept by its timestamp (`block_at(timestamp)`; the blocks of the last 8191 * 12 s, at most 8191 of
     them), and `credential_proof_args(pubkeys, timestamp=None)`, `stale_balance_args(pubkey,
     timestamp=None)`, `checkpoint_proof_args(timestamp, pubkeys)` build the EigenPod's arguments against

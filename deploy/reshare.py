@@ -32,6 +32,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from hashlib import sha256
 
 import py_arkworks_bls12381 as ark
 
@@ -40,7 +41,6 @@ from deploy.keys import (
     PUBKEY_LENGTH,
     ThresholdKey,
     ThresholdKeyError,
-    _sha,
     curve_order,
     lagrange_coefficients,
     to_bytes,
@@ -105,12 +105,8 @@ def _coefficient(seed: bytes | str | None, dealer: int, degree: int) -> int:
     if seed is None:
         return secrets.randbelow(curve_order - 1) + 1
     material = seed.encode() if isinstance(seed, str) else bytes(seed)
-    digest = _sha(
-        b"byzantine-vyper resharing coefficient",
-        material,
-        dealer.to_bytes(4, "big"),
-        degree.to_bytes(4, "big"),
-    )
+    tag = b"byzantine-vyper resharing coefficient"
+    digest = sha256(tag + material + dealer.to_bytes(32, "big") + degree.to_bytes(4, "big")).digest()
     return int.from_bytes(digest, "big") % (curve_order - 1) + 1
 
 

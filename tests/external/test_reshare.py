@@ -100,6 +100,13 @@ def test_the_leavers_old_partial_signature_spoils_the_signature(old, new):
     assert keys.combine_signatures(partials).hex() == d["signature"]
 
 
+def test_the_shares_of_t_old_holders_are_enough(old, new):
+    """The leaver's secret share is not needed, nor even known: a key carrying the stayers' shares only
+    deals the same round as naming the stayers."""
+    stayers_only = replace(old, secret_shares={i: old.secret_shares[i] for i in STAYERS})
+    assert reshare(stayers_only, [1, 2, 3, 4], 3, seed="round 1") == new
+
+
 def test_resharing_twice_in_a_row(old, new):
     """The newcomer's key grows to five holders (threshold 4), dealt by four holders of the first round;
     the key is still the same and the first round's shares do not mix with the second's."""

@@ -18,7 +18,7 @@ h = Σ λ_i·g_i has degree t' - 1 and h(0) = Σ λ_i·s_i = s: the same secret 
 h(j). The new public shares h(j)·G1 = Σ_k j^k·(Σ_i λ_i·C_{i,k}) follow from the commitments alone, so anyone
 can compute them and the contract's share check (ClusterKeys; `keys.verify_public_shares` in Python) holds
 them to the group key. h is random apart from h(0), so an old share (the leaver's) is no point of it: a set
-mixing old and new shares interpolates to nothing. The old shares of the stayers must be erased, as in
+mixing old and new shares interpolates to another key. The old shares of the stayers must be erased, as in
 every proactive scheme: t old shares still give the secret.
 
 `reshare(old, new_indices, new_threshold, seed=..., dealers=...)` runs the whole round in one process (a test

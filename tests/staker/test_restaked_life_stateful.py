@@ -61,6 +61,7 @@ from tests.utils.actors import actor
 from tests.utils.constants import c as constants
 from tests.utils.deposits import accept_deposit
 from tests.utils.errors import reverts_with_error
+from tests.utils.seats import seats_of
 from tests.utils.share_maths import WAD, ceil_div, div_wad, mul_wad, scaling, updated_dsf, withdrawable
 from tests.utils.stateful import PROFILE, StatefulBase
 
@@ -341,12 +342,19 @@ class RestakedLifeMachine(StatefulBase):
         its proof, a holder stakes first)."""
         if all(life.confirmed for life in self.lives.values()):
             self.stake(data.draw(st.integers(0, HOLDERS - 1)))
-        self.confirm_stake(self._draw(data, lambda life: not life.confirmed))
+        self.confirm_stake(
+            self._draw(data, lambda life: not life.confirmed),
+            seats_of(self, self._draw(data, lambda life: not life.confirmed)),
+        )
 
     def confirm_stake(self, life: Life) -> None:
         timestamp = self._block()
         self.m.confirm_stake(
-            life.cid, timestamp, self.chain.validator_proof(life.pubkey), sender=self.world.anyone
+            life.cid,
+            seats_of(self.m, life.cid),
+            timestamp,
+            self.chain.validator_proof(life.pubkey),
+            sender=self.world.anyone,
         )
         assert self.m.cluster_status(life.cid) == STATUS_STAKED
         life.confirmed = True
@@ -572,7 +580,9 @@ class RestakedLifeMachine(StatefulBase):
         for life in lives:
             assert self.chain.validator(life.pubkey).exit_epoch != FAR_FUTURE_EPOCH  # honoured
             proof = self.chain.validator_proof(life.pubkey)
-            life.module.prove_exit(timestamp, proof, sender=self.world.anyone)
+            life.module.prove_exit(
+                seats_of(life.module, life.module.cluster_id()), timestamp, proof, sender=self.world.anyone
+            )
             assert self.m.cluster_status(life.cid) == STATUS_EXITED
             life.exit_proven = True
 
@@ -653,7 +663,7 @@ class RestakedLifeMachine(StatefulBase):
 
     def _everyone_leaves(self) -> None:
         for life in self._lives(lambda life: not life.confirmed):
-            self.confirm_stake(life)
+            self.confirm_stake(life, seats_of(self, life))
         if self._lives(lambda life: not life.restaked):
             self._block()
             for life in self._lives(lambda life: not life.restaked):

@@ -26,7 +26,8 @@
 @dev Shares are stored as the keccak256 of their uncompressed point (one slot
      each); `register_deposit_data` takes the points again as calldata (they
      are in the `ShareRegistered` logs) and compares the hashes. No admin:
-     the manager, the Auction and the fork version are fixed at deployment.
+     the manager, StakerRewards and the fork version are fixed at
+     deployment.
 """
 
 from ..interfaces import IClusterKeys

@@ -82,7 +82,7 @@ EXIT_TOO_EARLY = "strategy_module: exit before activation + 256 epochs"
 EXIT_AFTER_WITHDRAWAL = "strategy_module: validator exited, prove it"
 # The ci profile (examples x steps), outside the machine's source (whose text seeds the derandomized runs),
 # so that it can change without changing the runs' first examples
-CI_PROFILE = (8, 24)
+CI_PROFILE = (8, 26)
 
 
 # ---------------------------------------------------------------- EigenLayer's SlashingLib, in Python
@@ -342,10 +342,7 @@ class RestakedLifeMachine(StatefulBase):
         its proof, a holder stakes first)."""
         if all(life.confirmed for life in self.lives.values()):
             self.stake(data.draw(st.integers(0, HOLDERS - 1)))
-        self.confirm_stake(
-            self._draw(data, lambda life: not life.confirmed),
-            seats_of(self, self._draw(data, lambda life: not life.confirmed)),
-        )
+        self.confirm_stake(self._draw(data, lambda life: not life.confirmed))
 
     def confirm_stake(self, life: Life) -> None:
         timestamp = self._block()
@@ -663,7 +660,7 @@ class RestakedLifeMachine(StatefulBase):
 
     def _everyone_leaves(self) -> None:
         for life in self._lives(lambda life: not life.confirmed):
-            self.confirm_stake(life, seats_of(self, life))
+            self.confirm_stake(life)
         if self._lives(lambda life: not life.restaked):
             self._block()
             for life in self._lives(lambda life: not life.restaked):

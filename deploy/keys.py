@@ -239,6 +239,7 @@ def verify_deposit_data(d: Mapping[str, Any]) -> bool:
 # with Lagrange coefficients at 0 into f(0)·H(m), the signature of the distributed key; fewer cannot.
 # The ceremony here is dealer-based (one party deals the shares), as in Obol's `charon create cluster`;
 # the result has the same form as a DKG's (cluster-lock files: `distributed_public_key`, `public_shares`).
+# deploy/reshare.py moves such a key to a new set of holders (a seat changing hands), the group key kept.
 
 
 MAX_OPERATORS = 64

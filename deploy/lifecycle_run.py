@@ -37,6 +37,7 @@ MANAGER_PENDING = ClusterStatus.PENDING  # StrategyModuleManager.cluster_status
 
 
 WIDTH = 100  # the report fits a terminal this wide
+BID_DAYS = 7  # a bid's duration: up to this many days more than the configuration's shortest
 
 
 def amount(wei: int) -> str:
@@ -124,17 +125,25 @@ def make_actors(n_operators: int, n_stakers: int) -> Actors:
 class Lifecycle(SafeDepositSteps):
     """One seeded run; `run()` plays every phase and returns the report (a JSON-ready dict)."""
 
-    def __init__(self, seed: int = 1, n_operators: int = 7, n_stakers: int = 2, out: Callable = print):
+    def __init__(
+        self,
+        seed: int = 1,
+        n_operators: int = 7,
+        n_stakers: int = 2,
+        out: Callable = print,
+        beacon: str = "spec",
+    ):
         problem = argument_problem(n_operators, n_stakers)
         if problem:
             raise ValueError(problem)
+        self.beacon = beacon  # the beacon chain: "spec" (Fulu on the executable specs) or "model"
         self.seed = seed
         self.rng = random.Random(seed)
         self.n_operators = n_operators
         self.n_stakers = n_stakers
         self.out = out
         self.gas = GasReport()
-        self.report: dict[str, Any] = {"seed": seed}
+        self.report: dict[str, Any] = {"seed": seed, "beacon": beacon}
         self.checks: list[dict[str, Any]] = []
         self.contracts: dict[str, Any] = {}  # every deployed contract by role, proxies included
         self.bids: dict[int, str] = {}  # bid id -> operator
@@ -268,10 +277,13 @@ class Lifecycle(SafeDepositSteps):
         self.report_book()
 
     def random_terms(self) -> tuple[int, int]:
-        """A random (discount rate, duration) within the configuration."""
+        """A random (discount rate, duration) within the configuration; durations within BID_DAYS of the
+        shortest, so that the clusters expire about a month after staking (the beacon chain runs every slot
+        until then)."""
         cfg = self.p.config
         discount = self.rng.randrange(0, cfg["max_discount_rate"] + 1, 50)
-        duration = self.rng.randrange(cfg["min_duration"], min(cfg["max_duration"], 400) + 1)
+        shortest = cfg["min_duration"]
+        duration = self.rng.randrange(shortest, min(cfg["max_duration"], shortest + BID_DAYS) + 1)
         return discount, duration
 
     def place_bids(self, op: str) -> list[int]:

@@ -1,8 +1,12 @@
 """The safe-deposit and end-of-life steps of `deploy.lifecycle` (docs/protocol.md §9-10): a mixin of
 `deploy.lifecycle_run.Lifecycle`.
 
-- `start_beacon_chain`: the beacon-chain model (deploy/beacon.py) starts right after the deployment, so it
-  sees every deposit;
+- `start_beacon_chain`: the beacon chain starts right after the deployment, so it sees every deposit: Fulu on
+  the executable consensus specs (deploy/sim/beacon.py, `beacon="spec"`) or the hand-written model
+  (deploy/beacon.py, `beacon="model"`); the steps wait for what the chain decides (`beacon_wait`): a deposit
+  enters the registry once finalized and through the churn, a validator is activated after its eligibility is
+  finalized, an exit request is included in the next slot's block (EIP-4788 posts the parent root), the
+  sweep pays once the validator is withdrawable;
 - `phase_safe_deposits`: the beacon chain includes the stakers' 1 ETH pre-deposits; anyone proves each
   validator's withdrawal credentials and `confirm_stake` sends the other 31 ETH; then one front-run caught:
   four addresses of one entity win a cluster, deposit 1 ETH for its key with their own credentials before a
@@ -25,10 +29,11 @@ Everything here is flow; `deploy.lifecycle_run` owns the presentation. The mixin
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import boa
 
-from deploy.beacon import BeaconChain
+from deploy.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_SLOT, BeaconChain
 from deploy.constants import ClusterStatus, c, status_name
 from deploy.constants import cluster_status as cs
 from deploy.constants import stream_status as ss
@@ -42,6 +47,11 @@ EPOCH = c.SECONDS_PER_EPOCH  # seconds
 MANAGER_STAKED, MANAGER_FAILED, MANAGER_EXITED = cs.STAKED, cs.FAILED, cs.EXITED
 STREAMING, EXPIRED, ENDED = ss.STATUS_STREAMING, ss.STATUS_EXPIRED, ss.STATUS_ENDED
 SHARD_COMMITTEE_PERIOD = c.SHARD_COMMITTEE_PERIOD  # epochs active before an exit is honoured
+SLOT = SECONDS_PER_SLOT
+BEACON_CHAINS = {
+    "spec": "Fulu (mainnet preset) on the executable consensus specs",
+    "model": "the hand-written Electra model (no churn, no finality wait)",
+}
 
 
 def ceremony_seed(run_seed: int, cluster_id: int) -> bytes:
@@ -52,7 +62,8 @@ def ceremony_seed(run_seed: int, cluster_id: int) -> bytes:
 class SafeDepositSteps:
     """Flow steps of the two-phase stake, the front-run defence, an exit and a dissolution."""
 
-    chain: BeaconChain
+    chain: BeaconChain  # or deploy.sim.beacon.SpecBeaconChain (the same interface)
+    beacon: str = "spec"  # a key of BEACON_CHAINS
     deposits: list[int]  # wei of every deposit the run made to the beacon deposit contract
     frontrun_cluster: int | None = None
     exited_cluster: int | None = None
@@ -60,16 +71,51 @@ class SafeDepositSteps:
     # ------------------------------------------------------------ set-up
 
     def start_beacon_chain(self) -> None:
-        """The consensus layer's model; it must exist before the first deposit."""
-        self.chain = BeaconChain(self.p)
+        """The consensus layer; it must exist before the first deposit. Its genesis is the manager's."""
+        if self.beacon == "spec":
+            from deploy.sim.beacon import SpecBeaconChain  # loads the executable specs
+
+            fork_version = self.p.config["genesis_fork_version"].to_bytes(4, "big")
+            genesis = int(self.p.manager.beacon_genesis_time())
+            self.chain = SpecBeaconChain(self.p, fork_version=fork_version, genesis_time=genesis)
+        else:
+            self.chain = BeaconChain(self.p)
         self.deposits = []
+
+    def beacon_wait(self, ready: Callable[[], bool], limit: int = 64) -> tuple[int, int]:
+        """Let beacon time pass until `ready()`: two slots (what was sent now is in the next slot's block,
+        whose root EIP-4788 posts at the slot after), then epoch by epoch; returns the timestamp of the last
+        posted block root and the seconds waited."""
+        start = boa.env.timestamp
+        steps = [SLOT, SLOT] + [EPOCH] * limit
+        for step in steps:
+            boa.env.time_travel(seconds=step)
+            timestamp = self.chain.process()
+            if ready():
+                return timestamp, boa.env.timestamp - start
+        raise RuntimeError(f"the beacon chain was not ready after {limit} epochs")
+
+    def waited(self, seconds: int, what: str, why: str = "") -> None:
+        """How long a beacon-chain step took (epochs, slots, minutes) and why, on one line if it fits."""
+        epochs, slots = divmod(seconds // SLOT, EPOCH // SLOT)
+        line = f"  {what} after {epochs} epoch(s) {slots} slot(s) ({seconds / 60:.1f} min)"
+        why = why if self.beacon == "spec" else ""  # the hand-written model has no queues
+        if why and len(line) + len(why) + 2 <= 100:
+            line, why = f"{line}: {why}", ""
+        self.out(line)
+        if why:
+            self.out(f"    ({why})")
 
     def deposited_wei(self) -> int:
         return sum(self.deposits)
 
     def beacon_paid_wei(self) -> int:
-        """What the beacon chain paid to withdrawal addresses (principal and consensus rewards)."""
-        return sum(wei for _, wei in self.chain.paid)
+        """What the beacon chain paid to the run's withdrawal addresses (principal and consensus rewards);
+        the spec chain's own network validators are paid too, outside the run."""
+        network = {
+            self.chain.validator(k).withdrawal_address for k in getattr(self.chain, "network_pubkeys", [])
+        }
+        return sum(wei for address, wei in self.chain.paid if address not in network)
 
     def streaming_clusters(self) -> list[int]:
         """Staked clusters whose stream still runs."""
@@ -83,19 +129,36 @@ class SafeDepositSteps:
         self.section("Safe deposits: proofs against beacon block roots")
         m = self.p.manager
         self.deposits += [c.PRE_DEPOSIT_AMOUNT] * len(self.modules)
-        boa.env.time_travel(seconds=12)
-        timestamp = self.chain.process()
+        self.out(f"beacon chain: {BEACON_CHAINS[self.beacon]}")
+        if self.beacon == "spec":
+            network = self.chain.network_pubkeys
+            stake = sum(self.chain.validator(k).effective_balance for k in network) // 10**9
+            self.out(
+                f"  {len(network)} validators of its own ({stake:,} ETH) keep it final; consensus rewards"
+            )
+            self.out("  scale as 1/sqrt of the total stake, so this small network pays far more than mainnet")
+        pubkeys = [bytes(m.validator_pubkey(cid)) for cid in sorted(self.modules)]
+        timestamp, seconds = self.beacon_wait(lambda: all(map(self.chain.has_validator, pubkeys)))
         self.out(
             f"beacon block at slot {self.chain.slot:,} (time {timestamp}): "
             f"{len(self.chain.validators)} validator(s) in the registry"
         )
+        self.waited(seconds, "the 1 ETH pre-deposits entered it", "finalized, then through the deposit queue")
         for cid in sorted(self.modules):
             self.confirm(cid, timestamp)
-        boa.env.time_travel(seconds=12)
-        self.chain.process()  # the top-ups land
+        stake = c.STAKE_AMOUNT // 10**9
+        _, seconds = self.beacon_wait(lambda: all(self.chain.validator(k).balance >= stake for k in pubkeys))
+        self.waited(seconds, "the 31 ETH top-ups were credited", "the same queue")
+        _, seconds = self.beacon_wait(
+            lambda: all(self.chain.validator(k).activation_epoch < FAR_FUTURE_EPOCH for k in pubkeys)
+        )
+        activation = max(self.chain.validator(k).activation_epoch for k in pubkeys)
+        self.waited(
+            seconds, f"activation epoch {activation} set", "eligible at 32 ETH, finalized, then queued"
+        )
         for cid in sorted(self.modules):
             v = self.chain.validator(bytes(m.validator_pubkey(cid)))
-            self.check(f"cluster {cid} validator holds 32 ETH", v.balance >= c.STAKE_AMOUNT // 10**9)
+            self.check(f"cluster {cid} validator holds 32 ETH", v.balance >= stake)
         self.frontrun_caught()
 
     def confirm(self, cid: int, timestamp: int) -> None:
@@ -164,9 +227,9 @@ class SafeDepositSteps:
             self.contracts[f"{kind} {cid}"] = at(role, address)
             self.actors.labels[str(address)] = f"{kind} {cid}"
         self.out(f"{self.label(victim)} stakes 32 ETH into cluster {cid}: 1 ETH pre-deposited, 31 ETH held")
-        boa.env.time_travel(seconds=12)
-        timestamp = self.chain.process()
         pubkey = bytes.fromhex(d["pubkey"])
+        timestamp, seconds = self.beacon_wait(lambda: self.chain.has_validator(pubkey))
+        self.waited(seconds, "both deposits for the key entered the registry")
         proof = self.chain.validator_proof(pubkey)
         self.check(
             "the beacon chain kept the first deposit's credentials",
@@ -227,19 +290,21 @@ class SafeDepositSteps:
         pubkey = bytes(m.validator_pubkey(cid))
         was_expired = sr.status(cid) == EXPIRED
         if module.activation_epoch() == 0:
-            boa.env.time_travel(seconds=12)
-            self.chain.process()  # activation (the validator has been eligible for a while)
+            # the activation epoch, once the eligibility is finalized (then MAX_SEED_LOOKAHEAD epochs on)
+            self.beacon_wait(lambda: self.chain.validator(pubkey).activation_epoch < FAR_FUTURE_EPOCH)
             self.restake(cid)
         activation = module.activation_epoch()
         due = m.beacon_genesis_time() + (activation + SHARD_COMMITTEE_PERIOD) * EPOCH
         if due > boa.env.timestamp:
             boa.env.time_travel(seconds=due - boa.env.timestamp)
         self.tx("module.request_exit", module.request_exit, sender=holder, value=module.exit_fee())
+        requested_epoch = self.chain.epoch
         self.check(f"cluster {cid} still staked after the request", m.cluster_status(cid) == MANAGER_STAKED)
-        boa.env.time_travel(seconds=12)
-        timestamp = self.chain.process()
+        timestamp, request_wait = self.beacon_wait(
+            lambda: self.chain.validator(pubkey).exit_epoch < FAR_FUTURE_EPOCH, limit=2
+        )
         exit_epoch = self.chain.validator(pubkey).exit_epoch
-        self.check(f"cluster {cid} validator exiting", exit_epoch < 2**64 - 1)
+        self.check(f"cluster {cid} validator exiting", exit_epoch < FAR_FUTURE_EPOCH)
         proof = self.chain.validator_proof(pubkey)
         seats = self.p.seats(cid)
         self.tx("module.prove_exit", module.prove_exit, seats, timestamp, proof, sender=self.actors.fee_payer)
@@ -253,8 +318,11 @@ class SafeDepositSteps:
         self.check(f"cluster {cid} bonds unlocked", not any(self.p.escrow.is_locked(b) for b in bids))
         # withdrawable MIN_VALIDATOR_WITHDRAWABILITY_DELAY (256) epochs after the exit epoch; the sweep pays
         # the pod, a checkpoint credits it, and EigenLayer's withdrawal queue brings it to the module
-        boa.env.time_travel(seconds=270 * EPOCH)
-        self.chain.process()
+        withdrawable = self.chain.validator(pubkey).withdrawable_epoch
+        boa.env.time_travel(
+            seconds=max(0, m.beacon_genesis_time() + withdrawable * EPOCH - boa.env.timestamp)
+        )
+        _, swept = self.beacon_wait(lambda: self.chain.validator(pubkey).balance == 0, limit=4)
         paid = self.principal_home(cid)
         self.tx("module.withdraw", module.withdraw, paid, holder, sender=holder)
         self.check(f"cluster {cid} principal home", paid >= c.STAKE_AMOUNT)
@@ -267,7 +335,17 @@ class SafeDepositSteps:
             f"{SHARD_COMMITTEE_PERIOD} epochs (~{SHARD_COMMITTEE_PERIOD * EPOCH / 3600:.0f} h) later"
         )
         prover = self.label(self.actors.fee_payer)
+        if self.beacon == "spec":
+            self.out(
+                f"  the request was in the next slot's block, seen {request_wait // SLOT} slots after it "
+                "(EIP-4788 posts the parent root)"
+            )
+        self.out(f"  the exit queue: requested in epoch {requested_epoch}, exit epoch {exit_epoch}")
         self.out(f"  exit epoch {exit_epoch} proven by {prover}: stream ended, bonds unlocked")
+        self.out(
+            f"  withdrawable at epoch {withdrawable} ({withdrawable - exit_epoch} epochs later); the sweep "
+            f"paid it {swept // SLOT} slot(s) into that epoch"
+        )
         self.out(f"  the beacon chain paid {eth(paid)} ETH (principal and consensus rewards) to its pod;")
         delay = self.withdrawal_delay()
         self.out(f"  a checkpoint credited it; EigenLayer's queue released it after {delay} blocks")

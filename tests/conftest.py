@@ -15,36 +15,47 @@ from boa.environment import Env
 
 from deploy import fast_bls
 from deploy.protocol import deploy_protocol
-from tests.utils import fast_coverage
+from tests.utils import compile_once, fast_coverage
 from tests.utils.actors import actor, actors
 from tests.utils.stateful import StatefulBase
 
 fast_coverage.install()
+compile_once.install()  # each contract compiled, unpickled and source-mapped once per process
 fast_bls.install()  # EIP-2537 by arkworks: same gas and results as py-evm's, 2 s less a pairing
 
 TESTS = Path(__file__).resolve().parent
-# The longest modules (state machines, real-node deployments, gas books), longest first: collected first so
-# that the two xdist workers (loadscope, see pytest_configure) start them early and finish together.
+# The longest modules (state machines, module setups, real-node deployments, gas books), longest first, by
+# the `--durations` of a full run: collected first so that the two xdist workers (loadscope, see
+# pytest_configure) start them early (the two longest on different workers) and finish together.
 # Order only; every test runs.
 HEAVY = (
+    "deploy/test_lifecycle.py",  # the main job on the spec beacon chain: ~2.5 min of CPU
     "staker/test_safe_deposits_stateful.py",
+    "staker/test_restaked_life_stateful.py",
+    "staker/test_strategy_module.py",
+    "staker/test_manager.py",
     "gas/test_gas_snapshot.py",
     "deploy/test_network.py",
-    "rewards/test_rewards_stateful.py",
-    "operator/test_auction_stateful.py",
-    "deploy/test_lifecycle.py",
-    "staker/test_manager.py",
-    "staker/test_restaked_life_stateful.py",
     "staker/test_stateful.py",
     "beacon/test_restaking_stateful.py",
+    "operator/test_parking.py",
+    "rewards/test_rewards_stateful.py",
+    "eigenlayer/delegation/test_delegation_manager_model.py",
+    "beacon/test_spec_conformance.py",
+    "staker/test_beacon_flow.py",
+    "beacon/test_restaking.py",
+    "operator/test_auction_stateful.py",
 )
 
 
 def pytest_configure(config):
     """With `-n`, xdist's plain `load` distribution becomes `loadscope`: a module's tests run on one worker,
-    so its module fixtures (deployments, books, a node) are built once, not once per worker."""
+    so its module fixtures (deployments, books, a node) are built once, not once per worker. xdist would
+    then reorder the modules by their number of tests, most first, which sent the state machines (one test
+    each, the longest of all) last: the collection order (HEAVY first) is kept instead."""
     if getattr(config.option, "dist", "no") == "load":
         config.option.dist = "loadscope"
+        config.option.loadscopereorder = False
 
 
 def pytest_collection_modifyitems(config, items):
@@ -59,6 +70,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.stateful)
     rank = {TESTS / name: i for i, name in enumerate(HEAVY)}
     items.sort(key=lambda item: rank.get(item.path, len(HEAVY)))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session):
+    """Once pytest-cov has started coverage.py (in each xdist worker): the contracts' lines go straight into
+    its data and its tracer stays paused, so no Python call is traced (tests/utils/fast_coverage.py)."""
+    controller = _coverage_controller(session.config)
+    if controller is not None and controller.cov is not None:
+        fast_coverage.record_directly(controller.cov)
+
+
+def _coverage_controller(config):
+    plugin = config.pluginmanager.getplugin("_cov")
+    return getattr(plugin, "cov_controller", None)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -84,14 +109,16 @@ class _coverage_paused:
     titanoboa's coverage tracing stopped. Gas figures do not depend on it; the time does (about 3x)."""
 
     def __init__(self, item):
-        plugin = item.config.pluginmanager.getplugin("_cov")
-        controller = getattr(plugin, "cov_controller", None)
+        controller = _coverage_controller(item.config)
         self.controller = controller if item.get_closest_marker("gas") and controller else None
 
     def __enter__(self):
         if self.controller is not None and self.controller.started:
             self.tracing = Env._coverage_enabled
-            self.controller.pause()
+            # with the tracer already paused (fast_coverage.record_directly), titanoboa's reports are all
+            self.python = not fast_coverage.tracer_paused()
+            if self.python:
+                self.controller.pause()
             Env._coverage_enabled = False
         else:
             self.controller = None
@@ -99,7 +126,8 @@ class _coverage_paused:
     def __exit__(self, *exc):
         if self.controller is not None:
             Env._coverage_enabled = self.tracing
-            self.controller.resume()
+            if self.python:
+                self.controller.resume()
 
 
 # The clock every module starts at (py-evm's genesis takes the wall clock): any fixed second will do.

@@ -1,13 +1,15 @@
 """Deploy the suite to a real network, resumably, and verify a deployment on chain.
 
-    python -m deploy.network deploy --network NAME|URL [--dry-run] [--yes] [--owner ADDRESS]
+    python -m deploy.network deploy --network NAME|URL [--dry-run [--anvil-fork] | --yes] [--owner ADDRESS]
                                     [--keystore FILE] [--force] [--manifest-dir DIR] [--set KEY=VALUE ...]
     python -m deploy.network verify --network NAME|URL [--manifest FILE | --manifest-dir DIR]
 
 `deploy` checks every input first (configuration ranges, addresses, key, URL, chain id, manifest), then
 simulates the remaining transactions on a local fork of the target and prints a pre-flight summary: chain
 id, RPC host (never its path or query), deployer and balance, every transaction with its gas and its cost
-at the node's gas price. `--dry-run` stops there; otherwise it asks for confirmation (`--yes` in scripts),
+at the node's gas price. `--dry-run` stops there; with `--anvil-fork` it then deploys and verifies the
+whole suite on a local anvil started with `--fork-url` at the network's URL, the deployer impersonated
+(nothing signed; the network receives nothing). Otherwise it asks for confirmation (`--yes` in scripts),
 refuses if the balance does not cover the estimate, and sends one transaction per step, signing with the
 key in BYZANTINE_DEPLOYER_KEY or an encrypted keystore (password from BYZANTINE_KEYSTORE_PASSWORD, or
 prompted). The manifest `<manifest-dir>/<chain-id>.json` is written after every transaction (addresses,
@@ -20,7 +22,8 @@ every owned contract (two-step: ADDRESS then calls `accept_ownership()` on each)
 Exit status: 0 done, 1 `verify` found a mismatch, 2 refused or failed (one line on stderr, no traceback).
 
 Modules: `chain` (read-only RPC, keys, DeployError), `inputs` (validation), `manifest`, `deployment`
-(simulation, summary, sending), `verify`, `cli`. Networks are named in networks.toml (boa_env.resolve).
+(simulation, summary, sending), `verify`, `rehearsal` (the anvil fork), `cli`. Networks are named in
+networks.toml (boa_env.resolve).
 """
 
 from __future__ import annotations

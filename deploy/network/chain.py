@@ -52,11 +52,12 @@ def load_account(keystore: str | None = None):
         raise DeployError(str(exc)) from None
 
 
-def connect(target: str) -> tuple[boa_env.Network, int]:
-    """Resolve `target` (a networks.toml name or a URL) and ask its node for the chain id, which must be the
-    one networks.toml pins for that name: `deploy` and `verify` both start here."""
+def connect(target: str | boa_env.Network) -> tuple[boa_env.Network, int]:
+    """Resolve `target` (a networks.toml name, a URL, or a network already resolved) and ask its node for
+    the chain id, which must be the one networks.toml pins for that name: `deploy` and `verify` both start
+    here."""
     try:
-        network = boa_env.resolve(target)
+        network = target if isinstance(target, boa_env.Network) else boa_env.resolve(target)
         chain_id = boa_env.chain_id_of(network.url)
     except NetworkError as exc:
         raise DeployError(str(exc)) from None

@@ -59,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     dep.add_argument("--keystore", help=f"encrypted keystore file (else the key comes from {KEY_ENV_VAR})")
     dep.add_argument("--dry-run", action="store_true", help="simulate on a fork of the network; send nothing")
     dep.add_argument(
+        "--anvil-fork",
+        action="store_true",
+        help="with --dry-run: start anvil --fork-url at the network's URL, deploy the whole suite to that "
+        "local fork as the deployer (impersonated: nothing signed) and verify it there; the network "
+        "receives nothing",
+    )
+    dep.add_argument(
         "--from",
         dest="sender",
         metavar="ADDRESS",
@@ -122,7 +129,11 @@ def deploy(args: argparse.Namespace, progress: Progress) -> int:
     cfg = parse_settings(args.set)
     if args.sender and not args.dry_run:
         raise DeployError("--from only works with --dry-run: a real deployment signs with the deployer's key")
+    if args.anvil_fork and not args.dry_run:
+        raise DeployError("--anvil-fork only works with --dry-run: it rehearses on a local fork, never sends")
     account = Sender(validate_address(args.sender, "--from")) if args.sender else load_account(args.keystore)
+    if args.anvil_fork:
+        return rehearse(args, cfg, account.address)
     plan = prepare(
         args.network,
         account,
@@ -147,6 +158,46 @@ def deploy(args: argparse.Namespace, progress: Progress) -> int:
     if manifest.data.get("new_owner"):
         print(f"next: {manifest.data['new_owner']} calls accept_ownership() on each contract")
     return EXIT_OK
+
+
+def rehearse(args: argparse.Namespace, cfg: dict, deployer: str) -> int:
+    """`deploy --dry-run --anvil-fork`: the checks, the simulation and the summary, then every transaction
+    sent to a local anvil fork of the network as the impersonated deployer, then `verify` there; status 1
+    if the fork's deployment does not verify. The network receives nothing, and no key signs anything."""
+    from deploy.network.chain import DeployError
+    from deploy.network.deployment import prepare, result_table, send, summary
+    from deploy.network.rehearsal import anvil_fork
+    from deploy.network.verify import report, verify_manifest
+
+    with anvil_fork(args.network, args.manifest_dir, out=announce) as fork:
+        forked = fork.forked.name
+        plan = prepare(
+            fork.network,
+            fork.impersonate(deployer),
+            fork.manifest_dir,
+            cfg,
+            args.force,
+            args.owner,
+            out=announce,
+            stand_ins=args.deploy_stand_ins,
+        )
+        print(summary(plan, dry_run=True, forked=forked))
+        print(f"\nsending to the anvil fork at {fork.url} …")
+        try:
+            manifest = send(plan)
+        except DeployError as exc:  # the fork's manifest goes with the fork: no resume to offer
+            reason = str(exc).removesuffix(f"; {plan.manifest.path} records what was sent")
+            raise DeployError(f"on the anvil fork, {reason}; nothing was sent to {forked}") from None
+        print("\n" + result_table(manifest))
+        findings = verify_manifest(fork.url, manifest)
+        checks = report(findings).removesuffix(" (-v lists every check)")  # no -v here
+        print(f"\nverifying the deployment on the anvil fork\n\n{checks}")
+    ok = all(f.ok for f in findings)
+    outcome = "deployed and verified" if ok else "deployed, but it does NOT verify,"
+    print(
+        f"\ndry run complete: {outcome} on an anvil fork of {forked}; nothing was signed or sent to {forked}"
+    )
+    return EXIT_OK if ok else EXIT_MISMATCH
 
 
 def verify(args: argparse.Namespace) -> int:

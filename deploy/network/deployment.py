@@ -100,10 +100,25 @@ def run_steps(steps: tuple[Step, ...], contracts: dict, transact: Callable, done
                 transact(step, getattr(contracts[step.role], step.method), resolve_args(step, contracts, {}))
 
 
+@dataclass(frozen=True)
+class NotDeployed:
+    """A role the chain's own systems make unnecessary (`EIGENLAYER_STAND_IN_ONLY` beside the real
+    EigenLayer): `run_plan` skips a role it is given, so it never deploys one. Only steps that are skipped
+    too (the real systems' own deployments and wiring) name it; its address is the zero address."""
+
+    role: str
+    address: str = "0x" + "00" * 20
+
+
 def resumed_contracts(manifest: Manifest) -> dict:
-    """Handles on the contracts a partial manifest records (current titanoboa environment)."""
+    """Handles on the contracts a partial manifest records (current titanoboa environment), and a
+    `NotDeployed` for each stand-in the chain's own systems make unnecessary."""
     with quiet():
-        return {role: deployer_for(role).at(c["address"]) for role, c in manifest.data["contracts"].items()}
+        contracts = {
+            role: deployer_for(role).at(c["address"]) for role, c in manifest.data["contracts"].items()
+        }
+    absent = external_roles(manifest) - set(contracts)
+    return {**contracts, **{role: NotDeployed(role) for role in sorted(absent)}}
 
 
 @dataclass
@@ -136,7 +151,7 @@ class Plan:
 
 
 def prepare(
-    target: str,
+    target: str | boa_env.Network,
     account: Any,
     manifest_dir: Path,
     cfg: dict | None = None,
@@ -241,13 +256,17 @@ def step_label(step: Step) -> str:
     return f"deploy {step.role}" if step.is_deploy else f"call {step.name}"
 
 
-def summary(plan: Plan, dry_run: bool) -> str:
-    """The pre-flight summary."""
+def summary(plan: Plan, dry_run: bool, forked: str | None = None) -> str:
+    """The pre-flight summary; `forked` names the network whose anvil fork `plan` rehearses on."""
     m = plan.manifest.data
     owner = f"{m['new_owner']} (two-step: it accepts each contract)" if m["new_owner"] else "the deployer"
     system = [f"{role} {short(c['address'])}" for role, c in m["contracts"].items() if c.get("predeploy")]
+    if forked is not None:
+        mode = f" (dry run on an anvil fork: sent there, nothing will be signed or sent to {forked})"
+    else:
+        mode = " (dry run: simulated on a fork, nothing will be signed or sent)" if dry_run else ""
     lines = [
-        "Pre-flight" + (" (dry run: simulated on a fork, nothing will be signed or sent)" if dry_run else ""),
+        "Pre-flight" + mode,
         f"  network    {network_label(plan.network)}, chain id {m['chain_id']}",
         f"  deployer   {plan.deployer}, balance {eth(plan.balance)} ETH",
         f"  owner      {owner}",

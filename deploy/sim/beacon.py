@@ -40,19 +40,17 @@ Interface note (for the EigenLayer v1.12 stand-ins, issue #15, and any other cal
   the genesis one), eth1 votes, sync aggregates, and attestations in blocks: online validators get all
   three participation flags for each epoch, written at the epoch's last slot.
 
-Speed: performance substitutes in the style of the pyspec's own caches (`cache_this`), installed on import
-(for every user of the spec module in the process) and proven equal to the spec's functions by
-tests/beacon/test_spec_conformance.py: the shuffled index and permutation in plain integers, and iteration
-of the `slashings` vector read from its chunks (zero subtrees skipped). `exact_spec()` switches them off.
-About 0.04 s of CPU a quiet epoch (the spec alone: 0.15 s): a day of chain time costs about 10 s, a week a
-minute; months are out of reach (no skip of quiet epochs: every slot's state root is part of the state).
+Speed: performance substitutes (deploy/sim/speed.py) in the style of the pyspec's own caches (`cache_this`),
+installed on import (for every user of the spec module in the process) and proven equal to the spec's
+functions by tests/beacon/test_spec_conformance.py; `exact_spec()` switches them off. A quiet epoch with
+nine validators costs about 11 ms of CPU (64 ms before them). Every slot's state root is part of the
+state, so no epoch is skipped: the chain is exact slot by slot.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -61,11 +59,15 @@ import boa
 from eth_abi import decode as abi_decode
 from eth_consensus_specs.fulu import mainnet as spec
 from eth_utils import keccak, to_canonical_address, to_checksum_address
-from remerkleable.tree import zero_node
 
 from deploy import keys as _keys
 from deploy.beacon import BeaconClock, dequeue_withdrawal_requests, on_every_execution, post_beacon_root
 from deploy.eigen_proofs import BlockHistory, EigenProofsMixin
+from deploy.sim.speed import (
+    exact_spec,  # noqa: F401 (installs the performance substitutes; re-exported)
+    registry,
+    uint_list,
+)
 
 SECONDS_PER_SLOT = int(spec.config.SLOT_DURATION_MS) // 1000
 SLOTS_PER_EPOCH = int(spec.SLOTS_PER_EPOCH)
@@ -84,107 +86,6 @@ ALL_FLAGS = (
 )
 DEPOSIT_EVENT_TOPIC = keccak(text="DepositEvent(bytes,bytes,bytes,bytes,bytes)")
 WITHDRAWAL_REQUEST_TOPIC = keccak(text="WithdrawalRequestAdded(address,bytes,uint64,uint256)")
-
-
-# ======================================================================== performance substitutes
-
-
-def shuffled_permutation(index_count, seed) -> list:
-    """The spec's `compute_shuffled_permutation` (swap-or-not, SHUFFLE_ROUND_COUNT rounds) in plain ints."""
-    n, seed = int(index_count), bytes(seed)
-    indices = list(range(n))
-    for r in range(int(spec.SHUFFLE_ROUND_COUNT)):
-        round_bytes = r.to_bytes(1, "little")
-        pivot = int.from_bytes(hashlib.sha256(seed + round_bytes).digest()[:8], "little") % n
-        sources: dict[int, bytes] = {}
-        for i, index in enumerate(indices):
-            flip = (pivot + n - index) % n
-            position = max(index, flip)
-            bucket = position >> 8
-            source = sources.get(bucket)
-            if source is None:
-                source = sources[bucket] = hashlib.sha256(
-                    seed + round_bytes + bucket.to_bytes(4, "little")
-                ).digest()
-            if (source[(position & 255) >> 3] >> (position & 7)) & 1:
-                indices[i] = flip
-    return [spec.Uint64(i) for i in indices]
-
-
-_DRAWS = spec.LRU(size=256)  # (index_count, seed) -> indices drawn so far
-
-
-def shuffled_index(index, index_count, seed):
-    """The spec's `compute_shuffled_index`: for the first draws of a seed, phase 0's round-by-round form
-    (cheaper than a whole permutation when a few indices of each seed are drawn: the proposer lookahead);
-    from the third on, the seed's cached permutation (the sync committee draws hundreds)."""
-    assert index < index_count
-    key = (int(index_count), bytes(seed))
-    draws = _DRAWS[key] + 1 if key in _DRAWS else 1
-    _DRAWS[key] = draws
-    if draws > 2:
-        return spec.compute_shuffled_permutation(index_count, seed)[index]
-    i, n, seed = int(index), int(index_count), bytes(seed)
-    for r in range(int(spec.SHUFFLE_ROUND_COUNT)):
-        round_bytes = r.to_bytes(1, "little")
-        pivot = int.from_bytes(hashlib.sha256(seed + round_bytes).digest()[:8], "little") % n
-        flip = (pivot + n - i) % n
-        position = max(i, flip)
-        source = hashlib.sha256(seed + round_bytes + (position >> 8).to_bytes(4, "little")).digest()
-        if (source[(position & 255) >> 3] >> (position & 7)) & 1:
-            i = flip
-    return spec.Uint64(i)
-
-
-def packed_uint64s(view) -> list[int]:
-    """The values of a packed uint64 vector read from its tree's chunks (four a chunk), zero subtrees
-    skipped: what iterating over it yields, as plain ints."""
-    out: list[int] = []
-
-    def walk(node, depth: int) -> None:
-        if node.merkle_root() == zero_node(depth).merkle_root():
-            out.extend([0] * (4 << depth))
-        elif depth == 0:
-            out.extend(struct.unpack("<4Q", node.merkle_root()))
-        else:
-            walk(node.get_left(), depth - 1)
-            walk(node.get_right(), depth - 1)
-
-    walk(view.get_backing(), view.tree_depth())
-    return out[: len(view)]
-
-
-_SLASHINGS = spec.BeaconState.fields()["slashings"]
-_ORIGINALS = {
-    "index": spec.compute_shuffled_index,
-    "permutation": spec.compute_shuffled_permutation,
-    "slashings_iter": _SLASHINGS.__iter__,
-}
-_FAST = {
-    "index": shuffled_index,
-    "permutation": spec.cache_this(lambda count, seed: (count, seed), shuffled_permutation, lru_size=256),
-    # plain ints from the chunks (`process_slashings` only sums them); the vector is mostly zeros
-    "slashings_iter": lambda self: iter(packed_uint64s(self)),
-}
-
-
-def _install(table: dict) -> None:
-    spec.compute_shuffled_index = table["index"]
-    spec.compute_shuffled_permutation = table["permutation"]
-    _SLASHINGS.__iter__ = table["slashings_iter"]
-
-
-@contextlib.contextmanager
-def exact_spec() -> Iterator[None]:
-    """Run the spec's own functions only (no substitutes) inside the block."""
-    _install(_ORIGINALS)
-    try:
-        yield
-    finally:
-        _install(_FAST)
-
-
-_install(_FAST)
 
 
 @contextlib.contextmanager
@@ -275,8 +176,10 @@ def watch_logs() -> None:
 
 
 class ValidatorView:
-    """One validator of the registry, read live from the chain's last posted state (gwei, epochs): it follows
-    later `process()` calls, as the old model's records did."""
+    """One validator of the registry, read live from the chain's current state (gwei, epochs): it follows
+    later `process()` calls, as the old model's records did. After missed slots that state has moved past
+    the last posted block (an epoch's processing may lie between them): proofs and what they show come
+    from `block_at(timestamp)`."""
 
     def __init__(self, chain: ChainCore, index: int):
         self.chain, self.index = chain, index
@@ -377,7 +280,7 @@ class SpecBeaconChain(ChainCore, BeaconClock, EigenProofsMixin):
         return bytes(pubkey) in self.index_of
 
     def validator(self, pubkey: bytes) -> ValidatorView:
-        """The registry entry of `pubkey` in the last posted state (KeyError when unknown)."""
+        """The registry entry of `pubkey` in the current state (KeyError when unknown)."""
         return ValidatorView(self, self.index_of[bytes(pubkey)])
 
     @property
@@ -546,9 +449,10 @@ def advance(chain: ChainCore, slot: int) -> None:
             spec.process_slots(state, boundary - 1)
         _apply_online_events(chain, boundary)
         attest(state, chain.offline)
-        pending = list(state.pending_deposits)
+        pending = list(state.pending_deposits) if len(state.pending_deposits) else []
         spec.process_slots(state, boundary)
-        _note_ignored(chain, pending)
+        if pending:
+            _note_ignored(chain, pending)
 
 
 def _apply_online_events(chain: ChainCore, before_slot: int) -> None:
@@ -566,14 +470,21 @@ def attest(state, offline: set[bytes]) -> None:
     """Every active, unslashed validator not `offline` gets the source, target and head flags for the
     current epoch (what its timely attestations would set through `process_attestation`)."""
     epoch = spec.get_current_epoch(state)
-    for index in spec.get_active_validator_indices(state, epoch):
-        validator = state.validators[index]
-        if validator.slashed or bytes(validator.pubkey) in offline:
+    validators = registry(state)
+    skip = {i for i, v in enumerate(state.validators) if bytes(v.pubkey) in offline} if offline else set()
+    participation = state.current_epoch_participation
+    before = uint_list(participation)
+    for index in map(int, spec.get_active_validator_indices(state, epoch)):
+        if validators[index][1] or index in skip:  # slashed or offline
             continue
-        flags = state.current_epoch_participation[index]
+        flags = spec.ParticipationFlags(before[index])
         for flag in ALL_FLAGS:
             flags = spec.add_flag(flags, flag)
-        state.current_epoch_participation[index] = flags
+        if flags != before[index]:
+            participation[index] = flags
+
+
+_checksum = cache(to_checksum_address)
 
 
 def _deposit_key(d) -> tuple:
@@ -641,7 +552,7 @@ def apply_block(chain: ChainCore) -> bool:
     spec.process_withdrawals(state, payload)
     spec.process_execution_payload(state, body, spec.EXECUTION_ENGINE)
     spec.process_operations(state, body)
-    index_of = chain.index_of
+    index_of = chain.index_of if slashings else {}
     for pubkey in slashings:
         index = index_of.get(pubkey)
         if index is not None and spec.is_slashable_validator(
@@ -649,7 +560,7 @@ def apply_block(chain: ChainCore) -> bool:
         ):
             spec.slash_validator(state, index)
     for w in expected.withdrawals:
-        chain._credits.append((to_checksum_address(bytes(w.address)), int(w.amount) * GWEI))
+        chain._credits.append((_checksum(bytes(w.address)), int(w.amount) * GWEI))
         index = int(w.validator_index)
         chain.withdrawn[index] = chain.withdrawn.get(index, 0) + int(w.amount)
     return True

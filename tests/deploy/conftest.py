@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,19 +19,11 @@ import pytest
 from boa.rpc import EthereumRPC
 from eth_account import Account
 
+# found where deploy/bootstrap.sh installs it, as `deploy --dry-run --anvil-fork` finds it
+from deploy.network import cli
+from deploy.network.rehearsal import find_anvil, free_port, stop
+
 ROOT = Path(__file__).resolve().parents[2]
-NPM_ANVIL = ROOT / ".tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
-
-
-def find_anvil() -> Path | None:
-    """The anvil binary, found as deploy/bootstrap.sh finds it: an `anvil` on PATH first, else the npm
-    copy under .tools/ (None if neither)."""
-    on_path = shutil.which("anvil")
-    if on_path:
-        return Path(on_path)
-    return NPM_ANVIL if NPM_ANVIL.exists() else None
-
-
 ANVIL = find_anvil()
 # anvil's default, publicly known test mnemonic (its accounts hold 10 000 test ETH each on a fresh node)
 MNEMONIC = "test test test test test test test test test test test junk"
@@ -66,13 +56,6 @@ class Node:
     def sent_by(self, address: str) -> int:
         """Transactions `address` has sent (its nonce)."""
         return self.rpc("eth_getTransactionCount", address, "latest")
-
-
-def free_port() -> int:
-    """A currently free TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
@@ -117,12 +100,7 @@ def running_anvil(*extra: str) -> Iterator[Node]:
         ]
         yield Node(url, process, accounts)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +116,16 @@ def restore_env():
     env = boa.env
     yield
     boa.set_env(env)
+
+
+def verify_checks(capsys, *argv: str) -> tuple[int, list[str]]:
+    """`deploy.network verify argv -v` (every check): the status and the report's checks, one string each
+    (a detail too long for 100 columns continues on indented lines)."""
+    status = cli.main(["verify", *argv, "-v"])
+    checks: list[str] = []
+    for line in capsys.readouterr().out.splitlines():
+        if line.startswith(" " * 10) and checks:
+            checks[-1] += " " + line.strip()
+        else:
+            checks.append(line)
+    return status, checks

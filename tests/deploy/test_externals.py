@@ -19,6 +19,7 @@ import boa_env
 from deploy.network import cli
 from deploy.network.chain import Chain, DeployError
 from deploy.network.externals import (
+    EIGENLAYER_STAND_IN_ONLY,
     EIP1967_IMPLEMENTATION_SLOT,
     NAMED_ROLES,
     STAND_INS_FLAG,
@@ -262,5 +263,8 @@ def test_a_public_chain_is_refused_a_stand_in_then_served_by_its_own_systems(
     assert status == cli.EXIT_OK, out
     for role in [*SYSTEM_ROLES, *NAMED_ROLES]:
         assert f"deploy {role} " not in out and role in out.split("system", 1)[1].split("\n", 1)[0]
-    assert "call eigen_pod_manager.set_delegation_manager" not in out and "deploy manager" in out
+    # nor the EigenLayer stand-ins that exist only beside the others, nor any call on them
+    for role in EIGENLAYER_STAND_IN_ONLY:
+        assert f"deploy {role} " not in out and f"call {role}." not in out
+    assert "call eigen_pod_manager." not in out and "deploy manager" in out
     assert mainnet_node.sent_by(mainnet_node.deployer.address) == before  # nothing was sent

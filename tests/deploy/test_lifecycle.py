@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
 
@@ -15,7 +16,8 @@ from tests.utils.cli import run_cli
 
 @pytest.fixture(scope="module")
 def run():
-    """One run of the lifecycle (seed 3) with `--json -`: JSON on stdout, the text report on stderr."""
+    """One run of the lifecycle (seed 3) with `--json -`: JSON on stdout, the text report on stderr. Its
+    beacon chain is the default, Fulu on the executable specs (about 9 000 epochs, every slot)."""
     result = run_cli("deploy.lifecycle", "--seed", "3", "--json", "-")
     return result, result.stderr
 
@@ -50,6 +52,26 @@ def test_lifecycle_runs_end_to_end(run):
     assert "Warning" not in text and "Traceback" not in text
 
 
+def test_the_beacon_chain_is_fulu_and_its_waits_are_told(run):
+    """The spec chain's own waits: finality and the deposit queue before a validator exists, the activation
+    queue, SHARD_COMMITTEE_PERIOD before the exit request, the request in the next block, the exit queue,
+    MIN_VALIDATOR_WITHDRAWABILITY_DELAY, then the sweep."""
+    _, text = run
+    safe = text[text.index("== Safe deposits") : text.index("== A front-run caught ==")]
+    assert "beacon chain: Fulu (mainnet preset) on the executable consensus specs" in safe
+    entered = re.search(r"pre-deposits entered it after (\d+) epoch\(s\) (\d+) slot\(s\)", safe)
+    assert entered and int(entered[1]) >= 2  # finality alone takes two epochs
+    assert "finalized, then through the deposit queue" in safe and re.search(
+        r"activation epoch \d+ set", safe
+    )
+    exits = text[text.index("== Exit ==") : text.index("== Expiry ==")]
+    assert "the exit requested 256 epochs" in exits and "(EIP-4788 posts the parent root)" in exits
+    queue = re.search(r"requested in epoch (\d+), exit epoch (\d+)", exits)
+    assert queue and int(queue[2]) >= int(queue[1]) + 5  # MAX_SEED_LOOKAHEAD, then the churn
+    withdrawable = re.search(r"withdrawable at epoch (\d+) \((\d+) epochs later\)", exits)
+    assert withdrawable and int(withdrawable[2]) == 256 and int(withdrawable[1]) == int(queue[2]) + 256
+
+
 def test_report_fits_100_columns_and_every_column_has_a_header(run):
     _, text = run
     lines = text.splitlines()
@@ -81,7 +103,7 @@ def test_automatic_cluster_and_split_incentive_and_staker_rewards_are_explained(
 
 
 def test_json_report_on_stdout_in_wei_with_labels(report):
-    assert report["ok"] is True and report["seed"] == 3
+    assert report["ok"] is True and report["seed"] == 3 and report["beacon"] == "spec"
     assert {"auction", "escrow", "manager", "staker_rewards"} <= set(report["contracts"])
     labels = report["labels"]
     assert labels["owner"].startswith("0x") and labels["auction"] == report["contracts"]["auction"]
@@ -139,12 +161,16 @@ def test_json_is_written_when_the_run_fails(tmp_path, monkeypatch, capsys, resto
 @pytest.mark.parametrize("n_operators, n_stakers", [(5, 1), (6, 2)])
 def test_smallest_valid_runs_end_to_end(n_operators, n_stakers, capsys, restore_env):
     """The fewest operators for one and for two stakers (the bounds argument_problem itself suggests):
-    with one staker its cluster exits before expiry, so nothing streams by then."""
+    with one staker its cluster exits before expiry, so nothing streams by then. On the hand-written
+    beacon model (`--beacon model`: seconds, where the spec chain takes a minute or two of CPU)."""
     assert argument_problem(n_operators, n_stakers) is None
     assert argument_problem(n_operators - 1, n_stakers) is not None
     assert argument_problem(n_operators, n_stakers + 1) is not None
-    status = lifecycle.main(["--operators", str(n_operators), "--stakers", str(n_stakers)])
+    status = lifecycle.main(
+        ["--operators", str(n_operators), "--stakers", str(n_stakers), "--beacon", "model"]
+    )
     text = capsys.readouterr().out
     assert status == 0, text[-3000:]
+    assert "beacon chain: the hand-written Electra model" in text
     assert "RESULT: OK" in text and "CHECK FAILED" not in text
     assert f"[{n_stakers}/{n_stakers}] staker{n_stakers - 1} staked cluster" in text

@@ -22,6 +22,7 @@ from deploy.gas import measure
 from deploy.keys import cluster_registration, verify_deposit_data
 from deploy.network import cli, deployment
 from deploy.protocol import DEFAULT_CONFIG, PLAN, SOURCES, deployer_for
+from tests.deploy.conftest import verify_checks
 from tests.utils.cli import run_cli
 from tests.utils.constants import c
 from tests.utils.seats import operators_of, seats_of
@@ -132,16 +133,8 @@ def test_manifest_records_every_contract_call_and_abi(deployment_manifest, anvil
 
 
 def verify(anvil, manifest, capsys, restore_env, *extra: str) -> tuple[int, list[str]]:
-    """`verify -v` (every check): the status and the report's checks, one string each (a detail too long
-    for 100 columns continues on indented lines)."""
-    status = cli.main(["verify", "--network", anvil.url, "--manifest", str(manifest), "-v", *extra])
-    checks: list[str] = []
-    for line in capsys.readouterr().out.splitlines():
-        if line.startswith(" " * 10) and checks:
-            checks[-1] += " " + line.strip()
-        else:
-            checks.append(line)
-    return status, checks
+    """`verify -v` against the node: the status and the report's checks."""
+    return verify_checks(capsys, "--network", anvil.url, "--manifest", str(manifest), *extra)
 
 
 def test_verify_shows_the_failing_checks_within_100_columns(

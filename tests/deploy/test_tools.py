@@ -271,6 +271,22 @@ def test_help_answers_without_loading_titanoboa_or_the_compiler(module):
         assert "KEY=VALUE" in result.stdout and "min_duration (days, default 30)" in result.stdout
 
 
+def test_the_network_package_loads_no_beacon_model():
+    """Real networks have their own beacon chain: `deploy/network` imports neither model (the hand-written
+    deploy/beacon.py nor the executable specs' deploy/sim/beacon.py)."""
+    modules = sorted(p.stem for p in (ROOT / "deploy" / "network").glob("*.py") if p.stem != "__main__")
+    probe = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module('deploy.network.' + name)\n"
+        "models = ('deploy.beacon', 'deploy.sim.beacon', 'deploy.sim.speed', 'eth_consensus_specs')\n"
+        "print('loaded:', sorted(m for m in models if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "deployment" in modules and result.stdout.rstrip().endswith("loaded: []"), result.stdout[-500:]
+
+
 def test_the_lazy_names_resolve_to_their_definitions():
     """What the Python API found in a command's module before the split is still found there."""
     from deploy import lifecycle, lifecycle_run
@@ -300,15 +316,15 @@ def test_set_help_and_cli_constants_match_the_deployment_code():
 
 
 def test_an_anvil_on_path_comes_before_the_npm_copy(tmp_path, monkeypatch):
-    from tests.deploy import conftest
+    from deploy.network import rehearsal
 
     own = tmp_path / "anvil"
     own.write_text("#!/bin/sh\n")
     own.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert conftest.find_anvil() == own
+    assert rehearsal.find_anvil() == own
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    assert conftest.find_anvil() == (conftest.NPM_ANVIL if conftest.NPM_ANVIL.exists() else None)
+    assert rehearsal.find_anvil() == (rehearsal.NPM_ANVIL if rehearsal.NPM_ANVIL.exists() else None)
 
 
 @pytest.mark.filterwarnings("ignore:casted bytecode does not match")

@@ -37,7 +37,7 @@ class AuctionMachine(StatefulBase):
 
     auction = escrow = manager = owner = operators = None
     examples, steps = 10, 25
-    ci_examples, ci_steps = 5, 15  # the default test command (tests/utils/stateful.py)
+    ci_examples, ci_steps = 6, 15  # the default test command (tests/utils/stateful.py)
 
     def __init__(self):
         super().__init__()

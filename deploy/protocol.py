@@ -19,6 +19,8 @@ from pathlib import Path
 import boa
 from boa.util.eip5202 import generate_blueprint_bytecode
 
+from deploy.seats import cluster_seats
+
 # titanoboa warns each time it casts a minimal proxy (StrategyModule, EigenPod, Split) to its
 # implementation: the proxy's runtime code is not the implementation's, by design. Filtered once here, for
 # every script, test and Python session that uses the suite.
@@ -101,6 +103,16 @@ class Protocol:
         named = {name: getattr(self, name) for name in SOURCES if hasattr(self, name)}
         return {**named, **self.implementations}
 
+    def seats(self, cluster_id: int) -> list:
+        """The cluster's seats, as every operation on it takes them (`deploy.seats.cluster_seats`: rebuilt
+        from the Auction's `ClusterSettled` and StakerRewards' `SeatRenewed`, checked against the
+        commitment StakerRewards keeps)."""
+        return cluster_seats(self.staker_rewards, cluster_id)
+
+    def operators(self, cluster_id: int) -> list[str]:
+        """The cluster's winners, in ranking order."""
+        return [seat.operator for seat in self.seats(cluster_id)]
+
     def register_cluster_keys(
         self, cluster_id: int, seed: bytes | str, registrar: str | None = None, **keys_options
     ) -> dict:
@@ -114,15 +126,16 @@ class Protocol:
         `make_deposit_data` makes it, and so is the combined signature)."""
         from deploy.keys import cluster_registration
 
-        operators = list(self.auction.get_cluster(cluster_id).operators)
+        seats = self.seats(cluster_id)
+        operators = [seat.operator for seat in seats]
         keys_options.setdefault("fork_version", self.config["genesis_fork_version"].to_bytes(4, "big"))
         reg = cluster_registration(
             bytes(self.manager.withdrawal_credentials(cluster_id)), len(operators), seed=seed, **keys_options
         )
         for operator, (share, point) in zip(operators, reg.shares, strict=True):
-            self.cluster_keys.register_share(cluster_id, share, point, sender=operator)
+            self.cluster_keys.register_share(cluster_id, seats, share, point, sender=operator)
         registrar = registrar or operators[0]
-        self.cluster_keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=registrar)
+        self.cluster_keys.register_deposit_data(cluster_id, seats, *reg.deposit_args, sender=registrar)
         return dict(reg.deposit_data)
 
 

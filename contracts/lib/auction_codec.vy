@@ -4,16 +4,12 @@
 @custom:contract-name auction_codec
 @license MIT
 @notice Packs and unpacks the Auction's own storage words: its pricing
-        configuration and pause flag (one word, read by every bid) and its
-        clusters (two words each). The Auction speaks in the structs below.
+        configuration and pause flag (one word, read by every bid). The
+        Auction speaks in the struct below.
 @dev Layouts (low bits first):
      - config:  R (64) | max discount rate (16) | min duration (16)
                 | max duration (16) | paused (1)
-     - cluster: word 0 = bid ids 0-4 (40 bits each) | size (8)
-                | min duration (16); word 1 = bid ids 5-6.
 """
-
-from . import constants as c
 
 
 struct Config:
@@ -23,17 +19,9 @@ struct Config:
     max_duration: uint256
 
 
-struct Cluster:
-    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE]
-    min_duration: uint256
-
-
 FIELD_BITS: constant(uint256) = 16
 FIELD_MASK: constant(uint256) = 2**16 - 1
 RETURN_BITS: constant(uint256) = 64
-IDS_PER_WORD: constant(uint256) = 5
-SIZE_SHIFT: constant(uint256) = IDS_PER_WORD * c.BID_ID_BITS
-MIN_SHIFT: constant(uint256) = SIZE_SHIFT + 8
 # @dev The pause flag sits above the configuration's fields, so that a bid
 # reads it with the configuration (one cold storage read instead of two).
 PAUSED_SHIFT: constant(uint256) = RETURN_BITS + 3 * FIELD_BITS
@@ -107,45 +95,3 @@ def with_paused(word: uint256, paused: bool) -> uint256:
     if paused:
         return word | (1 << PAUSED_SHIFT)
     return word & ~(1 << PAUSED_SHIFT)
-
-
-@internal
-@pure
-def pack_cluster(cluster: Cluster) -> uint256[2]:
-    """
-    @dev Packs a cluster into its two words (the second is 0 for clusters
-         of five or fewer).
-    @param cluster The cluster.
-    @return uint256[2] The packed words.
-    """
-    assert (
-        cluster.min_duration >> FIELD_BITS == 0
-    ), "auction_codec: field overflow"
-    words: uint256[2] = empty(uint256[2])
-    for i: uint256 in range(len(cluster.bid_ids), bound=c.MAX_CLUSTER_SIZE):
-        assert cluster.bid_ids[i] <= c.MAX_BID_ID, "auction_codec: id overflow"
-        words[i // IDS_PER_WORD] |= cluster.bid_ids[i] << (
-            c.BID_ID_BITS * (i % IDS_PER_WORD)
-        )
-    words[0] |= (len(cluster.bid_ids) << SIZE_SHIFT) | (
-        cluster.min_duration << MIN_SHIFT
-    )
-    return words
-
-
-@internal
-@pure
-def unpack_cluster(words: uint256[2]) -> Cluster:
-    """
-    @dev Unpacks a cluster.
-    @param words The two packed words.
-    @return Cluster The cluster.
-    """
-    cluster: Cluster = Cluster(bid_ids=[], min_duration=words[0] >> MIN_SHIFT)
-    size: uint256 = (words[0] >> SIZE_SHIFT) & 255
-    for i: uint256 in range(size, bound=c.MAX_CLUSTER_SIZE):
-        cluster.bid_ids.append(
-            (words[i // IDS_PER_WORD] >> (c.BID_ID_BITS * (i % IDS_PER_WORD)))
-            & c.MAX_BID_ID
-        )
-    return cluster

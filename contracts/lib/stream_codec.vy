@@ -10,26 +10,25 @@
         exact inverse of `pack_*` on every packable value.
 
         Words (field: bits, low bits first):
-        - cluster words (two per cluster, written at funding; word 0 again
-          at each change of status): word 0 = `Header` (status 8 | size 8)
-          | bid ids of seats 0..5 (40 bits each); word 1 = bid id of seat 6
-          (written only for 7 seats)
+        - the commitment (one per cluster, written at funding, again at
+          each change of status and each renewal): status 8 | the top 248
+          bits of `keccak256(abi_encode(seats))`, the cluster's seats
+          (`Seat`, in ranking order), which every later operation takes
+          back as calldata and checks against it (`seats_match`)
         - `Stream` (one per staked cluster, the word `claim` reads and writes):
           rate 80 | start 40 | end 40 | accounted 96
-        - `Seat` (one per winner): operator 160 | vc 72 | days 24
         - `Tally` (one per cluster, written at a sale, a renewal and the
           close): credited 96 | renewals 96 | dust 64
 
-        Widths: amounts < 2**96 wei (7.9e10 ETH); a rate is at most
-        7 daily VC prices of < 2**72 wei; timestamps < 2**40 s; days
-        < 2**24 (the Auction caps durations at `MAX_DURATION_CAP` days);
-        bid ids < 2**40 (`MAX_BID_ID`).
+        Widths: amounts < 2**96 wei (7.9e10 ETH); a rate is the sum of at
+        most 7 daily VC prices, < 2**80 wei; timestamps < 2**40 s.
 @dev Stateless: constants, structs and `@internal @pure` functions only, so
      a contract uses it with a plain `from ..lib import stream_codec`
      (no `initializes`).
 """
 
 from . import constants as c
+from . import seat_types
 
 # @dev Cluster statuses in StakerRewards (`status(cluster_id)`).
 STATUS_NONE: constant(uint256) = 0
@@ -45,28 +44,16 @@ STATUS_SLASHED: constant(uint256) = 6
 AMOUNT_BITS: constant(uint256) = 96
 RATE_BITS: constant(uint256) = 80
 TIME_BITS: constant(uint256) = 40
-VC_BITS: constant(uint256) = 72
-DAYS_BITS: constant(uint256) = 24
 SMALL_BITS: constant(uint256) = 8
 DUST_BITS: constant(uint256) = 64
-ADDRESS_BITS: constant(uint256) = 160
-BID_IDS_PER_WORD: constant(uint256) = 6
-HEADER_BITS: constant(uint256) = 2 * SMALL_BITS
 
 MASK_AMOUNT: constant(uint256) = (1 << AMOUNT_BITS) - 1
 MASK_RATE: constant(uint256) = (1 << RATE_BITS) - 1
 MASK_TIME: constant(uint256) = (1 << TIME_BITS) - 1
-MASK_VC: constant(uint256) = (1 << VC_BITS) - 1
-MASK_DAYS: constant(uint256) = (1 << DAYS_BITS) - 1
 MASK_SMALL: constant(uint256) = (1 << SMALL_BITS) - 1
 MASK_DUST: constant(uint256) = (1 << DUST_BITS) - 1
-MASK_ADDRESS: constant(uint256) = (1 << ADDRESS_BITS) - 1
-MASK_BID_ID: constant(uint256) = (1 << c.BID_ID_BITS) - 1
-
-
-struct Header:
-    status: uint256  # STATUS_*
-    size: uint256  # number of seats (winners)
+# @dev The commitment's hash bits (all but the status byte).
+MASK_HASH: constant(uint256) = max_value(uint256) ^ MASK_SMALL
 
 
 struct Stream:
@@ -74,12 +61,6 @@ struct Stream:
     start: uint256  # timestamp the stream started (0: not started)
     end: uint256  # timestamp it ends (moved by renewals; the stop time once closed)
     accounted: uint256  # accrued and already paid or credited to stakers
-
-
-struct Seat:
-    operator: address  # the winner
-    vc: uint256  # its daily VC price (wei per day)
-    days: uint256  # days it pays for, counted from the stream start
 
 
 struct Tally:
@@ -126,38 +107,6 @@ def unpack_stream(word: uint256) -> Stream:
 
 @internal
 @pure
-def pack_seat(x: Seat) -> uint256:
-    """
-    @dev Packs a `Seat` word.
-    @param x The seat.
-    @return uint256 The packed word.
-    """
-    assert x.vc <= MASK_VC, "stream_codec: vc out of range"
-    assert x.days <= MASK_DAYS, "stream_codec: days out of range"
-    return (
-        convert(x.operator, uint256)
-        | (x.vc << ADDRESS_BITS)
-        | (x.days << (ADDRESS_BITS + VC_BITS))
-    )
-
-
-@internal
-@pure
-def unpack_seat(word: uint256) -> Seat:
-    """
-    @dev Unpacks a `Seat` word.
-    @param word The packed word.
-    @return Seat The seat.
-    """
-    return Seat(
-        operator=convert(word & MASK_ADDRESS, address),
-        vc=(word >> ADDRESS_BITS) & MASK_VC,
-        days=word >> (ADDRESS_BITS + VC_BITS),
-    )
-
-
-@internal
-@pure
 def pack_tally(x: Tally) -> uint256:
     """
     @dev Packs a `Tally` word.
@@ -189,74 +138,64 @@ def unpack_tally(word: uint256) -> Tally:
 
 @internal
 @pure
-def pack_cluster(
-    x: Header, ids: DynArray[uint256, c.MAX_CLUSTER_SIZE]
-) -> uint256[2]:
+def seats_hash(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]) -> uint256:
     """
-    @dev Packs a cluster's header and its bid ids (in seat order) into two
-         words: word 0 = status 8 | size 8 | ids 0..5 (40 bits each from
-         bit 16); word 1 = id 6 (0 for clusters of up to 6 seats).
-    @param x The header.
-    @param ids The bid ids.
-    @return uint256[2] The two packed words.
+    @dev The hash a commitment keeps of a cluster's seats:
+         `keccak256(abi_encode(seats))` with its low 8 bits cleared.
+    @param seats The seats, in ranking order.
+    @return uint256 The hash bits.
     """
-    assert x.status <= MASK_SMALL, "stream_codec: status out of range"
-    assert x.size <= MASK_SMALL, "stream_codec: size out of range"
-    words: uint256[2] = [x.status | (x.size << SMALL_BITS), 0]
-    i: uint256 = 0
-    for bid_id: uint256 in ids:
-        assert bid_id <= MASK_BID_ID, "stream_codec: bid id out of range"
-        if i < BID_IDS_PER_WORD:
-            words[0] |= bid_id << (HEADER_BITS + c.BID_ID_BITS * i)
-        else:
-            words[1] = bid_id
-        i += 1
-    return words
+    return convert(keccak256(abi_encode(seats)), uint256) & MASK_HASH
 
 
 @internal
 @pure
-def unpack_header(word: uint256) -> Header:
+def pack_commitment(
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE], status: uint256
+) -> uint256:
     """
-    @dev The header of a cluster's word 0.
-    @param word Word 0 of `pack_cluster`.
-    @return Header The header.
+    @dev A cluster's commitment word: its status and the hash of its seats.
+    @param seats The seats, in ranking order.
+    @param status The status (STATUS_*).
+    @return uint256 The packed word.
     """
-    return Header(
-        status=word & MASK_SMALL, size=(word >> SMALL_BITS) & MASK_SMALL
-    )
+    assert status <= MASK_SMALL, "stream_codec: status out of range"
+    return self.seats_hash(seats) | status
+
+
+@internal
+@pure
+def seats_match(
+    word: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> bool:
+    """
+    @dev Whether `seats` are the seats a commitment word was made of.
+    @param word The commitment word.
+    @param seats The seats to check.
+    @return bool True when they hash to the committed hash.
+    """
+    return word & MASK_HASH == self.seats_hash(seats)
+
+
+@internal
+@pure
+def unpack_status(word: uint256) -> uint256:
+    """
+    @dev The status of a commitment word (STATUS_NONE for a zero word).
+    @param word The commitment word.
+    @return uint256 The status.
+    """
+    return word & MASK_SMALL
 
 
 @internal
 @pure
 def with_status(word: uint256, status: uint256) -> uint256:
     """
-    @dev Word 0 of `pack_cluster` with its status replaced.
-    @param word Word 0.
+    @dev A commitment word with its status replaced.
+    @param word The commitment word.
     @param status The new status.
-    @return uint256 The new word 0.
+    @return uint256 The new word.
     """
     assert status <= MASK_SMALL, "stream_codec: status out of range"
-    return (word & ~MASK_SMALL) | status
-
-
-@internal
-@pure
-def unpack_bid_ids(
-    words: uint256[2], n: uint256
-) -> DynArray[uint256, c.MAX_CLUSTER_SIZE]:
-    """
-    @dev The first `n` bid ids of two words made by `pack_cluster`.
-    @param words The two packed words.
-    @param n How many ids (<= 7).
-    @return DynArray The bid ids, in seat order.
-    """
-    ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
-    for i: uint256 in range(n, bound=c.MAX_CLUSTER_SIZE):
-        if i < BID_IDS_PER_WORD:
-            ids.append(
-                (words[0] >> (HEADER_BITS + c.BID_ID_BITS * i)) & MASK_BID_ID
-            )
-        else:
-            ids.append(words[1] & MASK_BID_ID)
-    return ids
+    return (word & MASK_HASH) | status

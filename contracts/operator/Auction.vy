@@ -29,6 +29,7 @@ from ..lib import auction_codec as codec
 from ..lib import book_codec
 from ..lib import constants as c
 from ..lib import pricing
+from ..lib import seat_types
 
 from snekmate.auth import ownable
 from snekmate.auth import ownable_2step
@@ -52,7 +53,11 @@ exports: (
 
 interface IStakerRewardsRenewal:
     def renew(
-        cluster_id: uint256, seat: uint256, days: uint256, max_duration: uint256
+        cluster_id: uint256,
+        seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+        seat: uint256,
+        days: uint256,
+        max_duration: uint256,
     ): payable
 
 
@@ -69,7 +74,6 @@ manager: public(address)
 num_clusters: public(uint256)
 # @dev The pricing configuration and the pause flag, in one word (`auction_codec`).
 _config: uint256
-_clusters: HashMap[uint256, uint256[2]]
 
 
 event BidPlaced:
@@ -98,25 +102,14 @@ event BidWithdrawn:
     refund: uint256
 
 
-event BidWon:
-    bid_id: indexed(uint256)
-    operator: indexed(address)
+# @dev The one event of a settlement: every seat of the new cluster (its
+# bid, now won, whose bond, if it paid one, stays locked in the Escrow; its
+# operator; its price `vc * days`, released to StakerRewards). StakerRewards
+# keeps only the hash of `seats`: later operations take them back from here
+# (and from StakerRewards' `SeatRenewed`).
+event ClusterSettled:
     cluster_id: indexed(uint256)
-    price: uint256
-
-
-event ClusterCreated:
-    cluster_id: indexed(uint256)
-    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE]
-    min_duration: uint256
-
-
-event SeatRenewed:
-    cluster_id: indexed(uint256)
-    operator: indexed(address)
-    bid_id: indexed(uint256)
-    days: uint256
-    paid: uint256
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
 
 
 event ExcessReturned:
@@ -326,38 +319,37 @@ def claim_refund(to: address = msg.sender) -> uint256:
 
 @external
 @payable
-def renew(cluster_id: uint256, days: uint256):
+def renew(
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    days: uint256,
+):
     """
     @notice Extends your seat in a live staked cluster by `days` days at the
             daily VC price your winning bid paid: the staker's stream then
             runs to the new smallest end among the seats (its rate does not
             change). No seat may run past `max_duration` days from staking.
             Excess ETH is returned.
+    @dev StakerRewards checks `seats` against the cluster's commitment and
+         logs the renewed seat (`SeatRenewed`).
     @param cluster_id The cluster.
+    @param seats The cluster's seats (from `ClusterSettled` and the
+           renewals since: `deploy/seats.py`).
     @param days Days to add (at least 1).
     """
     self._require_live()
     assert days > 0, "auction: zero days"
-    cluster: codec.Cluster = self._cluster(cluster_id)
     seat: uint256 = max_value(uint256)
-    winner: book_codec.Bid = empty(book_codec.Bid)
-    for i: uint256 in range(len(cluster.bid_ids), bound=c.MAX_CLUSTER_SIZE):
-        winner = bid_book._bid(cluster.bid_ids[i])
-        if winner.operator == msg.sender:
+    for i: uint256 in range(len(seats), bound=c.MAX_CLUSTER_SIZE):
+        if seats[i].operator == msg.sender:
             seat = i
             break
     assert seat != max_value(uint256), "auction: caller holds no seat"
-    cost: uint256 = days * winner.vc_price
+    cost: uint256 = days * seats[seat].vc
     assert msg.value >= cost, "auction: not enough ETH"
-    log SeatRenewed(
-        cluster_id=cluster_id,
-        operator=msg.sender,
-        bid_id=cluster.bid_ids[seat],
-        days=days,
-        paid=cost,
-    )
     extcall IStakerRewardsRenewal(staticcall ESCROW.staker_rewards()).renew(
         cluster_id,
+        seats,
         seat,
         days,
         codec.unpack_config(self._config).max_duration,
@@ -376,8 +368,9 @@ def settle_cluster(
     """
     @notice Forms the next cluster: the best pending bid of each of the
             first `cluster_size` ranked operators. The winners' prices go
-            from the Escrow to StakerRewards, with the data it needs; their
-            bonds stay locked.
+            from the Escrow to StakerRewards with the cluster's seats (it
+            keeps their hash); their bonds stay locked. One event,
+            `ClusterSettled`, carries every seat.
     @dev Only the StrategyModuleManager. Parked operators are not ranked,
          so they cannot win and settlement never waits for them. Reverts,
          changing nothing, when fewer than `cluster_size` operators have
@@ -402,30 +395,20 @@ def settle_cluster(
         CLUSTER_SIZE, hints
     )
     cluster_id: uint256 = self.num_clusters
-    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
-    prices: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
-    durations: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
-    min_duration: uint256 = max_value(uint256)
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE] = []
     for bid_id: uint256 in winners:
         winner: book_codec.Bid = bid_book._bid(bid_id)
-        operators.append(winner.operator)
-        prices.append(winner.vc_price * winner.duration)
-        durations.append(winner.duration)
-        min_duration = min(min_duration, winner.duration)
-        log BidWon(
-            bid_id=bid_id,
-            operator=winner.operator,
-            cluster_id=cluster_id,
-            price=winner.vc_price * winner.duration,
+        seats.append(
+            seat_types.Seat(
+                bid_id=bid_id,
+                operator=winner.operator,
+                vc=winner.vc_price,
+                days=winner.duration,
+            )
         )
-    self._clusters[cluster_id] = codec.pack_cluster(
-        codec.Cluster(bid_ids=winners, min_duration=min_duration)
-    )
     self.num_clusters = cluster_id + 1
-    log ClusterCreated(
-        cluster_id=cluster_id, bid_ids=winners, min_duration=min_duration
-    )
-    extcall ESCROW.release(cluster_id, winners, operators, prices, durations)
+    log ClusterSettled(cluster_id=cluster_id, seats=seats)
+    extcall ESCROW.release(cluster_id, seats)
     return cluster_id
 
 
@@ -647,26 +630,6 @@ def get_bid(bid_id: uint256) -> IAuction.Bid:
         bond=bond,
         score=pricing.score(record.vc_price, record.duration),
         status=record.status,
-    )
-
-
-@external
-@view
-def get_cluster(cluster_id: uint256) -> IAuction.Cluster:
-    """
-    @notice A settled cluster: its winning bids and operators in ranking
-            order and the smallest winner duration.
-    @param cluster_id From 0 to num_clusters() - 1.
-    @return IAuction.Cluster The cluster.
-    """
-    cluster: codec.Cluster = self._cluster(cluster_id)
-    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
-    for bid_id: uint256 in cluster.bid_ids:
-        operators.append(bid_book._bid(bid_id).operator)
-    return IAuction.Cluster(
-        bid_ids=cluster.bid_ids,
-        operators=operators,
-        min_duration=cluster.min_duration,
     )
 
 
@@ -981,17 +944,6 @@ def _own_pending(bid_id: uint256) -> book_codec.Bid:
     assert record.operator == msg.sender, "auction: caller is not the bidder"
     assert record.status == c.STATUS_PENDING, "auction: bid not pending"
     return record
-
-
-@internal
-@view
-def _cluster(cluster_id: uint256) -> codec.Cluster:
-    """
-    @dev A created cluster, or a clear revert.
-    @return codec.Cluster The cluster's bids and operators.
-    """
-    assert cluster_id < self.num_clusters, "auction: unknown cluster"
-    return codec.unpack_cluster(self._clusters[cluster_id])
 
 
 @internal

@@ -17,14 +17,16 @@
      every refund or release is taken out of its own ledger entry.
 
      Data travels with the money: the Auction names the operators and
-     amounts it moves, and StakerRewards hands back the bid ids and
-     operators it received at settlement; the Escrow never calls back.
+     amounts it moves (at settlement, the cluster's seats), and
+     StakerRewards hands back the bid ids and operators of the seats it
+     committed to at settlement; the Escrow never calls back.
      The ledger is packed by `lib/ledger_codec.vy` (three bids a word).
 """
 
 from ..interfaces import IEscrow
 from ..lib import constants as c
 from ..lib import ledger_codec as ledger
+from ..lib import seat_types
 
 implements: IEscrow
 
@@ -32,10 +34,7 @@ implements: IEscrow
 interface IStakerRewardsFunding:
     def fund_cluster(
         cluster_id: uint256,
-        bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
-        operators: DynArray[address, c.MAX_CLUSTER_SIZE],
-        prices: DynArray[uint256, c.MAX_CLUSTER_SIZE],
-        durations: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+        seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
     ): payable
 
 
@@ -74,13 +73,6 @@ event Refunded:
     operator: indexed(address)
     amount: uint256
     delivered: bool
-
-
-event Released:
-    cluster_id: indexed(uint256)
-    bid_id: indexed(uint256)
-    amount: uint256
-    bond_locked: uint256
 
 
 event Credited:
@@ -213,47 +205,32 @@ def refund_all(bid_id: uint256, operator: address) -> uint256:
 
 @external
 def release(
-    cluster_id: uint256,
-    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
-    operators: DynArray[address, c.MAX_CLUSTER_SIZE],
-    prices: DynArray[uint256, c.MAX_CLUSTER_SIZE],
-    durations: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
 ):
     """
-    @notice Sends the winners' bid prices to StakerRewards for a new cluster,
-            with the data it needs; what each bid still holds afterwards (its
-            bond, possibly 0) stays locked for the life of the cluster.
-    @dev Auction only.
+    @notice Sends the winners' bid prices (`vc * days` of each seat) to
+            StakerRewards for a new cluster, with its seats; what each bid
+            still holds afterwards (its bond, possibly 0) stays locked for
+            the life of the cluster.
+    @dev Auction only. No event of its own: the Auction's `ClusterSettled`,
+         in the same transaction, carries every seat (its bid and price;
+         what the bid paid beyond its price, its bond, stays locked).
     @param cluster_id The cluster the bids won.
-    @param bid_ids The winning bids.
-    @param operators Their operators.
-    @param prices Their prices.
-    @param durations Their durations (days).
+    @param seats The winners' seats, in ranking order.
     """
     self._only_auction()
-    count: uint256 = len(bid_ids)
-    assert (
-        len(operators) == count
-        and len(prices) == count
-        and len(durations) == count
-    ), "escrow: length mismatch"
     total: uint256 = 0
-    for i: uint256 in range(count, bound=c.MAX_CLUSTER_SIZE):
-        entry: ledger.Entry = self._entry(bid_ids[i])
+    for seat: seat_types.Seat in seats:
+        entry: ledger.Entry = self._entry(seat.bid_id)
+        price: uint256 = seat.vc * seat.days
         assert not entry.locked, "escrow: bid already released"
-        assert prices[i] <= entry.held, "escrow: amount exceeds held"
-        entry.held -= prices[i]
+        assert price <= entry.held, "escrow: amount exceeds held"
+        entry.held -= price
         entry.locked = True
-        self._write(bid_ids[i], entry)
-        total += prices[i]
-        log Released(
-            cluster_id=cluster_id,
-            bid_id=bid_ids[i],
-            amount=prices[i],
-            bond_locked=entry.held,
-        )
+        self._write(seat.bid_id, entry)
+        total += price
     extcall IStakerRewardsFunding(self.staker_rewards).fund_cluster(
-        cluster_id, bid_ids, operators, prices, durations, value=total
+        cluster_id, seats, value=total
     )
 
 

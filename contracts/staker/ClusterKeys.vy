@@ -26,11 +26,12 @@
 @dev Shares are stored as the keccak256 of their uncompressed point (one slot
      each); `register_deposit_data` takes the points again as calldata (they
      are in the `ShareRegistered` logs) and compares the hashes. No admin:
-     the manager, the Auction and the fork version are fixed at deployment.
+     the manager, StakerRewards and the fork version are fixed at
+     deployment.
 """
 
-from ..interfaces import IAuction
 from ..interfaces import IClusterKeys
+from ..interfaces import IStakerRewards
 from ..interfaces import IStrategyModuleManager
 
 implements: IClusterKeys
@@ -38,13 +39,14 @@ implements: IClusterKeys
 from ..lib import bls
 from ..lib import cluster_state as cs
 from ..lib import constants as c
+from ..lib import seat_types
 from ..lib import ssz
 
 # The 1 ETH pre-deposit the signature is for, in gwei.
 _PRE_DEPOSIT_GWEI: constant(uint64) = 10**9
 
 MANAGER: immutable(address)
-AUCTION: immutable(address)
+STAKER_REWARDS: immutable(address)
 GENESIS_FORK_VERSION: immutable(bytes4)
 
 # cluster id => share index - 1 => keccak256 of the uncompressed share (zero:
@@ -74,14 +76,15 @@ def __init__(manager: address, genesis_fork_version: uint32):
     """
     @notice Deploys ClusterKeys for a manager; then the manager's owner calls
             `StrategyModuleManager.set_cluster_keys`.
-    @param manager The StrategyModuleManager (its Auction is read from it).
+    @param manager The StrategyModuleManager (its StakerRewards, which
+           keeps each cluster's seats' commitment, is read from it).
     @param genesis_fork_version The network's genesis fork version as a
            number (mainnet 0x00000000, Holesky 0x01017000, Hoodi
            0x10000910, Sepolia 0x90000069).
     """
     assert manager.is_contract, "cluster_keys: manager has no code"
     MANAGER = manager
-    AUCTION = staticcall IStrategyModuleManager(manager).auction()
+    STAKER_REWARDS = staticcall IStrategyModuleManager(manager).staker_rewards()
     GENESIS_FORK_VERSION = convert(
         slice(convert(convert(genesis_fork_version, uint256), bytes32), 28, 4),
         bytes4,
@@ -90,7 +93,10 @@ def __init__(manager: address, genesis_fork_version: uint32):
 
 @external
 def register_share(
-    cluster_id: uint256, share: Bytes[48], share_point: Bytes[128]
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    share: Bytes[48],
+    share_point: Bytes[128],
 ):
     """
     @notice Registers (or replaces) the caller's public key share for a
@@ -101,11 +107,13 @@ def register_share(
          is on the curve and in the subgroup is checked when the shares are
          interpolated (`register_deposit_data`).
     @param cluster_id The pending cluster.
+    @param seats The cluster's seats (`deploy/seats.py`; checked against
+           StakerRewards' commitment).
     @param share The 48-byte compressed public key share.
     @param share_point The same share, uncompressed (128 bytes, EIP-2537).
     """
     self._check_open(cluster_id)
-    index: uint256 = self._winner_index(cluster_id, msg.sender)[0]
+    index: uint256 = self._winner_index(cluster_id, seats, msg.sender)[0]
     bls._check_g1_encoding(share_point, share)
     replaced: bool = self._share_hashes[cluster_id][index] != empty(bytes32)
     self._share_hashes[cluster_id][index] = keccak256(share_point)
@@ -122,6 +130,7 @@ def register_share(
 @external
 def register_deposit_data(
     cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
     pubkey: Bytes[48],
     pubkey_point: Bytes[128],
     signature: Bytes[96],
@@ -142,6 +151,8 @@ def register_deposit_data(
          of `genesis_fork_version()`; then hands the deposit data to the
          manager (`on_keys_registered`).
     @param cluster_id The pending cluster.
+    @param seats The cluster's seats (`deploy/seats.py`; checked against
+           StakerRewards' commitment).
     @param pubkey The 48-byte compressed group public key.
     @param pubkey_point The same key, uncompressed (128 bytes).
     @param signature The 96-byte compressed deposit signature.
@@ -150,7 +161,7 @@ def register_deposit_data(
     @return bytes32 The deposit data root.
     """
     self._check_open(cluster_id)
-    n: uint256 = self._winner_index(cluster_id, msg.sender)[1]
+    n: uint256 = self._winner_index(cluster_id, seats, msg.sender)[1]
     assert (len(share_points) == n), "cluster_keys: one share point per winner"
     for i: uint256 in range(n, bound=c.MAX_CLUSTER_SIZE):
         registered: bytes32 = self._share_hashes[cluster_id][i]
@@ -213,12 +224,13 @@ def manager() -> address:
 
 @external
 @view
-def auction() -> address:
+def staker_rewards() -> address:
     """
-    @notice The Auction whose clusters' winners register.
-    @return address The Auction.
+    @notice StakerRewards, whose commitment to each cluster's seats names
+            the winners who register.
+    @return address StakerRewards.
     """
-    return AUCTION
+    return STAKER_REWARDS
 
 
 @external
@@ -304,15 +316,20 @@ def _check_open(cluster_id: uint256):
 
 @internal
 @view
-def _winner_index(cluster_id: uint256, who: address) -> (uint256, uint256):
+def _winner_index(
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    who: address,
+) -> (uint256, uint256):
     """
     @dev (rank of `who` among the cluster's winners, number of winners);
-         reverts if `who` is not one of them.
+         reverts if `seats` are not the cluster's ("staker_rewards: seats
+         do not match") or `who` is not one of them.
     """
-    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = (
-        staticcall IAuction(AUCTION).get_cluster(cluster_id)
-    ).operators
-    for i: uint256 in range(len(operators), bound=c.MAX_CLUSTER_SIZE):
-        if operators[i] == who:
-            return i, len(operators)
+    assert staticcall IStakerRewards(STAKER_REWARDS).check_seats(
+        cluster_id, seats
+    )
+    for i: uint256 in range(len(seats), bound=c.MAX_CLUSTER_SIZE):
+        if seats[i].operator == who:
+            return i, len(seats)
     raise "cluster_keys: caller is not a winner"

@@ -5,13 +5,16 @@
 @custom:contract-name StakerRewards
 @license MIT
 @notice At settlement the Escrow sends the winners' bid prices of a cluster
-        here together with what this contract needs about each seat (bid id,
-        operator, price, duration: `fund_cluster`); it never calls the
-        Auction. When the staker's stake is confirmed the
-        StrategyModuleManager starts the stream (`start_stream`): from that
-        second on, the sum of the seats' daily VC prices accrues, per
-        second, to the cluster's ByzNft holder, until the cluster's end (the
-        smallest seat end) or the validator's proven exit (`end_stream`).
+        here together with its seats (`seat_types.Seat`: bid id,
+        operator, daily VC price, days, bonded: `fund_cluster`); this
+        contract keeps one hash of them, and every later operation takes
+        the seats back as calldata and checks them against it ("seats do
+        not match" otherwise). It never calls the Auction. When the
+        staker's stake is confirmed the StrategyModuleManager starts the
+        stream (`start_stream`): from that second on, the sum of the seats'
+        daily VC prices accrues, per second, to the cluster's ByzNft
+        holder, until the cluster's end (the smallest seat end) or the
+        validator's proven exit (`end_stream`).
 
         Seats and the end: seat i pays for `days_i` days from the stream
         start (its bid duration, plus renewals: `renew`), so it ends at
@@ -61,15 +64,16 @@
         Every function is O(1) in the number of clusters; loops are bounded
         by the cluster size (<= 7); no keeper.
 @dev Storage words are packed by `contracts/lib/stream_codec.vy` (this
-     contract speaks in its structs). Per cluster, written at funding: the
-     cluster word (status, size and up to 6 bid ids; a second word only for
-     a 7th seat) and one `Seat` word per seat, the least settlement can
-     store with the seats' data (n + 1 words for n <= 6). Later: one
-     `Stream` word (at the start; the word `claim` reads and writes) and
-     one `Tally` word (sales, renewals, and a close that leaves dust).
-     What was funded is not stored: `funded + renewals == sum(vc * days)`
-     over the seats, and what a close refunded is `funded + renewals -
-     the staker's total - dust`, both exact.
+     contract speaks in its structs). Per cluster, written at funding: one
+     commitment word (the status and the top 248 bits of
+     `keccak256(abi_encode(seats))`), nothing per seat; the seats travel
+     in the Auction's `ClusterSettled` event and, renewed, in this
+     contract's `SeatRenewed`. Later: one `Stream` word (at the start; the
+     word `claim` reads and writes, so claims need no seats) and one
+     `Tally` word (sales, renewals, and a close that leaves dust). What
+     was funded is not stored: `funded + renewals == sum(vc * days)` over
+     the seats, and what a close refunded is `funded + renewals - the
+     staker's total - dust`, both exact.
 """
 
 from ethereum.ercs import IERC721
@@ -77,6 +81,7 @@ from ethereum.ercs import IERC721
 from ..interfaces import IStakerRewards
 from ..interfaces import IStrategyModuleManager
 from ..lib import constants as c
+from ..lib import seat_types
 from ..lib import stream_codec as codec
 
 from snekmate.auth import ownable
@@ -129,8 +134,8 @@ credit_of: public(HashMap[address, uint256])
 # @notice Sum of `credit_of` over all accounts.
 total_credit: public(uint256)
 
-_cluster: HashMap[uint256, uint256[2]]
-_seats: HashMap[uint256, uint256[c.MAX_CLUSTER_SIZE]]
+# cluster id => its commitment: status | hash of its seats (`stream_codec`)
+_commitment: HashMap[uint256, uint256]
 _stream: HashMap[uint256, uint256]
 _tally: HashMap[uint256, uint256]
 
@@ -138,12 +143,6 @@ _tally: HashMap[uint256, uint256]
 event ManagerSet:
     manager: indexed(address)
     byz_nft: indexed(address)
-
-
-event ClusterFunded:
-    cluster_id: indexed(uint256)
-    amount: uint256
-    size: uint256
 
 
 event StreamStarted:
@@ -155,7 +154,8 @@ event StreamStarted:
 
 event SeatRenewed:
     cluster_id: indexed(uint256)
-    seat: indexed(uint256)
+    index: indexed(uint256)
+    seat: seat_types.Seat
     days: uint256
     amount: uint256
     seat_end: uint256
@@ -256,71 +256,55 @@ def set_manager(new_manager: address):
 @external
 @payable
 def fund_cluster(
-    cluster_id: uint256,
-    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
-    operators: DynArray[address, c.MAX_CLUSTER_SIZE],
-    prices: DynArray[uint256, c.MAX_CLUSTER_SIZE],
-    durations: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
 ):
     """
     @notice Receives the winners' bid prices of a freshly settled cluster
-            with each seat's data (seat i = position i).
-    @dev Only the Escrow; once per cluster; `msg.value == sum(prices)`;
-         each price must be a whole number of days at its daily VC price
-         (`prices[i] % durations[i] == 0`).
+            and commits to its seats: one word, the hash of the seats and
+            the status funded. Every later operation takes the seats back
+            as calldata and checks them against it.
+    @dev Only the Escrow; once per cluster; `msg.value` must be the sum of
+         the seats' prices (`vc * days`). No event of its own: the
+         Auction's `ClusterSettled`, in the same transaction, carries the
+         seats.
     @param cluster_id The Auction's cluster id.
-    @param bid_ids The winners' bid ids.
-    @param operators The winners' operators.
-    @param prices The winners' bid prices (wei).
-    @param durations The winners' durations (days).
+    @param seats The winners' seats, in ranking order.
     """
     assert (
         msg.sender == ESCROW.address
     ), "staker_rewards: caller is not the escrow"
-    assert self._cluster[cluster_id][0] == 0, "staker_rewards: already funded"
-    n: uint256 = len(bid_ids)
-    assert n != 0, "staker_rewards: empty cluster"
-    assert (
-        len(operators) == n and len(prices) == n and len(durations) == n
-    ), "staker_rewards: length mismatch"
+    assert self._commitment[cluster_id] == 0, "staker_rewards: already funded"
+    assert len(seats) != 0, "staker_rewards: empty cluster"
     total: uint256 = 0
-    for i: uint256 in range(n, bound=c.MAX_CLUSTER_SIZE):
-        duration: uint256 = durations[i]
-        assert duration != 0, "staker_rewards: zero duration"
-        vc: uint256 = prices[i] // duration
-        assert vc * duration == prices[i], "staker_rewards: inexact price"
-        assert operators[i] != empty(address), "staker_rewards: zero operator"
-        total += prices[i]
-        self._seats[cluster_id][i] = codec.pack_seat(
-            codec.Seat(operator=operators[i], vc=vc, days=duration)
-        )
+    for seat: seat_types.Seat in seats:
+        assert seat.days != 0, "staker_rewards: zero duration"
+        assert seat.operator != empty(address), "staker_rewards: zero operator"
+        total += seat.vc * seat.days
     assert msg.value == total, "staker_rewards: wrong amount"
-    words: uint256[2] = codec.pack_cluster(
-        codec.Header(status=codec.STATUS_FUNDED, size=n), bid_ids
+    self._commitment[cluster_id] = codec.pack_commitment(
+        seats, codec.STATUS_FUNDED
     )
-    self._cluster[cluster_id][0] = words[0]
-    if n > codec.BID_IDS_PER_WORD:
-        self._cluster[cluster_id][1] = words[1]
-    log ClusterFunded(cluster_id=cluster_id, amount=total, size=n)
 
 
 @external
-def start_stream(cluster_id: uint256):
+def start_stream(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+):
     """
     @notice Starts the cluster's stream to its ByzNft holder, now.
     @dev Only the StrategyModuleManager (at `confirm_stake`), once, for a
          funded cluster. The stream ends at the smallest seat end.
     @param cluster_id The cluster (== ByzNft token id) whose stake was
            confirmed.
+    @param seats The cluster's seats (checked against its commitment).
     """
     assert (
         msg.sender == self.manager.address
     ), "staker_rewards: caller is not the manager"
-    header: codec.Header = self._pending_header(cluster_id)
+    self._check_pending(cluster_id, seats)
     rate: uint256 = 0
     min_days: uint256 = max_value(uint256)
-    for i: uint256 in range(header.size, bound=c.MAX_CLUSTER_SIZE):
-        seat: codec.Seat = codec.unpack_seat(self._seats[cluster_id][i])
+    for seat: seat_types.Seat in seats:
         rate += seat.vc
         min_days = min(min_days, seat.days)
     end: uint256 = block.timestamp + min_days * c.SECONDS_PER_DAY
@@ -336,50 +320,56 @@ def start_stream(cluster_id: uint256):
 @external
 @payable
 def renew(
-    cluster_id: uint256, seat: uint256, days: uint256, max_duration: uint256
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    seat: uint256,
+    days: uint256,
+    max_duration: uint256,
 ):
     """
-    @notice Extends seat `seat` of a live cluster by `days` days, paid now.
+    @notice Extends seat `seat` of a live cluster by `days` days, paid now,
+            and commits to the renewed seats.
     @dev Only the Auction (which checks that its caller holds the seat and
          forwards its `max_duration`). The cluster must be streaming and
          its end not passed; `msg.value == days * vc_seat`; the seat may
          not run past `max_duration` days from the stream start. The
          cluster's end moves to the new smallest seat end; the rate does
-         not change.
+         not change. `SeatRenewed` carries the renewed seat.
     @param cluster_id The cluster.
-    @param seat The seat index (position in the settlement's arrays).
+    @param seats The cluster's seats (checked against its commitment).
+    @param seat The seat index (its position in `seats`).
     @param days Days added to the seat (> 0).
     @param max_duration The Auction's maximum duration, in days.
     """
     assert msg.sender == AUCTION, "staker_rewards: caller is not the auction"
-    header: codec.Header = self._streaming_header(cluster_id)
+    self._check_streaming(cluster_id, seats)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     assert block.timestamp < stream.end, "staker_rewards: stream ended"
-    assert seat < header.size, "staker_rewards: no such seat"
+    assert seat < len(seats), "staker_rewards: no such seat"
     assert days != 0, "staker_rewards: zero days"
-    renewed: codec.Seat = codec.unpack_seat(self._seats[cluster_id][seat])
-    new_days: uint256 = renewed.days + days
+    renewed: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE] = seats
+    new_days: uint256 = renewed[seat].days + days
     assert new_days <= max_duration, "staker_rewards: past max duration"
-    assert msg.value == days * renewed.vc, "staker_rewards: wrong amount"
+    assert msg.value == days * renewed[seat].vc, "staker_rewards: wrong amount"
 
-    renewed.days = new_days
-    self._seats[cluster_id][seat] = codec.pack_seat(renewed)
+    renewed[seat].days = new_days
+    self._commitment[cluster_id] = codec.pack_commitment(
+        renewed, codec.STATUS_STREAMING
+    )
     tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
     tally.renewals += msg.value
     self._tally[cluster_id] = codec.pack_tally(tally)
-    min_days: uint256 = new_days
-    for i: uint256 in range(header.size, bound=c.MAX_CLUSTER_SIZE):
-        if i != seat:
-            min_days = min(
-                min_days, codec.unpack_seat(self._seats[cluster_id][i]).days
-            )
+    min_days: uint256 = max_value(uint256)
+    for s: seat_types.Seat in renewed:
+        min_days = min(min_days, s.days)
     end: uint256 = stream.start + min_days * c.SECONDS_PER_DAY
     if end != stream.end:
         stream.end = end
         self._stream[cluster_id] = codec.pack_stream(stream)
     log SeatRenewed(
         cluster_id=cluster_id,
-        seat=seat,
+        index=seat,
+        seat=renewed[seat],
         days=days,
         amount=msg.value,
         seat_end=stream.start + new_days * c.SECONDS_PER_DAY,
@@ -388,42 +378,43 @@ def renew(
 
 
 @external
-def end_stream(cluster_id: uint256, exit_time: uint256):
+def end_stream(
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    exit_time: uint256,
+):
     """
     @notice Ends a cluster whose validator's exit was proven: a streaming
             cluster's stream stops at `exit_time` (or at its end if that
             came first; never before the second up to which the holder
             already claimed or was credited) and every seat's unserved
-            seconds are paid back to its operator with its bond; an expired cluster (credits already
-            returned) gets its bonds unlocked alone. Either way the status
-            becomes ended, and the bonds never unlock while the validator
-            runs.
-    @dev Only the StrategyModuleManager (`prove_exit`), once. The holder
-         keeps what accrued until the stop (`claim` still works; an exit
-         epoch still ahead keeps accruing until it).
+            seconds are paid back to its operator with its bond; an
+            expired cluster (credits already returned) gets its bonds
+            unlocked alone. Either way the status becomes ended, and the
+            bonds never unlock while the validator runs.
+    @dev Only the cluster's StrategyModule (`prove_exit`, after the
+         manager marked the cluster exited: `on_exit_proven`), once. The
+         holder keeps what accrued until the stop (`claim` still works; an
+         exit epoch still ahead keeps accruing until it).
     @param cluster_id The cluster.
+    @param seats The cluster's seats (checked against its commitment).
     @param exit_time The timestamp of the validator's exit epoch.
     """
-    assert (
-        msg.sender == self.manager.address
-    ), "staker_rewards: caller is not the manager"
-    header: codec.Header = codec.unpack_header(self._cluster[cluster_id][0])
-    if header.status == codec.STATUS_EXPIRED:
+    self._check_module(cluster_id)
+    if self._checked(cluster_id, seats) == codec.STATUS_EXPIRED:
         self._set_status(cluster_id, codec.STATUS_ENDED)
         log BondsUnlocked(cluster_id=cluster_id)
-        self._return_bonds(cluster_id, header.size, empty(address))
+        self._return_bonds(seats, empty(address))
         return
-    header = self._streaming_header(cluster_id)
+    self._check_streaming(cluster_id, seats)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     stop: uint256 = self._stop(stream, exit_time)
-    ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
-    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
     credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     staker_total: uint256 = 0
     refunded: uint256 = 0
     dust: uint256 = 0
-    ids, operators, credits, staker_total, refunded, dust = self._close(
-        cluster_id, header.size, stream, stop, codec.STATUS_ENDED
+    credits, staker_total, refunded, dust = self._close(
+        cluster_id, seats, stream, stop, codec.STATUS_ENDED
     )
     log StreamEnded(
         cluster_id=cluster_id,
@@ -433,12 +424,18 @@ def end_stream(cluster_id: uint256, exit_time: uint256):
         dust=dust,
     )
     extcall ESCROW.return_credits(
-        ids, operators, credits, empty(address), value=refunded
+        self._bid_ids(seats),
+        self._operators(seats),
+        credits,
+        empty(address),
+        value=refunded,
     )
 
 
 @external
-def expire(cluster_id: uint256):
+def expire(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+):
     """
     @notice Closes a cluster whose end has passed: every seat's unused
             credits (its days beyond the cluster's end) go back to its
@@ -448,20 +445,19 @@ def expire(cluster_id: uint256):
     @dev Anyone, once. The holder keeps what accrued until the end
          (`claim` still works).
     @param cluster_id The cluster.
+    @param seats The cluster's seats (checked against its commitment).
     """
-    header: codec.Header = self._streaming_header(cluster_id)
+    self._check_streaming(cluster_id, seats)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     assert (
         block.timestamp >= stream.end
     ), "staker_rewards: credits not exhausted"
-    ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
-    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
     credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     staker_total: uint256 = 0
     refunded: uint256 = 0
     dust: uint256 = 0
-    ids, operators, credits, staker_total, refunded, dust = self._close(
-        cluster_id, header.size, stream, stream.end, codec.STATUS_EXPIRED
+    credits, staker_total, refunded, dust = self._close(
+        cluster_id, seats, stream, stream.end, codec.STATUS_EXPIRED
     )
     log ClusterExpired(
         cluster_id=cluster_id,
@@ -471,12 +467,16 @@ def expire(cluster_id: uint256):
         dust=dust,
     )
     extcall ESCROW.return_unused_credits(
-        ids, operators, credits, value=refunded
+        self._bid_ids(seats), self._operators(seats), credits, value=refunded
     )
 
 
 @external
-def charge_slashing(cluster_id: uint256, slash_time: uint256):
+def charge_slashing(
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    slash_time: uint256,
+):
     """
     @notice Ends a cluster whose validator was proven slashed, in the
             holder's favour: a streaming cluster's stream stops at
@@ -489,35 +489,31 @@ def charge_slashing(cluster_id: uint256, slash_time: uint256):
             (`Escrow.claimable`, pulled with `Auction.claim_refund`). An
             expired cluster (its credits already returned to the operators)
             has its bonds alone charged to the holder.
-    @dev Only the StrategyModuleManager (`StrategyModule.prove_slashing`),
-         once. Status: slashed after a stream, ended after an expiry. The
+    @dev Only the cluster's StrategyModule (`prove_slashing`, after the
+         manager marked the cluster slashed: `on_slashing_proven`), once. Status: slashed after a stream, ended after an expiry. The
          holder keeps what accrued until the stop (`claim` still works).
          Nothing is pushed: a holder that cannot receive ETH blocks nothing.
     @param cluster_id The cluster.
+    @param seats The cluster's seats (checked against its commitment).
     @param slash_time The time the slashing was proven at (the proof's
            EIP-4788 timestamp).
     """
-    assert (
-        msg.sender == self.manager.address
-    ), "staker_rewards: caller is not the manager"
+    self._check_module(cluster_id)
     holder: address = staticcall self.byz_nft.ownerOf(cluster_id)
-    header: codec.Header = codec.unpack_header(self._cluster[cluster_id][0])
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     stop: uint256 = stream.end
     forfeited: uint256 = 0
     dust: uint256 = 0
-    if header.status == codec.STATUS_EXPIRED:
+    if self._checked(cluster_id, seats) == codec.STATUS_EXPIRED:
         self._set_status(cluster_id, codec.STATUS_ENDED)
         dust = codec.unpack_tally(self._tally[cluster_id]).dust
     else:
-        header = self._streaming_header(cluster_id)
+        self._check_streaming(cluster_id, seats)
         stop = self._stop(stream, slash_time)
-        ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
-        operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
         credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
         staker_total: uint256 = 0
-        ids, operators, credits, staker_total, forfeited, dust = self._close(
-            cluster_id, header.size, stream, stop, codec.STATUS_SLASHED
+        credits, staker_total, forfeited, dust = self._close(
+            cluster_id, seats, stream, stop, codec.STATUS_SLASHED
         )
         self.credit_of[holder] += forfeited
         self.total_credit += forfeited
@@ -529,11 +525,15 @@ def charge_slashing(cluster_id: uint256, slash_time: uint256):
         forfeited=forfeited,
         dust=dust,
     )
-    self._return_bonds(cluster_id, header.size, holder)
+    self._return_bonds(seats, holder)
 
 
 @external
-def cancel_cluster(cluster_id: uint256, bond_to: address):
+def cancel_cluster(
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    bond_to: address,
+):
     """
     @notice Cancels a cluster that was funded but never streamed: every
             price goes back to its operator; the bonds to the operators
@@ -541,18 +541,16 @@ def cancel_cluster(cluster_id: uint256, bond_to: address):
             compensated for a reported front-run).
     @dev Only the StrategyModuleManager, once.
     @param cluster_id The cluster.
+    @param seats The cluster's seats (checked against its commitment).
     @param bond_to Who gets the winners' bonds; empty for their operators.
     """
     assert (
         msg.sender == self.manager.address
     ), "staker_rewards: caller is not the manager"
-    header: codec.Header = self._pending_header(cluster_id)
-    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
+    self._check_pending(cluster_id, seats)
     credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     funded: uint256 = 0
-    for i: uint256 in range(header.size, bound=c.MAX_CLUSTER_SIZE):
-        seat: codec.Seat = codec.unpack_seat(self._seats[cluster_id][i])
-        operators.append(seat.operator)
+    for seat: seat_types.Seat in seats:
         credits.append(seat.vc * seat.days)
         funded += seat.vc * seat.days
     self._set_status(cluster_id, codec.STATUS_CANCELLED)
@@ -560,8 +558,8 @@ def cancel_cluster(cluster_id: uint256, bond_to: address):
         cluster_id=cluster_id, refunded=funded, bond_to=bond_to
     )
     extcall ESCROW.return_credits(
-        self._bid_ids(cluster_id, header.size),
-        operators,
+        self._bid_ids(seats),
+        self._operators(seats),
         credits,
         bond_to,
         value=funded,
@@ -683,21 +681,56 @@ def status(cluster_id: uint256) -> uint256:
     @param cluster_id The cluster.
     @return uint256 The status (`stream_codec.STATUS_*`).
     """
-    return codec.unpack_header(self._cluster[cluster_id][0]).status
+    return codec.unpack_status(self._commitment[cluster_id])
 
 
 @external
 @view
-def held(cluster_id: uint256) -> uint256:
+def commitment(cluster_id: uint256) -> bytes32:
+    """
+    @notice The hash the cluster's seats must match: the top 248 bits of
+            `keccak256(abi_encode(seats))`, its low byte zero (0 for an
+            unknown cluster). Off-chain mirrors check the seats they
+            rebuilt from the events against it.
+    @param cluster_id The cluster.
+    @return bytes32 The committed hash.
+    """
+    return convert(self._commitment[cluster_id] & codec.MASK_HASH, bytes32)
+
+
+@external
+@view
+def check_seats(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> bool:
+    """
+    @notice Whether `seats` are the cluster's seats; reverts
+            ("staker_rewards: seats do not match") when they are not.
+    @dev For contracts that act on a cluster's seats without going
+         through StakerRewards (ClusterKeys, the manager's split).
+    @param cluster_id The cluster.
+    @param seats The seats to check.
+    @return bool True.
+    """
+    self._checked(cluster_id, seats)
+    return True
+
+
+@external
+@view
+def held(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> uint256:
     """
     @notice ETH this contract holds for the cluster: funded + renewals -
             paid and credited to stakers - refunded to operators (so:
             unclaimed and unaccrued staker rewards, seats' credits not yet
             returned, and the close's dust).
     @param cluster_id The cluster.
+    @param seats The cluster's seats (checked against its commitment).
     @return uint256 The amount in wei.
     """
-    a: IStakerRewards.Accounting = self._figures(cluster_id)
+    a: IStakerRewards.Accounting = self._figures(cluster_id, seats)
     return a.claimable + a.unaccrued + a.dust
 
 
@@ -705,57 +738,60 @@ def held(cluster_id: uint256) -> uint256:
 @view
 def get_stream(cluster_id: uint256) -> IStakerRewards.StreamInfo:
     """
-    @notice A cluster's stream, decoded.
+    @notice A cluster's stream, decoded (no seats needed: what depends on
+            the seats is in `accounting`).
     @param cluster_id The cluster.
-    @return StreamInfo Status, funded, rate (wei/day), start, end,
-            min_duration (days from the start to the end), paid (claimed,
-            without sale credits), accrued, claimable and held.
+    @return StreamInfo Status, rate (wei/day), start, end, min_duration
+            (days from the start to the end), paid (claimed, without sale
+            credits), accrued and claimable.
     """
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
-    a: IStakerRewards.Accounting = self._figures(cluster_id)
+    credited: uint256 = codec.unpack_tally(self._tally[cluster_id]).credited
+    accrued: uint256 = self._accrued(stream)
     return IStakerRewards.StreamInfo(
-        status=codec.unpack_header(self._cluster[cluster_id][0]).status,
-        funded=a.funded,
+        status=codec.unpack_status(self._commitment[cluster_id]),
         rate=stream.rate,
         start=stream.start,
         end=stream.end,
         min_duration=(stream.end - stream.start) // c.SECONDS_PER_DAY,
-        paid=a.paid_to_stakers,
-        accrued=a.paid_to_stakers + a.credited_to_stakers + a.claimable,
-        claimable=a.claimable,
-        held=a.claimable + a.unaccrued + a.dust,
+        paid=stream.accounted - credited,
+        accrued=accrued,
+        claimable=accrued - stream.accounted,
     )
 
 
 @external
 @view
-def get_seat(cluster_id: uint256, seat: uint256) -> IStakerRewards.SeatInfo:
+def get_seat(
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    seat: uint256,
+) -> IStakerRewards.SeatInfo:
     """
-    @notice Seat `seat` of a cluster, decoded.
+    @notice Seat `seat` of a cluster, with its end.
     @param cluster_id The cluster.
+    @param seats The cluster's seats (checked against its commitment).
     @param seat The seat index (< the cluster's size).
     @return SeatInfo Bid id, operator, daily VC price, days paid from the
             stream start, and its end (0 before the start).
     """
-    size: uint256 = codec.unpack_header(self._cluster[cluster_id][0]).size
-    assert seat < size, "staker_rewards: no such seat"
-    s: codec.Seat = codec.unpack_seat(self._seats[cluster_id][seat])
+    self._checked(cluster_id, seats)
+    assert seat < len(seats), "staker_rewards: no such seat"
+    s: seat_types.Seat = seats[seat]
     start: uint256 = codec.unpack_stream(self._stream[cluster_id]).start
     end: uint256 = 0
     if start != 0:
         end = start + s.days * c.SECONDS_PER_DAY
     return IStakerRewards.SeatInfo(
-        bid_id=self._bid_ids(cluster_id, size)[seat],
-        operator=s.operator,
-        vc=s.vc,
-        days=s.days,
-        end=end,
+        bid_id=s.bid_id, operator=s.operator, vc=s.vc, days=s.days, end=end
     )
 
 
 @external
 @view
-def accounting(cluster_id: uint256) -> IStakerRewards.Accounting:
+def accounting(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> IStakerRewards.Accounting:
     """
     @notice The cluster's conservation figures (docs/protocol.md §10). At every
             moment paid_to_stakers + credited_to_stakers + claimable +
@@ -768,16 +804,19 @@ def accounting(cluster_id: uint256) -> IStakerRewards.Accounting:
          slashing's close credited to the holder instead (one or the
          other is 0).
     @param cluster_id The cluster.
+    @param seats The cluster's seats (checked against its commitment).
     @return Accounting Funded, renewals, paid to stakers, credited to
             sellers, claimable, unaccrued, refunded to operators, forfeited
             to the holder by a slashing, dust.
     """
-    return self._figures(cluster_id)
+    return self._figures(cluster_id, seats)
 
 
 @external
 @view
-def coverage(cluster_id: uint256) -> IStakerRewards.Coverage:
+def coverage(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> IStakerRewards.Coverage:
     """
     @notice What a slashing proven now would give the cluster's holder,
             to compare with the 32 ETH at stake: the winners' bonds still
@@ -788,21 +827,18 @@ def coverage(cluster_id: uint256) -> IStakerRewards.Coverage:
          bonds stay locked from settlement until the validator's exit or
          slashing is proven (or the cluster is cancelled).
     @param cluster_id The cluster.
+    @param seats The cluster's seats (checked against its commitment).
     @return Coverage Bonds locked, credits left, and their sum (wei).
     """
-    header: codec.Header = codec.unpack_header(self._cluster[cluster_id][0])
+    status: uint256 = self._checked(cluster_id, seats)
     bonds: uint256 = 0
-    ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = self._bid_ids(
-        cluster_id, header.size
-    )
-    for bid_id: uint256 in ids:
-        bonds += staticcall ESCROW.held(bid_id)
+    for seat: seat_types.Seat in seats:
+        bonds += staticcall ESCROW.held(seat.bid_id)
     credits: uint256 = 0
-    if header.status == codec.STATUS_STREAMING:
+    if status == codec.STATUS_STREAMING:
         stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
         stop: uint256 = self._stop(stream, block.timestamp)
-        for i: uint256 in range(header.size, bound=c.MAX_CLUSTER_SIZE):
-            seat: codec.Seat = codec.unpack_seat(self._seats[cluster_id][i])
+        for seat: seat_types.Seat in seats:
             credits += (
                 seat.vc
                 * (
@@ -816,28 +852,30 @@ def coverage(cluster_id: uint256) -> IStakerRewards.Coverage:
 
 @internal
 @view
-def _figures(cluster_id: uint256) -> IStakerRewards.Accounting:
+def _figures(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> IStakerRewards.Accounting:
     """
     @dev The cluster's conservation figures (see `accounting`).
     @param cluster_id The cluster.
+    @param seats The cluster's seats (checked here).
     @return Accounting The figures.
     """
-    header: codec.Header = codec.unpack_header(self._cluster[cluster_id][0])
+    status: uint256 = self._checked(cluster_id, seats)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
     total: uint256 = 0  # funded + renewals
-    for i: uint256 in range(header.size, bound=c.MAX_CLUSTER_SIZE):
-        seat: codec.Seat = codec.unpack_seat(self._seats[cluster_id][i])
+    for seat: seat_types.Seat in seats:
         total += seat.vc * seat.days
     accrued: uint256 = self._accrued(stream)
     refunded: uint256 = 0
     forfeited: uint256 = 0
-    if header.status == codec.STATUS_CANCELLED:
+    if status == codec.STATUS_CANCELLED:
         refunded = total
     elif (
-        header.status == codec.STATUS_EXPIRED
-        or header.status == codec.STATUS_ENDED
-        or header.status == codec.STATUS_SLASHED
+        status == codec.STATUS_EXPIRED
+        or status == codec.STATUS_ENDED
+        or status == codec.STATUS_SLASHED
     ):
         # closed: the end is the stop, and the staker's total is what
         # accrues until it (an exit epoch may still be ahead); a slashing
@@ -847,7 +885,7 @@ def _figures(cluster_id: uint256) -> IStakerRewards.Accounting:
             - stream.rate * (stream.end - stream.start) // c.SECONDS_PER_DAY
             - tally.dust
         )
-        if header.status == codec.STATUS_SLASHED:
+        if status == codec.STATUS_SLASHED:
             forfeited = refunded
             refunded = 0
     return IStakerRewards.Accounting(
@@ -865,102 +903,138 @@ def _figures(cluster_id: uint256) -> IStakerRewards.Accounting:
 
 @internal
 @view
-def _pending_header(cluster_id: uint256) -> codec.Header:
+def _checked(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> uint256:
     """
-    @dev The header of a cluster that is funded and was never streamed.
+    @dev The status of a funded cluster whose seats are `seats`, or a
+         clear revert.
     @param cluster_id The cluster.
-    @return Header Its header.
+    @param seats The seats the caller passed.
+    @return uint256 Its status.
     """
-    header: codec.Header = codec.unpack_header(self._cluster[cluster_id][0])
-    assert (
-        header.status != codec.STATUS_NONE
-    ), "staker_rewards: cluster not funded"
-    assert (
-        header.status == codec.STATUS_FUNDED
-    ), "staker_rewards: cluster not pending"
-    return header
+    word: uint256 = self._commitment[cluster_id]
+    assert word != 0, "staker_rewards: cluster not funded"
+    assert codec.seats_match(word, seats), "staker_rewards: seats do not match"
+    return codec.unpack_status(word)
 
 
 @internal
 @view
-def _streaming_header(cluster_id: uint256) -> codec.Header:
+def _check_pending(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+):
     """
-    @dev The header of a cluster whose stream runs (not closed).
+    @dev Reverts unless the cluster is funded, was never streamed and has
+         these seats.
     @param cluster_id The cluster.
-    @return Header Its header.
+    @param seats The seats the caller passed.
     """
-    header: codec.Header = codec.unpack_header(self._cluster[cluster_id][0])
     assert (
-        header.status == codec.STATUS_STREAMING
+        self._checked(cluster_id, seats) == codec.STATUS_FUNDED
+    ), "staker_rewards: cluster not pending"
+
+
+@internal
+@view
+def _check_streaming(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+):
+    """
+    @dev Reverts unless the cluster's stream runs (not closed) and it has
+         these seats.
+    @param cluster_id The cluster.
+    @param seats The seats the caller passed.
+    """
+    assert (
+        self._checked(cluster_id, seats) == codec.STATUS_STREAMING
     ), "staker_rewards: not streaming"
-    return header
+
+
+@internal
+@view
+def _check_module(cluster_id: uint256):
+    """
+    @dev Reverts unless the caller is the cluster's StrategyModule (which
+         ends the stream with the seats its prover passed, once the manager
+         marked the exit or the slashing).
+    @param cluster_id The cluster.
+    """
+    assert msg.sender == staticcall self.manager.strategy_module_of(
+        cluster_id
+    ), "staker_rewards: caller is not the cluster's module"
 
 
 @internal
 def _set_status(cluster_id: uint256, status: uint256):
     """
-    @dev Rewrites the status in the cluster's word 0.
+    @dev Rewrites the status in the cluster's commitment.
     @param cluster_id The cluster.
     @param status The new status.
     """
-    self._cluster[cluster_id][0] = codec.with_status(
-        self._cluster[cluster_id][0], status
+    self._commitment[cluster_id] = codec.with_status(
+        self._commitment[cluster_id], status
     )
 
 
 @internal
-@view
+@pure
 def _bid_ids(
-    cluster_id: uint256, n: uint256
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
 ) -> DynArray[uint256, c.MAX_CLUSTER_SIZE]:
     """
-    @dev The cluster's bid ids, in seat order.
-    @param cluster_id The cluster.
-    @param n Its size.
+    @dev The seats' bid ids, in seat order.
+    @param seats The seats.
     @return DynArray The bid ids.
     """
-    words: uint256[2] = [self._cluster[cluster_id][0], 0]
-    if n > codec.BID_IDS_PER_WORD:
-        words[1] = self._cluster[cluster_id][1]
-    return codec.unpack_bid_ids(words, n)
+    ids: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    for seat: seat_types.Seat in seats:
+        ids.append(seat.bid_id)
+    return ids
+
+
+@internal
+@pure
+def _operators(
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> DynArray[address, c.MAX_CLUSTER_SIZE]:
+    """
+    @dev The seats' operators, in seat order.
+    @param seats The seats.
+    @return DynArray The operators.
+    """
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
+    for seat: seat_types.Seat in seats:
+        operators.append(seat.operator)
+    return operators
 
 
 @internal
 def _close(
     cluster_id: uint256,
-    size: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
     stream: codec.Stream,
     stop: uint256,
     new_status: uint256,
-) -> (
-    DynArray[uint256, c.MAX_CLUSTER_SIZE],
-    DynArray[address, c.MAX_CLUSTER_SIZE],
-    DynArray[uint256, c.MAX_CLUSTER_SIZE],
-    uint256,
-    uint256,
-    uint256,
-):
+) -> (DynArray[uint256, c.MAX_CLUSTER_SIZE], uint256, uint256, uint256):
     """
     @dev Closes a streaming cluster at `stop` (<= its end): stores the stop
          as the end, the new status and the dust, and returns what the
          Escrow needs (the caller logs, then calls it).
     @param cluster_id The cluster.
-    @param size Its number of seats.
+    @param seats Its seats (checked by the caller).
     @param stream Its stream.
     @param stop The second the stream stops.
     @param new_status STATUS_EXPIRED, STATUS_ENDED or STATUS_SLASHED.
-    @return DynArray Bid ids, operators and credits; the staker's total,
-            the refunded total and the dust.
+    @return DynArray Each seat's credit; the staker's total, the refunded
+            total and the dust.
     """
-    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
     credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     refunded: uint256 = 0
     total: uint256 = 0  # funded + renewals
-    for i: uint256 in range(size, bound=c.MAX_CLUSTER_SIZE):
-        seat: codec.Seat = codec.unpack_seat(self._seats[cluster_id][i])
+    for seat: seat_types.Seat in seats:
         seat_end: uint256 = stream.start + seat.days * c.SECONDS_PER_DAY
         credit: uint256 = seat.vc * (seat_end - stop) // c.SECONDS_PER_DAY
-        operators.append(seat.operator)
         credits.append(credit)
         refunded += credit
         total += seat.vc * seat.days
@@ -978,27 +1052,24 @@ def _close(
         tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
         tally.dust = dust
         self._tally[cluster_id] = codec.pack_tally(tally)
-    return self._bid_ids(
-        cluster_id, size
-    ), operators, credits, staker_total, refunded, dust
+    return credits, staker_total, refunded, dust
 
 
 @internal
-def _return_bonds(cluster_id: uint256, size: uint256, bond_to: address):
+def _return_bonds(
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE], bond_to: address
+):
     """
     @dev Unlocks the cluster's bonds in the Escrow, with no credits: to
          their operators (`bond_to` empty) or to `bond_to`.
-    @param cluster_id The cluster.
-    @param size Its number of seats.
+    @param seats The cluster's seats (checked by the caller).
     @param bond_to Who receives the bonds; empty for their operators.
     """
-    operators: DynArray[address, c.MAX_CLUSTER_SIZE] = []
     zeros: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
-    for i: uint256 in range(size, bound=c.MAX_CLUSTER_SIZE):
-        operators.append(codec.unpack_seat(self._seats[cluster_id][i]).operator)
+    for _: seat_types.Seat in seats:
         zeros.append(0)
     extcall ESCROW.return_credits(
-        self._bid_ids(cluster_id, size), operators, zeros, bond_to
+        self._bid_ids(seats), self._operators(seats), zeros, bond_to
     )
 
 

@@ -32,7 +32,6 @@
      completing a queued withdrawal, whose ETH only reaches this module).
 """
 
-from ..interfaces import IAuction
 from ..interfaces import IByzNft
 from ..interfaces import IStakerRewards
 from ..interfaces import IStrategyModule
@@ -49,6 +48,7 @@ from ..lib import beacon_proofs
 from ..lib import eigen_proofs
 from ..lib import cluster_state as cs
 from ..lib import constants as c
+from ..lib import seat_types
 
 
 # Exit requests (EIP-7002) for a full exit: amount 0.
@@ -406,7 +406,11 @@ def prove_activation(
 
 
 @external
-def prove_exit(beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof):
+def prove_exit(
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    beacon_timestamp: uint64,
+    proof: beacon_proofs.ValidatorProof,
+):
     """
     @notice Proves that the cluster's validator is exiting (its exit epoch is
             set, against an EIP-4788 beacon block root): the staker's stream
@@ -421,13 +425,15 @@ def prove_exit(beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof):
             epoch too, and must not unlock the bonds it forfeits.
     @dev Anyone, once (the manager marks the cluster exited, or slashed),
          for a staked cluster, with a proof of this cluster's validator.
+    @param seats The cluster's seats (`deploy/seats.py`; StakerRewards
+           checks them).
     @param beacon_timestamp The timestamp whose parent beacon block root the
            proof is against.
     @param proof The validator proof (docs/protocol.md §9).
     """
     cluster_id: uint256 = self._check_validator_proof(beacon_timestamp, proof)
     if beacon_proofs._slashed(proof.validator_fields):
-        self._slashing_proven(cluster_id, beacon_timestamp, proof)
+        self._slashing_proven(cluster_id, seats, beacon_timestamp, proof)
         return
     exit_epoch: uint64 = beacon_proofs._exit_epoch(proof.validator_fields)
     assert (
@@ -444,13 +450,19 @@ def prove_exit(beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof):
         exit_time=exit_time,
         beacon_timestamp=beacon_timestamp,
     )
-    # The manager marks the cluster exited (once) and ends the stream.
+    # The manager marks the cluster exited (once); StakerRewards ends the
+    # stream with the seats (checked against its commitment).
     extcall IStrategyModuleManager(MANAGER).on_exit_proven(exit_time)
+    extcall IStakerRewards(STAKER_REWARDS).end_stream(
+        cluster_id, seats, exit_time
+    )
 
 
 @external
 def prove_slashing(
-    beacon_timestamp: uint64, proof: beacon_proofs.ValidatorProof
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    beacon_timestamp: uint64,
+    proof: beacon_proofs.ValidatorProof,
 ):
     """
     @notice Proves that the cluster's validator was slashed (its `slashed`
@@ -468,6 +480,8 @@ def prove_slashing(
     @dev Anyone, once (the manager marks the cluster slashed), for a
          staked cluster whose exit is not proven yet, with a proof of this
          cluster's validator.
+    @param seats The cluster's seats (`deploy/seats.py`; StakerRewards
+           checks them).
     @param beacon_timestamp The timestamp whose parent beacon block root the
            proof is against.
     @param proof The validator proof (docs/protocol.md §9).
@@ -476,7 +490,7 @@ def prove_slashing(
     assert beacon_proofs._slashed(
         proof.validator_fields
     ), "strategy_module: validator not slashed"
-    self._slashing_proven(cluster_id, beacon_timestamp, proof)
+    self._slashing_proven(cluster_id, seats, beacon_timestamp, proof)
 
 
 @external
@@ -837,16 +851,6 @@ def delegated_to() -> address:
 
 @external
 @view
-def cluster() -> IAuction.Cluster:
-    """
-    @notice The cluster this module belongs to, as recorded by the Auction.
-    @return IAuction.Cluster Its winning bids, operators and min duration.
-    """
-    return staticcall IAuction(AUCTION).get_cluster(self._cluster_id())
-
-
-@external
-@view
 def claimable_rewards() -> uint256:
     """
     @notice The staker rewards claimable now for this cluster.
@@ -1023,6 +1027,7 @@ def _check_validator_proof(
 @internal
 def _slashing_proven(
     cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
     beacon_timestamp: uint64,
     proof: beacon_proofs.ValidatorProof,
 ):
@@ -1042,6 +1047,9 @@ def _slashing_proven(
         beacon_timestamp=beacon_timestamp,
     )
     extcall IStrategyModuleManager(MANAGER).on_slashing_proven(slash_time)
+    extcall IStakerRewards(STAKER_REWARDS).charge_slashing(
+        cluster_id, seats, slash_time
+    )
 
 
 @internal

@@ -11,7 +11,7 @@
            cluster id (== its ByzNft token id == its StrategyModule's id).
            Every staker deposit also pre-creates the next cluster whenever
            the Auction can settle.
-        2. `predict_addresses(cluster_id)` gives the StrategyModule, EigenPod
+        2. `predict_addresses(cluster_id, seats)` gives the StrategyModule, EigenPod
            and reward-split addresses; the operators run their key generation
            off-chain with withdrawal credentials `0x01 ‖ 11 zero bytes ‖
            eigen_pod` (`withdrawal_credentials(cluster_id)`) and fee recipient
@@ -76,6 +76,7 @@ from ..lib import beacon_proofs
 from ..lib import cluster_state as cs
 from ..lib import constants as c
 from ..lib import minimal_proxy
+from ..lib import seat_types
 from ..lib import ssz
 
 initializes: ownable
@@ -175,7 +176,7 @@ event StrategyModuleImplementationSet:
     implementation: indexed(address)
 
 
-# (the split's address needs the Auction's cluster: `predict_addresses`)
+# (the split's address needs the cluster's seats: `predict_addresses`)
 event ClusterPreCreated:
     cluster_id: indexed(uint256)
     strategy_module: address
@@ -196,12 +197,12 @@ event DepositDataRegistered:
     deposit_data_root: bytes32
 
 
+# (the split's address needs the cluster's seats: `predict_addresses`)
 event StrategyModuleDeployed:
     cluster_id: indexed(uint256)
     staker: indexed(address)
     strategy_module: indexed(address)
     eigen_pod: address
-    split: address
 
 
 event ClusterPreDeposited:
@@ -492,7 +493,9 @@ def on_keys_registered(
 
 
 @external
-def dissolve_cluster(cluster_id: uint256):
+def dissolve_cluster(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+):
     """
     @notice Ends a pre-created cluster that no staker took: every winner's
             price comes back to it as a refund and its bond unlocks
@@ -501,6 +504,8 @@ def dissolve_cluster(cluster_id: uint256):
     @dev The owner at any time; anyone once `pending_cluster_ttl` seconds
          have passed since the cluster's settlement.
     @param cluster_id A cluster in status PENDING.
+    @param seats The cluster's seats (`deploy/seats.py`; StakerRewards
+           checks them).
     """
     state: cs.ClusterState = self._check_status(cluster_id, cs.PENDING)
     if msg.sender != ownable.owner:
@@ -519,9 +524,7 @@ def dissolve_cluster(cluster_id: uint256):
     log ClusterDissolved(
         cluster_id=cluster_id, caller=msg.sender, had_deposit_data=had_data
     )
-    extcall IStakerRewards(STAKER_REWARDS).cancel_cluster(
-        cluster_id, empty(address)
-    )
+    self._cancel(cluster_id, seats, empty(address))
 
 
 # ------------------------------------------------------------ stakers
@@ -593,7 +596,6 @@ def create_strategy_module_and_stake() -> address:
         staker=msg.sender,
         strategy_module=module,
         eigen_pod=eigen_pod,
-        split=self._split_address(cluster_id),
     )
     log ClusterPreDeposited(
         cluster_id=cluster_id,
@@ -608,10 +610,12 @@ def create_strategy_module_and_stake() -> address:
 
 
 @external
-def deploy_split(cluster_id: uint256) -> address:
+def deploy_split(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> address:
     """
     @notice Deploys the reward split of a cluster a staker took, at the
-            address `split_of` names, so that the execution-layer rewards
+            address `predict_addresses` names, so that the execution-layer rewards
             sent there can be distributed. Anyone may call it, once.
     @dev The stake only predicts the split: ETH sent to its address before
          it exists stays there and is the split's once deployed. The same
@@ -620,6 +624,8 @@ def deploy_split(cluster_id: uint256) -> address:
          exists".
     @param cluster_id A cluster a staker took (pre-deposited, staked,
            failed or exited).
+    @param seats The cluster's seats (checked against StakerRewards'
+           commitment): its operators are the split's recipients.
     @return address The split.
     """
     assert self._was_taken(
@@ -628,7 +634,7 @@ def deploy_split(cluster_id: uint256) -> address:
     operators: DynArray[address, 16] = empty(DynArray[address, 16])
     allocations: DynArray[uint256, 16] = empty(DynArray[uint256, 16])
     salt: bytes32 = empty(bytes32)
-    operators, allocations, salt = self._split_params(cluster_id)
+    operators, allocations, salt = self._split_params(cluster_id, seats)
     return extcall ISplitFactory(SPLIT_FACTORY).create_split(
         operators, allocations, SPLIT_DISTRIBUTION_INCENTIVE_BPS, salt
     )
@@ -637,6 +643,7 @@ def deploy_split(cluster_id: uint256) -> address:
 @external
 def confirm_stake(
     cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
     beacon_timestamp: uint64,
     proof: beacon_proofs.ValidatorProof,
 ):
@@ -653,6 +660,8 @@ def confirm_stake(
          field 0 must be the cluster's pubkey root, field 1 the pod's
          credentials, and the validator must not be exiting.
     @param cluster_id The cluster.
+    @param seats The cluster's seats (`deploy/seats.py`; StakerRewards
+           checks them).
     @param beacon_timestamp The timestamp whose parent beacon block root the
            proof is against.
     @param proof The validator proof.
@@ -702,12 +711,13 @@ def confirm_stake(
     extcall IStrategyModule(module).stake(
         data.pubkey, data.signature, top_up_root, value=TOP_UP_AMOUNT
     )
-    extcall IStakerRewards(STAKER_REWARDS).start_stream(cluster_id)
+    extcall IStakerRewards(STAKER_REWARDS).start_stream(cluster_id, seats)
 
 
 @external
 def report_frontrun(
     cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
     beacon_timestamp: uint64,
     proof: beacon_proofs.ValidatorProof,
 ):
@@ -723,6 +733,8 @@ def report_frontrun(
             ETH is ever deposited for this key.
     @dev Anyone, once, for a cluster in status PRE_DEPOSITED.
     @param cluster_id The cluster.
+    @param seats The cluster's seats (`deploy/seats.py`; StakerRewards
+           checks them).
     @param beacon_timestamp The timestamp whose parent beacon block root the
            proof is against.
     @param proof The validator proof.
@@ -752,7 +764,7 @@ def report_frontrun(
     staker: address = staticcall IByzNft(BYZ_NFT).ownerOf(cluster_id)
 
     # Interactions: bonds to the staker, prices back to the winners.
-    extcall IStakerRewards(STAKER_REWARDS).cancel_cluster(cluster_id, staker)
+    self._cancel(cluster_id, seats, staker)
     receiver: address = self._return_top_up(staker, module)
     log FrontrunReported(
         cluster_id=cluster_id,
@@ -766,7 +778,9 @@ def report_frontrun(
 
 
 @external
-def reclaim_stake(cluster_id: uint256):
+def reclaim_stake(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+):
     """
     @notice Ends a stake that nobody could prove: if neither
             `confirm_stake` nor `report_frontrun` happened within
@@ -780,6 +794,8 @@ def reclaim_stake(cluster_id: uint256):
          has passed: a holder that cannot act (a contract without this call)
          must not lock the winners' prices and bonds.
     @param cluster_id The cluster.
+    @param seats The cluster's seats (`deploy/seats.py`; StakerRewards
+           checks them).
     """
     state: cs.ClusterState = self._check_status(cluster_id, cs.PRE_DEPOSITED)
     staker: address = staticcall IByzNft(BYZ_NFT).ownerOf(cluster_id)
@@ -789,9 +805,7 @@ def reclaim_stake(cluster_id: uint256):
     state.status = cs.RECLAIMED
     self._state[cluster_id] = cs._pack(state)
     self._decrement_pre_deposited()
-    extcall IStakerRewards(STAKER_REWARDS).cancel_cluster(
-        cluster_id, empty(address)
-    )
+    self._cancel(cluster_id, seats, empty(address))
     receiver: address = self._return_top_up(
         staker, self._module_address(cluster_id)
     )
@@ -807,18 +821,20 @@ def reclaim_stake(cluster_id: uint256):
 def on_exit_proven(exit_time: uint256):
     """
     @notice Called by a StrategyModule once anyone proved its validator's
-            exit (`StrategyModule.prove_exit`): ends the staker's stream at
-            the exit epoch's time `exit_time` (`StakerRewards.end_stream`:
-            unserved credits back to the winners, bonds unlocked, or the
-            bonds alone after an expiry) and marks the cluster EXITED.
+            exit (`StrategyModule.prove_exit`): marks the cluster EXITED.
+            The module then ends the staker's stream at the exit epoch's
+            time `exit_time` (`StakerRewards.end_stream`, with the seats
+            the prover passed: unserved credits back to the winners, bonds
+            unlocked, or the bonds alone after an expiry).
     @dev Only a StrategyModule of this manager, for a STAKED cluster, once.
+         The seats go from the module to StakerRewards directly, not
+         through here (this contract is at the EIP-170 size limit).
     @param exit_time The timestamp of the validator's exit epoch.
     """
     cluster_id: uint256 = self._end_staked(cs.EXITED)
     log ExitProven(
         cluster_id=cluster_id, strategy_module=msg.sender, exit_time=exit_time
     )
-    extcall IStakerRewards(STAKER_REWARDS).end_stream(cluster_id, exit_time)
 
 
 @external
@@ -826,11 +842,12 @@ def on_slashing_proven(slash_time: uint256):
     """
     @notice Called by a StrategyModule once anyone proved its validator
             slashed (`StrategyModule.prove_slashing`, or `prove_exit` with
-            a slashed validator's proof): ends the staker's stream at
-            `slash_time` with every winner's bond and the unserved credits
-            charged to the holder (`StakerRewards.charge_slashing`; after
-            an expiry, the bonds alone) and marks the cluster SLASHED. The
-            principal comes home as after an exit.
+            a slashed validator's proof): marks the cluster SLASHED. The
+            module then ends the staker's stream at `slash_time` with every
+            winner's bond and the unserved credits charged to the holder
+            (`StakerRewards.charge_slashing`, with the seats the prover
+            passed; after an expiry, the bonds alone). The principal comes
+            home as after an exit.
     @dev Only a StrategyModule of this manager, for a STAKED cluster, once
          (an exit already proven cannot be charged any more).
     @param slash_time The time the slashing was proven at (the proof's
@@ -840,9 +857,6 @@ def on_slashing_proven(slash_time: uint256):
     log SlashingProven(
         cluster_id=cluster_id, strategy_module=msg.sender, slash_time=slash_time
     )
-    extcall IStakerRewards(STAKER_REWARDS).charge_slashing(
-        cluster_id, slash_time
-    )
 
 
 # ------------------------------------------------------------ views
@@ -851,12 +865,17 @@ def on_slashing_proven(slash_time: uint256):
 @external
 @view
 @reentrant
-def predict_addresses(cluster_id: uint256) -> (address, address, address):
+def predict_addresses(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> (address, address, address):
     """
     @notice The addresses the cluster's StrategyModule, EigenPod and reward
             split have (once staked) or will have.
-    @dev Reverts for a cluster this manager did not pre-create.
+    @dev Reverts for a cluster this manager did not pre-create, or seats
+         that are not the cluster's.
     @param cluster_id The cluster id.
+    @param seats The cluster's seats (their operators are the split's
+           recipients).
     @return address The StrategyModule.
     @return address Its EigenPod.
     @return address The cluster's Split.
@@ -864,7 +883,8 @@ def predict_addresses(cluster_id: uint256) -> (address, address, address):
     assert (
         self._state[cluster_id] != 0
     ), "strategy_module_manager: unknown cluster"
-    return self._predict(cluster_id)
+    module: address = self._module_address(cluster_id)
+    return module, self._pod_of(module), self._split_address(cluster_id, seats)
 
 
 @external
@@ -935,20 +955,6 @@ def cluster_of_module(module: address) -> uint256:
 @external
 @view
 @reentrant
-def split_of(cluster_id: uint256) -> address:
-    """
-    @notice The reward split of a cluster a staker took.
-    @param cluster_id The cluster id.
-    @return address The split, or the zero address if none.
-    """
-    if not self._was_taken(cluster_id):
-        return empty(address)
-    return self._split_address(cluster_id)
-
-
-@external
-@view
-@reentrant
 def cluster_status(cluster_id: uint256) -> uint256:
     """
     @notice A cluster's status here (contracts/lib/cluster_state.vy): 0
@@ -984,24 +990,6 @@ def has_deposit_data(cluster_id: uint256) -> bool:
     @return bool True once registered.
     """
     return self._has_data(cluster_id)
-
-
-@external
-@view
-@reentrant
-def deposit_data(cluster_id: uint256) -> (Bytes[48], Bytes[96], bytes32):
-    """
-    @notice The cluster's registered deposit data (signed for the 1 ETH
-            pre-deposit).
-    @param cluster_id The cluster id.
-    @return Bytes[48] The validator's public key (empty if none).
-    @return Bytes[96] The deposit signature (empty if none).
-    @return bytes32 The deposit data root (empty if none).
-    """
-    if not self._has_data(cluster_id):
-        return b"", b"", empty(bytes32)
-    data: DepositData = self._load(cluster_id)
-    return data.pubkey, data.signature, data.deposit_data_root
 
 
 @external
@@ -1381,6 +1369,22 @@ def _try_pre_create():
 
 
 @internal
+def _cancel(
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    bond_to: address,
+):
+    """
+    @dev Cancels the cluster in StakerRewards (prices back to the winners,
+         bonds to them or to `bond_to`); one call site for the three ways
+         a cluster ends unstreamed, to keep this contract under EIP-170.
+    """
+    extcall IStakerRewards(STAKER_REWARDS).cancel_cluster(
+        cluster_id, seats, bond_to
+    )
+
+
+@internal
 def _insert_ready(node: uint256):
     """
     @dev Inserts `node` (cluster id + 1) into the ready list, keeping it
@@ -1428,24 +1432,16 @@ def _unlink(node: uint256):
 
 @internal
 @view
-def _predict(cluster_id: uint256) -> (address, address, address):
-    """
-    @dev (strategy_module, eigen_pod, split) of a cluster.
-    """
-    module: address = self._module_address(cluster_id)
-    return module, self._pod_of(module), self._split_address(cluster_id)
-
-
-@internal
-@view
-def _split_address(cluster_id: uint256) -> address:
+def _split_address(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> address:
     """
     @dev The cluster's reward split (deployed or predicted).
     """
     operators: DynArray[address, 16] = empty(DynArray[address, 16])
     allocations: DynArray[uint256, 16] = empty(DynArray[uint256, 16])
     salt: bytes32 = empty(bytes32)
-    operators, allocations, salt = self._split_params(cluster_id)
+    operators, allocations, salt = self._split_params(cluster_id, seats)
     return staticcall ISplitFactory(SPLIT_FACTORY).predict_split_address(
         operators, allocations, SPLIT_DISTRIBUTION_INCENTIVE_BPS, salt
     )
@@ -1568,19 +1564,20 @@ def _credentials_of_pod(pod: address) -> bytes32:
 @internal
 @view
 def _split_params(
-    cluster_id: uint256,
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
 ) -> (DynArray[address, 16], DynArray[uint256, 16], bytes32):
     """
     @dev The split's recipients (the cluster's operators, ranking order),
          their equal allocations, and its salt (committing to this manager
-         and the cluster id).
+         and the cluster id); the seats are checked against StakerRewards'
+         commitment.
     """
-    cluster: IAuction.Cluster = staticcall IAuction(AUCTION).get_cluster(
-        cluster_id
+    assert staticcall IStakerRewards(STAKER_REWARDS).check_seats(
+        cluster_id, seats
     )
     operators: DynArray[address, 16] = []
     allocations: DynArray[uint256, 16] = []
-    for op: address in cluster.operators:
-        operators.append(op)
+    for seat: seat_types.Seat in seats:
+        operators.append(seat.operator)
         allocations.append(SPLIT_ALLOCATION_PER_OPERATOR)
     return operators, allocations, keccak256(abi_encode(self, cluster_id))

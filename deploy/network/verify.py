@@ -46,7 +46,7 @@ WIRING: tuple[tuple[str, str, Any], ...] = (
     ("manager", "pending_cluster_ttl", "$pending_cluster_ttl"),
     ("manager", "cluster_keys", "@cluster_keys"),
     ("cluster_keys", "manager", "@manager"),
-    ("cluster_keys", "auction", "@auction"),
+    ("cluster_keys", "staker_rewards", "@staker_rewards"),
     ("byz_nft", "manager", "@manager"),
     ("byz_nft", "staker_rewards", "@staker_rewards"),
     ("strategy_module_implementation", "manager", "@manager"),

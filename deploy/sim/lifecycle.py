@@ -175,12 +175,12 @@ class Lifecycle(SafeDepositSteps):
         """One line per cluster formed since there were `before`, saying what formed it."""
         a = self.p.auction
         for cid in range(before, a.num_clusters()):
-            c = a.get_cluster(cid)
+            seats = self.p.seats(cid)
             how = "" if name == "pre_create_clusters" else " automatically"
-            winners = ", ".join(f"{self.label(o)} #{b}" for o, b in zip(c.operators, c.bid_ids, strict=True))
+            winners = ", ".join(f"{self.label(s.operator)} #{s.bid_id}" for s in seats)
             for line in fit(
                 f"  cluster {cid} pre-created{how} by {self.label(sender)}'s {name} "
-                f"({c.min_duration} days): {winners}"
+                f"({min(s.days for s in seats)} days): {winners}"
             ):
                 self.out(line)
 
@@ -407,7 +407,7 @@ class Lifecycle(SafeDepositSteps):
     def key_ceremony(self, cid: int) -> dict:
         """Generate, verify and register one cluster's deposit data."""
         m = self.p.manager
-        _, pod, _ = m.predict_addresses(cid)
+        _, pod, _ = m.predict_addresses(cid, self.p.seats(cid))
         credentials = bytes(m.withdrawal_credentials(cid))
         self.check(
             f"cluster {cid} withdrawal credentials point at its pod",
@@ -415,7 +415,8 @@ class Lifecycle(SafeDepositSteps):
         )
         seed = hashlib.sha256(f"byzantine lifecycle {self.seed} cluster {cid}".encode()).digest()
         # a t-of-n threshold key whose first t operators sign the 1 ETH pre-deposit
-        winners = list(self.p.auction.get_cluster(cid).operators)
+        seats = self.p.seats(cid)
+        winners = [seat.operator for seat in seats]
         fork_version = self.p.config["genesis_fork_version"].to_bytes(4, "big")
         reg = cluster_registration(credentials, len(winners), seed=seed, fork_version=fork_version)
         d = dict(reg.deposit_data)
@@ -425,13 +426,13 @@ class Lifecycle(SafeDepositSteps):
         # gets the deposit data
         keys = self.p.cluster_keys
         for winner, (share, point) in zip(winners, reg.shares, strict=True):
-            self.tx("register_share", keys.register_share, cid, share, point, sender=winner)
+            self.tx("register_share", keys.register_share, cid, seats, share, point, sender=winner)
         register = keys.register_deposit_data
-        self.tx("register_deposit_data", register, cid, *reg.deposit_args, sender=winners[0])
+        self.tx("register_deposit_data", register, cid, seats, *reg.deposit_args, sender=winners[0])
         self.check(
             f"cluster {cid} ready after its {len(winners)} winners' registrations "
             f"({reg.key.threshold}-of-{len(winners)} key checked on chain)",
-            m.has_deposit_data(cid) and m.deposit_data(cid)[0] == bytes.fromhex(d["pubkey"]),
+            m.has_deposit_data(cid) and m.validator_pubkey(cid) == bytes.fromhex(d["pubkey"]),
         )
         self.report["deposit_data"][str(cid)] = d
         return d
@@ -444,7 +445,7 @@ class Lifecycle(SafeDepositSteps):
             if m.num_ready_clusters() == 0:
                 self.phase_key_ceremony()
             cid = m.next_cluster_to_stake()[1]
-            module_address, pod, split = m.predict_addresses(cid)
+            module_address, pod, split = m.predict_addresses(cid, self.p.seats(cid))
             module = self.tx(
                 "create_strategy_module_and_stake",
                 m.create_strategy_module_and_stake,
@@ -535,14 +536,14 @@ class Lifecycle(SafeDepositSteps):
     def renewal(self, cid: int) -> None:
         """A winner of a live cluster renews its seat: the cluster's end may move, the staker's rate not."""
         a, sr = self.p.auction, self.p.staker_rewards
-        cluster = a.get_cluster(cid)
-        op, bid_id = cluster.operators[0], cluster.bid_ids[0]
-        bid = a.get_bid(bid_id)
-        days = 30
+        seats = self.p.seats(cid)
+        op, days = seats[0].operator, 30
         before = sr.get_stream(cid)
-        cost = days * (bid.price // bid.duration)
-        self.tx("Auction.renew", a.renew, cid, days, value=cost, sender=op)
+        cost = days * seats[0].vc
+        self.tx("Auction.renew", a.renew, cid, seats, days, value=cost, sender=op)
         after = sr.get_stream(cid)
+        renewed = self.p.seats(cid)[0]
+        self.check("the seats' mirror has the renewed seat", renewed.days == seats[0].days + days)
         self.check("a renewal leaves the staker's rate unchanged", after.rate == before.rate)
         self.check("a renewal never moves the cluster's end earlier", after.end >= before.end)
         self.out(f"{self.label(op)} renewed its seat in cluster {cid} for {days} days ({eth(cost)} ETH)")
@@ -550,8 +551,9 @@ class Lifecycle(SafeDepositSteps):
     def report_coverage(self, cid: int) -> None:
         """What a slashing proven now would pay the cluster's holder (`StakerRewards.coverage`: the winners'
         bonds still locked and the seats' unserved credits), against the 32 ETH at stake."""
-        a, cover = self.p.auction, self.p.staker_rewards.coverage(cid)
-        bonds = sum(a.get_bid(bid).bond for bid in a.get_cluster(cid).bid_ids)
+        seats = self.p.seats(cid)
+        a, cover = self.p.auction, self.p.staker_rewards.coverage(cid, seats)
+        bonds = sum(a.get_bid(seat.bid_id).bond for seat in seats)
         self.check(
             f"cluster {cid} coverage: every winner's bond, credits left",
             cover.bonds_locked == bonds and cover.total == bonds + cover.credits_left > bonds,
@@ -592,7 +594,8 @@ class Lifecycle(SafeDepositSteps):
             "the stake left the split undeployed; the fees wait at its address",
             not boa.env.get_code(str(split.address)) and boa.env.get_balance(str(split.address)) == fees,
         )
-        self.tx("deploy_split", self.p.manager.deploy_split, cid, sender=self.actors.fee_payer)
+        seats = self.p.seats(cid)
+        self.tx("deploy_split", self.p.manager.deploy_split, cid, seats, sender=self.actors.fee_payer)
         self.tx("Split.distribute", split.distribute, sender=self.actors.fee_payer)
         bps = split.distribution_incentive_bps()
         incentive = fees * bps // 10_000
@@ -616,7 +619,7 @@ class Lifecycle(SafeDepositSteps):
         now = boa.env.timestamp
         self.travel(max(0, (max(ends) - now + DAY - 1) // DAY))
         for cid in self.streaming_clusters():
-            self.tx("StakerRewards.expire", sr.expire, cid, sender=self.actors.fee_payer)
+            self.tx("StakerRewards.expire", sr.expire, cid, self.p.seats(cid), sender=self.actors.fee_payer)
             self.claim(cid, via_module=False)
             self.out(
                 f"cluster {cid} expired; unused credits returned to the Escrow (bonds locked until its exit)"
@@ -648,11 +651,11 @@ class Lifecycle(SafeDepositSteps):
         a, sr = self.p.auction, self.p.staker_rewards
         rows, data = [], []
         for cid in range(a.num_clusters()):
-            c = a.get_cluster(cid)
+            seats = self.p.seats(cid)
             # the manager's status, or the stream's once it expired (the validator may still run)
             expired = sr.status(cid) == STREAM_EXPIRED
             status = status_name(StreamStatus, STREAM_EXPIRED) if expired else self.cluster_status_name(cid)
-            for rank, (bid_id, op) in enumerate(zip(c.bid_ids, c.operators, strict=True), 1):
+            for rank, (bid_id, op) in enumerate(((s.bid_id, s.operator) for s in seats), 1):
                 b = a.get_bid(bid_id)
                 rows.append(
                     (
@@ -671,10 +674,10 @@ class Lifecycle(SafeDepositSteps):
                 {
                     "cluster_id": cid,
                     "status": status,
-                    "min_duration": c.min_duration,
+                    "min_duration": min(s.days for s in seats),
                     "winners": [
-                        {"operator": str(o), "bid_id": i, "price": a.get_bid(i).price}
-                        for i, o in zip(c.bid_ids, c.operators, strict=True)
+                        {"operator": str(s.operator), "bid_id": s.bid_id, "price": a.get_bid(s.bid_id).price}
+                        for s in seats
                     ],
                 }
             )
@@ -765,7 +768,7 @@ class Lifecycle(SafeDepositSteps):
     def explain_staker_rewards(self) -> None:
         """What StakerRewards still holds at the end, cluster by cluster, and why."""
         sr, m = self.p.staker_rewards, self.p.manager
-        held = {cid: sr.held(cid) for cid in range(self.p.auction.num_clusters())}
+        held = {cid: sr.held(cid, self.p.seats(cid)) for cid in range(self.p.auction.num_clusters())}
         held = {cid: wei for cid, wei in held.items() if wei}
         if not held:
             self.out("StakerRewards holds nothing: every price was streamed to a staker or returned")
@@ -780,7 +783,7 @@ class Lifecycle(SafeDepositSteps):
                 "claimable": "accrued to its staker, not claimed yet",
                 "dust": "rounding dust of the per-second stream, tracked in its accounting",
             }
-            figures = sr.accounting(cid)
+            figures = sr.accounting(cid, self.p.seats(cid))
             why = "; ".join(
                 f"{amount(getattr(figures, k))} {text}" for k, text in parts.items() if getattr(figures, k)
             )
@@ -797,7 +800,7 @@ class Lifecycle(SafeDepositSteps):
             a.get_bid(i).bond
             for cid in range(a.num_clusters())
             if cid not in expired
-            for i in a.get_cluster(cid).bid_ids
+            for i in (seat.bid_id for seat in self.p.seats(cid))
         )
         return {
             "initial": {self.label(k): v for k, v in self.initial.items()},
@@ -806,7 +809,7 @@ class Lifecycle(SafeDepositSteps):
             "escrow_pending": sum(b.price + b.bond for b in bids if b.status == c.STATUS_PENDING),
             "escrow_locked_bonds": locked_bonds,
             "escrow_claimable": sum(e.claimable(op) for op in self.actors.operators),
-            "staker_rewards_held": sum(sr.held(cid) for cid in range(a.num_clusters())),
+            "staker_rewards_held": sum(sr.held(cid, self.p.seats(cid)) for cid in range(a.num_clusters())),
             "staked": self.deposited_wei(),
             "deposits": len(self.deposits),
             "beacon_paid": self.beacon_paid_wei(),

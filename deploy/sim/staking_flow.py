@@ -168,7 +168,8 @@ class SafeDepositSteps:
         proof = self.chain.validator_proof(pubkey)
         credentials = bytes(m.withdrawal_credentials(cid))
         self.check(f"cluster {cid} proven credentials are its pod's", bytes(proof[3][1]) == credentials)
-        self.tx("confirm_stake", m.confirm_stake, cid, timestamp, proof, sender=self.actors.fee_payer)
+        seats = self.p.seats(cid)
+        self.tx("confirm_stake", m.confirm_stake, cid, seats, timestamp, proof, sender=self.actors.fee_payer)
         self.deposits.append(TOP_UP)
         self.check(f"cluster {cid} staked", m.cluster_status(cid) == MANAGER_STAKED)
         self.out(f"cluster {cid}: validator {proof[2]} proven with its pod's credentials")
@@ -192,7 +193,7 @@ class SafeDepositSteps:
         self.out("one entity bids on the best terms through four addresses:")
         self.out("  " + ", ".join(self.label(op) for op in entity))
         (cid,) = self.tx("pre_create_clusters", m.pre_create_clusters, 1, sender=self.actors.owner)
-        self.check("the entity won every seat", set(a.get_cluster(cid).operators) == set(entity))
+        self.check("the entity won every seat", set(self.p.operators(cid)) == set(entity))
         self.key_ceremony(cid)  # the entity holds the whole key
         seed = ceremony_seed(self.seed, cid)
         credentials = b"\x01" + bytes(11) + bytes.fromhex(entity[0][2:])
@@ -220,8 +221,8 @@ class SafeDepositSteps:
         self.deposits.append(c.PRE_DEPOSIT_AMOUNT)
         for kind, role, address in (
             ("module", "strategy_module_implementation", module),
-            ("pod", "eigen_pod_implementation", m.predict_addresses(cid)[1]),
-            ("split", "split_implementation", m.predict_addresses(cid)[2]),
+            ("pod", "eigen_pod_implementation", m.predict_addresses(cid, self.p.seats(cid))[1]),
+            ("split", "split_implementation", m.predict_addresses(cid, self.p.seats(cid))[2]),
         ):
             self.contracts[f"{kind} {cid}"] = at(role, address)
             self.actors.labels[str(address)] = f"{kind} {cid}"
@@ -235,12 +236,13 @@ class SafeDepositSteps:
             self.chain.validator(pubkey).withdrawal_credentials == credentials,
         )
         try:
-            m.confirm_stake(cid, timestamp, proof, sender=self.actors.fee_payer)
+            m.confirm_stake(cid, self.p.seats(cid), timestamp, proof, sender=self.actors.fee_payer)
             refused = False
         except boa.BoaError:
             refused = True
         self.check("confirm_stake refused for foreign credentials", refused)
-        self.tx("report_frontrun", m.report_frontrun, cid, timestamp, proof, sender=self.actors.fee_payer)
+        seats, prover = self.p.seats(cid), self.actors.fee_payer
+        self.tx("report_frontrun", m.report_frontrun, cid, seats, timestamp, proof, sender=prover)
         self.check("cluster marked front-run", m.cluster_status(cid) == MANAGER_FAILED)
         bonds = self.p.escrow.claimable(victim)
         self.tx("claim_refund", a.claim_refund, sender=victim)
@@ -304,14 +306,15 @@ class SafeDepositSteps:
         exit_epoch = self.chain.validator(pubkey).exit_epoch
         self.check(f"cluster {cid} validator exiting", exit_epoch < FAR_FUTURE_EPOCH)
         proof = self.chain.validator_proof(pubkey)
-        self.tx("module.prove_exit", module.prove_exit, timestamp, proof, sender=self.actors.fee_payer)
+        seats = self.p.seats(cid)
+        self.tx("module.prove_exit", module.prove_exit, seats, timestamp, proof, sender=self.actors.fee_payer)
         self.check(
             f"cluster {cid} exit proven", m.cluster_status(cid) == MANAGER_EXITED and sr.status(cid) == ENDED
         )
         if not was_expired:
             exit_time = m.beacon_genesis_time() + exit_epoch * EPOCH
             self.check(f"cluster {cid} stream ended at the exit epoch", sr.get_stream(cid).end == exit_time)
-        bids = self.p.auction.get_cluster(cid).bid_ids
+        bids = [seat.bid_id for seat in seats]
         self.check(f"cluster {cid} bonds unlocked", not any(self.p.escrow.is_locked(b) for b in bids))
         # withdrawable MIN_VALIDATOR_WITHDRAWABILITY_DELAY (256) epochs after the exit epoch; the sweep pays
         # the pod, a checkpoint credits it, and EigenLayer's withdrawal queue brings it to the module
@@ -418,7 +421,8 @@ class SafeDepositSteps:
         if due > boa.env.timestamp:
             boa.env.time_travel(seconds=due - boa.env.timestamp)
         for cid in pending:
-            self.tx("dissolve_cluster", m.dissolve_cluster, cid, sender=self.actors.fee_payer)
+            seats = self.p.seats(cid)
+            self.tx("dissolve_cluster", m.dissolve_cluster, cid, seats, sender=self.actors.fee_payer)
             self.check(f"cluster {cid} dissolved", m.cluster_status(cid) == cs.DISSOLVED)
         days = m.pending_cluster_ttl() // 86_400
         self.out(

@@ -42,6 +42,7 @@ from deploy.tables import short
 from tests.deploy.conftest import running_anvil, verify_checks
 from tests.utils.cli import run_cli
 from tests.utils.constants import c
+from tests.utils.seats import seats_of
 
 pytestmark = [pytest.mark.anvil, pytest.mark.ignore_isolation]
 
@@ -429,8 +430,9 @@ def test_a_stake_reaches_mainnets_deposit_contract_through_mainnets_eigenlayer(
             d, t = 100 * i, 60 + 10 * i
             auction.bid([d], [t], value=auction.price_to_pay(op, [d], [t]), sender=op)
         (cluster_id,) = manager.pre_create_clusters(1)
-        module, pod, _ = manager.predict_addresses(cluster_id)
-        winners = list(auction.get_cluster(cluster_id).operators)
+        seats = seats_of(manager, cluster_id)
+        module, pod, _ = manager.predict_addresses(cluster_id, seats)
+        winners = [seat.operator for seat in seats]
         reg = cluster_registration(
             bytes(manager.withdrawal_credentials(cluster_id)),
             len(winners),
@@ -438,8 +440,8 @@ def test_a_stake_reaches_mainnets_deposit_contract_through_mainnets_eigenlayer(
             fork_version=bytes(4),  # mainnet's genesis fork version
         )
         for winner, (share, point) in zip(winners, reg.shares, strict=True):
-            keys.register_share(cluster_id, share, point, sender=winner)
-        keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+            keys.register_share(cluster_id, seats, share, point, sender=winner)
+        keys.register_deposit_data(cluster_id, seats, *reg.deposit_args, sender=winners[0])
         manager.create_strategy_module_and_stake(value=c.STAKE_AMOUNT, sender=staker)
     assert str(pod_manager.ownerToPod(module)) == str(pod) == str(pod_manager.getPod(module))
     assert Chain(mainnet.url).code(str(pod))  # created by mainnet's EigenPodManager

@@ -25,6 +25,7 @@ from deploy.protocol import DEFAULT_CONFIG, PLAN, SOURCES, deployer_for
 from tests.deploy.conftest import verify_checks
 from tests.utils.cli import run_cli
 from tests.utils.constants import c
+from tests.utils.seats import operators_of, seats_of
 
 pytestmark = [pytest.mark.anvil, pytest.mark.ignore_isolation]
 
@@ -466,11 +467,11 @@ def test_staking_flow_over_json_rpc(deployment_manifest, anvil, restore_env):
             auction.bid([d], [t], value=auction.price_to_pay(op, [d], [t]), sender=op)
         assert auction.num_operators_in_auction() == 5
         (cluster_id,) = manager.pre_create_clusters(1)
-        _, pod, _ = manager.predict_addresses(cluster_id)
+        _, pod, _ = manager.predict_addresses(cluster_id, seats_of(manager, cluster_id))
         credentials = bytes(manager.withdrawal_credentials(cluster_id))
         assert credentials == b"\x01" + bytes(11) + bytes.fromhex(str(pod)[2:])
         # each winner registers its key share from its own account, then one the group key and signature
-        winners = list(auction.get_cluster(cluster_id).operators)
+        winners = list(operators_of(auction, cluster_id))
         reg = cluster_registration(
             credentials,
             len(winners),
@@ -480,8 +481,10 @@ def test_staking_flow_over_json_rpc(deployment_manifest, anvil, restore_env):
         assert verify_deposit_data(reg.deposit_data)
         keys = c_["cluster_keys"]
         for winner, (share, point) in zip(winners, reg.shares, strict=True):
-            keys.register_share(cluster_id, share, point, sender=winner)
-        keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+            keys.register_share(cluster_id, seats_of(keys, cluster_id), share, point, sender=winner)
+        keys.register_deposit_data(
+            cluster_id, seats_of(keys, cluster_id), *reg.deposit_args, sender=winners[0]
+        )
         assert manager.has_deposit_data(cluster_id)
         manager.create_strategy_module_and_stake(value=c.STAKE_AMOUNT, sender=staker)
     assert c_["byz_nft"].ownerOf(cluster_id) == staker

@@ -4,8 +4,10 @@ tests/gas/benchmark.py (the first of each kind; `run` also gives min/mean/max ov
     .venv/bin/python -m tests.gas.rewards_rows
 
 A script, not a test: `measure` puts a transaction boundary before each call (`lock_changes`), which
-titanoboa's test isolation does not allow. The stream is started and ended as the manager does it
-(`confirm_stake`, `request_exit`), by calling StakerRewards from the manager's address.
+titanoboa's test isolation does not allow. Each cluster is pre-created, registered and staked for real; its
+stream is started as the manager starts it at `confirm_stake` (from the manager's address) and ended as the
+cluster's module ends it at `prove_exit` (from the module's address). Every call passes the cluster's seats,
+rebuilt from the settlement's event (`protocol.seats`), as a caller would.
 """
 
 from __future__ import annotations
@@ -33,10 +35,10 @@ def run(rounds: int = 3) -> GasReport:
         for op, (d, t) in zip(operators, TERMS, strict=True):
             due = auction.price_to_pay(op, [d], [t])
             auction.bid([d], [t], value=due, sender=op)
-        with boa.env.prank(manager):
-            cid = auction.settle_cluster()
-            nft.mint(stakers[0], cid)
-        report.measure("StakerRewards.start_stream", sr.start_stream, cid, sender=manager)
+        (cid,) = p.manager.pre_create_clusters(1, sender=owner)
+        p.register_cluster_keys(cid, seed=f"rewards rows cluster {cid}")
+        p.manager.create_strategy_module_and_stake(value=32 * 10**18, sender=stakers[0])
+        report.measure("StakerRewards.start_stream", sr.start_stream, cid, p.seats(cid), sender=manager)
         return cid
 
     for _ in range(rounds):
@@ -46,9 +48,11 @@ def run(rounds: int = 3) -> GasReport:
         report.measure("StakerRewards.claim (holder)", sr.claim, cid, sender=stakers[0])
         boa.env.time_travel(seconds=DAY)
         op = operators[0]
-        seat = list(auction.get_cluster(cid).operators).index(op)
-        vc = sr.get_seat(cid, seat).vc
-        report.measure("Auction.renew (10 days, end moves)", auction.renew, cid, 10, value=10 * vc, sender=op)
+        seats = p.seats(cid)
+        vc = seats[[s.operator for s in seats].index(op)].vc
+        report.measure(
+            "Auction.renew (10 days, end moves)", auction.renew, cid, seats, 10, value=10 * vc, sender=op
+        )
         report.measure(
             "ByzNft.transferFrom (sale credit)",
             nft.transferFrom,
@@ -60,14 +64,20 @@ def run(rounds: int = 3) -> GasReport:
         report.measure("StakerRewards.withdraw_credit", sr.withdraw_credit, stakers[0], sender=stakers[0])
         boa.env.time_travel(seconds=DAY)
         report.measure("StakerRewards.claim (after a sale)", sr.claim, cid, sender=stakers[1])
+        module = p.manager.strategy_module_of(cid)
         report.measure(
-            "StakerRewards.end_stream (4 seats)", sr.end_stream, cid, boa.env.timestamp, sender=manager
+            "StakerRewards.end_stream (4 seats)",
+            sr.end_stream,
+            cid,
+            p.seats(cid),
+            boa.env.timestamp,
+            sender=module,
         )
 
         # expiry
         cid = cluster()
         boa.env.time_travel(seconds=30 * DAY)
-        report.measure("StakerRewards.expire (4 seats)", sr.expire, cid, sender=anyone)
+        report.measure("StakerRewards.expire (4 seats)", sr.expire, cid, p.seats(cid), sender=anyone)
         report.measure("StakerRewards.claim (after expiry)", sr.claim, cid, sender=stakers[0])
     return report
 

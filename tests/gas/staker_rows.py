@@ -50,7 +50,8 @@ def _register(protocol, cluster_id: int, seed: bytes) -> bytes:
 def registration_rows(protocol, cluster_id: int, seed: bytes) -> dict[str, int]:
     """The winners' registration of one cluster in ClusterKeys, measured: a first share, a replaced share,
     then the group key and signature with every check (shares agree, exact threshold, deposit signature)."""
-    operators = list(protocol.auction.get_cluster(cluster_id).operators)
+    seats = protocol.seats(cluster_id)
+    operators = [s.operator for s in seats]
     n = len(operators)
     reg = cluster_registration(
         bytes(protocol.manager.withdrawal_credentials(cluster_id)),
@@ -60,12 +61,12 @@ def registration_rows(protocol, cluster_id: int, seed: bytes) -> dict[str, int]:
     )
     keys, out = protocol.cluster_keys, {}
     for i, (operator, (share, point)) in enumerate(zip(operators, reg.shares, strict=True)):
-        _, gas = measure(keys.register_share, cluster_id, share, point, sender=operator)
+        _, gas = measure(keys.register_share, cluster_id, seats, share, point, sender=operator)
         if i == 0:
             out["ClusterKeys.register_share"] = gas
-    _, gas = measure(keys.register_share, cluster_id, *reg.shares[-1], sender=operators[-1])
+    _, gas = measure(keys.register_share, cluster_id, seats, *reg.shares[-1], sender=operators[-1])
     out["ClusterKeys.register_share (replacing)"] = gas
-    _, gas = measure(keys.register_deposit_data, cluster_id, *reg.deposit_args, sender=operators[0])
+    _, gas = measure(keys.register_deposit_data, cluster_id, seats, *reg.deposit_args, sender=operators[0])
     out[f"ClusterKeys.register_deposit_data (n={n}, t={reg.key.threshold})"] = gas
     return out
 
@@ -88,13 +89,16 @@ def run() -> dict[str, int]:
     results["create_strategy_module_and_stake (and pre-create the next)"] = gas
     boa.env.time_travel(seconds=12)
     timestamp = chain.process()
-    _, gas = measure(manager.confirm_stake, c0, timestamp, chain.validator_proof(pubkey0), sender=stakers[0])
+    seats0 = protocol.seats(c0)
+    _, gas = measure(
+        manager.confirm_stake, c0, seats0, timestamp, chain.validator_proof(pubkey0), sender=stakers[0]
+    )
     results["confirm_stake"] = gas
     results["two phases together (with pre-creation)"] = (
         results["create_strategy_module_and_stake (and pre-create the next)"] + gas
     )
     # the reward split, deployed by whoever first has fees to distribute (the stake only predicts it)
-    _, gas = measure(manager.deploy_split, c0, sender=stakers[3])
+    _, gas = measure(manager.deploy_split, c0, seats0, sender=stakers[3])
     results["StrategyModuleManager.deploy_split (first distribution)"] = gas
 
     # cluster 1 (pre-created by that deposit): a front-run, reported
@@ -118,7 +122,12 @@ def run() -> dict[str, int]:
     boa.env.time_travel(seconds=12)
     timestamp = chain.process()
     _, gas = measure(
-        manager.report_frontrun, c1, timestamp, chain.validator_proof(pubkey1), sender=stakers[1]
+        manager.report_frontrun,
+        c1,
+        protocol.seats(c1),
+        timestamp,
+        chain.validator_proof(pubkey1),
+        sender=stakers[1],
     )
     results["report_frontrun"] = gas
 
@@ -130,12 +139,12 @@ def run() -> dict[str, int]:
 
     # dissolution of a pending cluster
     pending = manager.pre_create_clusters(1, sender=owner)[0]
-    _, gas = measure(manager.dissolve_cluster, pending, sender=owner)
+    _, gas = measure(manager.dissolve_cluster, pending, protocol.seats(pending), sender=owner)
     results["dissolve_cluster"] = gas
 
     # cluster 2 (the paused deposit's) is never proven: anyone reclaims after the time-out
     boa.env.time_travel(seconds=manager.pending_cluster_ttl())
-    _, gas = measure(manager.reclaim_stake, c2, sender=stakers[3])
+    _, gas = measure(manager.reclaim_stake, c2, protocol.seats(c2), sender=stakers[3])
     results["reclaim_stake"] = gas
 
     # EigenLayer's own proof check, on its own: a pod owner restakes a validator staked through its pod
@@ -181,7 +190,7 @@ def run() -> dict[str, int]:
     results["StrategyModule.request_exit"] = gas
     boa.env.time_travel(seconds=12)
     timestamp = chain.process()
-    _, gas = measure(module.prove_exit, timestamp, chain.validator_proof(pubkey0), sender=stakers[3])
+    _, gas = measure(module.prove_exit, seats0, timestamp, chain.validator_proof(pubkey0), sender=stakers[3])
     results["StrategyModule.prove_exit (stream ended, bonds unlocked)"] = gas
     boa.env.time_travel(seconds=270 * 384)  # withdrawable 256 epochs after the exit: the sweep pays the pod
     chain.process()
@@ -214,13 +223,16 @@ def run() -> dict[str, int]:
     )
     boa.env.time_travel(seconds=12)
     timestamp = chain.process()
-    manager.confirm_stake(c3, timestamp, chain.validator_proof(pubkey3), sender=stakers[2])
+    manager.confirm_stake(
+        c3, protocol.seats(c3), timestamp, chain.validator_proof(pubkey3), sender=stakers[2]
+    )
     boa.env.time_travel(seconds=10 * 86_400)
     fields = list(chain.validator_proof(pubkey3)[3])
     epoch = (boa.env.timestamp - manager.beacon_genesis_time()) // 384
     fields[3] = uint64_chunk(1)  # slashed
     fields[6], fields[7] = uint64_chunk(epoch + 5), uint64_chunk(epoch + 8192)  # its exit, withdrawability
-    _, gas = measure(module3.prove_slashing, *posted_proof(protocol.beacon_roots, fields), sender=stakers[3])
+    proof = posted_proof(protocol.beacon_roots, fields)
+    _, gas = measure(module3.prove_slashing, protocol.seats(c3), *proof, sender=stakers[3])
     results["StrategyModule.prove_slashing (bonds and credits to the holder)"] = gas
     return results
 

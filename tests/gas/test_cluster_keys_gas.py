@@ -50,11 +50,12 @@ def rows() -> tuple[int, list[tuple]]:
         stand_in = mock_deployer("ClusterKeysStandIn").deploy(winners, CREDENTIALS)
         keys = deployer_for("cluster_keys").deploy(stand_in.address, 0x01017000)
         reg = cluster_registration(CREDENTIALS, n, seed=f"gas {n}", fork_version=HOLESKY)
+        seats = stand_in.seats(0)
         share_gas = []
         for winner, (share, point) in zip(winners, reg.shares, strict=True):
-            _, gas = measure(keys.register_share, 0, share, point, sender=winner)
+            _, gas = measure(keys.register_share, 0, seats, share, point, sender=winner)
             share_gas.append(gas)
-        _, deposit_gas = measure(keys.register_deposit_data, 0, *reg.deposit_args, sender=winners[0])
+        _, deposit_gas = measure(keys.register_deposit_data, 0, seats, *reg.deposit_args, sender=winners[0])
         assert stand_in.registered()
         points, key = reg.deposit_args[4], reg.deposit_args[1]
         agree, batched = measure(lib.shares_agree_batched, points, t, key)

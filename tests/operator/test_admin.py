@@ -168,7 +168,7 @@ def test_escrow_is_wired_once_and_only_moves_for_its_callers(
         with boa.reverts("escrow: caller is not the auction"):
             escrow.refund_all(1, outsider)
         with boa.reverts("escrow: caller is not the auction"):
-            escrow.release(0, [1], [outsider], [1], [30])
+            escrow.release(0, [(1, outsider, 1, 30)])
         with boa.reverts("escrow: caller is not the auction"):
             escrow.credit(outsider, value=1)
         with boa.reverts("escrow: caller is not the auction"):

@@ -18,6 +18,7 @@ from deploy.hints import BookMirror
 from tests.model import BOND, BookModel, ModelBid
 from tests.utils.constants import c
 from tests.utils.logs import logs_named
+from tests.utils.seats import seats_of
 from tests.utils.stateful import StatefulBase
 
 terms = st.tuples(st.integers(0, 1500), st.integers(30, 3650))
@@ -36,7 +37,7 @@ class AuctionMachine(StatefulBase):
 
     auction = escrow = manager = owner = operators = None
     examples, steps = 10, 25
-    ci_examples, ci_steps = 4, 15  # the default test command (tests/utils/stateful.py)
+    ci_examples, ci_steps = 6, 15  # the default test command (tests/utils/stateful.py)
 
     def __init__(self):
         super().__init__()
@@ -155,9 +156,9 @@ class AuctionMachine(StatefulBase):
         hints = self.mirror.settlement_hints(self.model.cluster_size)
         cluster_id = self.auction.settle_cluster(hints, sender=self.manager.address)
         assert not logs_named(self.auction, "OperatorParked")  # exact hints: every promotion lands
-        cluster = self.auction.get_cluster(cluster_id)
-        assert list(cluster.bid_ids) == expected
-        assert cluster.min_duration == min(self.model.bids[i].duration for i in expected)
+        seats = seats_of(self.auction, cluster_id)
+        assert [s.bid_id for s in seats] == expected
+        assert [s.days for s in seats] == [self.model.bids[i].duration for i in expected]
         for i in expected:
             self.model.bids[i].status = c.STATUS_WON
             self.mirror.remove(i)

@@ -10,6 +10,7 @@ import pytest
 
 from deploy.hints import BookMirror
 from tests.utils.constants import ETH, c
+from tests.utils.seats import bid_ids_of, operators_of, seats_of
 
 
 def _gas(contract):
@@ -33,9 +34,9 @@ def _settle_gas(auction, manager, operators, stacked):
         ids = _stack(auction, operators[0], stacked)
         cluster_id = auction.settle_cluster(sender=manager.address)
         gas = _gas(auction)
-        winners = list(auction.get_cluster(cluster_id).bid_ids)
+        winners = list(bid_ids_of(auction, cluster_id))
         # the stacker's best wins one seat, its next bid is now its best and ranks first
-        assert winners[0] == ids[0] and len(set(auction.get_cluster(cluster_id).operators)) == 4
+        assert winners[0] == ids[0] and len(set(operators_of(auction, cluster_id))) == 4
         assert auction.top_bids(1) == [ids[1]]
         return gas
 
@@ -134,7 +135,7 @@ def test_renew_pays_days_at_the_seats_daily_price(auction, staker_rewards, opera
     winner = operators[2]
     vc = auction.get_bid(ids[2]).price // auction.get_bid(ids[2]).duration
     before = boa.env.get_balance(winner)
-    auction.renew(cluster_id, 10, value=10 * vc + 5, sender=winner)
+    auction.renew(cluster_id, seats_of(auction, cluster_id), 10, value=10 * vc + 5, sender=winner)
     assert staker_rewards.renewals(cluster_id) == 10 * vc
     assert boa.env.get_balance(winner) == before - 10 * vc  # the excess came back
 
@@ -143,17 +144,18 @@ def test_renew_guards(auction, owner, operators, non_owner, cluster):
     cluster_id, ids = cluster
     vc = auction.get_bid(ids[0]).price // auction.get_bid(ids[0]).duration
     with boa.reverts("auction: zero days"):
-        auction.renew(cluster_id, 0, sender=operators[0])
-    with boa.reverts("auction: unknown cluster"):
-        auction.renew(cluster_id + 1, 1, value=vc, sender=operators[0])
+        auction.renew(cluster_id, seats_of(auction, cluster_id), 0, sender=operators[0])
+    seats = seats_of(auction, cluster_id)
+    with boa.reverts("auction: caller holds no seat"):  # the seats name the winners
+        auction.renew(cluster_id, [s for s in seats if s.operator != operators[0]], 1, sender=operators[0])
     with boa.reverts("auction: caller holds no seat"):
-        auction.renew(cluster_id, 1, value=vc, sender=non_owner)
+        auction.renew(cluster_id, seats_of(auction, cluster_id), 1, value=vc, sender=non_owner)
     with boa.reverts("auction: not enough ETH"):
-        auction.renew(cluster_id, 2, value=2 * vc - 1, sender=operators[0])
+        auction.renew(cluster_id, seats_of(auction, cluster_id), 2, value=2 * vc - 1, sender=operators[0])
     with boa.env.prank(owner):
         auction.pause()
     with boa.reverts("auction: paused"):
-        auction.renew(cluster_id, 1, value=vc, sender=operators[0])
+        auction.renew(cluster_id, seats_of(auction, cluster_id), 1, value=vc, sender=operators[0])
 
 
 def test_status_values_come_from_the_constants_module(auction, operators, place_bid):

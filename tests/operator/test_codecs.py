@@ -151,16 +151,6 @@ def test_config_field_that_does_not_fit_reverts(auction_codec):
 
 
 @fuzz
-@given(bid_ids=st.lists(ids, min_size=1, max_size=c.MAX_CLUSTER_SIZE), min_duration=st.integers(0, 2**16 - 1))
-def test_cluster_round_trip(auction_codec, bid_ids, min_duration):
-    words = auction_codec.internal.pack_cluster((bid_ids, min_duration))
-    if len(bid_ids) <= 5:
-        assert words[1] == 0
-    cluster = auction_codec.internal.unpack_cluster(words)
-    assert (list(cluster.bid_ids), cluster.min_duration) == (bid_ids, min_duration)
-
-
-@fuzz
 @given(word=st.integers(0, 2**256 - 1), bid_id=ids, held=st.integers(0, 2**84 - 1), locked=st.booleans())
 def test_ledger_round_trip_leaves_neighbours_alone(ledger_codec, word, bid_id, held, locked):
     new = ledger_codec.internal.set_entry(word, bid_id, (held, locked))
@@ -173,8 +163,3 @@ def test_ledger_round_trip_leaves_neighbours_alone(ledger_codec, word, bid_id, h
 def test_ledger_amount_that_does_not_fit_reverts(ledger_codec):
     with boa.reverts("ledger_codec: amount too large"):
         ledger_codec.internal.set_entry(0, 1, (2**84, False))
-
-
-def test_cluster_id_that_does_not_fit_reverts(auction_codec):
-    with boa.reverts("auction_codec: id overflow"):
-        auction_codec.internal.pack_cluster(([2**40], 30))

@@ -76,10 +76,8 @@ def test_release_guards(bare_escrow, roles):
     auction, _, operator = roles
     with boa.env.prank(auction):
         bare_escrow.deposit(1, operator, [ETH], value=ETH)
-        with boa.reverts("escrow: length mismatch"):
-            bare_escrow.release(0, [1], [operator], [1, 2], [30])
-        with boa.reverts("escrow: amount exceeds held"):
-            bare_escrow.release(0, [1], [operator], [ETH + 1], [30])
+        with boa.reverts("escrow: amount exceeds held"):  # a price of 30 days at ETH // 30 + 1
+            bare_escrow.release(0, [(1, operator, ETH // 30 + 1, 30)])
     assert bare_escrow.held(1) == ETH and not bare_escrow.is_locked(1)
 
 
@@ -174,5 +172,5 @@ def test_return_credits_guards(escrow, staker_rewards, operators, place_bid):
 def test_a_won_bid_cannot_be_released_twice(auction, escrow, operators, place_bid, settle):
     cluster_id, ids = _won_cluster(auction, escrow, operators, place_bid, settle)
     with boa.env.prank(auction.address), boa.reverts("escrow: bid already released"):
-        escrow.release(cluster_id + 1, [ids[0]], [operators[0]], [0], [100])
+        escrow.release(cluster_id + 1, [(ids[0], operators[0], 0, 100)])
     assert escrow.held(ids[0]) == BOND and escrow.is_locked(ids[0])

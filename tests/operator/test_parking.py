@@ -22,6 +22,7 @@ from tests.model import BookModel, ModelBid
 from tests.utils.constants import ETH, c
 from tests.utils.deposits import accept_deposit, fake_deposit
 from tests.utils.logs import logs_named
+from tests.utils.seats import bid_ids_of, operators_of
 from tests.utils.stateful import StatefulBase
 
 TOO_FEW = "auction: not enough operators"
@@ -70,7 +71,7 @@ class Book:
         cluster_id = self.auction.settle_cluster(list(hints), sender=self.manager.address)
         logs = self.auction.get_logs()
         self.mirror.apply_logs(logs)
-        won = list(self.auction.get_cluster(cluster_id).bid_ids)
+        won = list(bid_ids_of(self.auction, cluster_id))
         assert won == expected  # ranked operators only, in ranking order
         for bid_id in won:
             self.model.bids[bid_id].status = c.STATUS_WON
@@ -449,7 +450,7 @@ def test_deposit_pre_creates_on_a_book_of_parked_winners(full, owner, staker):
     boa.env.set_balance(staker, 100 * ETH)
     manager.create_strategy_module_and_stake(value=c.STAKE_AMOUNT, sender=staker)
     assert auction.num_clusters() == first + 1 and manager.num_pending_clusters() == 2
-    assert set(auction.get_cluster(first).operators) == set(low)
+    assert set(operators_of(auction, first)) == set(low)
     assert all(auction.is_parked(op) and auction.pending_bids_of(op) == 1 for op in attackers)
 
 

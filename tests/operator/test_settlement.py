@@ -4,6 +4,7 @@ import boa
 
 from tests.model import BOND
 from tests.utils.logs import logs_named
+from tests.utils.seats import bid_ids_of, seats_hash, seats_of
 
 
 def test_settlement_takes_best_bid_per_operator(
@@ -18,14 +19,16 @@ def test_settlement_takes_best_bid_per_operator(
     b6 = place_bid(o[4], 1300, 30)  # loses
     escrow_before = boa.env.get_balance(escrow.address)
     cluster_id = settle()
-    won = logs_named(auction, "BidWon")
+    (settled,) = logs_named(auction, "ClusterSettled")
     assert cluster_id == 0 and auction.num_clusters() == 1
     ranking = sorted([b1, b3, b4, b5], key=lambda i: -auction.get_bid(i).score)
-    cluster = auction.get_cluster(0)
-    assert list(cluster.bid_ids) == ranking
-    assert list(cluster.operators) == [auction.get_bid(i).operator for i in ranking]
-    assert cluster.min_duration == 100
-    assert [log.bid_id for log in won] == ranking
+    # the one event of the settlement carries every seat: bid, operator, daily price, days
+    assert settled.cluster_id == 0
+    bids = {i: auction.get_bid(i) for i in ranking}
+    expected = [(i, bids[i].operator, bids[i].price // bids[i].duration, bids[i].duration) for i in ranking]
+    assert [tuple(s) for s in settled.seats] == expected
+    assert [tuple(s) for s in seats_of(auction, 0)] == expected
+    assert bytes(staker_rewards.commitment(0)) == seats_hash(seats_of(auction, 0))
     prices = sum(auction.get_bid(i).price for i in ranking)
     assert boa.env.get_balance(staker_rewards.address) == prices
     assert boa.env.get_balance(escrow.address) == escrow_before - prices
@@ -65,21 +68,22 @@ def test_only_manager_settles_and_pause_stops_it(auction, owner, operators, plac
     assert settle() == 0
 
 
-def test_consecutive_clusters_and_unknown_cluster(auction, operators, place_bid, settle):
+def test_consecutive_clusters(auction, operators, place_bid, settle):
     for i in range(8):
         place_bid(operators[i], 100 * i, 30 + 10 * i)
     first, second = settle(), settle()
     assert (first, second) == (0, 1)
-    ids = list(auction.get_cluster(0).bid_ids) + list(auction.get_cluster(1).bid_ids)
+    ids = list(bid_ids_of(auction, 0)) + list(bid_ids_of(auction, 1))
     assert sorted(ids) == list(range(1, 9))
-    with boa.reverts("auction: unknown cluster"):
-        auction.get_cluster(2)
     assert auction.num_pending_bids() == 0
 
 
-def test_get_cluster_min_duration(auction, operators, place_bid, settle):
+def test_seats_carry_each_winners_duration(auction, operators, place_bid, settle):
+    """The Auction keeps no cluster record: the seats of the settlement's event are the cluster."""
     terms = [(100, 400), (200, 300), (300, 200), (400, 1000)]
     for i, (d, t) in enumerate(terms):
         place_bid(operators[i], d, t)
     settle()
-    assert auction.get_cluster(0).min_duration == 200
+    seats = seats_of(auction, 0)
+    assert sorted(s.days for s in seats) == [200, 300, 400, 1000]
+    assert {s.operator: s.days for s in seats} == {operators[i]: t for i, (_, t) in enumerate(terms)}

@@ -6,8 +6,10 @@ every hypothesis example) around three stand-ins:
   `fund_cluster` as the Escrow does at settlement, and its `return_credits` has IEscrow.vyi's signature and
   checks (StakerRewards only, exact value, each bond unlocked once, to its operator or to `bond_to`);
 - the StrategyModuleManager is `helpers/ManagerHarness.vy` (the views StakerRewards reads); the tests prank as
-  its address to mint ByzNfts and call `start_stream`, `end_stream` (the validator's proven exit) and
-  `cancel_cluster`;
+  its address to mint ByzNfts and call `start_stream` and `cancel_cluster`, and as the cluster's module (named
+  by the harness) to call `end_stream` (the validator's proven exit);
+- every call passes the cluster's seats (`ClusterModel.seat_args()`), which StakerRewards checks against the
+  hash it keeps;
 - the Auction is a plain account (`World.auction`) that calls `renew` with the payment, as the Auction does.
 
 `ClusterModel` is an independent Python model of one cluster (docs/protocol.md §6, §10), used by the unit
@@ -86,6 +88,10 @@ class ClusterModel:
     def __post_init__(self):
         self.funded = sum(s.vc * s.days for s in self.seats)
 
+    def seat_args(self) -> list[tuple[int, str, int, int]]:
+        """The seats as StakerRewards takes them (calldata, checked against its commitment)."""
+        return [(s.bid_id, s.operator, s.vc, s.days) for s in self.seats]
+
     @property
     def rate(self) -> int:
         return sum(s.vc for s in self.seats)
@@ -147,15 +153,7 @@ class World:
             seats.append(SeatModel(self.next_bid, op, vc, days))
             self.next_bid += 1
         model = ClusterModel(cid, seats)
-        self.escrow.release(
-            cid,
-            [s.bid_id for s in seats],
-            [s.operator for s in seats],
-            [s.vc * s.days for s in seats],
-            [s.days for s in seats],
-            value=model.funded,
-            sender=self.auction,
-        )
+        self.escrow.release(cid, model.seat_args(), value=model.funded, sender=self.auction)
         return model
 
     def mint(self, cid: int, staker: str) -> None:
@@ -164,7 +162,7 @@ class World:
 
     def start(self, model: ClusterModel) -> None:
         with boa.env.prank(self.manager.address):
-            self.rewards.start_stream(model.cid)
+            self.rewards.start_stream(model.cid, model.seat_args())
         model.start = now()
         model.status = STATUS_STREAMING
 
@@ -177,8 +175,8 @@ class World:
         """The validator's exit proven, its exit epoch at `exit_time` (default: now). After an expiry only
         the bonds unlock (no credit twice); otherwise the stream stops at the exit (or its end)."""
         exit_time = now() if exit_time is None else exit_time
-        with boa.env.prank(self.manager.address):
-            self.rewards.end_stream(model.cid, exit_time)
+        with boa.env.prank(self.module_of(model)):
+            self.rewards.end_stream(model.cid, model.seat_args(), exit_time)
         if model.status == STATUS_EXPIRED:
             model.status = STATUS_ENDED
             return [0] * len(model.seats)
@@ -188,20 +186,31 @@ class World:
         return model.close(stop, STATUS_ENDED)
 
     def expire(self, model: ClusterModel, caller: str) -> list[int]:
-        self.rewards.expire(model.cid, sender=caller)
+        self.rewards.expire(model.cid, model.seat_args(), sender=caller)
         return model.close(model.end, STATUS_EXPIRED)
 
     def cancel(self, model: ClusterModel, bond_to: str = ZERO) -> None:
         with boa.env.prank(self.manager.address):
-            self.rewards.cancel_cluster(model.cid, bond_to)
+            self.rewards.cancel_cluster(model.cid, model.seat_args(), bond_to)
         model.status = STATUS_CANCELLED
         model.refunded = model.funded
 
     def renew(self, model: ClusterModel, seat: int, days: int, max_duration: int = MAX_DURATION) -> None:
         amount = days * model.seats[seat].vc
-        self.rewards.renew(model.cid, seat, days, max_duration, value=amount, sender=self.auction)
+        self.rewards.renew(
+            model.cid, model.seat_args(), seat, days, max_duration, value=amount, sender=self.auction
+        )
         model.seats[seat].days += days
         model.renewals += amount
+
+    def module_of(self, model: ClusterModel) -> str:
+        """The cluster's StrategyModule as the manager harness names it (one is set if none was): the only
+        caller of `end_stream` and `charge_slashing`."""
+        module = self.manager.strategy_module_of(model.cid)
+        if module == ZERO:
+            module = boa.env.generate_address(f"module {model.cid}")
+            self.manager.set_module(model.cid, module)
+        return module
 
     def transfer(self, model: ClusterModel, to: str) -> int:
         """Sells the ByzNft to `to`; returns what the seller was credited."""
@@ -223,7 +232,7 @@ class World:
     def check_cluster(self, model: ClusterModel) -> None:
         """The contract's figures equal the model's, and docs/protocol.md §10's identity holds to the wei."""
         r, t = self.rewards, now()
-        a = r.accounting(model.cid)
+        a = r.accounting(model.cid, model.seat_args())
         assert r.status(model.cid) == model.status
         assert a.funded == model.funded
         assert a.renewals == model.renewals
@@ -233,7 +242,7 @@ class World:
         assert a.refunded == model.refunded
         assert a.forfeited == 0  # no slashing here (tests/staker/test_slashing.py)
         assert a.dust == model.dust
-        assert r.held(model.cid) == model.held()
+        assert r.held(model.cid, model.seat_args()) == model.held()
         # conservation (docs/protocol.md §10), at every moment, to the wei
         assert (
             a.paid_to_stakers
@@ -255,7 +264,7 @@ class World:
 
     def check_balance(self, models, accounts) -> None:
         """StakerRewards' balance == Σ held over clusters + Σ sale credits (nothing untracked)."""
-        held = sum(self.rewards.held(m.cid) for m in models)
+        held = sum(self.rewards.held(m.cid, m.seat_args()) for m in models)
         credits = sum(self.rewards.credit_of(a) for a in accounts)
         assert credits == self.rewards.total_credit()
         assert balance(self.rewards) == held + credits

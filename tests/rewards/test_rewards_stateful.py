@@ -46,7 +46,7 @@ class RewardsMachine(StatefulBase):
     world = None  # set by the test
     examples = 20
     steps = 40
-    ci_examples, ci_steps = 10, 15  # the default test command (tests/utils/stateful.py)
+    ci_examples, ci_steps = 10, 16  # the default test command (tests/utils/stateful.py)
 
     def __init__(self):
         super().__init__()
@@ -131,7 +131,7 @@ class RewardsMachine(StatefulBase):
         m = self.pick({STATUS_STREAMING}, i)
         seat %= len(m.seats)
         amount = days * m.seats[seat].vc
-        args = (m.cid, seat, days, MAX_DURATION)
+        args = (m.cid, m.seat_args(), seat, days, MAX_DURATION)
         if now() >= m.end:
             with boa.reverts("staker_rewards: stream ended"):
                 self.w.rewards.renew(*args, value=amount, sender=self.w.auction)
@@ -159,7 +159,7 @@ class RewardsMachine(StatefulBase):
         m = self.pick({STATUS_STREAMING}, i)
         if now() < m.end:
             with boa.reverts("staker_rewards: credits not exhausted"):
-                self.w.rewards.expire(m.cid, sender=self.w.non_owner)
+                self.w.rewards.expire(m.cid, m.seat_args(), sender=self.w.non_owner)
         else:
             self.returned(m, self.w.expire(m, self.w.non_owner), bonds=False)
 
@@ -221,13 +221,15 @@ class RewardsMachine(StatefulBase):
         m = self.models[cid]
         with boa.reverts():
             if kind == 0:
-                w.rewards.start_stream(cid, sender=w.non_owner)
+                w.rewards.start_stream(cid, m.seat_args(), sender=w.non_owner)
             elif kind == 1:
-                w.rewards.end_stream(cid, now(), sender=w.non_owner)
+                w.rewards.end_stream(cid, m.seat_args(), now(), sender=w.non_owner)
             elif kind == 2:
-                w.rewards.cancel_cluster(cid, ZERO, sender=w.non_owner)
+                w.rewards.cancel_cluster(cid, m.seat_args(), ZERO, sender=w.non_owner)
             elif kind == 3:
-                w.rewards.renew(cid, 0, 1, MAX_DURATION, value=m.seats[0].vc + 1, sender=w.auction)
+                w.rewards.renew(
+                    cid, m.seat_args(), 0, 1, MAX_DURATION, value=m.seats[0].vc + 1, sender=w.auction
+                )
             elif kind == 4:
                 w.rewards.claim(cid, sender=w.operators[0])
             else:
@@ -266,12 +268,14 @@ class RewardsMachine(StatefulBase):
                     holder = w.nft.ownerOf(cid)
                     assert w.rewards.claim(cid, sender=holder) == m.claimable(now())
                 if m.status == STATUS_STREAMING and now() >= m.end:
-                    w.rewards.expire(cid, sender=w.operators[cid % len(w.operators)])
+                    w.rewards.expire(cid, m.seat_args(), sender=w.operators[cid % len(w.operators)])
                     assert w.rewards.status(cid) == STATUS_EXPIRED
             for a in self.accounts:
                 if self.credits[a]:
                     assert w.rewards.withdraw_credit(a, sender=a) == self.credits[a]
-            assert balance(w.rewards) == sum(w.rewards.held(cid) for cid in self.models)
+            assert balance(w.rewards) == sum(
+                w.rewards.held(cid, m.seat_args()) for cid, m in self.models.items()
+            )
 
     def teardown(self):
         # at the end, every closed cluster satisfies docs/protocol.md §10 exactly once its holder claimed
@@ -280,7 +284,7 @@ class RewardsMachine(StatefulBase):
             if m.status == STATUS_CANCELLED or (
                 m.status in (STATUS_EXPIRED, STATUS_ENDED) and now() >= m.end
             ):
-                a = self.w.rewards.accounting(m.cid)
+                a = self.w.rewards.accounting(m.cid, m.seat_args())
                 assert (
                     a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.refunded + a.dust
                     == a.funded + a.renewals

@@ -30,7 +30,8 @@ from tests.rewards.rewards_helpers import (
     now,
 )
 from tests.utils.deployers import deployer_for
-from tests.utils.logs import events, logs_named
+from tests.utils.logs import event_names, events, logs_named
+from tests.utils.seats import seats_hash
 
 CHECK_DAYS = [100, 100, 150, 200]
 SHORT = [(10**15, 3), (2 * 10**15, 5), (3 * 10**15, 4), (4 * 10**15, 7)]  # min 3 days
@@ -95,16 +96,20 @@ def test_rejects_plain_eth(world):
 # ------------------------------------------------------------ fund_cluster
 
 
-def test_fund_cluster_stores_seats(world):
+def test_fund_cluster_commits_to_the_seats(world):
     m = world.fund(check_terms())
-    logs = world.escrow.get_logs()
-    assert events(logs, "ClusterFunded") == [{"cluster_id": m.cid, "amount": m.funded, "size": 4}]
+    assert (
+        event_names(world.escrow.get_logs()) == []
+    )  # the Auction's ClusterSettled is the settlement's event
     assert m.funded == 401_830_136_986_301_050
     r = world.rewards
     assert r.status(m.cid) == STATUS_FUNDED
-    assert r.held(m.cid) == m.funded == balance(r)
+    # one word: the status and the hash of the seats
+    assert bytes(r.commitment(m.cid)) == seats_hash(m.seat_args())
+    assert r.check_seats(m.cid, m.seat_args())
+    assert r.held(m.cid, m.seat_args()) == m.funded == balance(r)
     for i, s in enumerate(m.seats):
-        info = r.get_seat(m.cid, i)
+        info = r.get_seat(m.cid, m.seat_args(), i)
         assert (info.bid_id, info.operator, info.vc, info.days, info.end) == (
             s.bid_id,
             s.operator,
@@ -113,14 +118,59 @@ def test_fund_cluster_stores_seats(world):
             0,
         )
     with boa.reverts("staker_rewards: no such seat"):
-        r.get_seat(m.cid, 4)
+        r.get_seat(m.cid, m.seat_args(), 4)
     all_checks(world, [m])
+
+
+def test_every_operation_checks_the_seats(world):
+    """Seats other than the committed ones are refused by every function that takes them, changing nothing:
+    another order, one seat fewer, another price, days or operator, or another cluster's seats."""
+    m, other = world.fund(SHORT), world.fund(SHORT, first_operator=4)
+    seats = m.seat_args()
+    bid, op, vc, days = seats[0]
+    wrong = [
+        [seats[1], seats[0], *seats[2:]],
+        seats[:-1],
+        [(bid, op, vc + 1, days), *seats[1:]],
+        [(bid, op, vc, days + 1), *seats[1:]],
+        [(bid, world.non_owner, vc, days), *seats[1:]],
+        [(bid + 1000, op, vc, days), *seats[1:]],
+        other.seat_args(),
+    ]
+    r, manager = world.rewards, world.manager.address
+    for w in wrong:
+        for fn, args, kwargs in (
+            (r.start_stream, (m.cid, w), {"sender": manager}),
+            (r.cancel_cluster, (m.cid, w, ZERO), {"sender": manager}),
+            (r.accounting, (m.cid, w), {}),
+            (r.held, (m.cid, w), {}),
+            (r.coverage, (m.cid, w), {}),
+            (r.get_seat, (m.cid, w, 0), {}),
+            (r.check_seats, (m.cid, w), {}),
+        ):
+            with boa.reverts("staker_rewards: seats do not match"):
+                fn(*args, **kwargs)
+    world.stake(m, world.stakers[0])
+    boa.env.time_travel(seconds=DAY)
+    module = world.module_of(m)
+    for w in wrong:
+        for fn, args, kwargs in (
+            (r.renew, (m.cid, w, 0, 1, MAX_DURATION), {"value": vc, "sender": world.auction}),
+            (r.expire, (m.cid, w), {"sender": world.non_owner}),
+            (r.end_stream, (m.cid, w, now()), {"sender": module}),
+            (r.charge_slashing, (m.cid, w, now()), {"sender": module}),
+        ):
+            with boa.reverts("staker_rewards: seats do not match"):
+                fn(*args, **kwargs)
+    all_checks(world, [m, other])
 
 
 def test_fund_cluster_seven_seats(world):
     terms = [(10**15 + i, 10 + i) for i in range(c.MAX_CLUSTER_SIZE)]
     m = world.fund(terms)
-    assert [world.rewards.get_seat(m.cid, i).bid_id for i in range(7)] == [s.bid_id for s in m.seats]
+    assert [world.rewards.get_seat(m.cid, m.seat_args(), i).bid_id for i in range(7)] == [
+        s.bid_id for s in m.seats
+    ]
     world.stake(m, world.stakers[0])
     boa.env.time_travel(seconds=12 * DAY)
     credits = world.expire(m, world.non_owner)
@@ -131,39 +181,35 @@ def test_fund_cluster_seven_seats(world):
 
 def test_fund_cluster_only_escrow(world):
     with boa.reverts("staker_rewards: caller is not the escrow"):
-        world.rewards.fund_cluster(1, [1], [world.operators[0]], [10], [1], value=10, sender=world.auction)
+        world.rewards.fund_cluster(1, [(1, world.operators[0], 10, 1)], value=10, sender=world.auction)
 
 
 @pytest.mark.parametrize(
-    "bid_ids, prices, durations, value, reason",
+    "terms, value, reason",
     [
-        ([], [], [], 0, "staker_rewards: empty cluster"),
-        ([1, 2], [10], [1], 10, "staker_rewards: length mismatch"),
-        ([1], [10], [0], 10, "staker_rewards: zero duration"),
-        ([1], [10], [3], 10, "staker_rewards: inexact price"),
-        ([1], [10], [2], 11, "staker_rewards: wrong amount"),
-        ([1], [10], [2], 9, "staker_rewards: wrong amount"),
-        ([2**40], [10], [2], 10, "stream_codec: bid id out of range"),
-        ([1], [2**72 * 2], [2], 2**73, "stream_codec: vc out of range"),
-        ([1], [2**24], [2**24], 2**24, "stream_codec: days out of range"),
+        ([], 0, "staker_rewards: empty cluster"),
+        ([(5, 0)], 0, "staker_rewards: zero duration"),
+        ([(5, 2)], 11, "staker_rewards: wrong amount"),
+        ([(5, 2)], 9, "staker_rewards: wrong amount"),
+        ([(5, 2), (1, 1)], 10, "staker_rewards: wrong amount"),
     ],
 )
-def test_fund_cluster_bad_input(world, bid_ids, prices, durations, value, reason):
-    ops = [world.operators[0]] * len(prices)
+def test_fund_cluster_bad_input(world, terms, value, reason):
+    seats = [(i + 1, world.operators[0], vc, days) for i, (vc, days) in enumerate(terms)]
     with boa.reverts(reason):
-        world.escrow.release(9, bid_ids, ops, prices, durations, value=value, sender=world.auction)
+        world.escrow.release(9, seats, value=value, sender=world.auction)
     assert world.rewards.status(9) == STATUS_NONE and balance(world.rewards) == 0
 
 
 def test_fund_cluster_zero_operator(world):
     with boa.reverts("staker_rewards: zero operator"):
-        world.escrow.release(9, [1], [ZERO], [10], [2], value=10, sender=world.auction)
+        world.escrow.release(9, [(1, ZERO, 5, 2)], value=10, sender=world.auction)
 
 
 def test_fund_cluster_once(world):
     m = world.fund(SHORT)
     with boa.reverts("staker_rewards: already funded"):
-        world.escrow.release(m.cid, [1], [world.operators[0]], [10], [1], value=10, sender=world.auction)
+        world.escrow.release(m.cid, [(1, world.operators[0], 10, 1)], value=10, sender=world.auction)
     all_checks(world, [m])
 
 
@@ -185,19 +231,19 @@ def test_start_stream(world):
         t0 + 100 * DAY,
         100,
     )
-    assert world.rewards.get_seat(m.cid, 3).end == t0 + 200 * DAY
+    assert world.rewards.get_seat(m.cid, m.seat_args(), 3).end == t0 + 200 * DAY
     all_checks(world, [m])
 
 
 def test_start_stream_reverts(world):
     m = world.fund(SHORT)
     with boa.reverts("staker_rewards: caller is not the manager"):
-        world.rewards.start_stream(m.cid, sender=world.non_owner)
+        world.rewards.start_stream(m.cid, m.seat_args(), sender=world.non_owner)
     with boa.env.prank(world.manager.address), boa.reverts("staker_rewards: cluster not funded"):
-        world.rewards.start_stream(999)
+        world.rewards.start_stream(999, m.seat_args())
     world.stake(m, world.stakers[0])
     with boa.env.prank(world.manager.address), boa.reverts("staker_rewards: cluster not pending"):
-        world.rewards.start_stream(m.cid)
+        world.rewards.start_stream(m.cid, m.seat_args())
     all_checks(world, [m])
 
 
@@ -425,7 +471,7 @@ def test_end_stream_refunds_unserved_seconds(world):
     boa.env.time_travel(seconds=5 * DAY)
     assert world.claim(m, world.stakers[0]) == staker_total
     all_checks(world, [m])
-    assert world.rewards.held(m.cid) == 3  # only the dust is left
+    assert world.rewards.held(m.cid, m.seat_args()) == 3  # only the dust is left
 
 
 def test_end_stream_after_the_end_equals_expiry(world):
@@ -440,17 +486,19 @@ def test_end_stream_after_the_end_equals_expiry(world):
 
 def test_end_stream_reverts(world):
     m = world.fund(SHORT)
-    with boa.env.prank(world.manager.address), boa.reverts("staker_rewards: not streaming"):
-        world.rewards.end_stream(m.cid, now())
+    seats, module = m.seat_args(), world.module_of(m)
+    with boa.env.prank(module), boa.reverts("staker_rewards: not streaming"):
+        world.rewards.end_stream(m.cid, seats, now())
     world.stake(m, world.stakers[0])
-    with boa.reverts("staker_rewards: caller is not the manager"):
-        world.rewards.end_stream(m.cid, now(), sender=world.stakers[0])
+    for caller in (world.stakers[0], world.manager.address):  # the cluster's module only
+        with boa.reverts("staker_rewards: caller is not the cluster's module"):
+            world.rewards.end_stream(m.cid, seats, now(), sender=caller)
     boa.env.time_travel(seconds=DAY)
     world.end_stream(m)
-    with boa.env.prank(world.manager.address), boa.reverts("staker_rewards: not streaming"):
-        world.rewards.end_stream(m.cid, now())
+    with boa.env.prank(module), boa.reverts("staker_rewards: not streaming"):
+        world.rewards.end_stream(m.cid, seats, now())
     with boa.reverts("staker_rewards: not streaming"):
-        world.rewards.expire(m.cid, sender=world.non_owner)
+        world.rewards.expire(m.cid, seats, sender=world.non_owner)
     all_checks(world, [m])
 
 
@@ -509,8 +557,8 @@ def test_expiry_keeps_the_bonds_until_the_exit_is_proven(world):
         assert not world.escrow.bond_locked(s.bid_id) and world.escrow.bonds_of(s.operator) == c.BOND
     assert world.claim(m, world.stakers[0]) == 100 * m.rate
     all_checks(world, [m])
-    with boa.env.prank(world.manager.address), boa.reverts("staker_rewards: not streaming"):
-        world.rewards.end_stream(m.cid, now())
+    with boa.env.prank(world.module_of(m)), boa.reverts("staker_rewards: not streaming"):
+        world.rewards.end_stream(m.cid, m.seat_args(), now())
 
 
 # ------------------------------------------------------------ expire
@@ -520,10 +568,10 @@ def test_expire(world):
     m = world.fund(check_terms())
     world.stake(m, world.stakers[0])
     with boa.reverts("staker_rewards: credits not exhausted"):
-        world.rewards.expire(m.cid, sender=world.non_owner)
+        world.rewards.expire(m.cid, m.seat_args(), sender=world.non_owner)
     boa.env.time_travel(seconds=100 * DAY - 1)
     with boa.reverts("staker_rewards: credits not exhausted"):
-        world.rewards.expire(m.cid, sender=world.non_owner)
+        world.rewards.expire(m.cid, m.seat_args(), sender=world.non_owner)
     boa.env.time_travel(seconds=1)
     credits = world.expire(m, world.non_owner)
     assert credits == [0, 0, 50 * CHECK_VCS[2], 100 * CHECK_VCS[3]]
@@ -538,16 +586,16 @@ def test_expire(world):
     ]
     assert world.rewards.status(m.cid) == STATUS_EXPIRED
     with boa.reverts("staker_rewards: not streaming"):
-        world.rewards.expire(m.cid, sender=world.non_owner)
+        world.rewards.expire(m.cid, m.seat_args(), sender=world.non_owner)
     assert world.claim(m, world.stakers[0]) == 100 * m.rate
     all_checks(world, [m])
-    assert world.rewards.held(m.cid) == 0 and balance(world.rewards) == 0
+    assert world.rewards.held(m.cid, m.seat_args()) == 0 and balance(world.rewards) == 0
 
 
 def test_expire_reverts_before_stream(world):
     m = world.fund(SHORT)
     with boa.reverts("staker_rewards: not streaming"):
-        world.rewards.expire(m.cid, sender=world.non_owner)
+        world.rewards.expire(m.cid, m.seat_args(), sender=world.non_owner)
 
 
 # ------------------------------------------------------------ cancel_cluster (dissolution, front-run)
@@ -586,18 +634,18 @@ def test_cancel_frontrun_bonds_to_staker(world):
 def test_cancel_reverts(world):
     m = world.fund(SHORT)
     with boa.reverts("staker_rewards: caller is not the manager"):
-        world.rewards.cancel_cluster(m.cid, ZERO, sender=world.non_owner)
+        world.rewards.cancel_cluster(m.cid, m.seat_args(), ZERO, sender=world.non_owner)
     with boa.env.prank(world.manager.address), boa.reverts("staker_rewards: cluster not funded"):
-        world.rewards.cancel_cluster(999, ZERO)
+        world.rewards.cancel_cluster(999, m.seat_args(), ZERO)
     world.cancel(m)
     with boa.env.prank(world.manager.address), boa.reverts("staker_rewards: cluster not pending"):
-        world.rewards.cancel_cluster(m.cid, ZERO)
+        world.rewards.cancel_cluster(m.cid, m.seat_args(), ZERO)
     with boa.env.prank(world.manager.address), boa.reverts("staker_rewards: cluster not pending"):
-        world.rewards.start_stream(m.cid)
+        world.rewards.start_stream(m.cid, m.seat_args())
     m2 = world.fund(SHORT)
     world.stake(m2, world.stakers[0])
     with boa.env.prank(world.manager.address), boa.reverts("staker_rewards: cluster not pending"):
-        world.rewards.cancel_cluster(m2.cid, ZERO)
+        world.rewards.cancel_cluster(m2.cid, m2.seat_args(), ZERO)
     all_checks(world, [m, m2])
 
 
@@ -618,7 +666,8 @@ def test_renew_moves_end_to_new_smallest_seat_end_rate_unchanged(world):
     assert events(logs, "SeatRenewed") == [
         {
             "cluster_id": m.cid,
-            "seat": 0,
+            "index": 0,
+            "seat": m.seat_args()[0],  # the renewed seat, as the seats now are (6 days)
             "days": 3,
             "amount": 3 * 10**15,
             "seat_end": t0 + 6 * DAY,
@@ -627,7 +676,7 @@ def test_renew_moves_end_to_new_smallest_seat_end_rate_unchanged(world):
     ]
     s = world.rewards.get_stream(m.cid)
     assert s.end == t0 + 4 * DAY and s.rate == rate
-    assert world.rewards.get_seat(m.cid, 0).days == 6
+    assert world.rewards.get_seat(m.cid, m.seat_args(), 0).days == 6
     all_checks(world, [m])
     # the staker earns at the same rate until the new end; the renewed days beyond it are refunded
     boa.env.time_travel(seconds=10 * DAY)
@@ -635,7 +684,7 @@ def test_renew_moves_end_to_new_smallest_seat_end_rate_unchanged(world):
     assert credits == [2 * 10**15 * 1, 2 * 10**15 * 1, 0, 4 * 10**15 * 5]
     assert world.claim(m, world.stakers[0]) == 4 * rate
     all_checks(world, [m])
-    assert world.rewards.held(m.cid) == 0
+    assert world.rewards.held(m.cid, m.seat_args()) == 0
 
 
 def test_renewed_days_are_refunded_at_exit(world):
@@ -655,11 +704,11 @@ def test_renew_max_duration_bound(world):
     m = world.fund(SHORT)
     world.stake(m, world.stakers[0])
     with boa.reverts("staker_rewards: past max duration"):
-        world.rewards.renew(m.cid, 0, 8, 10, value=8 * 10**15, sender=world.auction)
+        world.rewards.renew(m.cid, m.seat_args(), 0, 8, 10, value=8 * 10**15, sender=world.auction)
     world.renew(m, 0, 7, max_duration=10)  # exactly max_duration days from the start
-    assert world.rewards.get_seat(m.cid, 0).days == 10
+    assert world.rewards.get_seat(m.cid, m.seat_args(), 0).days == 10
     with boa.reverts("staker_rewards: past max duration"):
-        world.rewards.renew(m.cid, 0, 1, 10, value=10**15, sender=world.auction)
+        world.rewards.renew(m.cid, m.seat_args(), 0, 1, 10, value=10**15, sender=world.auction)
     all_checks(world, [m])
 
 
@@ -667,24 +716,24 @@ def test_renew_reverts(world):
     m = world.fund(SHORT)
     a = world.auction
     with boa.reverts("staker_rewards: not streaming"):
-        world.rewards.renew(m.cid, 0, 1, MAX_DURATION, value=10**15, sender=a)
+        world.rewards.renew(m.cid, m.seat_args(), 0, 1, MAX_DURATION, value=10**15, sender=a)
     world.stake(m, world.stakers[0])
     with boa.reverts("staker_rewards: caller is not the auction"):
-        world.rewards.renew(m.cid, 0, 1, MAX_DURATION, value=10**15, sender=world.operators[0])
+        world.rewards.renew(m.cid, m.seat_args(), 0, 1, MAX_DURATION, value=10**15, sender=world.operators[0])
     with boa.reverts("staker_rewards: no such seat"):
-        world.rewards.renew(m.cid, 4, 1, MAX_DURATION, value=10**15, sender=a)
+        world.rewards.renew(m.cid, m.seat_args(), 4, 1, MAX_DURATION, value=10**15, sender=a)
     with boa.reverts("staker_rewards: zero days"):
-        world.rewards.renew(m.cid, 0, 0, MAX_DURATION, value=0, sender=a)
+        world.rewards.renew(m.cid, m.seat_args(), 0, 0, MAX_DURATION, value=0, sender=a)
     for wrong in (10**15 - 1, 10**15 + 1, 0):
         with boa.reverts("staker_rewards: wrong amount"):
-            world.rewards.renew(m.cid, 0, 1, MAX_DURATION, value=wrong, sender=a)
+            world.rewards.renew(m.cid, m.seat_args(), 0, 1, MAX_DURATION, value=wrong, sender=a)
     all_checks(world, [m])
     boa.env.time_travel(seconds=3 * DAY)
     with boa.reverts("staker_rewards: stream ended"):
-        world.rewards.renew(m.cid, 0, 1, MAX_DURATION, value=10**15, sender=a)
+        world.rewards.renew(m.cid, m.seat_args(), 0, 1, MAX_DURATION, value=10**15, sender=a)
     world.expire(m, world.non_owner)
     with boa.reverts("staker_rewards: not streaming"):
-        world.rewards.renew(m.cid, 0, 1, MAX_DURATION, value=10**15, sender=a)
+        world.rewards.renew(m.cid, m.seat_args(), 0, 1, MAX_DURATION, value=10**15, sender=a)
     all_checks(world, [m])
 
 

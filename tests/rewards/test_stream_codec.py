@@ -1,6 +1,7 @@
 """Round trips of contracts/lib/stream_codec.vy (StakerRewards' packed words), through a test-only wrapper.
 
-Every packable value unpacks to itself; every field one past its width is refused by `pack_*`.
+Every packable value unpacks to itself; every field one past its width is refused by `pack_*`; a commitment
+matches its own seats and no others.
 """
 
 import boa
@@ -8,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.rewards.rewards_helpers import S, c, helper
+from tests.rewards.rewards_helpers import c, helper
+from tests.utils.seats import seats_hash
 
 SETTINGS = settings(max_examples=60, deadline=None)
 
@@ -25,23 +27,41 @@ def codec():
     return helper("CodecHarness").deploy()
 
 
+seats = st.lists(
+    st.tuples(bits(c.BID_ID_BITS), addresses, bits(72), bits(16)), min_size=1, max_size=c.MAX_CLUSTER_SIZE
+)
+
+
+@SETTINGS
+@given(seats=seats, status=bits(8), new_status=bits(8))
+def test_commitment_round_trip(codec, seats, status, new_status):
+    word = codec.pack_commitment(seats, status)
+    assert codec.unpack_status(word) == status
+    assert codec.seats_match(word, seats)
+    # the hash of the seats is `keccak256(abi_encode(seats))` with its status byte cleared (deploy/seats.py)
+    assert (word >> 8) << 8 == codec.seats_hash(seats) == int.from_bytes(seats_hash(seats), "big")
+    # changing the status keeps the hash
+    word2 = codec.with_status(word, new_status)
+    assert codec.unpack_status(word2) == new_status and codec.seats_match(word2, seats)
+
+
 @SETTINGS
 @given(
-    status=bits(8),
-    size=bits(8),
-    ids=st.lists(bits(c.BID_ID_BITS), min_size=0, max_size=c.MAX_CLUSTER_SIZE),
-    new_status=bits(8),
+    seats=seats,
+    index=st.integers(0, c.MAX_CLUSTER_SIZE - 1),
+    field=st.integers(0, 3),
+    delta=st.integers(1, 9),
 )
-def test_cluster_words_round_trip(codec, status, size, ids, new_status):
-    words = codec.pack_cluster((status, size), ids)
-    assert tuple(codec.unpack_header(words[0])) == (status, size)
-    assert codec.unpack_bid_ids(words, len(ids)) == ids
-    if len(ids) <= S["BID_IDS_PER_WORD"]:
-        assert words[1] == 0  # the second word is only written for a 7th seat
-    # changing the status keeps the size and the ids
-    word0 = codec.with_status(words[0], new_status)
-    assert tuple(codec.unpack_header(word0)) == (new_status, size)
-    assert codec.unpack_bid_ids([word0, words[1]], len(ids)) == ids
+def test_other_seats_do_not_match(codec, seats, index, field, delta):
+    word = codec.pack_commitment(seats, 1)
+    changed = [list(s) for s in seats]
+    i = index % len(seats)
+    if field == 1:
+        changed[i][1] = "0x" + format(int(changed[i][1], 16) ^ delta, "040x")
+    else:
+        changed[i][field] += delta
+    assert not codec.seats_match(word, [tuple(s) for s in changed])
+    assert not codec.seats_match(word, seats[:-1] if len(seats) > 1 else seats * 2)
 
 
 @SETTINGS
@@ -52,13 +72,6 @@ def test_stream_round_trip(codec, rate, start, end, accounted):
 
 
 @SETTINGS
-@given(operator=addresses, vc=bits(72), days=bits(24))
-def test_seat_round_trip(codec, operator, vc, days):
-    x = (operator, vc, days)
-    assert tuple(codec.unpack_seat(codec.pack_seat(x))) == x
-
-
-@SETTINGS
 @given(credited=bits(96), renewals=bits(96), dust=bits(64))
 def test_tally_round_trip(codec, credited, renewals, dust):
     x = (credited, renewals, dust)
@@ -66,7 +79,7 @@ def test_tally_round_trip(codec, credited, renewals, dust):
 
 
 def test_zero_word_is_the_empty_struct(codec):
-    assert tuple(codec.unpack_header(0)) == (0, 0)
+    assert codec.unpack_status(0) == 0
     assert tuple(codec.unpack_stream(0)) == (0, 0, 0, 0)
     assert tuple(codec.unpack_tally(0)) == (0, 0, 0)
 
@@ -74,22 +87,18 @@ def test_zero_word_is_the_empty_struct(codec):
 @pytest.mark.parametrize(
     "fn, value, reason",
     [
-        ("pack_cluster", ((2**8, 0), []), "status"),
-        ("pack_cluster", ((0, 2**8), []), "size"),
-        ("pack_cluster", ((1, 1), [2**40]), "bid id"),
+        ("pack_commitment", ([(1, "0x" + "11" * 20, 1, 1)], 2**8), "status"),
         ("with_status", (0, 2**8), "status"),
         ("pack_stream", (2**80, 0, 0, 0), "rate"),
         ("pack_stream", (0, 2**40, 0, 0), "start"),
         ("pack_stream", (0, 0, 2**40, 0), "end"),
         ("pack_stream", (0, 0, 0, 2**96), "accounted"),
-        ("pack_seat", ("0x" + "11" * 20, 2**72, 0), "vc"),
-        ("pack_seat", ("0x" + "11" * 20, 0, 2**24), "days"),
         ("pack_tally", (2**96, 0, 0), "credited"),
         ("pack_tally", (0, 2**96, 0), "renewals"),
         ("pack_tally", (0, 0, 2**64), "dust"),
     ],
 )
 def test_out_of_range_refused(codec, fn, value, reason):
-    args = value if fn in ("pack_cluster", "with_status") else (value,)
+    args = value if fn in ("pack_commitment", "with_status") else (value,)
     with boa.reverts(f"stream_codec: {reason} out of range"):
         getattr(codec, fn)(*args)

@@ -18,6 +18,7 @@ from deploy.constants import Constants, c, read_constants
 from deploy.hints import pre_create_with_hints
 from deploy.keys import make_deposit_data
 from deploy.protocol import deployer_for
+from tests.utils.seats import seats_of
 
 ETH = 10**18
 STAKE = c.STAKE_AMOUNT
@@ -143,7 +144,7 @@ def staked_module(ready_cluster, stake, stakers, manager, staker_rewards):
         cluster_id = ready_cluster()
         module = module_at(stake(staker))
         with boa.env.prank(manager.address):
-            staker_rewards.start_stream(cluster_id)
+            staker_rewards.start_stream(cluster_id, seats_of(staker_rewards, cluster_id))
         return cluster_id, module, staker
 
     return run
@@ -173,7 +174,9 @@ def confirmed_module(ready_cluster, stake, stakers, manager, protocol):
         fields = validator_fields(
             bytes(manager.validator_pubkey(cluster_id)), bytes(manager.withdrawal_credentials(cluster_id))
         )
-        manager.confirm_stake(cluster_id, *posted_proof(protocol.beacon_roots, fields))
+        manager.confirm_stake(
+            cluster_id, seats_of(manager, cluster_id), *posted_proof(protocol.beacon_roots, fields)
+        )
         return cluster_id, module, staker
 
     return run

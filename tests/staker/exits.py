@@ -18,6 +18,7 @@ from tests.staker.restaking import (
     wait_withdrawal_delay,
 )
 from tests.utils.constants import c
+from tests.utils.seats import seats_of
 
 EPOCH = c.SECONDS_PER_EPOCH
 GWEI = 10**9
@@ -80,10 +81,10 @@ def prove_exit(protocol, cluster_id, module, activation, exit_epoch=None, caller
     exit_epoch = epoch_now(protocol.manager) + 5 if exit_epoch is None else exit_epoch
     proof = prove(protocol, cluster_id, b"exit", activation_epoch=activation, exit_epoch=exit_epoch)
     if caller is None:
-        module.prove_exit(*proof)
+        module.prove_exit(seats_of(module, module.cluster_id()), *proof)
     else:
         with boa.env.prank(caller):
-            module.prove_exit(*proof)
+            module.prove_exit(seats_of(module, module.cluster_id()), *proof)
     return protocol.manager.beacon_genesis_time() + exit_epoch * EPOCH
 
 
@@ -122,7 +123,7 @@ def bring_principal_home(protocol, module, holder, amount=STAKE, caller=None) ->
 
 def conserved(staker_rewards, cluster_id) -> bool:
     """docs/protocol.md §10 per cluster, exactly (unaccrued is 0 once closed and past its stop)."""
-    a = staker_rewards.accounting(cluster_id)
+    a = staker_rewards.accounting(cluster_id, seats_of(staker_rewards, cluster_id))
     return (
         a.paid_to_stakers
         + a.credited_to_stakers

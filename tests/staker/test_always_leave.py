@@ -60,6 +60,7 @@ from tests.staker.exits import (
 from tests.staker.restaking import POD_STATUS_WITHDRAWN, cluster_checkpoint, cluster_restake_args, pod_of
 from tests.utils.constants import DAY, c
 from tests.utils.errors import reverts_with_error
+from tests.utils.seats import cluster_of, operators_of, seats_of
 
 ZERO = "0x0000000000000000000000000000000000000000"
 BEACON_CHAIN_ETH = "0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0"
@@ -68,7 +69,7 @@ BEACON_CHAIN_ETH = "0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0"
 @pytest.fixture(scope="module")
 def bonds_of(auction, escrow):
     def run(cluster_id):
-        cluster = auction.get_cluster(cluster_id)
+        cluster = cluster_of(auction, cluster_id)
         return {b: escrow.is_locked(b) for b in cluster.bid_ids}
 
     return run
@@ -223,7 +224,7 @@ def test_prove_exit_ends_the_stream_at_the_exit_epoch_and_unlocks_the_bonds(
     boa.env.time_travel(seconds=3 * DAY)
     assert all(bonds_of(cluster_id).values())
     start = staker_rewards.get_stream(cluster_id).start
-    claimable = {op: escrow.claimable(op) for op in auction.get_cluster(cluster_id).operators}
+    claimable = {op: escrow.claimable(op) for op in operators_of(auction, cluster_id)}
     exit_epoch = epoch_now(manager) - 10  # proven late: the seconds since the exit epoch are refunded
     exit_time = prove_exit(protocol, cluster_id, module, activation, exit_epoch=exit_epoch, caller=outsider)
     logs = module.get_logs()
@@ -236,8 +237,8 @@ def test_prove_exit_ends_the_stream_at_the_exit_epoch_and_unlocks_the_bonds(
     assert staker_rewards.get_stream(cluster_id).end == exit_time
     assert not any(bonds_of(cluster_id).values())
     served = exit_time - start
-    for i, op in enumerate(auction.get_cluster(cluster_id).operators):
-        seat = staker_rewards.get_seat(cluster_id, i)
+    for i, op in enumerate(operators_of(auction, cluster_id)):
+        seat = staker_rewards.get_seat(cluster_id, seats_of(staker_rewards, cluster_id), i)
         # seconds not served × daily VC price / 86 400, with the bond
         assert escrow.claimable(op) - claimable[op] == seat.vc * (seat.days * DAY - served) // DAY + c.BOND
     assert conserved(staker_rewards, cluster_id)
@@ -252,14 +253,16 @@ def test_prove_exit_ends_the_stream_at_the_exit_epoch_and_unlocks_the_bonds(
 def test_prove_exit_guards(protocol, confirmed_module, manager, outsider):
     cluster_id, module, _ = confirmed_module()
     with boa.reverts("strategy_module: validator not exiting"):
-        module.prove_exit(*prove(protocol, cluster_id, b"c", activation_epoch=3))
+        module.prove_exit(
+            seats_of(module, module.cluster_id()), *prove(protocol, cluster_id, b"c", activation_epoch=3)
+        )
     with boa.env.prank(outsider), boa.reverts("strategy_module_manager: caller is not a strategy module"):
         manager.on_exit_proven(now())
     # only this cluster's validator: another cluster's module refuses this one's proof
     other_id, other, _ = confirmed_module()
     proof = prove(protocol, cluster_id, b"d", activation_epoch=3, exit_epoch=epoch_now(manager) + 5)
     with boa.reverts("strategy_module: proof is for another validator"):
-        other.prove_exit(*proof)
+        other.prove_exit(seats_of(other, other.cluster_id()), *proof)
     assert manager.cluster_status(other_id) == STATUS_STAKED
 
 
@@ -272,11 +275,11 @@ def test_expiry_no_longer_blocks_the_exit(
     activation = activate(protocol, cluster_id, module)
     end = staker_rewards.get_stream(cluster_id).end
     boa.env.time_travel(seconds=end - now())
-    staker_rewards.expire(cluster_id, sender=outsider)
+    staker_rewards.expire(cluster_id, seats_of(staker_rewards, cluster_id), sender=outsider)
     assert staker_rewards.status(cluster_id) == STATUS_EXPIRED
     assert manager.cluster_status(cluster_id) == STATUS_STAKED
     assert all(bonds_of(cluster_id).values())  # the validator still runs
-    operators = auction.get_cluster(cluster_id).operators
+    operators = operators_of(auction, cluster_id)
     refunds = {op: escrow.claimable(op) for op in operators}
     # a year later the holder exits
     boa.env.time_travel(seconds=365 * DAY)
@@ -380,14 +383,14 @@ def test_anyone_reclaims_for_a_holder_that_cannot_act(
     cluster_id = ready_cluster()
     holder = mock_deployer("ContractStaker").deploy(manager.address, 3)  # takes the NFT, rejects ETH
     module = module_at(holder.stake(value=STAKE, sender=stakers[0]))
-    cluster = auction.get_cluster(cluster_id)
+    cluster = cluster_of(auction, cluster_id)
     owed = {
         op: auction.get_bid(b).price + auction.get_bid(b).bond
         for op, b in zip(cluster.operators, cluster.bid_ids, strict=True)
     }
     boa.env.time_travel(seconds=manager.pending_cluster_ttl())
     with boa.env.prank(outsider):
-        manager.reclaim_stake(cluster_id)
+        manager.reclaim_stake(cluster_id, seats_of(manager, cluster_id))
     assert events(manager.get_logs(), "StakeReclaimed")[0]["refund_receiver"] == module.address
     assert manager.cluster_status(cluster_id) == STATUS_RECLAIMED
     assert boa.env.get_balance(module.address) == TOP_UP  # the holder's, never stuck

@@ -37,6 +37,7 @@ from tests.staker.conftest import (
 from tests.utils.actors import actors
 from tests.utils.deposits import accept_deposit
 from tests.utils.errors import reverts_with_error
+from tests.utils.seats import operators_of, seats_of
 
 EPOCH = 384  # seconds
 GWEI = 10**9
@@ -90,7 +91,7 @@ def test_frontrun_attack_is_caught_and_the_staker_made_whole(protocol, owner, op
             auction.bid([900], [100 + i], value=due)
     with boa.env.prank(owner):
         (cluster_id,) = manager.pre_create_clusters(1)
-    assert set(auction.get_cluster(cluster_id).operators) == set(attacker)
+    assert set(operators_of(auction, cluster_id)) == set(attacker)
 
     # the key ceremony: the attacker holds the whole key; it hands over deposit data for the pod...
     seed = b"the attacker's distributed key"
@@ -121,9 +122,9 @@ def test_frontrun_attack_is_caught_and_the_staker_made_whole(protocol, owner, op
     proof = chain.validator_proof(pubkey)
 
     with boa.reverts("strategy_module_manager: withdrawal credentials are not the pod's"):
-        manager.confirm_stake(cluster_id, timestamp, proof)
+        manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     with boa.env.prank(outsider):  # anyone may report it
-        manager.report_frontrun(cluster_id, timestamp, proof)
+        manager.report_frontrun(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     assert manager.cluster_status(cluster_id) == STATUS_FAILED
     bonds = 4 * ETH
     assert escrow.claimable(staker) == bonds
@@ -134,7 +135,7 @@ def test_frontrun_attack_is_caught_and_the_staker_made_whole(protocol, owner, op
     assert boa.env.get_balance(manager.address) == 0
     # and no further ETH ever reaches the deposit contract for that key
     with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
-        manager.confirm_stake(cluster_id, timestamp, proof)
+        manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     boa.env.time_travel(seconds=10 * EPOCH)
     chain.process()
     assert boa.env.get_balance(deposit_contract.address) == 2 * PRE_DEPOSIT
@@ -174,7 +175,9 @@ def test_honest_stakers_end_in_their_own_validators(protocol, honest_world, stak
     with boa.env.prank(outsider):
         for cluster_id in ids:
             pubkey = bytes(manager.validator_pubkey(cluster_id))
-            manager.confirm_stake(cluster_id, timestamp, chain.validator_proof(pubkey))
+            manager.confirm_stake(
+                cluster_id, seats_of(manager, cluster_id), timestamp, chain.validator_proof(pubkey)
+            )
     assert boa.env.get_balance(manager.address) == 0
     assert boa.env.get_balance(protocol.deposit_contract.address) == len(ids) * STAKE
     # nothing is restaked at confirmation: the deposit shares wait for EigenLayer's own proof
@@ -220,7 +223,9 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider)
         module = module_at(manager.create_strategy_module_and_stake(value=STAKE))
     pubkey = bytes(manager.validator_pubkey(cluster_id))
     boa.env.time_travel(seconds=12)
-    manager.confirm_stake(cluster_id, chain.process(), chain.validator_proof(pubkey))
+    manager.confirm_stake(
+        cluster_id, seats_of(manager, cluster_id), chain.process(), chain.validator_proof(pubkey)
+    )
     # the top-up is included, the validator becomes eligible, then active after finality and the lookahead
     boa.env.time_travel(seconds=12)
     chain.process()
@@ -265,7 +270,12 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider)
     with boa.env.prank(staker), boa.reverts("strategy_module: validator exited, prove it"):
         module.request_exit(value=module.exit_fee())
     # the exit is proven (anyone): the stream ends at the exit epoch, however late the proof
-    module.prove_exit(chain.last_timestamp, chain.validator_proof(pubkey), sender=outsider)
+    module.prove_exit(
+        seats_of(module, module.cluster_id()),
+        chain.last_timestamp,
+        chain.validator_proof(pubkey),
+        sender=outsider,
+    )
     assert manager.cluster_status(cluster_id) == STATUS_EXITED
     assert rewards.status(cluster_id) == 4
     assert rewards.get_stream(cluster_id).end == manager.beacon_genesis_time() + exit_epoch * EPOCH
@@ -319,5 +329,5 @@ def test_a_pre_deposit_the_beacon_chain_ignores_is_reclaimed(protocol, owner, op
     assert not chain.has_validator(pubkey) and len(chain.ignored_deposits) == 1
     boa.env.time_travel(seconds=manager.pending_cluster_ttl())
     with boa.env.prank(staker):
-        manager.reclaim_stake(cluster_id)
+        manager.reclaim_stake(cluster_id, seats_of(manager, cluster_id))
     assert boa.env.get_balance(staker) == start - PRE_DEPOSIT

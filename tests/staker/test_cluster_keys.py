@@ -29,6 +29,7 @@ from deploy.keys import (
 )
 from deploy.protocol import deployer_for
 from tests.staker.conftest import STAKE, STATUS_DISSOLVED, events, mock_deployer
+from tests.utils.seats import operators_of, seats_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HOLESKY = bytes.fromhex("01017000")
@@ -60,7 +61,7 @@ def pending(operators, bid_round, pre_create, auction):
     def run():
         bid_round(operators[:4])
         (cluster_id,) = pre_create(1)
-        return cluster_id, list(auction.get_cluster(cluster_id).operators)
+        return cluster_id, list(operators_of(auction, cluster_id))
 
     return run
 
@@ -84,7 +85,7 @@ def refused(reason: str, keys, holder, cluster_id: int) -> Iterator[None]:
 def register_shares(keys, cluster_id, winners, reg, skip=()):
     for i, (winner, (share, point)) in enumerate(zip(winners, reg.shares, strict=True)):
         if i not in skip:
-            keys.register_share(cluster_id, share, point, sender=winner)
+            keys.register_share(cluster_id, seats_of(keys, cluster_id), share, point, sender=winner)
 
 
 # ---------------------------------------------------------------- wiring and views
@@ -92,7 +93,7 @@ def register_shares(keys, cluster_id, winners, reg, skip=()):
 
 def test_wiring_and_views(protocol, keys):
     assert keys.manager() == protocol.manager.address
-    assert keys.auction() == protocol.auction.address
+    assert keys.staker_rewards() == protocol.staker_rewards.address
     assert keys.genesis_fork_version() == HOLESKY
     assert [keys.threshold_of(n) for n in range(4, 8)] == [3, 4, 4, 5]
     assert [keys.threshold_of(n) for n in range(4, 8)] == [threshold_of(n) for n in range(4, 8)]
@@ -116,7 +117,7 @@ def test_winners_register_and_the_cluster_becomes_ready(protocol, keys, manager,
     cluster_id, winners = pending()
     reg = ceremony(manager, cluster_id, "happy path")
     for i, (winner, (share, point)) in enumerate(zip(winners, reg.shares, strict=True)):
-        keys.register_share(cluster_id, share, point, sender=winner)
+        keys.register_share(cluster_id, seats_of(keys, cluster_id), share, point, sender=winner)
         assert events(keys.get_logs(), "ShareRegistered") == [
             {
                 "cluster_id": cluster_id,
@@ -131,7 +132,9 @@ def test_winners_register_and_the_cluster_becomes_ready(protocol, keys, manager,
         assert not manager.has_deposit_data(cluster_id)  # not ready before the group key
     assert manager.num_ready_clusters() == 0
     # any winner, here the last
-    root = keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[-1])
+    root = keys.register_deposit_data(
+        cluster_id, seats_of(keys, cluster_id), *reg.deposit_args, sender=winners[-1]
+    )
     d = reg.deposit_data
     assert root == bytes.fromhex(d["deposit_data_root"])
     assert events(keys.get_logs(), "KeysRegistered") == [
@@ -143,11 +146,7 @@ def test_winners_register_and_the_cluster_becomes_ready(protocol, keys, manager,
             "deposit_data_root": root,
         }
     ]
-    assert manager.deposit_data(cluster_id) == (
-        bytes.fromhex(d["pubkey"]),
-        bytes.fromhex(d["signature"]),
-        root,
-    )
+    assert manager.validator_pubkey(cluster_id) == bytes.fromhex(d["pubkey"])
     assert manager.next_cluster_to_stake() == (True, cluster_id)
 
 
@@ -170,7 +169,7 @@ def test_make_deposit_data_by_default_signs_what_registration_accepts(keys, mana
     def register(d: dict) -> bytes:
         pubkey, signature = bytes.fromhex(d["pubkey"]), bytes.fromhex(d["signature"])
         args = (pubkey, g1_point(pubkey), signature, g2_point(signature), points)
-        return keys.register_deposit_data(cluster_id, *args, sender=winners[0])
+        return keys.register_deposit_data(cluster_id, seats_of(keys, cluster_id), *args, sender=winners[0])
 
     whole = make_deposit_data(credentials, HOLESKY, "default amount", amount_gwei=MAX_EFFECTIVE_BALANCE_GWEI)
     with boa.reverts("cluster_keys: invalid deposit signature"):
@@ -190,40 +189,59 @@ def test_only_winners_register(keys, manager, pending, owner, outsider, who):
     reg = ceremony(manager, cluster_id, "winners only")
     sender = owner if who == "owner" else outsider
     with refused("cluster_keys: caller is not a winner", keys, manager, cluster_id):
-        keys.register_share(cluster_id, *reg.shares[0], sender=sender)
+        keys.register_share(cluster_id, seats_of(keys, cluster_id), *reg.shares[0], sender=sender)
     register_shares(keys, cluster_id, winners, reg)
     with refused("cluster_keys: caller is not a winner", keys, manager, cluster_id):
-        keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=sender)
+        keys.register_deposit_data(cluster_id, seats_of(keys, cluster_id), *reg.deposit_args, sender=sender)
 
 
 def test_unknown_cluster_is_not_pending(keys, manager, pending):
     cluster_id, winners = pending()
     reg = ceremony(manager, cluster_id, "unknown")
     with refused("cluster_keys: cluster not pending", keys, manager, cluster_id):
-        keys.register_share(cluster_id + 1, *reg.shares[0], sender=winners[0])
+        keys.register_share(cluster_id + 1, seats_of(keys, cluster_id), *reg.shares[0], sender=winners[0])
     with refused("cluster_keys: cluster not pending", keys, manager, cluster_id):
-        keys.register_deposit_data(cluster_id + 1, *reg.deposit_args, sender=winners[0])
+        keys.register_deposit_data(
+            cluster_id + 1, seats_of(keys, cluster_id), *reg.deposit_args, sender=winners[0]
+        )
+
+
+def test_other_seats_are_refused(keys, manager, pending):
+    """The winners are the seats StakerRewards committed to: other seats (another order, which would give
+    the caller another share index, or a seat naming another operator) are refused before anything else."""
+    cluster_id, winners = pending()
+    reg = ceremony(manager, cluster_id, "seats")
+    seats = seats_of(keys, cluster_id)
+    swapped = [seats[1], seats[0], *seats[2:]]
+    outsider_seat = [seats[0]._replace(operator=str(manager.address)), *seats[1:]]
+    for wrong in (swapped, outsider_seat, seats[:-1]):
+        with refused("staker_rewards: seats do not match", keys, manager, cluster_id):
+            keys.register_share(cluster_id, wrong, *reg.shares[0], sender=winners[0])
+        with refused("staker_rewards: seats do not match", keys, manager, cluster_id):
+            keys.register_deposit_data(cluster_id, wrong, *reg.deposit_args, sender=winners[0])
 
 
 def test_registered_data_is_final(keys, manager, pending):
     cluster_id, winners = pending()
     reg = ceremony(manager, cluster_id, "final")
     register_shares(keys, cluster_id, winners, reg)
-    keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+    keys.register_deposit_data(cluster_id, seats_of(keys, cluster_id), *reg.deposit_args, sender=winners[0])
     with refused("cluster_keys: keys already registered", keys, manager, cluster_id):
-        keys.register_share(cluster_id, *reg.shares[0], sender=winners[0])
+        keys.register_share(cluster_id, seats_of(keys, cluster_id), *reg.shares[0], sender=winners[0])
     with refused("cluster_keys: keys already registered", keys, manager, cluster_id):
-        keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[1])
+        keys.register_deposit_data(
+            cluster_id, seats_of(keys, cluster_id), *reg.deposit_args, sender=winners[1]
+        )
 
 
 def test_a_staked_cluster_takes_no_registration(keys, manager, pending, stakers):
     cluster_id, winners = pending()
     reg = ceremony(manager, cluster_id, "staked")
     register_shares(keys, cluster_id, winners, reg)
-    keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+    keys.register_deposit_data(cluster_id, seats_of(keys, cluster_id), *reg.deposit_args, sender=winners[0])
     manager.create_strategy_module_and_stake(value=STAKE, sender=stakers[0])
     with refused("cluster_keys: cluster not pending", keys, manager, cluster_id):
-        keys.register_share(cluster_id, *reg.shares[0], sender=winners[0])
+        keys.register_share(cluster_id, seats_of(keys, cluster_id), *reg.shares[0], sender=winners[0])
 
 
 def test_dissolution_covers_winners_who_never_register(keys, manager, pending, outsider):
@@ -231,14 +249,16 @@ def test_dissolution_covers_winners_who_never_register(keys, manager, pending, o
     reg = ceremony(manager, cluster_id, "silent winner")
     register_shares(keys, cluster_id, winners, reg, skip={2})  # the third winner never registers
     with refused("cluster_keys: share missing", keys, manager, cluster_id):
-        keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+        keys.register_deposit_data(
+            cluster_id, seats_of(keys, cluster_id), *reg.deposit_args, sender=winners[0]
+        )
     with boa.reverts("strategy_module_manager: pending cluster ttl not over"):
-        manager.dissolve_cluster(cluster_id, sender=outsider)
+        manager.dissolve_cluster(cluster_id, seats_of(manager, cluster_id), sender=outsider)
     boa.env.time_travel(seconds=manager.pending_cluster_ttl())
-    manager.dissolve_cluster(cluster_id, sender=outsider)
+    manager.dissolve_cluster(cluster_id, seats_of(manager, cluster_id), sender=outsider)
     assert manager.cluster_status(cluster_id) == STATUS_DISSOLVED
     with refused("cluster_keys: cluster not pending", keys, manager, cluster_id):
-        keys.register_share(cluster_id, *reg.shares[2], sender=winners[2])
+        keys.register_share(cluster_id, seats_of(keys, cluster_id), *reg.shares[2], sender=winners[2])
 
 
 # ---------------------------------------------------------------- shares
@@ -248,21 +268,25 @@ def test_a_share_may_be_replaced_until_complete(keys, manager, pending):
     cluster_id, winners = pending()
     reg = ceremony(manager, cluster_id, "replace")
     stale = ceremony(manager, cluster_id, "replace, first attempt")
-    keys.register_share(cluster_id, *stale.shares[1], sender=winners[1])
+    keys.register_share(cluster_id, seats_of(keys, cluster_id), *stale.shares[1], sender=winners[1])
     register_shares(keys, cluster_id, winners, reg, skip={1})
     assert keys.num_shares(cluster_id) == 4
     # the stale share does not interpolate with the others
     points = [p for _, p in reg.shares]
     with refused("cluster_keys: share differs from its registration", keys, manager, cluster_id):
-        keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+        keys.register_deposit_data(
+            cluster_id, seats_of(keys, cluster_id), *reg.deposit_args, sender=winners[0]
+        )
     stale_points = [stale.shares[1][1] if i == 1 else p for i, p in enumerate(points)]
     with refused("cluster_keys: shares do not give the group key", keys, manager, cluster_id):
-        keys.register_deposit_data(cluster_id, *reg.deposit_args[:4], stale_points, sender=winners[0])
-    keys.register_share(cluster_id, *reg.shares[1], sender=winners[1])
+        keys.register_deposit_data(
+            cluster_id, seats_of(keys, cluster_id), *reg.deposit_args[:4], stale_points, sender=winners[0]
+        )
+    keys.register_share(cluster_id, seats_of(keys, cluster_id), *reg.shares[1], sender=winners[1])
     (event,) = events(keys.get_logs(), "ShareRegistered")
     assert event["replaced"] is True and event["index"] == 2
     assert keys.share_hash(cluster_id, 2) == keccak(reg.shares[1][1])
-    keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
+    keys.register_deposit_data(cluster_id, seats_of(keys, cluster_id), *reg.deposit_args, sender=winners[0])
     assert manager.has_deposit_data(cluster_id)
 
 
@@ -271,9 +295,11 @@ def test_share_encoding_is_checked(keys, manager, pending):
     reg = ceremony(manager, cluster_id, "encoding")
     share, point = reg.shares[0]
     with refused("bls: x does not match", keys, manager, cluster_id):
-        keys.register_share(cluster_id, reg.shares[1][0], point, sender=winners[0])
+        keys.register_share(
+            cluster_id, seats_of(keys, cluster_id), reg.shares[1][0], point, sender=winners[0]
+        )
     with refused("bls: compressed G1 must be 48 bytes", keys, manager, cluster_id):
-        keys.register_share(cluster_id, share[:47], point, sender=winners[0])
+        keys.register_share(cluster_id, seats_of(keys, cluster_id), share[:47], point, sender=winners[0])
 
 
 def test_incomplete_data_is_refused(keys, manager, pending):
@@ -281,12 +307,16 @@ def test_incomplete_data_is_refused(keys, manager, pending):
     reg = ceremony(manager, cluster_id, "incomplete")
     register_shares(keys, cluster_id, winners, reg, skip={3})
     with refused("cluster_keys: share missing", keys, manager, cluster_id):
-        keys.register_deposit_data(cluster_id, *reg.deposit_args, sender=winners[0])
-    keys.register_share(cluster_id, *reg.shares[3], sender=winners[3])
+        keys.register_deposit_data(
+            cluster_id, seats_of(keys, cluster_id), *reg.deposit_args, sender=winners[0]
+        )
+    keys.register_share(cluster_id, seats_of(keys, cluster_id), *reg.shares[3], sender=winners[3])
     points = reg.deposit_args[4]
     for wrong in (points[:3], [*points, points[0]]):
         with refused("cluster_keys: one share point per winner", keys, manager, cluster_id):
-            keys.register_deposit_data(cluster_id, *reg.deposit_args[:4], wrong, sender=winners[0])
+            keys.register_deposit_data(
+                cluster_id, seats_of(keys, cluster_id), *reg.deposit_args[:4], wrong, sender=winners[0]
+            )
 
 
 def test_shares_of_another_ceremony_fail(keys, manager, pending):
@@ -297,13 +327,19 @@ def test_shares_of_another_ceremony_fail(keys, manager, pending):
     register_shares(keys, cluster_id, winners, other)
     with refused("cluster_keys: shares do not give the group key", keys, manager, cluster_id):
         keys.register_deposit_data(
-            cluster_id, *reg.deposit_args[:4], other.deposit_args[4], sender=winners[0]
+            cluster_id,
+            seats_of(keys, cluster_id),
+            *reg.deposit_args[:4],
+            other.deposit_args[4],
+            sender=winners[0],
         )
     # one share from another ceremony among ours
     register_shares(keys, cluster_id, winners, reg, skip={3})
     mixed = [*reg.deposit_args[4][:3], other.deposit_args[4][3]]
     with refused("cluster_keys: shares do not give the group key", keys, manager, cluster_id):
-        keys.register_deposit_data(cluster_id, *reg.deposit_args[:4], mixed, sender=winners[0])
+        keys.register_deposit_data(
+            cluster_id, seats_of(keys, cluster_id), *reg.deposit_args[:4], mixed, sender=winners[0]
+        )
 
 
 def test_a_lower_threshold_key_is_refused(keys, manager, pending):
@@ -314,7 +350,9 @@ def test_a_lower_threshold_key_is_refused(keys, manager, pending):
     with refused(
         "cluster_keys: fewer shares than the threshold give the group key", keys, manager, cluster_id
     ):
-        keys.register_deposit_data(cluster_id, *weak.deposit_args, sender=winners[0])
+        keys.register_deposit_data(
+            cluster_id, seats_of(keys, cluster_id), *weak.deposit_args, sender=winners[0]
+        )
 
 
 def test_a_higher_threshold_key_is_refused(keys, manager, pending):
@@ -322,7 +360,9 @@ def test_a_higher_threshold_key_is_refused(keys, manager, pending):
     strict = ceremony(manager, cluster_id, "strict", threshold=4)
     register_shares(keys, cluster_id, winners, strict)
     with refused("cluster_keys: shares do not give the group key", keys, manager, cluster_id):
-        keys.register_deposit_data(cluster_id, *strict.deposit_args, sender=winners[0])
+        keys.register_deposit_data(
+            cluster_id, seats_of(keys, cluster_id), *strict.deposit_args, sender=winners[0]
+        )
 
 
 # ---------------------------------------------------------------- group key and signature
@@ -338,6 +378,7 @@ def test_group_key_mismatch_fails(keys, manager, pending):
     with refused("bls: x does not match", keys, manager, cluster_id):
         keys.register_deposit_data(
             cluster_id,
+            seats_of(keys, cluster_id),
             other.deposit_args[0],
             pubkey_point,
             signature,
@@ -347,11 +388,14 @@ def test_group_key_mismatch_fails(keys, manager, pending):
         )
     # another key altogether (its own signature): the shares do not give it
     with refused("cluster_keys: shares do not give the group key", keys, manager, cluster_id):
-        keys.register_deposit_data(cluster_id, *other.deposit_args[:4], points, sender=winners[0])
+        keys.register_deposit_data(
+            cluster_id, seats_of(keys, cluster_id), *other.deposit_args[:4], points, sender=winners[0]
+        )
     # the point of a share in place of the group key
     with refused("cluster_keys: shares do not give the group key", keys, manager, cluster_id):
         keys.register_deposit_data(
             cluster_id,
+            seats_of(keys, cluster_id),
             reg.shares[0][0],
             g1_point(reg.shares[0][0]),
             signature,
@@ -372,6 +416,7 @@ def test_a_byte_changed_in_the_signature_fails(keys, manager, pending, byte):
     with refused("bls: x does not match", keys, manager, cluster_id):
         keys.register_deposit_data(
             cluster_id,
+            seats_of(keys, cluster_id),
             pubkey,
             pubkey_point,
             flip(signature, byte),
@@ -382,7 +427,14 @@ def test_a_byte_changed_in_the_signature_fails(keys, manager, pending, byte):
     bad_point = flip(signature_point, 63)
     with refused("bls: x does not match", keys, manager, cluster_id):
         keys.register_deposit_data(
-            cluster_id, pubkey, pubkey_point, signature, bad_point, points, sender=winners[0]
+            cluster_id,
+            seats_of(keys, cluster_id),
+            pubkey,
+            pubkey_point,
+            signature,
+            bad_point,
+            points,
+            sender=winners[0],
         )
 
 
@@ -401,7 +453,7 @@ def test_a_point_off_the_curve_with_matching_bytes_fails(keys, manager, pending,
         args[3] = flip(args[3], 255)
         reason = "bls: point not on curve or not in subgroup"
     with refused(reason, keys, manager, cluster_id):
-        keys.register_deposit_data(cluster_id, *args, sender=winners[0])
+        keys.register_deposit_data(cluster_id, seats_of(keys, cluster_id), *args, sender=winners[0])
 
 
 def non_subgroup_share() -> tuple[bytes, bytes]:
@@ -430,11 +482,13 @@ def test_an_invalid_share_point_is_refused_at_the_share_check(keys, manager, pen
             point = flip(point, 127)
         else:
             share, point = non_subgroup_share()
-        keys.register_share(cluster_id, share, point, sender=winners[k])
+        keys.register_share(cluster_id, seats_of(keys, cluster_id), share, point, sender=winners[k])
         assert keys.share_hash(cluster_id, k + 1) == keccak(point)
         points = [point if i == k else p for i, (_, p) in enumerate(reg.shares)]
         with refused("bls: point not on curve or not in subgroup", keys, manager, cluster_id):
-            keys.register_deposit_data(cluster_id, *reg.deposit_args[:4], points, sender=winners[0])
+            keys.register_deposit_data(
+                cluster_id, seats_of(keys, cluster_id), *reg.deposit_args[:4], points, sender=winners[0]
+            )
 
 
 def test_a_valid_signature_of_another_message_fails(keys, manager, pending):
@@ -451,6 +505,7 @@ def test_a_valid_signature_of_another_message_fails(keys, manager, pending):
         with refused("cluster_keys: invalid deposit signature", keys, manager, cluster_id):
             keys.register_deposit_data(
                 cluster_id,
+                seats_of(keys, cluster_id),
                 *reg.deposit_args[:2],
                 *other.deposit_args[2:4],
                 reg.deposit_args[4],
@@ -563,8 +618,8 @@ def test_any_threshold_and_size(corruption, n, data):
         detail = (data.draw(st.integers(0, 95), label="byte"), data.draw(st.integers(0, 7), label="bit"))
         signature = flip(signature, detail[0], 1 << detail[1])
     for winner, (share, point) in zip(winners, shares, strict=True):
-        keys.register_share(0, share, point, sender=winner)
-    args = (0, pubkey, pubkey_point, signature, signature_point, [p for _, p in shares])
+        keys.register_share(0, stand_in.seats(0), share, point, sender=winner)
+    args = (0, stand_in.seats(0), pubkey, pubkey_point, signature, signature_point, [p for _, p in shares])
     reason = expected_reason(n, t, corruption, detail)
     if reason is None:
         root = keys.register_deposit_data(*args, sender=winners[-1])
@@ -589,19 +644,22 @@ def test_errors_that_cancel_in_a_plain_sum_are_caught():
         moved = G1_to_pubkey(add(pubkey_to_G1(shares[k][0]), delta))
         shares[k] = (moved, g1_point(moved))
     for winner, (share, point) in zip(winners, shares, strict=True):
-        keys.register_share(0, share, point, sender=winner)
+        keys.register_share(0, stand_in.seats(0), share, point, sender=winner)
     with refused("cluster_keys: shares do not give the group key", keys, stand_in, 0):
-        keys.register_deposit_data(0, *reg.deposit_args[:4], [p for _, p in shares], sender=winners[0])
-    keys.register_share(0, *reg.shares[5], sender=winners[5])
+        keys.register_deposit_data(
+            0, stand_in.seats(0), *reg.deposit_args[:4], [p for _, p in shares], sender=winners[0]
+        )
+    keys.register_share(0, stand_in.seats(0), *reg.shares[5], sender=winners[5])
     with refused("cluster_keys: shares do not give the group key", keys, stand_in, 0):
         keys.register_deposit_data(
             0,
+            stand_in.seats(0),
             *reg.deposit_args[:4],
             [p for _, p in shares[:5]] + [reg.shares[5][1], shares[6][1]],
             sender=winners[0],
         )
-    keys.register_share(0, *reg.shares[6], sender=winners[6])
-    keys.register_deposit_data(0, *reg.deposit_args, sender=winners[0])
+    keys.register_share(0, stand_in.seats(0), *reg.shares[6], sender=winners[6])
+    keys.register_deposit_data(0, stand_in.seats(0), *reg.deposit_args, sender=winners[0])
     assert stand_in.registered()
 
 
@@ -624,15 +682,17 @@ def test_the_real_obol_lock_passes_the_share_check_and_fails_with_two_shares_swa
     )
     keys = deployer_for("cluster_keys").deploy(stand_in.address, 0x01017000)
     for winner, share in zip(winners, shares, strict=True):
-        keys.register_share(0, share, g1_point(share), sender=winner)
+        keys.register_share(0, stand_in.seats(0), share, g1_point(share), sender=winner)
     group = (pubkey, g1_point(pubkey), signature, g2_point(signature))
     points = [g1_point(s) for s in shares]
     with refused(INVALID_SIGNATURE, keys, stand_in, 0):
-        keys.register_deposit_data(0, *group, points, sender=winners[0])
+        keys.register_deposit_data(0, stand_in.seats(0), *group, points, sender=winners[0])
     for i, j in ((0, 1), (1, 2), (2, 3), (0, 3)):
         swapped = list(shares)
         swapped[i], swapped[j] = swapped[j], swapped[i]
         for winner, share in zip(winners, swapped, strict=True):
-            keys.register_share(0, share, g1_point(share), sender=winner)
+            keys.register_share(0, stand_in.seats(0), share, g1_point(share), sender=winner)
         with refused(SHARES_DO_NOT_AGREE, keys, stand_in, 0):
-            keys.register_deposit_data(0, *group, [g1_point(s) for s in swapped], sender=winners[0])
+            keys.register_deposit_data(
+                0, stand_in.seats(0), *group, [g1_point(s) for s in swapped], sender=winners[0]
+            )

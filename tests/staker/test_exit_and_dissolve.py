@@ -32,6 +32,7 @@ from tests.staker.exits import (
 from tests.staker.restaking import POD_STATUS_ACTIVE, POD_STATUS_WITHDRAWN, cluster_checkpoint, pod_of
 from tests.utils.deposits import accept_deposit
 from tests.utils.errors import reverts_with_error
+from tests.utils.seats import cluster_of, seats_of
 
 ENDED, CANCELLED = 4, 5
 
@@ -166,13 +167,13 @@ def pending_clusters(operators, bid_round, pre_create):
 
 def test_owner_dissolves_a_pending_cluster(manager, auction, escrow, staker_rewards, owner, pending_clusters):
     (cluster_id, _) = pending_clusters(2)
-    cluster = auction.get_cluster(cluster_id)
+    cluster = cluster_of(auction, cluster_id)
     owed = {
         op: auction.get_bid(b).price + auction.get_bid(b).bond
         for op, b in zip(cluster.operators, cluster.bid_ids, strict=True)
     }
     with boa.env.prank(owner):
-        manager.dissolve_cluster(cluster_id)
+        manager.dissolve_cluster(cluster_id, seats_of(manager, cluster_id))
     logs = manager.get_logs()
     assert events(logs, "ClusterDissolved") == [
         {"cluster_id": cluster_id, "caller": owner, "had_deposit_data": False}
@@ -185,7 +186,7 @@ def test_owner_dissolves_a_pending_cluster(manager, auction, escrow, staker_rewa
     for op, amount in owed.items():
         assert escrow.claimable(op) == amount
     with boa.env.prank(owner), boa.reverts("strategy_module_manager: cluster not pending"):
-        manager.dissolve_cluster(cluster_id)
+        manager.dissolve_cluster(cluster_id, seats_of(manager, cluster_id))
 
 
 def test_dissolving_a_ready_cluster_takes_it_out_of_the_queue(
@@ -195,7 +196,7 @@ def test_dissolving_a_ready_cluster_takes_it_out_of_the_queue(
     data = {i: register(i) for i in range(3)}
     assert manager.ready_clusters(0, 10) == [0, 1, 2]
     with boa.env.prank(owner):
-        manager.dissolve_cluster(1)
+        manager.dissolve_cluster(1, seats_of(manager, 1))
     assert events(manager.get_logs(), "ClusterDissolved")[0]["had_deposit_data"] is True
     assert manager.ready_clusters(0, 10) == [0, 2]
     assert manager.num_ready_clusters() == 2 and manager.num_pending_clusters() == 2
@@ -215,7 +216,7 @@ def test_dissolved_key_cannot_be_registered_for_another_cluster(manager, owner, 
     pending_clusters(2)
     register(0)
     with boa.env.prank(owner):
-        manager.dissolve_cluster(0)
+        manager.dissolve_cluster(0, seats_of(manager, 0))
     from tests.staker.conftest import as_args, deposit_data, seed_for
 
     # cluster 0's key signed for cluster 1's credentials
@@ -231,10 +232,10 @@ def test_anyone_dissolves_after_the_ttl(manager, outsider, pending_clusters):
     assert settled > 0
     boa.env.time_travel(seconds=settled + ttl - 1 - boa.env.evm.patch.timestamp)
     with boa.env.prank(outsider), boa.reverts("strategy_module_manager: pending cluster ttl not over"):
-        manager.dissolve_cluster(cluster_id)
+        manager.dissolve_cluster(cluster_id, seats_of(manager, cluster_id))
     boa.env.time_travel(seconds=1)
     with boa.env.prank(outsider):
-        manager.dissolve_cluster(cluster_id)
+        manager.dissolve_cluster(cluster_id, seats_of(manager, cluster_id))
     assert events(manager.get_logs(), "ClusterDissolved") == [
         {"cluster_id": cluster_id, "caller": outsider, "had_deposit_data": False}
     ]
@@ -245,17 +246,17 @@ def test_dissolve_refuses_unknown_and_taken_clusters(
     manager, owner, ready_cluster, stake, stakers, confirmed_module
 ):
     with boa.env.prank(owner), boa.reverts("strategy_module_manager: unknown cluster"):
-        manager.dissolve_cluster(0)
+        manager.dissolve_cluster(0, [])
     cluster_id = ready_cluster()
     stake(stakers[0])
     with boa.env.prank(owner), boa.reverts("strategy_module_manager: cluster not pending"):
-        manager.dissolve_cluster(cluster_id)
+        manager.dissolve_cluster(cluster_id, seats_of(manager, cluster_id))
 
 
 def test_dissolve_refuses_a_confirmed_cluster(manager, owner, confirmed_module):
     cluster_id, _, _ = confirmed_module()
     with boa.env.prank(owner), boa.reverts("strategy_module_manager: cluster not pending"):
-        manager.dissolve_cluster(cluster_id)
+        manager.dissolve_cluster(cluster_id, seats_of(manager, cluster_id))
 
 
 def test_pending_status_kept_until_dissolved(manager, pending_clusters):

@@ -37,13 +37,14 @@ from tests.staker.restaking import (
     queued_withdrawal,
     restake,
 )
+from tests.utils.seats import operators_of, seats_of
 
 DAY = 86_400
 
 
 def _ceremony(manager, cluster_id, seed):
     """What the operators do off-chain: keys for the cluster's withdrawal credentials."""
-    module, pod, split = manager.predict_addresses(cluster_id)
+    module, pod, split = manager.predict_addresses(cluster_id, seats_of(manager, cluster_id))
     credentials = bytes(manager.withdrawal_credentials(cluster_id))
     assert credentials == b"\x01" + b"\x00" * 11 + bytes.fromhex(pod[2:])
     d = make_deposit_data(credentials, seed=seed)  # signed for the pre-deposit
@@ -68,8 +69,7 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     with boa.env.prank(owner):
         assert manager.pre_create_clusters(1) == [0]
     assert manager.num_pending_clusters() == 1
-    cluster = auction.get_cluster(0)
-    assert len(cluster.operators) == 4
+    assert len(seats_of(manager, 0)) == 4  # the settlement's one event carries the cluster's seats
 
     # 3. key ceremony for the predicted addresses, then registration
     d0, (module0, pod0, split0) = _ceremony(manager, 0, b"integration cluster 0")
@@ -94,7 +94,7 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     assert pod_of(module).proofSubmitter() == manager.address
     assert boa.env.get_code(pod0) != b""
     assert boa.env.get_code(split0) == b""  # the fee recipient's address; deployed when there are fees
-    assert manager.split_of(0) == split0
+    assert manager.predict_addresses(0, seats_of(manager, 0))[2] == split0
 
     # the beacon pre-deposit: 1 ETH with the pod's credentials and the ceremony's key; 31 ETH stay here
     (deposit,) = events(logs, "DepositEvent")
@@ -119,7 +119,7 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
         validator_fields(bytes.fromhex(d0["pubkey"]), bytes(manager.withdrawal_credentials(0))),
     )
     with boa.env.prank(outsider):
-        manager.confirm_stake(0, timestamp, proof)
+        manager.confirm_stake(0, seats_of(manager, 0), timestamp, proof)
     assert "StreamStarted" in event_names(manager.get_logs())
     assert manager.cluster_status(0) == STATUS_STAKED
     assert boa.env.get_balance(deposit_contract.address) == STAKE
@@ -133,8 +133,8 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     # 5. the split pays the cluster's operators equally (fee recipient of the validator)
     boa.env.raw_call(split0, sender=outsider, value=ETH)
     with boa.env.prank(outsider):
-        assert manager.deploy_split(0) == split0
-    winners = list(cluster.operators)
+        assert manager.deploy_split(0, seats_of(manager, 0)) == split0
+    winners = operators_of(manager, 0)
     balances = [boa.env.get_balance(op) for op in winners]
     split_contract = boa.load_partial("contracts/external/Split.vy").at(split0)
     with boa.env.prank(outsider):

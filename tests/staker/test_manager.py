@@ -27,6 +27,7 @@ from tests.staker.conftest import (
 )
 from tests.utils.deposits import accept_deposit, create2_proxy_address, fake_deposit
 from tests.utils.logs import emitted_by
+from tests.utils.seats import operators_of, seats_of
 
 ZERO = "0x0000000000000000000000000000000000000000"
 
@@ -192,8 +193,9 @@ def test_pre_create_clusters(manager, auction, operators, bid_round, owner):
     created = events(logs, "ClusterPreCreated")
     assert [e["cluster_id"] for e in created] == [0, 1]
     for e in created:
-        assert (e["strategy_module"], e["eigen_pod"]) == manager.predict_addresses(e["cluster_id"])[:2]
-    assert event_names(logs).count("ClusterCreated") == 2  # the Auction's settlements
+        predicted = manager.predict_addresses(e["cluster_id"], seats_of(manager, e["cluster_id"]))
+        assert (e["strategy_module"], e["eigen_pod"]) == predicted[:2]
+    assert event_names(logs).count("ClusterSettled") == 2  # the Auction's settlements, one event each
     assert auction.num_clusters() == 2
     assert manager.num_pending_clusters() == 2
     assert manager.num_ready_clusters() == 0
@@ -247,10 +249,10 @@ def test_predict_addresses(
     manager, auction, split_factory, eigen_pod_manager, module_implementation, ready_cluster
 ):
     cluster_id = ready_cluster()
-    module, pod, split = manager.predict_addresses(cluster_id)
+    module, pod, split = manager.predict_addresses(cluster_id, seats_of(manager, cluster_id))
     assert module == predicted_module(manager.address, module_implementation.address, cluster_id)
     assert pod == eigen_pod_manager.getPod(module)
-    operators = list(auction.get_cluster(cluster_id).operators)
+    operators = list(operators_of(auction, cluster_id))
     assert split == split_factory.predict_split_address(
         operators, [1] * len(operators), 10, split_salt(manager.address, cluster_id)
     )
@@ -262,15 +264,30 @@ def test_predict_addresses(
 
 def test_predict_unknown_cluster_reverts(manager):
     with boa.reverts("strategy_module_manager: unknown cluster"):
-        manager.predict_addresses(0)
+        manager.predict_addresses(0, [])
     with boa.reverts("strategy_module_manager: unknown cluster"):
         manager.withdrawal_credentials(0)
+
+
+def test_predict_with_other_seats_reverts(manager, ready_cluster, owner):
+    """The split's address depends on the seats: any other seats than the cluster's are refused."""
+    cluster_id = ready_cluster()
+    seats = seats_of(manager, cluster_id)
+    other = [seats[1], seats[0], *seats[2:]]  # the same winners in another order
+    for wrong in (other, seats[:3], [seats[0]._replace(days=seats[0].days + 1), *seats[1:]]):
+        with boa.reverts("staker_rewards: seats do not match"):
+            manager.predict_addresses(cluster_id, wrong)
+        with boa.reverts("staker_rewards: seats do not match"):
+            manager.dissolve_cluster(cluster_id, wrong, sender=owner)
 
 
 def test_predictions_differ_per_cluster(manager, operators, bid_round, pre_create):
     bid_round(operators)
     pre_create(2)
-    a, b = manager.predict_addresses(0), manager.predict_addresses(1)
+    a, b = (
+        manager.predict_addresses(0, seats_of(manager, 0)),
+        manager.predict_addresses(1, seats_of(manager, 1)),
+    )
     assert not set(a) & set(b)
 
 
@@ -318,7 +335,7 @@ def test_register_deposit_data(manager, owner, pending_cluster):
         {"cluster_id": cluster_id, "pubkey": pubkey, "deposit_data_root": root}
     ]
     assert manager.has_deposit_data(cluster_id)
-    assert manager.deposit_data(cluster_id) == (pubkey, signature, root)
+    assert manager.validator_pubkey(cluster_id) == pubkey
     assert manager.num_ready_clusters() == 1
     assert manager.num_pending_clusters() == 1
     assert manager.next_cluster_to_stake() == (True, cluster_id)
@@ -367,7 +384,7 @@ def test_deposit_data_is_final(manager, pending_cluster, register):
     second = deposit_data(bytes(manager.withdrawal_credentials(cluster_id)), seed_for(cluster_id, 1))
     with boa.reverts("strategy_module_manager: deposit data already registered"):
         accept_deposit(manager, cluster_id, *as_args(second))
-    assert manager.deposit_data(cluster_id) == as_args(first)
+    assert manager.validator_pubkey(cluster_id) == as_args(first)[0]
     assert manager.num_ready_clusters() == 1
     assert manager.ready_clusters(0, 10) == [cluster_id]
 
@@ -441,8 +458,8 @@ def test_stake_when_pending_clusters_lack_deposit_data_reverts(manager, pending_
 
 def test_stake(manager, protocol, ready_cluster, stakers, deposit_contract):
     cluster_id = ready_cluster()
-    module_address, pod, split = manager.predict_addresses(cluster_id)
-    pubkey, _, _ = manager.deposit_data(cluster_id)
+    module_address, pod, split = manager.predict_addresses(cluster_id, seats_of(manager, cluster_id))
+    pubkey = manager.validator_pubkey(cluster_id)
     staker = stakers[0]
     balance = boa.env.get_balance(staker)
     with boa.env.prank(staker):
@@ -455,7 +472,6 @@ def test_stake(manager, protocol, ready_cluster, stakers, deposit_contract):
             "staker": staker,
             "strategy_module": module_address,
             "eigen_pod": pod,
-            "split": split,
         }
     ]
     assert events(logs, "ClusterPreDeposited") == [
@@ -481,7 +497,6 @@ def test_stake(manager, protocol, ready_cluster, stakers, deposit_contract):
     assert manager.strategy_module_of(cluster_id) == module_address
     assert manager.is_strategy_module(module_address)
     assert manager.cluster_of_module(module_address) == cluster_id
-    assert manager.split_of(cluster_id) == split
     assert manager.next_cluster_to_stake() == (False, 0)
     assert protocol.byz_nft.ownerOf(cluster_id) == staker
     module = module_at(module_address)
@@ -497,7 +512,6 @@ def test_stake(manager, protocol, ready_cluster, stakers, deposit_contract):
 
 def test_module_views_for_unknown_addresses(manager, outsider):
     assert manager.strategy_module_of(0) == ZERO
-    assert manager.split_of(0) == ZERO
     assert not manager.is_strategy_module(outsider)
     with boa.reverts("strategy_module_manager: not a strategy module"):
         manager.cluster_of_module(outsider)
@@ -553,16 +567,15 @@ def test_stake_when_split_was_deployed_by_someone_else(
     manager, auction, split_factory, ready_cluster, outsider, stake, stakers
 ):
     cluster_id = ready_cluster()
-    operators = list(auction.get_cluster(cluster_id).operators)
+    operators = list(operators_of(auction, cluster_id))
     with boa.env.prank(outsider):
         split = split_factory.create_split(
             operators, [1] * len(operators), 10, split_salt(manager.address, cluster_id)
         )
-    assert split == manager.predict_addresses(cluster_id)[2]
+    assert split == manager.predict_addresses(cluster_id, seats_of(manager, cluster_id))[2]
     stake(stakers[0])
-    assert manager.split_of(cluster_id) == split
     with boa.env.prank(outsider), boa.reverts("split_factory: split exists"):
-        manager.deploy_split(cluster_id)
+        manager.deploy_split(cluster_id, seats_of(manager, cluster_id))
 
 
 def test_deploy_split_keeps_the_fees_sent_before_it(
@@ -570,15 +583,15 @@ def test_deploy_split_keeps_the_fees_sent_before_it(
 ):
     cluster_id = ready_cluster()
     stake(stakers[0])
-    split = manager.split_of(cluster_id)
+    split = manager.predict_addresses(cluster_id, seats_of(manager, cluster_id))[2]
     fees = ETH // 10
     boa.env.raw_call(split, sender=outsider, value=fees)  # fee recipient before the split exists
     assert boa.env.get_code(split) == b""
     with boa.env.prank(outsider):
-        deployed = manager.deploy_split(cluster_id)
+        deployed = manager.deploy_split(cluster_id, seats_of(manager, cluster_id))
     (created,) = events(emitted_by(manager.get_logs(), split_factory.address), "SplitCreated")
     assert deployed == created["split"] == split
-    operators = list(auction.get_cluster(cluster_id).operators)
+    operators = list(operators_of(auction, cluster_id))
     assert created["recipients"] == operators
     assert created["allocations"] == [1] * len(operators)
     assert created["salt"] == split_salt(manager.address, cluster_id)
@@ -595,7 +608,7 @@ def test_deploy_split_keeps_the_fees_sent_before_it(
     assert sum(shares) == fees - incentive  # every wei that waited at the address, distributed
     assert max(shares) - min(shares) < len(operators)  # equal shares, the remainder to the last
     with boa.env.prank(outsider), boa.reverts("split_factory: split exists"):
-        manager.deploy_split(cluster_id)
+        manager.deploy_split(cluster_id, seats_of(manager, cluster_id))
 
 
 @pytest.mark.parametrize("clusters", [0, 1])
@@ -603,8 +616,7 @@ def test_deploy_split_of_a_cluster_nobody_took_reverts(manager, pending_cluster,
     if clusters:
         pending_cluster(1)  # pending: it has winners but no staker yet
     with boa.env.prank(outsider), boa.reverts("strategy_module_manager: cluster not taken"):
-        manager.deploy_split(0)
-    assert manager.split_of(0) == ZERO
+        manager.deploy_split(0, seats_of(manager, 0) if clusters else [])
 
 
 def test_contract_staker(manager, byz_nft, ready_cluster, stakers):

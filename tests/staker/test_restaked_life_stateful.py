@@ -61,6 +61,7 @@ from tests.utils.actors import actor
 from tests.utils.constants import c as constants
 from tests.utils.deposits import accept_deposit
 from tests.utils.errors import reverts_with_error
+from tests.utils.seats import seats_of
 from tests.utils.share_maths import WAD, ceil_div, div_wad, mul_wad, scaling, updated_dsf, withdrawable
 from tests.utils.stateful import PROFILE, StatefulBase
 
@@ -81,7 +82,7 @@ EXIT_TOO_EARLY = "strategy_module: exit before activation + 256 epochs"
 EXIT_AFTER_WITHDRAWAL = "strategy_module: validator exited, prove it"
 # The ci profile (examples x steps), outside the machine's source (whose text seeds the derandomized runs),
 # so that it can change without changing the runs' first examples
-CI_PROFILE = (8, 24)
+CI_PROFILE = (8, 26)
 
 
 # ---------------------------------------------------------------- EigenLayer's SlashingLib, in Python
@@ -346,7 +347,11 @@ class RestakedLifeMachine(StatefulBase):
     def confirm_stake(self, life: Life) -> None:
         timestamp = self._block()
         self.m.confirm_stake(
-            life.cid, timestamp, self.chain.validator_proof(life.pubkey), sender=self.world.anyone
+            life.cid,
+            seats_of(self.m, life.cid),
+            timestamp,
+            self.chain.validator_proof(life.pubkey),
+            sender=self.world.anyone,
         )
         assert self.m.cluster_status(life.cid) == STATUS_STAKED
         life.confirmed = True
@@ -572,7 +577,9 @@ class RestakedLifeMachine(StatefulBase):
         for life in lives:
             assert self.chain.validator(life.pubkey).exit_epoch != FAR_FUTURE_EPOCH  # honoured
             proof = self.chain.validator_proof(life.pubkey)
-            life.module.prove_exit(timestamp, proof, sender=self.world.anyone)
+            life.module.prove_exit(
+                seats_of(life.module, life.module.cluster_id()), timestamp, proof, sender=self.world.anyone
+            )
             assert self.m.cluster_status(life.cid) == STATUS_EXITED
             life.exit_proven = True
 

@@ -57,6 +57,7 @@ from tests.staker.conftest import (
 )
 from tests.utils.deposits import accept_deposit
 from tests.utils.errors import reverts_with_error
+from tests.utils.seats import bid_ids_of, seats_of
 from tests.utils.stateful import StatefulBase
 
 BOND = 10**18
@@ -96,7 +97,7 @@ class SafeDepositMachine(StatefulBase):
     steps = 30
     # the default test command (tests/utils/stateful.py); its examples derive from this class's code:
     # after an edit, check that every rule still runs (`-s` prints the counts)
-    ci_examples, ci_steps = 12, 36
+    ci_examples, ci_steps = 13, 36
     protocol = None
     owner = None
     stakers = None
@@ -194,7 +195,7 @@ class SafeDepositMachine(StatefulBase):
         m = self.protocol.manager
         cid = data.draw(st.sampled_from(sorted(self.pending)))
         with boa.env.prank(self.owner):
-            m.dissolve_cluster(cid)
+            m.dissolve_cluster(cid, seats_of(m, cid))
         self.pending.discard(cid)
         self.ready.discard(cid)
         self.dissolved.add(cid)
@@ -238,16 +239,16 @@ class SafeDepositMachine(StatefulBase):
         with boa.env.prank(self.outsider):
             if cid in self.attacked:
                 with boa.reverts("strategy_module_manager: withdrawal credentials are not the pod's"):
-                    m.confirm_stake(cid, timestamp, proof)
-                m.report_frontrun(cid, timestamp, proof)
+                    m.confirm_stake(cid, seats_of(m, cid), timestamp, proof)
+                m.report_frontrun(cid, seats_of(m, cid), timestamp, proof)
                 self.failed[cid] = staker
                 self.refunded[staker] += TOP_UP
                 self.bonds_owed[staker] += 4 * BOND
                 SafeDepositMachine.reported_total += 1
             else:
                 with boa.reverts("strategy_module_manager: no front-run: the validator is the pod's"):
-                    m.report_frontrun(cid, timestamp, proof)
-                m.confirm_stake(cid, timestamp, proof)
+                    m.report_frontrun(cid, seats_of(m, cid), timestamp, proof)
+                m.confirm_stake(cid, seats_of(m, cid), timestamp, proof)
                 self.confirmed[cid] = staker
                 self.holder[cid] = staker
                 self.deposited += TOP_UP
@@ -342,7 +343,7 @@ class SafeDepositMachine(StatefulBase):
         end = sr.get_stream(cid).end
         if end > boa.env.timestamp:
             boa.env.time_travel(seconds=end - boa.env.timestamp)
-        sr.expire(cid, sender=self.outsider)
+        sr.expire(cid, seats_of(sr, cid), sender=self.outsider)
         assert sr.status(cid) == EXPIRED
         self.expired.add(cid)
 
@@ -400,11 +401,14 @@ class SafeDepositMachine(StatefulBase):
         boa.env.time_travel(seconds=12)
         timestamp = self.chain.process()
         assert self.chain.validator(pubkey).exit_epoch < FAR_FUTURE_EPOCH  # honoured
-        module.prove_exit(timestamp, self.chain.validator_proof(pubkey), sender=self.outsider)
-        assert m.cluster_status(cid) == STATUS_EXITED
-        assert not any(
-            self.protocol.escrow.is_locked(b) for b in self.protocol.auction.get_cluster(cid).bid_ids
+        module.prove_exit(
+            seats_of(module, module.cluster_id()),
+            timestamp,
+            self.chain.validator_proof(pubkey),
+            sender=self.outsider,
         )
+        assert m.cluster_status(cid) == STATUS_EXITED
+        assert not any(self.protocol.escrow.is_locked(b) for b in bid_ids_of(self.protocol.auction, cid))
         assert epm.podOwnerDepositShares(module.address) == STAKE  # the shares change at the checkpoint
         # withdrawable 256 epochs after the exit: the sweep pays the balance to the pod
         boa.env.time_travel(seconds=270 * EPOCH)
@@ -523,10 +527,10 @@ class SafeDepositMachine(StatefulBase):
     @invariant()
     def staker_rewards_balance(self):
         sr = self.protocol.staker_rewards
-        held = sum(sr.held(cid) for cid in range(self.protocol.auction.num_clusters()))
+        held = sum(sr.held(cid, seats_of(sr, cid)) for cid in range(self.protocol.auction.num_clusters()))
         assert boa.env.get_balance(sr.address) == held + sr.total_credit()
         for cid in self.confirmed:
-            a = sr.accounting(cid)
+            a = sr.accounting(cid, seats_of(sr, cid))
             assert (
                 a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.unaccrued + a.refunded + a.dust
                 == a.funded + a.renewals
@@ -555,7 +559,7 @@ class SafeDepositMachine(StatefulBase):
     def bonds_locked_until_the_exit_is_proven(self):
         escrow, auction = self.protocol.escrow, self.protocol.auction
         for cid in self.confirmed:
-            locked = [escrow.is_locked(b) for b in auction.get_cluster(cid).bid_ids]
+            locked = [escrow.is_locked(b) for b in bid_ids_of(auction, cid)]
             assert all(locked) if cid not in self.exited else not any(locked)
 
 

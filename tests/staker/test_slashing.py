@@ -31,6 +31,7 @@ from tests.staker.exits import (
     wait_for_exit_window,
 )
 from tests.staker.slashing import DAY, bonds_of, check_identities, unserved
+from tests.utils.seats import bid_ids_of, cluster_of, operators_of, seats_of
 
 # ---------------------------------------------------------------- helpers
 
@@ -48,10 +49,10 @@ def snapshot(protocol, cluster_id, accounts) -> dict:
     return {
         "status": protocol.manager.cluster_status(cluster_id),
         "stream": sr.status(cluster_id),
-        "accounting": tuple(sr.accounting(cluster_id)),
+        "accounting": tuple(sr.accounting(cluster_id, seats_of(sr, cluster_id))),
         "credits": [sr.credit_of(a) for a in accounts],
         "claimable": [escrow.claimable(a) for a in accounts],
-        "held": [escrow.held(b) for b in auction.get_cluster(cluster_id).bid_ids],
+        "held": [escrow.held(b) for b in bid_ids_of(auction, cluster_id)],
         "balances": [boa.env.get_balance(x.address) for x in (sr, escrow)],
     }
 
@@ -68,7 +69,7 @@ def test_slashing_pays_every_bond_and_the_unserved_credits_to_the_holder(
     protocol, confirmed_module, auction, escrow, staker_rewards, manager, operators, outsider, accounts
 ):
     cluster_id, module, staker = confirmed_module()
-    winners = list(auction.get_cluster(cluster_id).operators)
+    winners = list(operators_of(auction, cluster_id))
     boa.env.time_travel(seconds=10 * DAY + 123)
     with boa.env.prank(staker):
         claimed = module.claim_rewards()  # what the holder already took stands
@@ -78,9 +79,9 @@ def test_slashing_pays_every_bond_and_the_unserved_credits_to_the_holder(
     stream = staker_rewards.get_stream(cluster_id)
 
     timestamp, proof = slashed_proof(protocol, cluster_id)
-    coverage = staker_rewards.coverage(cluster_id)
+    coverage = staker_rewards.coverage(cluster_id, seats_of(staker_rewards, cluster_id))
     with boa.env.prank(outsider):  # anyone
-        module.prove_slashing(timestamp, proof)
+        module.prove_slashing(seats_of(module, module.cluster_id()), timestamp, proof)
     logs = module.get_logs()
 
     forfeited = unserved(staker_rewards, cluster_id, timestamp)
@@ -115,11 +116,11 @@ def test_slashing_pays_every_bond_and_the_unserved_credits_to_the_holder(
     assert escrow.claimable(staker) == bonds
     for op in winners:  # the operators get nothing back: the served credits were the staker's
         assert escrow.claimable(op) == 0
-    a = staker_rewards.accounting(cluster_id)
+    a = staker_rewards.accounting(cluster_id, seats_of(staker_rewards, cluster_id))
     assert (a.refunded, a.forfeited) == (0, forfeited)
     assert a.paid_to_stakers == claimed and a.claimable == staker_total - claimed and a.unaccrued == 0
     assert a.funded == forfeited + staker_total + a.dust and a.dust <= 4
-    assert tuple(staker_rewards.coverage(cluster_id)) == (0, 0, 0)
+    assert tuple(staker_rewards.coverage(cluster_id, seats_of(staker_rewards, cluster_id))) == (0, 0, 0)
     # nothing left either contract: the bonds moved from held to claimable, the credits from held to credit
     assert boa.env.get_balance(escrow.address) == escrow_before
     assert boa.env.get_balance(staker_rewards.address) == sr_before
@@ -137,20 +138,20 @@ def test_slashing_pays_every_bond_and_the_unserved_credits_to_the_holder(
     with boa.env.prank(staker), boa.reverts("escrow: nothing to claim"):
         auction.claim_refund(staker)
     assert boa.env.get_balance(escrow.address) == escrow_before - bonds
-    assert staker_rewards.held(cluster_id) == a.dust
+    assert staker_rewards.held(cluster_id, seats_of(staker_rewards, cluster_id)) == a.dust
     check_identities(protocol, cluster_id, accounts)
 
 
 def test_a_slashing_is_charged_once(protocol, confirmed_module, accounts, outsider):
     cluster_id, module, _ = confirmed_module()
     boa.env.time_travel(seconds=DAY)
-    module.prove_slashing(*slashed_proof(protocol, cluster_id))
+    module.prove_slashing(seats_of(module, module.cluster_id()), *slashed_proof(protocol, cluster_id))
     again = slashed_proof(protocol, cluster_id, salt=b"again")  # (time passes: snapshot after it)
     before = snapshot(protocol, cluster_id, accounts)
     with boa.env.prank(outsider), boa.reverts("strategy_module: cluster not staked"):
-        module.prove_slashing(*again)
+        module.prove_slashing(seats_of(module, module.cluster_id()), *again)
     with boa.env.prank(outsider), boa.reverts("strategy_module: cluster not staked"):
-        module.prove_exit(*again)
+        module.prove_exit(seats_of(module, module.cluster_id()), *again)
     assert snapshot(protocol, cluster_id, accounts) == before
 
 
@@ -159,7 +160,7 @@ def test_a_validator_not_slashed_is_refused(protocol, confirmed_module, accounts
     not_slashed = slashed_proof(protocol, cluster_id, slashed=False)
     before = snapshot(protocol, cluster_id, accounts)
     with boa.env.prank(outsider), boa.reverts("strategy_module: validator not slashed"):
-        module.prove_slashing(*not_slashed)
+        module.prove_slashing(seats_of(module, module.cluster_id()), *not_slashed)
     assert snapshot(protocol, cluster_id, accounts) == before
 
 
@@ -172,7 +173,9 @@ def test_another_validators_proof_is_refused(protocol, confirmed_module, manager
     )
     before = snapshot(protocol, cluster_id, accounts)
     with boa.env.prank(outsider), boa.reverts("strategy_module: proof is for another validator"):
-        module.prove_slashing(*posted_proof(protocol.beacon_roots, fields))
+        module.prove_slashing(
+            seats_of(module, module.cluster_id()), *posted_proof(protocol.beacon_roots, fields)
+        )
     assert snapshot(protocol, cluster_id, accounts) == before
 
 
@@ -181,8 +184,9 @@ def test_only_a_module_and_the_manager_charge(protocol, confirmed_module, manage
     before = snapshot(protocol, cluster_id, accounts)
     with boa.env.prank(staker), boa.reverts("strategy_module_manager: caller is not a strategy module"):
         manager.on_slashing_proven(now())
-    with boa.env.prank(staker), boa.reverts("staker_rewards: caller is not the manager"):
-        staker_rewards.charge_slashing(cluster_id, now())
+    for caller in (staker, manager.address):  # StakerRewards takes the charge from the cluster's module only
+        with boa.env.prank(caller), boa.reverts("staker_rewards: caller is not the cluster's module"):
+            staker_rewards.charge_slashing(cluster_id, seats_of(staker_rewards, cluster_id), now())
     assert snapshot(protocol, cluster_id, accounts) == before
 
 
@@ -192,11 +196,11 @@ def test_prove_exit_with_a_slashed_proof_takes_the_slashing_path(
     """The race: a slashing sets the exit epoch too; an operator proving the exit with that proof first
     would unlock its bond, so the proof's `slashed` field sends it down the slashing path."""
     cluster_id, module, staker = confirmed_module()
-    winner = auction.get_cluster(cluster_id).operators[0]
+    winner = operators_of(auction, cluster_id)[0]
     boa.env.time_travel(seconds=3 * DAY)
     timestamp, proof = slashed_proof(protocol, cluster_id)
     with boa.env.prank(winner):
-        module.prove_exit(timestamp, proof)
+        module.prove_exit(seats_of(module, module.cluster_id()), timestamp, proof)
     logs = module.get_logs()
     assert "ExitProven" not in event_names(logs)
     assert events(emitted_by(logs, module.address), "SlashingProven")[0]["caller"] == winner
@@ -212,18 +216,18 @@ def test_slashing_after_an_expiry_charges_the_bonds_alone(
 ):
     cluster_id, module, staker = confirmed_module()
     boa.env.time_travel(seconds=staker_rewards.get_stream(cluster_id).end - now() + DAY)
-    staker_rewards.expire(cluster_id)
-    cluster = auction.get_cluster(cluster_id)
+    staker_rewards.expire(cluster_id, seats_of(staker_rewards, cluster_id))
+    cluster = cluster_of(auction, cluster_id)
     credits = {op: escrow.claimable(op) for op in cluster.operators}
     assert sum(credits.values()) > 0  # the longer seats got their unused days back at the expiry
-    coverage = staker_rewards.coverage(cluster_id)
+    coverage = staker_rewards.coverage(cluster_id, seats_of(staker_rewards, cluster_id))
     assert (coverage.bonds_locked, coverage.credits_left) == (bonds_of(auction, cluster_id), 0)
-    refunded = staker_rewards.accounting(cluster_id).refunded
+    refunded = staker_rewards.accounting(cluster_id, seats_of(staker_rewards, cluster_id)).refunded
     sr_balance = boa.env.get_balance(staker_rewards.address)
 
     timestamp, proof = slashed_proof(protocol, cluster_id)
     with boa.env.prank(outsider):
-        module.prove_slashing(timestamp, proof)
+        module.prove_slashing(seats_of(module, module.cluster_id()), timestamp, proof)
     (e,) = events(emitted_by(module.get_logs(), staker_rewards.address), "StreamSlashed")
     assert e["forfeited"] == 0 and e["stop"] == staker_rewards.get_stream(cluster_id).end
     assert manager.cluster_status(cluster_id) == cluster_status.SLASHED
@@ -231,7 +235,7 @@ def test_slashing_after_an_expiry_charges_the_bonds_alone(
     assert escrow.claimable(staker) == coverage.bonds_locked
     assert staker_rewards.credit_of(staker) == 0
     assert {op: escrow.claimable(op) for op in cluster.operators} == credits  # refunds not charged stand
-    a = staker_rewards.accounting(cluster_id)
+    a = staker_rewards.accounting(cluster_id, seats_of(staker_rewards, cluster_id))
     assert (a.refunded, a.forfeited) == (refunded, 0)
     assert boa.env.get_balance(staker_rewards.address) == sr_balance
     check_identities(protocol, cluster_id, accounts)
@@ -253,7 +257,7 @@ def test_after_a_sale_the_current_holder_is_paid(
     assert sale_credit > 0
     boa.env.time_travel(seconds=DAY)
     timestamp, proof = slashed_proof(protocol, cluster_id)
-    module.prove_slashing(timestamp, proof)
+    module.prove_slashing(seats_of(module, module.cluster_id()), timestamp, proof)
     assert staker_rewards.credit_of(seller) == sale_credit
     assert escrow.claimable(seller) == 0
     assert staker_rewards.credit_of(buyer) == unserved(staker_rewards, cluster_id, timestamp)
@@ -270,7 +274,9 @@ def test_a_holder_that_refuses_eth_still_collects(
         byz_nft.safeTransferFrom(staker, holder.address, cluster_id)
     boa.env.time_travel(seconds=2 * DAY)
     timestamp, proof = slashed_proof(protocol, cluster_id)
-    module.prove_slashing(timestamp, proof)  # nothing is pushed: nothing to refuse
+    module.prove_slashing(
+        seats_of(module, module.cluster_id()), timestamp, proof
+    )  # nothing is pushed: nothing to refuse
     forfeited, bonds = staker_rewards.credit_of(holder.address), escrow.claimable(holder.address)
     assert forfeited == unserved(staker_rewards, cluster_id, timestamp) > 0
     assert bonds == bonds_of(auction, cluster_id)
@@ -291,7 +297,7 @@ def test_the_principal_still_comes_home(protocol, confirmed_module, eigen_pod_ma
     activation = activate(protocol, cluster_id, module)
     wait_for_exit_window(protocol, activation)
     request_exit(protocol, module, staker)
-    module.prove_slashing(*slashed_proof(protocol, cluster_id))
+    module.prove_slashing(seats_of(module, module.cluster_id()), *slashed_proof(protocol, cluster_id))
     with boa.env.prank(staker), boa.reverts("strategy_module: cluster not staked"):
         module.request_exit(value=10**18)
     penalised = STAKE - STAKE // 32  # what the beacon chain sweeps after its penalties
@@ -304,18 +310,24 @@ def test_coverage_over_a_clusters_life(
 ):
     cluster_id = ready_cluster()
     bonds = bonds_of(auction, cluster_id)
-    assert tuple(staker_rewards.coverage(cluster_id)) == (bonds, 0, bonds)  # not streaming yet
+    assert tuple(staker_rewards.coverage(cluster_id, seats_of(staker_rewards, cluster_id))) == (
+        bonds,
+        0,
+        bonds,
+    )  # not streaming yet
     stake(stakers[0])
     from tests.staker.proofs import posted_proof, validator_fields
 
     fields = validator_fields(
         bytes(manager.validator_pubkey(cluster_id)), bytes(manager.withdrawal_credentials(cluster_id))
     )
-    manager.confirm_stake(cluster_id, *posted_proof(protocol.beacon_roots, fields))
-    funded = staker_rewards.accounting(cluster_id).funded
-    full = staker_rewards.coverage(cluster_id)
+    manager.confirm_stake(
+        cluster_id, seats_of(manager, cluster_id), *posted_proof(protocol.beacon_roots, fields)
+    )
+    funded = staker_rewards.accounting(cluster_id, seats_of(staker_rewards, cluster_id)).funded
+    full = staker_rewards.coverage(cluster_id, seats_of(staker_rewards, cluster_id))
     assert full.credits_left == funded and full.total == bonds + funded
     boa.env.time_travel(seconds=DAY // 2)
-    half_day = staker_rewards.coverage(cluster_id)
+    half_day = staker_rewards.coverage(cluster_id, seats_of(staker_rewards, cluster_id))
     assert half_day.credits_left == unserved(staker_rewards, cluster_id, now()) < funded
     assert half_day.bonds_locked == bonds

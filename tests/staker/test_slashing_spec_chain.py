@@ -42,6 +42,7 @@ from tests.staker.restaking import (
 )
 from tests.staker.slashing import bonds_of, check_identities, unserved
 from tests.utils.constants import c
+from tests.utils.seats import operators_of, seats_of
 
 GWEI = 10**9
 WAD = 10**18
@@ -98,7 +99,9 @@ def slashed_on_the_spec_chain(protocol, ready_cluster, staker, outsider):
     v = chain.validator(pubkey)
     assert v.balance == c.PRE_DEPOSIT_AMOUNT // GWEI and v.activation_eligibility_epoch == FAR_FUTURE_EPOCH
     with boa.env.prank(outsider):
-        manager.confirm_stake(cluster_id, timestamp, chain.validator_proof(pubkey))
+        manager.confirm_stake(
+            cluster_id, seats_of(manager, cluster_id), timestamp, chain.validator_proof(pubkey)
+        )
     assert module.is_staked()
     assert boa.env.get_balance(manager.address) == 0
     # the top-up through the queue, eligibility finalized, MAX_SEED_LOOKAHEAD: active
@@ -123,7 +126,7 @@ def prove_and_collect(protocol, chain, cluster_id, module, pubkey, slot, staker,
     """The spec's slashing (exit and withdrawable epochs, penalty) proven by anyone with the chain's proof;
     the holder collects the bonds and the unserved credits. Returns the figures."""
     auction, escrow, sr = protocol.auction, protocol.escrow, protocol.staker_rewards
-    operators = list(auction.get_cluster(cluster_id).operators)
+    operators = list(operators_of(auction, cluster_id))
     v = chain.validator(pubkey)
     effective = v.effective_balance
     boa.env.time_travel(seconds=2 * SECONDS_PER_SLOT)
@@ -142,14 +145,14 @@ def prove_and_collect(protocol, chain, cluster_id, module, pubkey, slot, staker,
 
     # what a slashing proven now pays, announced by coverage (the proof's time is the block's)
     proof = chain.validator_proof(pubkey)
-    coverage = sr.coverage(cluster_id)
+    coverage = sr.coverage(cluster_id, seats_of(sr, cluster_id))
     bonds = bonds_of(auction, cluster_id)
     forfeited = unserved(sr, cluster_id, timestamp)
     assert bonds == len(operators) * c.BOND and forfeited > 0
     assert tuple(coverage) == (bonds, forfeited, bonds + forfeited)
     before = {op: (escrow.claimable(op), sr.credit_of(op)) for op in operators}
     with boa.env.prank(outsider):  # anyone
-        module.prove_slashing(timestamp, proof)
+        module.prove_slashing(seats_of(module, module.cluster_id()), timestamp, proof)
     assert protocol.manager.cluster_status(cluster_id) == cluster_status.SLASHED == module.status()
     assert sr.status(cluster_id) == stream_status.STATUS_SLASHED
     assert escrow.claimable(staker) == bonds and sr.credit_of(staker) == forfeited
@@ -159,7 +162,7 @@ def prove_and_collect(protocol, chain, cluster_id, module, pubkey, slot, staker,
     boa.env.time_travel(seconds=SECONDS_PER_SLOT)
     again = chain.process()
     with boa.env.prank(outsider), boa.reverts("strategy_module: cluster not staked"):
-        module.prove_slashing(again, chain.validator_proof(pubkey))
+        module.prove_slashing(seats_of(module, module.cluster_id()), again, chain.validator_proof(pubkey))
     # the holder pulls exactly the coverage
     balance = boa.env.get_balance(staker)
     with boa.env.prank(staker):

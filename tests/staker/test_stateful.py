@@ -24,6 +24,7 @@ from hypothesis.stateful import initialize, invariant, precondition, rule
 from deploy.hints import pre_create_with_hints, rejoin_parked
 from tests.staker.conftest import STAKE, STATUS_PENDING, STATUS_PRE_DEPOSITED, events, module_at
 from tests.utils.deposits import accept_deposit, fake_deposit
+from tests.utils.seats import seats_of
 from tests.utils.stateful import LONG, StatefulBase
 
 BIDS_PER_OPERATOR = 5
@@ -123,14 +124,16 @@ class StakerMachine(StatefulBase):
                 m.create_strategy_module_and_stake(value=STAKE)
             return
         expected = min(self.ready)
-        predicted_module, predicted_pod, predicted_split = m.predict_addresses(expected)
+        predicted_module, predicted_pod, predicted_split = m.predict_addresses(
+            expected, seats_of(m, expected)
+        )
         auto = a.can_settle()
         next_id = a.num_clusters()
         with boa.env.prank(staker):
             module = m.create_strategy_module_and_stake(value=STAKE)
         logs = m.get_logs()
         assert module == predicted_module
-        assert m.split_of(expected) == predicted_split
+        assert m.predict_addresses(expected, seats_of(m, expected))[2] == predicted_split
         (deposit,) = events(logs, "DepositEvent")
         pod = module_at(module).eigen_pod()
         assert pod == predicted_pod

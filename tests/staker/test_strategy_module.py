@@ -44,6 +44,7 @@ from tests.staker.restaking import (
 )
 from tests.utils.constants import c
 from tests.utils.errors import reverts_with_error
+from tests.utils.seats import seats_of
 
 DAY = 86_400
 EPOCH = c.SECONDS_PER_EPOCH
@@ -674,7 +675,9 @@ def test_complete_withdrawal_brings_the_principal_home(restaked_module, protocol
         exit_epoch=exit_epoch,
     )
     with boa.env.prank(outsider):
-        module.prove_exit(*posted_proof(protocol.beacon_roots, fields, salt=b"exit"))
+        module.prove_exit(
+            seats_of(module, module.cluster_id()), *posted_proof(protocol.beacon_roots, fields, salt=b"exit")
+        )
     assert manager.cluster_status(cluster_id) == STATUS_EXITED
     # the beacon chain sweeps the balance to the pod; the rest is EigenLayer's
     sweep(module, chain, index, 32 * ETH)
@@ -745,15 +748,11 @@ def test_cluster_views(staked_module, auction, manager, eigen_pod_manager):
     assert module.manager() == manager.address
     assert not module.is_staked()  # proven only by confirm_stake
     assert module.has_eigen_pod()
-    cluster = module.cluster()
-    expected = auction.get_cluster(cluster_id)
-    assert list(cluster.bid_ids) == list(expected.bid_ids)
-    assert list(cluster.operators) == list(expected.operators)
-    assert cluster.min_duration == expected.min_duration
+    assert module.staker_rewards() == manager.staker_rewards()  # where its cluster's seats are committed
     assert (
         module.eigen_pod()
         == eigen_pod_manager.getPod(module.address)
-        == manager.predict_addresses(cluster_id)[1]
+        == manager.predict_addresses(cluster_id, seats_of(manager, cluster_id))[1]
     )
 
 

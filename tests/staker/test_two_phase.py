@@ -26,14 +26,17 @@ from tests.staker.conftest import (
     STATUS_RECLAIMED,
     STATUS_STAKED,
     TOP_UP,
+    deposit_data,
     event_names,
     events,
     mock_deployer,
     module_at,
+    seed_for,
 )
 from tests.staker.proofs import FAR_FUTURE_EPOCH, posted_proof, pubkey_root, validator_fields
 from tests.staker.restaking import POD_STATUS_ACTIVE, cluster_chain, pod_of, restake, restake_args
 from tests.utils.errors import reverts_with_error
+from tests.utils.seats import bid_ids_of, operators_of, seats_of
 
 STREAMING, CANCELLED = 2, 5
 ATTACKER_CREDENTIALS = b"\x01" + b"\x00" * 11 + b"\xaa" * 20
@@ -85,10 +88,10 @@ def test_confirm_stake(
     manager, staker_rewards, eigen_pod_manager, deposit_contract, beacon_roots, pre_deposited, outsider
 ):
     cluster_id, module, staker, pubkey, credentials = pre_deposited()
-    signature = bytes(manager.deposit_data(cluster_id)[1])
+    signature = bytes.fromhex(deposit_data(credentials, seed_for(cluster_id))["signature"])  # as registered
     timestamp, proof = proof_for(beacon_roots, pubkey, credentials)
     with boa.env.prank(outsider):  # anyone
-        manager.confirm_stake(cluster_id, timestamp, proof)
+        manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     logs = manager.get_logs()
     assert events(logs, "StakeConfirmed") == [
         {"cluster_id": cluster_id, "validator_index": 3, "beacon_timestamp": timestamp, "top_up": TOP_UP}
@@ -120,11 +123,11 @@ def test_confirm_stake(
 def test_confirm_stake_only_once(manager, beacon_roots, pre_deposited):
     cluster_id, _, _, pubkey, credentials = pre_deposited()
     timestamp, proof = proof_for(beacon_roots, pubkey, credentials)
-    manager.confirm_stake(cluster_id, timestamp, proof)
+    manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
-        manager.confirm_stake(cluster_id, timestamp, proof)
+        manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
-        manager.report_frontrun(cluster_id, timestamp, proof)
+        manager.report_frontrun(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
 
 
 def test_confirm_stake_of_unknown_or_pending_cluster_reverts(
@@ -132,14 +135,14 @@ def test_confirm_stake_of_unknown_or_pending_cluster_reverts(
 ):
     timestamp, proof = proof_for(beacon_roots, b"\x11" * 48, ATTACKER_CREDENTIALS)
     with boa.reverts("strategy_module_manager: unknown cluster"):
-        manager.confirm_stake(0, timestamp, proof)
+        manager.confirm_stake(0, [], timestamp, proof)
     bid_round(operators[:4])
     pre_create(1)
     assert manager.cluster_status(0) == STATUS_PENDING
     with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
-        manager.confirm_stake(0, timestamp, proof)
+        manager.confirm_stake(0, seats_of(manager, 0), timestamp, proof)
     with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
-        manager.report_frontrun(0, timestamp, proof)
+        manager.report_frontrun(0, seats_of(manager, 0), timestamp, proof)
 
 
 def test_confirm_stake_with_another_clusters_proof_reverts(manager, beacon_roots, two_pre_deposited):
@@ -148,12 +151,12 @@ def test_confirm_stake_with_another_clusters_proof_reverts(manager, beacon_roots
     timestamp, proof0 = proof_for(beacon_roots, pubkey0, creds0)
     for call in (manager.confirm_stake, manager.report_frontrun):
         with boa.reverts("strategy_module_manager: proof is for another validator"):
-            call(1, timestamp, proof0)
+            call(1, seats_of(manager, 1), timestamp, proof0)
     # cluster 0's key with cluster 1's credentials is still cluster 0's validator
     timestamp, mixed = proof_for(beacon_roots, pubkey0, bytes(manager.withdrawal_credentials(1)))
     with boa.reverts("strategy_module_manager: withdrawal credentials are not the pod's"):
-        manager.confirm_stake(0, timestamp, mixed)
-    manager.confirm_stake(0, *proof_for(beacon_roots, pubkey0, creds0))
+        manager.confirm_stake(0, seats_of(manager, 0), timestamp, mixed)
+    manager.confirm_stake(0, seats_of(manager, 0), *proof_for(beacon_roots, pubkey0, creds0))
     assert manager.cluster_status(1) == STATUS_PRE_DEPOSITED
 
 
@@ -161,7 +164,7 @@ def test_confirm_stake_with_foreign_credentials_reverts(manager, beacon_roots, p
     cluster_id, _, _, pubkey, _ = pre_deposited()
     timestamp, proof = proof_for(beacon_roots, pubkey, ATTACKER_CREDENTIALS)
     with boa.reverts("strategy_module_manager: withdrawal credentials are not the pod's"):
-        manager.confirm_stake(cluster_id, timestamp, proof)
+        manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
 
 
@@ -172,11 +175,21 @@ def test_confirm_stake_with_a_bad_proof_reverts(manager, beacon_roots, pre_depos
     tampered = list(branch)
     tampered[7] = bytes([tampered[7][0] ^ 1]) + tampered[7][1:]
     with boa.reverts("strategy_module_manager: invalid validator proof"):
-        manager.confirm_stake(cluster_id, timestamp, (state_root, header, index, fields, tampered))
+        manager.confirm_stake(
+            cluster_id,
+            seats_of(manager, cluster_id),
+            timestamp,
+            (state_root, header, index, fields, tampered),
+        )
     with boa.reverts("strategy_module_manager: invalid validator proof"):
-        manager.confirm_stake(cluster_id, timestamp, (state_root, header, index + 1, fields, branch))
+        manager.confirm_stake(
+            cluster_id,
+            seats_of(manager, cluster_id),
+            timestamp,
+            (state_root, header, index + 1, fields, branch),
+        )
     with boa.reverts("strategy_module_manager: unknown beacon root"):
-        manager.confirm_stake(cluster_id, timestamp + 1, proof)
+        manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp + 1, proof)
     assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
     assert boa.env.get_balance(deposit_contract.address) == PRE_DEPOSIT
 
@@ -185,7 +198,7 @@ def test_confirm_stake_of_an_exiting_validator_reverts(manager, beacon_roots, pr
     cluster_id, _, _, pubkey, credentials = pre_deposited()
     timestamp, proof = proof_for(beacon_roots, pubkey, credentials, exit_epoch=1000)
     with boa.reverts("strategy_module_manager: validator is exiting"):
-        manager.confirm_stake(cluster_id, timestamp, proof)
+        manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
 
 
@@ -199,16 +212,25 @@ def test_restake_after_confirmation_once_the_validator_is_activated(
     pod = pod_of(module)
     # a bad proof, an unknown root and an exiting validator are refused by the manager itself
     with boa.reverts("strategy_module_manager: validator is exiting"):
-        manager.confirm_stake(cluster_id, *proof_for(beacon_roots, pubkey, credentials, exit_epoch=900))
+        manager.confirm_stake(
+            cluster_id,
+            seats_of(manager, cluster_id),
+            *proof_for(beacon_roots, pubkey, credentials, exit_epoch=900),
+        )
     boa.env.time_travel(seconds=12)  # a new block: BeaconRoots keeps one root per timestamp
     timestamp, proof = proof_for(beacon_roots, pubkey, credentials)
     assert proof[3][5] == (FAR_FUTURE_EPOCH).to_bytes(8, "little") + bytes(24)  # no activation epoch yet
     state_root, header, index, fields, branch = proof
     with boa.reverts("strategy_module_manager: invalid validator proof"):
-        manager.confirm_stake(cluster_id, timestamp, (state_root, header, index + 1, fields, branch))
+        manager.confirm_stake(
+            cluster_id,
+            seats_of(manager, cluster_id),
+            timestamp,
+            (state_root, header, index + 1, fields, branch),
+        )
     with boa.reverts("strategy_module_manager: unknown beacon root"):
-        manager.confirm_stake(cluster_id, timestamp + 1, proof)
-    manager.confirm_stake(cluster_id, timestamp, proof)
+        manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp + 1, proof)
+    manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     assert manager.cluster_status(cluster_id) == STATUS_STAKED
     assert eigen_pod_manager.podOwnerDepositShares(module.address) == 0
     # the beacon chain has not activated it yet: EigenLayer refuses it
@@ -231,17 +253,16 @@ def test_report_frontrun(
     manager, auction, escrow, staker_rewards, beacon_roots, pre_deposited, deposit_contract, outsider
 ):
     cluster_id, module, staker, pubkey, _ = pre_deposited()
-    winners = list(auction.get_cluster(cluster_id).operators)
-    bonds = sum(auction.get_bid(b).bond for b in auction.get_cluster(cluster_id).bid_ids)
+    winners = list(operators_of(auction, cluster_id))
+    bonds = sum(auction.get_bid(b).bond for b in bid_ids_of(auction, cluster_id))
     prices = {
-        op: auction.get_bid(b).price
-        for op, b in zip(winners, auction.get_cluster(cluster_id).bid_ids, strict=True)
+        op: auction.get_bid(b).price for op, b in zip(winners, bid_ids_of(auction, cluster_id), strict=True)
     }
     assert bonds == 4 * ETH
     balance = boa.env.get_balance(staker)
     timestamp, proof = proof_for(beacon_roots, pubkey, ATTACKER_CREDENTIALS)
     with boa.env.prank(outsider):  # anyone
-        manager.report_frontrun(cluster_id, timestamp, proof)
+        manager.report_frontrun(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     logs = manager.get_logs()
     assert events(logs, "FrontrunReported") == [
         {
@@ -270,10 +291,12 @@ def test_report_frontrun(
     # nothing more is ever deposited for this key, and it never happens twice
     with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
         manager.confirm_stake(
-            cluster_id, *proof_for(beacon_roots, pubkey, module_credentials(manager, cluster_id))
+            cluster_id,
+            seats_of(manager, cluster_id),
+            *proof_for(beacon_roots, pubkey, module_credentials(manager, cluster_id)),
         )
     with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
-        manager.report_frontrun(cluster_id, timestamp, proof)
+        manager.report_frontrun(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     assert boa.env.get_balance(deposit_contract.address) == PRE_DEPOSIT
 
 
@@ -285,7 +308,7 @@ def test_report_frontrun_of_an_honest_validator_reverts(manager, beacon_roots, p
     cluster_id, _, _, pubkey, credentials = pre_deposited()
     timestamp, proof = proof_for(beacon_roots, pubkey, credentials)
     with boa.reverts("strategy_module_manager: no front-run: the validator is the pod's"):
-        manager.report_frontrun(cluster_id, timestamp, proof)
+        manager.report_frontrun(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
 
 
@@ -294,7 +317,7 @@ def test_report_exit_before_confirmation(manager, beacon_roots, pre_deposited):
     cluster_id, _, staker, pubkey, credentials = pre_deposited()
     timestamp, proof = proof_for(beacon_roots, pubkey, credentials, exit_epoch=500)
     balance = boa.env.get_balance(staker)
-    manager.report_frontrun(cluster_id, timestamp, proof)
+    manager.report_frontrun(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     assert manager.cluster_status(cluster_id) == STATUS_FAILED
     assert boa.env.get_balance(staker) == balance + TOP_UP
 
@@ -306,11 +329,18 @@ def test_report_frontrun_with_a_bad_proof_reverts(manager, beacon_roots, pre_dep
     forged = list(fields)
     forged[2] = b"\x01" + forged[2][1:]
     with boa.reverts("strategy_module_manager: invalid validator proof"):
-        manager.report_frontrun(cluster_id, timestamp, (state_root, header, index, forged, branch))
+        manager.report_frontrun(
+            cluster_id, seats_of(manager, cluster_id), timestamp, (state_root, header, index, forged, branch)
+        )
     with boa.reverts("strategy_module_manager: invalid validator proof"):
-        manager.report_frontrun(cluster_id, timestamp, (state_root, header, index, fields, branch[:46]))
+        manager.report_frontrun(
+            cluster_id,
+            seats_of(manager, cluster_id),
+            timestamp,
+            (state_root, header, index, fields, branch[:46]),
+        )
     with boa.reverts("strategy_module_manager: unknown beacon root"):
-        manager.report_frontrun(cluster_id, timestamp + 1, proof)
+        manager.report_frontrun(cluster_id, seats_of(manager, cluster_id), timestamp + 1, proof)
     assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
 
 
@@ -322,7 +352,9 @@ def test_report_frontrun_refund_to_a_staker_that_rejects_eth(manager, beacon_roo
     with boa.env.prank(stakers[0]):
         module = module_at(staker.stake(value=STAKE))
     pubkey = bytes(manager.validator_pubkey(cluster_id))
-    manager.report_frontrun(cluster_id, *proof_for(beacon_roots, pubkey, ATTACKER_CREDENTIALS))
+    manager.report_frontrun(
+        cluster_id, seats_of(manager, cluster_id), *proof_for(beacon_roots, pubkey, ATTACKER_CREDENTIALS)
+    )
     (event,) = events(manager.get_logs(), "FrontrunReported")
     assert event["refund_receiver"] == module.address
     assert boa.env.get_balance(module.address) == TOP_UP
@@ -333,16 +365,18 @@ def test_manager_holds_31_eth_per_cluster_awaiting_proof(manager, beacon_roots, 
     two_pre_deposited()
     assert boa.env.get_balance(manager.address) == 2 * TOP_UP == manager.num_pre_deposited_clusters() * TOP_UP
     pubkey = bytes(manager.validator_pubkey(0))
-    manager.confirm_stake(0, *proof_for(beacon_roots, pubkey, module_credentials(manager, 0)))
+    manager.confirm_stake(
+        0, seats_of(manager, 0), *proof_for(beacon_roots, pubkey, module_credentials(manager, 0))
+    )
     assert boa.env.get_balance(manager.address) == TOP_UP == manager.num_pre_deposited_clusters() * TOP_UP
     pubkey = bytes(manager.validator_pubkey(1))
-    manager.report_frontrun(1, *proof_for(beacon_roots, pubkey, ATTACKER_CREDENTIALS))
+    manager.report_frontrun(1, seats_of(manager, 1), *proof_for(beacon_roots, pubkey, ATTACKER_CREDENTIALS))
     assert boa.env.get_balance(manager.address) == 0 == manager.num_pre_deposited_clusters()
 
 
 def test_eigen_pod_credentials_helper(manager, ready_cluster):
     cluster_id = ready_cluster()
-    _, pod, _ = manager.predict_addresses(cluster_id)
+    _, pod, _ = manager.predict_addresses(cluster_id, seats_of(manager, cluster_id))
     assert module_credentials(manager, cluster_id) == eigen_pod_withdrawal_credentials(pod)
 
 
@@ -351,17 +385,16 @@ def test_eigen_pod_credentials_helper(manager, ready_cluster):
 
 def test_reclaim_stake_after_the_time_out(manager, auction, escrow, staker_rewards, pre_deposited, outsider):
     cluster_id, module, staker, _, _ = pre_deposited()
-    cluster = auction.get_cluster(cluster_id)
     owed = {
-        op: auction.get_bid(b).price + auction.get_bid(b).bond
-        for op, b in zip(cluster.operators, cluster.bid_ids, strict=True)
+        seat.operator: auction.get_bid(seat.bid_id).price + auction.get_bid(seat.bid_id).bond
+        for seat in seats_of(manager, cluster_id)
     }
     with boa.env.prank(staker), boa.reverts("strategy_module_manager: proof time-out not over"):
-        manager.reclaim_stake(cluster_id)
+        manager.reclaim_stake(cluster_id, seats_of(manager, cluster_id))
     boa.env.time_travel(seconds=manager.pending_cluster_ttl())
     balance = boa.env.get_balance(staker)
     with boa.env.prank(outsider):  # anyone: a holder that cannot act must not lock the winners' funds
-        manager.reclaim_stake(cluster_id)
+        manager.reclaim_stake(cluster_id, seats_of(manager, cluster_id))
     assert events(manager.get_logs(), "StakeReclaimed") == [
         {"cluster_id": cluster_id, "staker": staker, "refund": TOP_UP, "refund_receiver": staker}
     ]
@@ -373,13 +406,15 @@ def test_reclaim_stake_after_the_time_out(manager, auction, escrow, staker_rewar
     for op, amount in owed.items():  # prices back, bonds unlocked: the operators did not misbehave provably
         assert escrow.claimable(op) == amount
     with boa.env.prank(staker), boa.reverts("strategy_module_manager: cluster not awaiting proof"):
-        manager.reclaim_stake(cluster_id)
+        manager.reclaim_stake(cluster_id, seats_of(manager, cluster_id))
     assert manager.strategy_module_of(cluster_id) == module.address  # the module stays the holder's
 
 
 def test_reclaim_stake_refused_once_proven(manager, beacon_roots, pre_deposited):
     cluster_id, _, staker, pubkey, credentials = pre_deposited()
-    manager.confirm_stake(cluster_id, *proof_for(beacon_roots, pubkey, credentials))
+    manager.confirm_stake(
+        cluster_id, seats_of(manager, cluster_id), *proof_for(beacon_roots, pubkey, credentials)
+    )
     boa.env.time_travel(seconds=manager.pending_cluster_ttl())
     with boa.env.prank(staker), boa.reverts("strategy_module_manager: cluster not awaiting proof"):
-        manager.reclaim_stake(cluster_id)
+        manager.reclaim_stake(cluster_id, seats_of(manager, cluster_id))

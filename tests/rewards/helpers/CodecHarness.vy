@@ -6,32 +6,60 @@
 """
 
 from contracts.lib import constants as c
+from contracts.lib import seat_types
 from contracts.lib import stream_codec as codec
 
 
 @external
 @pure
-def pack_cluster(
-    x: codec.Header, ids: DynArray[uint256, c.MAX_CLUSTER_SIZE]
-) -> uint256[2]:
+def seats_hash(
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+) -> uint256:
     """
-    @notice `stream_codec.pack_cluster`.
-    @param x The header.
-    @param ids The bid ids (at most the cluster bound).
-    @return uint256[2] The two packed words.
+    @notice `stream_codec.seats_hash`.
+    @param seats The seats.
+    @return uint256 The hash bits.
     """
-    return codec.pack_cluster(x, ids)
+    return codec.seats_hash(seats)
 
 
 @external
 @pure
-def unpack_header(word: uint256) -> codec.Header:
+def pack_commitment(
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE], status: uint256
+) -> uint256:
     """
-    @notice `stream_codec.unpack_header`.
-    @param word The first cluster word.
-    @return codec.Header The unpacked header.
+    @notice `stream_codec.pack_commitment`.
+    @param seats The seats.
+    @param status The status.
+    @return uint256 The commitment word.
     """
-    return codec.unpack_header(word)
+    return codec.pack_commitment(seats, status)
+
+
+@external
+@pure
+def seats_match(
+    word: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> bool:
+    """
+    @notice `stream_codec.seats_match`.
+    @param word The commitment word.
+    @param seats The seats to check.
+    @return bool Whether they match.
+    """
+    return codec.seats_match(word, seats)
+
+
+@external
+@pure
+def unpack_status(word: uint256) -> uint256:
+    """
+    @notice `stream_codec.unpack_status`.
+    @param word The commitment word.
+    @return uint256 Its status.
+    """
+    return codec.unpack_status(word)
 
 
 @external
@@ -39,7 +67,7 @@ def unpack_header(word: uint256) -> codec.Header:
 def with_status(word: uint256, status: uint256) -> uint256:
     """
     @notice `stream_codec.with_status`.
-    @param word The first cluster word.
+    @param word The commitment word.
     @param status The new status.
     @return uint256 The word with `status` set.
     """
@@ -70,28 +98,6 @@ def unpack_stream(word: uint256) -> codec.Stream:
 
 @external
 @pure
-def pack_seat(x: codec.Seat) -> uint256:
-    """
-    @notice `stream_codec.pack_seat`.
-    @param x The seat.
-    @return uint256 The packed word.
-    """
-    return codec.pack_seat(x)
-
-
-@external
-@pure
-def unpack_seat(word: uint256) -> codec.Seat:
-    """
-    @notice `stream_codec.unpack_seat`.
-    @param word The packed word.
-    @return codec.Seat The unpacked seat.
-    """
-    return codec.unpack_seat(word)
-
-
-@external
-@pure
 def pack_tally(x: codec.Tally) -> uint256:
     """
     @notice `stream_codec.pack_tally`.
@@ -110,17 +116,3 @@ def unpack_tally(word: uint256) -> codec.Tally:
     @return codec.Tally The unpacked tally.
     """
     return codec.unpack_tally(word)
-
-
-@external
-@pure
-def unpack_bid_ids(
-    words: uint256[2], n: uint256
-) -> DynArray[uint256, c.MAX_CLUSTER_SIZE]:
-    """
-    @notice `stream_codec.unpack_bid_ids`.
-    @param words The two cluster words.
-    @param n How many bid ids.
-    @return DynArray The bid ids.
-    """
-    return codec.unpack_bid_ids(words, n)

@@ -4,7 +4,7 @@
 @custom:contract-name EscrowStandIn
 @license MIT
 @notice Test-only (never deployed by the protocol). `release` forwards a
-        settled cluster's prices and seat data to `StakerRewards.fund_cluster`
+        settled cluster's prices and seats to `StakerRewards.fund_cluster`
         and locks one bond per winner bid; `return_credits` behaves as
         docs/protocol.md §4 says the Escrow's does: StakerRewards only, `msg.value ==
         sum(credits)`, credits claimable by their operators, each locked
@@ -15,15 +15,13 @@
 """
 
 from contracts.lib import constants as c
+from contracts.lib import seat_types
 
 
 interface IRewards:
     def fund_cluster(
         cluster_id: uint256,
-        bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
-        operators: DynArray[address, c.MAX_CLUSTER_SIZE],
-        prices: DynArray[uint256, c.MAX_CLUSTER_SIZE],
-        durations: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+        seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
     ): payable
 
 
@@ -55,23 +53,17 @@ def set_rewards(rewards: address):
 @payable
 def release(
     cluster_id: uint256,
-    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
-    operators: DynArray[address, c.MAX_CLUSTER_SIZE],
-    prices: DynArray[uint256, c.MAX_CLUSTER_SIZE],
-    durations: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
 ):
     """
     @notice Locks one bond per winning bid and funds the cluster in StakerRewards with msg.value.
     @param cluster_id The cluster.
-    @param bid_ids Its winning bids.
-    @param operators Their operators.
-    @param prices Their prices (wei).
-    @param durations Their durations (days).
+    @param seats Its seats.
     """
-    for bid_id: uint256 in bid_ids:
-        self.bond_locked[bid_id] = True
+    for seat: seat_types.Seat in seats:
+        self.bond_locked[seat.bid_id] = True
     extcall IRewards(self.rewards).fund_cluster(
-        cluster_id, bid_ids, operators, prices, durations, value=msg.value
+        cluster_id, seats, value=msg.value
     )
 
 

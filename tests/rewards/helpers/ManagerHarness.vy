@@ -5,9 +5,10 @@
 @license MIT
 @notice Test-only (never deployed by the protocol). StakerRewards reads
         `byz_nft()` once and `strategy_module_of(cluster_id)` on claims by
-        a module; the tests prank as this contract's address to call
-        `start_stream`, `end_stream`, `cancel_cluster` and `ByzNft.mint`,
-        which is what the real manager does.
+        a module and on `end_stream` and `charge_slashing`; the tests prank
+        as this contract's address to call `start_stream`, `cancel_cluster`
+        and `ByzNft.mint`, which is what the real manager does, and as the
+        cluster's module (`set_module`) to call `end_stream`.
 """
 
 byz_nft: public(address)

@@ -3,19 +3,15 @@
 @title ClusterKeysStandIn
 @custom:contract-name ClusterKeysStandIn
 @license MIT
-@notice Test double of both the StrategyModuleManager and the Auction as
+@notice Test double of both the StrategyModuleManager and StakerRewards as
         ClusterKeys sees them: one pending cluster (id 0) won by the
-        operators given, fixed withdrawal credentials, and a record of the
+        operators given (seat i: bid i + 1, operator i, 1 wei a day, 1
+        day: `seats`), fixed withdrawal credentials, and a record of the
         deposit data handed over. Lets tests and gas rows draw any cluster
         size without an auction.
 """
 
-
-struct Cluster:
-    bid_ids: DynArray[uint256, 7]
-    operators: DynArray[address, 7]
-    min_duration: uint256
-
+from contracts.lib import seat_types
 
 operators: public(DynArray[address, 7])
 credentials: public(bytes32)
@@ -36,9 +32,9 @@ def __init__(operators: DynArray[address, 7], credentials: bytes32):
 
 @external
 @view
-def auction() -> address:
+def staker_rewards() -> address:
     """
-    @notice The Auction: this stand-in.
+    @notice StakerRewards: this stand-in.
     @return address This contract.
     """
     return self
@@ -46,13 +42,43 @@ def auction() -> address:
 
 @external
 @view
-def get_cluster(cluster_id: uint256) -> Cluster:
+def seats(cluster_id: uint256) -> DynArray[seat_types.Seat, 7]:
     """
-    @notice Cluster 0's winners.
+    @notice Cluster 0's seats.
     @param cluster_id Ignored.
-    @return Cluster The cluster.
+    @return DynArray The seats.
     """
-    return Cluster(bid_ids=[], operators=self.operators, min_duration=0)
+    return self._seats()
+
+
+@external
+@view
+def check_seats(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, 7]
+) -> bool:
+    """
+    @notice Whether `seats` are cluster 0's, as StakerRewards answers.
+    @param cluster_id Ignored.
+    @param seats The seats to check.
+    @return bool True (reverts otherwise).
+    """
+    assert keccak256(abi_encode(seats)) == keccak256(
+        abi_encode(self._seats())
+    ), "staker_rewards: seats do not match"
+    return True
+
+
+@internal
+@view
+def _seats() -> DynArray[seat_types.Seat, 7]:
+    seats: DynArray[seat_types.Seat, 7] = []
+    for i: uint256 in range(len(self.operators), bound=7):
+        seats.append(
+            seat_types.Seat(
+                bid_id=i + 1, operator=self.operators[i], vc=1, days=1
+            )
+        )
+    return seats
 
 
 @external

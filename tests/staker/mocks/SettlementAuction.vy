@@ -8,13 +8,6 @@
         reverts (mode 1) or burns all the gas it gets (mode 2).
 """
 
-
-struct Cluster:
-    bid_ids: DynArray[uint256, 7]
-    operators: DynArray[address, 7]
-    min_duration: uint256
-
-
 mode: public(uint256)
 num_clusters: public(uint256)
 operators: public(DynArray[address, 7])
@@ -63,16 +56,3 @@ def settle_cluster() -> uint256:
     cluster_id: uint256 = self.num_clusters
     self.num_clusters = cluster_id + 1
     return cluster_id
-
-
-@external
-@view
-def get_cluster(cluster_id: uint256) -> Cluster:
-    """
-    @notice Every cluster has the same winners.
-    @param cluster_id Ignored.
-    @return Cluster The cluster.
-    """
-    return Cluster(
-        bid_ids=[1, 2, 3, 4], operators=self.operators, min_duration=30
-    )

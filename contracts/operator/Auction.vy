@@ -308,8 +308,9 @@ def claim_refund(to: address = msg.sender) -> uint256:
     """
     @notice Pays everything the Escrow holds claimable for you to the address
             you name: refunds that could not be delivered, unused credits,
-            refunded prices and unlocked bonds (for a staker: bonds of a
-            reported front-run). Works while the auction is paused.
+            refunded prices and unlocked bonds (for a staker: the bonds
+            of a reported front-run or of a proven slashing). Works while
+            the auction is paused.
     @param to The receiver (default: you); a contract that cannot receive
            ETH names another address.
     @return uint256 The amount paid (wei).

@@ -48,7 +48,7 @@ def fuzz_world(protocol, owner, operators, stakers):
 
 
 class StakerMachine(StatefulBase):
-    examples, steps = 15, 20
+    examples, steps = 15, 30
     ci_examples, ci_steps = 16, 15  # the default test command (tests/utils/stateful.py)
     protocol = None
     owner = None

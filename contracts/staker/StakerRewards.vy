@@ -401,12 +401,13 @@ def end_stream(
     @param exit_time The timestamp of the validator's exit epoch.
     """
     self._check_module(cluster_id)
-    if self._checked(cluster_id, seats) == codec.STATUS_EXPIRED:
+    status: uint256 = self._checked(cluster_id, seats)
+    if status == codec.STATUS_EXPIRED:
         self._set_status(cluster_id, codec.STATUS_ENDED)
         log BondsUnlocked(cluster_id=cluster_id)
         self._return_bonds(seats, empty(address))
         return
-    self._check_streaming(cluster_id, seats)
+    assert status == codec.STATUS_STREAMING, "staker_rewards: not streaming"
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     stop: uint256 = self._stop(stream, exit_time)
     credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
@@ -504,11 +505,12 @@ def charge_slashing(
     stop: uint256 = stream.end
     forfeited: uint256 = 0
     dust: uint256 = 0
-    if self._checked(cluster_id, seats) == codec.STATUS_EXPIRED:
+    status: uint256 = self._checked(cluster_id, seats)
+    if status == codec.STATUS_EXPIRED:
         self._set_status(cluster_id, codec.STATUS_ENDED)
         dust = codec.unpack_tally(self._tally[cluster_id]).dust
     else:
-        self._check_streaming(cluster_id, seats)
+        assert status == codec.STATUS_STREAMING, "staker_rewards: not streaming"
         stop = self._stop(stream, slash_time)
         credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
         staker_total: uint256 = 0

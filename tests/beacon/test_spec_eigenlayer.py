@@ -35,7 +35,7 @@ from deploy.sim.beacon import SECONDS_PER_EPOCH, SECONDS_PER_SLOT, SpecBeaconCha
 from tests.beacon.conftest import funded, stake
 from tests.utils.errors import error_selector, reverts_with_error
 from tests.utils.logs import events
-from tests.utils.share_maths import WAD, mul_wad, updated_dsf, withdrawable
+from tests.utils.share_maths import WAD, delegated_loss, lowered_bcsf, updated_dsf, withdrawable
 
 pytestmark = pytest.mark.filterwarnings("ignore:casted bytecode does not match")
 POD = Constants(read_constants(ROOT / "contracts" / "external" / "eigenlayer" / "EigenPod.vy"))
@@ -95,10 +95,10 @@ class Ledger:
         self.operator_shares += wei
 
     def loss(self, prev_wei: int, wei: int) -> None:
-        """A negative delta: the factor scales by the restaked balance left (OZ mulDiv, floored); the
-        operator loses deposit x dsf x (maxMagnitude x decrease); the deposit shares stay."""
-        new = self.bcsf * (prev_wei - wei) // prev_wei
-        self.operator_shares -= withdrawable(self.deposit, self.dsf, mul_wad(WAD, self.bcsf - new))
+        """A negative delta lowers the factor and the operator's shares (max magnitude WAD); the deposit
+        shares stay."""
+        new = lowered_bcsf(self.bcsf, prev_wei, wei)
+        self.operator_shares -= delegated_loss(self.deposit, self.dsf, WAD, self.bcsf, new)
         self.bcsf = new
 
     def restake(self, chain, timestamp: int, pubkeys) -> None:

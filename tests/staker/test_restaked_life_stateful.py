@@ -62,7 +62,17 @@ from tests.utils.constants import c as constants
 from tests.utils.deposits import accept_deposit
 from tests.utils.errors import reverts_with_error
 from tests.utils.seats import seats_of
-from tests.utils.share_maths import WAD, ceil_div, div_wad, mul_wad, scaling, updated_dsf, withdrawable
+from tests.utils.share_maths import (
+    WAD,
+    ceil_div,
+    delegated_loss,
+    div_wad,
+    lowered_bcsf,
+    mul_wad,
+    scaling,
+    updated_dsf,
+    withdrawable,
+)
 from tests.utils.stateful import PROFILE, StatefulBase
 
 pytestmark = pytest.mark.filterwarnings("ignore:casted bytecode does not match")
@@ -262,9 +272,9 @@ class RestakedLifeMachine(StatefulBase):
 
     def _lose(self, life: Life, prev_restaked_wei: int, loss: int) -> None:
         """A checkpoint's loss lowers the BCSF (deposit shares stay), and the operator's shares."""
-        new = life.bcsf * (prev_restaked_wei - loss) // prev_restaked_wei
+        new = lowered_bcsf(life.bcsf, prev_restaked_wei, loss)
         if life.delegated:
-            self.op_shares -= withdrawable(life.deposit, life.dsf, mul_wad(self.mag, life.bcsf - new))
+            self.op_shares -= delegated_loss(life.deposit, life.dsf, self.mag, life.bcsf, new)
         life.bcsf = new
         life.losses += 1
         life.below_wad = True

@@ -35,9 +35,32 @@ def updated_dsf(dsf: int, prev: int, added: int, factor: int) -> int:
     return div_wad(div_wad(withdrawable(prev, dsf, factor) + added, prev + added), factor)
 
 
+def lowered_bcsf(bcsf: int, prev_restaked: int, loss: int) -> int:
+    """The beacon-chain slashing factor after a checkpoint proves `loss` of `prev_restaked` (wei): it scales
+    by the restaked balance left (EigenPodManager, OZ mulDiv floored); the deposit shares stay."""
+    return bcsf * (prev_restaked - loss) // prev_restaked
+
+
+def delegated_loss(deposit: int, dsf: int, magnitude: int, prev_bcsf: int, new_bcsf: int) -> int:
+    """The operator shares a delegated staker's beacon-chain loss takes: deposit x dsf x (max magnitude x
+    the factor's decrease), each step floored (DelegationManager `decreaseDelegatedShares`)."""
+    return withdrawable(deposit, dsf, mul_wad(magnitude, prev_bcsf - new_bcsf))
+
+
 def slashed(shares: int, prev: int, new: int) -> int:
     """Shares a magnitude cut from `prev` to `new` takes (rounded up)."""
     return shares - -(-shares * new // prev)
 
 
-__all__ = ["WAD", "ceil_div", "div_wad", "mul_wad", "scaling", "slashed", "updated_dsf", "withdrawable"]
+__all__ = [
+    "WAD",
+    "ceil_div",
+    "delegated_loss",
+    "div_wad",
+    "lowered_bcsf",
+    "mul_wad",
+    "scaling",
+    "slashed",
+    "updated_dsf",
+    "withdrawable",
+]

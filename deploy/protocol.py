@@ -389,7 +389,7 @@ def deploy_protocol(
 
     `config` overrides any of DEFAULT_CONFIG's keys. `transact` (see `run_plan`) may wrap each
     transaction, e.g. to measure its gas. `beacon_roots` / `withdrawal_requests`: addresses of existing
-    EIP-4788 / EIP-7002 contracts (on a real network, `deploy.sim.model.BEACON_ROOTS_ADDRESS` and
+    EIP-4788 / EIP-7002 contracts (on a real network, `deploy.predeploys.BEACON_ROOTS_ADDRESS` and
     `WITHDRAWAL_REQUESTS_ADDRESS`); by default the stand-ins are deployed.
     """
     cfg = check_config(config)

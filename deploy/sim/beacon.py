@@ -62,11 +62,16 @@ from eth_utils import keccak, to_canonical_address, to_checksum_address
 
 from deploy import keys as _keys
 from deploy.sim.eigen_proofs import BlockHistory, EigenProofsMixin
-from deploy.sim.model import BeaconClock, dequeue_withdrawal_requests, on_every_execution, post_beacon_root
 from deploy.sim.speed import (
     exact_spec,  # noqa: F401 (installs the performance substitutes; re-exported)
     registry,
     uint_list,
+)
+from deploy.sim.system_calls import (
+    BeaconClock,
+    dequeue_withdrawal_requests,
+    on_every_execution,
+    post_beacon_root,
 )
 
 SECONDS_PER_SLOT = int(spec.config.SLOT_DURATION_MS) // 1000

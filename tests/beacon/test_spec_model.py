@@ -18,7 +18,7 @@ from deploy.sim.beacon import (
     SpecBeaconChain,
     spec,
 )
-from deploy.sim.model import read_beacon_root, request_withdrawal
+from deploy.sim.system_calls import read_beacon_root, request_withdrawal
 from tests.beacon.conftest import deposit_direct, funded, stake
 
 GWEI = 10**9

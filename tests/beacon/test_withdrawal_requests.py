@@ -8,7 +8,7 @@ from eth.exceptions import Revert
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deploy.sim.model import (
+from deploy.sim.system_calls import (
     SYSTEM_ADDRESS,
     dequeue_withdrawal_requests,
     request_withdrawal,

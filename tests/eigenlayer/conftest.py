@@ -11,7 +11,7 @@ import boa
 import pytest
 
 from deploy.protocol import ROOT
-from deploy.sim.model import post_beacon_root
+from deploy.sim.system_calls import post_beacon_root
 from tests.eigenlayer.beacon import PECTRA, Chain, credentials
 from tests.utils.actors import actor
 from tests.utils.deployers import deployer_for, load

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deploy.keys import deposit_data_root
-from deploy.sim.model import dequeue_withdrawal_requests, post_beacon_root, withdrawal_request_fee
+from deploy.sim.system_calls import dequeue_withdrawal_requests, post_beacon_root, withdrawal_request_fee
 from tests.eigenlayer.beacon import DENEB, FAR_FUTURE_EPOCH, GWEI, PECTRA, Chain, credentials, pubkey_hash
 from tests.eigenlayer.conftest import checkpoint, new_validator, pod_at, post, pubkey_of, restake
 from tests.utils.errors import reverts_with_error, reverts_with_error_data

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import boa
 
-from deploy.sim.model import withdrawal_request_fee
+from deploy.sim.system_calls import withdrawal_request_fee
 from tests.staker.conftest import STAKE
 from tests.staker.proofs import posted_proof, validator_fields
 from tests.staker.restaking import (

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
-from deploy.sim.model import post_beacon_root
+from deploy.sim.system_calls import post_beacon_root
 
 FAR_FUTURE_EPOCH = 2**64 - 1
 VALIDATORS_FIELD_INDEX = 11

@@ -24,7 +24,7 @@ from __future__ import annotations
 import boa
 
 from deploy.protocol import at
-from deploy.sim.model import post_beacon_root
+from deploy.sim.system_calls import post_beacon_root
 from tests.eigenlayer.beacon import FAR_FUTURE_EPOCH, GWEI, PECTRA, Chain, credentials
 
 ACTIVATION_EPOCH = 10

@@ -27,7 +27,7 @@ import boa
 import pytest
 
 from deploy.protocol import deployer_for
-from deploy.sim.model import dequeue_withdrawal_requests, withdrawal_request_fee
+from deploy.sim.system_calls import dequeue_withdrawal_requests, withdrawal_request_fee
 from tests.eigenlayer.beacon import FAR_FUTURE_EPOCH, pubkey_hash
 from tests.rewards.rewards_helpers import STATUS_ENDED, STATUS_EXPIRED, STATUS_STREAMING
 from tests.staker.conftest import (

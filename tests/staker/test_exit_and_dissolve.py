@@ -8,7 +8,7 @@ from __future__ import annotations
 import boa
 import pytest
 
-from deploy.sim.model import dequeue_withdrawal_requests, withdrawal_request_fee
+from deploy.sim.system_calls import dequeue_withdrawal_requests, withdrawal_request_fee
 from tests.eigenlayer.beacon import pubkey_hash
 from tests.staker.conftest import (
     ETH,

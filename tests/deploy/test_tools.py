@@ -241,6 +241,7 @@ HELP = {
     "deploy.docs": (["--help"],),
     "deploy.revert_audit": (["--help"],),
     "tests.gas.benchmark": (["--help"],),
+    "tests.gas.original": (["--help"],),
 }
 
 

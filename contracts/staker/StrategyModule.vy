@@ -599,9 +599,11 @@ def answer_loss(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]):
             already charged (nothing, if none), and the rest of what was
             set aside goes back to the winners' bonds (or to the
             operators, once the exit unlocked them).
-    @dev Anyone, within `CHALLENGE_WINDOW` of the report, whatever the
-         cluster's status. A recovery never gives back a charge already
-         settled (the charged loss is a high-water mark).
+    @dev Anyone, within `CHALLENGE_WINDOW` of the report, unless the
+         cluster was proven slashed meanwhile (a slashing forfeits every
+         bond: the pending charge then settles to the holder). A recovery
+         never gives back a charge already settled (the charged loss is a
+         high-water mark).
     @param seats The cluster's seats (checked by StakerRewards).
     """
     loss: IStrategyModule.LossCharge = self._loss
@@ -610,6 +612,10 @@ def answer_loss(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]):
         block.timestamp < loss.reported_at + c.CHALLENGE_WINDOW
     ), "strategy_module: challenge window closed"
     cluster_id: uint256 = self._cluster_id()
+    assert (
+        staticcall IStrategyModuleManager(MANAGER).cluster_status(cluster_id)
+        != cs.SLASHED
+    ), "strategy_module: cluster slashed"
     loss_gwei: uint256 = 0
     checkpoint: uint256 = 0
     loss_gwei, checkpoint = self._loss_reading(cluster_id)

@@ -330,6 +330,13 @@ def test_a_slashing_after_a_report_pays_the_rest_of_the_bonds(protocol, restaked
     module.prove_slashing(seats, *slashed, sender=outsider)
     assert escrow.claimable(staker) == 4 * BOND - LOSS * GWEI
     check_identities(protocol, cluster_id, accounts)
+    # the slashing forfeits every bond: the set-aside part is no longer answerable
+    checkpoint_at(protocol, module, LOSS // 2)
+    with (
+        boa.env.prank(operators_of(protocol.auction, cluster_id)[0]),
+        boa.reverts("strategy_module: cluster slashed"),
+    ):
+        module.answer_loss(seats)
     boa.env.time_travel(seconds=WINDOW)
     module.settle_loss(seats, sender=outsider)
     assert escrow.claimable(staker) == 4 * BOND

@@ -161,3 +161,22 @@ def test_split_is_exact_and_within_each_weight(weights, numerator):
         shares[i] += extra
         left -= extra
     assert sum(shares) == amount and all(s <= w for s, w in zip(shares, weights, strict=True))
+
+
+def test_a_seat_without_a_bond_is_never_charged(
+    escrow, staker_rewards, auction, owner, operators, place_bid, settle
+):
+    """Pro rata to the bonds: a whitelisted winner, who paid no bond, owes nothing; the bonded ones share the
+    charge, each within its bond."""
+    with boa.env.prank(owner):
+        auction.add_to_whitelist(operators[0])
+    ids = won_cluster(escrow, operators, place_bid, settle)
+    assert escrow.held(ids[0]) == 0 and escrow.is_locked(ids[0])
+    with boa.env.prank(staker_rewards.address):
+        assert escrow.reserve(ids, BOND + 2) == BOND + 2
+    shares = [0] + [(BOND + 2) // 3] * 3  # 10**18 + 2 splits evenly in three
+    assert [escrow.reserved(i) for i in ids] == shares
+    with boa.env.prank(staker_rewards.address):
+        assert escrow.reserve(ids, 10 * BOND) == 2 * BOND - 2  # the rest of the three bonds
+    assert [escrow.reserved(i) for i in ids] == [0, BOND, BOND, BOND]
+    assert balanced(escrow, ids, operators)

@@ -144,23 +144,27 @@ def test_a_pending_bid_is_never_charged(escrow, staker_rewards, operators, place
     assert escrow.reserved(pending) == 0 and not escrow.is_locked(pending) and escrow.held(pending) > 0
 
 
-@settings(max_examples=40, deadline=None)
-@given(
-    weights=st.lists(st.integers(0, 2 * BOND), min_size=1, max_size=7),
-    numerator=st.integers(0, 10**6),
-)
-def test_split_is_exact_and_within_each_weight(weights, numerator):
-    """The Escrow's pro-rata split, replayed in Python (`_split`): shares add up to the amount and none
-    exceeds its weight."""
-    total = sum(weights)
-    amount = total * numerator // 10**6
-    shares = [amount * w // total if total else 0 for w in weights]
-    left = amount - sum(shares)
-    for i, w in enumerate(weights):
-        extra = min(left, w - shares[i])
-        shares[i] += extra
-        left -= extra
-    assert sum(shares) == amount and all(s <= w for s, w in zip(shares, weights, strict=True))
+@settings(max_examples=20, deadline=None)
+@given(amount=st.integers(0, 5 * BOND), back=st.integers(0, 10**6))
+def test_every_split_is_exact_and_within_each_bond(
+    escrow, staker_rewards, operators, place_bid, settle, amount, back
+):
+    """Any charge is set aside exactly (capped by the bonds), none above its bond, and any part of it given
+    back exactly, none above what its bid set aside; the Escrow's identity holds throughout."""
+    with boa.env.anchor():
+        ids = won_cluster(escrow, operators, place_bid, settle)
+        with boa.env.prank(staker_rewards.address):
+            reserved = escrow.reserve(ids, amount)
+        shares = [escrow.reserved(i) for i in ids]
+        assert reserved == min(amount, 4 * BOND) == sum(shares) and all(x <= BOND for x in shares)
+        assert [escrow.held(i) for i in ids] == [BOND - x for x in shares]
+        released = reserved * back // 10**6
+        with boa.env.prank(staker_rewards.address):
+            escrow.release_reserved(ids, operators[:4], released)
+        after = [escrow.reserved(i) for i in ids]
+        assert sum(after) == reserved - released and all(a <= x for a, x in zip(after, shares, strict=True))
+        assert [escrow.held(i) for i in ids] == [BOND - a for a in after]
+        assert balanced(escrow, ids, operators)
 
 
 def test_a_seat_without_a_bond_is_never_charged(

@@ -6,9 +6,11 @@ Phases: deploy and wire the suite; operators bid (the owner whitelists some of t
 withdraw bids); the owner pre-creates clusters; each cluster's winners run a key ceremony (deploy/keys.py)
 for its predicted withdrawal credentials and register their key shares and the deposit data with
 ClusterKeys, which checks them on chain;
-stakers stake 32 ETH each; one ByzNft changes hands; time passes; stakers claim their rewards; execution-
-layer fees reach a cluster's reward split and are distributed; the clusters expire; operators collect their
-refunds and bonds. Every transaction's gas is measured as a receipt would show it (deploy/gas.py).
+stakers stake 32 ETH each; a validator goes offline for a few hours, a checkpoint proves the loss and
+the winners' bonds pay it to the cluster's holder after the challenge window; one ByzNft changes hands;
+time passes; stakers claim their rewards; execution-layer fees reach a cluster's reward split and are
+distributed; the clusters expire; operators collect their refunds and bonds. Every transaction's gas is
+measured as a receipt would show it (deploy/gas.py).
 
 The beacon chain is Fulu (mainnet preset) on the executable consensus specs (deploy/sim/beacon.py), every
 slot of the run's ~40 days: deposits wait for finality and the deposit queue, activation for finalized

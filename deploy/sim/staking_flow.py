@@ -18,6 +18,10 @@
   holder withdraws the principal and the consensus rewards;
 - `phase_exit_after_expiry`: an expired cluster (credits returned, bonds still locked: the validator runs)
   exits the same way;
+- `phase_offline_spell` / `settle_offline_spell`: a streaming cluster's validator goes offline for 48 epochs
+  (the spec's inactivity penalties); anyone checkpoints its pod and reports the loss below 32 ETH, which the
+  winners' bonds set aside; nobody answers within the challenge window, so anyone settles it and the
+  cluster's holder (by then the NFT's buyer) pulls it from the Escrow (docs/protocol.md §10);
 - `phase_dissolution`: clusters pre-created but never staked are dissolved by anyone once
   `pending_cluster_ttl` has passed.
 
@@ -48,6 +52,9 @@ MANAGER_STAKED, MANAGER_FAILED, MANAGER_EXITED = cs.STAKED, cs.FAILED, cs.EXITED
 STREAMING, EXPIRED, ENDED = ss.STATUS_STREAMING, ss.STATUS_EXPIRED, ss.STATUS_ENDED
 SHARD_COMMITTEE_PERIOD = c.SHARD_COMMITTEE_PERIOD  # epochs active before an exit is honoured
 SLOT = SECONDS_PER_SLOT
+GWEI = 10**9
+DAY_SECONDS = 86_400
+OFFLINE_EPOCHS = 48  # an offline spell of about five hours: its inactivity penalties are a loss to charge
 BEACON_CHAINS = {
     "spec": "Fulu (mainnet preset) on the executable consensus specs",
     "model": "the hand-written Electra model (no churn, no finality wait)",
@@ -350,6 +357,86 @@ class SafeDepositSteps:
         delay = self.withdrawal_delay()
         self.out(f"  a checkpoint credited it; EigenLayer's queue released it after {delay} blocks")
         self.out(f"  (~{delay * 12 / 86_400:.0f} days on mainnet), and the holder withdrew it")
+
+    # ------------------------------------------------------------ an offline spell (#20)
+
+    def phase_offline_spell(self) -> None:
+        """A streaming cluster's validator goes offline (docs/protocol.md §10 "A loss at a checkpoint"): the
+        spec's inactivity penalties take its balance below 32 ETH, anyone checkpoints its pod and reports
+        the loss, which the winners' bonds set aside; the challenge window runs on (`settle_offline_spell`,
+        after the rewards phase's weeks, pays it to whoever then holds the cluster's NFT)."""
+        self.section("An offline spell, charged to the bonds")
+        live = self.streaming_clusters()
+        if not live:
+            self.out("skipped: no staked cluster streams")
+            return
+        cid = live[0]
+        module, pubkey = self.modules[cid], bytes(self.p.manager.validator_pubkey(cid))
+        validator = self.chain.validator(pubkey)
+        if module.activation_epoch() == 0:
+            self.beacon_wait(lambda: validator.activation_epoch < FAR_FUTURE_EPOCH)
+            self.restake(cid)
+        self.beacon_wait(lambda: validator.is_active(self.chain.epoch))
+        self.chain.take_offline(pubkey)
+        before = validator.balance
+        self.offline(OFFLINE_EPOCHS)
+        self.chain.bring_back(pubkey)
+        self.checkpoint(cid)
+        pod = at("eigen_pod_implementation", module.eigen_pod())
+        proven = pod.validatorPubkeyToInfo(pubkey).restakedBalanceGwei
+        loss = max(0, c.STAKE_AMOUNT // GWEI - proven)
+        self.check(f"cluster {cid}: the checkpoint proves a loss", loss > 0)
+        seats = self.p.seats(cid)
+        proof = self.chain.validator_proof(pubkey)
+        timestamp = self.chain.last_timestamp
+        reporter = self.actors.fee_payer
+        self.tx("module.report_loss", module.report_loss, seats, timestamp, proof, sender=reporter)
+        charge = module.loss_charge()
+        reserved = sum(self.p.escrow.reserved(seat.bid_id) for seat in seats)
+        self.check(
+            f"cluster {cid}: the bonds set the proven loss aside",
+            charge.pending_gwei == loss and charge.reserved == reserved == loss * GWEI,
+        )
+        self.loss_cluster = cid
+        self.out(f"cluster {cid}'s validator offline for {OFFLINE_EPOCHS} epochs, then back:")
+        self.out(f"  its balance fell from {before} to {validator.balance} gwei (missed attestations);")
+        self.out(f"  a checkpoint proved {proven} gwei, a loss of {loss} gwei below 32 ETH;")
+        self.out(
+            f"  {self.label(reporter)} reported it: {eth(reserved)} ETH of the winners' bonds set aside, "
+            f"pro rata, for {c.CHALLENGE_WINDOW // DAY_SECONDS} days"
+        )
+        self.report_coverage(cid)
+
+    def offline(self, epochs: int) -> None:
+        """Let `epochs` epochs pass on the beacon chain."""
+        boa.env.time_travel(seconds=epochs * EPOCH)
+        self.chain.process()
+
+    def settle_offline_spell(self) -> None:
+        """After the challenge window (no operator answered: the validator stayed below 32 ETH since), anyone
+        settles; the cluster's holder pulls the charged bonds from the Escrow."""
+        cid = getattr(self, "loss_cluster", None)
+        if cid is None:
+            return
+        self.section("The offline spell's charge, settled")
+        module, seats, a = self.modules[cid], self.p.seats(cid), self.p.auction
+        charge = module.loss_charge()
+        due = charge.reported_at + c.CHALLENGE_WINDOW
+        if due > boa.env.timestamp:
+            boa.env.time_travel(seconds=due - boa.env.timestamp)
+        self.tx("module.settle_loss", module.settle_loss, seats, sender=self.actors.fee_payer)
+        holder = self.p.byz_nft.ownerOf(cid)
+        due_to_holder = self.p.escrow.claimable(holder)
+        got = self.tx("Auction.claim_refund", a.claim_refund, holder, sender=holder)
+        self.check(
+            f"cluster {cid}: the holder got the charged bonds",
+            got == due_to_holder == charge.reserved and module.loss_charge().charged == charge.reserved,
+        )
+        self.out(
+            f"no answer within {c.CHALLENGE_WINDOW // DAY_SECONDS} days; {self.label(self.actors.fee_payer)} "
+            f"settled: {self.label(holder)}, the holder now, pulled {eth(got)} ETH"
+        )
+        self.report_coverage(cid)
 
     # ------------------------------------------------------------ EigenLayer
 

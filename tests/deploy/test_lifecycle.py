@@ -125,7 +125,7 @@ def test_conservation_fails_when_a_wei_is_missing(report):
     leaked["contracts"]["escrow"] -= 1
     checks = conservation(leaked)["checks"]
     assert not checks["every wei accounted for"][0]
-    assert not checks["escrow balance == pending + locked bonds + claimable"][0]
+    assert not checks["escrow balance == pending + locked bonds + reserved + claimable"][0]
 
 
 def test_arguments_that_cannot_work_are_explained():

@@ -470,7 +470,7 @@ def test_the_chains_blocks_give_pectra_shaped_proofs(suite, chain, staker):
     checkpoint = chain.checkpoint_proof_args(first, pubkeys)
     first_balances = [int(state.balances[i]) for i in indices]
     assert ep.verify_checkpoint_proof_args(first_root, checkpoint, indices) == first_balances
-    # the spec model's own balance proofs are the same nodes in the project's order
+    # the chain's own balance proofs are the same nodes in the project's order
     container_root, branch = chain.balance_container_proof()
     assert (container_root, b"".join(branch)) == checkpoint[0]
     assert chain.balance_proof(pubkey)[:2] == checkpoint[1][index][:2]

@@ -131,19 +131,17 @@ class Lifecycle(SafeDepositSteps):
         n_operators: int = 7,
         n_stakers: int = 2,
         out: Callable = print,
-        beacon: str = "spec",
     ):
         problem = argument_problem(n_operators, n_stakers)
         if problem:
             raise ValueError(problem)
-        self.beacon = beacon  # the beacon chain: "spec" (Fulu on the executable specs) or "model"
         self.seed = seed
         self.rng = random.Random(seed)
         self.n_operators = n_operators
         self.n_stakers = n_stakers
         self.out = out
         self.gas = GasReport()
-        self.report: dict[str, Any] = {"seed": seed, "beacon": beacon}
+        self.report: dict[str, Any] = {"seed": seed, "beacon": "spec"}
         self.checks: list[dict[str, Any]] = []
         self.contracts: dict[str, Any] = {}  # every deployed contract by role, proxies included
         self.bids: dict[int, str] = {}  # bid id -> operator

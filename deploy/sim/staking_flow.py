@@ -2,11 +2,10 @@
 `deploy.sim.lifecycle.Lifecycle`.
 
 - `start_beacon_chain`: the beacon chain starts right after the deployment, so it sees every deposit: Fulu on
-  the executable consensus specs (deploy/sim/beacon.py, `beacon="spec"`) or the hand-written model
-  (deploy/sim/model.py, `beacon="model"`); the steps wait for what the chain decides (`beacon_wait`): a
-  deposit enters the registry once finalized and through the churn, a validator is activated after its
-  eligibility is finalized, an exit request is included in the next slot's block (EIP-4788 posts the parent
-  root), the sweep pays once the validator is withdrawable;
+  the executable consensus specs (deploy/sim/beacon.py); the steps wait for what the chain decides
+  (`beacon_wait`): a deposit enters the registry once finalized and through the churn, a validator is
+  activated after its eligibility is finalized, an exit request is included in the next slot's block
+  (EIP-4788 posts the parent root), the sweep pays once the validator is withdrawable;
 - `phase_safe_deposits`: the beacon chain includes the stakers' 1 ETH pre-deposits; anyone proves each
   validator's withdrawal credentials and `confirm_stake` sends the other 31 ETH; then one front-run caught:
   four addresses of one entity win a cluster, deposit 1 ETH for its key with their own credentials before a
@@ -14,7 +13,7 @@
   it the winners' bonds;
 - `phase_exit`: one staker exits (docs/protocol.md §10): anyone proves the activation epoch, the holder
   requests the exit (EIP-7002 through the pod) after 256 epochs of activity, anyone proves the exit epoch (the
-  stream ends there, the bonds unlock, the shares stop counting); the model pays the balance to the pod; the
+  stream ends there, the bonds unlock, the shares stop counting); the sweep pays the balance to the pod; the
   holder withdraws the principal and the consensus rewards;
 - `phase_exit_after_expiry`: an expired cluster (credits returned, bonds still locked: the validator runs)
   exits the same way;
@@ -42,7 +41,7 @@ from deploy.constants import cluster_status as cs
 from deploy.constants import stream_status as ss
 from deploy.keys import make_deposit_data
 from deploy.protocol import at
-from deploy.sim.model import FAR_FUTURE_EPOCH, SECONDS_PER_SLOT, BeaconChain
+from deploy.sim.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_SLOT, SpecBeaconChain
 from deploy.tables import eth
 
 TOP_UP = c.STAKE_AMOUNT - c.PRE_DEPOSIT_AMOUNT
@@ -55,10 +54,7 @@ SLOT = SECONDS_PER_SLOT
 GWEI = 10**9
 DAY_SECONDS = 86_400
 OFFLINE_EPOCHS = 48  # an offline spell of about five hours: its inactivity penalties are a loss to charge
-BEACON_CHAINS = {
-    "spec": "Fulu (mainnet preset) on the executable consensus specs",
-    "model": "the hand-written Electra model (no churn, no finality wait)",
-}
+BEACON_CHAIN = "Fulu (mainnet preset) on the executable consensus specs"
 
 
 def ceremony_seed(run_seed: int, cluster_id: int) -> bytes:
@@ -69,8 +65,7 @@ def ceremony_seed(run_seed: int, cluster_id: int) -> bytes:
 class SafeDepositSteps:
     """Flow steps of the two-phase stake, the front-run defence, an exit and a dissolution."""
 
-    chain: BeaconChain  # or deploy.sim.beacon.SpecBeaconChain (the same interface)
-    beacon: str = "spec"  # a key of BEACON_CHAINS
+    chain: SpecBeaconChain
     deposits: list[int]  # wei of every deposit the run made to the beacon deposit contract
     frontrun_cluster: int | None = None
     exited_cluster: int | None = None
@@ -79,14 +74,9 @@ class SafeDepositSteps:
 
     def start_beacon_chain(self) -> None:
         """The consensus layer; it must exist before the first deposit. Its genesis is the manager's."""
-        if self.beacon == "spec":
-            from deploy.sim.beacon import SpecBeaconChain  # loads the executable specs
-
-            fork_version = self.p.config["genesis_fork_version"].to_bytes(4, "big")
-            genesis = int(self.p.manager.beacon_genesis_time())
-            self.chain = SpecBeaconChain(self.p, fork_version=fork_version, genesis_time=genesis)
-        else:
-            self.chain = BeaconChain(self.p)
+        fork_version = self.p.config["genesis_fork_version"].to_bytes(4, "big")
+        genesis = int(self.p.manager.beacon_genesis_time())
+        self.chain = SpecBeaconChain(self.p, fork_version=fork_version, genesis_time=genesis)
         self.deposits = []
 
     def beacon_wait(self, ready: Callable[[], bool], limit: int = 64) -> tuple[int, int]:
@@ -106,7 +96,6 @@ class SafeDepositSteps:
         """How long a beacon-chain step took (epochs, slots, minutes) and why, on one line if it fits."""
         epochs, slots = divmod(seconds // SLOT, EPOCH // SLOT)
         line = f"  {what} after {epochs} epoch(s) {slots} slot(s) ({seconds / 60:.1f} min)"
-        why = why if self.beacon == "spec" else ""  # the hand-written model has no queues
         if why and len(line) + len(why) + 2 <= 100:
             line, why = f"{line}: {why}", ""
         self.out(line)
@@ -118,10 +107,8 @@ class SafeDepositSteps:
 
     def beacon_paid_wei(self) -> int:
         """What the beacon chain paid to the run's withdrawal addresses (principal and consensus rewards);
-        the spec chain's own network validators are paid too, outside the run."""
-        network = {
-            self.chain.validator(k).withdrawal_address for k in getattr(self.chain, "network_pubkeys", [])
-        }
+        the chain's own network validators are paid too, outside the run."""
+        network = {self.chain.validator(k).withdrawal_address for k in self.chain.network_pubkeys}
         return sum(wei for address, wei in self.chain.paid if address not in network)
 
     def streaming_clusters(self) -> list[int]:
@@ -136,14 +123,11 @@ class SafeDepositSteps:
         self.section("Safe deposits: proofs against beacon block roots")
         m = self.p.manager
         self.deposits += [c.PRE_DEPOSIT_AMOUNT] * len(self.modules)
-        self.out(f"beacon chain: {BEACON_CHAINS[self.beacon]}")
-        if self.beacon == "spec":
-            network = self.chain.network_pubkeys
-            stake = sum(self.chain.validator(k).effective_balance for k in network) // 10**9
-            self.out(
-                f"  {len(network)} validators of its own ({stake:,} ETH) keep it final; consensus rewards"
-            )
-            self.out("  scale as 1/sqrt of the total stake, so this small network pays far more than mainnet")
+        self.out(f"beacon chain: {BEACON_CHAIN}")
+        network = self.chain.network_pubkeys
+        stake = sum(self.chain.validator(k).effective_balance for k in network) // 10**9
+        self.out(f"  {len(network)} validators of its own ({stake:,} ETH) keep it final; consensus rewards")
+        self.out("  scale as 1/sqrt of the total stake, so this small network pays far more than mainnet")
         pubkeys = [bytes(m.validator_pubkey(cid)) for cid in sorted(self.modules)]
         timestamp, seconds = self.beacon_wait(lambda: all(map(self.chain.has_validator, pubkeys)))
         self.out(
@@ -342,11 +326,10 @@ class SafeDepositSteps:
             f"{SHARD_COMMITTEE_PERIOD} epochs (~{SHARD_COMMITTEE_PERIOD * EPOCH / 3600:.0f} h) later"
         )
         prover = self.label(self.actors.fee_payer)
-        if self.beacon == "spec":
-            self.out(
-                f"  the request was in the next slot's block, seen {request_wait // SLOT} slots after it "
-                "(EIP-4788 posts the parent root)"
-            )
+        self.out(
+            f"  the request was in the next slot's block, seen {request_wait // SLOT} slots after it "
+            "(EIP-4788 posts the parent root)"
+        )
         self.out(f"  the exit queue: requested in epoch {requested_epoch}, exit epoch {exit_epoch}")
         self.out(f"  exit epoch {exit_epoch} proven by {prover}: stream ended, bonds unlocked")
         self.out(

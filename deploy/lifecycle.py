@@ -1,20 +1,22 @@
 """A full, seeded lifecycle of the Byzantine suite on titanoboa's in-process EVM, with a readable report.
 
-    python -m deploy.lifecycle [--seed N] [--json FILE] [--operators N] [--stakers N] [--beacon spec|model]
+    python -m deploy.lifecycle [--seed N] [--json FILE] [--operators N] [--stakers N]
 
 Phases: deploy and wire the suite; operators bid (the owner whitelists some of them; some update and
 withdraw bids); the owner pre-creates clusters; each cluster's winners run a key ceremony (deploy/keys.py)
 for its predicted withdrawal credentials and register their key shares and the deposit data with
 ClusterKeys, which checks them on chain;
-stakers stake 32 ETH each; one ByzNft changes hands; time passes; stakers claim their rewards; execution-
-layer fees reach a cluster's reward split and are distributed; the clusters expire; operators collect their
-refunds and bonds. Every transaction's gas is measured as a receipt would show it (deploy/gas.py).
+stakers stake 32 ETH each; a validator goes offline for a few hours, a checkpoint proves the loss and
+the winners' bonds pay it to the cluster's holder after the challenge window; one ByzNft changes hands;
+time passes; stakers claim their rewards; execution-layer fees reach a cluster's reward split and are
+distributed; the clusters expire; operators collect their refunds and bonds. Every transaction's gas is
+measured as a receipt would show it (deploy/gas.py).
 
 The beacon chain is Fulu (mainnet preset) on the executable consensus specs (deploy/sim/beacon.py), every
 slot of the run's ~40 days: deposits wait for finality and the deposit queue, activation for finalized
 eligibility, an exit request for 256 epochs of activity and then the exit queue, the principal for the
 withdrawable epoch and the sweep; proofs are against the parent root EIP-4788 posts. It costs about 1.5
-minutes of CPU; `--beacon model` plays the run on the hand-written model (deploy/sim/model.py) in seconds.
+minutes of CPU.
 
 The run ends with an ETH conservation check: every wei that entered (operators' payments, stakers' 32 ETH,
 fees) must be found in the Escrow, StakerRewards, the deposit contract, pods, splits, modules, or back with
@@ -38,7 +40,6 @@ __getattr__ = lazy_exports(__name__, dict.fromkeys(RUN_API, "deploy.sim.lifecycl
 
 
 MAX_OPERATORS = 100
-BEACON_CHAINS = ("spec", "model")  # deploy/sim/staking_flow.py's BEACON_CHAINS, without loading it
 BIDS_PER_OPERATOR = 2  # sure to be pending at pre-creation: one single bid and a batch of at least one
 
 
@@ -110,13 +111,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--operators", type=int, default=7, help="number of node operators (default 7)")
     parser.add_argument("--stakers", type=int, default=2, help="number of stakers (default 2)")
-    parser.add_argument(
-        "--beacon",
-        choices=BEACON_CHAINS,
-        default="spec",
-        help="the beacon chain: spec, Fulu on the executable consensus specs (default; every slot of the "
-        "run, about a month of chain time), or model, the hand-written one (seconds)",
-    )
     args = parser.parse_args(argv)
     problem = argument_problem(args.operators, args.stakers)
     if problem:
@@ -125,9 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     from deploy.sim.lifecycle import Lifecycle
     from deploy.tables import one_line
 
-    run = Lifecycle(
-        seed=args.seed, n_operators=args.operators, n_stakers=args.stakers, out=out, beacon=args.beacon
-    )
+    run = Lifecycle(seed=args.seed, n_operators=args.operators, n_stakers=args.stakers, out=out)
     error = None
     try:
         report = run.run()

@@ -38,14 +38,14 @@ DEFAULT_CONFIG = {
     "pending_cluster_ttl": 30
     * 86_400,  # seconds after settlement from which anyone may dissolve a pending cluster
     # the beacon chain's genesis time (proven epochs -> timestamps); 0: the deployment block's timestamp,
-    # for a local chain whose beacon model (deploy/sim/model.py) starts with the deployment
+    # for a local chain whose beacon chain (deploy/sim/beacon.py) starts with the deployment
     "beacon_genesis_time": 0,
     # the genesis fork version whose deposit domain ClusterKeys checks deposit signatures under (as a number:
     # mainnet 0x00000000, Holesky 0x01017000, Hoodi 0x10000910, Sepolia 0x90000069); the local chain signs
     # like deploy/keys.py's default, Holesky
     "genesis_fork_version": 0x01017000,
     # EigenLayer (stand-ins only): the timestamp up to which proofs use the Deneb layout (the local beacon
-    # model is Electra from genesis, so every later proof is Pectra-shaped), and the withdrawal queue's delay
+    # chain is Fulu from genesis, so every later proof is Pectra-shaped), and the withdrawal queue's delay
     # in blocks (mainnet's 100 800, about 14 days)
     "pectra_fork_timestamp": 1,
     "min_withdrawal_delay_blocks": 100_800,

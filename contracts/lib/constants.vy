@@ -114,6 +114,11 @@ SHARD_COMMITTEE_PERIOD: constant(uint256) = 256
 ELECTRA_FORK_TIME: constant(uint256) = 0
 GLOAS_FORK_TIME: constant(uint256) = max_value(uint256)
 
+# @dev How long the operators of a cluster have to answer a loss charged at a
+# checkpoint (docs/protocol.md §10 "A loss at a checkpoint"), from its report;
+# afterwards anyone settles it to the holder.
+CHALLENGE_WINDOW: constant(uint256) = 7 * 86_400
+
 # ---------------------------------------------------------------- EigenLayer
 
 # @dev EigenLayer's mainnet DelegationManager withdrawal delay in blocks

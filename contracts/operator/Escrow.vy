@@ -11,10 +11,14 @@
      won, nothing once refunded or unlocked. Refunds that could not be
      pushed, and what clusters give back (unused credits, refunded prices,
      unlocked bonds), wait in `claimable` until their owner pulls them
-     through `Auction.claim_refund(to)`. Hence at every moment:
-         balance == sum(held) + sum(claimable)
+     through `Auction.claim_refund(to)`. A loss a checkpoint proved
+     (docs/protocol.md §10 "A loss at a checkpoint") moves part of a locked
+     bond to `reserved` for the challenge window: back to the bond (or its
+     operator) if answered, to the holder's `claimable` once settled. Hence
+     at every moment:
+         balance == sum(held) + sum(reserved) + sum(claimable)
      and a bid can never get back more than was paid in for it, because
-     every refund or release is taken out of its own ledger entry.
+     every refund, release or charge is taken out of its own ledger entry.
 
      Data travels with the money: the Auction names the operators and
      amounts it moves (at settlement, the cluster's seats), and
@@ -49,6 +53,9 @@ staker_rewards: public(address)
 # not deliver (paid out through `Auction.claim_refund`).
 claimable: public(HashMap[address, uint256])
 _ledger: HashMap[uint256, uint256]
+# @notice Wei of a winner's bond set aside for a pending loss charge (docs/protocol.md
+# §10): it leaves once, to the holder (`charge_reserved`) or back (`release_reserved`).
+reserved: public(HashMap[uint256, uint256])
 
 
 event Initialized:
@@ -86,6 +93,24 @@ event CreditsReturned:
     credit: uint256
     bond_unlocked: uint256
     bond_to: address
+
+
+event ChargeReserved:
+    bid_id: indexed(uint256)
+    amount: uint256
+
+
+event ChargeReleased:
+    bid_id: indexed(uint256)
+    operator: indexed(address)
+    amount: uint256
+    to_bond: bool
+
+
+event BondCharged:
+    bid_id: indexed(uint256)
+    holder: indexed(address)
+    amount: uint256
 
 
 event Claimed:
@@ -323,6 +348,118 @@ def return_unused_credits(
 
 
 @external
+def reserve(
+    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE], amount: uint256
+) -> uint256:
+    """
+    @notice Sets `amount` wei of a cluster's locked bonds aside for a
+            pending loss charge, pro rata to the bonds each bid still holds
+            (capped by their sum): each share leaves its bond for
+            `reserved`, where it waits for the challenge window.
+    @dev StakerRewards only. Shares are floored, and the few wei the floors
+         leave go to the first bids with room, so the shares add up to
+         exactly what is reserved and none exceeds its bond.
+    @param bid_ids The cluster's winning bids.
+    @param amount Wei to reserve (more than the bonds hold: all of them).
+    @return uint256 The wei reserved.
+    """
+    self._only_staker_rewards()
+    bonds: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    total: uint256 = 0
+    for bid_id: uint256 in bid_ids:
+        entry: ledger.Entry = self._entry(bid_id)
+        bond: uint256 = 0
+        if entry.locked:
+            bond = entry.held
+        bonds.append(bond)
+        total += bond
+    charged: uint256 = min(amount, total)
+    shares: DynArray[uint256, c.MAX_CLUSTER_SIZE] = self._split(
+        charged, bonds, total
+    )
+    for i: uint256 in range(len(bid_ids), bound=c.MAX_CLUSTER_SIZE):
+        if shares[i] == 0:
+            continue
+        entry: ledger.Entry = self._entry(bid_ids[i])
+        entry.held -= shares[i]
+        self._write(bid_ids[i], entry)
+        self.reserved[bid_ids[i]] += shares[i]
+        log ChargeReserved(bid_id=bid_ids[i], amount=shares[i])
+    return charged
+
+
+@external
+def release_reserved(
+    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    operators: DynArray[address, c.MAX_CLUSTER_SIZE],
+    amount: uint256,
+):
+    """
+    @notice Gives `amount` wei of a cluster's pending charge back to the
+            winners (an answered charge), pro rata to what each bid has
+            reserved: back into its bond while the bond is locked, or
+            claimable by its operator once the bond unlocked (the exit was
+            proven meanwhile).
+    @dev StakerRewards only; at most what the bids have reserved.
+    @param bid_ids The cluster's winning bids.
+    @param operators Their operators (as handed over at settlement).
+    @param amount Wei to give back.
+    """
+    self._only_staker_rewards()
+    assert len(operators) == len(bid_ids), "escrow: length mismatch"
+    parts: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    total: uint256 = 0
+    for bid_id: uint256 in bid_ids:
+        parts.append(self.reserved[bid_id])
+        total += self.reserved[bid_id]
+    assert amount <= total, "escrow: amount exceeds reserved"
+    shares: DynArray[uint256, c.MAX_CLUSTER_SIZE] = self._split(
+        amount, parts, total
+    )
+    for i: uint256 in range(len(bid_ids), bound=c.MAX_CLUSTER_SIZE):
+        if shares[i] == 0:
+            continue
+        self.reserved[bid_ids[i]] -= shares[i]
+        entry: ledger.Entry = self._entry(bid_ids[i])
+        if entry.locked:
+            entry.held += shares[i]
+            self._write(bid_ids[i], entry)
+        else:
+            self.claimable[operators[i]] += shares[i]
+        log ChargeReleased(
+            bid_id=bid_ids[i],
+            operator=operators[i],
+            amount=shares[i],
+            to_bond=entry.locked,
+        )
+
+
+@external
+def charge_reserved(
+    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE], holder: address
+) -> uint256:
+    """
+    @notice Charges what a cluster's bids have reserved to the holder, who
+            pulls it with `Auction.claim_refund` (a settled loss charge).
+    @dev StakerRewards only.
+    @param bid_ids The cluster's winning bids.
+    @param holder The cluster's ByzNft holder.
+    @return uint256 The wei charged.
+    """
+    self._only_staker_rewards()
+    total: uint256 = 0
+    for bid_id: uint256 in bid_ids:
+        amount: uint256 = self.reserved[bid_id]
+        if amount == 0:
+            continue
+        self.reserved[bid_id] = 0
+        total += amount
+        log BondCharged(bid_id=bid_id, holder=holder, amount=amount)
+    self.claimable[holder] += total
+    return total
+
+
+@external
 @payable
 def credit(operator: address):
     """
@@ -383,6 +520,46 @@ def is_locked(bid_id: uint256) -> bool:
 @view
 def _only_auction():
     assert msg.sender == self.auction, "escrow: caller is not the auction"
+
+
+@internal
+@view
+def _only_staker_rewards():
+    assert (
+        msg.sender == self.staker_rewards
+    ), "escrow: caller is not staker rewards"
+
+
+@internal
+@pure
+def _split(
+    amount: uint256,
+    weights: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+    total: uint256,
+) -> DynArray[uint256, c.MAX_CLUSTER_SIZE]:
+    """
+    @dev `amount` (<= `total`, the sum of `weights`) split pro rata to
+         `weights`: each share floored, then the floors' remainder (< one
+         wei per weight) given in order to the weights with room left. The
+         shares add up to `amount` exactly, and none exceeds its weight.
+    @return DynArray The shares, in the weights' order.
+    """
+    shares: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    given: uint256 = 0
+    for weight: uint256 in weights:
+        share: uint256 = 0
+        if total != 0:
+            share = amount * weight // total
+        shares.append(share)
+        given += share
+    left: uint256 = amount - given
+    for i: uint256 in range(len(weights), bound=c.MAX_CLUSTER_SIZE):
+        if left == 0:
+            break
+        extra: uint256 = min(left, weights[i] - shares[i])
+        shares[i] += extra
+        left -= extra
+    return shares
 
 
 @internal

@@ -117,6 +117,17 @@ interface IEscrowCredits:
         credits: DynArray[uint256, c.MAX_CLUSTER_SIZE],
     ): payable
     def held(bid_id: uint256) -> uint256: view
+    def reserve(
+        bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE], amount: uint256
+    ) -> uint256: nonpayable
+    def release_reserved(
+        bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE],
+        operators: DynArray[address, c.MAX_CLUSTER_SIZE],
+        amount: uint256,
+    ): nonpayable
+    def charge_reserved(
+        bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE], holder: address
+    ) -> uint256: nonpayable
 
 
 # @notice The Auction: the only caller of `renew`.
@@ -528,6 +539,68 @@ def charge_slashing(
         dust=dust,
     )
     self._return_bonds(seats, holder)
+
+
+@external
+def reserve_charge(
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    amount: uint256,
+) -> uint256:
+    """
+    @notice Sets up to `amount` wei of the cluster's locked bonds aside in
+            the Escrow for a loss a checkpoint proved, pro rata to the
+            bonds (`Escrow.reserve`), until the challenge window ends.
+    @dev Only the cluster's StrategyModule (`report_loss`).
+    @param cluster_id The cluster.
+    @param seats The cluster's seats (checked against its commitment).
+    @param amount Wei to reserve (capped by the bonds still locked).
+    @return uint256 The wei reserved.
+    """
+    self._check_module(cluster_id)
+    self._checked(cluster_id, seats)
+    return extcall ESCROW.reserve(self._bid_ids(seats), amount)
+
+
+@external
+def release_charge(
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    amount: uint256,
+):
+    """
+    @notice Gives `amount` wei of the cluster's pending loss charge back
+            to the winners (`Escrow.release_reserved`): into their bonds
+            while locked, claimable by the operators once unlocked.
+    @dev Only the cluster's StrategyModule (`answer_loss`).
+    @param cluster_id The cluster.
+    @param seats The cluster's seats (checked against its commitment).
+    @param amount Wei to give back (at most what is reserved).
+    """
+    self._check_module(cluster_id)
+    self._checked(cluster_id, seats)
+    extcall ESCROW.release_reserved(
+        self._bid_ids(seats), self._operators(seats), amount
+    )
+
+
+@external
+def settle_charge(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+):
+    """
+    @notice Charges the cluster's pending loss charge to its current ByzNft
+            holder in the Escrow (`Escrow.charge_reserved`), who pulls it
+            with `Auction.claim_refund`.
+    @dev Only the cluster's StrategyModule (`settle_loss`).
+    @param cluster_id The cluster.
+    @param seats The cluster's seats (checked against its commitment).
+    """
+    self._check_module(cluster_id)
+    self._checked(cluster_id, seats)
+    extcall ESCROW.charge_reserved(
+        self._bid_ids(seats), staticcall self.byz_nft.ownerOf(cluster_id)
+    )
 
 
 @external

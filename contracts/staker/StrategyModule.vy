@@ -80,6 +80,9 @@ _cluster_node: uint256
 # The validator's proven activation epoch (0: not proven; a cluster's
 # validator is deposited after genesis, so it never activates at epoch 0).
 _activation_epoch: uint256
+# The losses checkpoints proved, charged and pending (docs/protocol.md §10
+# "A loss at a checkpoint").
+_loss: IStrategyModule.LossCharge
 
 
 event Initialized:
@@ -182,6 +185,31 @@ event SlashingProven:
     slash_time: uint256
     exit_epoch: uint256
     beacon_timestamp: uint64
+
+
+event LossReported:
+    cluster_id: indexed(uint256)
+    caller: indexed(address)
+    loss_gwei: uint256
+    checkpoint_timestamp: uint256
+    reserved: uint256
+    settles_at: uint256
+
+
+event LossAnswered:
+    cluster_id: indexed(uint256)
+    caller: indexed(address)
+    loss_gwei: uint256
+    checkpoint_timestamp: uint256
+    released: uint256
+
+
+event LossSettled:
+    cluster_id: indexed(uint256)
+    caller: indexed(address)
+    holder: indexed(address)
+    loss_gwei: uint256
+    charged: uint256
 
 
 event EtherReceived:
@@ -494,6 +522,168 @@ def prove_slashing(
 
 
 @external
+def report_loss(
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    beacon_timestamp: uint64,
+    proof: beacon_proofs.ValidatorProof,
+):
+    """
+    @notice Charges the winners' bonds with a loss of the cluster's
+            validator that a finalised checkpoint of the pod proved: its
+            restaked balance below the 32 ETH it was staked with while the
+            pod still counts it active (rewards above 32 ETH are swept to
+            the pod, so only penalties, a leak or a slashing take it
+            lower). Only the rise of the loss above what was charged or
+            reported before counts; that much of the bonds (capped by what
+            they hold) is set aside in the Escrow, pro rata to the bonds,
+            for `CHALLENGE_WINDOW`: anyone may answer it with a newer
+            checkpoint (`answer_loss`), then anyone settles it to the
+            holder (`settle_loss`). A report of a higher loss while one is
+            pending raises it and restarts the window.
+    @dev Anyone, for a staked cluster (an exit or slashing already proven
+         ends the charges). `proof` (the validator's fields against the
+         EIP-4788 root of `beacon_timestamp`, no earlier than the
+         checkpoint) shows 0x01 credentials: with 0x02 ones the holder
+         could withdraw part of the balance through EIP-7002 and make a
+         loss of it (docs/protocol.md §10 "A loss at a checkpoint").
+    @param seats The cluster's seats (`deploy/seats.py`; StakerRewards
+           checks them).
+    @param beacon_timestamp The timestamp whose parent beacon block root the
+           proof is against.
+    @param proof The validator proof (docs/protocol.md §9).
+    """
+    cluster_id: uint256 = self._check_validator_proof(beacon_timestamp, proof)
+    assert proof.validator_fields[
+        beacon_proofs.WITHDRAWAL_CREDENTIALS_FIELD
+    ] == convert(
+        concat(_ETH1_PREFIX, convert(self._pod(), bytes20)), bytes32
+    ), "strategy_module: credentials not 0x01"
+    loss_gwei: uint256 = 0
+    checkpoint: uint256 = 0
+    loss_gwei, checkpoint = self._loss_reading(cluster_id)
+    assert (
+        convert(beacon_timestamp, uint256) >= checkpoint
+    ), "strategy_module: proof older than the checkpoint"
+    loss: IStrategyModule.LossCharge = self._loss
+    assert loss_gwei > max(
+        loss.charged_gwei, loss.pending_gwei
+    ), "strategy_module: no new loss"
+    want: uint256 = (
+        loss_gwei - loss.charged_gwei
+    ) * c.WEI_PER_GWEI - loss.reserved
+    loss.pending_gwei = loss_gwei
+    loss.checkpoint = checkpoint
+    loss.reported_at = block.timestamp
+    self._loss = loss
+    # the Escrow reserves what the bonds still hold of it (nonreentrant)
+    reserved: uint256 = extcall IStakerRewards(STAKER_REWARDS).reserve_charge(
+        cluster_id, seats, want
+    )
+    self._loss.reserved += reserved
+    log LossReported(
+        cluster_id=cluster_id,
+        caller=msg.sender,
+        loss_gwei=loss_gwei,
+        checkpoint_timestamp=checkpoint,
+        reserved=reserved,
+        settles_at=block.timestamp + c.CHALLENGE_WINDOW,
+    )
+
+
+@external
+def answer_loss(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]):
+    """
+    @notice Answers the pending loss charge with a newer finalised
+            checkpoint of the pod that shows a smaller loss (the balance
+            back up): the charge falls to the loss it shows above what was
+            already charged (nothing, if none), and the rest of what was
+            set aside goes back to the winners' bonds (or to the
+            operators, once the exit unlocked them).
+    @dev Anyone, within `CHALLENGE_WINDOW` of the report, unless the
+         cluster was proven slashed meanwhile (a slashing forfeits every
+         bond: the pending charge then settles to the holder). A recovery
+         never gives back a charge already settled (the charged loss is a
+         high-water mark).
+    @param seats The cluster's seats (checked by StakerRewards).
+    """
+    loss: IStrategyModule.LossCharge = self._loss
+    assert loss.pending_gwei != 0, "strategy_module: no pending charge"
+    assert (
+        block.timestamp < loss.reported_at + c.CHALLENGE_WINDOW
+    ), "strategy_module: challenge window closed"
+    cluster_id: uint256 = self._cluster_id()
+    assert (
+        staticcall IStrategyModuleManager(MANAGER).cluster_status(cluster_id)
+        != cs.SLASHED
+    ), "strategy_module: cluster slashed"
+    loss_gwei: uint256 = 0
+    checkpoint: uint256 = 0
+    loss_gwei, checkpoint = self._loss_reading(cluster_id)
+    assert checkpoint > loss.checkpoint, "strategy_module: no newer checkpoint"
+    assert loss_gwei < loss.pending_gwei, "strategy_module: loss not lower"
+    keep: uint256 = 0
+    if loss_gwei > loss.charged_gwei:
+        keep = min(
+            loss.reserved, (loss_gwei - loss.charged_gwei) * c.WEI_PER_GWEI
+        )
+        loss.pending_gwei = loss_gwei
+        loss.checkpoint = checkpoint
+    else:
+        loss.pending_gwei = 0
+        loss.checkpoint = 0
+        loss.reported_at = 0
+    released: uint256 = loss.reserved - keep
+    loss.reserved = keep
+    self._loss = loss
+    log LossAnswered(
+        cluster_id=cluster_id,
+        caller=msg.sender,
+        loss_gwei=loss_gwei,
+        checkpoint_timestamp=checkpoint,
+        released=released,
+    )
+    extcall IStakerRewards(STAKER_REWARDS).release_charge(
+        cluster_id, seats, released
+    )
+
+
+@external
+def settle_loss(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]):
+    """
+    @notice Settles the pending loss charge once its challenge window has
+            passed: what was set aside from the bonds is charged to the
+            current ByzNft holder in the Escrow (pulled with
+            `Auction.claim_refund`), and the loss becomes the charged mark
+            later reports must exceed.
+    @dev Anyone, from `CHALLENGE_WINDOW` after the report, whatever the
+         cluster's status.
+    @param seats The cluster's seats (checked by StakerRewards).
+    """
+    loss: IStrategyModule.LossCharge = self._loss
+    assert loss.pending_gwei != 0, "strategy_module: no pending charge"
+    assert (
+        block.timestamp >= loss.reported_at + c.CHALLENGE_WINDOW
+    ), "strategy_module: challenge window open"
+    cluster_id: uint256 = self._cluster_id()
+    log LossSettled(
+        cluster_id=cluster_id,
+        caller=msg.sender,
+        holder=self._owner(),
+        loss_gwei=loss.pending_gwei,
+        charged=loss.reserved,
+    )
+    self._loss = IStrategyModule.LossCharge(
+        charged_gwei=loss.pending_gwei,
+        charged=loss.charged + loss.reserved,
+        pending_gwei=0,
+        reserved=0,
+        checkpoint=0,
+        reported_at=0,
+    )
+    extcall IStakerRewards(STAKER_REWARDS).settle_charge(cluster_id, seats)
+
+
+@external
 def restake(
     beacon_timestamp: uint64,
     state_root_proof: eigen_proofs.StateRootProof,
@@ -801,6 +991,20 @@ def activation_epoch() -> uint256:
 
 @external
 @view
+def loss_charge() -> IStrategyModule.LossCharge:
+    """
+    @notice The losses checkpoints proved against the cluster's bonds: the
+            loss charged so far (gwei, the mark later reports must exceed)
+            and the wei it took from the bonds; the pending charge's loss,
+            the wei set aside for it, its checkpoint and when it was
+            reported (it settles `CHALLENGE_WINDOW` later).
+    @return LossCharge The figures (pending ones 0 when none is pending).
+    """
+    return self._loss
+
+
+@external
+@view
 def exit_fee() -> uint256:
     """
     @notice The EIP-7002 fee `request_exit` pays now.
@@ -1050,6 +1254,35 @@ def _slashing_proven(
     extcall IStakerRewards(STAKER_REWARDS).charge_slashing(
         cluster_id, seats, slash_time
     )
+
+
+@internal
+@view
+def _loss_reading(cluster_id: uint256) -> (uint256, uint256):
+    """
+    @dev The validator's loss as the pod's last finalised checkpoint proved
+         it: 32 ETH less its restaked balance (0 at or above), and the
+         checkpoint's timestamp. Reverts unless the pod counts it active
+         (restaked, not withdrawn) and a finalised checkpoint proved it.
+    @return uint256 The loss (gwei).
+    @return uint256 The checkpoint's timestamp.
+    """
+    pod: address = self._pod()
+    info: IEigenPod.ValidatorInfo = staticcall IEigenPod(
+        pod
+    ).validatorPubkeyHashToInfo(self._pubkey_root(cluster_id))
+    assert (
+        info.status == _POD_VALIDATOR_ACTIVE
+    ), "strategy_module: validator not active in the pod"
+    checkpoint: uint256 = convert(info.lastCheckpointedAt, uint256)
+    assert checkpoint != 0 and checkpoint <= convert(
+        staticcall IEigenPod(pod).lastCheckpointTimestamp(), uint256
+    ), "strategy_module: no finalised checkpoint"
+    staked_gwei: uint256 = c.STAKE_AMOUNT // c.WEI_PER_GWEI
+    balance: uint256 = convert(info.restakedBalanceGwei, uint256)
+    if balance >= staked_gwei:
+        return 0, checkpoint
+    return staked_gwei - balance, checkpoint
 
 
 @internal

@@ -1,8 +1,8 @@
 """EigenLayer v1.12's proof arguments from a beacon state and its block header (issue #15), and an
 independent verifier of EigenLayer's rules (/work/shared/EIGENLAYER.md §3).
 
-Pure functions over a remerkleable `(state, header)` pair: the state of either beacon-chain model (the
-Electra `BeaconState` of deploy/sim/model.py, the spec's Fulu `BeaconState` of deploy/sim/beacon.py) or any
+Pure functions over a remerkleable `(state, header)` pair: the state of the beacon chain (the spec's Fulu
+`BeaconState` of deploy/sim/beacon.py), any fork's `BeaconState` of the consensus specs, or any
 container with `validators` at field 11 and `balances` at field 12 (a Deneb-sized one of 17..32 fields
 gives EigenLayer's DENEB shapes, 33..64 fields its PECTRA shapes); the header is a `BeaconBlockHeader`
 whose `state_root` is the state's root. Everything is returned as plain Python values in ABI order, ready
@@ -327,9 +327,9 @@ def verify_checkpoint_proof_args(
 
 def share_subtrees(new: Node, old: Node) -> Node:
     """A tree with `new`'s roots that reuses every subtree of `old` with an equal root (same shape
-    assumed: two states of one type). Only the paths where the two differ are walked and rebuilt, so a
-    state built from scratch (deploy/sim/model.py rebuilds its state each block) costs the history only
-    what changed since the previous block."""
+    assumed: two states of one type). Only the paths where the two differ are walked and rebuilt, so even
+    a state built from scratch costs the history only what changed since the previous block (the spec
+    chain's states already share their unchanged nodes: the walk stops at once there)."""
     if new is old or new.merkle_root() == old.merkle_root():
         return old
     if new.is_leaf() or old.is_leaf():
@@ -352,10 +352,9 @@ class BlockHistory:
     costs about what changed in it. Posting twice at one timestamp keeps the later block, as
     BeaconRoots does.
 
-    Measured (tracemalloc, memory freed when the history is cleared): deploy/sim/model.py with 16
-    validators, a block an epoch, about 7 KiB a block (a fresh state without the sharing: 50+ KiB);
-    the spec model about 12.5 KiB a block; `record` about 0.4 ms, under 1% of a `process()`. At the
-    8191-block cap that is about 60 / 100 MiB; one block an epoch fills the 27.3 h window with 256."""
+    Measured (tracemalloc, memory freed when the history is cleared): the spec chain (deploy/sim/beacon.py)
+    about 12.5 KiB a block; `record` about 0.4 ms, under 1% of a `process()`. At the 8191-block cap that
+    is about 100 MiB; one block an epoch fills the 27.3 h window with 256."""
 
     def __init__(self, max_blocks: int = HISTORY_BUFFER_LENGTH, window: int = ROOTS_WINDOW):
         self.max_blocks, self.window = max_blocks, window

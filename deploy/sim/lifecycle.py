@@ -131,19 +131,17 @@ class Lifecycle(SafeDepositSteps):
         n_operators: int = 7,
         n_stakers: int = 2,
         out: Callable = print,
-        beacon: str = "spec",
     ):
         problem = argument_problem(n_operators, n_stakers)
         if problem:
             raise ValueError(problem)
-        self.beacon = beacon  # the beacon chain: "spec" (Fulu on the executable specs) or "model"
         self.seed = seed
         self.rng = random.Random(seed)
         self.n_operators = n_operators
         self.n_stakers = n_stakers
         self.out = out
         self.gas = GasReport()
-        self.report: dict[str, Any] = {"seed": seed, "beacon": beacon}
+        self.report: dict[str, Any] = {"seed": seed, "beacon": "spec"}
         self.checks: list[dict[str, Any]] = []
         self.contracts: dict[str, Any] = {}  # every deployed contract by role, proxies included
         self.bids: dict[int, str] = {}  # bid id -> operator
@@ -219,7 +217,9 @@ class Lifecycle(SafeDepositSteps):
         self.phase_key_ceremony()
         self.phase_staking()
         self.phase_safe_deposits()
+        self.phase_offline_spell()
         self.phase_rewards()
+        self.settle_offline_spell()
         self.phase_exit()
         self.phase_expiry()
         self.phase_exit_after_expiry()
@@ -552,11 +552,12 @@ class Lifecycle(SafeDepositSteps):
         """What a slashing proven now would pay the cluster's holder (`StakerRewards.coverage`: the winners'
         bonds still locked and the seats' unserved credits), against the 32 ETH at stake."""
         seats = self.p.seats(cid)
-        a, cover = self.p.auction, self.p.staker_rewards.coverage(cid, seats)
-        bonds = sum(a.get_bid(seat.bid_id).bond for seat in seats)
+        a, e, cover = self.p.auction, self.p.escrow, self.p.staker_rewards.coverage(cid, seats)
+        paid = sum(a.get_bid(seat.bid_id).bond for seat in seats)
+        held = sum(e.held(seat.bid_id) for seat in seats)
         self.check(
-            f"cluster {cid} coverage: every winner's bond, credits left",
-            cover.bonds_locked == bonds and cover.total == bonds + cover.credits_left > bonds,
+            f"cluster {cid} coverage: the winners' bonds still held, credits left",
+            cover.bonds_locked == held <= paid and cover.total == held + cover.credits_left > held,
         )
         self.out(
             f"  coverage if slashed: {eth(cover.total)} ETH, {100 * cover.total / STAKE:.2f} % of the 32 ETH"
@@ -796,19 +797,23 @@ class Lifecycle(SafeDepositSteps):
         # bonds stay locked while a cluster is funded, streaming or expired (its validator runs); ended (exit
         # proven) or cancelled: unlocked
         expired = {cid for cid in range(a.num_clusters()) if sr.status(cid) > STREAM_EXPIRED}
+        # a loss charged at a checkpoint takes its part of the bonds: set aside while its challenge window
+        # runs (the Escrow's `reserved`), then the holder's (claimable)
+        charges = {cid: module.loss_charge() for cid, module in self.modules.items()}
         locked_bonds = sum(
             a.get_bid(i).bond
             for cid in range(a.num_clusters())
             if cid not in expired
             for i in (seat.bid_id for seat in self.p.seats(cid))
-        )
+        ) - sum(charge.charged + charge.reserved for cid, charge in charges.items() if cid not in expired)
         return {
             "initial": {self.label(k): v for k, v in self.initial.items()},
             "final": {self.label(k): boa.env.get_balance(k) for k in self.initial},
             "contracts": {role: boa.env.get_balance(str(c.address)) for role, c in self.contracts.items()},
             "escrow_pending": sum(b.price + b.bond for b in bids if b.status == c.STATUS_PENDING),
             "escrow_locked_bonds": locked_bonds,
-            "escrow_claimable": sum(e.claimable(op) for op in self.actors.operators),
+            "escrow_reserved": sum(charge.reserved for charge in charges.values()),
+            "escrow_claimable": sum(e.claimable(actor) for actor in self.actors.all()),
             "staker_rewards_held": sum(sr.held(cid, self.p.seats(cid)) for cid in range(a.num_clusters())),
             "staked": self.deposited_wei(),
             "deposits": len(self.deposits),
@@ -837,13 +842,18 @@ def conservation(snap: dict[str, Any]) -> dict[str, Any]:
         *[(f"  held by {role}", v) for role, v in held.items() if v],
         ("total held by contracts", in_contracts),
     ]
-    escrow_ledger = snap["escrow_pending"] + snap["escrow_locked_bonds"] + snap["escrow_claimable"]
+    escrow_ledger = (
+        snap["escrow_pending"]
+        + snap["escrow_locked_bonds"]
+        + snap.get("escrow_reserved", 0)
+        + snap["escrow_claimable"]
+    )
     checks = {
         "every wei accounted for": (
             net_in == in_contracts,
             f"net paid in {net_in}, held by contracts {in_contracts}",
         ),
-        "escrow balance == pending + locked bonds + claimable": (
+        "escrow balance == pending + locked bonds + reserved + claimable": (
             held.get("escrow", 0) == escrow_ledger,
             f"balance {held.get('escrow', 0)}, ledger {escrow_ledger}",
         ),

@@ -2,11 +2,10 @@
 `deploy.sim.lifecycle.Lifecycle`.
 
 - `start_beacon_chain`: the beacon chain starts right after the deployment, so it sees every deposit: Fulu on
-  the executable consensus specs (deploy/sim/beacon.py, `beacon="spec"`) or the hand-written model
-  (deploy/sim/model.py, `beacon="model"`); the steps wait for what the chain decides (`beacon_wait`): a
-  deposit enters the registry once finalized and through the churn, a validator is activated after its
-  eligibility is finalized, an exit request is included in the next slot's block (EIP-4788 posts the parent
-  root), the sweep pays once the validator is withdrawable;
+  the executable consensus specs (deploy/sim/beacon.py); the steps wait for what the chain decides
+  (`beacon_wait`): a deposit enters the registry once finalized and through the churn, a validator is
+  activated after its eligibility is finalized, an exit request is included in the next slot's block
+  (EIP-4788 posts the parent root), the sweep pays once the validator is withdrawable;
 - `phase_safe_deposits`: the beacon chain includes the stakers' 1 ETH pre-deposits; anyone proves each
   validator's withdrawal credentials and `confirm_stake` sends the other 31 ETH; then one front-run caught:
   four addresses of one entity win a cluster, deposit 1 ETH for its key with their own credentials before a
@@ -14,10 +13,14 @@
   it the winners' bonds;
 - `phase_exit`: one staker exits (docs/protocol.md §10): anyone proves the activation epoch, the holder
   requests the exit (EIP-7002 through the pod) after 256 epochs of activity, anyone proves the exit epoch (the
-  stream ends there, the bonds unlock, the shares stop counting); the model pays the balance to the pod; the
+  stream ends there, the bonds unlock, the shares stop counting); the sweep pays the balance to the pod; the
   holder withdraws the principal and the consensus rewards;
 - `phase_exit_after_expiry`: an expired cluster (credits returned, bonds still locked: the validator runs)
   exits the same way;
+- `phase_offline_spell` / `settle_offline_spell`: a streaming cluster's validator goes offline for 48 epochs
+  (the spec's inactivity penalties); anyone checkpoints its pod and reports the loss below 32 ETH, which the
+  winners' bonds set aside; nobody answers within the challenge window, so anyone settles it and the
+  cluster's holder (by then the NFT's buyer) pulls it from the Escrow (docs/protocol.md §10);
 - `phase_dissolution`: clusters pre-created but never staked are dissolved by anyone once
   `pending_cluster_ttl` has passed.
 
@@ -38,7 +41,7 @@ from deploy.constants import cluster_status as cs
 from deploy.constants import stream_status as ss
 from deploy.keys import make_deposit_data
 from deploy.protocol import at
-from deploy.sim.model import FAR_FUTURE_EPOCH, SECONDS_PER_SLOT, BeaconChain
+from deploy.sim.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_SLOT, SpecBeaconChain
 from deploy.tables import eth
 
 TOP_UP = c.STAKE_AMOUNT - c.PRE_DEPOSIT_AMOUNT
@@ -48,10 +51,10 @@ MANAGER_STAKED, MANAGER_FAILED, MANAGER_EXITED = cs.STAKED, cs.FAILED, cs.EXITED
 STREAMING, EXPIRED, ENDED = ss.STATUS_STREAMING, ss.STATUS_EXPIRED, ss.STATUS_ENDED
 SHARD_COMMITTEE_PERIOD = c.SHARD_COMMITTEE_PERIOD  # epochs active before an exit is honoured
 SLOT = SECONDS_PER_SLOT
-BEACON_CHAINS = {
-    "spec": "Fulu (mainnet preset) on the executable consensus specs",
-    "model": "the hand-written Electra model (no churn, no finality wait)",
-}
+GWEI = 10**9
+DAY_SECONDS = 86_400
+OFFLINE_EPOCHS = 48  # an offline spell of about five hours: its inactivity penalties are a loss to charge
+BEACON_CHAIN = "Fulu (mainnet preset) on the executable consensus specs"
 
 
 def ceremony_seed(run_seed: int, cluster_id: int) -> bytes:
@@ -62,8 +65,7 @@ def ceremony_seed(run_seed: int, cluster_id: int) -> bytes:
 class SafeDepositSteps:
     """Flow steps of the two-phase stake, the front-run defence, an exit and a dissolution."""
 
-    chain: BeaconChain  # or deploy.sim.beacon.SpecBeaconChain (the same interface)
-    beacon: str = "spec"  # a key of BEACON_CHAINS
+    chain: SpecBeaconChain
     deposits: list[int]  # wei of every deposit the run made to the beacon deposit contract
     frontrun_cluster: int | None = None
     exited_cluster: int | None = None
@@ -72,14 +74,9 @@ class SafeDepositSteps:
 
     def start_beacon_chain(self) -> None:
         """The consensus layer; it must exist before the first deposit. Its genesis is the manager's."""
-        if self.beacon == "spec":
-            from deploy.sim.beacon import SpecBeaconChain  # loads the executable specs
-
-            fork_version = self.p.config["genesis_fork_version"].to_bytes(4, "big")
-            genesis = int(self.p.manager.beacon_genesis_time())
-            self.chain = SpecBeaconChain(self.p, fork_version=fork_version, genesis_time=genesis)
-        else:
-            self.chain = BeaconChain(self.p)
+        fork_version = self.p.config["genesis_fork_version"].to_bytes(4, "big")
+        genesis = int(self.p.manager.beacon_genesis_time())
+        self.chain = SpecBeaconChain(self.p, fork_version=fork_version, genesis_time=genesis)
         self.deposits = []
 
     def beacon_wait(self, ready: Callable[[], bool], limit: int = 64) -> tuple[int, int]:
@@ -99,7 +96,6 @@ class SafeDepositSteps:
         """How long a beacon-chain step took (epochs, slots, minutes) and why, on one line if it fits."""
         epochs, slots = divmod(seconds // SLOT, EPOCH // SLOT)
         line = f"  {what} after {epochs} epoch(s) {slots} slot(s) ({seconds / 60:.1f} min)"
-        why = why if self.beacon == "spec" else ""  # the hand-written model has no queues
         if why and len(line) + len(why) + 2 <= 100:
             line, why = f"{line}: {why}", ""
         self.out(line)
@@ -111,10 +107,8 @@ class SafeDepositSteps:
 
     def beacon_paid_wei(self) -> int:
         """What the beacon chain paid to the run's withdrawal addresses (principal and consensus rewards);
-        the spec chain's own network validators are paid too, outside the run."""
-        network = {
-            self.chain.validator(k).withdrawal_address for k in getattr(self.chain, "network_pubkeys", [])
-        }
+        the chain's own network validators are paid too, outside the run."""
+        network = {self.chain.validator(k).withdrawal_address for k in self.chain.network_pubkeys}
         return sum(wei for address, wei in self.chain.paid if address not in network)
 
     def streaming_clusters(self) -> list[int]:
@@ -129,14 +123,11 @@ class SafeDepositSteps:
         self.section("Safe deposits: proofs against beacon block roots")
         m = self.p.manager
         self.deposits += [c.PRE_DEPOSIT_AMOUNT] * len(self.modules)
-        self.out(f"beacon chain: {BEACON_CHAINS[self.beacon]}")
-        if self.beacon == "spec":
-            network = self.chain.network_pubkeys
-            stake = sum(self.chain.validator(k).effective_balance for k in network) // 10**9
-            self.out(
-                f"  {len(network)} validators of its own ({stake:,} ETH) keep it final; consensus rewards"
-            )
-            self.out("  scale as 1/sqrt of the total stake, so this small network pays far more than mainnet")
+        self.out(f"beacon chain: {BEACON_CHAIN}")
+        network = self.chain.network_pubkeys
+        stake = sum(self.chain.validator(k).effective_balance for k in network) // 10**9
+        self.out(f"  {len(network)} validators of its own ({stake:,} ETH) keep it final; consensus rewards")
+        self.out("  scale as 1/sqrt of the total stake, so this small network pays far more than mainnet")
         pubkeys = [bytes(m.validator_pubkey(cid)) for cid in sorted(self.modules)]
         timestamp, seconds = self.beacon_wait(lambda: all(map(self.chain.has_validator, pubkeys)))
         self.out(
@@ -335,11 +326,10 @@ class SafeDepositSteps:
             f"{SHARD_COMMITTEE_PERIOD} epochs (~{SHARD_COMMITTEE_PERIOD * EPOCH / 3600:.0f} h) later"
         )
         prover = self.label(self.actors.fee_payer)
-        if self.beacon == "spec":
-            self.out(
-                f"  the request was in the next slot's block, seen {request_wait // SLOT} slots after it "
-                "(EIP-4788 posts the parent root)"
-            )
+        self.out(
+            f"  the request was in the next slot's block, seen {request_wait // SLOT} slots after it "
+            "(EIP-4788 posts the parent root)"
+        )
         self.out(f"  the exit queue: requested in epoch {requested_epoch}, exit epoch {exit_epoch}")
         self.out(f"  exit epoch {exit_epoch} proven by {prover}: stream ended, bonds unlocked")
         self.out(
@@ -350,6 +340,86 @@ class SafeDepositSteps:
         delay = self.withdrawal_delay()
         self.out(f"  a checkpoint credited it; EigenLayer's queue released it after {delay} blocks")
         self.out(f"  (~{delay * 12 / 86_400:.0f} days on mainnet), and the holder withdrew it")
+
+    # ------------------------------------------------------------ an offline spell (#20)
+
+    def phase_offline_spell(self) -> None:
+        """A streaming cluster's validator goes offline (docs/protocol.md §10 "A loss at a checkpoint"): the
+        spec's inactivity penalties take its balance below 32 ETH, anyone checkpoints its pod and reports
+        the loss, which the winners' bonds set aside; the challenge window runs on (`settle_offline_spell`,
+        after the rewards phase's weeks, pays it to whoever then holds the cluster's NFT)."""
+        self.section("An offline spell, charged to the bonds")
+        live = self.streaming_clusters()
+        if not live:
+            self.out("skipped: no staked cluster streams")
+            return
+        cid = live[0]
+        module, pubkey = self.modules[cid], bytes(self.p.manager.validator_pubkey(cid))
+        validator = self.chain.validator(pubkey)
+        if module.activation_epoch() == 0:
+            self.beacon_wait(lambda: validator.activation_epoch < FAR_FUTURE_EPOCH)
+            self.restake(cid)
+        self.beacon_wait(lambda: validator.is_active(self.chain.epoch))
+        self.chain.take_offline(pubkey)
+        before = validator.balance
+        self.offline(OFFLINE_EPOCHS)
+        self.chain.bring_back(pubkey)
+        self.checkpoint(cid)
+        pod = at("eigen_pod_implementation", module.eigen_pod())
+        proven = pod.validatorPubkeyToInfo(pubkey).restakedBalanceGwei
+        loss = max(0, c.STAKE_AMOUNT // GWEI - proven)
+        self.check(f"cluster {cid}: the checkpoint proves a loss", loss > 0)
+        seats = self.p.seats(cid)
+        proof = self.chain.validator_proof(pubkey)
+        timestamp = self.chain.last_timestamp
+        reporter = self.actors.fee_payer
+        self.tx("module.report_loss", module.report_loss, seats, timestamp, proof, sender=reporter)
+        charge = module.loss_charge()
+        reserved = sum(self.p.escrow.reserved(seat.bid_id) for seat in seats)
+        self.check(
+            f"cluster {cid}: the bonds set the proven loss aside",
+            charge.pending_gwei == loss and charge.reserved == reserved == loss * GWEI,
+        )
+        self.loss_cluster = cid
+        self.out(f"cluster {cid}'s validator offline for {OFFLINE_EPOCHS} epochs, then back:")
+        self.out(f"  its balance fell from {before} to {validator.balance} gwei (missed attestations);")
+        self.out(f"  a checkpoint proved {proven} gwei, a loss of {loss} gwei below 32 ETH;")
+        self.out(
+            f"  {self.label(reporter)} reported it: {eth(reserved)} ETH of the winners' bonds set aside, "
+            f"pro rata, for {c.CHALLENGE_WINDOW // DAY_SECONDS} days"
+        )
+        self.report_coverage(cid)
+
+    def offline(self, epochs: int) -> None:
+        """Let `epochs` epochs pass on the beacon chain."""
+        boa.env.time_travel(seconds=epochs * EPOCH)
+        self.chain.process()
+
+    def settle_offline_spell(self) -> None:
+        """After the challenge window (no operator answered: the validator stayed below 32 ETH since), anyone
+        settles; the cluster's holder pulls the charged bonds from the Escrow."""
+        cid = getattr(self, "loss_cluster", None)
+        if cid is None:
+            return
+        self.section("The offline spell's charge, settled")
+        module, seats, a = self.modules[cid], self.p.seats(cid), self.p.auction
+        charge = module.loss_charge()
+        due = charge.reported_at + c.CHALLENGE_WINDOW
+        if due > boa.env.timestamp:
+            boa.env.time_travel(seconds=due - boa.env.timestamp)
+        self.tx("module.settle_loss", module.settle_loss, seats, sender=self.actors.fee_payer)
+        holder = self.p.byz_nft.ownerOf(cid)
+        due_to_holder = self.p.escrow.claimable(holder)
+        got = self.tx("Auction.claim_refund", a.claim_refund, holder, sender=holder)
+        self.check(
+            f"cluster {cid}: the holder got the charged bonds",
+            got == due_to_holder == charge.reserved and module.loss_charge().charged == charge.reserved,
+        )
+        self.out(
+            f"no answer within {c.CHALLENGE_WINDOW // DAY_SECONDS} days; {self.label(self.actors.fee_payer)} "
+            f"settled: {self.label(holder)}, the holder now, pulled {eth(got)} ETH"
+        )
+        self.report_coverage(cid)
 
     # ------------------------------------------------------------ EigenLayer
 

@@ -1,4 +1,5 @@
-"""Fixtures for the beacon-chain side: system contracts, proof module, EigenLayer stand-ins, the model.
+"""Fixtures for the beacon-chain side: system contracts, proof module, EigenLayer stand-ins, the beacon
+chain (Fulu on the executable consensus specs, deploy/sim/beacon.py).
 
 Each contract is compiled once per session and deployed once per module; titanoboa's pytest plugin rolls
 state back after every test and every hypothesis example.
@@ -16,7 +17,7 @@ import pytest
 
 from deploy import keys
 from deploy.protocol import AsBlueprint, at, deploy, deployer_for
-from deploy.sim.model import BeaconChain
+from deploy.sim.beacon import SpecBeaconChain
 from tests.utils.actors import actor
 from tests.utils.standins import beacon_roots, withdrawal_requests  # noqa: F401 (fixtures)
 
@@ -71,14 +72,15 @@ def suite() -> Suite:
         epm.setDelegationManager(dm)
         am.setDelegation(dm)
         epm.setProofTimestampSetter(owner)
-        epm.setPectraForkTimestamp(1)  # the model's states are Electra from genesis
+        epm.setPectraForkTimestamp(1)  # the spec chain is Fulu from genesis: Pectra-shaped proofs
     return Suite(deposit_contract, beacon_roots, withdrawal_requests, epm, am, dm, owner)
 
 
 @pytest.fixture
-def chain(suite) -> BeaconChain:
-    """A fresh consensus-layer model per test (the EVM state is rolled back after each test; so is this)."""
-    return BeaconChain(suite)
+def chain(suite) -> SpecBeaconChain:
+    """A fresh beacon chain per test, genesis now (the EVM state is rolled back after each test; so is
+    this: it is made before the test's deposits, which it must see)."""
+    return SpecBeaconChain(suite)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,9 @@
-"""The consensus-layer model (deploy/sim/model.py): its SSZ roots and proofs against the consensus-spec
-definitions computed independently with sha256, and its beacon-chain rules (deposits, front-run, activation,
-exits, withdrawals, rewards)."""
+"""The beacon chain of the protocol's tests (deploy/sim/beacon.py, Fulu on the executable consensus specs)
+seen from the EVM: its SSZ roots and proofs against the consensus-spec definitions computed independently
+with sha256, and the rules the protocol relies on (a first deposit's signature, the front-run, the 1 ETH
+pre-deposit waiting for its top-up, activation after finality, the sweep paying a contract without running
+its code, the deposit domain's fork version). The chain's equality with the spec's own `process_slots` is
+tests/beacon/test_spec_conformance.py's."""
 
 from __future__ import annotations
 
@@ -13,26 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deploy import keys
-from deploy.sim.model import (
-    FAR_FUTURE_EPOCH,
-    MAX_SEED_LOOKAHEAD,
-    SECONDS_PER_EPOCH,
-    SECONDS_PER_YEAR,
-    BeaconBlockHeader,
-    BeaconChain,
-    BeaconState,
-    read_beacon_root,
-    request_withdrawal,
-    state_tree_depth,
-)
-from tests.beacon.conftest import ETH, deposit_data, deposit_direct, funded
+from deploy.sim.beacon import FAR_FUTURE_EPOCH, SpecBeaconChain, spec
+from deploy.sim.system_calls import read_beacon_root
+from tests.beacon.conftest import ETH, deposit_data, deposit_direct
 from tests.beacon.proofs import branch_root, is_valid, merkleize, with_changed_byte
+from tests.utils.chain_waits import next_blocks, process_until, run_epochs, until_active, until_in_registry
 
 GWEI = 10**9
-
-
+MAX_SEED_LOOKAHEAD = int(spec.MAX_SEED_LOOKAHEAD)
 HARNESS = Path(__file__).parent / "ProofHarness.vy"
-ELECTRA = 1  # beacon_proofs.LAYOUT_ELECTRA: the model's states
+ELECTRA = 1  # beacon_proofs.LAYOUT_ELECTRA: Fulu keeps Electra's 64-leaf state tree
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +48,7 @@ def spec_validator_chunks(v) -> list[bytes]:
         sha(v.pubkey + bytes(16)),  # Bytes48: two chunks merkleized
         v.withdrawal_credentials,
         chunk_uint64(v.effective_balance),
-        bytes(32),  # slashed = False
+        chunk_uint64(int(v.slashed)),  # boolean: one byte
         chunk_uint64(v.activation_eligibility_epoch),
         chunk_uint64(v.activation_epoch),
         chunk_uint64(v.exit_epoch),
@@ -85,24 +78,14 @@ def pod_credentials(address: str) -> bytes:
     return keys.eigen_pod_withdrawal_credentials(address)
 
 
-def run_epochs(chain, epochs: int) -> int:
-    boa.env.time_travel(seconds=epochs * SECONDS_PER_EPOCH)
-    return chain.process()
-
-
-def test_state_layout_is_electra():
-    assert len(BeaconState.fields()) == 37
-    assert state_tree_depth(BeaconState) == 6  # 64 leaves: proofs of 40 + 1 + 6 = 47 nodes
-    assert list(BeaconState.fields())[11] == "validators"
-    assert list(BeaconBlockHeader.fields())[3] == "state_root"
-
-
-def test_roots_and_proofs_match_the_specs(suite, chain, staker, non_owner, harness):
+def test_roots_and_proofs_match_the_specs(suite, chain, staker, harness):
+    """Three deposits enter the registry after the network's own validators; the header, the validators
+    list, each validator's fields and its 47-node branch match the spec's definitions computed by hand, and
+    the protocol's verifier accepts each proof against the root EIP-4788 holds."""
     pubkeys = [
         deposit_direct(suite, staker, pod_credentials(staker), seed=f"model{i}", eth=32) for i in range(3)
     ]
-    boa.env.time_travel(seconds=12)
-    ts = chain.process()
+    ts = process_until(chain, lambda: all(map(chain.has_validator, pubkeys)), what="three deposits")
     block_root = read_beacon_root(suite.beacon_roots, ts)
     assert block_root == chain.last_block_root
     # the block header root, merkleized by hand (5 fields -> 8 chunks)
@@ -116,64 +99,54 @@ def test_roots_and_proofs_match_the_specs(suite, chain, staker, non_owner, harne
     ] + [bytes(32)] * 3
     assert merkleize(header_chunks) == block_root
     # the validators list root, from the spec definitions (limit 2**40, length mix-in)
-    roots = [merkleize(spec_validator_chunks(chain.validator(pk))) for pk in pubkeys]
-    assert spec_list_root(roots, 40) == bytes(chain.state.validators.hash_tree_root())
-    for i, pk in enumerate(pubkeys):
+    registry = chain.validators
+    count = len(registry)
+    assert count == len(chain.network_pubkeys) + 3
+    roots = [merkleize(spec_validator_chunks(v)) for v in registry]
+    list_root = bytes(chain.state.validators.hash_tree_root())
+    assert spec_list_root(roots, 40) == list_root
+    # the state's 38 field roots (Fulu), padded to 64 leaves, give the state root
+    field_roots = [bytes(getattr(chain.state, name).hash_tree_root()) for name in spec.BeaconState.fields()]
+    assert len(field_roots) == 38 and field_roots[11] == list_root
+    assert merkleize(field_roots + [bytes(32)] * (64 - 38)) == bytes(chain.state.hash_tree_root())
+    for pk in pubkeys:
         proof = chain.validator_proof(pk)
         state_root, state_branch, index, fields, branch = proof
-        assert index == i and len(branch) == 47 and len(state_branch) == 3
+        assert index == chain.index_of[pk] >= len(chain.network_pubkeys)
+        assert len(branch) == 47 and len(state_branch) == 3
         assert fields == spec_validator_chunks(chain.validator(pk))
-        assert merkleize(fields) == bytes(chain.state.validators[i].hash_tree_root())
-        assert int.from_bytes(branch[40][:8], "little") == 3  # the length mix-in
-        # the branch leads from the validator to the validators list root, then to the state root
+        assert merkleize(fields) == bytes(chain.state.validators[index].hash_tree_root())
+        assert int.from_bytes(branch[40][:8], "little") == count  # the length mix-in
+        # 40 data levels + the length mix-in lead to the validators list root (field 11 of the state),
+        # then 6 levels to the state root, then 3 to the block root
+        assert branch_root(merkleize(fields), branch[:41], index) == list_root
+        assert branch_root(list_root, branch[41:], 11) == state_root == bytes(header.state_root)
         assert branch_root(state_root, state_branch, 3) == block_root
         assert is_valid(block_root, proof)
         assert harness.verify(block_root, proof, ELECTRA)
 
 
-def test_list_subtree_of_the_proof(suite, chain, staker):
-    pk = deposit_direct(suite, staker, pod_credentials(staker), seed="model0", eth=32)
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    _, _, index, fields, branch = chain.validator_proof(pk)
-    # 40 data levels + the length mix-in lead to the validators list root (field 11 of the state)
-    list_root = branch_root(merkleize(fields), branch[:41], index)
-    assert list_root == bytes(chain.state.validators.hash_tree_root())
-    field_roots = [bytes(getattr(chain.state, name).hash_tree_root()) for name in BeaconState.fields()]
-    assert field_roots[11] == list_root
-    assert merkleize(field_roots + [bytes(32)] * (64 - 37)) == bytes(chain.state.hash_tree_root())
-    assert branch_root(list_root, branch[41:], 11) == bytes(chain.state.hash_tree_root())
-
-
 def test_fork_version(suite):
-    assert BeaconChain(suite).fork_version == bytes.fromhex("01017000")
-    assert BeaconChain(suite, fork_version=bytes.fromhex("10000910")).fork_version.hex() == "10000910"
+    assert SpecBeaconChain(suite).fork_version == bytes.fromhex("01017000")  # Holesky by default
+    assert SpecBeaconChain(suite, fork_version=bytes.fromhex("10000910")).fork_version.hex() == "10000910"
 
 
-def test_first_deposit_with_invalid_signature_is_ignored(suite, chain, staker):
+def test_first_deposit_with_invalid_signature_is_dropped(suite, chain, staker):
+    """The spec drops a first deposit whose signature is invalid (its ETH is lost); a later valid deposit
+    for that key creates the validator with its own amount only."""
     credentials = pod_credentials(staker)
     pubkey, signature, _ = deposit_data(credentials, "badsig", 32 * GWEI)
     other_pubkey, other_signature, _ = deposit_data(credentials, "other", 32 * GWEI)
     root = keys.deposit_data_root(pubkey, credentials, 32 * GWEI, other_signature)
     with boa.env.prank(staker):  # the deposit contract does not check signatures
         suite.deposit_contract.deposit(pubkey, credentials, other_signature, root, value=32 * ETH)
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    assert not chain.has_validator(pubkey)
-    assert [d.pubkey for d in chain.ignored_deposits] == [pubkey]
-    # a later valid deposit for that key creates the validator (the first 32 ETH stay lost)
+    process_until(chain, lambda: bool(chain.ignored_deposits), what="the deposit processed")
+    assert not chain.has_validator(pubkey) and not chain.pending_deposits(pubkey)
+    assert [bytes(d.pubkey) for d in chain.ignored_deposits] == [pubkey]
     deposit_direct(suite, staker, credentials, seed="badsig", eth=32)
-    boa.env.time_travel(seconds=12)
-    chain.process()
+    until_in_registry(chain, pubkey)
     assert chain.validator(pubkey).balance == 32 * GWEI
-
-
-def test_deposit_signed_for_another_fork_is_ignored(suite, staker):
-    chain = BeaconChain(suite, fork_version=bytes.fromhex("00000000"))  # mainnet domain
-    pubkey = deposit_direct(suite, staker, pod_credentials(staker), seed="holesky", eth=32)
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    assert not chain.has_validator(pubkey)
+    assert len(chain.ignored_deposits) == 1
 
 
 def test_front_run_keeps_the_first_credentials(suite, chain, staker, non_owner):
@@ -183,161 +156,69 @@ def test_front_run_keeps_the_first_credentials(suite, chain, staker, non_owner):
     pubkey = deposit_direct(suite, non_owner, attacker_credentials, seed="dv", eth=1)
     same = deposit_direct(suite, staker, staker_credentials, seed="dv", eth=1)
     assert same == pubkey
-    boa.env.time_travel(seconds=12)
-    chain.process()
+    process_until(
+        chain, lambda: chain.has_validator(pubkey) and not chain.pending_deposits(pubkey), what="deposits"
+    )
     v = chain.validator(pubkey)
     assert v.withdrawal_credentials == attacker_credentials
     assert v.balance == 2 * GWEI  # the staker's deposit is a top-up of the attacker's validator
-    assert len(chain.validators) == 1
+    assert len(chain.validators) == len(chain.network_pubkeys) + 1
     proof = chain.validator_proof(pubkey)
     assert proof[3][1] == attacker_credentials
 
 
-def test_activation_timeline(suite, chain, staker):
-    pubkey = deposit_direct(suite, staker, pod_credentials(staker), seed="model0", eth=32)
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    v = chain.validator(pubkey)
-    e = chain.epoch
-    assert v.activation_eligibility_epoch == e + 1 and v.activation_epoch == FAR_FUTURE_EPOCH
+def test_pre_deposit_waits_for_its_top_up_and_activation_for_finality(suite, chain, staker):
+    """1 ETH makes a validator that is never eligible; the 31 ETH top-up makes it eligible, and it is
+    activated only once that eligibility is finalized, MAX_SEED_LOOKAHEAD epochs on."""
+    credentials = pod_credentials(staker)
+    pubkey = deposit_direct(suite, staker, credentials, seed="model0", eth=1)
+    until_in_registry(chain, pubkey)
     run_epochs(chain, 3)
-    assert v.activation_epoch == e + 1 + 2 + 1 + MAX_SEED_LOOKAHEAD
-    assert not v.is_active(chain.epoch)
-    run_epochs(chain, 10)
-    assert v.is_active(chain.epoch)
-
-
-def test_pre_deposit_is_not_activated_until_topped_up(suite, chain, staker):
-    pubkey = deposit_direct(suite, staker, pod_credentials(staker), seed="model0", eth=1)
-    run_epochs(chain, 20)
     v = chain.validator(pubkey)
-    assert v.effective_balance == 1 * GWEI and v.activation_eligibility_epoch == FAR_FUTURE_EPOCH
-    deposit_direct(suite, staker, pod_credentials(staker), seed="model0", eth=31)
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    assert v.effective_balance == 32 * GWEI and v.activation_eligibility_epoch == chain.epoch + 1
+    assert (v.balance, v.effective_balance) == (1 * GWEI, 1 * GWEI)
+    assert v.activation_eligibility_epoch == FAR_FUTURE_EPOCH
+    deposit_direct(suite, staker, credentials, seed="model0", eth=31)
+    process_until(chain, lambda: v.activation_eligibility_epoch != FAR_FUTURE_EPOCH, what="eligible")
+    assert v.effective_balance == 32 * GWEI
+    eligible = v.activation_eligibility_epoch
+    process_until(chain, lambda: v.activation_epoch != FAR_FUTURE_EPOCH, what="an activation epoch")
+    assert int(chain.state.finalized_checkpoint.epoch) >= eligible  # the eligibility is final
+    # finalized at the end of the next epoch at best, then `compute_activation_exit_epoch` of that epoch
+    assert v.activation_epoch >= eligible + 1 + 1 + MAX_SEED_LOOKAHEAD
+    assert not v.is_active(chain.epoch)
+    until_active(chain, pubkey)
+    assert v.activation_epoch <= chain.epoch
 
 
-def test_rewards_and_excess_paid_to_a_contract_without_running_its_code(suite, chain, staker):
-    # BeaconRoots rejects ETH sent to it: a beacon-chain withdrawal still credits it
+def test_excess_paid_to_a_contract_without_running_its_code(suite, chain, staker):
+    """The sweep pays a 0x01 validator's consensus rewards above 32 ETH to its withdrawal address as a plain
+    balance increase: BeaconRoots, which rejects ETH sent to it, is credited all the same."""
     target = suite.beacon_roots.address
     pubkey = deposit_direct(suite, staker, pod_credentials(target), seed="model1", eth=32)
-    run_epochs(chain, 1)
-    run_epochs(chain, 10)
+    until_active(chain, pubkey)
     v = chain.validator(pubkey)
-    assert v.is_active(chain.epoch)
     before = boa.env.get_balance(target)
-    epochs = 1000
-    start = chain.epoch
-    run_epochs(chain, epochs)
-    expected = 32 * GWEI * 300 * (chain.epoch - start) * SECONDS_PER_EPOCH // (10_000 * SECONDS_PER_YEAR)
-    assert v.balance == 32 * GWEI  # the excess was swept
-    assert boa.env.get_balance(target) - before == expected * GWEI > 0
-    assert chain.paid[-1] == (target, expected * GWEI)
-
-
-def test_penalty_counted_and_effective_balance_follows(suite, chain, staker):
-    """`penalize` takes from an active validator's balance (the ETH leaves the chain); the books add up:
-    deposits + rewarded - penalized = balance + withdrawn; the effective balance follows at the next block
-    (hysteresis), and the sweep stops below 32 ETH effective."""
-    pubkey = deposit_direct(suite, staker, pod_credentials(staker), seed="model1", eth=32)
-    run_epochs(chain, 1)
-    v = chain.validator(pubkey)
-    with pytest.raises(ValueError, match="active validator"):
-        chain.penalize(pubkey, 1)  # not active yet
-    run_epochs(chain, 10)
-    run_epochs(chain, 10)
-    assert v.is_active(chain.epoch) and v.rewarded > 0 and v.penalized == 0
-    with pytest.raises(ValueError, match="up to its balance"):
-        chain.penalize(pubkey, v.balance + 1)
-    chain.penalize(pubkey, GWEI // 10)  # less than the 0.25 ETH downward threshold
-    chain.penalize(pubkey, GWEI // 5)
-    assert v.penalized == 3 * GWEI // 10
-    run_epochs(chain, 1)
-    assert v.effective_balance == 31 * GWEI  # 31.7 ETH and change: below 32 - 0.25
-    paid = len(chain.paid)
-    run_epochs(chain, 100)
-    assert len(chain.paid) == paid  # nothing swept below 32 ETH effective
-    assert 32 * GWEI + v.rewarded - v.penalized == v.balance + v.withdrawn
-
-
-def test_exit_request_from_another_source_is_ignored(suite, chain, staker, non_owner):
-    pubkey = deposit_direct(suite, staker, pod_credentials(staker), seed="model2", eth=32)
-    run_epochs(chain, 1)
-    run_epochs(chain, 10)
-    run_epochs(chain, 256)
-    request_withdrawal(suite.withdrawal_requests, pubkey, 0, sender=non_owner)
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    assert chain.processed_requests[-1][1] == pubkey
-    assert chain.validator(pubkey).exit_epoch == FAR_FUTURE_EPOCH
-    # from the credentials' address it is honoured
-    request_withdrawal(suite.withdrawal_requests, pubkey, 0, sender=staker)
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    v = chain.validator(pubkey)
-    assert v.exit_epoch == chain.epoch + 1 + MAX_SEED_LOOKAHEAD
-    assert v.withdrawable_epoch == v.exit_epoch + 256
-    before, withdrawn = boa.env.get_balance(staker), v.withdrawn
-    run_epochs(chain, 5 + 256)
-    assert v.balance == 0 and boa.env.get_balance(staker) - before == (v.withdrawn - withdrawn) * GWEI
-
-
-def test_partial_withdrawal_request_is_ignored(suite, chain, staker):
-    # amount > 0 needs 0x02 (compounding) credentials; these are 0x01
-    pubkey = deposit_direct(suite, staker, pod_credentials(staker), seed="model2", eth=32)
-    run_epochs(chain, 1)
-    run_epochs(chain, 10)
-    run_epochs(chain, 256)
-    request_withdrawal(suite.withdrawal_requests, pubkey, GWEI, sender=staker)
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    assert chain.processed_requests[-1] == (staker, pubkey, GWEI)
-    assert chain.validator(pubkey).exit_epoch == FAR_FUTURE_EPOCH
-
-
-def test_at_most_16_requests_per_block(suite, chain, staker):
-    for i in range(20):
-        request_withdrawal(suite.withdrawal_requests, bytes([i]) * 48, 0, sender=staker)
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    assert len(chain.processed_requests) == 16
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    assert len(chain.processed_requests) == 20
-
-
-def test_model_needs_to_see_the_deposits(suite, staker):
-    deposit_direct(suite, staker, pod_credentials(staker), seed="model0", eth=32)
-    chain = BeaconChain(suite)
-    chain.process()  # the deposit above was recorded: the hook is process-wide once installed
-    assert len(chain.validators) == 1
-
-
-def test_proof_requires_a_posted_block(suite, staker):
-    chain = BeaconChain(suite)
-    with pytest.raises(RuntimeError):
-        chain.validator_proof(bytes(48))
+    run_epochs(chain, 2)
+    paid = [wei for address, wei in chain.paid if address == target]
+    assert paid and boa.env.get_balance(target) - before == sum(paid) == v.withdrawn * GWEI
+    # the last block came after an epoch's rewards, and swept them: 32 ETH are left
+    assert v.balance == v.effective_balance == 32 * GWEI
 
 
 @pytest.fixture(scope="module")
-def model_proof(suite):
-    """(block root, proof) of the second of three validators, made in an anchor (the proof is pure data)."""
-    owner = funded("model_owner")
+def spec_proof(suite):
+    """(block root, proof) of the network's second validator (index 1 of 4), made in an anchor (the proof is
+    pure data)."""
     with boa.env.anchor():
-        chain = BeaconChain(suite)
-        pubkeys = [
-            deposit_direct(suite, owner, pod_credentials(owner), seed=f"model{i}", eth=32) for i in range(3)
-        ]
-        boa.env.time_travel(seconds=12)
-        chain.process()
-        return chain.last_block_root, chain.validator_proof(pubkeys[1])
+        chain = SpecBeaconChain(suite)
+        next_blocks(chain, 1)
+        return chain.last_block_root, chain.validator_proof(chain.network_pubkeys[1])
 
 
-def test_model_proof_accepted_and_wrong_index_or_length_rejected(harness, model_proof):
-    block_root, proof = model_proof
-    assert harness.verify(block_root, proof, ELECTRA)
-    for index in (0, 2, 3, 1 + 2**20, 2**40 + 1):
+def test_spec_proof_accepted_and_wrong_index_or_length_rejected(harness, spec_proof):
+    block_root, proof = spec_proof
+    assert harness.verify(block_root, proof, ELECTRA) and proof[2] == 1
+    for index in (0, 2, 4, 1 + 2**20, 2**40 + 1):  # 4: the list's length
         assert not harness.verify(block_root, (proof[0], proof[1], index, proof[3], proof[4]), ELECTRA)
     for branch in (proof[4][:46], proof[4][1:], proof[4][:45]):
         assert not harness.verify(block_root, (*proof[:4], branch), ELECTRA)
@@ -354,22 +235,24 @@ def test_model_proof_accepted_and_wrong_index_or_length_rejected(harness, model_
     byte=st.integers(0, 31),
     bit=st.integers(0, 7),
 )
-def test_model_proof_any_changed_bit_rejected(harness, model_proof, part, item, byte, bit):
-    block_root, proof = model_proof
+def test_spec_proof_any_changed_bit_rejected(harness, spec_proof, part, item, byte, bit):
+    block_root, proof = spec_proof
     changed = with_changed_byte(proof, part, item, byte, bit)
     assert not is_valid(block_root, changed)
     assert not harness.verify(block_root, changed, ELECTRA)
 
 
-def test_real_holesky_deposit_enters_the_model(suite, staker):
-    """The real Obol deposit-data file (fork 01017000): a valid first deposit on Holesky, not on mainnet."""
+def test_real_holesky_deposit_enters_the_chain(suite, staker):
+    """The real Obol deposit-data file (fork 01017000): a valid first deposit on Holesky, not on mainnet
+    (two chains, one per deposit domain, see the same deposit)."""
     import json
 
     from tests.beacon.conftest import DATA
 
     d = json.loads((DATA / "deposit-data-holesky.json").read_text())[0]
     pubkey, credentials = bytes.fromhex(d["pubkey"]), bytes.fromhex(d["withdrawal_credentials"])
-    holesky, mainnet = BeaconChain(suite), BeaconChain(suite, fork_version=bytes.fromhex("00000000"))
+    holesky = SpecBeaconChain(suite)
+    mainnet = SpecBeaconChain(suite, fork_version=bytes.fromhex("00000000"))
     with boa.env.prank(staker):
         suite.deposit_contract.deposit(
             pubkey,
@@ -378,10 +261,10 @@ def test_real_holesky_deposit_enters_the_model(suite, staker):
             bytes.fromhex(d["deposit_data_root"]),
             value=d["amount"] * GWEI,
         )
-    boa.env.time_travel(seconds=12)
-    holesky.process()
+    until_in_registry(holesky, pubkey)
     mainnet.process()
     v = holesky.validator(pubkey)
     assert v.withdrawal_credentials == credentials and v.effective_balance == 32 * GWEI
-    assert not mainnet.has_validator(pubkey) and mainnet.ignored_deposits[0].pubkey == pubkey
+    assert not mainnet.has_validator(pubkey) and not mainnet.pending_deposits(pubkey)
+    assert [bytes(d.pubkey) for d in mainnet.ignored_deposits] == [pubkey]
     assert is_valid(holesky.last_block_root, holesky.validator_proof(pubkey))

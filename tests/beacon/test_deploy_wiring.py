@@ -6,7 +6,8 @@ import boa
 import pytest
 
 from deploy.protocol import at, deploy, deploy_protocol
-from deploy.sim.model import BeaconChain, post_beacon_root, read_beacon_root, withdrawal_request_fee
+from deploy.sim.beacon import SpecBeaconChain
+from deploy.sim.system_calls import post_beacon_root, read_beacon_root, withdrawal_request_fee
 
 pytestmark = pytest.mark.filterwarnings("ignore:casted bytecode does not match")
 
@@ -39,8 +40,8 @@ def test_stand_ins_deployed_and_wired(protocol):
     pod_reads(protocol, protocol.beacon_roots, protocol.withdrawal_requests)
 
 
-def test_model_runs_on_the_protocol(protocol):
-    chain = BeaconChain(protocol)
+def test_beacon_chain_runs_on_the_protocol(protocol):
+    chain = SpecBeaconChain(protocol)
     boa.env.time_travel(seconds=12)
     ts = chain.process()
     assert read_beacon_root(protocol.beacon_roots, ts) == chain.last_block_root

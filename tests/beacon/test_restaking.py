@@ -1,4 +1,4 @@
-"""EigenPod restaking end to end against the beacon-chain models and EigenLayer v1.12's stand-ins
+"""EigenPod restaking end to end against the spec beacon chain and EigenLayer v1.12's stand-ins
 (/work/shared/EIGENLAYER.md §2.1-2.4, §4 (a)-(e)): credentials proven against EIP-4788 roots credit the
 effective balance as deposit shares, checkpoints credit rewards and exits, delegation carries the shares
 to the operator, an EIP-7002 exit ends in a queued withdrawal paid out as ETH, and a proven loss lowers
@@ -10,14 +10,11 @@ import boa
 import pytest
 
 from deploy import keys
+from deploy.sim.beacon import FAR_FUTURE_EPOCH, SHARD_COMMITTEE_PERIOD
 from deploy.sim.eigen_proofs import pubkey_hash
-from deploy.sim.model import (
-    FAR_FUTURE_EPOCH,
-    SECONDS_PER_EPOCH,
-    SHARD_COMMITTEE_PERIOD,
-    dequeue_withdrawal_requests,
-)
+from deploy.sim.system_calls import dequeue_withdrawal_requests
 from tests.beacon.conftest import ETH, WITHDRAWAL_DELAY_BLOCKS, deposit_direct, stake
+from tests.utils.chain_waits import next_blocks, process_until, run_epochs, until_active
 from tests.utils.errors import reverts_with_error
 from tests.utils.logs import event_names
 
@@ -34,21 +31,14 @@ def names(contract) -> list[str]:
     return event_names(contract.get_logs())
 
 
-def run_epochs(chain, epochs: int) -> int:
-    boa.env.time_travel(seconds=epochs * SECONDS_PER_EPOCH)
-    return chain.process()
-
-
 def activate(chain, pubkey: bytes) -> int:
-    """Include the deposit, then let epochs pass until the validator has an activation epoch (what
+    """Let epochs pass until the validator is in the registry with an activation epoch (what
     `verifyWithdrawalCredentials` needs, EIGENLAYER.md §6.2); returns the last block's timestamp."""
-    boa.env.time_travel(seconds=12)
-    ts = chain.process()
-    for _ in range(8):
-        if chain.validator(pubkey).activation_epoch != FAR_FUTURE_EPOCH:
-            return ts
-        ts = run_epochs(chain, 1)
-    raise AssertionError("the validator never got an activation epoch")
+    return process_until(
+        chain,
+        lambda: chain.has_validator(pubkey) and chain.validator(pubkey).activation_epoch != FAR_FUTURE_EPOCH,
+        what="an activation epoch",
+    )
 
 
 def restake(suite, chain, pod, owner, seed="validator") -> tuple[bytes, int]:
@@ -61,7 +51,7 @@ def restake(suite, chain, pod, owner, seed="validator") -> tuple[bytes, int]:
 
 
 def checkpoint(chain, pod, owner, pubkeys, revert_if_no_balance=True) -> tuple[int, list[str]]:
-    """Start a checkpoint in the block of the model's last root and prove every validator; returns the
+    """Start a checkpoint in the block of the chain's last root and prove every validator; returns the
     checkpoint's share delta in gwei (the `CheckpointFinalized` event's) and the proofs' events."""
     with boa.env.prank(owner):
         pod.startCheckpoint(revert_if_no_balance)
@@ -166,17 +156,15 @@ def test_pre_deposit_restaked_only_once_topped_up_and_activated(suite, chain, st
     pod = pod_of(staker)
     credentials = keys.eigen_pod_withdrawal_credentials(pod.address)
     pubkey = deposit_direct(suite, staker, credentials, seed="pre", eth=1)
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    run_epochs(chain, 5)
+    process_until(chain, lambda: chain.has_validator(pubkey), what="the pre-deposit in the registry")
+    run_epochs(chain, 3)
     v = chain.validator(pubkey)
     assert (v.effective_balance, v.activation_epoch) == (1 * GWEI, FAR_FUTURE_EPOCH)
     with boa.env.prank(staker), reverts_with_error("ValidatorInactiveOnBeaconChain()"):
         pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey]))
     deposit_direct(suite, staker, credentials, seed="pre", eth=31)  # the top-up: same key
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    assert v.effective_balance == 32 * GWEI and v.activation_epoch == FAR_FUTURE_EPOCH  # eligible only
+    process_until(chain, lambda: v.effective_balance == 32 * GWEI, what="the top-up credited")
+    assert v.activation_epoch == FAR_FUTURE_EPOCH  # eligible at most: not final yet
     with boa.env.prank(staker), reverts_with_error("ValidatorInactiveOnBeaconChain()"):
         pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey]))
     activate(chain, pubkey)
@@ -198,7 +186,8 @@ def test_checkpoint_after_rewards_credits_them(suite, chain, staker, pod_of):
     with boa.env.prank(staker), reverts_with_error("NoBalanceToCheckpoint()"):
         pod.startCheckpoint(True)
     v = chain.validator(pubkey)
-    run_epochs(chain, 400)
+    process_until(chain, lambda: v.withdrawn > 0, what="the first sweep")  # active: rewards, then swept
+    run_epochs(chain, 2)
     swept = boa.env.get_balance(pod.address)
     assert swept > 0 and v.balance == 32 * GWEI and swept == v.withdrawn * GWEI
     delta, _ = checkpoint(chain, pod, staker, [pubkey])
@@ -219,7 +208,7 @@ def test_delegation_carries_shares(suite, chain, staker, operator, pod_of):
     pubkey, _ = restake(suite, chain, pod, staker)
     assert dm.operatorShares(operator, beacon) == 32 * WAD
     # a later checkpoint's rewards follow the delegation
-    run_epochs(chain, 300)
+    process_until(chain, lambda: chain.validator(pubkey).withdrawn > 0, what="the first sweep")
     delta, _ = checkpoint(chain, pod, staker, [pubkey])
     assert delta > 0 and dm.operatorShares(operator, beacon) == 32 * WAD + delta * GWEI
     # undelegating queues every share: the operator loses them, the staker gets them back as shares
@@ -237,9 +226,10 @@ def test_delegation_carries_shares(suite, chain, staker, operator, pod_of):
 
 
 def test_exit_end_to_end(suite, chain, staker, operator, non_owner, pod_of):
-    """EIGENLAYER.md §4 (d): the exit requested through the pod, processed by the model after
-    SHARD_COMMITTEE_PERIOD epochs of activity, swept to the pod, checkpointed (WITHDRAWN, delta ~ 0),
-    queued and paid out to the owner as ETH after the delay: the principal and every reward."""
+    """EIGENLAYER.md §4 (d): the exit requested through the pod, honoured by the spec after
+    SHARD_COMMITTEE_PERIOD epochs of activity, swept to the pod once withdrawable, checkpointed (WITHDRAWN,
+    the delta only the rewards since the last checkpoint), queued and paid out to the owner as ETH after
+    the delay: the principal and every reward (~530 epochs of the spec chain, ~7 s of CPU)."""
     dm, epm = suite.delegation_manager, suite.eigen_pod_manager
     beacon = epm.beaconChainETHStrategy()
     register(suite, operator)
@@ -247,7 +237,7 @@ def test_exit_end_to_end(suite, chain, staker, operator, non_owner, pod_of):
     pod = pod_of(staker)
     pubkey, _ = restake(suite, chain, pod, staker)
     v = chain.validator(pubkey)
-    run_epochs(chain, 10 + SHARD_COMMITTEE_PERIOD)
+    run_epochs(chain, v.activation_epoch + SHARD_COMMITTEE_PERIOD - chain.epoch)
     assert chain.epoch >= v.activation_epoch + SHARD_COMMITTEE_PERIOD
     fee = pod.getWithdrawalRequestFee()
     assert fee == 1
@@ -261,20 +251,21 @@ def test_exit_end_to_end(suite, chain, staker, operator, non_owner, pod_of):
         pod.requestWithdrawal(request, value=ETH)
     assert "ExitRequested" in names(pod)
     assert boa.env.get_balance(staker) == before - fee  # the surplus came back
-    # the rewards so far are checkpointed in the same block as the request's processing
-    boa.env.time_travel(seconds=12)
-    chain.process()
+    # the request is in the next slot's block; the rewards so far are checkpointed against it
+    next_blocks(chain)
     assert chain.processed_requests[-1] == (pod.address, pubkey, 0)
     assert v.exit_epoch != FAR_FUTURE_EPOCH
     rewards, _ = checkpoint(chain, pod, staker, [pubkey])
     assert rewards > 0
+    proven, withdrawn = pod.validatorPubkeyToInfo(pubkey)[1], v.withdrawn
     # withdrawable after MIN_VALIDATOR_WITHDRAWABILITY_DELAY: the whole balance is swept to the pod
     run_epochs(chain, v.withdrawable_epoch - chain.epoch + 1)
     assert v.balance == 0
     total = v.withdrawn * GWEI
     assert boa.env.get_balance(pod.address) == total > 32 * WAD
     delta, logged = checkpoint(chain, pod, staker, [pubkey])
-    assert 0 <= delta < 10**7  # a clean exit: the principal moved to the pod, only late rewards are new
+    # a clean exit: the principal moved to the pod, only the rewards until the exit epoch are new
+    assert delta == v.withdrawn - withdrawn - proven and 0 < delta < 10**7
     assert pod.validatorStatus(pubkey_hash(pubkey)) == WITHDRAWN and pod.activeValidatorCount() == 0
     assert "ValidatorWithdrawn" in logged
     assert pod.withdrawableRestakedExecutionLayerGwei() * GWEI == total
@@ -295,8 +286,7 @@ def test_exit_request_too_early_is_dropped(suite, chain, staker, pod_of):
     run_epochs(chain, 10)
     with boa.env.prank(staker):
         pod.requestWithdrawal([(pubkey, 0)], value=1)
-    boa.env.time_travel(seconds=12)
-    chain.process()  # active for less than SHARD_COMMITTEE_PERIOD epochs: ignored
+    next_blocks(chain)  # in the next slot's block; active for less than SHARD_COMMITTEE_PERIOD: ignored
     assert chain.processed_requests[-1] == (pod.address, pubkey, 0)
     assert chain.validator(pubkey).exit_epoch == FAR_FUTURE_EPOCH
 
@@ -311,7 +301,7 @@ def test_request_withdrawal_needs_a_restaked_validator(suite, chain, staker, pod
         pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey]))
         with reverts_with_error("InvalidPubKeyLength()"):
             pod.requestWithdrawal([(pubkey[:47], 0)], value=1)
-        pod.requestWithdrawal([(pubkey, 5)], value=1)  # a partial one: the model ignores it (0x01)
+        pod.requestWithdrawal([(pubkey, 5)], value=1)  # a partial one: the spec ignores it (0x01)
     assert "WithdrawalRequested" in names(pod)
     assert dequeue_withdrawal_requests(suite.withdrawal_requests) == [(pod.address, pubkey, 5)]
 
@@ -319,22 +309,18 @@ def test_request_withdrawal_needs_a_restaked_validator(suite, chain, staker, pod
 # ------------------------------------------------------------------ losses
 
 
-def test_offline_loss_lowers_the_slashing_factor_not_the_deposit_shares(suite, staker, operator, pod_of):
-    """EIGENLAYER.md §2.4, §6.5: the spec model's inactivity penalties, proven by a checkpoint, lower the
+def test_offline_loss_lowers_the_slashing_factor_not_the_deposit_shares(
+    suite, chain, staker, operator, pod_of
+):
+    """EIGENLAYER.md §2.4, §6.5: the spec's inactivity penalties, proven by a checkpoint, lower the
     beacon-chain slashing factor (and the operator's shares); the deposit shares stay."""
-    from deploy.sim.beacon import SpecBeaconChain
-
     dm, epm = suite.delegation_manager, suite.eigen_pod_manager
     beacon = epm.beaconChainETHStrategy()
     register(suite, operator)
     delegate(suite, staker, operator)
-    chain = SpecBeaconChain(suite)
     pod = pod_of(staker)
     pubkey = stake(suite, staker, seed="offline")
-    for _ in range(20):
-        run_epochs(chain, 1)
-        if chain.has_validator(pubkey) and chain.validator(pubkey).is_active(chain.epoch):
-            break
+    until_active(chain, pubkey)
     with boa.env.prank(staker):
         pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey]))
     run_epochs(chain, 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 
 import pytest
@@ -14,10 +15,16 @@ from deploy.lifecycle import argument_problem, conservation, guaranteed_clusters
 from tests.utils.cli import run_cli
 
 
+def long_run(test):
+    """Marked slow, and run only with the project's long-run switch (the default command runs `slow`)."""
+    skip = pytest.mark.skipif(os.environ.get("BYZ_LONG_FUZZ") != "1", reason="long run: BYZ_LONG_FUZZ=1")
+    return pytest.mark.slow(skip(test))
+
+
 @pytest.fixture(scope="module")
 def run():
     """One run of the lifecycle (seed 3) with `--json -`: JSON on stdout, the text report on stderr. Its
-    beacon chain is the default, Fulu on the executable specs (about 9 000 epochs, every slot)."""
+    beacon chain is Fulu on the executable specs (about 9 000 epochs, every slot)."""
     result = run_cli("deploy.lifecycle", "--seed", "3", "--json", "-")
     return result, result.stderr
 
@@ -125,7 +132,7 @@ def test_conservation_fails_when_a_wei_is_missing(report):
     leaked["contracts"]["escrow"] -= 1
     checks = conservation(leaked)["checks"]
     assert not checks["every wei accounted for"][0]
-    assert not checks["escrow balance == pending + locked bonds + claimable"][0]
+    assert not checks["escrow balance == pending + locked bonds + reserved + claimable"][0]
 
 
 def test_arguments_that_cannot_work_are_explained():
@@ -158,19 +165,26 @@ def test_json_is_written_when_the_run_fails(tmp_path, monkeypatch, capsys, resto
     assert "RESULT: FAILED: the run stopped: RuntimeError: bidding broke" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("n_operators, n_stakers", [(5, 1), (6, 2)])
-def test_smallest_valid_runs_end_to_end(n_operators, n_stakers, capsys, restore_env):
-    """The fewest operators for one and for two stakers (the bounds argument_problem itself suggests):
-    with one staker its cluster exits before expiry, so nothing streams by then. On the hand-written
-    beacon model (`--beacon model`: seconds, where the spec chain takes a minute or two of CPU)."""
+SMALLEST = [(5, 1), (6, 2)]  # the fewest operators for one and for two stakers
+
+
+@pytest.mark.parametrize("n_operators, n_stakers", SMALLEST)
+def test_smallest_valid_runs_are_the_bounds(n_operators, n_stakers):
+    """The bounds argument_problem itself suggests: one operator or one staker more or less is refused."""
     assert argument_problem(n_operators, n_stakers) is None
     assert argument_problem(n_operators - 1, n_stakers) is not None
     assert argument_problem(n_operators, n_stakers + 1) is not None
-    status = lifecycle.main(
-        ["--operators", str(n_operators), "--stakers", str(n_stakers), "--beacon", "model"]
-    )
+
+
+@long_run
+@pytest.mark.parametrize("n_operators, n_stakers", SMALLEST)
+def test_smallest_valid_runs_end_to_end(n_operators, n_stakers, capsys, restore_env):
+    """The smallest runs play every phase: with one staker its cluster exits before expiry, so nothing
+    streams by then. Each is a whole run on the spec chain (~2 min of CPU): a long run; the default
+    command plays the default run (the `run` fixture) and checks the bounds above."""
+    status = lifecycle.main(["--operators", str(n_operators), "--stakers", str(n_stakers)])
     text = capsys.readouterr().out
     assert status == 0, text[-3000:]
-    assert "beacon chain: the hand-written Electra model" in text
+    assert "beacon chain: Fulu (mainnet preset) on the executable consensus specs" in text
     assert "RESULT: OK" in text and "CHECK FAILED" not in text
     assert f"[{n_stakers}/{n_stakers}] staker{n_stakers - 1} staked cluster" in text

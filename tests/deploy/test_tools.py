@@ -241,6 +241,7 @@ HELP = {
     "deploy.docs": (["--help"],),
     "deploy.revert_audit": (["--help"],),
     "tests.gas.benchmark": (["--help"],),
+    "tests.gas.original": (["--help"],),
 }
 
 
@@ -273,8 +274,7 @@ def test_help_answers_without_loading_titanoboa_or_the_compiler(module):
 
 def test_the_network_package_loads_no_simulation():
     """Real networks have their own beacon chain: `deploy/network` imports nothing of `deploy/sim` (the
-    beacon models, hand-written and on the executable specs, the staking flow, the main job's run) nor
-    the specs themselves."""
+    beacon chain on the executable specs, the staking flow, the main job's run) nor the specs themselves."""
     modules = sorted(p.stem for p in (ROOT / "deploy" / "network").glob("*.py") if p.stem != "__main__")
     probe = (
         "import importlib, sys\n"

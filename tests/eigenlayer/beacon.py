@@ -1,4 +1,5 @@
-"""Synthetic beacon states in EigenLayer v1.12's proof format (EIGENLAYER.md §3), built with remerkleable.
+"""Synthetic beacon states in EigenLayer v1.12's proof format (EIGENLAYER.md §3), built with remerkleable
+and the consensus specs' `Validator` and `BeaconBlockHeader`.
 
 Only the tree shape of a BeaconState matters to the proofs: `validators` is field 11 and `balances` field
 12 of a 28-field (Deneb, height 5) or 37-field (Electra/Pectra, height 6) container; the other fields are
@@ -16,11 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from hashlib import sha256
 
+from eth_consensus_specs.electra.mainnet import BeaconBlockHeader, Validator, compute_merkle_proof
 from remerkleable.basic import uint64
 from remerkleable.byte_arrays import Bytes32
 from remerkleable.complex import Container, List
-
-from deploy.sim.model import BeaconBlockHeader, Validator, branch_of
 
 DENEB, PECTRA = 0, 1
 FAR_FUTURE_EPOCH = 2**64 - 1
@@ -41,6 +41,11 @@ HEIGHT = {DENEB: 5, PECTRA: 6}
 
 def pubkey_hash(pubkey: bytes) -> bytes:
     return sha256(bytes(pubkey) + b"\x00" * 16).digest()
+
+
+def branch_of(view, gindex: int) -> list[bytes]:
+    """The sibling roots from the node at `gindex` up to `view`'s root (the spec's `compute_merkle_proof`)."""
+    return [bytes(node) for node in compute_merkle_proof(view, gindex)]
 
 
 def credentials(prefix: int, pod) -> bytes:
@@ -117,7 +122,7 @@ class Snapshot:
         return (1 << HEIGHT[self.version]) + index
 
     def state_root_proof(self) -> tuple[bytes, bytes]:
-        return self.state_root, b"".join(branch_of(self.header.get_backing(), 8 + 3))
+        return self.state_root, b"".join(branch_of(self.header, 8 + 3))
 
     def fields(self, i: int) -> list[bytes]:
         backing = self.state.f11[i].get_backing()
@@ -125,11 +130,11 @@ class Snapshot:
 
     def validator_proof(self, i: int) -> bytes:
         gindex = (self._field_gindex(11) * 2 << 40) + i
-        return b"".join(branch_of(self.state.get_backing(), gindex))
+        return b"".join(branch_of(self.state, gindex))
 
     def balance_container_proof(self) -> tuple[bytes, bytes]:
-        nodes = branch_of(self.state.get_backing(), self._field_gindex(12))
-        nodes += branch_of(self.header.get_backing(), 8 + 3)
+        nodes = branch_of(self.state, self._field_gindex(12))
+        nodes += branch_of(self.header, 8 + 3)
         return bytes(self.state.f12.hash_tree_root()), b"".join(nodes)
 
     def balance_proof(self, i: int) -> tuple[bytes, bytes, bytes]:
@@ -137,4 +142,4 @@ class Snapshot:
         gindex = (2 << 38) + i // 4
         chunk = bytes(backing.getter(gindex).merkle_root())
         pubkey = bytes(self.state.f11[i].pubkey)
-        return pubkey_hash(pubkey), chunk, b"".join(branch_of(backing, gindex))
+        return pubkey_hash(pubkey), chunk, b"".join(branch_of(self.state.f12, gindex))

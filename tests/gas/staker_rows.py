@@ -6,7 +6,8 @@ Rows: create_strategy_module_and_stake (with and without pre-creating the next c
 proof from the consensus-spec chain, deploy/sim/beacon.py), the two phases together, report_frontrun,
 reclaim_stake (by anyone), the exit and the principal home (StrategyModule.prove_activation, restake,
 request_exit, prove_exit, start_checkpoint, EigenPod.verifyCheckpointProofs, queue_withdrawal,
-complete_withdrawal), a slashing proven while streaming (StrategyModule.prove_slashing), dissolve_cluster,
+complete_withdrawal), a slashing proven while streaming (StrategyModule.prove_slashing), a loss a checkpoint
+proved (report_loss, answer_loss, settle_loss), dissolve_cluster,
 EigenPod.verifyWithdrawalCredentials on its own, and the winners' registration in ClusterKeys (a share,
 a replaced share, the group key and deposit signature with its checks).
 The landed one-phase stake (with pre-creation) cost 1 350 041.
@@ -30,7 +31,7 @@ from deploy.keys import (
 )
 from deploy.protocol import at, deploy_protocol
 from deploy.tables import format_table
-from tests.staker.proofs import posted_proof, uint64_chunk
+from tests.staker.proofs import posted_proof, uint64_chunk, validator_fields
 from tests.utils.spec_chain import next_block, process_until, run_epochs, spec_chain
 
 ETH = 10**18
@@ -247,7 +248,45 @@ def run() -> dict[str, int]:
     proof = posted_proof(protocol.beacon_roots, fields)
     _, gas = measure(module3.prove_slashing, protocol.seats(c3), *proof, sender=stakers[3])
     results["StrategyModule.prove_slashing (bonds and credits to the holder)"] = gas
+    results |= loss_charge_rows(protocol)
     return results
+
+
+def loss_charge_rows(protocol) -> dict[str, int]:
+    """A loss a checkpoint proved, charged to the bonds (docs/protocol.md §10 "A loss at a checkpoint"): a
+    fresh cluster of four new bidders, staked, confirmed and restaked on synthetic states (tests/staker/),
+    then report_loss (0.5 ETH set aside from four bonds), answer_loss (a newer checkpoint, part given back)
+    and settle_loss (after the window, charged to the holder)."""
+    from tests.staker.exits import activate
+    from tests.staker.losses import WINDOW, checkpoint_at, credentials_proof
+
+    auction, manager = protocol.auction, protocol.manager
+    for i, op in enumerate(_accounts("gas loss operator", 4)):
+        auction.bid([0], [300 + i], value=auction.bid_price(0, 300 + i) + ETH, sender=op)
+    (cluster,) = manager.pre_create_clusters(1, sender=protocol.owner)
+    pubkey = _register(protocol, cluster, b"gas loss key")
+    (staker,) = _accounts("gas loss staker", 1)
+    module = at(
+        "strategy_module_implementation",
+        manager.create_strategy_module_and_stake(value=STAKE, sender=staker),
+    )
+    fields = validator_fields(pubkey, bytes(manager.withdrawal_credentials(cluster)))
+    seats = protocol.seats(cluster)
+    manager.confirm_stake(cluster, seats, *posted_proof(protocol.beacon_roots, fields), sender=staker)
+    activate(protocol, cluster, module)
+    checkpoint_at(protocol, module, 500_000_000)
+    proof = credentials_proof(protocol, cluster, b"gas loss")
+    _, report = measure(module.report_loss, seats, *proof, sender=staker)
+    boa.env.time_travel(seconds=86_400)
+    checkpoint_at(protocol, module, 250_000_000)
+    _, answer = measure(module.answer_loss, seats, sender=staker)
+    boa.env.time_travel(seconds=WINDOW)
+    _, settle = measure(module.settle_loss, seats, sender=staker)
+    return {
+        "StrategyModule.report_loss (set aside from four bonds)": report,
+        "StrategyModule.answer_loss (a newer checkpoint, part given back)": answer,
+        "StrategyModule.settle_loss (charged to the holder)": settle,
+    }
 
 
 def main() -> None:

@@ -47,6 +47,11 @@ EXACT = {
     "StrategyModule.prove_slashing (bonds and unserved credits to the holder)": [
         "StrategyModule.prove_slashing (bonds and credits to the holder)"
     ],
+    "StrategyModule.report_loss / answer_loss / settle_loss (a loss a checkpoint proved)": [
+        "StrategyModule.report_loss (set aside from four bonds)",
+        "StrategyModule.answer_loss (a newer checkpoint, part given back)",
+        "StrategyModule.settle_loss (charged to the holder)",
+    ],
     "StrategyModule.start_checkpoint / EigenPod.verifyCheckpointProofs (one withdrawn validator)": [
         "StrategyModule.start_checkpoint",
         "EigenPod.verifyCheckpointProofs (one validator, withdrawn)",

@@ -28,11 +28,12 @@ def bonds_of(auction, cluster_id) -> int:
 
 
 def check_identities(protocol, cluster_id, accounts) -> None:
-    """Escrow: balance == Σ held + Σ claimable; StakerRewards: balance == held + Σ credits; the cluster
-    conserves to the wei (only this test's cluster exists: the deployment is fresh per module and rolled back
-    after each test)."""
+    """Escrow: balance == Σ held + Σ reserved (a loss charge pending) + Σ claimable; StakerRewards: balance ==
+    held + Σ credits; the cluster conserves to the wei (only this test's cluster exists: the deployment is
+    fresh per module and rolled back after each test)."""
     sr, escrow, auction = protocol.staker_rewards, protocol.escrow, protocol.auction
-    held = sum(escrow.held(b) for b in bid_ids_of(auction, cluster_id))
+    bids = bid_ids_of(auction, cluster_id)
+    held = sum(escrow.held(b) + escrow.reserved(b) for b in bids)
     assert boa.env.get_balance(escrow.address) == held + sum(escrow.claimable(a) for a in accounts)
     assert sr.total_credit() == sum(sr.credit_of(a) for a in accounts)
     assert (

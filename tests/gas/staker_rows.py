@@ -3,14 +3,19 @@
     .venv/bin/python -m tests.gas.staker_rows      # these rows alone
 
 Rows: create_strategy_module_and_stake (with and without pre-creating the next cluster), confirm_stake (a
-proof from deploy/sim/model.py's model), the two phases together, report_frontrun, reclaim_stake (by anyone),
-the exit and the principal home (StrategyModule.prove_activation, restake, request_exit, prove_exit,
-start_checkpoint, EigenPod.verifyCheckpointProofs, queue_withdrawal, complete_withdrawal), a slashing
-proven while streaming (StrategyModule.prove_slashing), a loss a checkpoint proved (report_loss,
-answer_loss, settle_loss), dissolve_cluster,
+proof from the consensus-spec chain, deploy/sim/beacon.py), the two phases together, report_frontrun,
+reclaim_stake (by anyone), the exit and the principal home (StrategyModule.prove_activation, restake,
+request_exit, prove_exit, start_checkpoint, EigenPod.verifyCheckpointProofs, queue_withdrawal,
+complete_withdrawal), a slashing proven while streaming (StrategyModule.prove_slashing), a loss a checkpoint
+proved (report_loss, answer_loss, settle_loss), dissolve_cluster,
 EigenPod.verifyWithdrawalCredentials on its own, and the winners' registration in ClusterKeys (a share,
 a replaced share, the group key and deposit signature with its checks).
 The landed one-phase stake (with pre-creation) cost 1 350 041.
+
+The spec chain processes every epoch the EVM's clock passes (about 11 ms of CPU each), so this deployment
+waits less where the defaults wait weeks: the pending-cluster time-out (a day, the manager's floor) and
+EigenLayer's withdrawal delay (an hour), SHORT_TTL and SHORT_DELAY_BLOCKS. Both are read from storage
+whatever their value: the gas is the same.
 """
 
 from __future__ import annotations
@@ -25,13 +30,16 @@ from deploy.keys import (
     make_deposit_data,
 )
 from deploy.protocol import at, deploy_protocol
-from deploy.sim.model import BeaconChain
 from deploy.tables import format_table
 from tests.staker.proofs import posted_proof, uint64_chunk, validator_fields
+from tests.utils.spec_chain import next_block, process_until, run_epochs, spec_chain
 
 ETH = 10**18
 STAKE = 32 * ETH
 LANDED_ONE_PHASE = 1_350_041
+SHORT_TTL = 86_400  # seconds: the pending-cluster time-out here (the default is 30 days)
+SHORT_DELAY_BLOCKS = 300  # EigenLayer's withdrawal delay here (mainnet's 100 800 blocks: 14 days)
+FAR_FUTURE_EPOCH = 2**64 - 1
 
 
 def _accounts(label: str, n: int) -> list[str]:
@@ -74,9 +82,9 @@ def registration_rows(protocol, cluster_id: int, seed: bytes) -> dict[str, int]:
 
 def run() -> dict[str, int]:
     results: dict[str, int] = {}
-    protocol = deploy_protocol()
+    protocol = deploy_protocol(pending_cluster_ttl=SHORT_TTL, min_withdrawal_delay_blocks=SHORT_DELAY_BLOCKS)
     auction, manager, owner = protocol.auction, protocol.manager, protocol.owner
-    chain = BeaconChain(protocol)
+    chain = spec_chain(protocol)
     operators = _accounts("gas operator", 24)
     for i, op in enumerate(operators):
         d, t = 100 * (i % 8), 100 + 10 * i
@@ -88,8 +96,7 @@ def run() -> dict[str, int]:
     pubkey0 = _register(protocol, c0, b"gas report key 0")
     module_address, gas = measure(manager.create_strategy_module_and_stake, value=STAKE, sender=stakers[0])
     results["create_strategy_module_and_stake (and pre-create the next)"] = gas
-    boa.env.time_travel(seconds=12)
-    timestamp = chain.process()
+    timestamp = process_until(chain, lambda: chain.has_validator(pubkey0))  # finalized, through the churn
     seats0 = protocol.seats(c0)
     _, gas = measure(
         manager.confirm_stake, c0, seats0, timestamp, chain.validator_proof(pubkey0), sender=stakers[0]
@@ -120,8 +127,9 @@ def run() -> dict[str, int]:
     # the deposit into cluster 1 (its pre-creation attempt finds enough bids again: pre-creates cluster 3)
     _, gas = measure(manager.create_strategy_module_and_stake, value=STAKE, sender=stakers[1])
     results["create_strategy_module_and_stake (second, pre-creating)"] = gas
-    boa.env.time_travel(seconds=12)
-    timestamp = chain.process()
+    timestamp = process_until(
+        chain, lambda: chain.has_validator(pubkey1) and not chain.pending_deposits(pubkey1)
+    )
     _, gas = measure(
         manager.report_frontrun,
         c1,
@@ -163,9 +171,14 @@ def run() -> dict[str, int]:
         value=STAKE,
         sender=owner_of_pod,
     )
-    for seconds in (12, 12 * 384):  # the deposit lands, then the activation epoch is assigned
-        boa.env.time_travel(seconds=seconds)
-        chain.process()
+    # the deposit lands, then the activation epoch is assigned (finality, churn, the seed lookahead)
+    process_until(
+        chain,
+        lambda: (
+            chain.has_validator(pubkey_direct)
+            and chain.validator(pubkey_direct).activation_epoch != FAR_FUTURE_EPOCH
+        ),
+    )
     pod = at("eigen_pod_implementation", protocol.eigen_pod_manager.getPod(owner_of_pod))
     args = chain.credential_proof_args([pubkey_direct])
     _, gas = measure(pod.verifyWithdrawalCredentials, *args, sender=owner_of_pod)
@@ -175,8 +188,7 @@ def run() -> dict[str, int]:
     # its pod, the request after 256 epochs of activity, the exit epoch proven (the stream ends there, bonds
     # unlock), then the principal home EigenLayer's way: the sweep, a checkpoint, the queue, the delay
     module = at("strategy_module_implementation", module_address)
-    boa.env.time_travel(seconds=12)
-    timestamp = chain.process()
+    timestamp = process_until(chain, lambda: chain.validator(pubkey0).activation_epoch != FAR_FUTURE_EPOCH)
     _, gas = measure(module.prove_activation, timestamp, chain.validator_proof(pubkey0), sender=stakers[3])
     results["StrategyModule.prove_activation"] = gas
     timestamp, state_root_proof, indices, proofs, fields = chain.credential_proof_args([pubkey0])
@@ -189,12 +201,12 @@ def run() -> dict[str, int]:
     fee = module.exit_fee()
     _, gas = measure(module.request_exit, value=fee, sender=stakers[0])
     results["StrategyModule.request_exit"] = gas
-    boa.env.time_travel(seconds=12)
-    timestamp = chain.process()
+    timestamp = next_block(chain)  # the block after the request initiates the exit
     _, gas = measure(module.prove_exit, seats0, timestamp, chain.validator_proof(pubkey0), sender=stakers[3])
     results["StrategyModule.prove_exit (stream ended, bonds unlocked)"] = gas
-    boa.env.time_travel(seconds=270 * 384)  # withdrawable 256 epochs after the exit: the sweep pays the pod
-    chain.process()
+    v0 = chain.validator(pubkey0)  # withdrawable 256 epochs after the exit: the sweep pays the pod
+    run_epochs(chain, v0.withdrawable_epoch - chain.epoch)
+    process_until(chain, lambda: v0.balance == 0, limit=2)
     boa.env.time_travel(seconds=12)
     timestamp = chain.process()
     _, gas = measure(module.start_checkpoint, sender=stakers[3])
@@ -213,17 +225,18 @@ def run() -> dict[str, int]:
     results["StrategyModule.complete_withdrawal (ETH to the module)"] = gas
 
     # a slashing proven while the stream runs (cluster 3, pre-created by the second deposit): every bond
-    # and the unserved credits charged to the holder. deploy/sim/model.py's model has no slashing, so the
-    # proof is its own with the `slashed` chunk set, the exit epoch set as a slashing sets it, and a branch
-    # of the same shape (tests/staker/proofs.py: 47 nodes, as the model's Electra proofs)
+    # and the unserved credits charged to the holder, ten days into the stream. The chain's own slashing
+    # needs the validator active and then processes every epoch of those days (tests/staker/
+    # test_slashing_spec_chain.py proves one): the proof here is the chain's last one with the `slashed`
+    # chunk set and the exit and withdrawable epochs as `slash_validator` sets them, against a root of its
+    # own (tests/staker/proofs.py: a branch of the same shape, 47 nodes, as the chain's Fulu proofs)
     c3 = 3
     pubkey3 = _register(protocol, c3, b"gas report key 3")
     module3 = at(
         "strategy_module_implementation",
         measure(manager.create_strategy_module_and_stake, value=STAKE, sender=stakers[2])[0],
     )
-    boa.env.time_travel(seconds=12)
-    timestamp = chain.process()
+    timestamp = process_until(chain, lambda: chain.has_validator(pubkey3))
     manager.confirm_stake(
         c3, protocol.seats(c3), timestamp, chain.validator_proof(pubkey3), sender=stakers[2]
     )

@@ -3,9 +3,9 @@
 A `ValidatorProof` (docs/protocol.md §9) only has to hash up to a block root that BeaconRoots holds: these
 helpers build the validator's 8 field chunks, a 47-node Electra-shaped branch whose siblings are arbitrary
 (the length mix-in node covers the index), the state root it implies, a 3-node header branch and the block
-root, then post that root as the EIP-4788 system call does. The end-to-end tests use the model of
-deploy/sim/model.py instead; these let every confirm/report path be reached with exactly the fields a test
-needs.
+root, then post that root as the EIP-4788 system call does. The end-to-end tests use the consensus-spec
+chain's proofs (deploy/sim/beacon.py) instead; these let every confirm/report path be reached with
+exactly the fields a test needs.
 """
 
 from __future__ import annotations

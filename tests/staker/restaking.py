@@ -16,7 +16,7 @@ one cluster names the same index, as the pod requires):
     module.restake(*cluster_restake_args(protocol, cluster_id, activation_epoch=7))
     cluster_checkpoint(protocol, module, balance_gwei=0)   # exited and swept: the pod marks it WITHDRAWN
 
-deploy/sim/staking_flow.py runs the same steps against deploy/sim/model.py's model.
+tests/staker/test_beacon_flow.py runs the same steps against the consensus-spec chain (deploy/sim/beacon.py).
 """
 
 from __future__ import annotations

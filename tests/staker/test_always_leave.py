@@ -18,7 +18,7 @@ The exit request needs the validator restaked in the pod (EigenLayer v1.12 sends
 validators only): `restake` proves its credentials and records the activation epoch. The proofs here are
 synthetic: EigenLayer-format (tests/staker/restaking.py) for the pod, the project's format
 (tests/staker/proofs.py) for `prove_activation` and `prove_exit`; tests/staker/test_beacon_flow.py and the
-state machines play the same exit against deploy/sim/model.py's model.
+state machines play the same exit against the consensus-spec chain (deploy/sim/beacon.py).
 """
 
 from __future__ import annotations

@@ -1,17 +1,20 @@
-"""The two-phase stake against the beacon-chain model (deploy/sim/model.py, docs/protocol.md §9-10), end to
-end:
+"""The two-phase stake against the consensus-spec chain (deploy/sim/beacon.py, docs/protocol.md §9-10), end to
+end, with the chain's timing (tests/utils/spec_chain.py): a deposit enters the registry once finalized and
+through the churn, activation waits for finality, a request takes effect in the next block.
 
 - the front-run attack: four addresses of one entity win a cluster, deposit 1 ETH for its key with their own
-  credentials before the staker's pre-deposit, the model includes both deposits (the first fixes the
+  credentials before the staker's pre-deposit, the chain applies both deposits (the first fixes the
   credentials), `confirm_stake` is refused, `report_frontrun` makes the staker whole (31 ETH back plus the
   bonds), and no further ETH reaches the deposit contract for that key;
 - the honest path for several stakers: every validator has its own pod's credentials, the 31 ETH follow,
   nothing is restaked before anyone restakes the active validator through EigenLayer v1.12
   (`verifyWithdrawalCredentials`, via `restake`), then the deposit shares equal its effective balance;
-- an exit: the request through the pod (restaked validators only), the model exits the validator and its
+- an exit: the request through the pod (restaked validators only), the chain exits the validator and its
   exit is proven (stream ended); the sweep pays the balance to the pod, a checkpoint marks the validator
   WITHDRAWN and makes the ETH withdrawable, and the principal comes home through EigenLayer's withdrawal
-  queue and the module.
+  queue and the module;
+- a pre-deposit whose signature is wrong: the chain drops it from its pending deposits, no validator ever
+  exists, and the staker reclaims its 31 ETH after the time-out.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import boa
 import pytest
 
 from deploy.keys import deposit_data_root, make_deposit_data
-from deploy.sim.model import BeaconChain
+from deploy.sim.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_EPOCH, SHARD_COMMITTEE_PERIOD
 from tests.staker.conftest import (
     ETH,
     PRE_DEPOSIT,
@@ -38,8 +41,9 @@ from tests.utils.actors import actors
 from tests.utils.deposits import accept_deposit
 from tests.utils.errors import reverts_with_error
 from tests.utils.seats import operators_of, seats_of
+from tests.utils.spec_chain import next_block, process_until, run_epochs, spec_chain
 
-EPOCH = 384  # seconds
+EPOCH = SECONDS_PER_EPOCH
 GWEI = 10**9
 POD_ACTIVE, POD_WITHDRAWN = 1, 2  # EigenPod's validator statuses
 
@@ -78,7 +82,7 @@ def test_frontrun_attack_is_caught_and_the_staker_made_whole(protocol, owner, op
         protocol.escrow,
         protocol.deposit_contract,
     )
-    chain = BeaconChain(protocol)
+    chain = spec_chain(protocol)
     attacker = actors("attacker", 4, wei=100 * ETH)  # one entity, four addresses
     # honest operators bid; the attacker's four addresses bid slightly better terms and win every seat
     for i, op in enumerate(operators[:4]):
@@ -113,9 +117,12 @@ def test_frontrun_attack_is_caught_and_the_staker_made_whole(protocol, owner, op
         module = module_at(manager.create_strategy_module_and_stake(value=STAKE))
     assert boa.env.get_balance(deposit_contract.address) == 2 * PRE_DEPOSIT
 
-    # the beacon chain includes both deposits: the first one fixed the credentials
-    boa.env.time_travel(seconds=12)
-    timestamp = chain.process()
+    # both deposits wait in the chain's pending queue until finalized, then enter in one epoch: the first
+    # one creates the validator and fixes the credentials, the second tops it up
+    timestamp = next_block(chain)
+    assert not chain.has_validator(pubkey) and len(chain.pending_deposits(pubkey)) == 2
+    timestamp = process_until(chain, lambda: chain.has_validator(pubkey))
+    assert not chain.pending_deposits(pubkey)
     validator = chain.validator(pubkey)
     assert validator.withdrawal_credentials == attacker_credentials
     assert validator.balance == 2 * PRE_DEPOSIT // GWEI
@@ -136,10 +143,12 @@ def test_frontrun_attack_is_caught_and_the_staker_made_whole(protocol, owner, op
     # and no further ETH ever reaches the deposit contract for that key
     with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
         manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
-    boa.env.time_travel(seconds=10 * EPOCH)
-    chain.process()
+    run_epochs(chain, 10)
     assert boa.env.get_balance(deposit_contract.address) == 2 * PRE_DEPOSIT
+    assert not chain.pending_deposits(pubkey)
+    # 2 ETH is below the activation balance: never active, so no reward or penalty moves it
     assert chain.validator(pubkey).balance == 2 * PRE_DEPOSIT // GWEI
+    assert chain.validator(pubkey).activation_eligibility_epoch == FAR_FUTURE_EPOCH
     assert module.owner() == staker  # the module remains the staker's (and holds nothing)
 
 
@@ -164,14 +173,15 @@ def honest_world(protocol, owner, operators):
 
 def test_honest_stakers_end_in_their_own_validators(protocol, honest_world, stakers, outsider):
     manager, epm = protocol.manager, protocol.eigen_pod_manager
-    chain = BeaconChain(protocol)
+    chain = spec_chain(protocol)
     ids = honest_world()
     modules = {}
     for cluster_id, staker in zip(ids, stakers, strict=False):
         with boa.env.prank(staker):
             modules[cluster_id] = module_at(manager.create_strategy_module_and_stake(value=STAKE))
-    boa.env.time_travel(seconds=12)
-    timestamp = chain.process()
+    pubkeys = [bytes(manager.validator_pubkey(cluster_id)) for cluster_id in ids]
+    # the pre-deposits enter the registry once finalized, through the churn
+    timestamp = process_until(chain, lambda: all(chain.has_validator(pk) for pk in pubkeys))
     with boa.env.prank(outsider):
         for cluster_id in ids:
             pubkey = bytes(manager.validator_pubkey(cluster_id))
@@ -183,9 +193,11 @@ def test_honest_stakers_end_in_their_own_validators(protocol, honest_world, stak
     # nothing is restaked at confirmation: the deposit shares wait for EigenLayer's own proof
     for module in modules.values():
         assert epm.podOwnerDepositShares(module.address) == 0
-    # the top-ups land: every validator holds 32 ETH with its own pod's credentials
-    boa.env.time_travel(seconds=2 * EPOCH)
-    chain.process()
+    # the top-ups land: every validator holds 32 ETH with its own pod's credentials (the effective balance
+    # follows in the same epoch; eligibility for activation comes at the next epoch's registry update)
+    process_until(
+        chain, lambda: all(chain.validator(pk).effective_balance == STAKE // GWEI for pk in pubkeys)
+    )
     for cluster_id, module in modules.items():
         assert manager.cluster_status(cluster_id) == STATUS_STAKED
         pubkey = bytes(manager.validator_pubkey(cluster_id))
@@ -193,15 +205,16 @@ def test_honest_stakers_end_in_their_own_validators(protocol, honest_world, stak
         assert v.withdrawal_credentials == bytes(manager.withdrawal_credentials(cluster_id))
         assert v.balance >= STAKE // GWEI
         # EigenLayer restakes only a validator with an activation epoch: not yet
+        assert v.activation_epoch == FAR_FUTURE_EPOCH
         with reverts_with_error("ValidatorInactiveOnBeaconChain()"):
             restake(chain, module, pubkey, outsider)
-    # activation after finality and the seed lookahead; then anyone restakes each validator
-    boa.env.time_travel(seconds=8 * EPOCH)
-    chain.process()
+    # activation once the eligibility epoch is finalized (and the seed lookahead); then anyone restakes
+    process_until(
+        chain, lambda: all(chain.validator(pk).activation_epoch < FAR_FUTURE_EPOCH for pk in pubkeys)
+    )
     for cluster_id, module in modules.items():
         pubkey = bytes(manager.validator_pubkey(cluster_id))
         v = chain.validator(pubkey)
-        assert v.activation_epoch < 2**64 - 1
         other = modules[next(i for i in modules if i != cluster_id)]
         with boa.reverts("strategy_module: proof is for another validator"):
             restake(chain, other, pubkey, outsider)
@@ -216,28 +229,21 @@ def test_honest_stakers_end_in_their_own_validators(protocol, honest_world, stak
 def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider):
     manager, epm, rewards = protocol.manager, protocol.eigen_pod_manager, protocol.staker_rewards
     dm = protocol.delegation_manager
-    chain = BeaconChain(protocol)
+    chain = spec_chain(protocol)
     cluster_id = honest_world()[0]
     staker = stakers[0]
     with boa.env.prank(staker):
         module = module_at(manager.create_strategy_module_and_stake(value=STAKE))
     pubkey = bytes(manager.validator_pubkey(cluster_id))
-    boa.env.time_travel(seconds=12)
-    manager.confirm_stake(
-        cluster_id, seats_of(manager, cluster_id), chain.process(), chain.validator_proof(pubkey)
-    )
+    timestamp = process_until(chain, lambda: chain.has_validator(pubkey))
+    manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, chain.validator_proof(pubkey))
     # the top-up is included, the validator becomes eligible, then active after finality and the lookahead
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    boa.env.time_travel(seconds=12 * EPOCH)
-    chain.process()
-    assert chain.validator(pubkey).is_active(chain.epoch)
+    process_until(chain, lambda: chain.validator(pubkey).is_active(chain.epoch))
     # the activation epoch proven (anyone, the project's proof)
     module.prove_activation(chain.last_timestamp, chain.validator_proof(pubkey), sender=outsider)
     assert module.activation_epoch() == chain.validator(pubkey).activation_epoch
     # active for the shard committee period (256 epochs) before an exit is honoured
-    boa.env.time_travel(seconds=260 * EPOCH)
-    chain.process()
+    run_epochs(chain, module.activation_epoch() + SHARD_COMMITTEE_PERIOD - chain.epoch)
     pod = eigen_pod(module.eigen_pod())
     # the request goes through the pod, which takes it only for a validator it restakes
     with boa.env.prank(staker), boa.reverts("strategy_module: validator not restaked"):
@@ -251,14 +257,13 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider)
         module.request_exit(value=module.exit_fee())
     assert manager.cluster_status(cluster_id) == STATUS_STAKED
     assert rewards.status(cluster_id) == 2  # still streaming until the exit is proven
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    exit_epoch = chain.validator(pubkey).exit_epoch
-    assert exit_epoch < 2**64 - 1
+    next_block(chain)  # the block after the request includes it: the spec initiates the exit
+    v = chain.validator(pubkey)
+    exit_epoch = v.exit_epoch
+    assert exit_epoch < FAR_FUTURE_EPOCH and v.withdrawable_epoch == exit_epoch + 256
     # withdrawable 256 epochs after the exit: the sweep pays the whole balance to the pod
-    boa.env.time_travel(seconds=270 * EPOCH)
-    chain.process()
-    assert chain.validator(pubkey).balance == 0
+    run_epochs(chain, v.withdrawable_epoch - chain.epoch)
+    process_until(chain, lambda: v.balance == 0, limit=2)
     paid = boa.env.get_balance(pod.address)
     assert paid == sum(wei for address, wei in chain.paid if address == pod.address)
     assert paid >= STAKE  # principal plus consensus rewards
@@ -305,7 +310,7 @@ def test_a_pre_deposit_the_beacon_chain_ignores_is_reclaimed(protocol, owner, op
     """Deposit data whose root checks but whose signature does not: the beacon chain ignores the 1 ETH,
     no validator ever exists, no proof can come; after the time-out the staker takes its 31 ETH back."""
     auction, manager = protocol.auction, protocol.manager
-    chain = BeaconChain(protocol)
+    chain = spec_chain(protocol)
     for i, op in enumerate(operators[:4]):
         due = auction.price_to_pay(op, [1000], [100 + i])
         with boa.env.prank(op):
@@ -324,9 +329,9 @@ def test_a_pre_deposit_the_beacon_chain_ignores_is_reclaimed(protocol, owner, op
     start = boa.env.get_balance(staker)
     with boa.env.prank(staker):
         manager.create_strategy_module_and_stake(value=STAKE)
-    boa.env.time_travel(seconds=12)
-    chain.process()
-    assert not chain.has_validator(pubkey) and len(chain.ignored_deposits) == 1
+    # the chain drops the deposit once it leaves the pending queue (finalized): the signature fails
+    process_until(chain, lambda: not chain.pending_deposits(pubkey))
+    assert not chain.has_validator(pubkey) and [bytes(d.pubkey) for d in chain.ignored_deposits] == [pubkey]
     boa.env.time_travel(seconds=manager.pending_cluster_ttl())
     with boa.env.prank(staker):
         manager.reclaim_stake(cluster_id, seats_of(manager, cluster_id))

@@ -1,12 +1,13 @@
 """Stateful test of a restaked validator's whole life at protocol level (issue 15), over several holders (the
-ByzNft owners of the StrategyModules) against EigenLayer v1.12's stand-ins and the beacon-chain model
-(deploy/sim/model.py): stakes, confirmations, restakes, consensus rewards and beacon losses (the model's
-`penalize`), checkpoints, delegation of a module to an EigenLayer operator, slashes of that operator by an AVS
-through the AllocationManager, undelegations (forced by the operator, or by the holder), exit requests
-(refused before activation + 256 epochs, retried later), exit proofs, queued withdrawals, EigenLayer's delay
-and completions as ETH that the holder withdraws from its module.
+ByzNft owners of the StrategyModules) against EigenLayer v1.12's stand-ins and the consensus-spec chain
+(deploy/sim/beacon.py): stakes, confirmations, restakes, consensus rewards and beacon losses (a validator
+offline for a few epochs: the spec's penalties), checkpoints, delegation of a module to an EigenLayer
+operator, slashes of that operator by an AVS through the AllocationManager, undelegations (forced by the
+operator, or by the holder), exit requests (refused before activation + 256 epochs, retried later), exit
+proofs, queued withdrawals, EigenLayer's delay and completions as ETH that the holder withdraws from its
+module.
 
-The test keeps its own ledger of each module's EigenLayer accounts, computed from the beacon model's states
+The test keeps its own ledger of each module's EigenLayer accounts, computed from the beacon chain's states
 (effective balance at the restake, each checkpoint's balance delta and pod ETH) and the AVS's slash fractions
 with EigenLayer's SlashingLib maths and rounding (EIGENLAYER.md §2.1-2.6): deposit shares, deposit scaling
 factor, beacon-chain slashing factor, the operator's max magnitude and its history, queued withdrawals
@@ -16,20 +17,26 @@ After every step:
 - each module's deposit shares, deposit scaling factor, beacon-chain slashing factor, withdrawable shares
   (deposit x dsf x maxMagnitude x BCSF, floored at each product), pod gwei, delegation and queue are the
   ledger's; the operator's max magnitude and shares are the ledger's;
-- ETH is conserved: the deposits included + the model's rewards - its penalties = the validators' balances
-  + what the beacon chain paid to the pods; what it paid to each pod = the pod's ETH + what EigenLayer paid
-  out of it; the modules, the EigenLayer contracts and the manager (but 31 ETH per stake awaiting its
-  proof) hold nothing;
+- ETH is conserved: the deposit contract holds every deposit; what the spec's sweep took from each validator
+  (its books) is what reached the validator's pod, and that is the pod's ETH + what EigenLayer paid out of
+  it; the modules, the EigenLayer contracts and the manager (but 31 ETH per stake awaiting its proof) hold
+  nothing;
 - each holder's ETH = its start - 32 ETH per stake - the exit fees + what reached it through its modules'
   `withdraw`, and that is, to the wei, the sum of the ledger's payouts of its modules' withdrawals.
 
 At the end of every run every validator leaves (restaked, exit requested, proven, swept, checkpointed, its
 shares queued and completed after the delay, the ETH withdrawn by the holder), and each holder ends with
-exactly the ledger's payouts, which are, per module, the principal + the consensus rewards - the beacon
-losses (the beacon model's own books) - what EigenLayer keeps in the pod: nothing at all while no slashing
+exactly the ledger's payouts, which are, per module, what the sweep paid for the validator (the principal +
+the spec's rewards - its penalties; more than the principal for a validator never offline) - what EigenLayer
+keeps in the pod: nothing at all while no slashing
 factor below WAD touched the module's shares; at most a gwei per withdrawal when only its rounding did (a
 beacon loss, a delegation to an operator slashed before); after an AVS slash that cut the module's shares
 (and no beacon loss), that cut, computed by the ledger at the slash, to a gwei per withdrawal.
+
+The chain decides the timing (tests/utils/spec_chain.py): a deposit is proven once finalized and through the
+churn, activation waits for finality, an exit request takes effect in the next block. Each epoch the EVM's
+clock passes costs its processing, so time passes in steps of 2 or 40 epochs and this module's deployment
+has a withdrawal delay of an hour (WITHDRAWAL_DELAY blocks; mainnet's 14 days would cost a minute a wait).
 """
 
 from __future__ import annotations
@@ -42,8 +49,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from deploy.hints import pre_create_with_hints
-from deploy.protocol import at
-from deploy.sim.model import FAR_FUTURE_EPOCH, BeaconChain
+from deploy.protocol import at, deploy_protocol
+from deploy.sim.beacon import FAR_FUTURE_EPOCH
 from tests.staker.conftest import (
     PRE_DEPOSIT,
     STAKE,
@@ -73,6 +80,7 @@ from tests.utils.share_maths import (
     updated_dsf,
     withdrawable,
 )
+from tests.utils.spec_chain import next_block, process_until, run_epochs, spec_chain
 from tests.utils.stateful import PROFILE, StatefulBase
 
 pytestmark = pytest.mark.filterwarnings("ignore:casted bytecode does not match")
@@ -93,6 +101,7 @@ EXIT_AFTER_WITHDRAWAL = "strategy_module: validator exited, prove it"
 # The ci profile (examples x steps), outside the machine's source (whose text seeds the derandomized runs),
 # so that it can change without changing the runs' first examples
 CI_PROFILE = (8, 26)
+WITHDRAWAL_DELAY = 300  # blocks (an hour): EigenLayer's queue in this module's deployment
 
 
 # ---------------------------------------------------------------- EigenLayer's SlashingLib, in Python
@@ -142,6 +151,7 @@ class Life:
     avs_cut: int = 0  # the AVS slashes' cut of the module's withdrawable value, at each slash
     losses: int = 0  # checkpoints with a negative delta (the BCSF lowered)
     below_wad: bool = False  # a slashing factor below WAD applied to its shares (products round down)
+    offline: bool = False  # the validator missed attestations (beacon_loss)
 
 
 @dataclass
@@ -154,6 +164,12 @@ class LifeWorld:
     avs: str
     slasher: str
     delay: int
+
+
+@pytest.fixture(scope="module")
+def protocol(owner):
+    """The suite with EigenLayer's withdrawal delay at WITHDRAWAL_DELAY blocks (see the module doc)."""
+    return deploy_protocol(owner=owner, min_withdrawal_delay_blocks=WITHDRAWAL_DELAY)
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +233,7 @@ class RestakedLifeMachine(StatefulBase):
         p = self.p = w.protocol
         self.m, self.dm, self.am = p.manager, p.delegation_manager, p.allocation_manager
         self.epm = p.eigen_pod_manager
-        self.chain = BeaconChain(p)  # per run: it must see every deposit of this run
+        self.chain = spec_chain(p)  # per run: it must see every deposit of this run
         assert self.chain.genesis_time == self.m.beacon_genesis_time()
         self.ready = list(w.ready)
         self.lives: dict[int, Life] = {}
@@ -294,7 +310,7 @@ class RestakedLifeMachine(StatefulBase):
         life.nonce += 1
 
     def _pod_eth(self, life: Life) -> int:
-        """The pod's ETH by the beacon model's books: what the chain paid it, less what EigenLayer paid."""
+        """The pod's ETH by the beacon chain's books: what the chain paid it, less what EigenLayer paid."""
         pod = str(life.pod.address)
         return sum(wei for address, wei in self.chain.paid if address == pod) - life.paid
 
@@ -313,12 +329,9 @@ class RestakedLifeMachine(StatefulBase):
 
     def _activate(self, life: Life) -> None:
         """Blocks until the beacon chain gives the validator an activation epoch (top-up, finality)."""
-        for seconds in (12, 3 * EPOCH, 3 * EPOCH):
-            if self.chain.validator(life.pubkey).activation_epoch != FAR_FUTURE_EPOCH:
-                return
-            boa.env.time_travel(seconds=seconds)
-            self.chain.process()
-        assert self.chain.validator(life.pubkey).activation_epoch != FAR_FUTURE_EPOCH
+        v = self.chain.validator(life.pubkey)
+        if v.activation_epoch == FAR_FUTURE_EPOCH:
+            process_until(self.chain, lambda: v.activation_epoch != FAR_FUTURE_EPOCH)
 
     def _exit_due(self, life: Life) -> int:
         return self.chain.genesis_time + (life.activation + SHARD_COMMITTEE_PERIOD) * EPOCH
@@ -327,9 +340,13 @@ class RestakedLifeMachine(StatefulBase):
 
     @initialize()
     def first_stake(self):
-        """Every run starts with a confirmed stake."""
+        """Every run starts with a confirmed stake, restaked once the chain activates it (on the spec chain
+        that takes some ten epochs: a run starts where the paths through the pod begin)."""
         self.stake(0)
-        self.confirm_stake(self.lives[min(self.lives)])
+        life = self.lives[min(self.lives)]
+        self.confirm_stake(life)
+        self._activate(life)
+        self._restake(life)
 
     @precondition(lambda self: self.ready)
     @rule(h=st.integers(0, HOLDERS - 1))
@@ -355,7 +372,9 @@ class RestakedLifeMachine(StatefulBase):
         self.confirm_stake(self._draw(data, lambda life: not life.confirmed))
 
     def confirm_stake(self, life: Life) -> None:
-        timestamp = self._block()
+        """Once the chain has the validator (its pre-deposit finalized, through the churn), anyone proves
+        it."""
+        timestamp = process_until(self.chain, lambda: self.chain.has_validator(life.pubkey))
         self.m.confirm_stake(
             life.cid,
             seats_of(self.m, life.cid),
@@ -369,33 +388,29 @@ class RestakedLifeMachine(StatefulBase):
 
     # ------------------------------------------------------------ the beacon chain
 
-    @rule(epochs=st.sampled_from([2, 300]))
+    @rule(epochs=st.sampled_from([2, 40]))
     def time_passes(self, epochs):
         """Beacon blocks over `epochs` epochs (one on the way): rewards, activations, exits, sweeps."""
         if epochs >= 10:
-            boa.env.time_travel(seconds=5 * EPOCH)
-            self.chain.process()
+            run_epochs(self.chain, 5)
             epochs -= 5
-        boa.env.time_travel(seconds=epochs * EPOCH)
-        self.chain.process()
+        run_epochs(self.chain, epochs)
 
     def _penalizable(self) -> list[Life]:
         epoch = self.chain.epoch
-        return self._lives(
-            lambda life: (
-                life.confirmed
-                and self.chain.validator(life.pubkey).is_active(epoch)
-                and self.chain.validator(life.pubkey).balance > 4 * 10**8
-            )
-        )
+        return self._lives(lambda life: life.confirmed and self.chain.validator(life.pubkey).is_active(epoch))
 
     @precondition(lambda self: self.penalties < 3 and self._penalizable())
-    @rule(data=st.data(), gwei=st.sampled_from([10**6, 3 * 10**7 + 1, 4 * 10**8 - 3]))
-    def beacon_loss(self, data, gwei):
-        """The beacon chain takes `gwei` from an active validator (an inactivity leak): the next checkpoint
-        shows it as a loss unless rewards cover it."""
+    @rule(data=st.data(), epochs=st.sampled_from([3, 60]))
+    def beacon_loss(self, data, epochs):
+        """An active validator is offline for `epochs` epochs: the spec's penalties for missed attestations
+        (about 0.45 mETH an epoch here, against some 0.6 mETH of rewards online). The next checkpoint shows
+        a loss unless the rewards since the last one cover it."""
         life = data.draw(st.sampled_from(self._penalizable()))
-        self.chain.penalize(life.pubkey, gwei)
+        self.chain.take_offline(life.pubkey)
+        run_epochs(self.chain, epochs)
+        self.chain.bring_back(life.pubkey)
+        life.offline = True
         self.penalties += 1
 
     # ------------------------------------------------------------ EigenLayer through the module
@@ -583,7 +598,7 @@ class RestakedLifeMachine(StatefulBase):
         self._prove_exits([life])
 
     def _prove_exits(self, lives: list[Life]) -> None:
-        timestamp = self._block()
+        timestamp = next_block(self.chain)  # the block after a request includes it
         for life in lives:
             assert self.chain.validator(life.pubkey).exit_epoch != FAR_FUTURE_EPOCH  # honoured
             proof = self.chain.validator_proof(life.pubkey)
@@ -688,8 +703,9 @@ class RestakedLifeMachine(StatefulBase):
         # withdrawable 256 epochs after the exit: the sweep pays each balance to its pod
         due = max(self.chain.validator(life.pubkey).withdrawable_epoch for life in self.lives.values())
         if due >= self.chain.epoch:
-            boa.env.time_travel(seconds=(due + 1 - self.chain.epoch) * EPOCH)
-        self.chain.process()
+            run_epochs(self.chain, due - self.chain.epoch)
+        views = [self.chain.validator(life.pubkey) for life in self.lives.values()]
+        process_until(self.chain, lambda: all(v.balance == 0 for v in views), limit=2)
         self._checkpoint(list(self._lives(lambda life: True)))
         for life in self._lives(lambda life: life.deposit):
             with boa.env.prank(life.holder):
@@ -700,8 +716,9 @@ class RestakedLifeMachine(StatefulBase):
                 assert self._complete(life, q)
 
     def _holders_end_with_principal_and_rewards_less_losses(self) -> None:
-        """What each holder got through its modules = Σ (principal + consensus rewards - beacon losses, by
-        the beacon model's books) - what EigenLayer keeps in each pod; that is the ledger's figure."""
+        """What each holder got through its modules = Σ (what the sweep paid for the validator: principal +
+        the spec's rewards - its penalties) - what EigenLayer keeps in each pod; that is the ledger's
+        figure."""
         for holder in self.world.holders:
             lives = self._lives(lambda life, h=holder: life.holder == h)
             got = self._received(holder)
@@ -709,8 +726,10 @@ class RestakedLifeMachine(StatefulBase):
             for life in lives:
                 v = self.chain.validator(life.pubkey)
                 assert v.balance == 0 and life.withdrawn and not life.queue and life.deposit == 0
-                beacon_net = STAKE + (v.rewarded - v.penalized) * GWEI
+                beacon_net = v.withdrawn * GWEI
                 assert self._pod_eth(life) + life.paid == beacon_net  # all of it reached the pod
+                if not life.offline:
+                    assert beacon_net > STAKE  # the principal and the rewards of every epoch it was active
                 kept = boa.env.get_balance(life.pod.address)
                 assert kept == self._pod_eth(life)
                 figures = f"cluster {life.cid}: kept {kept}, AVS cut {life.avs_cut}, {life.payouts} payouts"
@@ -758,15 +777,17 @@ class RestakedLifeMachine(StatefulBase):
     def eth_is_conserved(self):
         chain, p = self.chain, self.p
         assert boa.env.get_balance(p.deposit_contract.address) == sum(self.deposits)
-        included = sum(self.deposits[: chain.next_deposit_index])
-        rewarded = sum(v.rewarded for v in chain.validators) * GWEI
-        penalized = sum(v.penalized for v in chain.validators) * GWEI
-        in_beacon = sum(v.balance for v in chain.validators) * GWEI
-        swept = sum(wei for _, wei in chain.paid)
-        assert included + rewarded - penalized == in_beacon + swept
         for life in self.lives.values():
+            # the sweep's books: what the spec took from the validator reached its pod, and only that
+            withdrawn = chain.validator(life.pubkey).withdrawn if chain.has_validator(life.pubkey) else 0
+            assert withdrawn * GWEI == self._pod_eth(life) + life.paid
             assert boa.env.get_balance(life.pod.address) == self._pod_eth(life)
             assert boa.env.get_balance(life.module.address) == 0
+        # the rest of the sweep went to the network's own validators (0x02, above 2 048 ETH)
+        pods = {str(life.pod.address) for life in self.lives.values()}
+        network = {chain.validator(pk).withdrawal_address for pk in chain.network_pubkeys}
+        assert all(address in pods | network for address, _ in chain.paid)
+        swept = sum(wei for address, wei in chain.paid if address in pods)
         assert swept == sum(self._pod_eth(life) + life.paid for life in self.lives.values())
         for contract in (p.eigen_pod_manager, p.delegation_manager, p.allocation_manager):
             assert boa.env.get_balance(contract.address) == 0

@@ -1,4 +1,4 @@
-"""Stateful test of the two-phase stake against the beacon-chain model (deploy/sim/model.py), over several
+"""Stateful test of the two-phase stake against the consensus-spec chain (deploy/sim/beacon.py), over several
 stakers: registrations, deposits (some front-run by the clusters' key holders), beacon blocks, proofs,
 confirmations, front-run reports, restakes through EigenLayer v1.12, exits and dissolutions in any order.
 
@@ -26,6 +26,13 @@ pod, anyone checkpoints it (the validator WITHDRAWN, the ETH withdrawable), the 
 shares, anyone completes the withdrawal after EigenLayer's delay, and the principal comes home to that
 holder. At the end of every run each validator still running is sold, has a request dropped, expires, then
 exits: the principal comes home whatever the rules picked.
+
+The chain decides the timing (tests/utils/spec_chain.py): a deposit is proven once finalized and through the
+churn, activation waits for finality, an exit waits the spec's 256 epochs of activity and its withdrawable
+epoch. Each epoch costs its processing, so the seats last a day (tests/staker/short_streams.py: an expiry
+falls within the exit's wait) and the `ci` profile is a few examples; `full` and `long` run more. A dropped
+request is the test's lever (`lose_withdrawal_requests`): the spec honours every request the module lets
+through.
 """
 
 from __future__ import annotations
@@ -39,7 +46,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
 
 from deploy.hints import pre_create_with_hints, rejoin_parked
-from deploy.sim.model import BeaconChain, dequeue_withdrawal_requests
+from deploy.protocol import deploy_protocol
+from deploy.sim.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_EPOCH, SHARD_COMMITTEE_PERIOD
+from deploy.sim.system_calls import dequeue_withdrawal_requests
 from tests.staker.conftest import (
     PRE_DEPOSIT,
     STAKE,
@@ -50,25 +59,25 @@ from tests.staker.conftest import (
     STATUS_STAKED,
     TOP_UP,
     as_args,
-    bid_for_clusters,
     deposit_data,
     module_at,
     seed_for,
 )
+from tests.staker.short_streams import bid_for_short_clusters
 from tests.utils.deposits import accept_deposit
 from tests.utils.errors import reverts_with_error
 from tests.utils.seats import bid_ids_of, seats_of
+from tests.utils.spec_chain import lose_withdrawal_requests, next_block, process_until, run_epochs, spec_chain
 from tests.utils.stateful import StatefulBase
 
 BOND = 10**18
-EPOCH = 384  # seconds
-SHARD_COMMITTEE_PERIOD = 256  # epochs
+EPOCH = SECONDS_PER_EPOCH
 CLUSTERS = 6
 EXPIRED = 3  # StakerRewards status
 GWEI = 10**9
-FAR_FUTURE_EPOCH = 2**64 - 1
 POD_INACTIVE, POD_ACTIVE, POD_WITHDRAWN = 0, 1, 2  # EigenPod's validator statuses
 ROOTS_HISTORY = 8191 * 12  # seconds of EIP-4788 block roots EigenLayer accepts
+WITHDRAWAL_DELAY = 300  # blocks (an hour), EigenLayer's queue in this module's deployment
 
 
 @functools.cache
@@ -81,10 +90,18 @@ def eigen_pod_at(address):
 
 
 @pytest.fixture(scope="module")
+def protocol(owner):
+    """The suite with EigenLayer's withdrawal delay at WITHDRAWAL_DELAY blocks: on the spec chain every
+    epoch the EVM's clock passes is processed, and mainnet's 100 800 blocks (14 days) would cost a minute
+    after each exit; the delay's rules (refused before, paid after) are the same."""
+    return deploy_protocol(owner=owner, min_withdrawal_delay_blocks=WITHDRAWAL_DELAY)
+
+
+@pytest.fixture(scope="module")
 def safe_world(protocol, owner, operators, stakers):
-    """Bids for CLUSTERS clusters from 8 operators; two clusters pre-created without deposit data."""
+    """One-day bids for CLUSTERS clusters from 8 operators; two clusters pre-created without deposit data."""
     auction, manager = protocol.auction, protocol.manager
-    bid_for_clusters(auction, operators, CLUSTERS)
+    bid_for_short_clusters(auction, owner, operators, CLUSTERS)
     with boa.env.prank(owner):
         manager.pre_create_clusters(2)
     for staker in stakers:
@@ -97,7 +114,7 @@ class SafeDepositMachine(StatefulBase):
     steps = 30
     # the default test command (tests/utils/stateful.py); its examples derive from this class's code:
     # after an edit, check that every rule still runs (`-s` prints the counts)
-    ci_examples, ci_steps = 13, 36
+    ci_examples, ci_steps = 8, 36
     protocol = None
     owner = None
     stakers = None
@@ -121,7 +138,7 @@ class SafeDepositMachine(StatefulBase):
     def __init__(self):
         super().__init__()
         p = self.protocol
-        self.chain = BeaconChain(p)  # per run: it must see every deposit of this run
+        self.chain = spec_chain(p)  # per run: it must see every deposit of this run
         self.pending = {cid for cid in range(p.auction.num_clusters()) if p.manager.cluster_status(cid) == 1}
         self.ready: set[int] = set()
         self.attacked: set[int] = set()  # ready clusters whose key holders deposited first
@@ -177,10 +194,14 @@ class SafeDepositMachine(StatefulBase):
         self.deposited += PRE_DEPOSIT
         self.attacked.add(cid)
 
+    @precondition(
+        lambda self: self.protocol.auction.can_settle() or self.protocol.auction.num_parked_operators()
+    )
     @rule()
     def pre_create(self):
         """The owner's pre-creation with deploy/hints.py's optional courtesies: parked operators rejoined
-        and the settlement given the mirror's hints (so nobody is parked by it)."""
+        and the settlement given the mirror's hints (so nobody is parked by it). Only when it has something
+        to do (the mirror costs a quarter of a second)."""
         a, m = self.protocol.auction, self.protocol.manager
         rejoin_parked(a, self.owner)
         if not a.can_settle():
@@ -229,12 +250,15 @@ class SafeDepositMachine(StatefulBase):
     @precondition(lambda self: self.awaiting)
     @rule(data=st.data())
     def prove(self, data):
-        """A beacon block, then anyone proves one awaiting cluster's validator."""
+        """Once the chain has the validator (its deposits finalized and through the churn), anyone proves one
+        awaiting cluster's validator."""
         m = self.protocol.manager
         cid = data.draw(st.sampled_from(sorted(self.awaiting)))
-        boa.env.time_travel(seconds=12)
-        timestamp = self.chain.process()
-        proof = self.chain.validator_proof(bytes(m.validator_pubkey(cid)))
+        pubkey = bytes(m.validator_pubkey(cid))
+        timestamp = process_until(
+            self.chain, lambda: self.chain.has_validator(pubkey) and not self.chain.pending_deposits(pubkey)
+        )
+        proof = self.chain.validator_proof(pubkey)
         staker = self.awaiting.pop(cid)
         with boa.env.prank(self.outsider):
             if cid in self.attacked:
@@ -265,12 +289,9 @@ class SafeDepositMachine(StatefulBase):
 
     def _activate(self, cid):
         """The top-up lands, then activation after finality (the validator gets its activation epoch)."""
-        pubkey = bytes(self.protocol.manager.validator_pubkey(cid))
-        for seconds in (12, 12 * EPOCH):
-            if self.chain.validator(pubkey).activation_epoch != FAR_FUTURE_EPOCH:
-                return
-            boa.env.time_travel(seconds=seconds)
-            self.chain.process()
+        v = self.chain.validator(bytes(self.protocol.manager.validator_pubkey(cid)))
+        if v.activation_epoch == FAR_FUTURE_EPOCH:
+            process_until(self.chain, lambda: v.activation_epoch != FAR_FUTURE_EPOCH)
 
     def _fresh_block(self):
         """A new beacon block if the last is older than EIP-4788's buffer (EigenLayer refuses such a proof:
@@ -351,7 +372,7 @@ class SafeDepositMachine(StatefulBase):
     @rule(data=st.data())
     def dropped_request(self, data):
         """The holder requests the exit; the beacon chain drops it (the end-of-block call consumes it and
-        nothing exits). Nothing ends: the cluster stays staked."""
+        nothing exits: the test's lever). Nothing ends: the cluster stays staked."""
         self._drop(data.draw(st.sampled_from(self._live())))
 
     def _drop(self, cid):
@@ -363,6 +384,11 @@ class SafeDepositMachine(StatefulBase):
         self.returned[self.holder[cid]] -= fee
         self.fees += fee
         assert len(dequeue_withdrawal_requests(self.protocol.withdrawal_requests)) == 1
+        assert lose_withdrawal_requests(self.chain) == 1
+        next_block(self.chain)
+        assert self.chain.validator(bytes(self.protocol.manager.validator_pubkey(cid))).exit_epoch == (
+            FAR_FUTURE_EPOCH
+        )
         self.dropped.add(cid)
 
     @precondition(lambda self: set(self.confirmed) - self.exited)
@@ -389,74 +415,96 @@ class SafeDepositMachine(StatefulBase):
         self._exit(data.draw(st.sampled_from(self._live())))
 
     def _exit(self, cid):
+        self._exit_all([cid])
+
+    def _exit_all(self, cids):
+        """`_exit` of several clusters at once: their requests in one block, one wait for the sweeps (each
+        epoch the chain passes costs its processing)."""
         m, epm, dm = self.protocol.manager, self.protocol.eigen_pod_manager, self.protocol.delegation_manager
-        holder = self.holder[cid]
-        module, pod = self._module_and_pod(cid)
-        pubkey = bytes(m.validator_pubkey(cid))
-        self._open_exit_window(cid, module)
-        fee = module.exit_fee()
-        with boa.env.prank(holder):
-            module.request_exit(value=fee + 1)  # the excess comes back
-        assert m.cluster_status(cid) == STATUS_STAKED  # nothing ends at the request
-        boa.env.time_travel(seconds=12)
-        timestamp = self.chain.process()
-        assert self.chain.validator(pubkey).exit_epoch < FAR_FUTURE_EPOCH  # honoured
-        module.prove_exit(
-            seats_of(module, module.cluster_id()),
-            timestamp,
-            self.chain.validator_proof(pubkey),
-            sender=self.outsider,
-        )
-        assert m.cluster_status(cid) == STATUS_EXITED
-        assert not any(self.protocol.escrow.is_locked(b) for b in bid_ids_of(self.protocol.auction, cid))
-        assert epm.podOwnerDepositShares(module.address) == STAKE  # the shares change at the checkpoint
+        fees = {}
+        for cid in cids:
+            module, _ = self._module_and_pod(cid)
+            self._open_exit_window(cid, module)
+            fees[cid] = module.exit_fee()
+            with boa.env.prank(self.holder[cid]):
+                module.request_exit(value=fees[cid] + 1)  # the excess comes back
+            assert m.cluster_status(cid) == STATUS_STAKED  # nothing ends at the request
+        timestamp = next_block(self.chain)  # the block after the requests includes them
+        views = {}
+        for cid in cids:
+            module, _ = self._module_and_pod(cid)
+            pubkey = bytes(m.validator_pubkey(cid))
+            views[cid] = v = self.chain.validator(pubkey)
+            assert v.exit_epoch < FAR_FUTURE_EPOCH  # honoured
+            module.prove_exit(
+                seats_of(module, module.cluster_id()),
+                timestamp,
+                self.chain.validator_proof(pubkey),
+                sender=self.outsider,
+            )
+            assert m.cluster_status(cid) == STATUS_EXITED
+            assert not any(self.protocol.escrow.is_locked(b) for b in bid_ids_of(self.protocol.auction, cid))
+            assert epm.podOwnerDepositShares(module.address) == STAKE  # the shares change at the checkpoint
         # withdrawable 256 epochs after the exit: the sweep pays the balance to the pod
-        boa.env.time_travel(seconds=270 * EPOCH)
-        self.chain.process()
-        assert self.chain.validator(pubkey).balance == 0
-        paid = boa.env.get_balance(pod.address)
-        assert paid >= STAKE  # principal and consensus rewards
+        due = max(v.withdrawable_epoch for v in views.values())
+        if due > self.chain.epoch:
+            run_epochs(self.chain, due - self.chain.epoch)
+        process_until(self.chain, lambda: all(v.balance == 0 for v in views.values()), limit=2)
         # a checkpoint (anyone) in the beacon block's own timestamp: the zero balance proven
         boa.env.time_travel(seconds=12)
         timestamp = self.chain.process()
-        with boa.env.prank(self.outsider):
-            module.start_checkpoint()
-            pod.verifyCheckpointProofs(*self.chain.checkpoint_proof_args(timestamp, [pubkey]))
-        assert pod.validatorPubkeyToInfo(pubkey).status == POD_WITHDRAWN
-        assert pod.withdrawableRestakedExecutionLayerGwei() * GWEI == paid
-        shares = epm.podOwnerDepositShares(module.address)
-        assert shares == paid
-        # the holder queues the shares; anyone completes after EigenLayer's delay; the holder withdraws
-        with boa.env.prank(holder):
-            module.queue_withdrawal(shares)
-        withdrawal = dm.getQueuedWithdrawals(module.address)[0][-1]
+        withdrawals = {}
+        for cid in cids:
+            module, pod = self._module_and_pod(cid)
+            pubkey = bytes(m.validator_pubkey(cid))
+            paid = boa.env.get_balance(pod.address)
+            assert paid >= STAKE  # principal and consensus rewards
+            with boa.env.prank(self.outsider):
+                module.start_checkpoint()
+                pod.verifyCheckpointProofs(*self.chain.checkpoint_proof_args(timestamp, [pubkey]))
+            assert pod.validatorPubkeyToInfo(pubkey).status == POD_WITHDRAWN
+            assert pod.withdrawableRestakedExecutionLayerGwei() * GWEI == paid
+            shares = epm.podOwnerDepositShares(module.address)
+            assert shares == paid
+            # the holder queues the shares
+            with boa.env.prank(self.holder[cid]):
+                module.queue_withdrawal(shares)
+            withdrawals[cid] = dm.getQueuedWithdrawals(module.address)[0][-1], paid
+        # anyone completes after EigenLayer's delay; the holder withdraws
         boa.env.time_travel(blocks=dm.minWithdrawalDelayBlocks() + 1)
-        module.complete_withdrawal(withdrawal, sender=self.outsider)
-        assert boa.env.get_balance(module.address) == paid
-        self.eigen_paid[cid] = paid
-        before = boa.env.get_balance(holder)
-        with boa.env.prank(holder):
-            module.withdraw(paid, holder)
-        assert boa.env.get_balance(holder) - before == paid  # the principal is home
-        self.returned[holder] += paid - fee
-        self.fees += fee
-        self.exited.add(cid)
-        SafeDepositMachine.exits_total += 1
-        SafeDepositMachine.exits_after_expiry += cid in self.expired
-        SafeDepositMachine.exits_after_drop += cid in self.dropped
-        SafeDepositMachine.exits_after_sale += cid in self.sold
-        SafeDepositMachine.exits_after_restake += cid in self.by_rule
+        for cid, (withdrawal, paid) in withdrawals.items():
+            holder, fee = self.holder[cid], fees[cid]
+            module, pod = self._module_and_pod(cid)
+            module.complete_withdrawal(withdrawal, sender=self.outsider)
+            assert boa.env.get_balance(module.address) == paid
+            self.eigen_paid[cid] = paid
+            before = boa.env.get_balance(holder)
+            with boa.env.prank(holder):
+                module.withdraw(paid, holder)
+            assert boa.env.get_balance(holder) - before == paid  # the principal is home
+            self.returned[holder] += paid - fee
+            self.fees += fee
+            self.exited.add(cid)
+            SafeDepositMachine.exits_total += 1
+            SafeDepositMachine.exits_after_expiry += cid in self.expired
+            SafeDepositMachine.exits_after_drop += cid in self.dropped
+            SafeDepositMachine.exits_after_sale += cid in self.sold
+            SafeDepositMachine.exits_after_restake += cid in self.by_rule
 
     def teardown(self):
         """Every validator still running at the end leaves too, after each step that used to lock its
-        principal: a sale, a request the beacon chain dropped, an expiry. Then the invariants once more."""
+        principal: a sale, a request the beacon chain dropped, an expiry; their exits share the chain's
+        waits. Then the invariants once more."""
         try:
-            for cid in self._live():
+            live = self._live()
+            for cid in live:
                 self._sell(cid, self.stakers[(self.stakers.index(self.holder[cid]) + 1) % len(self.stakers)])
                 self._drop(cid)
+            for cid in live:
                 if cid not in self.expired:
                     self._expire(cid)
-                self._exit(cid)
+            if live:
+                self._exit_all(live)
             for check in (
                 self.manager_holds_31_eth_per_awaiting_cluster,
                 self.statuses,
@@ -512,8 +560,9 @@ class SafeDepositMachine(StatefulBase):
         m = self.protocol.manager
         for cid in self.failed:  # the attacker's 1 ETH and the staker's pre-deposit, nothing more
             pubkey = bytes(m.validator_pubkey(cid))
-            if self.chain.has_validator(pubkey):
-                assert self.chain.validator(pubkey).balance <= 2 * PRE_DEPOSIT // 10**9 + 10**6
+            v = self.chain.validator(pubkey)  # never active (2 ETH): no reward, no penalty
+            pending = sum(int(d.amount) for d in self.chain.pending_deposits(pubkey))
+            assert v.balance + pending == 2 * PRE_DEPOSIT // GWEI
 
     @invariant()
     def every_stakers_eth_is_accounted_for(self):

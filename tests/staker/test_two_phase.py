@@ -7,7 +7,7 @@ and restakes nothing: EigenLayer restakes a validator only once it has an activa
 
 Proofs here are synthetic (tests/staker/proofs.py: real sha256 branches up to a root posted to BeaconRoots;
 tests/staker/restaking.py: EigenLayer-format proofs for the restake); tests/staker/test_beacon_flow.py runs
-the same paths against deploy/sim/model.py's model.
+the same paths against the consensus-spec chain (deploy/sim/beacon.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,65 @@
+"""Driving the consensus-spec chain (deploy/sim/beacon.py's `SpecBeaconChain`) from the tests.
+
+    chain = spec_chain(protocol)                 # epoch 0 at the manager's genesis, before the deposits
+    ...deposits, requests (EVM)...
+    timestamp = next_block(chain)                # the block that includes them, its root posted (EIP-4788)
+    timestamp = process_until(chain, lambda: chain.has_validator(pubkey))   # epoch by epoch, bounded
+    timestamp = run_epochs(chain, 256)           # a long wait in one call
+
+The chain decides when things happen, as the real one does: a deposit enters the registry once finalized and
+through the churn (a few epochs), activation waits for finality and the seed lookahead, an EIP-7002 request or
+a lever takes effect in the block of the next slot, whose root the EIP-4788 call of the slot after posts.
+Every epoch costs its processing (about 11 ms of CPU when quiet): wait for a condition, not for a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import boa
+
+from deploy.sim.beacon import SECONDS_PER_EPOCH, SECONDS_PER_SLOT, SpecBeaconChain
+
+
+def spec_chain(protocol, **kwargs) -> SpecBeaconChain:
+    """A chain whose epoch 0 starts at the manager's `beacon_genesis_time()`, so proven epochs and the
+    contracts' timestamps agree. Create it per test (or per state machine run), before the deposits it must
+    see."""
+    return SpecBeaconChain(protocol, genesis_time=int(protocol.manager.beacon_genesis_time()), **kwargs)
+
+
+def next_block(chain) -> int:
+    """Two slots on: the block after what the EVM did until now is applied and its root posted; returns
+    the timestamp it is posted at (the proofs' timestamp)."""
+    boa.env.time_travel(seconds=2 * SECONDS_PER_SLOT)
+    return chain.process()
+
+
+def run_epochs(chain, epochs: int = 1) -> int:
+    """`epochs` epochs on, then `process()`; returns the posted block's timestamp."""
+    boa.env.time_travel(seconds=epochs * SECONDS_PER_EPOCH)
+    return chain.process()
+
+
+def process_until(chain, condition: Callable[[], bool], limit: int = 40, first: int = 0) -> int:
+    """`first` epochs on at once, then one epoch at a time until `condition()` holds after a `process()`
+    (at most `limit` epochs: an AssertionError past it); returns the timestamp of the last posted block."""
+    timestamp = run_epochs(chain, first) if first else next_block(chain)
+    for _ in range(limit):
+        if condition():
+            return timestamp
+        timestamp = run_epochs(chain, 1)
+    if condition():
+        return timestamp
+    raise AssertionError(f"the beacon chain did not get there within {limit} epochs")
+
+
+def lose_withdrawal_requests(chain) -> int:
+    """A test's lever, not a rule of the chain: the EIP-7002 requests made since the last `process()` never
+    reach the consensus layer (the chain forgets their logs; the caller dequeues the contract's queue as the
+    end-of-block call would). It stands for a request the beacon chain drops without a trace, which the
+    contracts cannot tell from one it honours. Returns how many were lost."""
+    chain._collect_logs()
+    lost = [e for e in chain._events if e.kind == "withdrawal"]
+    chain._events = [e for e in chain._events if e.kind != "withdrawal"]
+    return len(lost)

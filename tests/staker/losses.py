@@ -9,7 +9,7 @@ from __future__ import annotations
 import boa
 
 from deploy.sim.beacon import spec
-from tests.staker.exits import conserved, prove
+from tests.staker.exits import prove
 from tests.staker.proofs import posted_proof, validator_fields
 from tests.staker.restaking import cluster_checkpoint
 from tests.utils.constants import c
@@ -75,15 +75,18 @@ def validator_proof_at(chain, pubkey: bytes, timestamp: int | None = None) -> tu
     )
 
 
-def check_all_identities(protocol, cluster_ids, bid_ids, accounts) -> None:
-    """Over every bid and cluster of a deployment: Escrow balance == Σ held (pending bids, locked bonds) +
-    Σ reserved (loss charges pending) + Σ claimable; StakerRewards balance == Σ held for the clusters + Σ
-    credits, Σ credit_of == total_credit; each cluster conserves to the wei (docs/protocol.md §4, §6, §10)."""
+def check_all_identities(protocol, seats: dict, bid_ids, accounts) -> None:
+    """Over every bid and cluster (`seats`: cluster id -> its seats) of a deployment: Escrow balance == Σ held
+    (pending bids, locked bonds) + Σ reserved (loss charges pending) + Σ claimable; StakerRewards balance ==
+    Σ held for the clusters + Σ credits, Σ credit_of == total_credit; each cluster conserves to the wei
+    (docs/protocol.md §4, §6, §10)."""
     sr, escrow = protocol.staker_rewards, protocol.escrow
     held = sum(escrow.held(b) + escrow.reserved(b) for b in bid_ids)
     assert boa.env.get_balance(escrow.address) == held + sum(escrow.claimable(a) for a in accounts)
     assert sr.total_credit() == sum(sr.credit_of(a) for a in accounts)
-    clusters = sum(sr.held(cluster_id, seats_of(sr, cluster_id)) for cluster_id in cluster_ids)
+    clusters = sum(sr.held(cluster_id, cluster_seats) for cluster_id, cluster_seats in seats.items())
     assert boa.env.get_balance(sr.address) == clusters + sr.total_credit()
-    for cluster_id in cluster_ids:
-        assert conserved(sr, cluster_id)
+    for cluster_id, cluster_seats in seats.items():
+        a = sr.accounting(cluster_id, cluster_seats)
+        paid = a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.unaccrued + a.refunded
+        assert paid + a.forfeited + a.dust == a.funded + a.renewals

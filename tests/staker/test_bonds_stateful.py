@@ -57,7 +57,7 @@ from tests.staker.restaking import (
 from tests.staker.spec_chain import checkpoint as pod_checkpoint
 from tests.staker.spec_chain import run_epochs, until
 from tests.utils.constants import c
-from tests.utils.seats import bid_ids_of, operators_of, seats_of
+from tests.utils.seats import Seat, bid_ids_of, seats_hash, seats_of
 from tests.utils.spec_chain_fork import fork_spec_chain, logs_read
 from tests.utils.stateful import PROFILE, StatefulBase
 
@@ -77,6 +77,7 @@ class World:
     holders: list[str]
     bid_ids: list[int]
     bonds: dict[int, int]  # bid id -> its bond, as the Auction recorded it
+    seats: list[list[Seat]]  # each cluster's seats, before any renewal
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +121,7 @@ def world(protocol, operators, stakers, outsider, bid_round, pre_create, registe
         holders=list(stakers[:CLUSTERS]),
         bid_ids=bid_ids,
         bonds={b: protocol.auction.get_bid(b).bond for b in bid_ids},
+        seats=[seats_of(protocol, cluster_id) for cluster_id in cluster_ids],
     )
 
 
@@ -132,6 +134,7 @@ class Cluster:
     pubkey: bytes
     holder: str
     bonds: dict[int, int]  # bid id -> bond
+    seats: list[Seat]  # as the model renews them (checked against StakerRewards' commitment)
     status: int = cluster_status.STAKED
     offline: bool = False
     tainted: bool = False  # ever offline or slashed: the only clusters that may lose
@@ -147,6 +150,10 @@ class Cluster:
     forfeited: int = 0  # bonds a slashing paid the holder
     settled_by_bid: Counter = field(default_factory=Counter)  # bid -> wei of its bond settled to holders
     operations: int = 0  # reserves and releases (each may leave a few wei of floors)
+
+    @property
+    def operators(self) -> list[str]:
+        return [seat.operator for seat in self.seats]
 
     @property
     def total_bonds(self) -> int:
@@ -165,7 +172,7 @@ class Cluster:
 
 class BondsMachine(StatefulBase):
     examples, steps = 8, 40  # `full` (BYZ_FUZZ=full)
-    ci_examples, ci_steps = 8, 40  # the default test command (tests/utils/stateful.py)
+    ci_examples, ci_steps = 10, 30  # the default test command (tests/utils/stateful.py)
     world: World = None
     operators = None
     stakers = None
@@ -187,10 +194,11 @@ class BondsMachine(StatefulBase):
                 module,
                 pubkey,
                 holder,
-                {b: w.bonds[b] for b in bid_ids_of(p.auction, cluster_id)},
+                {s.bid_id: w.bonds[s.bid_id] for s in seats},
+                list(seats),
             )
-            for cluster_id, module, pubkey, holder in zip(
-                w.cluster_ids, w.modules, w.pubkeys, w.holders, strict=True
+            for cluster_id, module, pubkey, holder, seats in zip(
+                w.cluster_ids, w.modules, w.pubkeys, w.holders, w.seats, strict=True
             )
         ]
         self.accounts = [*self.operators, *self.stakers, self.outsider]
@@ -237,9 +245,7 @@ class BondsMachine(StatefulBase):
     def checkpoint(self, data):
         """Anyone checkpoints a pod: the validator's balance in the checkpoint's block, proven to the pod."""
         k = data.draw(st.sampled_from(self.clusters))
-        caller = data.draw(
-            st.sampled_from([self.outsider, k.holder, *operators_of(self.protocol, k.cluster_id)])
-        )
+        caller = data.draw(st.sampled_from([self.outsider, k.holder, *k.operators]))
         self._checkpoint(k, caller)
 
     def _checkpoint(self, k, caller) -> None:
@@ -267,7 +273,7 @@ class BondsMachine(StatefulBase):
         k = data.draw(st.sampled_from(self.clusters))
         if checkpoint_first:
             self._checkpoint(k, self.outsider)
-        seats = seats_of(self.protocol, k.cluster_id)
+        seats = k.seats
         if stale and k.before_checkpoint is not None:
             timestamp, proof = k.before_checkpoint
         else:
@@ -301,8 +307,8 @@ class BondsMachine(StatefulBase):
         """An operator of the cluster (or anyone) answers the pending charge with the pod's last reading
         (after a checkpoint of its own while the chain runs, or not)."""
         k = data.draw(st.sampled_from(self.clusters))
-        seats = seats_of(self.protocol, k.cluster_id)
-        caller = data.draw(st.sampled_from([*operators_of(self.protocol, k.cluster_id), self.outsider]))
+        seats = k.seats
+        caller = data.draw(st.sampled_from([*k.operators, self.outsider]))
         if checkpoint_first and not self.frozen:
             self._checkpoint(k, caller)
         loss = k.readings.get(k.last_checkpoint)
@@ -344,7 +350,7 @@ class BondsMachine(StatefulBase):
         k = data.draw(st.sampled_from(self.clusters))
         if wait and k.pending_gwei and not self.frozen:
             self._wait_out_windows()
-        seats = seats_of(self.protocol, k.cluster_id)
+        seats = k.seats
         expected = None
         if not k.pending_gwei:
             expected = "strategy_module: no pending charge"
@@ -373,7 +379,7 @@ class BondsMachine(StatefulBase):
         """Anyone proves a slashing against a fresh root; a proof of an unslashed validator is refused."""
         k = data.draw(st.sampled_from(self.clusters))
         timestamp, proof = self._fresh_proof(k)
-        seats = seats_of(self.protocol, k.cluster_id)
+        seats = k.seats
         if not k.staked:
             with boa.env.prank(self.outsider), boa.reverts("strategy_module: cluster not staked"):
                 k.module.prove_slashing(seats, timestamp, proof)
@@ -403,7 +409,7 @@ class BondsMachine(StatefulBase):
         validator's proof takes the slashing's path (the race), one without an exit epoch is refused."""
         k = data.draw(st.sampled_from(self.clusters))
         timestamp, proof = self._fresh_proof(k)
-        seats = seats_of(self.protocol, k.cluster_id)
+        seats = k.seats
         state, _ = self.chain.block_at(timestamp)
         exiting = int(state.validators[self.chain.index_of[k.pubkey]].exit_epoch) != 2**64 - 1
         if not k.staked:
@@ -416,7 +422,7 @@ class BondsMachine(StatefulBase):
                 k.module.prove_exit(seats, timestamp, proof)
         else:
             escrow = self.protocol.escrow
-            operators = operators_of(self.protocol, k.cluster_id)
+            operators = k.operators
             before = [escrow.claimable(op) for op in operators]
             with boa.env.prank(self.outsider):
                 k.module.prove_exit(seats, timestamp, proof)
@@ -470,7 +476,7 @@ class BondsMachine(StatefulBase):
     def renew(self, data, days):
         """A winner renews its seat: paid now, the stream runs longer (only while the cluster streams)."""
         k = data.draw(st.sampled_from(self.clusters))
-        seats = seats_of(self.protocol, k.cluster_id)
+        seats = k.seats
         seat = data.draw(st.sampled_from(seats))
         cost = days * seat.vc
         auction = self.protocol.auction
@@ -480,8 +486,7 @@ class BondsMachine(StatefulBase):
             return
         with boa.env.prank(seat.operator):
             auction.renew(k.cluster_id, seats, days, value=cost)
-        renewed = [s for s in seats_of(self.protocol, k.cluster_id) if s.bid_id == seat.bid_id]
-        assert renewed[0].days == seat.days + days
+        k.seats[k.seats.index(seat)] = seat._replace(days=seat.days + days)
 
     @rule(data=st.data())
     def sale(self, data):
@@ -514,7 +519,8 @@ class BondsMachine(StatefulBase):
     @invariant()
     def identities(self):
         w = self.world
-        check_all_identities(self.protocol, w.cluster_ids, w.bid_ids, self.accounts)
+        seats = {k.cluster_id: k.seats for k in self.clusters}
+        check_all_identities(self.protocol, seats, w.bid_ids, self.accounts)
 
     @invariant()
     def charges_are_the_models(self):
@@ -530,6 +536,8 @@ class BondsMachine(StatefulBase):
                 charge.reported_at,
             ) == (k.charged_gwei, k.charged, k.pending_gwei, k.reserved, k.checkpoint, k.reported_at)
             assert self.protocol.manager.cluster_status(k.cluster_id) == k.status
+            # the model's seats (renewals included) are the ones StakerRewards committed to
+            assert bytes(self.protocol.staker_rewards.commitment(k.cluster_id)) == seats_hash(k.seats)
             assert sum(escrow.reserved(b) for b in k.bonds) == k.reserved
             if k.staked:
                 assert sum(escrow.held(b) for b in k.bonds) == k.locked
@@ -590,7 +598,7 @@ class BondsMachine(StatefulBase):
         credits, exactly what `coverage` showed; a pending charge stays set aside, to settle."""
         p = self.protocol
         sr, escrow = p.staker_rewards, p.escrow
-        coverage = sr.coverage(k.cluster_id, seats_of(p, k.cluster_id))
+        coverage = sr.coverage(k.cluster_id, k.seats)
         assert coverage.bonds_locked == k.locked
         claimable, credit = escrow.claimable(k.holder), sr.credit_of(k.holder)
         with boa.env.prank(self.outsider):

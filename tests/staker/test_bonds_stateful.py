@@ -138,6 +138,7 @@ class Cluster:
     status: int = cluster_status.STAKED
     offline: bool = False
     tainted: bool = False  # ever offline or slashed: the only clusters that may lose
+    exit_requested: bool = False
     readings: dict[int, int] = field(default_factory=dict)  # finalised checkpoint -> loss (gwei)
     last_checkpoint: int = 0
     before_checkpoint: tuple | None = None  # (timestamp, proof) of a root older than the last checkpoint
@@ -171,8 +172,8 @@ class Cluster:
 
 
 class BondsMachine(StatefulBase):
-    examples, steps = 8, 40  # `full` (BYZ_FUZZ=full)
-    ci_examples, ci_steps = 10, 30  # the default test command (tests/utils/stateful.py)
+    examples, steps = 20, 40  # `full` (BYZ_FUZZ=full)
+    ci_examples, ci_steps = 12, 30  # the default test command (tests/utils/stateful.py)
     world: World = None
     operators = None
     stakers = None
@@ -269,8 +270,9 @@ class BondsMachine(StatefulBase):
     @rule(data=st.data(), checkpoint_first=st.booleans(), stale=st.booleans())
     def report_loss(self, data, checkpoint_first, stale):
         """Anyone reports the pod's last reading (after a checkpoint of its own, or not), with a proof of the
-        0x01 credentials (a fresh root, or one older than the checkpoint)."""
-        k = data.draw(st.sampled_from(self.clusters))
+        0x01 credentials (a fresh root, or one older than the checkpoint). A cluster that went offline or was
+        slashed is drawn when there is one."""
+        k = data.draw(st.sampled_from([k for k in self.clusters if k.tainted] or self.clusters))
         if checkpoint_first:
             self._checkpoint(k, self.outsider)
         seats = k.seats
@@ -346,8 +348,8 @@ class BondsMachine(StatefulBase):
     @rule(data=st.data(), wait=st.booleans())
     def settle_loss(self, data, wait):
         """Anyone settles a pending charge (after waiting out the window, or not): the set-aside bonds go to
-        the current holder."""
-        k = data.draw(st.sampled_from(self.clusters))
+        the current holder. A cluster with a charge pending is drawn when there is one."""
+        k = data.draw(st.sampled_from([k for k in self.clusters if k.pending_gwei] or self.clusters))
         if wait and k.pending_gwei and not self.frozen:
             self._wait_out_windows()
         seats = k.seats
@@ -401,13 +403,17 @@ class BondsMachine(StatefulBase):
             return
         with boa.env.prank(k.holder):
             k.module.request_exit(value=fee)
+        k.exit_requested = True
+        boa.env.time_travel(seconds=2 * SECONDS_PER_SLOT)  # the request in the next block
+        self.chain.process()
 
     @precondition(lambda self: not self.frozen)
     @rule(data=st.data())
     def prove_exit(self, data):
         """Anyone proves the exit epoch: the bonds unlock, less what a pending charge set aside; a slashed
-        validator's proof takes the slashing's path (the race), one without an exit epoch is refused."""
-        k = data.draw(st.sampled_from(self.clusters))
+        validator's proof takes the slashing's path (the race), one without an exit epoch is refused. A
+        cluster whose holder asked for the exit is drawn when there is one."""
+        k = data.draw(st.sampled_from([k for k in self.clusters if k.exit_requested] or self.clusters))
         timestamp, proof = self._fresh_proof(k)
         seats = k.seats
         state, _ = self.chain.block_at(timestamp)

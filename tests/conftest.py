@@ -37,6 +37,7 @@ HEAVY = (
     "gas/test_gas_snapshot.py",
     "deploy/test_network.py",
     "staker/test_stateful.py",
+    "staker/test_bonds_stateful.py",  # two clusters on the spec chain: ~20 s of CPU past the deployment
     "beacon/test_restaking_stateful.py",
     "operator/test_parking.py",
     "rewards/test_rewards_stateful.py",

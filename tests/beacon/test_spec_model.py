@@ -3,7 +3,6 @@ finality, proofs the contracts accept against the parent root posted to EIP-4788
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import boa
@@ -20,6 +19,7 @@ from deploy.sim.beacon import (
 )
 from deploy.sim.system_calls import read_beacon_root, request_withdrawal
 from tests.beacon.conftest import deposit_direct, funded, stake
+from tests.utils.spec_chain import long_run, run_epochs
 
 GWEI = 10**9
 WAD = 10**18
@@ -30,17 +30,6 @@ ELECTRA = 1  # beacon_proofs.LAYOUT_ELECTRA: Fulu keeps Electra's 64-leaf state 
 def harness():
     """contracts/lib/beacon_proofs.vy's verifier (tests/beacon/ProofHarness.vy), the protocol's own."""
     return boa.load(str(Path(__file__).parent / "ProofHarness.vy"))
-
-
-def long_run(test):
-    """Marked slow, and run only with the project's long-run switch (the default command runs `slow`)."""
-    skip = pytest.mark.skipif(os.environ.get("BYZ_LONG_FUZZ") != "1", reason="long run: BYZ_LONG_FUZZ=1")
-    return pytest.mark.slow(skip(test))
-
-
-def run_epochs(chain, epochs: int) -> int:
-    boa.env.time_travel(seconds=epochs * SECONDS_PER_EPOCH)
-    return chain.process()
 
 
 def test_deposit_enters_through_the_queue_and_proves(suite, harness):

@@ -5,29 +5,16 @@ and a cluster's validator staked, confirmed, activated and restaked on `SpecBeac
 
 from __future__ import annotations
 
-import os
-
 import boa
-import pytest
 
-from deploy.sim.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_EPOCH, SECONDS_PER_SLOT, SpecBeaconChain
+from deploy.sim.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_SLOT, SpecBeaconChain
 from tests.staker.conftest import STAKE, module_at
 from tests.staker.restaking import POD_STATUS_ACTIVE, pod_of
 from tests.utils.constants import c
 from tests.utils.seats import seats_of
+from tests.utils.spec_chain import long_run, run_epochs  # noqa: F401 (re-exported to the staker tests)
 
 GWEI = 10**9
-
-
-def long_run(test):
-    """Marked slow, and run only with the project's long-run switch (the default command runs `slow`)."""
-    skip = pytest.mark.skipif(os.environ.get("BYZ_LONG_FUZZ") != "1", reason="long run: BYZ_LONG_FUZZ=1")
-    return pytest.mark.slow(skip(test))
-
-
-def run_epochs(chain, epochs: int) -> int:
-    boa.env.time_travel(seconds=epochs * SECONDS_PER_EPOCH)
-    return chain.process()
 
 
 def until(chain, condition, limit: int = 40) -> int:

@@ -16,13 +16,8 @@ from collections.abc import Callable
 
 import boa
 
-from deploy.sim.beacon import SECONDS_PER_EPOCH, SECONDS_PER_SLOT
-
-
-def run_epochs(chain, epochs: int) -> int:
-    """`epochs` epochs of beacon time, then one `process()`; returns the posted timestamp."""
-    boa.env.time_travel(seconds=epochs * SECONDS_PER_EPOCH)
-    return chain.process()
+from deploy.sim.beacon import SECONDS_PER_SLOT
+from tests.utils.spec_chain import run_epochs  # noqa: F401 (one home; re-exported)
 
 
 def next_blocks(chain, slots: int = 2) -> int:

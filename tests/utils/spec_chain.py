@@ -14,11 +14,19 @@ Every epoch costs its processing (about 11 ms of CPU when quiet): wait for a con
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import boa
+import pytest
 
 from deploy.sim.beacon import SECONDS_PER_EPOCH, SECONDS_PER_SLOT, SpecBeaconChain
+
+
+def long_run(test):
+    """Marked slow, and run only with the project's long-run switch (the default command runs `slow`)."""
+    skip = pytest.mark.skipif(os.environ.get("BYZ_LONG_FUZZ") != "1", reason="long run: BYZ_LONG_FUZZ=1")
+    return pytest.mark.slow(skip(test))
 
 
 def spec_chain(protocol, **kwargs) -> SpecBeaconChain:

@@ -364,6 +364,7 @@ def reserve(
     @return uint256 The wei reserved.
     """
     self._only_staker_rewards()
+    entries: DynArray[ledger.Entry, c.MAX_CLUSTER_SIZE] = []
     bonds: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     total: uint256 = 0
     for bid_id: uint256 in bid_ids:
@@ -371,6 +372,7 @@ def reserve(
         bond: uint256 = 0
         if entry.locked:
             bond = entry.held
+        entries.append(entry)
         bonds.append(bond)
         total += bond
     charged: uint256 = min(amount, total)
@@ -380,7 +382,7 @@ def reserve(
     for i: uint256 in range(len(bid_ids), bound=c.MAX_CLUSTER_SIZE):
         if shares[i] == 0:
             continue
-        entry: ledger.Entry = self._entry(bid_ids[i])
+        entry: ledger.Entry = entries[i]
         entry.held -= shares[i]
         self._write(bid_ids[i], entry)
         self.reserved[bid_ids[i]] += shares[i]
@@ -410,8 +412,9 @@ def release_reserved(
     parts: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     total: uint256 = 0
     for bid_id: uint256 in bid_ids:
-        parts.append(self.reserved[bid_id])
-        total += self.reserved[bid_id]
+        part: uint256 = self.reserved[bid_id]
+        parts.append(part)
+        total += part
     assert amount <= total, "escrow: amount exceeds reserved"
     shares: DynArray[uint256, c.MAX_CLUSTER_SIZE] = self._split(
         amount, parts, total

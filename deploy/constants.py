@@ -6,12 +6,13 @@ Vyper's front end parses and type-checks the module and folds every constant exp
     from deploy.constants import c
     c.BOND, c.MAX_BATCH, c.MAX_CLUSTER_SIZE
 
-The contracts' status views return numbers; `BidStatus`, `ClusterStatus` and `StreamStatus` (IntEnums built
-from the same compiled modules) read them as names:
+Every status lives in the same module, named `<KIND>_<STATUS>` (`c.BID_PENDING`, `c.CLUSTER_STAKED`,
+`c.STREAM_STREAMING`). The contracts' status views return numbers; `BidStatus`, `ClusterStatus` and
+`StreamStatus` (IntEnums built from those constants, by prefix) read them as names:
 
     ClusterStatus(manager.cluster_status(cid)).label    # "pre-deposited"
     status_name(StreamStatus, staker_rewards.status(cid))   # "streaming"
-    ClusterStatus.STAKED == cluster_status.STAKED == 3
+    ClusterStatus.STAKED == c.CLUSTER_STAKED == 3
 """
 
 from __future__ import annotations
@@ -62,11 +63,6 @@ class Constants:
 
 
 c = Constants(read_constants())
-# The statuses the contracts report, from the modules that define them: StrategyModuleManager.cluster_status
-# (contracts/lib/cluster_state.vy: PENDING, STAKED, ...) and StakerRewards.status
-# (contracts/lib/stream_codec.vy: STATUS_STREAMING, ...). Bid statuses are in `c` (STATUS_PENDING, ...).
-cluster_status = Constants(read_constants(SOURCE.parent / "cluster_state.vy"))
-stream_status = Constants(read_constants(SOURCE.parent / "stream_codec.vy"))
 
 
 class Status(IntEnum):
@@ -89,27 +85,17 @@ def status_enum(kind: str, values: dict[str, int]) -> type[Status]:
     return Status(kind, values)
 
 
-def _leading_statuses(module: Constants, highest: int) -> dict[str, int]:
-    """The first `highest + 1` constants of `module` in source order, which must be 0 to `highest`: how
-    contracts/lib/cluster_state.vy declares its statuses (no prefix; `MAX_STATUS` is the last)."""
-    names = list(module.as_dict())[: highest + 1]
-    values = {name: getattr(module, name) for name in names}
-    if sorted(values.values()) != list(range(highest + 1)):
-        raise ValueError(f"the statuses 0 to {highest} are not the module's first constants: {values}")
-    return values
-
-
 def _prefixed(module: Constants, prefix: str) -> dict[str, int]:
     """Every constant of `module` named `<prefix>NAME`, as NAME."""
     return {name.removeprefix(prefix): v for name, v in module.as_dict().items() if name.startswith(prefix)}
 
 
-# Auction.get_bid(...).status (contracts/lib/constants.vy: STATUS_NONE, STATUS_PENDING, ...)
-BidStatus = status_enum("BidStatus", _prefixed(c, "STATUS_"))
-# StrategyModuleManager.cluster_status (contracts/lib/cluster_state.vy: UNKNOWN, PENDING, ... RECLAIMED)
-ClusterStatus = status_enum("ClusterStatus", _leading_statuses(cluster_status, cluster_status.MAX_STATUS))
-# StakerRewards.status (contracts/lib/stream_codec.vy: STATUS_NONE, STATUS_FUNDED, ...)
-StreamStatus = status_enum("StreamStatus", _prefixed(stream_status, "STATUS_"))
+# Auction.get_bid(...).status (contracts/lib/constants.vy: BID_NONE, BID_PENDING, ...)
+BidStatus = status_enum("BidStatus", _prefixed(c, "BID_"))
+# StrategyModuleManager.cluster_status (CLUSTER_UNKNOWN, CLUSTER_PENDING, ... CLUSTER_SLASHED)
+ClusterStatus = status_enum("ClusterStatus", _prefixed(c, "CLUSTER_"))
+# StakerRewards.status (STREAM_NONE, STREAM_FUNDED, ... STREAM_SLASHED)
+StreamStatus = status_enum("StreamStatus", _prefixed(c, "STREAM_"))
 STATUS_KINDS = (BidStatus, ClusterStatus, StreamStatus)
 
 

@@ -56,7 +56,7 @@ class BookMirror:
         for bid_id in range(1, auction.num_bids() + 1):
             bid = auction.get_bid(bid_id)
             mirror.last_id = bid_id
-            if bid.status == c.STATUS_PENDING:
+            if bid.status == c.BID_PENDING:
                 mirror.add(bid_id, str(bid.operator), bid.score)
         for operator in list(mirror.own):
             if auction.is_parked(operator):

@@ -47,7 +47,7 @@ class ModelBid:
     price: int
     bond: int
     score: int
-    status: int = c.STATUS_PENDING
+    status: int = c.BID_PENDING
 
 
 class BookModel:
@@ -58,7 +58,7 @@ class BookModel:
         self.bids: dict[int, ModelBid] = {}
 
     def pending(self) -> list[ModelBid]:
-        live = [b for b in self.bids.values() if b.status == c.STATUS_PENDING]
+        live = [b for b in self.bids.values() if b.status == c.BID_PENDING]
         return sorted(live, key=lambda b: (-b.score, b.bid_id))
 
     def ranking(self) -> list[int]:

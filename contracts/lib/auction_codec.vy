@@ -20,8 +20,9 @@ struct Config:
 
 
 FIELD_BITS: constant(uint256) = 16
-FIELD_MASK: constant(uint256) = 2**16 - 1
+FIELD_MASK: constant(uint256) = 2**FIELD_BITS - 1
 RETURN_BITS: constant(uint256) = 64
+RETURN_MASK: constant(uint256) = 2**RETURN_BITS - 1
 # @dev The pause flag sits above the configuration's fields, so that a bid
 # reads it with the configuration (one cold storage read instead of two).
 PAUSED_SHIFT: constant(uint256) = RETURN_BITS + 3 * FIELD_BITS
@@ -65,7 +66,7 @@ def unpack_config(word: uint256) -> Config:
     @return Config The configuration.
     """
     return Config(
-        expected_daily_return=word & (2**RETURN_BITS - 1),
+        expected_daily_return=word & RETURN_MASK,
         max_discount_rate=(word >> RETURN_BITS) & FIELD_MASK,
         min_duration=(word >> (RETURN_BITS + FIELD_BITS)) & FIELD_MASK,
         max_duration=(word >> (RETURN_BITS + 2 * FIELD_BITS)) & FIELD_MASK,

@@ -8,8 +8,9 @@
         so the book keeps each record in one word; this module is the only
         place that knows the bit layouts.
 @dev One naming scheme: a field is `<WORD>_<FIELD>` (its shift) with its
-     width from the widths below; `field` reads one, `with_field` writes
-     one, `slot_of`/`entry_shift` place an entry of a three-per-word word.
+     width from the widths below; `packing.field` reads one, `with_field`
+     writes one (and sets the sentinel), `packing.slot_of`/`entry_shift`
+     place an entry of a three-per-word word.
      Layouts (low bits first):
      - bid:      operator (160) | status (2) | bonded (1) | discount rate (14)
                  | duration (16) | daily VC price (62)                = 255 bits
@@ -34,6 +35,7 @@
 """
 
 from . import constants as c
+from . import packing
 from . import pricing
 
 
@@ -47,13 +49,12 @@ struct Bid:
 
 
 # @dev Widths (named once, here).
-ID_BITS: constant(uint256) = c.BID_ID_BITS
+ID_BITS: constant(uint256) = c.ID_BITS
 ADDRESS_BITS: constant(uint256) = 160
 STATUS_BITS: constant(uint256) = 2
 DISCOUNT_BITS: constant(uint256) = 14
 DURATION_BITS: constant(uint256) = 16
 VC_PRICE_BITS: constant(uint256) = 62
-LINKS_PER_WORD: constant(uint256) = 3
 LINK_BITS: constant(uint256) = 2 * ID_BITS
 SENTINEL: constant(uint256) = 1 << 255
 
@@ -90,60 +91,24 @@ PARKED_COUNT: constant(uint256) = 0
 
 @internal
 @pure
-def field(word: uint256, at: uint256, bits: uint256) -> uint256:
-    """
-    @dev One field of a packed word.
-    @param word The packed word.
-    @param at The field's offset.
-    @param bits The field's width.
-    @return uint256 The field.
-    """
-    return (word >> at) & ((1 << bits) - 1)
-
-
-@internal
-@pure
 def with_field(
     word: uint256, at: uint256, bits: uint256, new: uint256
 ) -> uint256:
     """
-    @dev A packed word with one field replaced and its sentinel set;
-         reverts if the value does not fit.
+    @dev A packed book word with one field replaced (as
+         `packing.with_field`: reverts if the value does not fit) and its
+         sentinel set. Written out rather than wrapping `packing.with_field`:
+         the book writes fields on every hot path, and the extra internal
+         call costs about 100 gas a write.
     @param word The packed word.
     @param at The field's offset.
     @param bits The field's width.
     @param new The new value.
     @return uint256 The new word.
     """
-    assert new >> bits == 0, "book_codec: field overflow"
+    assert new >> bits == 0, "packing: field overflow"
     mask: uint256 = ((1 << bits) - 1) << at
     return (word & ~mask) | (new << at) | SENTINEL
-
-
-@internal
-@pure
-def slot_of(bid_id: uint256) -> uint256:
-    """
-    @dev The word holding a bid's entry in a three-per-word mapping.
-    @param bid_id The bid.
-    @return uint256 The word's key.
-    """
-    return bid_id // LINKS_PER_WORD
-
-
-@internal
-@pure
-def entry_shift(bid_id: uint256, entry_bits: uint256) -> uint256:
-    """
-    @dev Where a bid's entry starts in its three-per-word word.
-    @param bid_id The bid.
-    @param entry_bits The width of one entry.
-    @return uint256 The entry's offset.
-    """
-    return entry_bits * (bid_id % LINKS_PER_WORD)
-
-
-# ---------------------------------------------------------------- bid
 
 
 @internal
@@ -204,7 +169,7 @@ def bid_operator(word: uint256) -> address:
 @pure
 def with_status(word: uint256, status: uint256) -> uint256:
     """
-    @dev A packed bid with its status replaced (a `c.STATUS_*` constant).
+    @dev A packed bid with its status replaced (a `c.BID_*` constant).
     @param word The packed bid.
     @param status The new status.
     @return uint256 The packed word.

@@ -8,48 +8,26 @@
           start of its `pending_cluster_ttl`) and of its staker's deposit
           (the start of the proof's time-out);
         - its four cluster counters (pending, ready, staked, pre-deposited).
-@dev Stateless module: import it and call `_pack` / `_unpack`,
-     `_pack_counters` / `_unpack_counters`.
+@dev Stateless module: import it and call `pack_state` / `unpack_state`,
+     `pack_counters` / `unpack_counters`. The statuses are
+     `constants.CLUSTER_*`.
      Cluster word (low bits first): status (8 bits) ‖ settled_at (64 bits)
      ‖ deposited_at (64 bits: when a staker paid, 0 before);
-     a zero word is the unknown cluster (status `UNKNOWN`).
+     a zero word is the unknown cluster (status `CLUSTER_UNKNOWN`).
      Counters word: pending ‖ ready ‖ staked ‖ pre_deposited, 64 bits each.
 """
 
-# @dev Cluster statuses (`StrategyModuleManager.cluster_status`).
-# Not pre-created by this manager.
-UNKNOWN: constant(uint256) = 0
-# Pre-created by a settlement, no staker yet (deposit data or not).
-PENDING: constant(uint256) = 1
-# A staker paid 32 ETH: 1 ETH pre-deposited, 31 ETH held until a proof.
-PRE_DEPOSITED: constant(uint256) = 2
-# Credentials proven: the other 31 ETH deposited, the stream started. Stays
-# staked until the validator's exit is proven, whatever its stream's state.
-STAKED: constant(uint256) = 3
-# A front-run was proven: the staker got the 31 ETH and the bonds back.
-FAILED: constant(uint256) = 4
-# Dissolved before any staker came: prices and bonds back to the operators.
-DISSOLVED: constant(uint256) = 5
-# The validator's exit was proven (its exit epoch is set): the stream ended
-# at that epoch, the bonds unlocked; the principal comes home through the pod.
-EXITED: constant(uint256) = 6
-# No proof came within the time-out: the staker took its 31 ETH back.
-RECLAIMED: constant(uint256) = 7
-# The validator was proven slashed while staked (its exit is set too): the
-# stream ended, every winner's bond and the unserved credits went to the
-# holder (pull); the principal comes home through the pod as after an exit.
-SLASHED: constant(uint256) = 8
+from . import constants as c
 
 STATUS_BITS: constant(uint256) = 8
 SETTLED_AT_BITS: constant(uint256) = 64
-MAX_STATUS: constant(uint256) = SLASHED
-MAX_SETTLED_AT: constant(uint256) = 2**64 - 1
+MAX_STATUS: constant(uint256) = c.CLUSTER_SLASHED
+MAX_SETTLED_AT: constant(uint256) = 2**SETTLED_AT_BITS - 1
 
 COUNTER_BITS: constant(uint256) = 64
-MAX_COUNTER: constant(uint256) = 2**64 - 1
+MAX_COUNTER: constant(uint256) = 2**COUNTER_BITS - 1
 
-_STATUS_MASK: constant(uint256) = 2**8 - 1
-_SETTLED_AT_MASK: constant(uint256) = 2**64 - 1
+_STATUS_MASK: constant(uint256) = 2**STATUS_BITS - 1
 
 
 struct ClusterState:
@@ -67,7 +45,7 @@ struct Counters:
 
 @internal
 @pure
-def _pack(state: ClusterState) -> uint256:
+def pack_state(state: ClusterState) -> uint256:
     """
     @dev Packs a cluster state into one storage word.
     @notice Reverts on a status above `MAX_STATUS` or a timestamp above 64
@@ -91,23 +69,22 @@ def _pack(state: ClusterState) -> uint256:
 
 @internal
 @pure
-def _unpack(word: uint256) -> ClusterState:
+def unpack_state(word: uint256) -> ClusterState:
     """
-    @dev Unpacks a storage word made by `_pack`.
+    @dev Unpacks a storage word made by `pack_state`.
     @param word The word.
     @return ClusterState The state.
     """
     return ClusterState(
         status=word & _STATUS_MASK,
-        settled_at=(word >> STATUS_BITS) & _SETTLED_AT_MASK,
-        deposited_at=(word >> (STATUS_BITS + SETTLED_AT_BITS))
-        & _SETTLED_AT_MASK,
+        settled_at=(word >> STATUS_BITS) & MAX_SETTLED_AT,
+        deposited_at=(word >> (STATUS_BITS + SETTLED_AT_BITS)) & MAX_SETTLED_AT,
     )
 
 
 @internal
 @pure
-def _pack_counters(counters: Counters) -> uint256:
+def pack_counters(counters: Counters) -> uint256:
     """
     @dev Packs the four counters into one storage word.
     @notice Reverts on a counter above 64 bits.
@@ -130,9 +107,9 @@ def _pack_counters(counters: Counters) -> uint256:
 
 @internal
 @pure
-def _unpack_counters(word: uint256) -> Counters:
+def unpack_counters(word: uint256) -> Counters:
     """
-    @dev Unpacks a word made by `_pack_counters`.
+    @dev Unpacks a word made by `pack_counters`.
     @param word The word.
     @return Counters The counters.
     """

@@ -56,16 +56,55 @@ PROMOTION_WALK: constant(uint256) = 4
 # to its pre-creation (tests/operator/test_parking.py measures the worst).
 SETTLEMENT_GAS: constant(uint256) = 1_500_000
 
-# @dev Bid statuses (`get_bid(id).status`).
-STATUS_NONE: constant(uint256) = 0
-STATUS_PENDING: constant(uint256) = 1
-STATUS_WON: constant(uint256) = 2
-STATUS_WITHDRAWN: constant(uint256) = 3
+# ---------------------------------------------------------------- statuses
+# Every status a contract reports lives here, named `<KIND>_<STATUS>`; the
+# codecs pack them, and Python reads them by prefix (deploy/constants.py).
+
+# @dev Bid statuses (`Auction.get_bid(id).status`).
+BID_NONE: constant(uint256) = 0
+BID_PENDING: constant(uint256) = 1
+BID_WON: constant(uint256) = 2
+BID_WITHDRAWN: constant(uint256) = 3
+
+# @dev Cluster statuses (`StrategyModuleManager.cluster_status`).
+# Not pre-created by this manager.
+CLUSTER_UNKNOWN: constant(uint256) = 0
+# Pre-created by a settlement, no staker yet (deposit data or not).
+CLUSTER_PENDING: constant(uint256) = 1
+# A staker paid 32 ETH: 1 ETH pre-deposited, 31 ETH held until a proof.
+CLUSTER_PRE_DEPOSITED: constant(uint256) = 2
+# Credentials proven: the other 31 ETH deposited, the stream started. Stays
+# staked until the validator's exit is proven, whatever its stream's state.
+CLUSTER_STAKED: constant(uint256) = 3
+# A front-run was proven: the staker got the 31 ETH and the bonds back.
+CLUSTER_FAILED: constant(uint256) = 4
+# Dissolved before any staker came: prices and bonds back to the operators.
+CLUSTER_DISSOLVED: constant(uint256) = 5
+# The validator's exit was proven (its exit epoch is set): the stream ended
+# at that epoch, the bonds unlocked; the principal comes home through the pod.
+CLUSTER_EXITED: constant(uint256) = 6
+# No proof came within the time-out: the staker took its 31 ETH back.
+CLUSTER_RECLAIMED: constant(uint256) = 7
+# The validator was proven slashed while staked (its exit is set too): the
+# stream ended, every winner's bond and the unserved credits went to the
+# holder (pull); the principal comes home through the pod as after an exit.
+CLUSTER_SLASHED: constant(uint256) = 8
+
+# @dev Stream statuses (`StakerRewards.status(cluster_id)`).
+STREAM_NONE: constant(uint256) = 0
+STREAM_FUNDED: constant(uint256) = 1
+STREAM_STREAMING: constant(uint256) = 2
+STREAM_EXPIRED: constant(uint256) = 3
+STREAM_ENDED: constant(uint256) = 4
+STREAM_CANCELLED: constant(uint256) = 5
+# Closed by a proven slashing while streaming: the unserved credits were
+# forfeited to the holder (`credit_of`), not returned to the operators.
+STREAM_SLASHED: constant(uint256) = 6
 
 # ---------------------------------------------------------------- id widths
 
 # @dev Bid ids are 40-bit (10^12 bids).
-BID_ID_BITS: constant(uint256) = 40
+ID_BITS: constant(uint256) = 40
 MAX_BID_ID: constant(uint256) = 2**40 - 1
 
 # ---------------------------------------------------------------- EigenLayer AM / RC stand-ins

@@ -5,10 +5,12 @@
 @license MIT
 @notice Packs the Escrow's per-bid ledger: three bids share one storage
         word, so that two bids in three never pay for a fresh slot there.
-@dev Entry (85 bits, entry i of word `bid_id // 3` at bit 85 * (bid_id % 3)):
+@dev Entry (85 bits, placed by `packing.slot_of`/`entry_shift`):
      held wei (84) | bond locked (1). 2**84 wei is about 19 million ETH, far
      above any bid's price plus bond (prices stay below 2**77 wei).
 """
+
+from . import packing
 
 
 struct Entry:
@@ -16,46 +18,36 @@ struct Entry:
     locked: bool
 
 
-ENTRIES_PER_WORD: constant(uint256) = 3
 ENTRY_BITS: constant(uint256) = 85
-ENTRY_MASK: constant(uint256) = 2**85 - 1
 HELD_BITS: constant(uint256) = 84
+LOCKED: constant(uint256) = HELD_BITS
+ENTRY_MASK: constant(uint256) = 2**ENTRY_BITS - 1
+HELD_MASK: constant(uint256) = 2**HELD_BITS - 1
 
 
 @internal
 @pure
-def slot(bid_id: uint256) -> uint256:
+def unpack_entry(word: uint256, bid_id: uint256) -> Entry:
     """
-    @dev The ledger word holding a bid's entry.
-    @param bid_id The bid.
-    @return uint256 The key of its word.
-    """
-    return bid_id // ENTRIES_PER_WORD
-
-
-@internal
-@pure
-def get_entry(word: uint256, bid_id: uint256) -> Entry:
-    """
-    @dev A bid's entry from its (shared) word.
-    @param word The word of `slot(bid_id)`.
+    @dev A bid's entry from its (shared) word `packing.slot_of(bid_id)`.
+    @param word The word.
     @param bid_id The bid.
     @return Entry The entry.
     """
+    # `packing.entry_shift` written out: its width folds at compile time, and
+    # every money movement reads and writes an entry (a call costs ~100 gas)
     entry: uint256 = (
-        word >> (ENTRY_BITS * (bid_id % ENTRIES_PER_WORD))
+        word >> (ENTRY_BITS * (bid_id % packing.ENTRIES_PER_WORD))
     ) & ENTRY_MASK
-    return Entry(
-        held=entry & (2**HELD_BITS - 1), locked=entry >> HELD_BITS == 1
-    )
+    return Entry(held=entry & HELD_MASK, locked=entry >> LOCKED == 1)
 
 
 @internal
 @pure
-def set_entry(word: uint256, bid_id: uint256, entry: Entry) -> uint256:
+def pack_entry(word: uint256, bid_id: uint256, entry: Entry) -> uint256:
     """
     @dev A word with one bid's entry replaced; reverts if `held` does not fit.
-    @param word The word of `slot(bid_id)`.
+    @param word The word of `packing.slot_of(bid_id)`.
     @param bid_id The bid.
     @param entry The new entry.
     @return uint256 The new word.
@@ -63,6 +55,6 @@ def set_entry(word: uint256, bid_id: uint256, entry: Entry) -> uint256:
     assert entry.held >> HELD_BITS == 0, "ledger_codec: amount too large"
     packed: uint256 = entry.held
     if entry.locked:
-        packed |= 1 << HELD_BITS
-    offset: uint256 = ENTRY_BITS * (bid_id % ENTRIES_PER_WORD)
-    return (word & ~(ENTRY_MASK << offset)) | (packed << offset)
+        packed |= 1 << LOCKED
+    at: uint256 = ENTRY_BITS * (bid_id % packing.ENTRIES_PER_WORD)
+    return (word & ~(ENTRY_MASK << at)) | (packed << at)

@@ -30,30 +30,19 @@
 from . import constants as c
 from . import seat_types
 
-# @dev Cluster statuses in StakerRewards (`status(cluster_id)`).
-STATUS_NONE: constant(uint256) = 0
-STATUS_FUNDED: constant(uint256) = 1
-STATUS_STREAMING: constant(uint256) = 2
-STATUS_EXPIRED: constant(uint256) = 3
-STATUS_ENDED: constant(uint256) = 4
-STATUS_CANCELLED: constant(uint256) = 5
-# Closed by a proven slashing while streaming: the unserved credits were
-# forfeited to the holder (`credit_of`), not returned to the operators.
-STATUS_SLASHED: constant(uint256) = 6
-
 AMOUNT_BITS: constant(uint256) = 96
 RATE_BITS: constant(uint256) = 80
 TIME_BITS: constant(uint256) = 40
 SMALL_BITS: constant(uint256) = 8
 DUST_BITS: constant(uint256) = 64
 
-MASK_AMOUNT: constant(uint256) = (1 << AMOUNT_BITS) - 1
-MASK_RATE: constant(uint256) = (1 << RATE_BITS) - 1
-MASK_TIME: constant(uint256) = (1 << TIME_BITS) - 1
-MASK_SMALL: constant(uint256) = (1 << SMALL_BITS) - 1
-MASK_DUST: constant(uint256) = (1 << DUST_BITS) - 1
+AMOUNT_MASK: constant(uint256) = 2**AMOUNT_BITS - 1
+RATE_MASK: constant(uint256) = 2**RATE_BITS - 1
+TIME_MASK: constant(uint256) = 2**TIME_BITS - 1
+SMALL_MASK: constant(uint256) = 2**SMALL_BITS - 1
+DUST_MASK: constant(uint256) = 2**DUST_BITS - 1
 # @dev The commitment's hash bits (all but the status byte).
-MASK_HASH: constant(uint256) = max_value(uint256) ^ MASK_SMALL
+HASH_MASK: constant(uint256) = max_value(uint256) ^ SMALL_MASK
 
 
 struct Stream:
@@ -77,10 +66,10 @@ def pack_stream(x: Stream) -> uint256:
     @param x The stream.
     @return uint256 The packed word.
     """
-    assert x.rate <= MASK_RATE, "stream_codec: rate out of range"
-    assert x.start <= MASK_TIME, "stream_codec: start out of range"
-    assert x.end <= MASK_TIME, "stream_codec: end out of range"
-    assert x.accounted <= MASK_AMOUNT, "stream_codec: accounted out of range"
+    assert x.rate <= RATE_MASK, "stream_codec: rate out of range"
+    assert x.start <= TIME_MASK, "stream_codec: start out of range"
+    assert x.end <= TIME_MASK, "stream_codec: end out of range"
+    assert x.accounted <= AMOUNT_MASK, "stream_codec: accounted out of range"
     return (
         x.rate
         | (x.start << RATE_BITS)
@@ -98,9 +87,9 @@ def unpack_stream(word: uint256) -> Stream:
     @return Stream The stream.
     """
     return Stream(
-        rate=word & MASK_RATE,
-        start=(word >> RATE_BITS) & MASK_TIME,
-        end=(word >> (RATE_BITS + TIME_BITS)) & MASK_TIME,
+        rate=word & RATE_MASK,
+        start=(word >> RATE_BITS) & TIME_MASK,
+        end=(word >> (RATE_BITS + TIME_BITS)) & TIME_MASK,
         accounted=word >> (RATE_BITS + 2 * TIME_BITS),
     )
 
@@ -113,9 +102,9 @@ def pack_tally(x: Tally) -> uint256:
     @param x The tally.
     @return uint256 The packed word.
     """
-    assert x.credited <= MASK_AMOUNT, "stream_codec: credited out of range"
-    assert x.renewals <= MASK_AMOUNT, "stream_codec: renewals out of range"
-    assert x.dust <= MASK_DUST, "stream_codec: dust out of range"
+    assert x.credited <= AMOUNT_MASK, "stream_codec: credited out of range"
+    assert x.renewals <= AMOUNT_MASK, "stream_codec: renewals out of range"
+    assert x.dust <= DUST_MASK, "stream_codec: dust out of range"
     return (
         x.credited | (x.renewals << AMOUNT_BITS) | (x.dust << (2 * AMOUNT_BITS))
     )
@@ -130,8 +119,8 @@ def unpack_tally(word: uint256) -> Tally:
     @return Tally The tally.
     """
     return Tally(
-        credited=word & MASK_AMOUNT,
-        renewals=(word >> AMOUNT_BITS) & MASK_AMOUNT,
+        credited=word & AMOUNT_MASK,
+        renewals=(word >> AMOUNT_BITS) & AMOUNT_MASK,
         dust=word >> (2 * AMOUNT_BITS),
     )
 
@@ -145,7 +134,7 @@ def seats_hash(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]) -> uint256:
     @param seats The seats, in ranking order.
     @return uint256 The hash bits.
     """
-    return convert(keccak256(abi_encode(seats)), uint256) & MASK_HASH
+    return convert(keccak256(abi_encode(seats)), uint256) & HASH_MASK
 
 
 @internal
@@ -156,10 +145,10 @@ def pack_commitment(
     """
     @dev A cluster's commitment word: its status and the hash of its seats.
     @param seats The seats, in ranking order.
-    @param status The status (STATUS_*).
+    @param status The status (`constants.STREAM_*`).
     @return uint256 The packed word.
     """
-    assert status <= MASK_SMALL, "stream_codec: status out of range"
+    assert status <= SMALL_MASK, "stream_codec: status out of range"
     return self.seats_hash(seats) | status
 
 
@@ -174,18 +163,18 @@ def seats_match(
     @param seats The seats to check.
     @return bool True when they hash to the committed hash.
     """
-    return word & MASK_HASH == self.seats_hash(seats)
+    return word & HASH_MASK == self.seats_hash(seats)
 
 
 @internal
 @pure
 def unpack_status(word: uint256) -> uint256:
     """
-    @dev The status of a commitment word (STATUS_NONE for a zero word).
+    @dev The status of a commitment word (`STREAM_NONE` for a zero word).
     @param word The commitment word.
     @return uint256 The status.
     """
-    return word & MASK_SMALL
+    return word & SMALL_MASK
 
 
 @internal
@@ -197,5 +186,5 @@ def with_status(word: uint256, status: uint256) -> uint256:
     @param status The new status.
     @return uint256 The new word.
     """
-    assert status <= MASK_SMALL, "stream_codec: status out of range"
-    return (word & MASK_HASH) | status
+    assert status <= SMALL_MASK, "stream_codec: status out of range"
+    return (word & HASH_MASK) | status

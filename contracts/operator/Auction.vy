@@ -298,7 +298,7 @@ def withdraw_bid(bid_id: uint256):
     @param bid_id The bid to withdraw.
     """
     self._own_pending(bid_id)
-    bid_book._remove(bid_id, c.STATUS_WITHDRAWN)
+    bid_book._remove(bid_id, c.BID_WITHDRAWN)
     refund: uint256 = extcall ESCROW.refund_all(bid_id, msg.sender)
     log BidWithdrawn(bid_id=bid_id, operator=msg.sender, refund=refund)
 
@@ -941,9 +941,9 @@ def _own_pending(bid_id: uint256) -> book_codec.Bid:
     @return book_codec.Bid The bid's record.
     """
     record: book_codec.Bid = bid_book._bid(bid_id)
-    assert record.status != c.STATUS_NONE, "auction: unknown bid"
+    assert record.status != c.BID_NONE, "auction: unknown bid"
     assert record.operator == msg.sender, "auction: caller is not the bidder"
-    assert record.status == c.STATUS_PENDING, "auction: bid not pending"
+    assert record.status == c.BID_PENDING, "auction: bid not pending"
     return record
 
 

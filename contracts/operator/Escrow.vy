@@ -30,6 +30,7 @@
 from ..interfaces import IEscrow
 from ..lib import constants as c
 from ..lib import ledger_codec as ledger
+from ..lib import packing
 from ..lib import seat_types
 
 implements: IEscrow
@@ -572,13 +573,13 @@ def _entry(bid_id: uint256) -> ledger.Entry:
     @dev A bid's ledger entry.
     @return ledger.Entry What the Escrow holds for the bid.
     """
-    return ledger.get_entry(self._ledger[ledger.slot(bid_id)], bid_id)
+    return ledger.unpack_entry(self._ledger[packing.slot_of(bid_id)], bid_id)
 
 
 @internal
 def _write(bid_id: uint256, entry: ledger.Entry):
-    key: uint256 = ledger.slot(bid_id)
-    self._ledger[key] = ledger.set_entry(self._ledger[key], bid_id, entry)
+    key: uint256 = packing.slot_of(bid_id)
+    self._ledger[key] = ledger.pack_entry(self._ledger[key], bid_id, entry)
 
 
 @internal

@@ -40,6 +40,7 @@
 
 from ..lib import book_codec as codec
 from ..lib import constants as c
+from ..lib import packing
 from ..lib import pricing
 
 
@@ -48,7 +49,7 @@ from ..lib import pricing
 MAX_WALK: constant(uint256) = 1_000_000
 # @dev Old-neighbour hops a stale hint may take before the head is used.
 MAX_HINT_HOPS: constant(uint256) = 8
-ID_BITS: constant(uint256) = c.BID_ID_BITS
+ID_BITS: constant(uint256) = c.ID_BITS
 # @dev Operator-record bits an entry into the ranking keeps: pending,
 # whitelisted, ranked, sentinel (it writes best, prev, next and key).
 KEEP_ON_ENTRY: constant(uint256) = ~(
@@ -118,7 +119,7 @@ def _insert(
     self._bids[bid_id] = codec.pack_bid(
         codec.Bid(
             operator=operator,
-            status=c.STATUS_PENDING,
+            status=c.BID_PENDING,
             bonded=bonded,
             discount_rate=discount_rate,
             duration=duration,
@@ -263,7 +264,9 @@ def _is_whitelisted(operator: address) -> bool:
     @dev Whether an operator bids without a bond.
     @return bool The whitelist flag.
     """
-    return codec.field(self._operators[operator], codec.OP_WHITELISTED, 1) == 1
+    return (
+        packing.field(self._operators[operator], codec.OP_WHITELISTED, 1) == 1
+    )
 
 
 @internal
@@ -273,7 +276,7 @@ def _count(at: uint256) -> uint256:
     @dev One field of the header (`codec.HEAD` ... `codec.RANKED`).
     @return uint256 The field.
     """
-    return codec.field(self._header, at, ID_BITS)
+    return packing.field(self._header, at, ID_BITS)
 
 
 @internal
@@ -283,7 +286,7 @@ def _num_parked() -> uint256:
     @dev Operators parked now.
     @return uint256 The count.
     """
-    return codec.field(self._parked, codec.PARKED_COUNT, ID_BITS)
+    return packing.field(self._parked, codec.PARKED_COUNT, ID_BITS)
 
 
 @internal
@@ -295,8 +298,8 @@ def _is_parked(operator: address) -> bool:
     """
     record: uint256 = self._operators[operator]
     return (
-        codec.field(record, codec.OP_PENDING, ID_BITS) != 0
-        and codec.field(record, codec.OP_RANKED, 1) == 0
+        packing.field(record, codec.OP_PENDING, ID_BITS) != 0
+        and packing.field(record, codec.OP_RANKED, 1) == 0
     )
 
 
@@ -329,7 +332,7 @@ def _top(k: uint256) -> DynArray[uint256, c.MAX_TOP]:
         out.append(taken)
         following: uint256 = self._link(taken, codec.LINK_NEXT)
         if at == len(frontier):
-            node = codec.field(self._node(node), codec.OP_NEXT, ID_BITS)
+            node = packing.field(self._node(node), codec.OP_NEXT, ID_BITS)
             frontier.append(following)
         else:
             frontier[at] = following
@@ -372,7 +375,7 @@ def _place(operator: address, bid_id: uint256, score: uint256, hint: uint256):
          (an uncapped walk its own transaction pays for).
     """
     record: uint256 = self._operators[operator]
-    pending: uint256 = codec.field(record, codec.OP_PENDING, ID_BITS)
+    pending: uint256 = packing.field(record, codec.OP_PENDING, ID_BITS)
     self._operators[operator] = codec.with_field(
         record, codec.OP_PENDING, ID_BITS, pending + 1
     )
@@ -380,8 +383,8 @@ def _place(operator: address, bid_id: uint256, score: uint256, hint: uint256):
         self._count_up(codec.OPERATORS)
         self._promote(operator, bid_id, score, hint, MAX_WALK)
         return
-    best: uint256 = codec.field(record, codec.OP_BEST, ID_BITS)
-    ranked: bool = codec.field(record, codec.OP_RANKED, 1) == 1
+    best: uint256 = packing.field(record, codec.OP_BEST, ID_BITS)
+    ranked: bool = packing.field(record, codec.OP_RANKED, 1) == 1
     if not ranked:
         self._unpark()
         log OperatorRejoined(operator=operator, best=best)
@@ -391,8 +394,8 @@ def _place(operator: address, bid_id: uint256, score: uint256, hint: uint256):
         hinted: uint256 = self._bids[hint]
         if (
             codec.bid_operator(hinted) == operator
-            and codec.field(hinted, codec.BID_STATUS, codec.STATUS_BITS)
-            == c.STATUS_PENDING
+            and packing.field(hinted, codec.BID_STATUS, codec.STATUS_BITS)
+            == c.BID_PENDING
         ):
             own_start = hint
     prev: uint256 = 0
@@ -418,11 +421,11 @@ def _detach(operator: address, bid_id: uint256, cap: uint256) -> uint256:
     @return uint256 A bid near its old place (a default hint).
     """
     record: uint256 = self._operators[operator]
-    pending: uint256 = codec.field(record, codec.OP_PENDING, ID_BITS) - 1
+    pending: uint256 = packing.field(record, codec.OP_PENDING, ID_BITS) - 1
     self._operators[operator] = codec.with_field(
         record, codec.OP_PENDING, ID_BITS, pending
     )
-    if bid_id != codec.field(record, codec.OP_BEST, ID_BITS):
+    if bid_id != packing.field(record, codec.OP_BEST, ID_BITS):
         # @dev Not the best bid: unlinked from the own list, O(1).
         prev: uint256 = self._link(bid_id, codec.LINK_PREV)
         following: uint256 = self._link(bid_id, codec.LINK_NEXT)
@@ -433,10 +436,10 @@ def _detach(operator: address, bid_id: uint256, cap: uint256) -> uint256:
     nxt: uint256 = 0
     if pending != 0:
         nxt = self._link(bid_id, codec.LINK_NEXT)
-    near: uint256 = codec.field(record, codec.OP_PREV, ID_BITS)
+    near: uint256 = packing.field(record, codec.OP_PREV, ID_BITS)
     if near == 0:
-        near = codec.field(record, codec.OP_NEXT, ID_BITS)
-    ranked: bool = codec.field(record, codec.OP_RANKED, 1) == 1
+        near = packing.field(record, codec.OP_NEXT, ID_BITS)
+    ranked: bool = packing.field(record, codec.OP_RANKED, 1) == 1
     if ranked:
         self._unrank(operator)
     if nxt == 0:
@@ -461,9 +464,9 @@ def _settle_seat(operator: address, bid_id: uint256) -> uint256:
          or the book when that was its last pending bid.
     @return uint256 Its next bid, now heading its own list (0: none).
     """
-    self._bids[bid_id] = codec.with_status(self._bids[bid_id], c.STATUS_WON)
+    self._bids[bid_id] = codec.with_status(self._bids[bid_id], c.BID_WON)
     record: uint256 = self._operators[operator]
-    pending: uint256 = codec.field(record, codec.OP_PENDING, ID_BITS) - 1
+    pending: uint256 = packing.field(record, codec.OP_PENDING, ID_BITS) - 1
     self._operators[operator] = (record & KEEP_ON_SETTLE) | (
         pending << codec.OP_PENDING
     )
@@ -563,8 +566,8 @@ def _unrank(operator: address):
          keeps them as old neighbours.
     """
     record: uint256 = self._operators[operator]
-    prev: uint256 = codec.field(record, codec.OP_PREV, ID_BITS)
-    nxt: uint256 = codec.field(record, codec.OP_NEXT, ID_BITS)
+    prev: uint256 = packing.field(record, codec.OP_PREV, ID_BITS)
+    nxt: uint256 = packing.field(record, codec.OP_NEXT, ID_BITS)
     self._set_neighbour(prev, codec.OP_NEXT, codec.HEAD, nxt)
     self._set_neighbour(nxt, codec.OP_PREV, codec.TAIL, prev)
     self._operators[operator] = codec.with_field(record, codec.OP_RANKED, 1, 0)
@@ -589,11 +592,11 @@ def _resolve_hint(hint: uint256) -> uint256:
     candidate: uint256 = hint
     for _: uint256 in range(MAX_HINT_HOPS):
         record: uint256 = self._node(candidate)
-        if codec.field(record, codec.OP_RANKED, 1) == 1:
-            return codec.field(record, codec.OP_BEST, ID_BITS)
-        candidate = codec.field(record, codec.OP_PREV, ID_BITS)
+        if packing.field(record, codec.OP_RANKED, 1) == 1:
+            return packing.field(record, codec.OP_BEST, ID_BITS)
+        candidate = packing.field(record, codec.OP_PREV, ID_BITS)
         if candidate == 0:
-            candidate = codec.field(record, codec.OP_NEXT, ID_BITS)
+            candidate = packing.field(record, codec.OP_NEXT, ID_BITS)
         if candidate == 0:
             return 0
     return 0
@@ -621,11 +624,11 @@ def _find_rank(
         record: uint256 = self._node(start)
         if self._above(record, start, score, key, bid_id):
             prev = start
-            nxt = codec.field(record, codec.OP_NEXT, ID_BITS)
+            nxt = packing.field(record, codec.OP_NEXT, ID_BITS)
         else:
             # @dev Walk up towards the head.
             nxt = start
-            prev = codec.field(record, codec.OP_PREV, ID_BITS)
+            prev = packing.field(record, codec.OP_PREV, ID_BITS)
             for _: uint256 in range(MAX_WALK):
                 if prev == 0:
                     return True, prev, nxt
@@ -636,7 +639,7 @@ def _find_rank(
                     return False, prev, nxt
                 steps += 1
                 nxt = prev
-                prev = codec.field(record, codec.OP_PREV, ID_BITS)
+                prev = packing.field(record, codec.OP_PREV, ID_BITS)
     for _: uint256 in range(MAX_WALK):
         # @dev Walk down towards the tail.
         if nxt == 0:
@@ -648,7 +651,7 @@ def _find_rank(
             return False, prev, nxt
         steps += 1
         prev = nxt
-        nxt = codec.field(record, codec.OP_NEXT, ID_BITS)
+        nxt = packing.field(record, codec.OP_NEXT, ID_BITS)
     return False, prev, nxt
 
 
@@ -667,7 +670,7 @@ def _above(
          they are equal and wide, then the scores are recomputed.
     @return bool True when `node` ranks above.
     """
-    node_key: uint256 = codec.field(record, codec.OP_KEY, pricing.KEY_BITS)
+    node_key: uint256 = packing.field(record, codec.OP_KEY, pricing.KEY_BITS)
     if node_key != key:
         return node_key > key
     if key >> pricing.EXACT_KEY_BITS == 0:
@@ -753,19 +756,19 @@ def _link(bid_id: uint256, which: uint256) -> uint256:
          operator's own list (0 for an operator's only bid).
     @return uint256 The neighbouring bid id (0: none).
     """
-    return codec.field(
-        self._links[codec.slot_of(bid_id)],
-        codec.entry_shift(bid_id, codec.LINK_BITS) + which,
+    return packing.field(
+        self._links[packing.slot_of(bid_id)],
+        packing.entry_shift(bid_id, codec.LINK_BITS) + which,
         ID_BITS,
     )
 
 
 @internal
 def _set_link(bid_id: uint256, which: uint256, new: uint256):
-    slot: uint256 = codec.slot_of(bid_id)
+    slot: uint256 = packing.slot_of(bid_id)
     self._links[slot] = codec.with_field(
         self._links[slot],
-        codec.entry_shift(bid_id, codec.LINK_BITS) + which,
+        packing.entry_shift(bid_id, codec.LINK_BITS) + which,
         ID_BITS,
         new,
     )
@@ -796,7 +799,7 @@ def _op_field(operator: address, at: uint256) -> uint256:
     @dev A 40-bit field of an operator's record.
     @return uint256 The field.
     """
-    return codec.field(self._operators[operator], at, ID_BITS)
+    return packing.field(self._operators[operator], at, ID_BITS)
 
 
 @internal
@@ -828,7 +831,7 @@ def _bid_score(bid_id: uint256) -> uint256:
     word: uint256 = self._bids[bid_id]
     return pricing.score(
         word >> codec.BID_VC_PRICE,
-        codec.field(word, codec.BID_DURATION, codec.DURATION_BITS),
+        packing.field(word, codec.BID_DURATION, codec.DURATION_BITS),
     )
 
 

@@ -307,7 +307,7 @@ def _check_open(cluster_id: uint256):
     """
     assert (
         staticcall IStrategyModuleManager(MANAGER).cluster_status(cluster_id)
-        == cs.PENDING
+        == c.CLUSTER_PENDING
     ), "cluster_keys: cluster not pending"
     assert not staticcall IStrategyModuleManager(MANAGER).has_deposit_data(
         cluster_id

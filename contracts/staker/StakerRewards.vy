@@ -292,9 +292,7 @@ def fund_cluster(
         assert seat.operator != empty(address), "staker_rewards: zero operator"
         total += seat.vc * seat.days
     assert msg.value == total, "staker_rewards: wrong amount"
-    self._commitment[cluster_id] = codec.pack_commitment(
-        seats, codec.STATUS_FUNDED
-    )
+    self._commitment[cluster_id] = codec.pack_commitment(seats, c.STREAM_FUNDED)
 
 
 @external
@@ -319,7 +317,7 @@ def start_stream(
         rate += seat.vc
         min_days = min(min_days, seat.days)
     end: uint256 = block.timestamp + min_days * c.SECONDS_PER_DAY
-    self._set_status(cluster_id, codec.STATUS_STREAMING)
+    self._set_status(cluster_id, c.STREAM_STREAMING)
     self._stream[cluster_id] = codec.pack_stream(
         codec.Stream(rate=rate, start=block.timestamp, end=end, accounted=0)
     )
@@ -365,7 +363,7 @@ def renew(
 
     renewed[seat].days = new_days
     self._commitment[cluster_id] = codec.pack_commitment(
-        renewed, codec.STATUS_STREAMING
+        renewed, c.STREAM_STREAMING
     )
     tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
     tally.renewals += msg.value
@@ -413,12 +411,12 @@ def end_stream(
     """
     self._check_module(cluster_id)
     status: uint256 = self._checked(cluster_id, seats)
-    if status == codec.STATUS_EXPIRED:
-        self._set_status(cluster_id, codec.STATUS_ENDED)
+    if status == c.STREAM_EXPIRED:
+        self._set_status(cluster_id, c.STREAM_ENDED)
         log BondsUnlocked(cluster_id=cluster_id)
         self._return_bonds(seats, empty(address))
         return
-    assert status == codec.STATUS_STREAMING, "staker_rewards: not streaming"
+    assert status == c.STREAM_STREAMING, "staker_rewards: not streaming"
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     stop: uint256 = self._stop(stream, exit_time)
     credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
@@ -426,7 +424,7 @@ def end_stream(
     refunded: uint256 = 0
     dust: uint256 = 0
     credits, staker_total, refunded, dust = self._close(
-        cluster_id, seats, stream, stop, codec.STATUS_ENDED
+        cluster_id, seats, stream, stop, c.STREAM_ENDED
     )
     log StreamEnded(
         cluster_id=cluster_id,
@@ -469,7 +467,7 @@ def expire(
     refunded: uint256 = 0
     dust: uint256 = 0
     credits, staker_total, refunded, dust = self._close(
-        cluster_id, seats, stream, stream.end, codec.STATUS_EXPIRED
+        cluster_id, seats, stream, stream.end, c.STREAM_EXPIRED
     )
     log ClusterExpired(
         cluster_id=cluster_id,
@@ -517,16 +515,16 @@ def charge_slashing(
     forfeited: uint256 = 0
     dust: uint256 = 0
     status: uint256 = self._checked(cluster_id, seats)
-    if status == codec.STATUS_EXPIRED:
-        self._set_status(cluster_id, codec.STATUS_ENDED)
+    if status == c.STREAM_EXPIRED:
+        self._set_status(cluster_id, c.STREAM_ENDED)
         dust = codec.unpack_tally(self._tally[cluster_id]).dust
     else:
-        assert status == codec.STATUS_STREAMING, "staker_rewards: not streaming"
+        assert status == c.STREAM_STREAMING, "staker_rewards: not streaming"
         stop = self._stop(stream, slash_time)
         credits: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
         staker_total: uint256 = 0
         credits, staker_total, forfeited, dust = self._close(
-            cluster_id, seats, stream, stop, codec.STATUS_SLASHED
+            cluster_id, seats, stream, stop, c.STREAM_SLASHED
         )
         self.credit_of[holder] += forfeited
         self.total_credit += forfeited
@@ -628,7 +626,7 @@ def cancel_cluster(
     for seat: seat_types.Seat in seats:
         credits.append(seat.vc * seat.days)
         funded += seat.vc * seat.days
-    self._set_status(cluster_id, codec.STATUS_CANCELLED)
+    self._set_status(cluster_id, c.STREAM_CANCELLED)
     log ClusterCancelled(
         cluster_id=cluster_id, refunded=funded, bond_to=bond_to
     )
@@ -754,7 +752,7 @@ def status(cluster_id: uint256) -> uint256:
             (a slashing proven while streaming: unserved credits and bonds
             to the holder).
     @param cluster_id The cluster.
-    @return uint256 The status (`stream_codec.STATUS_*`).
+    @return uint256 The status (`constants.STREAM_*`).
     """
     return codec.unpack_status(self._commitment[cluster_id])
 
@@ -770,7 +768,7 @@ def commitment(cluster_id: uint256) -> bytes32:
     @param cluster_id The cluster.
     @return bytes32 The committed hash.
     """
-    return convert(self._commitment[cluster_id] & codec.MASK_HASH, bytes32)
+    return convert(self._commitment[cluster_id] & codec.HASH_MASK, bytes32)
 
 
 @external
@@ -910,7 +908,7 @@ def coverage(
     for seat: seat_types.Seat in seats:
         bonds += staticcall ESCROW.held(seat.bid_id)
     credits: uint256 = 0
-    if status == codec.STATUS_STREAMING:
+    if status == c.STREAM_STREAMING:
         stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
         stop: uint256 = self._stop(stream, block.timestamp)
         for seat: seat_types.Seat in seats:
@@ -945,12 +943,12 @@ def _figures(
     accrued: uint256 = self._accrued(stream)
     refunded: uint256 = 0
     forfeited: uint256 = 0
-    if status == codec.STATUS_CANCELLED:
+    if status == c.STREAM_CANCELLED:
         refunded = total
     elif (
-        status == codec.STATUS_EXPIRED
-        or status == codec.STATUS_ENDED
-        or status == codec.STATUS_SLASHED
+        status == c.STREAM_EXPIRED
+        or status == c.STREAM_ENDED
+        or status == c.STREAM_SLASHED
     ):
         # closed: the end is the stop, and the staker's total is what
         # accrues until it (an exit epoch may still be ahead); a slashing
@@ -960,7 +958,7 @@ def _figures(
             - stream.rate * (stream.end - stream.start) // c.SECONDS_PER_DAY
             - tally.dust
         )
-        if status == codec.STATUS_SLASHED:
+        if status == c.STREAM_SLASHED:
             forfeited = refunded
             refunded = 0
     return IStakerRewards.Accounting(
@@ -1006,7 +1004,7 @@ def _check_pending(
     @param seats The seats the caller passed.
     """
     assert (
-        self._checked(cluster_id, seats) == codec.STATUS_FUNDED
+        self._checked(cluster_id, seats) == c.STREAM_FUNDED
     ), "staker_rewards: cluster not pending"
 
 
@@ -1022,7 +1020,7 @@ def _check_streaming(
     @param seats The seats the caller passed.
     """
     assert (
-        self._checked(cluster_id, seats) == codec.STATUS_STREAMING
+        self._checked(cluster_id, seats) == c.STREAM_STREAMING
     ), "staker_rewards: not streaming"
 
 
@@ -1100,7 +1098,7 @@ def _close(
     @param seats Its seats (checked by the caller).
     @param stream Its stream.
     @param stop The second the stream stops.
-    @param new_status STATUS_EXPIRED, STATUS_ENDED or STATUS_SLASHED.
+    @param new_status STREAM_EXPIRED, STREAM_ENDED or STREAM_SLASHED.
     @return DynArray Each seat's credit; the staker's total, the refunded
             total and the dust.
     """

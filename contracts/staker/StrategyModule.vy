@@ -614,7 +614,7 @@ def answer_loss(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]):
     cluster_id: uint256 = self._cluster_id()
     assert (
         staticcall IStrategyModuleManager(MANAGER).cluster_status(cluster_id)
-        != cs.SLASHED
+        != c.CLUSTER_SLASHED
     ), "strategy_module: cluster slashed"
     loss_gwei: uint256 = 0
     checkpoint: uint256 = 0
@@ -962,7 +962,11 @@ def is_staked() -> bool:
     status: uint256 = staticcall IStrategyModuleManager(MANAGER).cluster_status(
         self._cluster_id()
     )
-    return status == cs.STAKED or status == cs.EXITED or status == cs.SLASHED
+    return (
+        status == c.CLUSTER_STAKED
+        or status == c.CLUSTER_EXITED
+        or status == c.CLUSTER_SLASHED
+    )
 
 
 @external
@@ -1188,7 +1192,7 @@ def _check_staked() -> uint256:
     cluster_id: uint256 = self._cluster_id()
     assert (
         staticcall IStrategyModuleManager(MANAGER).cluster_status(cluster_id)
-        == cs.STAKED
+        == c.CLUSTER_STAKED
     ), "strategy_module: cluster not staked"
     return cluster_id
 

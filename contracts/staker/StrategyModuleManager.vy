@@ -451,7 +451,7 @@ def on_keys_registered(
     assert (
         msg.sender == self._cluster_keys
     ), "strategy_module_manager: caller is not cluster keys"
-    self._check_status(cluster_id, cs.PENDING)
+    self._check_status(cluster_id, c.CLUSTER_PENDING)
     assert not self._has_data(
         cluster_id
     ), "strategy_module_manager: deposit data already registered"
@@ -471,9 +471,9 @@ def on_keys_registered(
     ), "strategy_module_manager: pubkey already registered"
 
     self._insert_ready(cluster_id + 1)
-    counters: cs.Counters = cs._unpack_counters(self._counters)
+    counters: cs.Counters = cs.unpack_counters(self._counters)
     counters.ready += 1
-    self._counters = cs._pack_counters(counters)
+    self._counters = cs.pack_counters(counters)
     self._pubkey_cluster[key_hash] = cluster_id + 1
     self._deposit_data[cluster_id] = StoredDepositData(
         pubkey_head=convert(slice(pubkey, 0, 32), bytes32),
@@ -507,20 +507,20 @@ def dissolve_cluster(
     @param seats The cluster's seats (`deploy/seats.py`; StakerRewards
            checks them).
     """
-    state: cs.ClusterState = self._check_status(cluster_id, cs.PENDING)
+    state: cs.ClusterState = self._check_status(cluster_id, c.CLUSTER_PENDING)
     if msg.sender != ownable.owner:
         assert (
             block.timestamp >= state.settled_at + PENDING_CLUSTER_TTL
         ), "strategy_module_manager: pending cluster ttl not over"
     had_data: bool = self._has_data(cluster_id)
-    counters: cs.Counters = cs._unpack_counters(self._counters)
+    counters: cs.Counters = cs.unpack_counters(self._counters)
     if had_data:
         self._unlink(cluster_id + 1)
         counters.ready -= 1
     counters.pending -= 1
-    self._counters = cs._pack_counters(counters)
-    state.status = cs.DISSOLVED
-    self._state[cluster_id] = cs._pack(state)
+    self._counters = cs.pack_counters(counters)
+    state.status = c.CLUSTER_DISSOLVED
+    self._state[cluster_id] = cs.pack_state(state)
     log ClusterDissolved(
         cluster_id=cluster_id, caller=msg.sender, had_deposit_data=had_data
     )
@@ -558,16 +558,16 @@ def create_strategy_module_and_stake() -> address:
 
     # Effects.
     self._remove_head(node)
-    state: cs.ClusterState = cs._unpack(self._state[cluster_id])
-    state.status = cs.PRE_DEPOSITED
+    state: cs.ClusterState = cs.unpack_state(self._state[cluster_id])
+    state.status = c.CLUSTER_PRE_DEPOSITED
     state.deposited_at = block.timestamp
-    self._state[cluster_id] = cs._pack(state)
-    counters: cs.Counters = cs._unpack_counters(self._counters)
+    self._state[cluster_id] = cs.pack_state(state)
+    counters: cs.Counters = cs.unpack_counters(self._counters)
     counters.pending -= 1
     counters.ready -= 1
     counters.staked += 1
     counters.pre_deposited += 1
-    self._counters = cs._pack_counters(counters)
+    self._counters = cs.pack_counters(counters)
     implementation: address = self._implementation
     predicted: address = minimal_proxy._predict_address(
         implementation, convert(cluster_id, bytes32), self
@@ -666,7 +666,9 @@ def confirm_stake(
            proof is against.
     @param proof The validator proof.
     """
-    state: cs.ClusterState = self._check_status(cluster_id, cs.PRE_DEPOSITED)
+    state: cs.ClusterState = self._check_status(
+        cluster_id, c.CLUSTER_PRE_DEPOSITED
+    )
     data: DepositData = self._load(cluster_id)
     pubkey_root: bytes32 = sha256(concat(data.pubkey, empty(bytes16)))
     assert (
@@ -681,8 +683,8 @@ def confirm_stake(
     ), "strategy_module_manager: withdrawal credentials are not the pod's"
 
     # Effects.
-    state.status = cs.STAKED
-    self._state[cluster_id] = cs._pack(state)
+    state.status = c.CLUSTER_STAKED
+    self._state[cluster_id] = cs.pack_state(state)
     self._decrement_pre_deposited()
     log StakeConfirmed(
         cluster_id=cluster_id,
@@ -739,7 +741,9 @@ def report_frontrun(
            proof is against.
     @param proof The validator proof.
     """
-    state: cs.ClusterState = self._check_status(cluster_id, cs.PRE_DEPOSITED)
+    state: cs.ClusterState = self._check_status(
+        cluster_id, c.CLUSTER_PRE_DEPOSITED
+    )
     pubkey_root: bytes32 = sha256(
         concat(self._pubkey(cluster_id), empty(bytes16))
     )
@@ -758,8 +762,8 @@ def report_frontrun(
     ), "strategy_module_manager: no front-run: the validator is the pod's"
 
     # Effects.
-    state.status = cs.FAILED
-    self._state[cluster_id] = cs._pack(state)
+    state.status = c.CLUSTER_FAILED
+    self._state[cluster_id] = cs.pack_state(state)
     self._decrement_pre_deposited()
     staker: address = staticcall IByzNft(BYZ_NFT).ownerOf(cluster_id)
 
@@ -797,13 +801,15 @@ def reclaim_stake(
     @param seats The cluster's seats (`deploy/seats.py`; StakerRewards
            checks them).
     """
-    state: cs.ClusterState = self._check_status(cluster_id, cs.PRE_DEPOSITED)
+    state: cs.ClusterState = self._check_status(
+        cluster_id, c.CLUSTER_PRE_DEPOSITED
+    )
     staker: address = staticcall IByzNft(BYZ_NFT).ownerOf(cluster_id)
     assert (
         block.timestamp >= state.deposited_at + PENDING_CLUSTER_TTL
     ), "strategy_module_manager: proof time-out not over"
-    state.status = cs.RECLAIMED
-    self._state[cluster_id] = cs._pack(state)
+    state.status = c.CLUSTER_RECLAIMED
+    self._state[cluster_id] = cs.pack_state(state)
     self._decrement_pre_deposited()
     self._cancel(cluster_id, seats, empty(address))
     receiver: address = self._return_top_up(
@@ -831,7 +837,7 @@ def on_exit_proven(exit_time: uint256):
          through here (this contract is at the EIP-170 size limit).
     @param exit_time The timestamp of the validator's exit epoch.
     """
-    cluster_id: uint256 = self._end_staked(cs.EXITED)
+    cluster_id: uint256 = self._end_staked(c.CLUSTER_EXITED)
     log ExitProven(
         cluster_id=cluster_id, strategy_module=msg.sender, exit_time=exit_time
     )
@@ -853,7 +859,7 @@ def on_slashing_proven(slash_time: uint256):
     @param slash_time The time the slashing was proven at (the proof's
            EIP-4788 timestamp).
     """
-    cluster_id: uint256 = self._end_staked(cs.SLASHED)
+    cluster_id: uint256 = self._end_staked(c.CLUSTER_SLASHED)
     log SlashingProven(
         cluster_id=cluster_id, strategy_module=msg.sender, slash_time=slash_time
     )
@@ -965,7 +971,7 @@ def cluster_status(cluster_id: uint256) -> uint256:
     @param cluster_id The cluster id.
     @return uint256 The status.
     """
-    return cs._unpack(self._state[cluster_id]).status
+    return cs.unpack_state(self._state[cluster_id]).status
 
 
 @external
@@ -977,7 +983,7 @@ def settled_at(cluster_id: uint256) -> uint256:
     @param cluster_id The cluster id.
     @return uint256 The timestamp, or 0 for an unknown cluster.
     """
-    return cs._unpack(self._state[cluster_id]).settled_at
+    return cs.unpack_state(self._state[cluster_id]).settled_at
 
 
 @external
@@ -1015,7 +1021,7 @@ def num_pending_clusters() -> uint256:
             (with or without deposit data).
     @return uint256 The count.
     """
-    return cs._unpack_counters(self._counters).pending
+    return cs.unpack_counters(self._counters).pending
 
 
 @external
@@ -1026,7 +1032,7 @@ def num_ready_clusters() -> uint256:
     @notice Pending clusters with deposit data, i.e. ready for a staker.
     @return uint256 The count.
     """
-    return cs._unpack_counters(self._counters).ready
+    return cs.unpack_counters(self._counters).ready
 
 
 @external
@@ -1037,7 +1043,7 @@ def num_staked_clusters() -> uint256:
     @notice Clusters a staker has paid for (== ByzNfts and StrategyModules).
     @return uint256 The count.
     """
-    return cs._unpack_counters(self._counters).staked
+    return cs.unpack_counters(self._counters).staked
 
 
 @external
@@ -1049,7 +1055,7 @@ def num_pre_deposited_clusters() -> uint256:
             each held here).
     @return uint256 The count.
     """
-    return cs._unpack_counters(self._counters).pre_deposited
+    return cs.unpack_counters(self._counters).pre_deposited
 
 
 @external
@@ -1272,14 +1278,14 @@ def _check_status(cluster_id: uint256, expected: uint256) -> cs.ClusterState:
     @dev Reverts unless the cluster is known and in status `expected`.
     @return cs.ClusterState The cluster's state.
     """
-    state: cs.ClusterState = cs._unpack(self._state[cluster_id])
+    state: cs.ClusterState = cs.unpack_state(self._state[cluster_id])
     assert (
-        state.status != cs.UNKNOWN
+        state.status != c.CLUSTER_UNKNOWN
     ), "strategy_module_manager: unknown cluster"
     if state.status != expected:
-        if expected == cs.PENDING:
+        if expected == c.CLUSTER_PENDING:
             raise "strategy_module_manager: cluster not pending"
-        elif expected == cs.PRE_DEPOSITED:
+        elif expected == c.CLUSTER_PRE_DEPOSITED:
             raise "strategy_module_manager: cluster not awaiting proof"
         raise "strategy_module_manager: cluster not staked"
     return state
@@ -1317,14 +1323,14 @@ def _add_pending(cluster_id: uint256):
     assert (
         self._state[cluster_id] == 0
     ), "strategy_module_manager: cluster already known"
-    self._state[cluster_id] = cs._pack(
+    self._state[cluster_id] = cs.pack_state(
         cs.ClusterState(
-            status=cs.PENDING, settled_at=block.timestamp, deposited_at=0
+            status=c.CLUSTER_PENDING, settled_at=block.timestamp, deposited_at=0
         )
     )
-    counters: cs.Counters = cs._unpack_counters(self._counters)
+    counters: cs.Counters = cs.unpack_counters(self._counters)
     counters.pending += 1
-    self._counters = cs._pack_counters(counters)
+    self._counters = cs.pack_counters(counters)
     module: address = self._module_address(cluster_id)
     log ClusterPreCreated(
         cluster_id=cluster_id,
@@ -1498,8 +1504,8 @@ def _was_taken(cluster_id: uint256) -> bool:
          pre-deposited, staked, failed, exited, reclaimed or slashed; not
          unknown, pending or dissolved.
     """
-    status: uint256 = cs._unpack(self._state[cluster_id]).status
-    return status >= cs.PRE_DEPOSITED and status != cs.DISSOLVED
+    status: uint256 = cs.unpack_state(self._state[cluster_id]).status
+    return status >= c.CLUSTER_PRE_DEPOSITED and status != c.CLUSTER_DISSOLVED
 
 
 @internal
@@ -1513,9 +1519,9 @@ def _end_staked(status: uint256) -> uint256:
     cluster_id: uint256 = 0
     is_module, cluster_id = self._cluster_of(msg.sender)
     assert is_module, "strategy_module_manager: caller is not a strategy module"
-    state: cs.ClusterState = self._check_status(cluster_id, cs.STAKED)
+    state: cs.ClusterState = self._check_status(cluster_id, c.CLUSTER_STAKED)
     state.status = status
-    self._state[cluster_id] = cs._pack(state)
+    self._state[cluster_id] = cs.pack_state(state)
     return cluster_id
 
 
@@ -1524,9 +1530,9 @@ def _decrement_pre_deposited():
     """
     @dev One cluster fewer awaits its proof.
     """
-    counters: cs.Counters = cs._unpack_counters(self._counters)
+    counters: cs.Counters = cs.unpack_counters(self._counters)
     counters.pre_deposited -= 1
-    self._counters = cs._pack_counters(counters)
+    self._counters = cs.pack_counters(counters)
 
 
 @internal

@@ -18,7 +18,7 @@ import boa
 
 import boa_env
 from deploy import fast_bls
-from deploy.constants import ClusterStatus, StreamStatus, c, status_name
+from deploy.constants import StreamStatus, c, status_name
 from deploy.gas import GasReport, measure, measure_deploy
 from deploy.keys import cluster_registration, verify_deposit_data
 from deploy.lifecycle import argument_problem
@@ -32,8 +32,6 @@ ETH = 10**18
 DAY = 86_400
 STAKE = 32 * ETH
 BOND = ETH
-STREAM_EXPIRED = StreamStatus.EXPIRED  # StakerRewards.status
-MANAGER_PENDING = ClusterStatus.PENDING  # StrategyModuleManager.cluster_status
 
 
 WIDTH = 100  # the report fits a terminal this wide
@@ -387,7 +385,7 @@ class Lifecycle(SafeDepositSteps):
         return [
             cid
             for cid in range(self.p.auction.num_clusters())
-            if m.cluster_status(cid) == MANAGER_PENDING and not m.has_deposit_data(cid)
+            if m.cluster_status(cid) == c.CLUSTER_PENDING and not m.has_deposit_data(cid)
         ]
 
     def phase_key_ceremony(self) -> None:
@@ -633,7 +631,7 @@ class Lifecycle(SafeDepositSteps):
         leaving = self.rng.sample(self.actors.operators, 2)
         for op in leaving:
             for bid_id in [
-                i for i, o in self.bids.items() if o == op and a.get_bid(i).status == c.STATUS_PENDING
+                i for i, o in self.bids.items() if o == op and a.get_bid(i).status == c.BID_PENDING
             ]:
                 self.tx("withdraw_bid", a.withdraw_bid, bid_id, sender=op)
         rows = []
@@ -654,8 +652,8 @@ class Lifecycle(SafeDepositSteps):
         for cid in range(a.num_clusters()):
             seats = self.p.seats(cid)
             # the manager's status, or the stream's once it expired (the validator may still run)
-            expired = sr.status(cid) == STREAM_EXPIRED
-            status = status_name(StreamStatus, STREAM_EXPIRED) if expired else self.cluster_status_name(cid)
+            expired = sr.status(cid) == c.STREAM_EXPIRED
+            status = status_name(StreamStatus, c.STREAM_EXPIRED) if expired else self.cluster_status_name(cid)
             for rank, (bid_id, op) in enumerate(((s.bid_id, s.operator) for s in seats), 1):
                 b = a.get_bid(bid_id)
                 rows.append(
@@ -779,7 +777,9 @@ class Lifecycle(SafeDepositSteps):
             parts = {
                 "unaccrued": "prices not streamed yet"
                 + (
-                    " (pre-created, waiting for a staker)" if m.cluster_status(cid) == MANAGER_PENDING else ""
+                    " (pre-created, waiting for a staker)"
+                    if m.cluster_status(cid) == c.CLUSTER_PENDING
+                    else ""
                 ),
                 "claimable": "accrued to its staker, not claimed yet",
                 "dust": "rounding dust of the per-second stream, tracked in its accounting",
@@ -796,7 +796,7 @@ class Lifecycle(SafeDepositSteps):
         bids = [a.get_bid(i) for i in range(1, a.num_bids() + 1)]
         # bonds stay locked while a cluster is funded, streaming or expired (its validator runs); ended (exit
         # proven) or cancelled: unlocked
-        expired = {cid for cid in range(a.num_clusters()) if sr.status(cid) > STREAM_EXPIRED}
+        expired = {cid for cid in range(a.num_clusters()) if sr.status(cid) > c.STREAM_EXPIRED}
         # a loss charged at a checkpoint takes its part of the bonds: set aside while its challenge window
         # runs (the Escrow's `reserved`), then the holder's (claimable)
         charges = {cid: module.loss_charge() for cid, module in self.modules.items()}
@@ -810,7 +810,7 @@ class Lifecycle(SafeDepositSteps):
             "initial": {self.label(k): v for k, v in self.initial.items()},
             "final": {self.label(k): boa.env.get_balance(k) for k in self.initial},
             "contracts": {role: boa.env.get_balance(str(c.address)) for role, c in self.contracts.items()},
-            "escrow_pending": sum(b.price + b.bond for b in bids if b.status == c.STATUS_PENDING),
+            "escrow_pending": sum(b.price + b.bond for b in bids if b.status == c.BID_PENDING),
             "escrow_locked_bonds": locked_bonds,
             "escrow_reserved": sum(charge.reserved for charge in charges.values()),
             "escrow_claimable": sum(e.claimable(actor) for actor in self.actors.all()),

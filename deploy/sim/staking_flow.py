@@ -37,8 +37,6 @@ from collections.abc import Callable
 import boa
 
 from deploy.constants import ClusterStatus, c, status_name
-from deploy.constants import cluster_status as cs
-from deploy.constants import stream_status as ss
 from deploy.keys import make_deposit_data
 from deploy.protocol import at
 from deploy.sim.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_SLOT, SpecBeaconChain
@@ -46,9 +44,6 @@ from deploy.tables import eth
 
 TOP_UP = c.STAKE_AMOUNT - c.PRE_DEPOSIT_AMOUNT
 EPOCH = c.SECONDS_PER_EPOCH  # seconds
-# StrategyModuleManager.cluster_status and StakerRewards.status, read from the compiled modules
-MANAGER_STAKED, MANAGER_FAILED, MANAGER_EXITED = cs.STAKED, cs.FAILED, cs.EXITED
-STREAMING, EXPIRED, ENDED = ss.STATUS_STREAMING, ss.STATUS_EXPIRED, ss.STATUS_ENDED
 SHARD_COMMITTEE_PERIOD = c.SHARD_COMMITTEE_PERIOD  # epochs active before an exit is honoured
 SLOT = SECONDS_PER_SLOT
 GWEI = 10**9
@@ -114,7 +109,7 @@ class SafeDepositSteps:
     def streaming_clusters(self) -> list[int]:
         """Staked clusters whose stream still runs."""
         sr = self.p.staker_rewards
-        return [cid for cid in sorted(self.modules) if sr.status(cid) == STREAMING]
+        return [cid for cid in sorted(self.modules) if sr.status(cid) == c.STREAM_STREAMING]
 
     # ------------------------------------------------------------ phase 1 + 2
 
@@ -162,7 +157,7 @@ class SafeDepositSteps:
         seats = self.p.seats(cid)
         self.tx("confirm_stake", m.confirm_stake, cid, seats, timestamp, proof, sender=self.actors.fee_payer)
         self.deposits.append(TOP_UP)
-        self.check(f"cluster {cid} staked", m.cluster_status(cid) == MANAGER_STAKED)
+        self.check(f"cluster {cid} staked", m.cluster_status(cid) == c.CLUSTER_STAKED)
         self.out(f"cluster {cid}: validator {proof[2]} proven with its pod's credentials")
         self.out("  31 ETH topped up straight to the deposit contract, stream started")
         self.report_coverage(cid)
@@ -234,7 +229,7 @@ class SafeDepositSteps:
         self.check("confirm_stake refused for foreign credentials", refused)
         seats, prover = self.p.seats(cid), self.actors.fee_payer
         self.tx("report_frontrun", m.report_frontrun, cid, seats, timestamp, proof, sender=prover)
-        self.check("cluster marked front-run", m.cluster_status(cid) == MANAGER_FAILED)
+        self.check("cluster marked front-run", m.cluster_status(cid) == c.CLUSTER_FAILED)
         bonds = self.p.escrow.claimable(victim)
         self.tx("claim_refund", a.claim_refund, sender=victim)
         back = boa.env.get_balance(victim) - start + c.STAKE_AMOUNT
@@ -266,7 +261,7 @@ class SafeDepositSteps:
         expired = [
             cid
             for cid in sorted(self.modules)
-            if sr.status(cid) == EXPIRED and m.cluster_status(cid) == MANAGER_STAKED
+            if sr.status(cid) == c.STREAM_EXPIRED and m.cluster_status(cid) == c.CLUSTER_STAKED
         ]
         if not expired:
             self.out("skipped: no expired cluster")
@@ -279,7 +274,7 @@ class SafeDepositSteps:
         module, m, sr = self.modules[cid], self.p.manager, self.p.staker_rewards
         holder = self.p.byz_nft.ownerOf(cid)
         pubkey = bytes(m.validator_pubkey(cid))
-        was_expired = sr.status(cid) == EXPIRED
+        was_expired = sr.status(cid) == c.STREAM_EXPIRED
         if module.activation_epoch() == 0:
             # the activation epoch, once the eligibility is finalized (then MAX_SEED_LOOKAHEAD epochs on)
             self.beacon_wait(lambda: self.chain.validator(pubkey).activation_epoch < FAR_FUTURE_EPOCH)
@@ -290,7 +285,7 @@ class SafeDepositSteps:
             boa.env.time_travel(seconds=due - boa.env.timestamp)
         self.tx("module.request_exit", module.request_exit, sender=holder, value=module.exit_fee())
         requested_epoch = self.chain.epoch
-        self.check(f"cluster {cid} still staked after the request", m.cluster_status(cid) == MANAGER_STAKED)
+        self.check(f"cluster {cid} still staked after the request", m.cluster_status(cid) == c.CLUSTER_STAKED)
         timestamp, request_wait = self.beacon_wait(
             lambda: self.chain.validator(pubkey).exit_epoch < FAR_FUTURE_EPOCH, limit=2
         )
@@ -300,7 +295,8 @@ class SafeDepositSteps:
         seats = self.p.seats(cid)
         self.tx("module.prove_exit", module.prove_exit, seats, timestamp, proof, sender=self.actors.fee_payer)
         self.check(
-            f"cluster {cid} exit proven", m.cluster_status(cid) == MANAGER_EXITED and sr.status(cid) == ENDED
+            f"cluster {cid} exit proven",
+            m.cluster_status(cid) == c.CLUSTER_EXITED and sr.status(cid) == c.STREAM_ENDED,
         )
         if not was_expired:
             exit_time = m.beacon_genesis_time() + exit_epoch * EPOCH
@@ -483,7 +479,9 @@ class SafeDepositSteps:
         """Clusters nobody staked are dissolved by anyone after the time-out."""
         self.section("Dissolution")
         m = self.p.manager
-        pending = [cid for cid in range(self.p.auction.num_clusters()) if m.cluster_status(cid) == cs.PENDING]
+        pending = [
+            cid for cid in range(self.p.auction.num_clusters()) if m.cluster_status(cid) == c.CLUSTER_PENDING
+        ]
         if not pending:
             self.out("no cluster waits for a staker")
             return
@@ -493,7 +491,7 @@ class SafeDepositSteps:
         for cid in pending:
             seats = self.p.seats(cid)
             self.tx("dissolve_cluster", m.dissolve_cluster, cid, seats, sender=self.actors.fee_payer)
-            self.check(f"cluster {cid} dissolved", m.cluster_status(cid) == cs.DISSOLVED)
+            self.check(f"cluster {cid} dissolved", m.cluster_status(cid) == c.CLUSTER_DISSOLVED)
         days = m.pending_cluster_ttl() // 86_400
         self.out(
             f"{len(pending)} cluster(s) pre-created but never staked dissolved by "

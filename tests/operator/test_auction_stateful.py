@@ -26,9 +26,9 @@ terms = st.tuples(st.integers(0, 1500), st.integers(30, 3650))
 popular = st.sampled_from([(1000, 100), (700, 100), (1300, 30), (0, 30)])
 any_terms = st.one_of(terms, popular)
 HELD = {
-    c.STATUS_PENDING: lambda b: b.price + b.bond,
-    c.STATUS_WON: lambda b: b.bond,
-    c.STATUS_WITHDRAWN: lambda b: 0,
+    c.BID_PENDING: lambda b: b.price + b.bond,
+    c.BID_WON: lambda b: b.bond,
+    c.BID_WITHDRAWN: lambda b: 0,
 }
 
 
@@ -124,7 +124,7 @@ class AuctionMachine(StatefulBase):
         self.auction.withdraw_bid(b.bid_id, sender=b.operator)
         assert boa.env.get_balance(b.operator) == before + b.price + b.bond
         parked = logs_named(self.auction, "OperatorParked")
-        b.status = c.STATUS_WITHDRAWN
+        b.status = c.BID_WITHDRAWN
         for log in parked:  # its next bid ranks too far from its old place: parked, then rejoined by anyone
             self.mirror.park(str(log.operator))
         self.mirror.remove(b.bid_id)
@@ -160,7 +160,7 @@ class AuctionMachine(StatefulBase):
         assert [s.bid_id for s in seats] == expected
         assert [s.days for s in seats] == [self.model.bids[i].duration for i in expected]
         for i in expected:
-            self.model.bids[i].status = c.STATUS_WON
+            self.model.bids[i].status = c.BID_WON
             self.mirror.remove(i)
             self.gone.append(i)
 
@@ -170,7 +170,7 @@ class AuctionMachine(StatefulBase):
         for b in self.model.bids.values():
             held = HELD[b.status](b)
             assert self.escrow.held(b.bid_id) == held
-            assert self.escrow.is_locked(b.bid_id) == (b.status == c.STATUS_WON)
+            assert self.escrow.is_locked(b.bid_id) == (b.status == c.BID_WON)
             expected_total += held
         assert boa.env.get_balance(self.escrow.address) == expected_total
 

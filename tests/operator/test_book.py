@@ -160,7 +160,7 @@ def test_renew_guards(auction, owner, operators, non_owner, cluster):
 
 def test_status_values_come_from_the_constants_module(auction, operators, place_bid):
     bid_id = place_bid(operators[0], 1000, 100)
-    assert auction.get_bid(bid_id).status == c.STATUS_PENDING
+    assert auction.get_bid(bid_id).status == c.BID_PENDING
     auction.withdraw_bid(bid_id, sender=operators[0])
-    assert auction.get_bid(bid_id).status == c.STATUS_WITHDRAWN
-    assert auction.get_bid(bid_id + 1).status == c.STATUS_NONE
+    assert auction.get_bid(bid_id).status == c.BID_WITHDRAWN
+    assert auction.get_bid(bid_id + 1).status == c.BID_NONE

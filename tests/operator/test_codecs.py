@@ -32,6 +32,11 @@ def ledger_codec():
     return load("contracts/lib/ledger_codec.vy").deploy()
 
 
+@pytest.fixture(scope="module")
+def packing():
+    return load("contracts/lib/packing.vy").deploy()
+
+
 @fuzz
 @given(
     operator=addresses,
@@ -71,39 +76,42 @@ def pricing():
     return load("contracts/lib/pricing.vy").deploy()
 
 
-def _links(codec, word, bid_id):
-    at = codec.internal.entry_shift(bid_id, 2 * c.BID_ID_BITS)
-    return tuple(codec.internal.field(word, at + k * c.BID_ID_BITS, c.BID_ID_BITS) for k in (0, 1))
+def _links(packing, word, bid_id):
+    at = packing.internal.entry_shift(bid_id, 2 * c.ID_BITS)
+    return tuple(packing.internal.field(word, at + k * c.ID_BITS, c.ID_BITS) for k in (0, 1))
 
 
 @fuzz
 @given(word=st.integers(0, 2**256 - 1), bid_id=ids, prev=ids, nxt=ids)
-def test_links_round_trip_leaves_neighbours_alone(book_codec, word, bid_id, prev, nxt):
+def test_links_round_trip_leaves_neighbours_alone(book_codec, packing, word, bid_id, prev, nxt):
     """Three bids share a links word: one bid's entry is written through `entry_shift` + `with_field`."""
-    at = book_codec.internal.entry_shift(bid_id, 2 * c.BID_ID_BITS)
-    new = book_codec.internal.with_field(word, at, c.BID_ID_BITS, prev)
-    new = book_codec.internal.with_field(new, at + c.BID_ID_BITS, c.BID_ID_BITS, nxt)
-    assert _links(book_codec, new, bid_id) == (prev, nxt)
+    at = packing.internal.entry_shift(bid_id, 2 * c.ID_BITS)
+    new = book_codec.internal.with_field(word, at, c.ID_BITS, prev)
+    new = book_codec.internal.with_field(new, at + c.ID_BITS, c.ID_BITS, nxt)
+    assert _links(packing, new, bid_id) == (prev, nxt)
     for other in (bid_id - bid_id % 3 + k for k in range(3)):
         if other != bid_id:
-            assert _links(book_codec, new, other) == _links(book_codec, word, other)
-    assert book_codec.internal.slot_of(bid_id) == bid_id // 3
+            assert _links(packing, new, other) == _links(packing, word, other)
+    assert packing.internal.slot_of(bid_id) == bid_id // 3
     assert new >> 255 == 1  # the sentinel: never a zero-to-non-zero write again
 
 
 @fuzz
 @given(word=st.integers(0, 2**256 - 1), at=st.integers(0, 215), bits=st.integers(1, 40), data=st.data())
-def test_field_round_trip_leaves_other_bits_alone(book_codec, word, at, bits, data):
+def test_field_round_trip_leaves_other_bits_alone(book_codec, packing, word, at, bits, data):
+    """`packing.with_field` changes one field only; the book's `with_field` also sets the sentinel."""
     new_value = data.draw(st.integers(0, 2**bits - 1))
-    new = book_codec.internal.with_field(word, at, bits, new_value)
-    assert book_codec.internal.field(new, at, bits) == new_value
-    keep = (2**256 - 1) ^ (((2**bits - 1) << at) | (1 << 255))
-    assert new & keep == word & keep and new >> 255 == 1
+    plain = packing.internal.with_field(word, at, bits, new_value)
+    assert packing.internal.field(plain, at, bits) == new_value
+    keep = (2**256 - 1) ^ ((2**bits - 1) << at)
+    assert plain & keep == word & keep
+    assert book_codec.internal.with_field(word, at, bits, new_value) == plain | (1 << 255)
 
 
-def test_field_that_does_not_fit_reverts(book_codec):
-    with boa.reverts("book_codec: field overflow"):
-        book_codec.internal.with_field(0, 0, c.BID_ID_BITS, 2**c.BID_ID_BITS)
+def test_field_that_does_not_fit_reverts(book_codec, packing):
+    for codec in (packing, book_codec):
+        with boa.reverts("packing: field overflow"):
+            codec.internal.with_field(0, 0, c.ID_BITS, 2**c.ID_BITS)
 
 
 @fuzz
@@ -153,13 +161,14 @@ def test_config_field_that_does_not_fit_reverts(auction_codec):
 @fuzz
 @given(word=st.integers(0, 2**256 - 1), bid_id=ids, held=st.integers(0, 2**84 - 1), locked=st.booleans())
 def test_ledger_round_trip_leaves_neighbours_alone(ledger_codec, word, bid_id, held, locked):
-    new = ledger_codec.internal.set_entry(word, bid_id, (held, locked))
-    assert tuple(ledger_codec.internal.get_entry(new, bid_id)) == (held, locked)
+    new = ledger_codec.internal.pack_entry(word, bid_id, (held, locked))
+    assert tuple(ledger_codec.internal.unpack_entry(new, bid_id)) == (held, locked)
     for other in (bid_id - bid_id % 3 + k for k in range(3)):
         if other != bid_id:
-            assert ledger_codec.internal.get_entry(new, other) == ledger_codec.internal.get_entry(word, other)
+            before = ledger_codec.internal.unpack_entry(word, other)
+            assert ledger_codec.internal.unpack_entry(new, other) == before
 
 
 def test_ledger_amount_that_does_not_fit_reverts(ledger_codec):
     with boa.reverts("ledger_codec: amount too large"):
-        ledger_codec.internal.set_entry(0, 1, (2**84, False))
+        ledger_codec.internal.pack_entry(0, 1, (2**84, False))

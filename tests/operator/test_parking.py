@@ -74,13 +74,13 @@ class Book:
         won = list(bid_ids_of(self.auction, cluster_id))
         assert won == expected  # ranked operators only, in ranking order
         for bid_id in won:
-            self.model.bids[bid_id].status = c.STATUS_WON
+            self.model.bids[bid_id].status = c.BID_WON
         return won, logs
 
     def withdraw(self, bid_id):
         self.auction.withdraw_bid(bid_id, sender=self.model.bids[bid_id].operator)
         self.follow()
-        self.model.bids[bid_id].status = c.STATUS_WITHDRAWN
+        self.model.bids[bid_id].status = c.BID_WITHDRAWN
 
     def rejoin(self, op, sender=None):
         self.auction.rejoin(op, self.mirror.rejoin_hint(op), sender=sender or op)
@@ -227,7 +227,7 @@ def test_settlement_skips_parked_operators_and_takes_the_next_ranked(book, aucti
     won, _ = book.settle()
     assert book.operators_of(won) == set(low[:4])  # the rule: ranked operators only
     assert all(auction.is_parked(op) for op in attackers)
-    assert all(book.model.bids[i].status == c.STATUS_PENDING for i in parked_bids)
+    assert all(book.model.bids[i].status == c.BID_PENDING for i in parked_bids)
     # two of them rejoin (anyone may, or the operator itself): they compete again, and win
     book.rejoin(attackers[0], sender=low[0])
     book.rejoin(attackers[1])

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import boa
 
-from deploy.constants import read_constants
 from deploy.protocol import deployer_for
 from tests.utils.actors import actor, actors
 from tests.utils.constants import DAY, ETH, c
@@ -32,14 +31,6 @@ from tests.utils.deployers import load
 ROOT = Path(__file__).resolve().parents[2]
 HELPERS = Path(__file__).resolve().parent / "helpers"
 
-# StakerRewards' statuses, read from the compiled codec module (contracts/lib/stream_codec.vy).
-S = read_constants((ROOT / "contracts" / "lib" / "stream_codec.vy").resolve())
-STATUS_NONE = S["STATUS_NONE"]
-STATUS_FUNDED = S["STATUS_FUNDED"]
-STATUS_STREAMING = S["STATUS_STREAMING"]
-STATUS_EXPIRED = S["STATUS_EXPIRED"]
-STATUS_ENDED = S["STATUS_ENDED"]
-STATUS_CANCELLED = S["STATUS_CANCELLED"]
 
 ZERO = "0x" + "00" * 20
 MAX_DURATION = 3650
@@ -75,7 +66,7 @@ class ClusterModel:
 
     cid: int
     seats: list[SeatModel]
-    status: int = STATUS_FUNDED
+    status: int = c.STREAM_FUNDED
     start: int = 0
     stop: int | None = None  # set when closed (end_stream / expire)
     accounted: int = 0  # paid + credited to stakers
@@ -164,7 +155,7 @@ class World:
         with boa.env.prank(self.manager.address):
             self.rewards.start_stream(model.cid, model.seat_args())
         model.start = now()
-        model.status = STATUS_STREAMING
+        model.status = c.STREAM_STREAMING
 
     def stake(self, model: ClusterModel, staker: str) -> None:
         """What the manager does for a staker: mint the ByzNft, then (at confirmation) start the stream."""
@@ -177,22 +168,22 @@ class World:
         exit_time = now() if exit_time is None else exit_time
         with boa.env.prank(self.module_of(model)):
             self.rewards.end_stream(model.cid, model.seat_args(), exit_time)
-        if model.status == STATUS_EXPIRED:
-            model.status = STATUS_ENDED
+        if model.status == c.STREAM_EXPIRED:
+            model.status = c.STREAM_ENDED
             return [0] * len(model.seats)
         stop = max(min(exit_time, model.end), model.start)
         if model.rate:  # never before the second the holder was already paid up to
             stop = max(stop, model.start + -(-model.accounted * DAY // model.rate))
-        return model.close(stop, STATUS_ENDED)
+        return model.close(stop, c.STREAM_ENDED)
 
     def expire(self, model: ClusterModel, caller: str) -> list[int]:
         self.rewards.expire(model.cid, model.seat_args(), sender=caller)
-        return model.close(model.end, STATUS_EXPIRED)
+        return model.close(model.end, c.STREAM_EXPIRED)
 
     def cancel(self, model: ClusterModel, bond_to: str = ZERO) -> None:
         with boa.env.prank(self.manager.address):
             self.rewards.cancel_cluster(model.cid, model.seat_args(), bond_to)
-        model.status = STATUS_CANCELLED
+        model.status = c.STREAM_CANCELLED
         model.refunded = model.funded
 
     def renew(self, model: ClusterModel, seat: int, days: int, max_duration: int = MAX_DURATION) -> None:
@@ -254,8 +245,8 @@ class World:
             + a.dust
             == a.funded + a.renewals
         )
-        if model.status == STATUS_CANCELLED or (
-            model.status in (STATUS_EXPIRED, STATUS_ENDED) and t >= model.end
+        if model.status == c.STREAM_CANCELLED or (
+            model.status in (c.STREAM_EXPIRED, c.STREAM_ENDED) and t >= model.end
         ):
             assert a.unaccrued == 0
             assert 0 <= a.dust <= len(model.seats)
@@ -293,12 +284,6 @@ __all__ = [
     "DAY",
     "ETH",
     "MAX_DURATION",
-    "STATUS_CANCELLED",
-    "STATUS_ENDED",
-    "STATUS_EXPIRED",
-    "STATUS_FUNDED",
-    "STATUS_NONE",
-    "STATUS_STREAMING",
     "ZERO",
     "ClusterModel",
     "World",

@@ -10,11 +10,6 @@ import boa
 import pytest
 
 from tests.rewards.rewards_helpers import (
-    STATUS_CANCELLED,
-    STATUS_ENDED,
-    STATUS_EXPIRED,
-    STATUS_FUNDED,
-    STATUS_STREAMING,
     balance,
     now,
 )
@@ -65,7 +60,7 @@ def test_settlement_hands_over_the_seats(protocol, cluster):
     sr = protocol.staker_rewards
     before = balance(sr)
     cid, seats = cluster()
-    assert sr.status(cid) == STATUS_FUNDED
+    assert sr.status(cid) == c.STREAM_FUNDED
     assert balance(sr) - before == sum(p for _, _, p, _ in seats) == sr.held(cid, protocol.seats(cid))
     for i, (bid_id, op, price, duration) in enumerate(seats):
         s = sr.get_seat(cid, protocol.seats(cid), i)
@@ -79,7 +74,7 @@ def test_renew_sale_exit_and_refunds(protocol, cluster, stakers, non_owner):
     staker, buyer = stakers[0], stakers[1]
     start(protocol, cid, staker)
     t0 = now()
-    assert sr.status(cid) == STATUS_STREAMING and sr.get_stream(cid).end == t0 + 30 * DAY
+    assert sr.status(cid) == c.STREAM_STREAMING and sr.get_stream(cid).end == t0 + 30 * DAY
     rate = sr.get_stream(cid).rate
 
     # the 30-day winner renews 20 days through the Auction: the end moves to the next smallest seat (45 days)
@@ -111,7 +106,7 @@ def test_renew_sale_exit_and_refunds(protocol, cluster, stakers, non_owner):
     held_by_escrow = {op: escrow.claimable(op) for _, op, _, _ in seats}
     end(protocol, cid)
     served = 10 * DAY + 1_000
-    assert sr.status(cid) == STATUS_ENDED
+    assert sr.status(cid) == c.STREAM_ENDED
     for i, (_, op, price, duration) in enumerate(seats):
         days = protocol.seats(cid)[i].days
         credit = (price // duration) * (days * DAY - served) // DAY
@@ -138,7 +133,7 @@ def test_expire_through_the_real_escrow(protocol, cluster, stakers, non_owner):
     boa.env.time_travel(seconds=30 * DAY)
     before = {op: escrow.claimable(op) for _, op, _, _ in seats}
     sr.expire(cid, protocol.seats(cid), sender=non_owner)
-    assert sr.status(cid) == STATUS_EXPIRED
+    assert sr.status(cid) == c.STREAM_EXPIRED
     for bid_id, op, price, duration in seats:  # the credits back, the bonds locked: the validator runs
         assert escrow.claimable(op) - before[op] == (price // duration) * (duration - 30)
         assert escrow.is_locked(bid_id)
@@ -147,7 +142,7 @@ def test_expire_through_the_real_escrow(protocol, cluster, stakers, non_owner):
     # the exit proven later: the bonds alone unlock, nothing is refunded twice
     boa.env.time_travel(seconds=10 * DAY)
     end(protocol, cid)
-    assert sr.status(cid) == STATUS_ENDED
+    assert sr.status(cid) == c.STREAM_ENDED
     for _, op, price, duration in seats:
         assert escrow.claimable(op) - before[op] == (price // duration) * (duration - 30) + c.BOND
     assert sr.held(cid, protocol.seats(cid)) == 0
@@ -158,7 +153,7 @@ def test_dissolution_returns_prices_and_bonds(protocol, cluster, owner):
     cid, seats = cluster(pre_create=True)
     before = {op: escrow.claimable(op) for _, op, _, _ in seats}
     protocol.manager.dissolve_cluster(cid, protocol.seats(cid), sender=owner)
-    assert sr.status(cid) == STATUS_CANCELLED
+    assert sr.status(cid) == c.STREAM_CANCELLED
     for _, op, price, _ in seats:
         assert escrow.claimable(op) - before[op] == price + c.BOND
     assert sr.held(cid, protocol.seats(cid)) == 0

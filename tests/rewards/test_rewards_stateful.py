@@ -20,11 +20,6 @@ from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from tests.rewards.rewards_helpers import (
     DAY,
-    STATUS_CANCELLED,
-    STATUS_ENDED,
-    STATUS_EXPIRED,
-    STATUS_FUNDED,
-    STATUS_STREAMING,
     ZERO,
     balance,
     c,
@@ -99,10 +94,10 @@ class RewardsMachine(StatefulBase):
         m = self.w.fund(terms, first_operator=offset)
         self.models[m.cid] = m
 
-    @precondition(lambda self: self.has({STATUS_FUNDED}, minted=False))
+    @precondition(lambda self: self.has({c.STREAM_FUNDED}, minted=False))
     @rule(i=st.integers(0, 99), s=st.integers(0, 3), confirm=st.booleans(), module=st.booleans())
     def stake(self, i, s, confirm, module):
-        m = self.pick({STATUS_FUNDED}, i, minted=False)
+        m = self.pick({c.STREAM_FUNDED}, i, minted=False)
         self.w.mint(m.cid, self.w.stakers[s])
         self.minted.add(m.cid)
         if module:
@@ -112,23 +107,23 @@ class RewardsMachine(StatefulBase):
         if confirm:
             self.w.start(m)
 
-    @precondition(lambda self: self.has({STATUS_FUNDED}, minted=True))
+    @precondition(lambda self: self.has({c.STREAM_FUNDED}, minted=True))
     @rule(i=st.integers(0, 99))
     def confirm(self, i):
-        self.w.start(self.pick({STATUS_FUNDED}, i, minted=True))
+        self.w.start(self.pick({c.STREAM_FUNDED}, i, minted=True))
 
-    @precondition(lambda self: self.has({STATUS_FUNDED}))
+    @precondition(lambda self: self.has({c.STREAM_FUNDED}))
     @rule(i=st.integers(0, 99), frontrun=st.booleans())
     def cancel(self, i, frontrun):
-        m = self.pick({STATUS_FUNDED}, i)
+        m = self.pick({c.STREAM_FUNDED}, i)
         bond_to = self.w.nft.ownerOf(m.cid) if frontrun and m.cid in self.minted else ZERO
         self.w.cancel(m, bond_to)
         self.returned(m, [s.vc * s.days for s in m.seats], bond_to)
 
-    @precondition(lambda self: self.has({STATUS_STREAMING}))
+    @precondition(lambda self: self.has({c.STREAM_STREAMING}))
     @rule(i=st.integers(0, 99), seat=st.integers(0, 6), days=st.integers(1, 8))
     def renew(self, i, seat, days):
-        m = self.pick({STATUS_STREAMING}, i)
+        m = self.pick({c.STREAM_STREAMING}, i)
         seat %= len(m.seats)
         amount = days * m.seats[seat].vc
         args = (m.cid, m.seat_args(), seat, days, MAX_DURATION)
@@ -145,29 +140,29 @@ class RewardsMachine(StatefulBase):
             seat_ends[seat] += days
             assert self.w.rewards.get_stream(m.cid).end == m.start + min(seat_ends) * DAY
 
-    @precondition(lambda self: self.has({STATUS_STREAMING, STATUS_EXPIRED}))
+    @precondition(lambda self: self.has({c.STREAM_STREAMING, c.STREAM_EXPIRED}))
     @rule(i=st.integers(0, 99), offset=st.integers(-DAY, DAY))
     def exit(self, i, offset):
         """The validator's exit proven, its exit epoch `offset` seconds from now (late proof or ahead);
         after an expiry only the bonds unlock."""
-        m = self.pick({STATUS_STREAMING, STATUS_EXPIRED}, i)
+        m = self.pick({c.STREAM_STREAMING, c.STREAM_EXPIRED}, i)
         self.returned(m, self.w.end_stream(m, exit_time=max(now() + offset, 0)))
 
-    @precondition(lambda self: self.has({STATUS_STREAMING}))
+    @precondition(lambda self: self.has({c.STREAM_STREAMING}))
     @rule(i=st.integers(0, 99))
     def expire(self, i):
-        m = self.pick({STATUS_STREAMING}, i)
+        m = self.pick({c.STREAM_STREAMING}, i)
         if now() < m.end:
             with boa.reverts("staker_rewards: credits not exhausted"):
                 self.w.rewards.expire(m.cid, m.seat_args(), sender=self.w.non_owner)
         else:
             self.returned(m, self.w.expire(m, self.w.non_owner), bonds=False)
 
-    @precondition(lambda self: self.has({STATUS_STREAMING, STATUS_EXPIRED, STATUS_ENDED}))
+    @precondition(lambda self: self.has({c.STREAM_STREAMING, c.STREAM_EXPIRED, c.STREAM_ENDED}))
     @rule(i=st.integers(0, 99), by_module=st.booleans(), to=st.integers(-1, 4), after=st.integers(0, DAY))
     def claim(self, i, by_module, to, after):
         boa.env.time_travel(seconds=after)
-        m = self.pick({STATUS_STREAMING, STATUS_EXPIRED, STATUS_ENDED}, i)
+        m = self.pick({c.STREAM_STREAMING, c.STREAM_EXPIRED, c.STREAM_ENDED}, i)
         holder = self.w.nft.ownerOf(m.cid)
         caller = self.modules[m.cid] if by_module and m.cid in self.modules else holder
         recipient = holder if to < 0 else self.accounts[to]
@@ -267,9 +262,9 @@ class RewardsMachine(StatefulBase):
                 if m.start:
                     holder = w.nft.ownerOf(cid)
                     assert w.rewards.claim(cid, sender=holder) == m.claimable(now())
-                if m.status == STATUS_STREAMING and now() >= m.end:
+                if m.status == c.STREAM_STREAMING and now() >= m.end:
                     w.rewards.expire(cid, m.seat_args(), sender=w.operators[cid % len(w.operators)])
-                    assert w.rewards.status(cid) == STATUS_EXPIRED
+                    assert w.rewards.status(cid) == c.STREAM_EXPIRED
             for a in self.accounts:
                 if self.credits[a]:
                     assert w.rewards.withdraw_credit(a, sender=a) == self.credits[a]
@@ -281,8 +276,8 @@ class RewardsMachine(StatefulBase):
         # at the end, every closed cluster satisfies docs/protocol.md §10 exactly once its holder claimed
         for m in self.models.values():
             # (an exit epoch proven ahead keeps accruing until it: closed once it has passed)
-            if m.status == STATUS_CANCELLED or (
-                m.status in (STATUS_EXPIRED, STATUS_ENDED) and now() >= m.end
+            if m.status == c.STREAM_CANCELLED or (
+                m.status in (c.STREAM_EXPIRED, c.STREAM_ENDED) and now() >= m.end
             ):
                 a = self.w.rewards.accounting(m.cid, m.seat_args())
                 assert (

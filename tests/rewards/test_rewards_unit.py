@@ -16,12 +16,6 @@ from tests.rewards.rewards_helpers import (
     DAY,
     ETH,
     MAX_DURATION,
-    STATUS_CANCELLED,
-    STATUS_ENDED,
-    STATUS_EXPIRED,
-    STATUS_FUNDED,
-    STATUS_NONE,
-    STATUS_STREAMING,
     ZERO,
     balance,
     c,
@@ -103,7 +97,7 @@ def test_fund_cluster_commits_to_the_seats(world):
     )  # the Auction's ClusterSettled is the settlement's event
     assert m.funded == 401_830_136_986_301_050
     r = world.rewards
-    assert r.status(m.cid) == STATUS_FUNDED
+    assert r.status(m.cid) == c.STREAM_FUNDED
     # one word: the status and the hash of the seats
     assert bytes(r.commitment(m.cid)) == seats_hash(m.seat_args())
     assert r.check_seats(m.cid, m.seat_args())
@@ -198,7 +192,7 @@ def test_fund_cluster_bad_input(world, terms, value, reason):
     seats = [(i + 1, world.operators[0], vc, days) for i, (vc, days) in enumerate(terms)]
     with boa.reverts(reason):
         world.escrow.release(9, seats, value=value, sender=world.auction)
-    assert world.rewards.status(9) == STATUS_NONE and balance(world.rewards) == 0
+    assert world.rewards.status(9) == c.STREAM_NONE and balance(world.rewards) == 0
 
 
 def test_fund_cluster_zero_operator(world):
@@ -225,7 +219,7 @@ def test_start_stream(world):
     ]
     s = world.rewards.get_stream(m.cid)
     assert (s.status, s.rate, s.start, s.end, s.min_duration) == (
-        STATUS_STREAMING,
+        c.STREAM_STREAMING,
         2_935_671_232_876_710,
         t0,
         t0 + 100 * DAY,
@@ -480,7 +474,7 @@ def test_end_stream_after_the_end_equals_expiry(world):
     boa.env.time_travel(seconds=4 * DAY)
     credits = world.end_stream(m)
     assert credits == [0, 2 * 2 * 10**15, 1 * 3 * 10**15, 4 * 4 * 10**15]
-    assert m.dust == 0 and world.rewards.status(m.cid) == STATUS_ENDED
+    assert m.dust == 0 and world.rewards.status(m.cid) == c.STREAM_ENDED
     all_checks(world, [m])
 
 
@@ -550,7 +544,7 @@ def test_expiry_keeps_the_bonds_until_the_exit_is_proven(world):
     boa.env.time_travel(seconds=30 * DAY)  # the validator still runs, the holder exits later
     assert world.end_stream(m) == [0, 0, 0, 0]
     assert events(world.rewards.get_logs(), "BondsUnlocked") == [{"cluster_id": m.cid}]
-    assert world.rewards.status(m.cid) == STATUS_ENDED
+    assert world.rewards.status(m.cid) == c.STREAM_ENDED
     assert world.escrow.returned() == returned  # no second refund
     for s, credit in zip(m.seats, credits, strict=True):
         assert world.escrow.claimable(s.operator) == credit
@@ -584,7 +578,7 @@ def test_expire(world):
             "dust": 0,
         }
     ]
-    assert world.rewards.status(m.cid) == STATUS_EXPIRED
+    assert world.rewards.status(m.cid) == c.STREAM_EXPIRED
     with boa.reverts("staker_rewards: not streaming"):
         world.rewards.expire(m.cid, m.seat_args(), sender=world.non_owner)
     assert world.claim(m, world.stakers[0]) == 100 * m.rate
@@ -610,7 +604,7 @@ def test_cancel_dissolution_returns_prices_and_bonds_to_operators(world):
     for s in m.seats:
         assert world.escrow.claimable(s.operator) == s.vc * s.days
         assert world.escrow.bonds_of(s.operator) == c.BOND
-    assert world.rewards.status(m.cid) == STATUS_CANCELLED
+    assert world.rewards.status(m.cid) == c.STREAM_CANCELLED
     all_checks(world, [m])
     assert balance(world.rewards) == 0
 

@@ -28,7 +28,7 @@ def codec():
 
 
 seats = st.lists(
-    st.tuples(bits(c.BID_ID_BITS), addresses, bits(72), bits(16)), min_size=1, max_size=c.MAX_CLUSTER_SIZE
+    st.tuples(bits(c.ID_BITS), addresses, bits(72), bits(16)), min_size=1, max_size=c.MAX_CLUSTER_SIZE
 )
 
 

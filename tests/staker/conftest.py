@@ -27,11 +27,9 @@ TOP_UP = STAKE - PRE_DEPOSIT
 MOCKS = Path(__file__).resolve().parent / "mocks"
 ROOT = Path(__file__).resolve().parents[2]
 
-# The manager's cluster statuses, read from the compiled codec module (contracts/lib/cluster_state.vy).
+# The cluster codec's widths, read from the compiled module (contracts/lib/cluster_state.vy); the statuses
+# themselves are `c.CLUSTER_*` (contracts/lib/constants.vy).
 cs = Constants(read_constants(ROOT / "contracts" / "lib" / "cluster_state.vy"))
-STATUS_NONE, STATUS_PENDING, STATUS_PRE_DEPOSITED = cs.UNKNOWN, cs.PENDING, cs.PRE_DEPOSITED
-STATUS_STAKED, STATUS_FAILED, STATUS_DISSOLVED, STATUS_EXITED = cs.STAKED, cs.FAILED, cs.DISSOLVED, cs.EXITED
-STATUS_RECLAIMED = cs.RECLAIMED
 
 # titanoboa warns when it wraps a minimal proxy (its runtime code is not the implementation's).
 warnings.filterwarnings("ignore", message="casted bytecode does not match")

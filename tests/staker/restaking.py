@@ -21,14 +21,25 @@ tests/staker/test_beacon_flow.py runs the same steps against the consensus-spec 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import boa
 
+from deploy.constants import Constants, read_constants
 from deploy.protocol import at
 from deploy.sim.system_calls import post_beacon_root
 from tests.eigenlayer.beacon import FAR_FUTURE_EPOCH, GWEI, PECTRA, Chain, credentials
 
 ACTIVATION_EPOCH = 10
-POD_STATUS_INACTIVE, POD_STATUS_ACTIVE, POD_STATUS_WITHDRAWN = 0, 1, 2
+# The pod's validator statuses, read from the compiled stand-in (EigenLayer's VALIDATOR_STATUS).
+_POD = Constants(
+    read_constants(Path(__file__).resolve().parents[2] / "contracts/external/eigenlayer/EigenPod.vy")
+)
+POD_STATUS_INACTIVE, POD_STATUS_ACTIVE, POD_STATUS_WITHDRAWN = (
+    _POD.STATUS_INACTIVE,
+    _POD.STATUS_ACTIVE,
+    _POD.STATUS_WITHDRAWN,
+)
 BEACON_CHAIN_ETH = "0xbeaC0eeEeeeeEEeEeEEEEeeEEeEeeeEeeEEBEaC0"
 ZERO = "0x0000000000000000000000000000000000000000"
 NO_SIGNATURE = (b"", 0)

@@ -29,13 +29,9 @@ import pytest
 from deploy.protocol import deployer_for
 from deploy.sim.system_calls import dequeue_withdrawal_requests, withdrawal_request_fee
 from tests.eigenlayer.beacon import FAR_FUTURE_EPOCH, pubkey_hash
-from tests.rewards.rewards_helpers import STATUS_ENDED, STATUS_EXPIRED, STATUS_STREAMING
 from tests.staker.conftest import (
     ETH,
     STAKE,
-    STATUS_EXITED,
-    STATUS_RECLAIMED,
-    STATUS_STAKED,
     TOP_UP,
     emitted_by,
     event_names,
@@ -100,8 +96,8 @@ def test_request_exit_after_activation_and_256_epochs(
     ]
     assert boa.env.get_balance(staker) == balance - fee
     # nothing ends at a request: the beacon chain may drop it
-    assert manager.cluster_status(cluster_id) == STATUS_STAKED
-    assert staker_rewards.status(cluster_id) == STATUS_STREAMING
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_STAKED
+    assert staker_rewards.status(cluster_id) == c.STREAM_STREAMING
     assert dequeue_withdrawal_requests(protocol.withdrawal_requests) == [(module.eigen_pod(), pubkey, 0)]
 
 
@@ -182,7 +178,7 @@ def test_a_dropped_request_is_not_final(manager, protocol, confirmed_module):
     request_exit(protocol, module, staker)
     assert len(dequeue_withdrawal_requests(protocol.withdrawal_requests)) == 1  # dropped
     boa.env.time_travel(seconds=12 * DAY)
-    assert manager.cluster_status(cluster_id) == STATUS_STAKED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_STAKED
     request_exit(protocol, module, staker)
     request_exit(protocol, module, staker)  # as often as needed, paying the fee each time
     assert len(dequeue_withdrawal_requests(protocol.withdrawal_requests)) == 2
@@ -232,8 +228,8 @@ def test_prove_exit_ends_the_stream_at_the_exit_epoch_and_unlocks_the_bonds(
     assert events(emitted_by(logs, manager.address), "ExitProven") == [
         {"cluster_id": cluster_id, "strategy_module": module.address, "exit_time": exit_time}
     ]
-    assert manager.cluster_status(cluster_id) == STATUS_EXITED
-    assert staker_rewards.status(cluster_id) == STATUS_ENDED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_EXITED
+    assert staker_rewards.status(cluster_id) == c.STREAM_ENDED
     assert staker_rewards.get_stream(cluster_id).end == exit_time
     assert not any(bonds_of(cluster_id).values())
     served = exit_time - start
@@ -263,7 +259,7 @@ def test_prove_exit_guards(protocol, confirmed_module, manager, outsider):
     proof = prove(protocol, cluster_id, b"d", activation_epoch=3, exit_epoch=epoch_now(manager) + 5)
     with boa.reverts("strategy_module: proof is for another validator"):
         other.prove_exit(seats_of(other, other.cluster_id()), *proof)
-    assert manager.cluster_status(other_id) == STATUS_STAKED
+    assert manager.cluster_status(other_id) == c.CLUSTER_STAKED
 
 
 def test_expiry_no_longer_blocks_the_exit(
@@ -276,8 +272,8 @@ def test_expiry_no_longer_blocks_the_exit(
     end = staker_rewards.get_stream(cluster_id).end
     boa.env.time_travel(seconds=end - now())
     staker_rewards.expire(cluster_id, seats_of(staker_rewards, cluster_id), sender=outsider)
-    assert staker_rewards.status(cluster_id) == STATUS_EXPIRED
-    assert manager.cluster_status(cluster_id) == STATUS_STAKED
+    assert staker_rewards.status(cluster_id) == c.STREAM_EXPIRED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_STAKED
     assert all(bonds_of(cluster_id).values())  # the validator still runs
     operators = operators_of(auction, cluster_id)
     refunds = {op: escrow.claimable(op) for op in operators}
@@ -286,8 +282,8 @@ def test_expiry_no_longer_blocks_the_exit(
     wait_for_exit_window(protocol, activation)
     request_exit(protocol, module, staker)
     prove_exit(protocol, cluster_id, module, activation)
-    assert manager.cluster_status(cluster_id) == STATUS_EXITED
-    assert staker_rewards.status(cluster_id) == STATUS_ENDED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_EXITED
+    assert staker_rewards.status(cluster_id) == c.STREAM_ENDED
     assert not any(bonds_of(cluster_id).values())
     for op in operators:  # the bonds alone: the credits came back at the expiry, once
         assert escrow.claimable(op) == refunds[op] + c.BOND
@@ -359,9 +355,9 @@ def test_prove_exit_after_the_pods_checkpoint(protocol, confirmed_module, eigen_
     sweep(module)
     cluster_checkpoint(protocol, module)
     assert pod_of(module).validatorStatus(pubkey_hash(pubkey)) == POD_STATUS_WITHDRAWN
-    assert protocol.manager.cluster_status(cluster_id) == STATUS_STAKED
+    assert protocol.manager.cluster_status(cluster_id) == c.CLUSTER_STAKED
     prove_exit(protocol, cluster_id, module, activation)
-    assert protocol.manager.cluster_status(cluster_id) == STATUS_EXITED
+    assert protocol.manager.cluster_status(cluster_id) == c.CLUSTER_EXITED
     assert (
         eigen_pod_manager.podOwnerDepositShares(module.address) == STAKE
     )  # checkpointed ETH, not yet queued
@@ -392,7 +388,7 @@ def test_anyone_reclaims_for_a_holder_that_cannot_act(
     with boa.env.prank(outsider):
         manager.reclaim_stake(cluster_id, seats_of(manager, cluster_id))
     assert events(manager.get_logs(), "StakeReclaimed")[0]["refund_receiver"] == module.address
-    assert manager.cluster_status(cluster_id) == STATUS_RECLAIMED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_RECLAIMED
     assert boa.env.get_balance(module.address) == TOP_UP  # the holder's, never stuck
     for op, amount in owed.items():
         assert escrow.claimable(op) == amount

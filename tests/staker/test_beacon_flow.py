@@ -24,15 +24,13 @@ import functools
 import boa
 import pytest
 
+from deploy.constants import c
 from deploy.keys import deposit_data_root, make_deposit_data
 from deploy.sim.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_EPOCH, SHARD_COMMITTEE_PERIOD
 from tests.staker.conftest import (
     ETH,
     PRE_DEPOSIT,
     STAKE,
-    STATUS_EXITED,
-    STATUS_FAILED,
-    STATUS_STAKED,
     TOP_UP,
     as_args,
     module_at,
@@ -132,7 +130,7 @@ def test_frontrun_attack_is_caught_and_the_staker_made_whole(protocol, owner, op
         manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
     with boa.env.prank(outsider):  # anyone may report it
         manager.report_frontrun(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
-    assert manager.cluster_status(cluster_id) == STATUS_FAILED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_FAILED
     bonds = 4 * ETH
     assert escrow.claimable(staker) == bonds
     with boa.env.prank(staker):
@@ -199,7 +197,7 @@ def test_honest_stakers_end_in_their_own_validators(protocol, honest_world, stak
         chain, lambda: all(chain.validator(pk).effective_balance == STAKE // GWEI for pk in pubkeys)
     )
     for cluster_id, module in modules.items():
-        assert manager.cluster_status(cluster_id) == STATUS_STAKED
+        assert manager.cluster_status(cluster_id) == c.CLUSTER_STAKED
         pubkey = bytes(manager.validator_pubkey(cluster_id))
         v = chain.validator(pubkey)
         assert v.withdrawal_credentials == bytes(manager.withdrawal_credentials(cluster_id))
@@ -255,7 +253,7 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider)
     # the request through the pod: nothing ends before the proof
     with boa.env.prank(staker):
         module.request_exit(value=module.exit_fee())
-    assert manager.cluster_status(cluster_id) == STATUS_STAKED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_STAKED
     assert rewards.status(cluster_id) == 2  # still streaming until the exit is proven
     next_block(chain)  # the block after the request includes it: the spec initiates the exit
     v = chain.validator(pubkey)
@@ -281,7 +279,7 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider)
         chain.validator_proof(pubkey),
         sender=outsider,
     )
-    assert manager.cluster_status(cluster_id) == STATUS_EXITED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_EXITED
     assert rewards.status(cluster_id) == 4
     assert rewards.get_stream(cluster_id).end == manager.beacon_genesis_time() + exit_epoch * EPOCH
     assert pod.withdrawableRestakedExecutionLayerGwei() * GWEI == paid

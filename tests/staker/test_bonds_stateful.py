@@ -41,7 +41,6 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
-from deploy.constants import cluster_status
 from deploy.sim.beacon import SECONDS_PER_SLOT, SpecBeaconChain
 from deploy.sim.system_calls import withdrawal_request_fee
 from tests.staker.conftest import STAKE, module_at
@@ -135,7 +134,7 @@ class Cluster:
     holder: str
     bonds: dict[int, int]  # bid id -> bond
     seats: list[Seat]  # as the model renews them (checked against StakerRewards' commitment)
-    status: int = cluster_status.STAKED
+    status: int = c.CLUSTER_STAKED
     offline: bool = False
     tainted: bool = False  # ever offline or slashed: the only clusters that may lose
     exit_requested: bool = False
@@ -162,7 +161,7 @@ class Cluster:
 
     @property
     def staked(self) -> bool:
-        return self.status == cluster_status.STAKED
+        return self.status == c.CLUSTER_STAKED
 
     @property
     def locked(self) -> int:
@@ -185,7 +184,7 @@ class BondsMachine(StatefulBase):
     def setup(self):
         w = self.world
         self.protocol = p = w.protocol
-        assert p.manager.cluster_status(w.cluster_ids[0]) == cluster_status.STAKED  # rolled back
+        assert p.manager.cluster_status(w.cluster_ids[0]) == c.CLUSTER_STAKED  # rolled back
         self.chain = fork_spec_chain(w.chain)
         self.frozen = False  # the EVM clock ran ahead (a challenge window, the withdrawal delay)
         self.principal_home_done = False
@@ -319,7 +318,7 @@ class BondsMachine(StatefulBase):
             expected = "strategy_module: no pending charge"
         elif now() >= k.reported_at + WINDOW:
             expected = "strategy_module: challenge window closed"
-        elif k.status == cluster_status.SLASHED:
+        elif k.status == c.CLUSTER_SLASHED:
             expected = "strategy_module: cluster slashed"
         elif k.last_checkpoint <= k.checkpoint:
             expected = "strategy_module: no newer checkpoint"
@@ -432,13 +431,13 @@ class BondsMachine(StatefulBase):
             before = [escrow.claimable(op) for op in operators]
             with boa.env.prank(self.outsider):
                 k.module.prove_exit(seats, timestamp, proof)
-            assert self.protocol.manager.cluster_status(k.cluster_id) == cluster_status.EXITED
+            assert self.protocol.manager.cluster_status(k.cluster_id) == c.CLUSTER_EXITED
             # each winner's bond unlocks, less what a pending charge set aside
             for b, op, was in zip(k.bonds, operators, before, strict=True):
                 assert escrow.held(b) == 0
                 unlocked = k.bonds[b] - k.settled_by_bid[b] - escrow.reserved(b)
                 assert escrow.claimable(op) - was >= unlocked
-            k.status = cluster_status.EXITED
+            k.status = c.CLUSTER_EXITED
             BondsMachine.reached["exited"] += 1
 
     if PROFILE != "ci":
@@ -447,7 +446,7 @@ class BondsMachine(StatefulBase):
             lambda self: (
                 not self.frozen
                 and not self.principal_home_done
-                and any(k.status == cluster_status.EXITED for k in self.clusters)
+                and any(k.status == c.CLUSTER_EXITED for k in self.clusters)
             )
         )
         @rule(data=st.data())
@@ -455,7 +454,7 @@ class BondsMachine(StatefulBase):
             """An exited cluster's principal comes home: the sweep at the withdrawable epoch, a checkpoint
             (WITHDRAWN: nothing more to report), the queue, EigenLayer's delay (the chain stops), the
             completion, the holder's withdrawal: what the beacon chain paid the pod, to the gwei."""
-            k = data.draw(st.sampled_from([k for k in self.clusters if k.status == cluster_status.EXITED]))
+            k = data.draw(st.sampled_from([k for k in self.clusters if k.status == c.CLUSTER_EXITED]))
             v = self.chain.validator(k.pubkey)
             run_epochs(self.chain, max(v.withdrawable_epoch - self.chain.epoch + 1, 1))
             self._checkpoint(k, self.outsider)
@@ -609,12 +608,12 @@ class BondsMachine(StatefulBase):
         claimable, credit = escrow.claimable(k.holder), sr.credit_of(k.holder)
         with boa.env.prank(self.outsider):
             prove()
-        assert p.manager.cluster_status(k.cluster_id) == cluster_status.SLASHED
+        assert p.manager.cluster_status(k.cluster_id) == c.CLUSTER_SLASHED
         assert escrow.claimable(k.holder) - claimable == k.locked
         assert sr.credit_of(k.holder) - credit == coverage.credits_left
         self.income[k.holder] += k.locked
         k.forfeited = k.locked
-        k.status = cluster_status.SLASHED
+        k.status = c.CLUSTER_SLASHED
         BondsMachine.reached["slashed"] += 1
 
 

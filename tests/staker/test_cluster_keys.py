@@ -19,6 +19,7 @@ from eth_utils import keccak
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from deploy.constants import c
 from deploy.keys import (
     MAX_EFFECTIVE_BALANCE_GWEI,
     cluster_registration,
@@ -28,7 +29,7 @@ from deploy.keys import (
     threshold_of,
 )
 from deploy.protocol import deployer_for
-from tests.staker.conftest import STAKE, STATUS_DISSOLVED, events, mock_deployer
+from tests.staker.conftest import STAKE, events, mock_deployer
 from tests.utils.seats import operators_of, seats_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -256,7 +257,7 @@ def test_dissolution_covers_winners_who_never_register(keys, manager, pending, o
         manager.dissolve_cluster(cluster_id, seats_of(manager, cluster_id), sender=outsider)
     boa.env.time_travel(seconds=manager.pending_cluster_ttl())
     manager.dissolve_cluster(cluster_id, seats_of(manager, cluster_id), sender=outsider)
-    assert manager.cluster_status(cluster_id) == STATUS_DISSOLVED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_DISSOLVED
     with refused("cluster_keys: cluster not pending", keys, manager, cluster_id):
         keys.register_share(cluster_id, seats_of(keys, cluster_id), *reg.shares[2], sender=winners[2])
 

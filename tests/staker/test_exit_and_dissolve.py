@@ -8,15 +8,12 @@ from __future__ import annotations
 import boa
 import pytest
 
+from deploy.constants import c
 from deploy.sim.system_calls import dequeue_withdrawal_requests, withdrawal_request_fee
 from tests.eigenlayer.beacon import pubkey_hash
 from tests.staker.conftest import (
     ETH,
     STAKE,
-    STATUS_DISSOLVED,
-    STATUS_EXITED,
-    STATUS_PENDING,
-    STATUS_STAKED,
     emitted_by,
     event_names,
     events,
@@ -65,12 +62,12 @@ def test_request_exit_then_proven_exit(
     assert boa.env.get_balance(staker) == balance - fee
     assert boa.env.get_balance(module.address) == 0
     assert boa.env.get_balance(pod.address) == 0
-    assert manager.cluster_status(cluster_id) == STATUS_STAKED  # until the exit is proven
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_STAKED  # until the exit is proven
     # the request's source is the pod (the address in the validator's credentials), amount 0: full exit
     assert dequeue_withdrawal_requests(protocol.withdrawal_requests) == [(pod.address, pubkey, 0)]
     prove_exit(protocol, cluster_id, module, activation)
     assert "StreamEnded" in event_names(module.get_logs())
-    assert manager.cluster_status(cluster_id) == STATUS_EXITED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_EXITED
     assert module.is_staked()  # still the staker's validator until the beacon chain pays it out
     assert staker_rewards.status(cluster_id) == ENDED
     # the proven exit leaves the pod alone: the validator is restaked until a checkpoint sees it withdrawn
@@ -179,7 +176,7 @@ def test_owner_dissolves_a_pending_cluster(manager, auction, escrow, staker_rewa
         {"cluster_id": cluster_id, "caller": owner, "had_deposit_data": False}
     ]
     assert "ClusterCancelled" in event_names(logs)
-    assert manager.cluster_status(cluster_id) == STATUS_DISSOLVED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_DISSOLVED
     assert manager.num_pending_clusters() == 1
     assert staker_rewards.status(cluster_id) == CANCELLED
     # prices and bonds back to the winners
@@ -239,7 +236,7 @@ def test_anyone_dissolves_after_the_ttl(manager, outsider, pending_clusters):
     assert events(manager.get_logs(), "ClusterDissolved") == [
         {"cluster_id": cluster_id, "caller": outsider, "had_deposit_data": False}
     ]
-    assert manager.cluster_status(cluster_id) == STATUS_DISSOLVED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_DISSOLVED
 
 
 def test_dissolve_refuses_unknown_and_taken_clusters(
@@ -261,4 +258,4 @@ def test_dissolve_refuses_a_confirmed_cluster(manager, owner, confirmed_module):
 
 def test_pending_status_kept_until_dissolved(manager, pending_clusters):
     (cluster_id,) = pending_clusters(1)
-    assert manager.cluster_status(cluster_id) == STATUS_PENDING
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_PENDING

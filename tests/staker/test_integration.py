@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import boa
 
+from deploy.constants import c
 from deploy.keys import make_deposit_data, verify_deposit_data
 from tests.staker.conftest import (
     ETH,
     PRE_DEPOSIT,
     STAKE,
-    STATUS_PENDING,
-    STATUS_PRE_DEPOSITED,
-    STATUS_STAKED,
     TOP_UP,
     event_names,
     events,
@@ -110,8 +108,8 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     # the stream waits for the proof; the next cluster was pre-created from the remaining bids
     assert "StreamStarted" not in event_names(logs)
     assert [e["cluster_id"] for e in events(logs, "ClusterPreCreated")] == [1]
-    assert manager.cluster_status(0) == STATUS_PRE_DEPOSITED
-    assert manager.cluster_status(1) == STATUS_PENDING
+    assert manager.cluster_status(0) == c.CLUSTER_PRE_DEPOSITED
+    assert manager.cluster_status(1) == c.CLUSTER_PENDING
     # anyone proves the validator's credentials (a synthetic proof here; test_beacon_flow.py uses the
     # beacon-chain model): the 31 ETH follow, the stream starts
     timestamp, proof = posted_proof(
@@ -121,7 +119,7 @@ def test_full_staker_flow(protocol, owner, operators, stakers, outsider):
     with boa.env.prank(outsider):
         manager.confirm_stake(0, seats_of(manager, 0), timestamp, proof)
     assert "StreamStarted" in event_names(manager.get_logs())
-    assert manager.cluster_status(0) == STATUS_STAKED
+    assert manager.cluster_status(0) == c.CLUSTER_STAKED
     assert boa.env.get_balance(deposit_contract.address) == STAKE
     assert boa.env.get_balance(manager.address) == 0
     assert protocol.eigen_pod_manager.podOwnerDepositShares(module_address) == 0  # not restaked yet

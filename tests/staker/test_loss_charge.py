@@ -17,7 +17,6 @@ from __future__ import annotations
 import boa
 import pytest
 
-from deploy.constants import cluster_status
 from tests.staker.conftest import emitted_by, events
 from tests.staker.exits import activate, now, prove, prove_exit, request_exit, wait_for_exit_window
 from tests.staker.losses import (
@@ -290,7 +289,7 @@ def test_a_pending_charge_blocks_neither_the_exit_nor_the_refund_of_the_rest(
     wait_for_exit_window(protocol, activation)
     request_exit(protocol, module, staker)  # the holder still asks for the exit
     prove_exit(protocol, cluster_id, module, activation, caller=outsider)
-    assert protocol.manager.cluster_status(cluster_id) == cluster_status.EXITED
+    assert protocol.manager.cluster_status(cluster_id) == c.CLUSTER_EXITED
     # the bonds unlocked, less what is set aside; the operators take theirs (and their credits) at once
     share = LOSS * GWEI // 4
     assert bond_columns(protocol, cluster_id) == ([0] * 4, [share] * 4)

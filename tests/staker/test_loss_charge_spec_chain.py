@@ -20,7 +20,6 @@ from __future__ import annotations
 import boa
 import pytest
 
-from deploy.constants import cluster_status
 from tests.staker.exits import request_exit
 from tests.staker.losses import STAKED_GWEI, WINDOW, bond_columns
 from tests.staker.restaking import (
@@ -110,7 +109,7 @@ def test_an_offline_spell_is_charged_to_the_bonds(
     timestamp = until(chain, lambda: v.exit_epoch != 2**64 - 1)
     with boa.env.prank(outsider):
         module.prove_exit(seats, timestamp, chain.validator_proof(pubkey))
-    assert protocol.manager.cluster_status(cluster_id) == cluster_status.EXITED
+    assert protocol.manager.cluster_status(cluster_id) == c.CLUSTER_EXITED
     held, reserved = bond_columns(protocol, cluster_id)
     assert held == [0] * 4 and sum(reserved) == recovered * GWEI
     for op in winners:  # each takes its bond less what is set aside, and its unserved credits

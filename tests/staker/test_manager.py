@@ -7,15 +7,13 @@ import pytest
 from eth_abi import encode
 from eth_utils import keccak
 
+from deploy.constants import c
 from deploy.keys import eigen_pod_withdrawal_credentials
 from deploy.protocol import deployer_for
 from tests.staker.conftest import (
     ETH,
     PRE_DEPOSIT,
     STAKE,
-    STATUS_NONE,
-    STATUS_PENDING,
-    STATUS_PRE_DEPOSITED,
     TOP_UP,
     as_args,
     deposit_data,
@@ -199,8 +197,8 @@ def test_pre_create_clusters(manager, auction, operators, bid_round, owner):
     assert auction.num_clusters() == 2
     assert manager.num_pending_clusters() == 2
     assert manager.num_ready_clusters() == 0
-    assert manager.cluster_status(0) == manager.cluster_status(1) == STATUS_PENDING
-    assert manager.cluster_status(2) == STATUS_NONE
+    assert manager.cluster_status(0) == manager.cluster_status(1) == c.CLUSTER_PENDING
+    assert manager.cluster_status(2) == c.CLUSTER_UNKNOWN
     assert manager.next_cluster_to_stake() == (False, 0)
 
 
@@ -490,7 +488,7 @@ def test_stake(manager, protocol, ready_cluster, stakers, deposit_contract):
     assert "SplitCreated" not in names  # the split is deployed later, by `deploy_split`
     assert "StreamStarted" not in names  # the stream starts at confirm_stake
     # state
-    assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_PRE_DEPOSITED
     assert manager.num_pre_deposited_clusters() == 1
     assert manager.num_pending_clusters() == manager.num_ready_clusters() == 0
     assert manager.num_staked_clusters() == 1
@@ -503,7 +501,7 @@ def test_stake(manager, protocol, ready_cluster, stakers, deposit_contract):
     assert module.owner() == staker
     assert module.eigen_pod() == pod
     assert not module.is_staked()
-    assert module.status() == STATUS_PRE_DEPOSITED
+    assert module.status() == c.CLUSTER_PRE_DEPOSITED
     assert boa.env.get_balance(staker) == balance - STAKE
     assert boa.env.get_balance(deposit_contract.address) == PRE_DEPOSIT
     assert boa.env.get_balance(manager.address) == TOP_UP
@@ -528,7 +526,7 @@ def test_stake_pre_creates_the_next_cluster_when_bids_allow(
     assert [e["cluster_id"] for e in events(logs, "ClusterPreCreated")] == [1]
     assert "ClusterPreCreationSkipped" not in event_names(logs)
     assert manager.num_pending_clusters() == 1
-    assert manager.cluster_status(1) == STATUS_PENDING
+    assert manager.cluster_status(1) == c.CLUSTER_PENDING
 
 
 def test_stake_succeeds_while_the_auction_is_paused(
@@ -557,7 +555,7 @@ def test_stake_takes_the_oldest_ready_cluster(manager, owner, pending_cluster, s
         manager.create_strategy_module_and_stake(value=STAKE)
     # cluster 0, and cluster 3 that the first deposit pre-created from the remaining bids
     assert manager.num_pending_clusters() == 2
-    assert manager.cluster_status(3) == STATUS_PENDING
+    assert manager.cluster_status(3) == c.CLUSTER_PENDING
     with boa.env.prank(owner):
         accept_deposit(manager, 0, *fake_deposit(manager, 0))
     assert manager.cluster_of_module(stake(stakers[2])) == 0

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from deploy.constants import c
 from deploy.protocol import deployer_for
 from tests.staker.conftest import (
     STAKE,
-    STATUS_PENDING,
     cs,
     event_names,
     events,
@@ -51,7 +51,7 @@ def test_cluster_state_rejects_out_of_range(codec):
         codec.pack(0, 2**64, 0)
     with boa.reverts("cluster_state: deposited_at out of range"):
         codec.pack(0, 0, 2**64)
-    assert codec.unpack(0) == (cs.UNKNOWN, 0, 0)
+    assert codec.unpack(0) == (c.CLUSTER_UNKNOWN, 0, 0)
 
 
 # ---------------------------------------------------------------- the real suite
@@ -81,7 +81,7 @@ def test_deposit_with_too_little_gas_for_the_settlement_reverts(
     with boa.env.prank(stakers[0]):
         manager.create_strategy_module_and_stake(value=STAKE, gas=3_000_000)
     assert [e["cluster_id"] for e in events(manager.get_logs(), "ClusterPreCreated")] == [1]
-    assert manager.cluster_status(1) == STATUS_PENDING
+    assert manager.cluster_status(1) == c.CLUSTER_PENDING
 
 
 def test_same_gas_is_enough_when_nothing_can_settle(manager, auction, operators, ready_cluster, stakers):

@@ -48,15 +48,13 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
+from deploy.constants import c
 from deploy.hints import pre_create_with_hints
 from deploy.protocol import at, deploy_protocol
 from deploy.sim.beacon import FAR_FUTURE_EPOCH
 from tests.staker.conftest import (
     PRE_DEPOSIT,
     STAKE,
-    STATUS_EXITED,
-    STATUS_PRE_DEPOSITED,
-    STATUS_STAKED,
     TOP_UP,
     as_args,
     bid_for_clusters,
@@ -356,7 +354,7 @@ class RestakedLifeMachine(StatefulBase):
         with boa.env.prank(holder):
             module = module_at(m.create_strategy_module_and_stake(value=STAKE))
         cid = self.ready.pop(0)
-        assert module.cluster_id() == cid and m.cluster_status(cid) == STATUS_PRE_DEPOSITED
+        assert module.cluster_id() == cid and m.cluster_status(cid) == c.CLUSTER_PRE_DEPOSITED
         pod = at("eigen_pod_implementation", module.eigen_pod())
         self.lives[cid] = Life(cid, holder, module, pod, bytes(m.validator_pubkey(cid)))
         self.paid_in[holder] += STAKE
@@ -382,7 +380,7 @@ class RestakedLifeMachine(StatefulBase):
             self.chain.validator_proof(life.pubkey),
             sender=self.world.anyone,
         )
-        assert self.m.cluster_status(life.cid) == STATUS_STAKED
+        assert self.m.cluster_status(life.cid) == c.CLUSTER_STAKED
         life.confirmed = True
         self.deposits.append(TOP_UP)
 
@@ -605,7 +603,7 @@ class RestakedLifeMachine(StatefulBase):
             life.module.prove_exit(
                 seats_of(life.module, life.module.cluster_id()), timestamp, proof, sender=self.world.anyone
             )
-            assert self.m.cluster_status(life.cid) == STATUS_EXITED
+            assert self.m.cluster_status(life.cid) == c.CLUSTER_EXITED
             life.exit_proven = True
 
     # ------------------------------------------------------------ the withdrawal queue

@@ -45,6 +45,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
 
+from deploy.constants import c
 from deploy.hints import pre_create_with_hints, rejoin_parked
 from deploy.protocol import deploy_protocol
 from deploy.sim.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_EPOCH, SHARD_COMMITTEE_PERIOD
@@ -52,11 +53,6 @@ from deploy.sim.system_calls import dequeue_withdrawal_requests
 from tests.staker.conftest import (
     PRE_DEPOSIT,
     STAKE,
-    STATUS_DISSOLVED,
-    STATUS_EXITED,
-    STATUS_FAILED,
-    STATUS_PENDING,
-    STATUS_STAKED,
     TOP_UP,
     as_args,
     deposit_data,
@@ -428,7 +424,7 @@ class SafeDepositMachine(StatefulBase):
             fees[cid] = module.exit_fee()
             with boa.env.prank(self.holder[cid]):
                 module.request_exit(value=fees[cid] + 1)  # the excess comes back
-            assert m.cluster_status(cid) == STATUS_STAKED  # nothing ends at the request
+            assert m.cluster_status(cid) == c.CLUSTER_STAKED  # nothing ends at the request
         timestamp = next_block(self.chain)  # the block after the requests includes them
         views = {}
         for cid in cids:
@@ -442,7 +438,7 @@ class SafeDepositMachine(StatefulBase):
                 self.chain.validator_proof(pubkey),
                 sender=self.outsider,
             )
-            assert m.cluster_status(cid) == STATUS_EXITED
+            assert m.cluster_status(cid) == c.CLUSTER_EXITED
             assert not any(self.protocol.escrow.is_locked(b) for b in bid_ids_of(self.protocol.auction, cid))
             assert epm.podOwnerDepositShares(module.address) == STAKE  # the shares change at the checkpoint
         # withdrawable 256 epochs after the exit: the sweep pays the balance to the pod
@@ -532,13 +528,13 @@ class SafeDepositMachine(StatefulBase):
     def statuses(self):
         m = self.protocol.manager
         for cid in self.confirmed:
-            assert m.cluster_status(cid) == (STATUS_EXITED if cid in self.exited else STATUS_STAKED)
+            assert m.cluster_status(cid) == (c.CLUSTER_EXITED if cid in self.exited else c.CLUSTER_STAKED)
         for cid in self.failed:
-            assert m.cluster_status(cid) == STATUS_FAILED
+            assert m.cluster_status(cid) == c.CLUSTER_FAILED
         for cid in self.dissolved:
-            assert m.cluster_status(cid) == STATUS_DISSOLVED
+            assert m.cluster_status(cid) == c.CLUSTER_DISSOLVED
         for cid in self.pending:
-            assert m.cluster_status(cid) == STATUS_PENDING
+            assert m.cluster_status(cid) == c.CLUSTER_PENDING
 
     @invariant()
     def confirmed_validators_are_the_pods(self):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import boa
 import pytest
 
-from deploy.constants import c, cluster_status, stream_status
+from deploy.constants import c
 from tests.staker.conftest import STAKE, emitted_by, event_names, events, mock_deployer
 from tests.staker.exits import (
     activate,
@@ -109,9 +109,9 @@ def test_slashing_pays_every_bond_and_the_unserved_credits_to_the_holder(
     # coverage announced exactly what the slashing paid
     assert tuple(coverage) == (bonds, forfeited, bonds + forfeited)
 
-    assert manager.cluster_status(cluster_id) == cluster_status.SLASHED
-    assert staker_rewards.status(cluster_id) == stream_status.STATUS_SLASHED
-    assert module.is_staked() and module.status() == cluster_status.SLASHED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_SLASHED
+    assert staker_rewards.status(cluster_id) == c.STREAM_SLASHED
+    assert module.is_staked() and module.status() == c.CLUSTER_SLASHED
     assert staker_rewards.credit_of(staker) == forfeited
     assert escrow.claimable(staker) == bonds
     for op in winners:  # the operators get nothing back: the served credits were the staker's
@@ -204,7 +204,7 @@ def test_prove_exit_with_a_slashed_proof_takes_the_slashing_path(
     logs = module.get_logs()
     assert "ExitProven" not in event_names(logs)
     assert events(emitted_by(logs, module.address), "SlashingProven")[0]["caller"] == winner
-    assert manager.cluster_status(cluster_id) == cluster_status.SLASHED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_SLASHED
     assert escrow.claimable(winner) == 0
     assert escrow.claimable(staker) == bonds_of(auction, cluster_id)
     assert staker_rewards.credit_of(staker) == unserved(staker_rewards, cluster_id, timestamp)
@@ -230,8 +230,8 @@ def test_slashing_after_an_expiry_charges_the_bonds_alone(
         module.prove_slashing(seats_of(module, module.cluster_id()), timestamp, proof)
     (e,) = events(emitted_by(module.get_logs(), staker_rewards.address), "StreamSlashed")
     assert e["forfeited"] == 0 and e["stop"] == staker_rewards.get_stream(cluster_id).end
-    assert manager.cluster_status(cluster_id) == cluster_status.SLASHED
-    assert staker_rewards.status(cluster_id) == stream_status.STATUS_ENDED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_SLASHED
+    assert staker_rewards.status(cluster_id) == c.STREAM_ENDED
     assert escrow.claimable(staker) == coverage.bonds_locked
     assert staker_rewards.credit_of(staker) == 0
     assert {op: escrow.claimable(op) for op in cluster.operators} == credits  # refunds not charged stand

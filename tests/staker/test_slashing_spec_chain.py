@@ -21,7 +21,6 @@ from __future__ import annotations
 import boa
 import pytest
 
-from deploy.constants import cluster_status, stream_status
 from deploy.sim.beacon import SECONDS_PER_SLOT, SLOTS_PER_EPOCH, spec
 from tests.staker.conftest import STAKE
 from tests.staker.restaking import POD_STATUS_WITHDRAWN, pod_of, queued_withdrawal, wait_withdrawal_delay
@@ -81,8 +80,8 @@ def prove_and_collect(protocol, chain, cluster_id, module, pubkey, slot, staker,
     before = {op: (escrow.claimable(op), sr.credit_of(op)) for op in operators}
     with boa.env.prank(outsider):  # anyone
         module.prove_slashing(seats_of(module, module.cluster_id()), timestamp, proof)
-    assert protocol.manager.cluster_status(cluster_id) == cluster_status.SLASHED == module.status()
-    assert sr.status(cluster_id) == stream_status.STATUS_SLASHED
+    assert protocol.manager.cluster_status(cluster_id) == c.CLUSTER_SLASHED == module.status()
+    assert sr.status(cluster_id) == c.STREAM_SLASHED
     assert escrow.claimable(staker) == bonds and sr.credit_of(staker) == forfeited
     assert {op: (escrow.claimable(op), sr.credit_of(op)) for op in operators} == before  # nothing more
     check_identities(protocol, cluster_id, accounts)

@@ -21,8 +21,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
+from deploy.constants import c
 from deploy.hints import pre_create_with_hints, rejoin_parked
-from tests.staker.conftest import STAKE, STATUS_PENDING, STATUS_PRE_DEPOSITED, events, module_at
+from tests.staker.conftest import STAKE, events, module_at
 from tests.utils.deposits import accept_deposit, fake_deposit
 from tests.utils.seats import seats_of
 from tests.utils.stateful import LONG, StatefulBase
@@ -146,7 +147,7 @@ class StakerMachine(StatefulBase):
         self.module[expected] = module
         if auto:
             self.pending.add(next_id)
-            assert m.cluster_status(next_id) == STATUS_PENDING
+            assert m.cluster_status(next_id) == c.CLUSTER_PENDING
 
     @precondition(lambda self: self.holder)
     @rule(data=st.data())
@@ -194,9 +195,9 @@ class StakerMachine(StatefulBase):
         assert m.num_pending_clusters() == len(self.pending)
         assert m.num_ready_clusters() == len(self.ready)
         for cluster_id in self.holder:
-            assert m.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
+            assert m.cluster_status(cluster_id) == c.CLUSTER_PRE_DEPOSITED
         for cluster_id in self.pending:
-            assert m.cluster_status(cluster_id) == STATUS_PENDING
+            assert m.cluster_status(cluster_id) == c.CLUSTER_PENDING
         expected_next = (True, min(self.ready)) if self.ready else (False, 0)
         assert m.next_cluster_to_stake() == expected_next
 

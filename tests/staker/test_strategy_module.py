@@ -13,7 +13,6 @@ from tests.eigenlayer.beacon import GWEI, pubkey_hash
 from tests.staker.conftest import (
     ETH,
     PRE_DEPOSIT,
-    STATUS_EXITED,
     as_args,
     deposit_data,
     emitted_by,
@@ -678,7 +677,7 @@ def test_complete_withdrawal_brings_the_principal_home(restaked_module, protocol
         module.prove_exit(
             seats_of(module, module.cluster_id()), *posted_proof(protocol.beacon_roots, fields, salt=b"exit")
         )
-    assert manager.cluster_status(cluster_id) == STATUS_EXITED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_EXITED
     # the beacon chain sweeps the balance to the pod; the rest is EigenLayer's
     sweep(module, chain, index, 32 * ETH)
     checkpoint(protocol, module, chain, [index])

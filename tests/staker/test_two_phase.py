@@ -15,16 +15,12 @@ from __future__ import annotations
 import boa
 import pytest
 
+from deploy.constants import c
 from deploy.keys import deposit_data_root, eigen_pod_withdrawal_credentials
 from tests.staker.conftest import (
     ETH,
     PRE_DEPOSIT,
     STAKE,
-    STATUS_FAILED,
-    STATUS_PENDING,
-    STATUS_PRE_DEPOSITED,
-    STATUS_RECLAIMED,
-    STATUS_STAKED,
     TOP_UP,
     deposit_data,
     event_names,
@@ -111,7 +107,7 @@ def test_confirm_stake(
     assert "ValidatorRestaked" not in event_names(logs)
     assert boa.env.get_balance(deposit_contract.address) == STAKE
     assert boa.env.get_balance(manager.address) == 0
-    assert manager.cluster_status(cluster_id) == STATUS_STAKED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_STAKED
     assert manager.num_pre_deposited_clusters() == 0
     assert module.is_staked()
     assert staker_rewards.status(cluster_id) == STREAMING
@@ -138,7 +134,7 @@ def test_confirm_stake_of_unknown_or_pending_cluster_reverts(
         manager.confirm_stake(0, [], timestamp, proof)
     bid_round(operators[:4])
     pre_create(1)
-    assert manager.cluster_status(0) == STATUS_PENDING
+    assert manager.cluster_status(0) == c.CLUSTER_PENDING
     with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
         manager.confirm_stake(0, seats_of(manager, 0), timestamp, proof)
     with boa.reverts("strategy_module_manager: cluster not awaiting proof"):
@@ -157,7 +153,7 @@ def test_confirm_stake_with_another_clusters_proof_reverts(manager, beacon_roots
     with boa.reverts("strategy_module_manager: withdrawal credentials are not the pod's"):
         manager.confirm_stake(0, seats_of(manager, 0), timestamp, mixed)
     manager.confirm_stake(0, seats_of(manager, 0), *proof_for(beacon_roots, pubkey0, creds0))
-    assert manager.cluster_status(1) == STATUS_PRE_DEPOSITED
+    assert manager.cluster_status(1) == c.CLUSTER_PRE_DEPOSITED
 
 
 def test_confirm_stake_with_foreign_credentials_reverts(manager, beacon_roots, pre_deposited):
@@ -165,7 +161,7 @@ def test_confirm_stake_with_foreign_credentials_reverts(manager, beacon_roots, p
     timestamp, proof = proof_for(beacon_roots, pubkey, ATTACKER_CREDENTIALS)
     with boa.reverts("strategy_module_manager: withdrawal credentials are not the pod's"):
         manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
-    assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_PRE_DEPOSITED
 
 
 def test_confirm_stake_with_a_bad_proof_reverts(manager, beacon_roots, pre_deposited, deposit_contract):
@@ -190,7 +186,7 @@ def test_confirm_stake_with_a_bad_proof_reverts(manager, beacon_roots, pre_depos
         )
     with boa.reverts("strategy_module_manager: unknown beacon root"):
         manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp + 1, proof)
-    assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_PRE_DEPOSITED
     assert boa.env.get_balance(deposit_contract.address) == PRE_DEPOSIT
 
 
@@ -199,7 +195,7 @@ def test_confirm_stake_of_an_exiting_validator_reverts(manager, beacon_roots, pr
     timestamp, proof = proof_for(beacon_roots, pubkey, credentials, exit_epoch=1000)
     with boa.reverts("strategy_module_manager: validator is exiting"):
         manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
-    assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_PRE_DEPOSITED
 
 
 def test_restake_after_confirmation_once_the_validator_is_activated(
@@ -231,7 +227,7 @@ def test_restake_after_confirmation_once_the_validator_is_activated(
     with boa.reverts("strategy_module_manager: unknown beacon root"):
         manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp + 1, proof)
     manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
-    assert manager.cluster_status(cluster_id) == STATUS_STAKED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_STAKED
     assert eigen_pod_manager.podOwnerDepositShares(module.address) == 0
     # the beacon chain has not activated it yet: EigenLayer refuses it
     chain, validator = cluster_chain(pubkey, pod.address, activation_epoch=FAR_FUTURE_EPOCH)
@@ -243,7 +239,7 @@ def test_restake_after_confirmation_once_the_validator_is_activated(
     assert pod.validatorStatus(pubkey_root(pubkey)) == POD_STATUS_ACTIVE
     assert eigen_pod_manager.podOwnerDepositShares(module.address) == STAKE
     assert module.activation_epoch() == 20
-    assert manager.cluster_status(cluster_id) == STATUS_STAKED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_STAKED
 
 
 # ---------------------------------------------------------------- report_frontrun
@@ -278,7 +274,7 @@ def test_report_frontrun(
     assert "ClusterCancelled" in event_names(logs)
     assert boa.env.get_balance(staker) == balance + TOP_UP
     assert boa.env.get_balance(manager.address) == 0
-    assert manager.cluster_status(cluster_id) == STATUS_FAILED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_FAILED
     assert manager.num_pre_deposited_clusters() == 0
     assert staker_rewards.status(cluster_id) == CANCELLED
     # the bonds are the staker's, the prices the winners'
@@ -309,7 +305,7 @@ def test_report_frontrun_of_an_honest_validator_reverts(manager, beacon_roots, p
     timestamp, proof = proof_for(beacon_roots, pubkey, credentials)
     with boa.reverts("strategy_module_manager: no front-run: the validator is the pod's"):
         manager.report_frontrun(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
-    assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_PRE_DEPOSITED
 
 
 def test_report_exit_before_confirmation(manager, beacon_roots, pre_deposited):
@@ -318,7 +314,7 @@ def test_report_exit_before_confirmation(manager, beacon_roots, pre_deposited):
     timestamp, proof = proof_for(beacon_roots, pubkey, credentials, exit_epoch=500)
     balance = boa.env.get_balance(staker)
     manager.report_frontrun(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
-    assert manager.cluster_status(cluster_id) == STATUS_FAILED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_FAILED
     assert boa.env.get_balance(staker) == balance + TOP_UP
 
 
@@ -341,7 +337,7 @@ def test_report_frontrun_with_a_bad_proof_reverts(manager, beacon_roots, pre_dep
         )
     with boa.reverts("strategy_module_manager: unknown beacon root"):
         manager.report_frontrun(cluster_id, seats_of(manager, cluster_id), timestamp + 1, proof)
-    assert manager.cluster_status(cluster_id) == STATUS_PRE_DEPOSITED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_PRE_DEPOSITED
 
 
 def test_report_frontrun_refund_to_a_staker_that_rejects_eth(manager, beacon_roots, ready_cluster, stakers):
@@ -400,7 +396,7 @@ def test_reclaim_stake_after_the_time_out(manager, auction, escrow, staker_rewar
     ]
     assert boa.env.get_balance(staker) == balance + TOP_UP
     assert boa.env.get_balance(manager.address) == 0
-    assert manager.cluster_status(cluster_id) == STATUS_RECLAIMED
+    assert manager.cluster_status(cluster_id) == c.CLUSTER_RECLAIMED
     assert manager.num_pre_deposited_clusters() == 0
     assert staker_rewards.status(cluster_id) == CANCELLED
     for op, amount in owed.items():  # prices back, bonds unlocked: the operators did not misbehave provably

@@ -15,13 +15,13 @@ def pack(
     status: uint256, settled_at: uint256, deposited_at: uint256
 ) -> uint256:
     """
-    @notice cs._pack.
+    @notice cs.pack_state.
     @param status The status.
     @param settled_at The settlement timestamp.
     @param deposited_at The deposit timestamp.
     @return uint256 The word.
     """
-    return cs._pack(
+    return cs.pack_state(
         cs.ClusterState(
             status=status, settled_at=settled_at, deposited_at=deposited_at
         )
@@ -32,12 +32,12 @@ def pack(
 @pure
 def unpack(word: uint256) -> (uint256, uint256, uint256):
     """
-    @notice cs._unpack.
+    @notice cs.unpack_state.
     @param word The word.
     @return uint256 The status.
     @return uint256 The settlement time.
     """
-    state: cs.ClusterState = cs._unpack(word)
+    state: cs.ClusterState = cs.unpack_state(word)
     return state.status, state.settled_at, state.deposited_at
 
 
@@ -47,14 +47,14 @@ def pack_counters(
     pending: uint256, ready: uint256, staked: uint256, pre_deposited: uint256
 ) -> uint256:
     """
-    @notice cs._pack_counters.
+    @notice cs.pack_counters.
     @param pending Pending clusters.
     @param ready Ready clusters.
     @param staked Staked clusters.
     @param pre_deposited Pre-deposited clusters.
     @return uint256 The word.
     """
-    return cs._pack_counters(
+    return cs.pack_counters(
         cs.Counters(
             pending=pending,
             ready=ready,
@@ -68,14 +68,14 @@ def pack_counters(
 @pure
 def unpack_counters(word: uint256) -> (uint256, uint256, uint256, uint256):
     """
-    @notice cs._unpack_counters.
+    @notice cs.unpack_counters.
     @param word The word.
     @return uint256 Pending clusters.
     @return uint256 Ready clusters.
     @return uint256 Staked clusters.
     @return uint256 Pre-deposited clusters.
     """
-    counters: cs.Counters = cs._unpack_counters(word)
+    counters: cs.Counters = cs.unpack_counters(word)
     return (
         counters.pending
     ), counters.ready, counters.staked, counters.pre_deposited

@@ -31,8 +31,8 @@ The chain decides the timing (tests/utils/spec_chain.py): a deposit is proven on
 churn, activation waits for finality, an exit waits the spec's 256 epochs of activity and its withdrawable
 epoch. Each epoch costs its processing, so the seats last a day (tests/staker/short_streams.py: an expiry
 falls within the exit's wait) and the `ci` profile is a few examples; `full` and `long` run more. A dropped
-request is the test's lever (`lose_withdrawal_requests`): the spec honours every request the module lets
-through.
+request is the chain's lever (`SpecBeaconChain.drop_withdrawal_requests`): the spec honours every request the
+module lets through.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ from tests.staker.short_streams import bid_for_short_clusters
 from tests.utils.deposits import accept_deposit
 from tests.utils.errors import reverts_with_error
 from tests.utils.seats import bid_ids_of, seats_of
-from tests.utils.spec_chain import lose_withdrawal_requests, next_block, process_until, run_epochs, spec_chain
+from tests.utils.spec_chain import next_block, process_until, run_epochs, spec_chain
 from tests.utils.stateful import StatefulBase
 
 BOND = 10**18
@@ -384,11 +384,10 @@ class SafeDepositMachine(StatefulBase):
         self.returned[self.holder[cid]] -= fee
         self.fees += fee
         assert len(dequeue_withdrawal_requests(self.protocol.withdrawal_requests)) == 1
-        assert lose_withdrawal_requests(self.chain) == 1
+        pubkey = bytes(self.protocol.manager.validator_pubkey(cid))
+        assert self.chain.drop_withdrawal_requests(pubkey) == 1
         next_block(self.chain)
-        assert self.chain.validator(bytes(self.protocol.manager.validator_pubkey(cid))).exit_epoch == (
-            FAR_FUTURE_EPOCH
-        )
+        assert self.chain.validator(pubkey).exit_epoch == FAR_FUTURE_EPOCH
         self.dropped.add(cid)
 
     @precondition(lambda self: set(self.confirmed) - self.exited)

@@ -60,14 +60,3 @@ def process_until(chain, condition: Callable[[], bool], limit: int = 40, first: 
     if condition():
         return timestamp
     raise AssertionError(f"the beacon chain did not get there within {limit} epochs")
-
-
-def lose_withdrawal_requests(chain) -> int:
-    """A test's lever, not a rule of the chain: the EIP-7002 requests made since the last `process()` never
-    reach the consensus layer (the chain forgets their logs; the caller dequeues the contract's queue as the
-    end-of-block call would). It stands for a request the beacon chain drops without a trace, which the
-    contracts cannot tell from one it honours. Returns how many were lost."""
-    chain._collect_logs()
-    lost = [e for e in chain._events if e.kind == "withdrawal"]
-    chain._events = [e for e in chain._events if e.kind != "withdrawal"]
-    return len(lost)

@@ -100,7 +100,7 @@ EXIT_TOO_EARLY = "strategy_module: exit before activation + 256 epochs"
 EXIT_AFTER_WITHDRAWAL = "strategy_module: validator exited, prove it"
 # The ci profile (examples x steps), outside the machine's source (whose text seeds the derandomized runs),
 # so that it can change without changing the runs' first examples
-CI_PROFILE = (8, 28)
+CI_PROFILE = (7, 28)
 WITHDRAWAL_DELAY = 300  # blocks (an hour): EigenLayer's queue in this module's deployment
 
 

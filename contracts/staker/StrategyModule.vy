@@ -48,6 +48,7 @@ from ..lib import beacon_proofs
 from ..lib import eigen_proofs
 from ..lib import cluster_state as cs
 from ..lib import constants as c
+from ..lib import loss_codec
 from ..lib import seat_types
 
 
@@ -81,8 +82,10 @@ _cluster_node: uint256
 # validator is deposited after genesis, so it never activates at epoch 0).
 _activation_epoch: uint256
 # The losses checkpoints proved, charged and pending (docs/protocol.md §10
-# "A loss at a checkpoint").
-_loss: IStrategyModule.LossCharge
+# "A loss at a checkpoint"): a `loss_codec.Charge` word, and the wei the
+# settled charges took from the bonds (written by settlements only).
+_loss: uint256
+_loss_charged: uint256
 
 
 event Initialized:
@@ -564,7 +567,7 @@ def report_loss(
     assert (
         convert(beacon_timestamp, uint256) >= checkpoint
     ), "strategy_module: proof older than the checkpoint"
-    loss: IStrategyModule.LossCharge = self._loss
+    loss: loss_codec.Charge = loss_codec.unpack(self._loss)
     assert loss_gwei > max(
         loss.charged_gwei, loss.pending_gwei
     ), "strategy_module: no new loss"
@@ -574,12 +577,13 @@ def report_loss(
     loss.pending_gwei = loss_gwei
     loss.checkpoint = checkpoint
     loss.reported_at = block.timestamp
-    self._loss = loss
+    self._loss = loss_codec.pack(loss)
     # the Escrow reserves what the bonds still hold of it (nonreentrant)
     reserved: uint256 = extcall IStakerRewards(STAKER_REWARDS).reserve_charge(
         cluster_id, seats, want
     )
-    self._loss.reserved += reserved
+    loss.reserved += reserved
+    self._loss = loss_codec.pack(loss)
     log LossReported(
         cluster_id=cluster_id,
         caller=msg.sender,
@@ -606,7 +610,7 @@ def answer_loss(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]):
          high-water mark).
     @param seats The cluster's seats (checked by StakerRewards).
     """
-    loss: IStrategyModule.LossCharge = self._loss
+    loss: loss_codec.Charge = loss_codec.unpack(self._loss)
     assert loss.pending_gwei != 0, "strategy_module: no pending charge"
     assert (
         block.timestamp < loss.reported_at + c.CHALLENGE_WINDOW
@@ -634,7 +638,7 @@ def answer_loss(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]):
         loss.reported_at = 0
     released: uint256 = loss.reserved - keep
     loss.reserved = keep
-    self._loss = loss
+    self._loss = loss_codec.pack(loss)
     log LossAnswered(
         cluster_id=cluster_id,
         caller=msg.sender,
@@ -659,7 +663,7 @@ def settle_loss(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]):
          cluster's status.
     @param seats The cluster's seats (checked by StakerRewards).
     """
-    loss: IStrategyModule.LossCharge = self._loss
+    loss: loss_codec.Charge = loss_codec.unpack(self._loss)
     assert loss.pending_gwei != 0, "strategy_module: no pending charge"
     assert (
         block.timestamp >= loss.reported_at + c.CHALLENGE_WINDOW
@@ -672,14 +676,16 @@ def settle_loss(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]):
         loss_gwei=loss.pending_gwei,
         charged=loss.reserved,
     )
-    self._loss = IStrategyModule.LossCharge(
-        charged_gwei=loss.pending_gwei,
-        charged=loss.charged + loss.reserved,
-        pending_gwei=0,
-        reserved=0,
-        checkpoint=0,
-        reported_at=0,
+    self._loss = loss_codec.pack(
+        loss_codec.Charge(
+            charged_gwei=loss.pending_gwei,
+            pending_gwei=0,
+            checkpoint=0,
+            reported_at=0,
+            reserved=0,
+        )
     )
+    self._loss_charged += loss.reserved
     extcall IStakerRewards(STAKER_REWARDS).settle_charge(cluster_id, seats)
 
 
@@ -1004,7 +1010,15 @@ def loss_charge() -> IStrategyModule.LossCharge:
             reported (it settles `CHALLENGE_WINDOW` later).
     @return LossCharge The figures (pending ones 0 when none is pending).
     """
-    return self._loss
+    loss: loss_codec.Charge = loss_codec.unpack(self._loss)
+    return IStrategyModule.LossCharge(
+        charged_gwei=loss.charged_gwei,
+        charged=self._loss_charged,
+        pending_gwei=loss.pending_gwei,
+        reserved=loss.reserved,
+        checkpoint=loss.checkpoint,
+        reported_at=loss.reported_at,
+    )
 
 
 @external

@@ -33,7 +33,9 @@ Interface note (for the EigenLayer v1.12 stand-ins, issue #15, and any other cal
 - Levers: `take_offline(pk)` / `bring_back(pk)` (no attestations: inactivity penalties; with enough
   stake offline, no finality and a leak), `set_network_online(n)` for the network's own validators,
   `slash(pk)` (the spec's `slash_validator`, as a proposer or attester slashing ends), `consolidate(src, dst)`
-  and `switch_to_compounding(pk)` (EIP-7251 requests from the withdrawal address).
+  and `switch_to_compounding(pk)` (EIP-7251 requests from the withdrawal address),
+  `drop_withdrawal_requests(pk)` (the EIP-7002 requests for `pk` not yet in a block never reach the
+  consensus layer: a dropped request, which the contracts cannot tell from one the chain honours).
 - Consolidations between two validators need a consolidation churn above 32 ETH, which only a network of
   millions of ETH has: with this small network the spec drops them (the switch to 0x02 works).
 - Not modelled (no effect on what the contracts see): signatures of blocks, RANDAO reveals (the mix stays
@@ -329,6 +331,22 @@ class SpecBeaconChain(ChainCore, BeaconClock, EigenProofsMixin):
     def switch_to_compounding(self, pubkey: bytes) -> None:
         """0x01 -> 0x02 credentials: a consolidation request with source = target."""
         self.consolidate(pubkey, pubkey)
+
+    def drop_withdrawal_requests(self, pubkey: bytes) -> int:
+        """The chain drops the EIP-7002 requests for `pubkey` not yet in a block: they never reach the
+        consensus layer (no exit, no partial withdrawal), without a trace the contracts could tell from a
+        request it honours. Only the consensus side forgets them: the EIP-7002 contract's queue is dequeued
+        by the end-of-block call as for any request (`process()`, `processed_requests`). Requests made
+        after this call are included as usual. Returns how many were dropped."""
+        self._collect_logs()
+        pubkey = bytes(pubkey)
+        dropped = {
+            e.seq
+            for e in self._events
+            if e.kind == "withdrawal" and bytes(e.payload.validator_pubkey) == pubkey
+        }
+        self._events = [e for e in self._events if e.seq not in dropped]
+        return len(dropped)
 
     # ------------------------------------------------------------------------- processing
     def _collect_logs(self) -> None:

@@ -20,7 +20,7 @@ from deploy.sim.beacon import FAR_FUTURE_EPOCH, SpecBeaconChain, spec
 from deploy.sim.system_calls import read_beacon_root
 from tests.beacon.conftest import ETH, deposit_data, deposit_direct
 from tests.beacon.proofs import branch_root, is_valid, merkleize, with_changed_byte
-from tests.utils.chain_waits import next_blocks, process_until, run_epochs, until_active, until_in_registry
+from tests.utils.spec_chain import is_active, next_blocks, run_epochs, wait_for
 
 GWEI = 10**9
 MAX_SEED_LOOKAHEAD = int(spec.MAX_SEED_LOOKAHEAD)
@@ -85,7 +85,7 @@ def test_roots_and_proofs_match_the_specs(suite, chain, staker, harness):
     pubkeys = [
         deposit_direct(suite, staker, pod_credentials(staker), seed=f"model{i}", eth=32) for i in range(3)
     ]
-    ts = process_until(chain, lambda: all(map(chain.has_validator, pubkeys)), what="three deposits")
+    ts = wait_for(chain, lambda: all(map(chain.has_validator, pubkeys)), "three deposits", epochs=16)
     block_root = read_beacon_root(suite.beacon_roots, ts)
     assert block_root == chain.last_block_root
     # the block header root, merkleized by hand (5 fields -> 8 chunks)
@@ -140,11 +140,11 @@ def test_first_deposit_with_invalid_signature_is_dropped(suite, chain, staker):
     root = keys.deposit_data_root(pubkey, credentials, 32 * GWEI, other_signature)
     with boa.env.prank(staker):  # the deposit contract does not check signatures
         suite.deposit_contract.deposit(pubkey, credentials, other_signature, root, value=32 * ETH)
-    process_until(chain, lambda: bool(chain.ignored_deposits), what="the deposit processed")
+    wait_for(chain, lambda: bool(chain.ignored_deposits), "the deposit processed", epochs=16)
     assert not chain.has_validator(pubkey) and not chain.pending_deposits(pubkey)
     assert [bytes(d.pubkey) for d in chain.ignored_deposits] == [pubkey]
     deposit_direct(suite, staker, credentials, seed="badsig", eth=32)
-    until_in_registry(chain, pubkey)
+    wait_for(chain, lambda: chain.has_validator(pubkey), "the deposit in the registry", epochs=16)
     assert chain.validator(pubkey).balance == 32 * GWEI
     assert len(chain.ignored_deposits) == 1
 
@@ -156,8 +156,11 @@ def test_front_run_keeps_the_first_credentials(suite, chain, staker, non_owner):
     pubkey = deposit_direct(suite, non_owner, attacker_credentials, seed="dv", eth=1)
     same = deposit_direct(suite, staker, staker_credentials, seed="dv", eth=1)
     assert same == pubkey
-    process_until(
-        chain, lambda: chain.has_validator(pubkey) and not chain.pending_deposits(pubkey), what="deposits"
+    wait_for(
+        chain,
+        lambda: chain.has_validator(pubkey) and not chain.pending_deposits(pubkey),
+        "deposits",
+        epochs=16,
     )
     v = chain.validator(pubkey)
     assert v.withdrawal_credentials == attacker_credentials
@@ -172,21 +175,21 @@ def test_pre_deposit_waits_for_its_top_up_and_activation_for_finality(suite, cha
     activated only once that eligibility is finalized, MAX_SEED_LOOKAHEAD epochs on."""
     credentials = pod_credentials(staker)
     pubkey = deposit_direct(suite, staker, credentials, seed="model0", eth=1)
-    until_in_registry(chain, pubkey)
+    wait_for(chain, lambda: chain.has_validator(pubkey), "the deposit in the registry", epochs=16)
     run_epochs(chain, 3)
     v = chain.validator(pubkey)
     assert (v.balance, v.effective_balance) == (1 * GWEI, 1 * GWEI)
     assert v.activation_eligibility_epoch == FAR_FUTURE_EPOCH
     deposit_direct(suite, staker, credentials, seed="model0", eth=31)
-    process_until(chain, lambda: v.activation_eligibility_epoch != FAR_FUTURE_EPOCH, what="eligible")
+    wait_for(chain, lambda: v.activation_eligibility_epoch != FAR_FUTURE_EPOCH, "eligibility", epochs=16)
     assert v.effective_balance == 32 * GWEI
     eligible = v.activation_eligibility_epoch
-    process_until(chain, lambda: v.activation_epoch != FAR_FUTURE_EPOCH, what="an activation epoch")
+    wait_for(chain, lambda: v.activation_epoch != FAR_FUTURE_EPOCH, "an activation epoch", epochs=16)
     assert int(chain.state.finalized_checkpoint.epoch) >= eligible  # the eligibility is final
     # finalized at the end of the next epoch at best, then `compute_activation_exit_epoch` of that epoch
     assert v.activation_epoch >= eligible + 1 + 1 + MAX_SEED_LOOKAHEAD
     assert not v.is_active(chain.epoch)
-    until_active(chain, pubkey)
+    wait_for(chain, lambda: is_active(chain, pubkey), "the validator active", epochs=24)
     assert v.activation_epoch <= chain.epoch
 
 
@@ -195,7 +198,7 @@ def test_excess_paid_to_a_contract_without_running_its_code(suite, chain, staker
     balance increase: BeaconRoots, which rejects ETH sent to it, is credited all the same."""
     target = suite.beacon_roots.address
     pubkey = deposit_direct(suite, staker, pod_credentials(target), seed="model1", eth=32)
-    until_active(chain, pubkey)
+    wait_for(chain, lambda: is_active(chain, pubkey), "the validator active", epochs=24)
     v = chain.validator(pubkey)
     before = boa.env.get_balance(target)
     run_epochs(chain, 2)
@@ -261,7 +264,7 @@ def test_real_holesky_deposit_enters_the_chain(suite, staker):
             bytes.fromhex(d["deposit_data_root"]),
             value=d["amount"] * GWEI,
         )
-    until_in_registry(holesky, pubkey)
+    wait_for(holesky, lambda: holesky.has_validator(pubkey), "the deposit in the registry", epochs=16)
     mainnet.process()
     v = holesky.validator(pubkey)
     assert v.withdrawal_credentials == credentials and v.effective_balance == 32 * GWEI

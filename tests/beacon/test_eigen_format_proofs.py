@@ -22,7 +22,7 @@ from deploy.sim.eigen_proofs import DENEB, PECTRA, ProofError
 from deploy.sim.system_calls import read_beacon_root
 from tests.beacon.conftest import deposit_data, deposit_direct, stake
 from tests.beacon.proofs import h
-from tests.utils.chain_waits import next_blocks, process_until
+from tests.utils.spec_chain import next_blocks, wait_for
 
 VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors"
 GWEI = 10**9
@@ -78,7 +78,7 @@ def pubkeys(suite, staker):
 
 def in_registry(chain, pubkeys) -> int:
     """Until every deposit is in the registry (finalized, then the churn); the last posted timestamp."""
-    return process_until(chain, lambda: all(map(chain.has_validator, pubkeys)), what="the deposits")
+    return wait_for(chain, lambda: all(map(chain.has_validator, pubkeys)), "the deposits", epochs=16)
 
 
 @pytest.fixture
@@ -199,7 +199,7 @@ def test_checkpoint_of_an_older_block_still_verifies_after_later_blocks(chain, s
     deposit_gwei(suite, staker, "eigen4", 10**9)
     credentials = keys.eigen_pod_withdrawal_credentials(suite.eigen_pod_manager.getPod(staker))
     late = deposit_direct(suite, staker, credentials, seed="eigen-late", eth=32)
-    last = process_until(chain, lambda: chain.validator(pubkeys[1]).withdrawn > 0, epochs=24, what="a sweep")
+    last = wait_for(chain, lambda: chain.validator(pubkeys[1]).withdrawn > 0, "a sweep", epochs=24)
     now = [chain.validator(pk).balance for pk in pubkeys]
     assert now[1] == 32 * GWEI and now[4] == first_balances[4] + GWEI and chain.has_validator(late)
     first_root = read_beacon_root(suite.beacon_roots, first)

@@ -14,9 +14,9 @@ from deploy.sim.beacon import FAR_FUTURE_EPOCH, SHARD_COMMITTEE_PERIOD
 from deploy.sim.eigen_proofs import pubkey_hash
 from deploy.sim.system_calls import dequeue_withdrawal_requests
 from tests.beacon.conftest import ETH, WITHDRAWAL_DELAY_BLOCKS, deposit_direct, stake
-from tests.utils.chain_waits import next_blocks, process_until, run_epochs, until_active
 from tests.utils.errors import reverts_with_error
 from tests.utils.logs import event_names
+from tests.utils.spec_chain import is_active, next_blocks, run_epochs, wait_for
 
 pytestmark = pytest.mark.filterwarnings("ignore:casted bytecode does not match")
 GWEI = 10**9
@@ -34,10 +34,11 @@ def names(contract) -> list[str]:
 def activate(chain, pubkey: bytes) -> int:
     """Let epochs pass until the validator is in the registry with an activation epoch (what
     `verifyWithdrawalCredentials` needs, EIGENLAYER.md §6.2); returns the last block's timestamp."""
-    return process_until(
+    return wait_for(
         chain,
         lambda: chain.has_validator(pubkey) and chain.validator(pubkey).activation_epoch != FAR_FUTURE_EPOCH,
-        what="an activation epoch",
+        "an activation epoch",
+        epochs=16,
     )
 
 
@@ -156,14 +157,14 @@ def test_pre_deposit_restaked_only_once_topped_up_and_activated(suite, chain, st
     pod = pod_of(staker)
     credentials = keys.eigen_pod_withdrawal_credentials(pod.address)
     pubkey = deposit_direct(suite, staker, credentials, seed="pre", eth=1)
-    process_until(chain, lambda: chain.has_validator(pubkey), what="the pre-deposit in the registry")
+    wait_for(chain, lambda: chain.has_validator(pubkey), "the pre-deposit in the registry", epochs=16)
     run_epochs(chain, 3)
     v = chain.validator(pubkey)
     assert (v.effective_balance, v.activation_epoch) == (1 * GWEI, FAR_FUTURE_EPOCH)
     with boa.env.prank(staker), reverts_with_error("ValidatorInactiveOnBeaconChain()"):
         pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey]))
     deposit_direct(suite, staker, credentials, seed="pre", eth=31)  # the top-up: same key
-    process_until(chain, lambda: v.effective_balance == 32 * GWEI, what="the top-up credited")
+    wait_for(chain, lambda: v.effective_balance == 32 * GWEI, "the top-up credited", epochs=16)
     assert v.activation_epoch == FAR_FUTURE_EPOCH  # eligible at most: not final yet
     with boa.env.prank(staker), reverts_with_error("ValidatorInactiveOnBeaconChain()"):
         pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey]))
@@ -186,7 +187,7 @@ def test_checkpoint_after_rewards_credits_them(suite, chain, staker, pod_of):
     with boa.env.prank(staker), reverts_with_error("NoBalanceToCheckpoint()"):
         pod.startCheckpoint(True)
     v = chain.validator(pubkey)
-    process_until(chain, lambda: v.withdrawn > 0, what="the first sweep")  # active: rewards, then swept
+    wait_for(chain, lambda: v.withdrawn > 0, "the first sweep", epochs=16)  # active: rewards, then swept
     run_epochs(chain, 2)
     swept = boa.env.get_balance(pod.address)
     assert swept > 0 and v.balance == 32 * GWEI and swept == v.withdrawn * GWEI
@@ -208,7 +209,7 @@ def test_delegation_carries_shares(suite, chain, staker, operator, pod_of):
     pubkey, _ = restake(suite, chain, pod, staker)
     assert dm.operatorShares(operator, beacon) == 32 * WAD
     # a later checkpoint's rewards follow the delegation
-    process_until(chain, lambda: chain.validator(pubkey).withdrawn > 0, what="the first sweep")
+    wait_for(chain, lambda: chain.validator(pubkey).withdrawn > 0, "the first sweep", epochs=16)
     delta, _ = checkpoint(chain, pod, staker, [pubkey])
     assert delta > 0 and dm.operatorShares(operator, beacon) == 32 * WAD + delta * GWEI
     # undelegating queues every share: the operator loses them, the staker gets them back as shares
@@ -320,7 +321,7 @@ def test_offline_loss_lowers_the_slashing_factor_not_the_deposit_shares(
     delegate(suite, staker, operator)
     pod = pod_of(staker)
     pubkey = stake(suite, staker, seed="offline")
-    until_active(chain, pubkey)
+    wait_for(chain, lambda: is_active(chain, pubkey), "the validator active", epochs=24)
     with boa.env.prank(staker):
         pod.verifyWithdrawalCredentials(*chain.credential_proof_args([pubkey]))
     run_epochs(chain, 1)

@@ -33,8 +33,8 @@ from deploy import keys
 from deploy.protocol import at
 from deploy.sim.beacon import FAR_FUTURE_EPOCH, SECONDS_PER_EPOCH, SpecBeaconChain
 from tests.beacon.conftest import ETH, WITHDRAWAL_DELAY_BLOCKS, deposit_data
-from tests.utils.chain_waits import process_until
 from tests.utils.errors import reverts_with_error
+from tests.utils.spec_chain import wait_for
 from tests.utils.stateful import PROFILE, StatefulBase
 
 pytestmark = pytest.mark.filterwarnings("ignore:casted bytecode does not match")
@@ -108,7 +108,7 @@ class RestakingMachine(StatefulBase):
         for s in range(STAKERS):
             self.stake(s, 0)
         ready = lambda: all(self.has_activation_epoch(s, 0) for s in range(STAKERS))  # noqa: E731
-        process_until(self.chain, ready, what="the first stakes' activation epochs")
+        wait_for(self.chain, ready, "the first stakes' activation epochs", epochs=16)
 
     @rule(s=st.integers(0, STAKERS - 1), k=st.integers(0, KEYS_PER_STAKER - 1))
     def stake(self, s, k):

@@ -19,7 +19,7 @@ from deploy.sim.beacon import (
 )
 from deploy.sim.system_calls import read_beacon_root, request_withdrawal
 from tests.beacon.conftest import deposit_direct, funded, stake
-from tests.utils.spec_chain import long_run, run_epochs
+from tests.utils.spec_chain import long_run, next_block, run_epochs
 
 GWEI = 10**9
 WAD = 10**18
@@ -125,17 +125,30 @@ def test_bad_signature_deposit_is_dropped_by_the_spec(suite):
     assert [bytes(d.pubkey) for d in chain.ignored_deposits] == [pubkey]
 
 
+def old_enough_to_exit(suite) -> SpecBeaconChain:
+    """A chain whose genesis lies SHARD_COMMITTEE_PERIOD + 1 epochs back, processed to now: its network
+    validators may exit at once."""
+    genesis = boa.env.evm.patch.timestamp - (SHARD_COMMITTEE_PERIOD + 1) * SECONDS_PER_EPOCH
+    chain = SpecBeaconChain(suite, genesis_time=genesis)
+    chain.process()
+    return chain
+
+
+def request_full_exit(suite, chain, pubkey: bytes) -> str:
+    """An EIP-7002 full exit of `pubkey` from its withdrawal address (funded for the fee); the address."""
+    address = chain.validator(pubkey).withdrawal_address
+    boa.env.set_balance(address, 10**18)
+    request_withdrawal(suite.withdrawal_requests, pubkey, 0, sender=address)
+    return address
+
+
 @long_run
 def test_exit_request_through_the_evm_and_the_sweep_pays_it(suite):
     """An EIP-7002 full exit from a network validator's withdrawal address, past SHARD_COMMITTEE_PERIOD:
     the spec exits it; once withdrawable, the sweep pays its balance to that address (~30 s of CPU)."""
-    genesis = boa.env.evm.patch.timestamp - (SHARD_COMMITTEE_PERIOD + 1) * SECONDS_PER_EPOCH
-    chain = SpecBeaconChain(suite, genesis_time=genesis)
-    chain.process()
+    chain = old_enough_to_exit(suite)
     pubkey = chain.network_pubkeys[3]
-    address = chain.validator(pubkey).withdrawal_address
-    boa.env.set_balance(address, 10**18)
-    request_withdrawal(suite.withdrawal_requests, pubkey, 0, sender=address)
+    address = request_full_exit(suite, chain, pubkey)
     run_epochs(chain, 1)
     exiting = chain.validator(pubkey)
     assert exiting.exit_epoch < FAR_FUTURE_EPOCH and chain.processed_requests[-1][1] == pubkey
@@ -143,6 +156,25 @@ def test_exit_request_through_the_evm_and_the_sweep_pays_it(suite):
     run_epochs(chain, exiting.withdrawable_epoch - chain.epoch + 1)
     assert exiting.balance == 0 and exiting.withdrawn - withdrawn > 2048 * GWEI
     assert boa.env.get_balance(address) - before == (exiting.withdrawn - withdrawn) * GWEI
+
+
+def test_a_dropped_exit_request_never_reaches_the_consensus_layer(suite):
+    """`drop_withdrawal_requests(pk)`: two network validators past SHARD_COMMITTEE_PERIOD request their exit
+    in one block; the chain drops one validator's request (the EVM's end-of-block call dequeues both), so
+    only the other exits. The dropped validator's next request is honoured."""
+    chain = old_enough_to_exit(suite)
+    kept, dropped = chain.network_pubkeys[2:4]
+    request_full_exit(suite, chain, kept)
+    request_full_exit(suite, chain, dropped)
+    assert chain.drop_withdrawal_requests(dropped) == 1
+    assert chain.drop_withdrawal_requests(dropped) == 0  # nothing left to drop
+    next_block(chain)
+    assert [r[1] for r in chain.processed_requests] == [kept, dropped]  # the EVM side saw both
+    assert chain.validator(kept).exit_epoch < FAR_FUTURE_EPOCH
+    assert chain.validator(dropped).exit_epoch == FAR_FUTURE_EPOCH
+    request_full_exit(suite, chain, dropped)
+    next_block(chain)
+    assert chain.validator(dropped).exit_epoch < FAR_FUTURE_EPOCH
 
 
 def test_restake_on_the_spec_chain_and_prove_a_slashing(suite, pod_of):

@@ -16,7 +16,7 @@ from py_ecc.optimized_bls12_381 import curve_order
 from deploy import keys
 from deploy.sim.beacon import SpecBeaconChain
 from tests.beacon.conftest import DATA, ETH
-from tests.utils.chain_waits import until_in_registry
+from tests.utils.spec_chain import wait_for
 
 CREDENTIALS = b"\x01" + bytes(11) + bytes.fromhex("e0c5cea4d3869f156717c66e188ae81c80914a6e")
 SEED = "threshold ceremony"
@@ -111,8 +111,9 @@ def test_threshold_signed_pre_deposit_enters_the_beacon_chain(suite, key, staker
             bytes.fromhex(d["deposit_data_root"]),
             value=ETH,
         )
-    until_in_registry(chain, key.distributed_public_key)
-    v = chain.validator(key.distributed_public_key)
+    pubkey = key.distributed_public_key
+    wait_for(chain, lambda: chain.has_validator(pubkey), "the deposit in the registry", epochs=16)
+    v = chain.validator(pubkey)
     assert (v.withdrawal_credentials, v.balance) == (CREDENTIALS, 10**9) and not chain.ignored_deposits
 
 

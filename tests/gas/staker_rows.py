@@ -32,7 +32,7 @@ from deploy.keys import (
 from deploy.protocol import at, deploy_protocol
 from deploy.tables import format_table
 from tests.staker.proofs import posted_proof, uint64_chunk, validator_fields
-from tests.utils.spec_chain import next_block, process_until, run_epochs, spec_chain
+from tests.utils.spec_chain import next_block, run_epochs, spec_chain, wait_for
 
 ETH = 10**18
 STAKE = 32 * ETH
@@ -96,7 +96,7 @@ def run() -> dict[str, int]:
     pubkey0 = _register(protocol, c0, b"gas report key 0")
     module_address, gas = measure(manager.create_strategy_module_and_stake, value=STAKE, sender=stakers[0])
     results["create_strategy_module_and_stake (and pre-create the next)"] = gas
-    timestamp = process_until(chain, lambda: chain.has_validator(pubkey0))  # finalized, through the churn
+    timestamp = wait_for(chain, lambda: chain.has_validator(pubkey0), "the pre-deposit in the registry")
     seats0 = protocol.seats(c0)
     _, gas = measure(
         manager.confirm_stake, c0, seats0, timestamp, chain.validator_proof(pubkey0), sender=stakers[0]
@@ -127,8 +127,10 @@ def run() -> dict[str, int]:
     # the deposit into cluster 1 (its pre-creation attempt finds enough bids again: pre-creates cluster 3)
     _, gas = measure(manager.create_strategy_module_and_stake, value=STAKE, sender=stakers[1])
     results["create_strategy_module_and_stake (second, pre-creating)"] = gas
-    timestamp = process_until(
-        chain, lambda: chain.has_validator(pubkey1) and not chain.pending_deposits(pubkey1)
+    timestamp = wait_for(
+        chain,
+        lambda: chain.has_validator(pubkey1) and not chain.pending_deposits(pubkey1),
+        "the front-runner's deposit and the pre-deposit processed",
     )
     _, gas = measure(
         manager.report_frontrun,
@@ -172,12 +174,13 @@ def run() -> dict[str, int]:
         sender=owner_of_pod,
     )
     # the deposit lands, then the activation epoch is assigned (finality, churn, the seed lookahead)
-    process_until(
+    wait_for(
         chain,
         lambda: (
             chain.has_validator(pubkey_direct)
             and chain.validator(pubkey_direct).activation_epoch != FAR_FUTURE_EPOCH
         ),
+        "the direct deposit's activation epoch",
     )
     pod = at("eigen_pod_implementation", protocol.eigen_pod_manager.getPod(owner_of_pod))
     args = chain.credential_proof_args([pubkey_direct])
@@ -188,7 +191,9 @@ def run() -> dict[str, int]:
     # its pod, the request after 256 epochs of activity, the exit epoch proven (the stream ends there, bonds
     # unlock), then the principal home EigenLayer's way: the sweep, a checkpoint, the queue, the delay
     module = at("strategy_module_implementation", module_address)
-    timestamp = process_until(chain, lambda: chain.validator(pubkey0).activation_epoch != FAR_FUTURE_EPOCH)
+    timestamp = wait_for(
+        chain, lambda: chain.validator(pubkey0).activation_epoch != FAR_FUTURE_EPOCH, "an activation epoch"
+    )
     _, gas = measure(module.prove_activation, timestamp, chain.validator_proof(pubkey0), sender=stakers[3])
     results["StrategyModule.prove_activation"] = gas
     timestamp, state_root_proof, indices, proofs, fields = chain.credential_proof_args([pubkey0])
@@ -206,7 +211,7 @@ def run() -> dict[str, int]:
     results["StrategyModule.prove_exit (stream ended, bonds unlocked)"] = gas
     v0 = chain.validator(pubkey0)  # withdrawable 256 epochs after the exit: the sweep pays the pod
     run_epochs(chain, v0.withdrawable_epoch - chain.epoch)
-    process_until(chain, lambda: v0.balance == 0, limit=2)
+    wait_for(chain, lambda: v0.balance == 0, "the sweep of the exited balance", epochs=2)
     boa.env.time_travel(seconds=12)
     timestamp = chain.process()
     _, gas = measure(module.start_checkpoint, sender=stakers[3])
@@ -236,7 +241,7 @@ def run() -> dict[str, int]:
         "strategy_module_implementation",
         measure(manager.create_strategy_module_and_stake, value=STAKE, sender=stakers[2])[0],
     )
-    timestamp = process_until(chain, lambda: chain.has_validator(pubkey3))
+    timestamp = wait_for(chain, lambda: chain.has_validator(pubkey3), "the pre-deposit in the registry")
     manager.confirm_stake(
         c3, protocol.seats(c3), timestamp, chain.validator_proof(pubkey3), sender=stakers[2]
     )

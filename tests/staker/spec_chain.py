@@ -12,18 +12,9 @@ from tests.staker.conftest import STAKE, module_at
 from tests.staker.restaking import POD_STATUS_ACTIVE, pod_of
 from tests.utils.constants import c
 from tests.utils.seats import seats_of
-from tests.utils.spec_chain import long_run, run_epochs  # noqa: F401 (re-exported to the staker tests)
+from tests.utils.spec_chain import long_run, run_epochs, wait_for  # noqa: F401 (re-exported to the staker tests)
 
 GWEI = 10**9
-
-
-def until(chain, condition, limit: int = 40) -> int:
-    """One epoch at a time until `condition()` holds (at most `limit` epochs); returns the last timestamp."""
-    for _ in range(limit):
-        timestamp = run_epochs(chain, 1)
-        if condition():
-            return timestamp
-    raise AssertionError(f"not within {limit} epochs")
 
 
 def checkpoint(chain, module, pubkey, sender) -> int:
@@ -48,7 +39,9 @@ def restaked_on_the_spec_chain(protocol, ready_cluster, staker, outsider):
     with boa.env.prank(staker):
         module = module_at(manager.create_strategy_module_and_stake(value=STAKE))
     # the pre-deposit enters the registry once finalized (pending deposits, churn): then it is proven
-    timestamp = until(chain, lambda: chain.has_validator(pubkey))
+    timestamp = wait_for(
+        chain, lambda: chain.has_validator(pubkey), "the pre-deposit in the registry", first=1
+    )
     v = chain.validator(pubkey)
     assert v.balance == c.PRE_DEPOSIT_AMOUNT // GWEI and v.activation_eligibility_epoch == FAR_FUTURE_EPOCH
     with boa.env.prank(outsider):
@@ -58,7 +51,7 @@ def restaked_on_the_spec_chain(protocol, ready_cluster, staker, outsider):
     assert module.is_staked()
     assert boa.env.get_balance(manager.address) == 0
     # the top-up through the queue, eligibility finalized, MAX_SEED_LOOKAHEAD: active
-    until(chain, lambda: v.is_active(chain.epoch))
+    wait_for(chain, lambda: v.is_active(chain.epoch), "the validator active", first=1)
     assert v.balance >= STAKE // GWEI and v.effective_balance == STAKE // GWEI
     pod = module.eigen_pod()
     assert not [wei for address, wei in chain.paid if address == pod]  # no excess over 32 ETH swept yet

@@ -39,7 +39,7 @@ from tests.utils.actors import actors
 from tests.utils.deposits import accept_deposit
 from tests.utils.errors import reverts_with_error
 from tests.utils.seats import operators_of, seats_of
-from tests.utils.spec_chain import next_block, process_until, run_epochs, spec_chain
+from tests.utils.spec_chain import is_active, next_block, run_epochs, spec_chain, wait_for
 
 EPOCH = SECONDS_PER_EPOCH
 GWEI = 10**9
@@ -119,7 +119,7 @@ def test_frontrun_attack_is_caught_and_the_staker_made_whole(protocol, owner, op
     # one creates the validator and fixes the credentials, the second tops it up
     timestamp = next_block(chain)
     assert not chain.has_validator(pubkey) and len(chain.pending_deposits(pubkey)) == 2
-    timestamp = process_until(chain, lambda: chain.has_validator(pubkey))
+    timestamp = wait_for(chain, lambda: chain.has_validator(pubkey), "the two deposits in the registry")
     assert not chain.pending_deposits(pubkey)
     validator = chain.validator(pubkey)
     assert validator.withdrawal_credentials == attacker_credentials
@@ -179,7 +179,9 @@ def test_honest_stakers_end_in_their_own_validators(protocol, honest_world, stak
             modules[cluster_id] = module_at(manager.create_strategy_module_and_stake(value=STAKE))
     pubkeys = [bytes(manager.validator_pubkey(cluster_id)) for cluster_id in ids]
     # the pre-deposits enter the registry once finalized, through the churn
-    timestamp = process_until(chain, lambda: all(chain.has_validator(pk) for pk in pubkeys))
+    timestamp = wait_for(
+        chain, lambda: all(map(chain.has_validator, pubkeys)), "the pre-deposits in the registry"
+    )
     with boa.env.prank(outsider):
         for cluster_id in ids:
             pubkey = bytes(manager.validator_pubkey(cluster_id))
@@ -193,8 +195,10 @@ def test_honest_stakers_end_in_their_own_validators(protocol, honest_world, stak
         assert epm.podOwnerDepositShares(module.address) == 0
     # the top-ups land: every validator holds 32 ETH with its own pod's credentials (the effective balance
     # follows in the same epoch; eligibility for activation comes at the next epoch's registry update)
-    process_until(
-        chain, lambda: all(chain.validator(pk).effective_balance == STAKE // GWEI for pk in pubkeys)
+    wait_for(
+        chain,
+        lambda: all(chain.validator(pk).effective_balance == STAKE // GWEI for pk in pubkeys),
+        "the top-ups credited",
     )
     for cluster_id, module in modules.items():
         assert manager.cluster_status(cluster_id) == c.CLUSTER_STAKED
@@ -207,8 +211,10 @@ def test_honest_stakers_end_in_their_own_validators(protocol, honest_world, stak
         with reverts_with_error("ValidatorInactiveOnBeaconChain()"):
             restake(chain, module, pubkey, outsider)
     # activation once the eligibility epoch is finalized (and the seed lookahead); then anyone restakes
-    process_until(
-        chain, lambda: all(chain.validator(pk).activation_epoch < FAR_FUTURE_EPOCH for pk in pubkeys)
+    wait_for(
+        chain,
+        lambda: all(chain.validator(pk).activation_epoch < FAR_FUTURE_EPOCH for pk in pubkeys),
+        "the activation epochs",
     )
     for cluster_id, module in modules.items():
         pubkey = bytes(manager.validator_pubkey(cluster_id))
@@ -233,10 +239,10 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider)
     with boa.env.prank(staker):
         module = module_at(manager.create_strategy_module_and_stake(value=STAKE))
     pubkey = bytes(manager.validator_pubkey(cluster_id))
-    timestamp = process_until(chain, lambda: chain.has_validator(pubkey))
+    timestamp = wait_for(chain, lambda: chain.has_validator(pubkey), "the pre-deposit in the registry")
     manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, chain.validator_proof(pubkey))
     # the top-up is included, the validator becomes eligible, then active after finality and the lookahead
-    process_until(chain, lambda: chain.validator(pubkey).is_active(chain.epoch))
+    wait_for(chain, lambda: is_active(chain, pubkey), "the validator active")
     # the activation epoch proven (anyone, the project's proof)
     module.prove_activation(chain.last_timestamp, chain.validator_proof(pubkey), sender=outsider)
     assert module.activation_epoch() == chain.validator(pubkey).activation_epoch
@@ -261,7 +267,7 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider)
     assert exit_epoch < FAR_FUTURE_EPOCH and v.withdrawable_epoch == exit_epoch + 256
     # withdrawable 256 epochs after the exit: the sweep pays the whole balance to the pod
     run_epochs(chain, v.withdrawable_epoch - chain.epoch)
-    process_until(chain, lambda: v.balance == 0, limit=2)
+    wait_for(chain, lambda: v.balance == 0, "the sweep of the exited balance", epochs=2)
     paid = boa.env.get_balance(pod.address)
     assert paid == sum(wei for address, wei in chain.paid if address == pod.address)
     assert paid >= STAKE  # principal plus consensus rewards
@@ -328,7 +334,7 @@ def test_a_pre_deposit_the_beacon_chain_ignores_is_reclaimed(protocol, owner, op
     with boa.env.prank(staker):
         manager.create_strategy_module_and_stake(value=STAKE)
     # the chain drops the deposit once it leaves the pending queue (finalized): the signature fails
-    process_until(chain, lambda: not chain.pending_deposits(pubkey))
+    wait_for(chain, lambda: not chain.pending_deposits(pubkey), "the deposit out of the pending queue")
     assert not chain.has_validator(pubkey) and [bytes(d.pubkey) for d in chain.ignored_deposits] == [pubkey]
     boa.env.time_travel(seconds=manager.pending_cluster_ttl())
     with boa.env.prank(staker):

@@ -54,9 +54,10 @@ from tests.staker.restaking import (
     wait_withdrawal_delay,
 )
 from tests.staker.spec_chain import checkpoint as pod_checkpoint
-from tests.staker.spec_chain import run_epochs, until
+from tests.staker.spec_chain import run_epochs
 from tests.utils.constants import c
 from tests.utils.seats import Seat, bid_ids_of, seats_hash, seats_of
+from tests.utils.spec_chain import is_active, wait_for
 from tests.utils.spec_chain_fork import fork_spec_chain, logs_read
 from tests.utils.stateful import PROFILE, StatefulBase
 
@@ -96,12 +97,12 @@ def world(protocol, operators, stakers, outsider, bid_round, pre_create, registe
         with boa.env.prank(stakers[k]):
             modules.append(module_at(manager.create_strategy_module_and_stake(value=STAKE)))
         pubkeys.append(bytes(manager.validator_pubkey(cluster_id)))
-    timestamp = until(chain, lambda: all(chain.has_validator(pk) for pk in pubkeys))
+    timestamp = wait_for(chain, lambda: all(map(chain.has_validator, pubkeys)), "the pre-deposits", first=1)
     for cluster_id, pubkey in zip(cluster_ids, pubkeys, strict=True):
         proof = validator_proof_at(chain, pubkey, timestamp)
         with boa.env.prank(outsider):
             manager.confirm_stake(cluster_id, seats_of(manager, cluster_id), timestamp, proof)
-    until(chain, lambda: all(chain.validator(pk).is_active(chain.epoch) for pk in pubkeys))
+    wait_for(chain, lambda: all(is_active(chain, pk) for pk in pubkeys), "the validators active", first=1)
     for module, pubkey in zip(modules, pubkeys, strict=True):
         timestamp, state_root_proof, indices, proofs, fields = chain.credential_proof_args([pubkey])
         module.restake(timestamp, state_root_proof, indices[0], proofs[0], fields[0], sender=outsider)

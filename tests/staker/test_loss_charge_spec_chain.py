@@ -30,9 +30,10 @@ from tests.staker.restaking import (
     wait_withdrawal_delay,
 )
 from tests.staker.slashing import check_identities
-from tests.staker.spec_chain import GWEI, checkpoint, restaked_on_the_spec_chain, run_epochs, until
+from tests.staker.spec_chain import GWEI, checkpoint, restaked_on_the_spec_chain, run_epochs
 from tests.utils.constants import c
 from tests.utils.seats import operators_of, seats_of
+from tests.utils.spec_chain import wait_for
 
 OFFLINE_EPOCHS = 40
 BACK_EPOCHS = 12
@@ -95,7 +96,7 @@ def test_an_offline_spell_is_charged_to_the_bonds(
     # the holder switches the validator to 0x02 credentials (on mainnet: an EIP-7251 request through its pod):
     # EIP-7002 could then withdraw part of the balance at the holder's request, so no later reading counts
     chain.switch_to_compounding(pubkey)
-    timestamp = until(chain, lambda: v.withdrawal_credentials[:1] == b"\x02")
+    timestamp = wait_for(chain, lambda: v.withdrawal_credentials[:1] == b"\x02", "0x02 credentials", first=1)
     with boa.env.prank(outsider), boa.reverts("strategy_module: credentials not 0x01"):
         module.report_loss(seats, timestamp, chain.validator_proof(pubkey))
 
@@ -106,7 +107,7 @@ def test_an_offline_spell_is_charged_to_the_bonds(
     )
     run_epochs(chain, max(0, (due - chain.last_timestamp) // c.SECONDS_PER_EPOCH + 1))
     request_exit(protocol, module, staker)
-    timestamp = until(chain, lambda: v.exit_epoch != 2**64 - 1)
+    timestamp = wait_for(chain, lambda: v.exit_epoch != 2**64 - 1, "an exit epoch", first=1)
     with boa.env.prank(outsider):
         module.prove_exit(seats, timestamp, chain.validator_proof(pubkey))
     assert protocol.manager.cluster_status(cluster_id) == c.CLUSTER_EXITED

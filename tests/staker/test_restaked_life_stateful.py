@@ -78,7 +78,7 @@ from tests.utils.share_maths import (
     updated_dsf,
     withdrawable,
 )
-from tests.utils.spec_chain import next_block, process_until, run_epochs, spec_chain
+from tests.utils.spec_chain import next_block, run_epochs, spec_chain, wait_for
 from tests.utils.stateful import PROFILE, StatefulBase
 
 pytestmark = pytest.mark.filterwarnings("ignore:casted bytecode does not match")
@@ -98,7 +98,7 @@ EXIT_TOO_EARLY = "strategy_module: exit before activation + 256 epochs"
 EXIT_AFTER_WITHDRAWAL = "strategy_module: validator exited, prove it"
 # The ci profile (examples x steps), outside the machine's source (whose text seeds the derandomized runs),
 # so that it can change without changing the runs' first examples
-CI_PROFILE = (8, 26)
+CI_PROFILE = (7, 28)
 WITHDRAWAL_DELAY = 300  # blocks (an hour): EigenLayer's queue in this module's deployment
 
 
@@ -329,7 +329,7 @@ class RestakedLifeMachine(StatefulBase):
         """Blocks until the beacon chain gives the validator an activation epoch (top-up, finality)."""
         v = self.chain.validator(life.pubkey)
         if v.activation_epoch == FAR_FUTURE_EPOCH:
-            process_until(self.chain, lambda: v.activation_epoch != FAR_FUTURE_EPOCH)
+            wait_for(self.chain, lambda: v.activation_epoch != FAR_FUTURE_EPOCH, "an activation epoch")
 
     def _exit_due(self, life: Life) -> int:
         return self.chain.genesis_time + (life.activation + SHARD_COMMITTEE_PERIOD) * EPOCH
@@ -372,7 +372,9 @@ class RestakedLifeMachine(StatefulBase):
     def confirm_stake(self, life: Life) -> None:
         """Once the chain has the validator (its pre-deposit finalized, through the churn), anyone proves
         it."""
-        timestamp = process_until(self.chain, lambda: self.chain.has_validator(life.pubkey))
+        timestamp = wait_for(
+            self.chain, lambda: self.chain.has_validator(life.pubkey), "the pre-deposit in the registry"
+        )
         self.m.confirm_stake(
             life.cid,
             seats_of(self.m, life.cid),
@@ -703,7 +705,7 @@ class RestakedLifeMachine(StatefulBase):
         if due >= self.chain.epoch:
             run_epochs(self.chain, due - self.chain.epoch)
         views = [self.chain.validator(life.pubkey) for life in self.lives.values()]
-        process_until(self.chain, lambda: all(v.balance == 0 for v in views), limit=2)
+        wait_for(self.chain, lambda: all(v.balance == 0 for v in views), "the sweeps", epochs=2)
         self._checkpoint(list(self._lives(lambda life: True)))
         for life in self._lives(lambda life: life.deposit):
             with boa.env.prank(life.holder):

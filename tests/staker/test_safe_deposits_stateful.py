@@ -31,8 +31,8 @@ The chain decides the timing (tests/utils/spec_chain.py): a deposit is proven on
 churn, activation waits for finality, an exit waits the spec's 256 epochs of activity and its withdrawable
 epoch. Each epoch costs its processing, so the seats last a day (tests/staker/short_streams.py: an expiry
 falls within the exit's wait) and the `ci` profile is a few examples; `full` and `long` run more. A dropped
-request is the test's lever (`lose_withdrawal_requests`): the spec honours every request the module lets
-through.
+request is the chain's lever (`SpecBeaconChain.drop_withdrawal_requests`): the spec honours every request the
+module lets through.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ from tests.staker.short_streams import bid_for_short_clusters
 from tests.utils.deposits import accept_deposit
 from tests.utils.errors import reverts_with_error
 from tests.utils.seats import bid_ids_of, seats_of
-from tests.utils.spec_chain import lose_withdrawal_requests, next_block, process_until, run_epochs, spec_chain
+from tests.utils.spec_chain import next_block, run_epochs, spec_chain, wait_for
 from tests.utils.stateful import StatefulBase
 
 BOND = 10**18
@@ -251,8 +251,10 @@ class SafeDepositMachine(StatefulBase):
         m = self.protocol.manager
         cid = data.draw(st.sampled_from(sorted(self.awaiting)))
         pubkey = bytes(m.validator_pubkey(cid))
-        timestamp = process_until(
-            self.chain, lambda: self.chain.has_validator(pubkey) and not self.chain.pending_deposits(pubkey)
+        timestamp = wait_for(
+            self.chain,
+            lambda: self.chain.has_validator(pubkey) and not self.chain.pending_deposits(pubkey),
+            "the pre-deposit in the registry",
         )
         proof = self.chain.validator_proof(pubkey)
         staker = self.awaiting.pop(cid)
@@ -287,7 +289,7 @@ class SafeDepositMachine(StatefulBase):
         """The top-up lands, then activation after finality (the validator gets its activation epoch)."""
         v = self.chain.validator(bytes(self.protocol.manager.validator_pubkey(cid)))
         if v.activation_epoch == FAR_FUTURE_EPOCH:
-            process_until(self.chain, lambda: v.activation_epoch != FAR_FUTURE_EPOCH)
+            wait_for(self.chain, lambda: v.activation_epoch != FAR_FUTURE_EPOCH, "an activation epoch")
 
     def _fresh_block(self):
         """A new beacon block if the last is older than EIP-4788's buffer (EigenLayer refuses such a proof:
@@ -380,11 +382,10 @@ class SafeDepositMachine(StatefulBase):
         self.returned[self.holder[cid]] -= fee
         self.fees += fee
         assert len(dequeue_withdrawal_requests(self.protocol.withdrawal_requests)) == 1
-        assert lose_withdrawal_requests(self.chain) == 1
+        pubkey = bytes(self.protocol.manager.validator_pubkey(cid))
+        assert self.chain.drop_withdrawal_requests(pubkey) == 1
         next_block(self.chain)
-        assert self.chain.validator(bytes(self.protocol.manager.validator_pubkey(cid))).exit_epoch == (
-            FAR_FUTURE_EPOCH
-        )
+        assert self.chain.validator(pubkey).exit_epoch == FAR_FUTURE_EPOCH
         self.dropped.add(cid)
 
     @precondition(lambda self: set(self.confirmed) - self.exited)
@@ -445,7 +446,7 @@ class SafeDepositMachine(StatefulBase):
         due = max(v.withdrawable_epoch for v in views.values())
         if due > self.chain.epoch:
             run_epochs(self.chain, due - self.chain.epoch)
-        process_until(self.chain, lambda: all(v.balance == 0 for v in views.values()), limit=2)
+        wait_for(self.chain, lambda: all(v.balance == 0 for v in views.values()), "the sweeps", epochs=2)
         # a checkpoint (anyone) in the beacon block's own timestamp: the zero balance proven
         boa.env.time_travel(seconds=12)
         timestamp = self.chain.process()

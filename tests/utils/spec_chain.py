@@ -3,7 +3,8 @@
     chain = spec_chain(protocol)                 # epoch 0 at the manager's genesis, before the deposits
     ...deposits, requests (EVM)...
     timestamp = next_block(chain)                # the block that includes them, its root posted (EIP-4788)
-    timestamp = process_until(chain, lambda: chain.has_validator(pubkey))   # epoch by epoch, bounded
+    timestamp = wait_for(chain, lambda: chain.has_validator(pubkey), "the deposit in the registry")
+    timestamp = wait_for(chain, lambda: is_active(chain, pubkey), "the validator active", epochs=24)
     timestamp = run_epochs(chain, 256)           # a long wait in one call
 
 The chain decides when things happen, as the real one does: a deposit enters the registry once finalized and
@@ -49,25 +50,29 @@ def run_epochs(chain, epochs: int = 1) -> int:
     return chain.process()
 
 
-def process_until(chain, condition: Callable[[], bool], limit: int = 40, first: int = 0) -> int:
-    """`first` epochs on at once, then one epoch at a time until `condition()` holds after a `process()`
-    (at most `limit` epochs: an AssertionError past it); returns the timestamp of the last posted block."""
+def next_blocks(chain, slots: int = 2) -> int:
+    """`slots` slots, processed one by one (a `process()` and an EIP-4788 post at each); returns the last
+    posted block's timestamp."""
+    for _ in range(slots):
+        boa.env.time_travel(seconds=SECONDS_PER_SLOT)
+        timestamp = chain.process()
+    return timestamp
+
+
+def wait_for(chain, condition: Callable[[], bool], what: str, *, epochs: int = 40, first: int = 0) -> int:
+    """The one bounded wait on the chain: `first` epochs on at once (0: the next block, two slots on, which
+    includes what the EVM sent until now), then one epoch at a time, a `process()` after each step, until
+    `condition()` holds; at most `epochs` epochs in all, then an AssertionError naming `what` (what was
+    awaited). Returns the timestamp of the last posted block root (the proofs' timestamp)."""
     timestamp = run_epochs(chain, first) if first else next_block(chain)
-    for _ in range(limit):
+    for _ in range(epochs - first):
         if condition():
             return timestamp
         timestamp = run_epochs(chain, 1)
-    if condition():
-        return timestamp
-    raise AssertionError(f"the beacon chain did not get there within {limit} epochs")
+    assert condition(), f"{what}: not within {epochs} epochs of the beacon chain"
+    return timestamp
 
 
-def lose_withdrawal_requests(chain) -> int:
-    """A test's lever, not a rule of the chain: the EIP-7002 requests made since the last `process()` never
-    reach the consensus layer (the chain forgets their logs; the caller dequeues the contract's queue as the
-    end-of-block call would). It stands for a request the beacon chain drops without a trace, which the
-    contracts cannot tell from one it honours. Returns how many were lost."""
-    chain._collect_logs()
-    lost = [e for e in chain._events if e.kind == "withdrawal"]
-    chain._events = [e for e in chain._events if e.kind != "withdrawal"]
-    return len(lost)
+def is_active(chain, pubkey: bytes) -> bool:
+    """The validator of `pubkey` is in the registry and active in the chain's current epoch."""
+    return chain.has_validator(pubkey) and chain.validator(pubkey).is_active(chain.epoch)

@@ -8,9 +8,10 @@
         checkpoint"): everything `report_loss`, `answer_loss` and
         `settle_loss` read and write, so that a report writes one word
         (its first, one fresh slot instead of four) and the module itself
-        never shifts or masks. `pack` checks that each field fits its
+        never shifts or masks. `pack_charge` checks that each field fits its
         width and reverts ("loss_codec: <field> out of range") otherwise;
-        `unpack` is the exact inverse of `pack` on every packable value.
+        `unpack_charge` is the exact inverse of `pack_charge` on every
+        packable value.
 
         `Charge` (field: bits, low bits first): charged_gwei 40 |
         pending_gwei 40 | checkpoint 40 | reported_at 40 | reserved 96.
@@ -58,7 +59,7 @@ struct Charge:
 
 @internal
 @pure
-def pack(x: Charge) -> uint256:
+def pack_charge(x: Charge) -> uint256:
     """
     @dev Packs a `Charge` word.
     @param x The charge.
@@ -80,7 +81,7 @@ def pack(x: Charge) -> uint256:
 
 @internal
 @pure
-def unpack(word: uint256) -> Charge:
+def unpack_charge(word: uint256) -> Charge:
     """
     @dev Unpacks a `Charge` word.
     @param word The packed word.

@@ -567,7 +567,7 @@ def report_loss(
     assert (
         convert(beacon_timestamp, uint256) >= checkpoint
     ), "strategy_module: proof older than the checkpoint"
-    loss: loss_codec.Charge = loss_codec.unpack(self._loss)
+    loss: loss_codec.Charge = loss_codec.unpack_charge(self._loss)
     assert loss_gwei > max(
         loss.charged_gwei, loss.pending_gwei
     ), "strategy_module: no new loss"
@@ -577,13 +577,13 @@ def report_loss(
     loss.pending_gwei = loss_gwei
     loss.checkpoint = checkpoint
     loss.reported_at = block.timestamp
-    self._loss = loss_codec.pack(loss)
+    self._loss = loss_codec.pack_charge(loss)
     # the Escrow reserves what the bonds still hold of it (nonreentrant)
     reserved: uint256 = extcall IStakerRewards(STAKER_REWARDS).reserve_charge(
         cluster_id, seats, want
     )
     loss.reserved += reserved
-    self._loss = loss_codec.pack(loss)
+    self._loss = loss_codec.pack_charge(loss)
     log LossReported(
         cluster_id=cluster_id,
         caller=msg.sender,
@@ -610,7 +610,7 @@ def answer_loss(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]):
          high-water mark).
     @param seats The cluster's seats (checked by StakerRewards).
     """
-    loss: loss_codec.Charge = loss_codec.unpack(self._loss)
+    loss: loss_codec.Charge = loss_codec.unpack_charge(self._loss)
     assert loss.pending_gwei != 0, "strategy_module: no pending charge"
     assert (
         block.timestamp < loss.reported_at + c.CHALLENGE_WINDOW
@@ -638,7 +638,7 @@ def answer_loss(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]):
         loss.reported_at = 0
     released: uint256 = loss.reserved - keep
     loss.reserved = keep
-    self._loss = loss_codec.pack(loss)
+    self._loss = loss_codec.pack_charge(loss)
     log LossAnswered(
         cluster_id=cluster_id,
         caller=msg.sender,
@@ -663,7 +663,7 @@ def settle_loss(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]):
          cluster's status.
     @param seats The cluster's seats (checked by StakerRewards).
     """
-    loss: loss_codec.Charge = loss_codec.unpack(self._loss)
+    loss: loss_codec.Charge = loss_codec.unpack_charge(self._loss)
     assert loss.pending_gwei != 0, "strategy_module: no pending charge"
     assert (
         block.timestamp >= loss.reported_at + c.CHALLENGE_WINDOW
@@ -676,7 +676,7 @@ def settle_loss(seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]):
         loss_gwei=loss.pending_gwei,
         charged=loss.reserved,
     )
-    self._loss = loss_codec.pack(
+    self._loss = loss_codec.pack_charge(
         loss_codec.Charge(
             charged_gwei=loss.pending_gwei,
             pending_gwei=0,
@@ -1010,7 +1010,7 @@ def loss_charge() -> IStrategyModule.LossCharge:
             reported (it settles `CHALLENGE_WINDOW` later).
     @return LossCharge The figures (pending ones 0 when none is pending).
     """
-    loss: loss_codec.Charge = loss_codec.unpack(self._loss)
+    loss: loss_codec.Charge = loss_codec.unpack_charge(self._loss)
     return IStrategyModule.LossCharge(
         charged_gwei=loss.charged_gwei,
         charged=self._loss_charged,

@@ -1,8 +1,8 @@
 """Round trips of contracts/lib/loss_codec.vy (a StrategyModule's packed loss charge).
 
 Every packable charge unpacks to itself, each field in its own bits (a fuzzed word leaves no field leaking
-into another); every field one past its width is refused by `pack`; the widths hold what the protocol can
-produce (a whole stake lost, the wei of it, timestamps for millennia).
+into another); every field one past its width is refused by `pack_charge`; the widths hold what the protocol
+can produce (a whole stake lost, the wei of it, timestamps for millennia).
 """
 
 import boa
@@ -35,26 +35,26 @@ def codec():
 @settings(max_examples=60, deadline=None)
 @given(charge=st.tuples(*(bits(BITS[f]) for f in FIELDS)))
 def test_charge_round_trip(codec, charge):
-    word = codec.internal.pack(charge)
-    assert tuple(codec.internal.unpack(word)) == charge
+    word = codec.internal.pack_charge(charge)
+    assert tuple(codec.internal.unpack_charge(word)) == charge
     # low bits first, each field in its own bits: the word is the fields laid end to end
     assert word == sum(value << sum(BITS[f] for f in FIELDS[:i]) for i, value in enumerate(charge))
 
 
 def test_the_word_is_full_and_zero_is_the_empty_charge(codec):
     assert sum(BITS.values()) == 256
-    assert tuple(codec.internal.unpack(0)) == (0,) * len(FIELDS)
+    assert tuple(codec.internal.unpack_charge(0)) == (0,) * len(FIELDS)
 
 
 def test_widths_hold_what_the_protocol_produces(codec):
     """A whole stake lost (gwei), its wei set aside, the last timestamp that fits: all packed."""
     stake_gwei = c.STAKE_AMOUNT // c.WEI_PER_GWEI
     charge = (stake_gwei, stake_gwei, widths.TIME_MASK, widths.TIME_MASK, c.STAKE_AMOUNT)
-    assert tuple(codec.internal.unpack(codec.internal.pack(charge))) == charge
+    assert tuple(codec.internal.unpack_charge(codec.internal.pack_charge(charge))) == charge
 
 
 @pytest.mark.parametrize("field", FIELDS)
 def test_out_of_range_refused(codec, field):
     charge = tuple(2 ** BITS[f] if f == field else 0 for f in FIELDS)
     with boa.reverts(f"loss_codec: {field} out of range"):
-        codec.internal.pack(charge)
+        codec.internal.pack_charge(charge)

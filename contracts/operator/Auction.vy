@@ -1,7 +1,7 @@
 # pragma version ~=0.4.3
 # pragma nonreentrancy on
 # pragma optimize codesize
-# (the Auction is within 700 bytes of the EIP-170 limit; measured: codesize costs under 0.2 % more gas here)
+# (the Auction is 23 654 bytes, 922 below the EIP-170 limit; measured: codesize costs under 0.2 % more gas here)
 """
 @title Auction
 @custom:contract-name Auction

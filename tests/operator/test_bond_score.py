@@ -260,3 +260,8 @@ def test_the_largest_daily_return_still_fits_the_bid_word(auction, owner, operat
     bid = auction.get_bid(bid_id)
     assert bid.price == vc * c.MAX_DURATION_CAP and bid.bond == MAX_BOND
     assert bid.score == model.score(c.MAX_DAILY_RETURN, N, 0, c.MAX_DURATION_CAP, MAX_BOND)
+
+
+def test_the_auction_still_fits_eip_170(auction):
+    """Chosen bonds grew the Auction by about 1.3 kB: mainnet refuses runtime code above 24 576 bytes."""
+    assert len(boa.env.get_code(auction.address)) <= 24_576

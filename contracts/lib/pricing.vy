@@ -10,10 +10,10 @@
      score(d, t) = vc_price(d) * P(t) // 10**18,
      P(t) = rpow(1.001, t) at RAY precision // 10**9 and
      bond_factor(b) = BPS + BOND_SCORE_BPS * (max(b, BOND) - BOND) // BOND_UNIT
-     (BPS at the 1 ETH floor and for no bond: PROTOCOL.md §2's scores hold
-     to the wei). A score is below 2**110 (vc_price below 2**56,
-     t <= MAX_DURATION_CAP, bond_factor <= 1.07), too wide to sit next to
-     an operator record's links; its key fits KEY_BITS (93) and is exact
+     (BPS at the 1 ETH floor and for no bond: docs/protocol.md §2's check
+     values hold to the wei). A score is below 2**110 (vc_price below
+     2**56, t <= MAX_DURATION_CAP, bond_factor <= 1.07), too wide to sit
+     next to an operator record's links; its key fits KEY_BITS (93) and is exact
      below 2**92, which covers every score of a daily price below 2**56 and
      a duration up to about 24 000 days. Above, the key keeps the score's
      top bits: a larger key still means a larger score, and equal keys at

@@ -11,7 +11,9 @@ before the bid lands the hint is merely stale, which the contract resolves in a 
     hints = mirror.settlement_hints(cluster_size)           # for `settle_cluster(hints)`: one per winner
     hint = mirror.rejoin_hint(operator)                     # for `rejoin(operator, hint)` (a parked one)
 
-Ranking (docs/protocol.md §3): higher score first, equal scores by bid id. The contract keeps operators
+Ranking (docs/protocol.md §3): higher score first, equal scores by bid id. A score includes its bid's bond
+factor (docs/protocol.md §2): pass `auction.auction_score(d, t, bond)` for a bid with a chosen bond; the
+events and `get_bid` carry it already. The contract keeps operators
 ranked by their best pending bid, and each operator's other bids in its own list; a hint is the best bid of
 the operator a new best bid will follow (or precede, at the top), or, for a bid that will not be its
 operator's best, one of that operator's own bids next to which it belongs.

@@ -34,8 +34,15 @@ def bid_price(r: int, n: int, d: int, t: int) -> int:
     return t * vc_price(r, n, d)
 
 
-def score(r: int, n: int, d: int, t: int) -> int:
-    return vc_price(r, n, d) * (rpow(c.DAILY_SCORE_GROWTH, t) // 10**9) // 10**18
+def bond_factor(bond: int) -> int:
+    """What a bond multiplies a score by, in bps: 1x up to the floor (and for no bond), then
+    BOND_SCORE_BPS more per BOND_UNIT above it (docs/protocol.md §2)."""
+    return BPS + c.BOND_SCORE_BPS * (max(bond, BOND) - BOND) // c.BOND_UNIT
+
+
+def score(r: int, n: int, d: int, t: int, bond: int = BOND) -> int:
+    base = vc_price(r, n, d) * (rpow(c.DAILY_SCORE_GROWTH, t) // 10**9) // 10**18
+    return base * bond_factor(bond) // BPS
 
 
 @dataclass

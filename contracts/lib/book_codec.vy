@@ -12,8 +12,10 @@
      writes one (and sets the sentinel), `packing.slot_of`/`entry_shift`
      place an entry of a three-per-word word.
      Layouts (low bits first):
-     - bid:      operator (160) | status (2) | bonded (1) | discount rate (14)
-                 | duration (16) | daily VC price (62)                = 255 bits
+     - bid:      operator (160) | status (2) | bond (8) | discount rate (14)
+                 | duration (16) | daily VC price (56)                = 256 bits
+                 The bond is kept in units of `c.BOND_UNIT` (0.1 ETH: 0 to
+                 25.5 ETH fit, `c.MAX_BOND` is lower); the struct speaks wei.
      - links:    three bids per word (bid id // 3), 80 bits each:
                  prev (40) | next (40): the bid's neighbours in its operator's
                  own list (never written for an operator's only bid)
@@ -28,10 +30,11 @@
                  | operators with pending bids (40) | ranked operators (40)
      - parked:   parked operators (40)
      Every word but a bid's has bit 255 set (a sentinel), so a later write
-     is never a zero-to-non-zero one. Widths follow `constants.vy`: bid ids
-     are 40-bit, a daily VC price is below 2**62 because R <=
-     MAX_DAILY_RETURN (10**19) and n >= 4, durations are below 2**16 and
-     discount rates below 2**14.
+     is never a zero-to-non-zero one (a bid word is never zero: its
+     operator is not). Widths follow `constants.vy`: bid ids are 40-bit,
+     a daily VC price is below 2**56 because R <= MAX_DAILY_RETURN
+     (2.5 * 10**17) and n >= 4, durations are below 2**16 and discount
+     rates below 2**14.
 """
 
 from . import constants as c
@@ -42,7 +45,7 @@ from . import pricing
 struct Bid:
     operator: address
     status: uint256
-    bonded: bool
+    bond: uint256
     discount_rate: uint256
     duration: uint256
     vc_price: uint256
@@ -54,14 +57,15 @@ ADDRESS_BITS: constant(uint256) = 160
 STATUS_BITS: constant(uint256) = 2
 DISCOUNT_BITS: constant(uint256) = 14
 DURATION_BITS: constant(uint256) = 16
-VC_PRICE_BITS: constant(uint256) = 62
+VC_PRICE_BITS: constant(uint256) = 56
+BOND_BITS: constant(uint256) = 8
 LINK_BITS: constant(uint256) = 2 * ID_BITS
 SENTINEL: constant(uint256) = 1 << 255
 
 # @dev bid word
 BID_STATUS: constant(uint256) = ADDRESS_BITS
-BID_BONDED: constant(uint256) = BID_STATUS + STATUS_BITS
-BID_DISCOUNT: constant(uint256) = BID_BONDED + 1
+BID_BOND: constant(uint256) = BID_STATUS + STATUS_BITS
+BID_DISCOUNT: constant(uint256) = BID_BOND + BOND_BITS
 BID_DURATION: constant(uint256) = BID_DISCOUNT + DISCOUNT_BITS
 BID_VC_PRICE: constant(uint256) = BID_DURATION + DURATION_BITS
 # @dev links entry (inside a bid's 80-bit slice)
@@ -125,11 +129,13 @@ def pack_bid(bid: Bid) -> uint256:
     ), "book_codec: discount overflow"
     assert bid.duration >> DURATION_BITS == 0, "book_codec: duration overflow"
     assert bid.vc_price >> VC_PRICE_BITS == 0, "book_codec: price overflow"
-    word: uint256 = convert(bid.operator, uint256) | (bid.status << BID_STATUS)
-    if bid.bonded:
-        word |= 1 << BID_BONDED
+    assert bid.bond % c.BOND_UNIT == 0, "book_codec: bond off the unit"
+    units: uint256 = bid.bond // c.BOND_UNIT
+    assert units >> BOND_BITS == 0, "book_codec: bond overflow"
     return (
-        word
+        convert(bid.operator, uint256)
+        | (bid.status << BID_STATUS)
+        | (units << BID_BOND)
         | (bid.discount_rate << BID_DISCOUNT)
         | (bid.duration << BID_DURATION)
         | (bid.vc_price << BID_VC_PRICE)
@@ -147,7 +153,7 @@ def unpack_bid(word: uint256) -> Bid:
     return Bid(
         operator=self.bid_operator(word),
         status=(word >> BID_STATUS) & (2**STATUS_BITS - 1),
-        bonded=(word >> BID_BONDED) & 1 == 1,
+        bond=self.bid_bond(word),
         discount_rate=(word >> BID_DISCOUNT) & (2**DISCOUNT_BITS - 1),
         duration=(word >> BID_DURATION) & (2**DURATION_BITS - 1),
         vc_price=word >> BID_VC_PRICE,
@@ -163,6 +169,17 @@ def bid_operator(word: uint256) -> address:
     @return address Its operator.
     """
     return convert(convert(word % 2**ADDRESS_BITS, uint160), address)
+
+
+@internal
+@pure
+def bid_bond(word: uint256) -> uint256:
+    """
+    @dev The bond of a packed bid, in wei.
+    @param word The packed bid.
+    @return uint256 Its bond.
+    """
+    return ((word >> BID_BOND) & (2**BOND_BITS - 1)) * c.BOND_UNIT
 
 
 @internal

@@ -10,8 +10,16 @@
 
 # ---------------------------------------------------------------- money
 
-# @dev Bond an operator that is not whitelisted pays with every bid.
+# @dev The bond floor: the least an operator that is not whitelisted locks
+# with every bid (a whitelisted one may lock none). Bidders may lock more, up
+# to MAX_BOND, in multiples of BOND_UNIT; each BOND_UNIT above BOND raises the
+# bid's score by BOND_SCORE_BPS basis points (docs/protocol.md §2).
 BOND: constant(uint256) = 10**18
+BOND_UNIT: constant(uint256) = 10**17
+MAX_BOND: constant(uint256) = 8 * 10**18
+# @dev Score gain per BOND_UNIT of bond above BOND, in basis points of the
+# score: +1 % per extra ETH, so +7 % at MAX_BOND.
+BOND_SCORE_BPS: constant(uint256) = 10
 # @dev What a staker sends: one validator's full deposit.
 STAKE_AMOUNT: constant(uint256) = 32 * 10**18
 # @dev The pre-deposit made before the credentials are proven (docs/protocol.md §9).
@@ -26,10 +34,12 @@ RAY: constant(uint256) = 10**27
 WAD: constant(uint256) = 10**18
 # @dev 1.001 at RAY precision: the per-day growth of a bid's score.
 DAILY_SCORE_GROWTH: constant(uint256) = 1001 * 10**24
-# @dev Bounds that keep every daily VC price in 72 bits, every bid price in
-# 88 bits, every score in 128 bits and `rpow` free of overflow.
+# @dev Bounds that keep every daily VC price below 2**56 (the bid word's
+# field: R / n with n >= 4), every bid price below 2**72, every score below
+# 2**115 and `rpow` free of overflow. 2.5 * 10**17 wei a day is 0.25 ETH a
+# day on 32 ETH, about 285 % a year: far above any real return.
 MAX_DURATION_CAP: constant(uint256) = 36_500
-MAX_DAILY_RETURN: constant(uint256) = 10**19
+MAX_DAILY_RETURN: constant(uint256) = 25 * 10**16
 
 # ---------------------------------------------------------------- auction shape
 

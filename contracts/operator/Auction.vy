@@ -1,15 +1,17 @@
 # pragma version ~=0.4.3
 # pragma nonreentrancy on
 # pragma optimize codesize
-# (the Auction is within 700 bytes of the EIP-170 limit; measured: codesize costs under 0.2 % more gas here)
+# (the Auction is 23 654 bytes, 922 below the EIP-170 limit; measured: codesize costs under 0.2 % more gas here)
 """
 @title Auction
 @custom:contract-name Auction
 @license MIT
 @notice Node operators bid for seats in distributed validators (DVs). A bid
         names a discount rate (basis points) and a duration (days); it is
-        priced in validation credits and paid up front, plus a 1 ETH bond
-        unless the operator is whitelisted. The money waits in the Escrow
+        priced in validation credits and paid up front, plus a bond the
+        bidder chooses: at least 1 ETH (none required of a whitelisted
+        operator), at most `MAX_BOND`, in 0.1 ETH steps; each 0.1 ETH above
+        1 ETH raises the bid's score by 0.1 %. The money waits in the Escrow
         until the bid is withdrawn (refund) or wins (its price goes to
         StakerRewards, its bond stays locked for the life of the cluster).
         Winners may renew their seat (`renew`). docs/protocol.md §2-3.
@@ -62,6 +64,7 @@ interface IStakerRewardsRenewal:
 
 
 BOND: public(constant(uint256)) = c.BOND
+MAX_BOND: public(constant(uint256)) = c.MAX_BOND
 MAX_DURATION_CAP: public(constant(uint256)) = c.MAX_DURATION_CAP
 MAX_DAILY_RETURN: public(constant(uint256)) = c.MAX_DAILY_RETURN
 
@@ -184,46 +187,57 @@ def bid(
     discount_rates: DynArray[uint256, c.MAX_BATCH],
     durations: DynArray[uint256, c.MAX_BATCH],
     hints: DynArray[uint256, c.MAX_BATCH] = [],
+    bonds: DynArray[uint256, c.MAX_BATCH] = [],
 ) -> DynArray[uint256, c.MAX_BATCH]:
     """
-    @notice Places a batch of 1 to 32 bids and locks what they cost in the
-            Escrow; any ETH sent beyond the total is returned (or, if it
-            cannot be delivered, kept claimable through `claim_refund`).
+    @notice Places a batch of 1 to 32 bids and locks what they cost (price
+            plus bond) in the Escrow; any ETH sent beyond the total is
+            returned (or, if it cannot be delivered, kept claimable through
+            `claim_refund`).
     @param discount_rates Each bid's discount rate in basis points.
     @param durations Each bid's duration in days.
     @param hints Optional: for each bid, a bid id near which it belongs
            (`insert_hint`, or `deploy/hints.py` off-chain); a missing, stale
            or wrong hint only costs gas. A hint of 0 starts from the
            previous bid of the batch.
+    @param bonds Optional: each bid's bond in wei, a multiple of 0.1 ETH
+           from the floor (1 ETH; 0 for a whitelisted operator) to
+           `MAX_BOND`; empty: the floor for every bid.
     @return DynArray The new bid ids, in order.
     """
     self._require_live()
     assert len(hints) == 0 or len(hints) == len(
         discount_rates
     ), "auction: hints length mismatch"
-    bond: uint256 = self._bond_due(msg.sender)
     vc_prices: DynArray[uint256, c.MAX_BATCH] = []
-    amounts: DynArray[uint256, c.MAX_BATCH] = []
+    paid_bonds: DynArray[uint256, c.MAX_BATCH] = []
     total: uint256 = 0
-    vc_prices, amounts, total = self._quote(discount_rates, durations, bond)
+    vc_prices, paid_bonds, total = self._quote(
+        msg.sender, discount_rates, durations, bonds
+    )
     assert msg.value >= total, "auction: not enough ETH"
 
     ids: DynArray[uint256, c.MAX_BATCH] = []
+    amounts: DynArray[uint256, c.MAX_BATCH] = []
     hint: uint256 = 0
     for i: uint256 in range(len(vc_prices), bound=c.MAX_BATCH):
         if len(hints) != 0 and hints[i] != 0:
             hint = hints[i]
-        score: uint256 = pricing.score(vc_prices[i], durations[i])
+        score: uint256 = pricing.score(
+            vc_prices[i], durations[i], paid_bonds[i]
+        )
         bid_id: uint256 = bid_book._insert(
             msg.sender,
             discount_rates[i],
             durations[i],
             vc_prices[i],
             score,
-            bond != 0,
+            paid_bonds[i],
             hint,
         )
         ids.append(bid_id)
+        price: uint256 = durations[i] * vc_prices[i]
+        amounts.append(price + paid_bonds[i])
         # @dev Where no hint is given (0), the previous bid of the batch is the best start.
         hint = bid_id
         log BidPlaced(
@@ -231,8 +245,8 @@ def bid(
             operator=msg.sender,
             discount_rate=discount_rates[i],
             duration=durations[i],
-            price=amounts[i] - bond,
-            bond=bond,
+            price=price,
+            bond=paid_bonds[i],
             score=score,
         )
     extcall ESCROW.deposit(ids[0], msg.sender, amounts, value=total)
@@ -251,8 +265,9 @@ def update_bid(
     """
     @notice Re-prices a pending bid of yours under the current configuration
             and moves it to its new rank; it keeps its id (and so its place
-            among equal scores) and its bond. A higher price must be paid in
-            with this call (excess returned); a lower one is refunded.
+            among equal scores) and its bond, whose factor still counts in
+            the new score. A higher price must be paid in with this call
+            (excess returned); a lower one is refunded.
     @param bid_id The bid to change.
     @param discount_rate The new discount rate (bps).
     @param duration The new duration (days).
@@ -272,7 +287,7 @@ def update_bid(
         assert msg.value == 0, "auction: price unchanged, send no ETH"
     else:
         assert msg.value == 0, "auction: price went down, send no ETH"
-    score: uint256 = pricing.score(vc, duration)
+    score: uint256 = pricing.score(vc, duration, old.bond)
     bid_book._reprice(bid_id, discount_rate, duration, vc, score, hint)
     log BidUpdated(
         bid_id=bid_id,
@@ -448,8 +463,8 @@ def set_manager(manager: address):
 @external
 def add_to_whitelist(operator: address):
     """
-    @notice Exempts an operator from the bond on bids placed from now on.
-            Owner only.
+    @notice Exempts an operator from the bond floor on bids placed from now
+            on: it may bid with no bond (or choose one). Owner only.
     @param operator The operator to whitelist.
     """
     ownable._check_owner()
@@ -464,8 +479,9 @@ def add_to_whitelist(operator: address):
 @external
 def remove_from_whitelist(operator: address):
     """
-    @notice Makes an operator pay the bond again on bids placed from now on;
-            bids already placed keep the bond they paid (or did not pay).
+    @notice Makes an operator pay at least the bond floor again on bids
+            placed from now on; bids already placed keep the bond they paid
+            (or did not pay).
             Owner only.
     @param operator The operator to remove.
     """
@@ -486,7 +502,8 @@ def set_auction_config(
     @notice Changes the pricing configuration. Owner only. Existing bids keep
             their price and score (the ranking of pending bids does not
             change); new and updated bids use the new values.
-    @param expected_daily_return R, wei per 32 ETH validator per day (1 to 10**19).
+    @param expected_daily_return R, wei per 32 ETH validator per day (1 to
+           2.5 * 10**17, so that every daily VC price fits the bid word).
     @param max_discount_rate The largest discount rate (bps, below 10 000).
     @param min_duration The shortest duration (days, at least 1).
     @param max_duration The longest duration (days, at most 36 500).
@@ -549,20 +566,21 @@ def bid_price(discount_rate: uint256, duration: uint256) -> uint256:
 
 @external
 @view
-def auction_score(discount_rate: uint256, duration: uint256) -> uint256:
+def auction_score(
+    discount_rate: uint256, duration: uint256, bond: uint256 = c.BOND
+) -> uint256:
     """
     @notice A bid's ranking score: vc_price(d) * P(t) // 10**18 with
-            P(t) = rpow(1.001, t) at RAY precision // 10**9.
+            P(t) = rpow(1.001, t) at RAY precision // 10**9, times the
+            bond's factor: 1 up to the 1 ETH floor, +0.1 % per 0.1 ETH
+            above it (docs/protocol.md §2).
     @param discount_rate Basis points.
     @param duration Days.
+    @param bond Wei, a multiple of 0.1 ETH up to `MAX_BOND` (default: the
+           1 ETH floor; 0, a whitelisted operator's no bond, scores the same).
     @return uint256 The score; higher ranks first.
     """
-    return pricing.score(
-        self._checked_vc_price(
-            codec.unpack_config(self._config), discount_rate, duration
-        ),
-        duration,
-    )
+    return self._score(discount_rate, duration, bond)
 
 
 @external
@@ -571,27 +589,32 @@ def price_to_pay(
     operator: address,
     discount_rates: DynArray[uint256, c.MAX_BATCH],
     durations: DynArray[uint256, c.MAX_BATCH],
+    bonds: DynArray[uint256, c.MAX_BATCH] = [],
 ) -> uint256:
     """
     @notice Total an operator must send to place this batch now: the bid
-            prices plus one bond per bid unless whitelisted.
+            prices plus each bid's bond.
     @param operator The bidder.
     @param discount_rates Basis points per bid.
     @param durations Days per bid.
+    @param bonds Wei per bid, as `bid` takes them; empty: the floor (1 ETH,
+           or 0 for a whitelisted operator).
     @return uint256 Wei.
     """
     vc_prices: DynArray[uint256, c.MAX_BATCH] = []
-    amounts: DynArray[uint256, c.MAX_BATCH] = []
+    paid_bonds: DynArray[uint256, c.MAX_BATCH] = []
     total: uint256 = 0
-    vc_prices, amounts, total = self._quote(
-        discount_rates, durations, self._bond_due(operator)
+    vc_prices, paid_bonds, total = self._quote(
+        operator, discount_rates, durations, bonds
     )
     return total
 
 
 @external
 @view
-def insert_hint(discount_rate: uint256, duration: uint256) -> uint256:
+def insert_hint(
+    discount_rate: uint256, duration: uint256, bond: uint256 = c.BOND
+) -> uint256:
     """
     @notice The hint to pass with a new bid of these terms by an operator
             with no pending bid: the best bid of the operator it will
@@ -599,16 +622,10 @@ def insert_hint(discount_rate: uint256, duration: uint256) -> uint256:
             of operators: call it off-chain, or use `deploy/hints.py`.
     @param discount_rate Basis points.
     @param duration Days.
+    @param bond Wei, as `auction_score` takes it (default: the 1 ETH floor).
     @return uint256 A pending bid id, or 0.
     """
-    return bid_book._hint_for(
-        pricing.score(
-            self._checked_vc_price(
-                codec.unpack_config(self._config), discount_rate, duration
-            ),
-            duration,
-        )
-    )
+    return bid_book._hint_for(self._score(discount_rate, duration, bond))
 
 
 @external
@@ -620,16 +637,13 @@ def get_bid(bid_id: uint256) -> IAuction.Bid:
     @return IAuction.Bid The bid (all zero when it does not exist).
     """
     record: book_codec.Bid = bid_book._bid(bid_id)
-    bond: uint256 = 0
-    if record.bonded:
-        bond = c.BOND
     return IAuction.Bid(
         operator=record.operator,
         discount_rate=record.discount_rate,
         duration=record.duration,
         price=record.vc_price * record.duration,
-        bond=bond,
-        score=pricing.score(record.vc_price, record.duration),
+        bond=record.bond,
+        score=pricing.score(record.vc_price, record.duration, record.bond),
         status=record.status,
     )
 
@@ -691,7 +705,7 @@ def pending_bids_of(operator: address) -> uint256:
 @view
 def is_whitelisted(operator: address) -> bool:
     """
-    @notice Whether the operator is exempt from the bond on new bids.
+    @notice Whether the operator may place new bids with no bond.
     @param operator The operator.
     @return bool True when whitelisted.
     """
@@ -871,33 +885,76 @@ def _checked_vc_price(
 
 @internal
 @view
+def _score(discount_rate: uint256, duration: uint256, bond: uint256) -> uint256:
+    """
+    @dev The score of a bid of these terms and bond, all checked (any
+         bidder's bond: the floor is not checked).
+    @return uint256 The score.
+    """
+    return pricing.score(
+        self._checked_vc_price(
+            codec.unpack_config(self._config), discount_rate, duration
+        ),
+        duration,
+        self._checked_bond(bond, 0),
+    )
+
+
+@internal
+@view
 def _quote(
+    operator: address,
     discount_rates: DynArray[uint256, c.MAX_BATCH],
     durations: DynArray[uint256, c.MAX_BATCH],
-    bond: uint256,
+    bonds: DynArray[uint256, c.MAX_BATCH],
 ) -> (DynArray[uint256, c.MAX_BATCH], DynArray[uint256, c.MAX_BATCH], uint256):
     """
-    @dev Validates a batch and prices it: each bid's daily VC price, what
-         each bid pays (price + bond) and the total.
+    @dev Validates an operator's batch and prices it: each bid's daily VC
+         price, each bid's bond (empty `bonds`: the operator's floor) and
+         the total paid (prices + bonds).
     @return DynArray Each bid's daily VC price.
-    @return DynArray What each bid pays (price + bond).
+    @return DynArray Each bid's bond.
     @return uint256 The batch's total.
     """
     count: uint256 = len(discount_rates)
     assert count > 0, "auction: empty batch"
     assert len(durations) == count, "auction: length mismatch"
+    assert (
+        len(bonds) == 0 or len(bonds) == count
+    ), "auction: bonds length mismatch"
     config: codec.Config = codec.unpack_config(self._config)
+    least: uint256 = c.BOND
+    if bid_book._is_whitelisted(operator):
+        least = 0
     vc_prices: DynArray[uint256, c.MAX_BATCH] = []
-    amounts: DynArray[uint256, c.MAX_BATCH] = []
+    paid_bonds: DynArray[uint256, c.MAX_BATCH] = []
     total: uint256 = 0
     for i: uint256 in range(count, bound=c.MAX_BATCH):
         vc: uint256 = self._checked_vc_price(
             config, discount_rates[i], durations[i]
         )
+        bond: uint256 = least
+        if len(bonds) != 0:
+            bond = self._checked_bond(bonds[i], least)
         vc_prices.append(vc)
-        amounts.append(durations[i] * vc + bond)
+        paid_bonds.append(bond)
         total += durations[i] * vc + bond
-    return vc_prices, amounts, total
+    return vc_prices, paid_bonds, total
+
+
+@internal
+@pure
+def _checked_bond(bond: uint256, least: uint256) -> uint256:
+    """
+    @dev A bond a bidder chose, checked: a multiple of `c.BOND_UNIT`, from
+         `least` (its operator's: `c.BOND`, or 0 if whitelisted) to
+         `c.MAX_BOND`.
+    @return uint256 The bond.
+    """
+    assert bond >= least, "auction: bond below the floor"
+    assert bond <= c.MAX_BOND, "auction: bond above the cap"
+    assert bond % c.BOND_UNIT == 0, "auction: bond not in 0.1 ETH steps"
+    return bond
 
 
 @internal
@@ -919,18 +976,6 @@ def _require_live():
          the caller reads next anyway (a warm read then).
     """
     assert not codec.is_paused(self._config), "auction: paused"
-
-
-@internal
-@view
-def _bond_due(operator: address) -> uint256:
-    """
-    @dev The bond `operator` pays with every bid.
-    @return uint256 0 for a whitelisted operator, else `c.BOND`.
-    """
-    if bid_book._is_whitelisted(operator):
-        return 0
-    return c.BOND
 
 
 @internal

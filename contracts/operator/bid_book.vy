@@ -56,7 +56,7 @@ KEEP_ON_ENTRY: constant(uint256) = ~(
     (2**ID_BITS - 1) * (1 + 2**codec.OP_PREV + 2**codec.OP_NEXT)
     | (2**pricing.KEY_BITS - 1) << codec.OP_KEY
 )
-# @dev Bid-word bits a reprice keeps: operator, status, bond flag.
+# @dev Bid-word bits a reprice keeps: operator, status, bond.
 KEEP_ON_REPRICE: constant(uint256) = 2**codec.BID_DISCOUNT - 1
 # @dev Operator-record bits a settled seat keeps: best, whitelisted, key,
 # sentinel (prev and next become 0: a stale hint resolves to the head).
@@ -103,12 +103,14 @@ def _insert(
     duration: uint256,
     vc_price: uint256,
     score: uint256,
-    bonded: bool,
+    bond: uint256,
     hint: uint256,
 ) -> uint256:
     """
     @dev Adds a new pending bid and returns its id (the next unused one).
-    @param score `pricing.score(vc_price, duration)`, which the caller computed.
+    @param score `pricing.score(vc_price, duration, bond)`, which the caller
+           computed.
+    @param bond The bond the bid paid (wei).
     @param hint Any bid id near which the bid belongs (0: none).
     @return uint256 The new bid's id.
     """
@@ -120,7 +122,7 @@ def _insert(
         codec.Bid(
             operator=operator,
             status=c.BID_PENDING,
-            bonded=bonded,
+            bond=bond,
             discount_rate=discount_rate,
             duration=duration,
             vc_price=vc_price,
@@ -832,6 +834,7 @@ def _bid_score(bid_id: uint256) -> uint256:
     return pricing.score(
         word >> codec.BID_VC_PRICE,
         packing.field(word, codec.BID_DURATION, codec.DURATION_BITS),
+        codec.bid_bond(word),
     )
 
 

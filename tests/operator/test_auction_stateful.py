@@ -3,7 +3,8 @@
 Operators stack many bids (one of them far more than the others), hints are exact, missing, random or stale
 (bids withdrawn or won since, or moved by an update), updates go without hints. After every step: the Escrow
 holds exactly sum(pending price + bond) + sum(locked winner bonds); each bid's ledger entry is what it paid
-(pending), its bond (won) or nothing (withdrawn); the on-chain ranking equals the model's and the off-chain
+(pending), its bond (won) or nothing (withdrawn); the on-chain ranking (scores with each bid's own bond, drawn
+from the floor to MAX_BOND) equals the model's and the off-chain
 mirror's (deploy/hints.py); every refund equals what that bid paid; every settlement (with the mirror's
 hints) picks the model's winners: the best pending bid of each of the first `cluster_size` operators.
 A withdrawal whose next bid parks its operator is followed by a rejoin (tests/operator/test_parking.py
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
 
 from deploy.hints import BookMirror
+from tests import model
 from tests.model import BOND, BookModel, ModelBid
 from tests.utils.constants import c
 from tests.utils.logs import logs_named
@@ -25,6 +27,9 @@ terms = st.tuples(st.integers(0, 1500), st.integers(30, 3650))
 # a few popular terms make ties (equal scores) common
 popular = st.sampled_from([(1000, 100), (700, 100), (1300, 30), (0, 30)])
 any_terms = st.one_of(terms, popular)
+# bonds in BOND_UNITs: mostly the floor (ties with larger bonds), a few above it, the cap; 0 is no bond for a
+# whitelisted operator and the floor for the others
+bond_units = st.sampled_from([0, 10, 10, 11, 15, 20, c.MAX_BOND // c.BOND_UNIT])
 HELD = {
     c.BID_PENDING: lambda b: b.price + b.bond,
     c.BID_WON: lambda b: b.bond,
@@ -37,29 +42,40 @@ class AuctionMachine(StatefulBase):
 
     auction = escrow = manager = owner = operators = None
     examples, steps = 10, 25
-    ci_examples, ci_steps = 6, 15  # the default test command (tests/utils/stateful.py)
+    ci_examples, ci_steps = 6, 16  # the default test command (tests/utils/stateful.py)
 
     def __init__(self):
         super().__init__()
         self.model = BookModel(self.auction.cluster_size())
         self.mirror = BookMirror()
         self.whitelisted = set()
+        self.r = self.auction.auction_config().expected_daily_return
         self.gone = []  # bids withdrawn or won: the stale hints of tomorrow
 
-    def _hints(self, operator, batch, kind):
+    def _hints(self, operator, batch, kind, bonds):
         if kind == "exact":
-            return self.mirror.hints(operator, [self.auction.auction_score(d, t) for d, t in batch])
+            return self.mirror.hints(
+                operator,
+                [self.auction.auction_score(d, t, b) for (d, t), b in zip(batch, bonds, strict=True)],
+            )
         if kind == "stale" and self.gone:
             return [self.gone[(len(self.gone) * 7 + i) % len(self.gone)] for i in range(len(batch))]
         if kind == "random" and self.model.bids:
             return [(len(self.model.bids) * 7 + i) % (len(self.model.bids) + 2) for i in range(len(batch))]
         return []
 
-    def _record(self, ids, operator, batch):
-        bond = 0 if operator in self.whitelisted else BOND
-        for bid_id, (d, t) in zip(ids, batch, strict=True):
+    def _bonds(self, operator, units):
+        """The bonds `bid` takes for these units: 0 is no bond for a whitelisted operator, else the floor."""
+        floor = 0 if operator in self.whitelisted else BOND
+        return [max(u * c.BOND_UNIT, floor) for u in units]
+
+    def _record(self, ids, operator, batch, bonds):
+        for bid_id, (d, t), bond in zip(ids, batch, bonds, strict=True):
             assert bid_id not in self.model.bids
-            score = self.auction.auction_score(d, t)
+            score = self.auction.auction_score(d, t, bond)
+            assert score == model.score(self.r, self.model.cluster_size, d, t, bond)
+            bid = self.auction.get_bid(bid_id)
+            assert (bid.bond, bid.score) == (bond, score)
             self.model.bids[bid_id] = ModelBid(
                 bid_id, operator, d, t, self.auction.bid_price(d, t), bond, score
             )
@@ -70,18 +86,24 @@ class AuctionMachine(StatefulBase):
         batch=st.lists(any_terms, min_size=1, max_size=4),
         hint_kind=st.sampled_from(["exact", "none", "random", "stale"]),
         extra=st.integers(0, 10**17),
+        units=st.none() | st.lists(bond_units, min_size=4, max_size=4),
     )
-    def bid(self, op, batch, hint_kind, extra):
+    def bid(self, op, batch, hint_kind, extra, units):
+        """A batch with the floor bonds (`bonds` left out) or chosen ones."""
         if len(self.model.pending()) > 80:
             return
         operator = self.operators[op]
         ds, ts = [d for d, _ in batch], [t for _, t in batch]
-        hints = self._hints(operator, batch, hint_kind)
-        due = self.auction.price_to_pay(operator, ds, ts)
+        floor = self._bonds(operator, [0] * len(batch))
+        bonds = floor if units is None else self._bonds(operator, units[: len(batch)])
+        chosen = [] if units is None else bonds
+        hints = self._hints(operator, batch, hint_kind, bonds)
+        due = self.auction.price_to_pay(operator, ds, ts, chosen)
+        assert due == sum(map(self.auction.bid_price, ds, ts)) + sum(bonds)
         before = boa.env.get_balance(operator)
-        ids = self.auction.bid(ds, ts, hints, value=due + extra, sender=operator)
+        ids = self.auction.bid(ds, ts, hints, chosen, value=due + extra, sender=operator)
         assert boa.env.get_balance(operator) == before - due
-        self._record(ids, operator, batch)
+        self._record(ids, operator, batch, bonds)
 
     @rule(count=st.integers(5, 15), top=st.booleans())
     def stack(self, count, top):
@@ -89,11 +111,12 @@ class AuctionMachine(StatefulBase):
         operator = self.operators[0]
         batch = [(k % 50 if top else (k * 37) % 1501, 3650 - k if top else 30 + k * 11) for k in range(count)]
         ds, ts = [d for d, _ in batch], [t for _, t in batch]
-        hints = self._hints(operator, batch, "exact")
+        bonds = self._bonds(operator, [0] * count)
+        hints = self._hints(operator, batch, "exact", bonds)
         ids = self.auction.bid(
             ds, ts, hints, value=self.auction.price_to_pay(operator, ds, ts), sender=operator
         )
-        self._record(ids, operator, batch)
+        self._record(ids, operator, batch, bonds)
 
     @precondition(lambda self: self.model.pending())
     @rule(pick=st.integers(0, 10**6), new=any_terms, use_hint=st.booleans())
@@ -102,7 +125,7 @@ class AuctionMachine(StatefulBase):
         b = pending[pick % len(pending)]
         d, t = new
         price = self.auction.bid_price(d, t)
-        score = self.auction.auction_score(d, t)
+        score = self.auction.auction_score(d, t, b.bond)  # an update keeps the bond
         hint = self.mirror.hint(b.operator, score, b.bid_id) if use_hint else 0
         before = boa.env.get_balance(b.operator)
         if price == b.price:
@@ -112,6 +135,7 @@ class AuctionMachine(StatefulBase):
         assert boa.env.get_balance(b.operator) == before - (price - b.price)
         self.mirror.remove(b.bid_id)
         self.mirror.add(b.bid_id, b.operator, score)
+        assert (self.auction.get_bid(b.bid_id).bond, self.auction.get_bid(b.bid_id).score) == (b.bond, score)
         self.gone.append(b.bid_id)  # its old place: a hint computed before is stale now
         b.discount_rate, b.duration, b.price, b.score = d, t, price, score
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests import model
 from tests.utils.constants import c
 from tests.utils.deployers import load
 
@@ -41,29 +42,40 @@ def packing():
 @given(
     operator=addresses,
     status=st.integers(0, 3),
-    bonded=st.booleans(),
+    units=st.integers(0, 2**8 - 1),
     discount=st.integers(0, 2**14 - 1),
     duration=st.integers(0, 2**16 - 1),
-    vc=st.integers(0, 2**62 - 1),
+    vc=st.integers(0, 2**56 - 1),
     status2=st.integers(0, 3),
 )
-def test_bid_round_trip(book_codec, operator, status, bonded, discount, duration, vc, status2):
-    word = book_codec.internal.pack_bid((operator, status, bonded, discount, duration, vc))
-    assert word < 2**255
+def test_bid_round_trip(book_codec, operator, status, units, discount, duration, vc, status2):
+    """Every field of the 256-bit bid word, the bond in BOND_UNITs (0 to 25.5 ETH: MAX_BOND fits)."""
+    bond = units * c.BOND_UNIT
+    word = book_codec.internal.pack_bid((operator, status, bond, discount, duration, vc))
+    assert word < 2**256
     bid = book_codec.internal.unpack_bid(word)
     assert str(bid.operator).lower() == operator.lower()
-    assert tuple(bid)[1:] == (status, bonded, discount, duration, vc)
+    assert tuple(bid)[1:] == (status, bond, discount, duration, vc)
+    assert book_codec.internal.bid_bond(word) == bond
     changed = book_codec.internal.unpack_bid(book_codec.internal.with_status(word, status2))
-    assert tuple(changed)[1:] == (status2, bonded, discount, duration, vc)
+    assert tuple(changed)[1:] == (status2, bond, discount, duration, vc)
+
+
+def test_max_bond_and_the_largest_daily_price_fit_the_bid_word():
+    assert c.MAX_BOND % c.BOND_UNIT == 0 and c.MAX_BOND // c.BOND_UNIT < 2**8
+    assert c.BOND % c.BOND_UNIT == 0 and c.BOND <= c.MAX_BOND
+    assert c.MAX_DAILY_RETURN // c.MIN_CLUSTER_SIZE < 2**56
 
 
 @pytest.mark.parametrize(
     "fields, reason",
     [
-        ((4, False, 0, 0, 0), "book_codec: status overflow"),
-        ((0, False, 2**14, 0, 0), "book_codec: discount overflow"),
-        ((0, False, 0, 2**16, 0), "book_codec: duration overflow"),
-        ((0, False, 0, 0, 2**62), "book_codec: price overflow"),
+        ((4, 0, 0, 0, 0), "book_codec: status overflow"),
+        ((0, 0, 2**14, 0, 0), "book_codec: discount overflow"),
+        ((0, 0, 0, 2**16, 0), "book_codec: duration overflow"),
+        ((0, 0, 0, 0, 2**56), "book_codec: price overflow"),
+        ((0, 2**8 * c.BOND_UNIT, 0, 0, 0), "book_codec: bond overflow"),
+        ((0, c.BOND + 1, 0, 0, 0), "book_codec: bond off the unit"),
     ],
 )
 def test_bid_fields_that_do_not_fit_revert(book_codec, fields, reason):
@@ -129,10 +141,28 @@ def test_ranking_key_is_monotone_and_exact_below_2_92(pricing, a, b):
 
 
 def test_largest_score_fits_the_key(pricing):
-    top = pricing.internal.score(2**62 - 1, c.MAX_DURATION_CAP)
-    assert top < 2**115 and pricing.internal.key(top) < 2**93
+    top = pricing.internal.score(2**56 - 1, c.MAX_DURATION_CAP, c.MAX_BOND)
+    assert top < 2**110 and pricing.internal.key(top) < 2**93
     with boa.reverts("pricing: duration above cap"):
-        pricing.internal.score(1, c.MAX_DURATION_CAP + 1)
+        pricing.internal.score(1, c.MAX_DURATION_CAP + 1, c.BOND)
+
+
+@fuzz
+@given(vc=st.integers(0, 2**56 - 1), t=st.integers(0, c.MAX_DURATION_CAP), units=st.integers(0, 2**8 - 1))
+def test_score_matches_the_model_with_any_bond(pricing, vc, t, units):
+    """The bond's factor: 1 up to the floor, BOND_SCORE_BPS more per unit above it (the model's formula)."""
+    bond = units * c.BOND_UNIT
+    base = vc * (model.rpow(c.DAILY_SCORE_GROWTH, t) // 10**9) // 10**18
+    assert pricing.internal.bond_factor(bond) == model.bond_factor(bond)
+    assert pricing.internal.score(vc, t, bond) == base * model.bond_factor(bond) // c.BPS
+    assert pricing.internal.score(vc, t, min(bond, c.BOND)) == base  # the floor and less: exactly as before
+
+
+def test_bond_factor_is_monotone_and_bounded(pricing):
+    factors = [pricing.internal.bond_factor(u * c.BOND_UNIT) for u in range(c.MAX_BOND // c.BOND_UNIT + 1)]
+    assert factors == sorted(factors)
+    assert factors[0] == factors[c.BOND // c.BOND_UNIT] == c.BPS
+    assert factors[-1] == c.BPS + c.BOND_SCORE_BPS * (c.MAX_BOND - c.BOND) // c.BOND_UNIT
 
 
 @fuzz

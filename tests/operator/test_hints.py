@@ -11,18 +11,26 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deploy.hints import BookMirror
-from tests.utils.constants import ETH
+from tests.utils.constants import ETH, c
 
 
 def _fill(auction, operators, rng, count):
+    """Random bids, each with a bond from the floor to MAX_BOND (the mirror ranks by the bond-aware score)."""
     mirror = BookMirror()
     for _ in range(count):
         op = operators[rng.randrange(len(operators))]
         d, t = rng.randrange(0, 1501), rng.randrange(30, 3651)
-        score = auction.auction_score(d, t)
+        bond = rng.choice([c.BOND, c.BOND, c.BOND + c.BOND_UNIT, 3 * c.BOND, c.MAX_BOND])
+        score = auction.auction_score(d, t, bond)
         (bid_id,) = auction.bid(
-            [d], [t], [mirror.hint(op, score)], value=auction.price_to_pay(op, [d], [t]), sender=op
+            [d],
+            [t],
+            [mirror.hint(op, score)],
+            [bond],
+            value=auction.price_to_pay(op, [d], [t], [bond]),
+            sender=op,
         )
+        assert auction.get_bid(bid_id).score == score
         mirror.add(bid_id, op, score)
     return mirror
 

@@ -73,15 +73,17 @@ def bid_for_clusters(auction, operators, clusters: int) -> None:
 
 @pytest.fixture(scope="module")
 def bid_round(auction):
-    """Every operator in `operators` places one bid (distinct durations, so the ranking is strict)."""
+    """Every operator in `operators` places one bid (distinct durations, so the ranking is strict), with
+    the bond floor, or `bonds[i]` for operator i (docs/protocol.md §2: a larger bond raises the score)."""
 
-    def place(operators, discount_rate=1000, base_duration=100):
+    def place(operators, discount_rate=1000, base_duration=100, bonds=None):
         ids = []
         for i, op in enumerate(operators):
             duration = base_duration + i
-            due = auction.price_to_pay(op, [discount_rate], [duration])
+            chosen = [] if bonds is None else [bonds[i]]
+            due = auction.price_to_pay(op, [discount_rate], [duration], chosen)
             with boa.env.prank(op):
-                ids.append(auction.bid([discount_rate], [duration], value=due)[0])
+                ids.append(auction.bid([discount_rate], [duration], [], chosen, value=due)[0])
         return ids
 
     return place

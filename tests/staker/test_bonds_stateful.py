@@ -1,7 +1,8 @@
 """The winners' bonds as performance bonds, fuzzed on the consensus-spec chain (issue #20; docs/protocol.md
 §10 "Slashing" and "A loss at a checkpoint").
 
-Two clusters (distinct winners, one bond of `BOND` each) are staked, confirmed, activated and restaked on
+Two clusters (distinct winners; the first with unequal bonds chosen at bidding, the second with the `BOND`
+floor each) are staked, confirmed, activated and restaked on
 `SpecBeaconChain` (deploy/sim/beacon.py) once per module, and run past activation + 256 epochs so that their
 holders may exit. Every example starts from there (the EVM rolled back, the chain forked:
 tests/utils/spec_chain_fork.py) and plays, in any order: epochs passing, a validator going offline and
@@ -63,6 +64,8 @@ from tests.utils.stateful import PROFILE, StatefulBase
 
 CLUSTERS = 2
 SIZE = 4  # winners a cluster (the deployment's default)
+# the first cluster's bonds, chosen by its winners (the pro-rata charges then split unevenly)
+UNEQUAL_BONDS = [c.BOND, 5 * c.BOND // 2, c.MAX_BOND, 3 * c.BOND // 2]
 
 
 @dataclass
@@ -88,7 +91,7 @@ def world(protocol, operators, stakers, outsider, bid_round, pre_create, registe
     chain = SpecBeaconChain(protocol, genesis_time=manager.beacon_genesis_time())
     cluster_ids = []
     for k in range(CLUSTERS):
-        bid_round(operators[SIZE * k : SIZE * (k + 1)])
+        bid_round(operators[SIZE * k : SIZE * (k + 1)], bonds=UNEQUAL_BONDS if k == 0 else None)
         (cluster_id,) = pre_create(1)
         register(cluster_id)
         cluster_ids.append(cluster_id)
@@ -112,6 +115,7 @@ def world(protocol, operators, stakers, outsider, bid_round, pre_create, registe
     run_epochs(chain, last - chain.epoch + 1)
     assert logs_read(chain)
     bid_ids = [b for cluster_id in cluster_ids for b in bid_ids_of(protocol.auction, cluster_id)]
+    assert sorted(protocol.auction.get_bid(b).bond for b in bid_ids[:SIZE]) == sorted(UNEQUAL_BONDS)
     return World(
         protocol=protocol,
         chain=chain,

@@ -285,7 +285,8 @@ class Lifecycle(SafeDepositSteps):
         return discount, duration
 
     def place_bids(self, op: str) -> list[int]:
-        """One hinted single bid and one batch of 1-3 bids (paying a little too much, to get change)."""
+        """One hinted single bid with the bond floor and one batch of 1-3 bids with bonds of 1, 1.5 and 2 ETH
+        (docs/protocol.md §2: a larger bond raises the score), paying a little too much, to get change."""
         a = self.p.auction
         d, t = self.random_terms()
         hint = a.insert_hint(d, t)
@@ -294,8 +295,11 @@ class Lifecycle(SafeDepositSteps):
         )
         terms = [self.random_terms() for _ in range(self.rng.randint(1, 3))]
         ds, ts = [x[0] for x in terms], [x[1] for x in terms]
-        due = a.price_to_pay(op, ds, ts)
-        ids += self.tx(f"bid (batch of {len(ds)})", a.bid, ds, ts, sender=op, value=due + ETH // 100)
+        bonds = [c.BOND + k * c.BOND // 2 for k in range(len(ds))]
+        due = a.price_to_pay(op, ds, ts, bonds)
+        ids += self.tx(
+            f"bid (batch of {len(ds)})", a.bid, ds, ts, [], bonds, sender=op, value=due + ETH // 100
+        )
         for bid_id in ids:
             self.bids[bid_id] = op
         return ids

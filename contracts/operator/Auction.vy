@@ -70,6 +70,8 @@ CLUSTER_SIZE: immutable(uint256)
 
 # @notice The StrategyModuleManager: the only caller of `settle_cluster` (set once).
 manager: public(address)
+# @notice SeatRotation: the only caller of `take_seat` (set once).
+seat_rotation: public(address)
 # @notice Number of clusters created so far (cluster ids are 0 .. num_clusters - 1).
 num_clusters: public(uint256)
 # @dev The pricing configuration and the pause flag, in one word (`auction_codec`).
@@ -110,6 +112,21 @@ event BidWithdrawn:
 event ClusterSettled:
     cluster_id: indexed(uint256)
     seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+
+
+# @dev A seat of a live cluster auctioned alone (`take_seat`): the bid won
+# it for `seat.days` days from the handover; `price` went on to the cluster,
+# `refund` (the rest of the bid's price) is claimable by its operator, and
+# its bond stays locked.
+event SeatTaken:
+    cluster_id: indexed(uint256)
+    seat: seat_types.Seat
+    price: uint256
+    refund: uint256
+
+
+event SeatRotationSet:
+    seat_rotation: indexed(address)
 
 
 event ExcessReturned:
@@ -414,6 +431,52 @@ def settle_cluster(
 
 
 @external
+def take_seat(
+    cluster_id: uint256,
+    excluded: DynArray[address, c.MAX_CLUSTER_SIZE],
+    max_days: uint256,
+) -> seat_types.Seat:
+    """
+    @notice Auctions one seat of a live cluster alone: the best pending bid
+            of a ranked operator not in `excluded` (the seats that stay)
+            wins it, for its duration or `max_days` if fewer. Its price for
+            those days goes to the caller (which passes it on to
+            StakerRewards), the rest of its price is claimable by its
+            operator, and its bond stays locked.
+    @dev Only the SeatRotation. A bounded walk from the head of the
+         ranking (at most `len(excluded) + 1` operators); the bid leaves the
+         book through the book's own removal, which promotes the
+         operator's next bid by a capped walk (or parks it).
+    @param cluster_id The cluster (for the event).
+    @param excluded The operators that keep their seats (fewer than
+           `cluster_size`).
+    @param max_days The most days the seat can run (at least 1).
+    @return Seat The new seat: bid id, operator, daily VC price, days.
+    """
+    assert (
+        msg.sender == self.seat_rotation and msg.sender != empty(address)
+    ), "auction: caller is not the seat rotation"
+    self._require_live()
+    assert len(excluded) < CLUSTER_SIZE, "auction: too many excluded"
+    assert max_days != 0, "auction: zero days"
+    bid_id: uint256 = bid_book._best_outside(excluded)
+    assert bid_id != 0, "auction: no bid outside the cluster"
+    bid_book._remove(bid_id, c.STATUS_WON)
+    winner: book_codec.Bid = bid_book._bid(bid_id)
+    days: uint256 = min(winner.duration, max_days)
+    seat: seat_types.Seat = seat_types.Seat(
+        bid_id=bid_id, operator=winner.operator, vc=winner.vc_price, days=days
+    )
+    price: uint256 = winner.vc_price * days
+    refund: uint256 = winner.vc_price * (winner.duration - days)
+    log SeatTaken(cluster_id=cluster_id, seat=seat, price=price, refund=refund)
+    extcall ESCROW.release_seat(
+        bid_id, winner.operator, price, refund, msg.sender
+    )
+    return seat
+
+
+@external
 def rejoin(operator: address, hint: uint256):
     """
     @notice Ranks a parked operator again, so that its bids can win; anyone
@@ -443,6 +506,22 @@ def set_manager(manager: address):
     assert manager != empty(address), "auction: zero manager"
     self.manager = manager
     log ManagerSet(manager=manager)
+
+
+@external
+def set_seat_rotation(seat_rotation: address):
+    """
+    @notice Names the SeatRotation, the only caller of `take_seat`. Owner
+            only, once.
+    @param seat_rotation The SeatRotation's address.
+    """
+    ownable._check_owner()
+    assert (
+        self.seat_rotation == empty(address)
+    ), "auction: seat rotation already set"
+    assert seat_rotation != empty(address), "auction: zero seat rotation"
+    self.seat_rotation = seat_rotation
+    log SeatRotationSet(seat_rotation=seat_rotation)
 
 
 @external

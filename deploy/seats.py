@@ -115,7 +115,9 @@ def _on_network() -> bool:
     return isinstance(boa.env, NetworkEnv)
 
 
-def _fetched(emitter: str, topic0: int | list[int], cluster_id: int) -> list[tuple[str, tuple[int, ...], bytes]]:
+def _fetched(
+    emitter: str, topic0: int | list[int], cluster_id: int
+) -> list[tuple[str, tuple[int, ...], bytes]]:
     """`eth_getLogs`: the `topic0` events (one, or any of a list) of `emitter` for `cluster_id`, in the order
     the chain has them."""
     first = [f"0x{t:064x}" for t in topic0] if isinstance(topic0, list) else f"0x{topic0:064x}"

@@ -281,7 +281,11 @@ def release(
 
 @external
 def release_seat(
-    bid_id: uint256, operator: address, price: uint256, refund: uint256, to: address
+    bid_id: uint256,
+    operator: address,
+    price: uint256,
+    refund: uint256,
+    to: address,
 ):
     """
     @notice Releases one bid that won a rotating seat (docs/protocol.md §10
@@ -637,9 +641,9 @@ def _only_auction():
 @internal
 @view
 def _only_seat_rotation():
-    assert msg.sender == staticcall IAuctionRotation(
-        self.auction
-    ).seat_rotation(), "escrow: caller is not the seat rotation"
+    assert (
+        msg.sender == staticcall IAuctionRotation(self.auction).seat_rotation()
+    ), "escrow: caller is not the seat rotation"
 
 
 @internal

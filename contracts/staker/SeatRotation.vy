@@ -160,9 +160,7 @@ def open_rotation(
     assert block.timestamp < stream.end, "seat_rotation: stream ended"
     assert index < len(seats), "seat_rotation: no such seat"
     last: ISeatRotation.Rotation = self._rotations[cluster_id]
-    assert (
-        last.status != c.ROTATION_OPEN
-    ), "seat_rotation: a rotation is open"
+    assert (last.status != c.ROTATION_OPEN), "seat_rotation: a rotation is open"
     leaver: seat_types.Seat = seats[index]
     if msg.sender != leaver.operator:
         assert (

@@ -440,9 +440,9 @@ def rotate_seat(
     @param index The seat that changes hands.
     @param new_seat The newcomer's seat.
     """
-    assert msg.sender == staticcall IAuctionRotation(
-        AUCTION
-    ).seat_rotation(), "staker_rewards: caller is not the seat rotation"
+    assert (
+        msg.sender == staticcall IAuctionRotation(AUCTION).seat_rotation()
+    ), "staker_rewards: caller is not the seat rotation"
     self._check_streaming(cluster_id, seats)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     assert block.timestamp < stream.end, "staker_rewards: stream ended"
@@ -1091,9 +1091,9 @@ def _figures(
         if status == codec.STATUS_SLASHED:
             forfeited = refunded
             refunded = 0
-    # before the last handover (none without a rotation): the streams
-    # accrued `carry.accounted`, the leavers got `carry.refunded` back, and
-    # newcomers paid `carry.rotated_in`; whole days, so no dust
+        # before the last handover (none without a rotation): the streams
+        # accrued `carry.accounted`, the leavers got `carry.refunded` back, and
+        # newcomers paid `carry.rotated_in`; whole days, so no dust
     return IStakerRewards.Accounting(
         funded=total
         + carry.accounted

@@ -62,7 +62,7 @@ def register_shares(protocol, cluster_id, shares, skip=()):
 
 
 def complete_args(protocol, cluster_id, shares, pubkey=None):
-    """`complete_rotation`'s arguments after the cluster id: seats, the group key's point, the share points."""
+    """`complete_rotation`'s arguments after the cluster id: seats, the key's point, the share points."""
     pubkey = bytes(protocol.manager.validator_pubkey(cluster_id)) if pubkey is None else pubkey
     return seats_of(protocol, cluster_id), g1_point(pubkey), [g1_point(s) for s in shares]
 
@@ -72,9 +72,9 @@ def public_shares(key) -> list[bytes]:
 
 
 def check_identities(protocol, cluster_ids, bid_ids, accounts) -> None:
-    """Escrow balance == Σ held + Σ reserved + Σ claimable over every bid and account; StakerRewards balance ==
-    Σ held for the clusters + Σ credits; each cluster conserves to the wei, with what newcomers paid in
-    (docs/protocol.md §4, §6, §10)."""
+    """Escrow balance == Σ held + Σ reserved + Σ claimable over every bid and account; StakerRewards
+    balance == Σ held for the clusters + Σ credits; each cluster conserves to the wei, with what newcomers
+    paid in (docs/protocol.md §4, §6, §10)."""
     sr, escrow = protocol.staker_rewards, protocol.escrow
     held = sum(escrow.held(b) + escrow.reserved(b) for b in bid_ids)
     assert boa.env.get_balance(escrow.address) == held + sum(escrow.claimable(a) for a in accounts)

@@ -1066,6 +1066,9 @@ def _figures(
     status: uint256 = self._checked(cluster_id, seats)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
+    # before the last handover (none without a rotation): the streams
+    # accrued `carry.accounted`, the leavers got `carry.refunded` back, and
+    # newcomers paid `carry.rotated_in`; whole days, so no dust
     carry: codec.Carry = codec.unpack_carry(self._carry[cluster_id])
     total: uint256 = 0  # the current seats' prices from the handover
     for seat: seat_types.Seat in seats:
@@ -1091,9 +1094,6 @@ def _figures(
         if status == codec.STATUS_SLASHED:
             forfeited = refunded
             refunded = 0
-        # before the last handover (none without a rotation): the streams
-        # accrued `carry.accounted`, the leavers got `carry.refunded` back, and
-        # newcomers paid `carry.rotated_in`; whole days, so no dust
     return IStakerRewards.Accounting(
         funded=total
         + carry.accounted

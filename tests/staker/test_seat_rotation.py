@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import boa
 import pytest
+from eth.exceptions import Revert
 
 from deploy.keys import g1_point, generate_threshold_key
+from deploy.protocol import deploy
 from deploy.reshare import reshare
 from tests.staker.exits import activate, conserved, prove_exit, request_exit, wait_for_exit_window
+from tests.staker.losses import checkpoint_at, report
 from tests.staker.rotations import (
     DAY,
     check_identities,
@@ -30,6 +33,7 @@ from tests.utils.logs import events
 from tests.utils.seats import seats_of
 
 BOND = c.BOND
+ZERO = "0x" + "00" * 20
 
 
 @pytest.fixture
@@ -419,4 +423,121 @@ def test_the_holder_is_never_blocked(protocol, world):
     boa.env.time_travel(seconds=c.RESHARE_TIMEOUT)
     assert protocol.seat_rotation.forfeit(cid, seats) == 0  # nothing left to forfeit
     assert not escrow.is_locked(w["seats"][1].bid_id)
+    identities(protocol, w)
+
+
+# ---------------------------------------------------------------- the hooks and their guards
+
+
+def test_only_the_seat_rotation_takes_a_seat_and_moves_its_bonds(protocol, world, non_owner, owner):
+    """The Auction's `take_seat`, StakerRewards' `rotate_seat` and the Escrow's `release_seat`, `unlock_bond`
+    and `forfeit_bonds` refuse every other caller; the Auction names its SeatRotation once."""
+    w, auction, escrow, sr = world, protocol.auction, protocol.escrow, protocol.staker_rewards
+    cid, seats = w["cid"], w["seats"]
+    assert auction.seat_rotation() == protocol.seat_rotation.address
+    with boa.env.prank(non_owner), boa.reverts("auction: caller is not the seat rotation"):
+        auction.take_seat(cid, [], 10)
+    with boa.env.prank(non_owner), boa.reverts("staker_rewards: caller is not the seat rotation"):
+        sr.rotate_seat(cid, seats, 1, seats[1])
+    with boa.env.prank(non_owner), boa.reverts("escrow: caller is not the auction"):
+        escrow.release_seat(w["bid"], w["newcomer"], 0, 0, non_owner)
+    with boa.env.prank(non_owner), boa.reverts("escrow: caller is not the seat rotation"):
+        escrow.unlock_bond(seats[0].bid_id, seats[0].operator)
+    with boa.env.prank(non_owner), boa.reverts("escrow: caller is not the seat rotation"):
+        escrow.forfeit_bonds([seats[0].bid_id], non_owner)
+    with boa.env.prank(non_owner), boa.reverts("ownable: caller is not the owner"):
+        auction.set_seat_rotation(non_owner)
+    with boa.env.prank(owner), boa.reverts("auction: seat rotation already set"):
+        auction.set_seat_rotation(non_owner)
+    with boa.env.prank(non_owner), pytest.raises(Revert, match="seat_rotation: only the escrow pays in"):
+        boa.env.raw_call(protocol.seat_rotation.address, value=1)
+    with boa.reverts("seat_rotation: manager has no code"):
+        deploy("seat_rotation", non_owner)
+
+
+def test_a_fresh_auction_refuses_the_zero_seat_rotation(protocol, owner):
+    fresh = deploy("auction", protocol.escrow.address, 4, 3_243_835_616_438_356, 1500, 30, 3650, sender=owner)
+    assert fresh.seat_rotation() == ZERO
+    with boa.env.prank(owner), boa.reverts("auction: zero seat rotation"):
+        fresh.set_seat_rotation(ZERO)
+    with boa.env.prank(owner):
+        fresh.set_seat_rotation(owner)
+    assert events(fresh.get_logs(), "SeatRotationSet") == [{"seat_rotation": owner}]
+
+
+def test_take_seat_guards(protocol, world):
+    """The Auction's own checks on what the SeatRotation asks (called as the SeatRotation)."""
+    w, auction = world, protocol.auction
+    rotation = protocol.seat_rotation.address
+    everyone = [s.operator for s in w["seats"]]
+    with boa.env.prank(rotation), boa.reverts("auction: too many excluded"):
+        auction.take_seat(w["cid"], everyone, 10)
+    with boa.env.prank(rotation), boa.reverts("auction: zero days"):
+        auction.take_seat(w["cid"], everyone[:3], 0)
+    # the walk skips the excluded operators from the head: the newcomer heads the ranking, so excluding it
+    # gives the next ranked operator outside the list
+    other = actor("operator", label="second newcomer")
+    second = newcomer_bid(auction, other, discount_rate=700)
+    boa.env.set_balance(rotation, 0)
+    with boa.env.prank(rotation):
+        seat = auction.take_seat(w["cid"], [w["newcomer"]], 10)
+    (log,) = events(auction.get_logs(), "SeatTaken")
+    price, refund = seat.vc * 10, seat.vc * (200 - 10)
+    assert log == {"cluster_id": w["cid"], "seat": seat, "price": price, "refund": refund}
+    assert (seat.bid_id, seat.operator, seat.days) == (second, other, 10)
+    assert auction.get_bid(second).status == c.STATUS_WON
+    assert boa.env.get_balance(rotation) == seat.vc * 10
+
+
+def test_rotate_seat_guards(protocol, world):
+    """StakerRewards' own checks on what the SeatRotation hands it (called as the SeatRotation)."""
+    w, sr = world, protocol.staker_rewards
+    cid, seats = w["cid"], w["seats"]
+    rotation = protocol.seat_rotation.address
+    seat = seats[1]._replace(bid_id=w["bid"], operator=w["newcomer"], days=10)
+    boa.env.set_balance(rotation, 100 * 10**18)
+    with boa.env.prank(rotation):
+        with boa.reverts("staker_rewards: no such seat"):
+            sr.rotate_seat(cid, seats, 4, seat, value=seat.vc * 10)
+        with boa.reverts("staker_rewards: zero duration"):
+            sr.rotate_seat(cid, seats, 1, seat._replace(days=0))
+        with boa.reverts("staker_rewards: zero operator"):
+            sr.rotate_seat(cid, seats, 1, seat._replace(operator=ZERO), value=seat.vc * 10)
+        with boa.reverts("staker_rewards: wrong amount"):
+            sr.rotate_seat(cid, seats, 1, seat, value=seat.vc * 10 - 1)
+        boa.env.time_travel(seconds=sr.get_stream(cid).start + (seats[3].days - 1) * DAY + 1 - now())
+        with boa.reverts("staker_rewards: another seat ends by the handover"):
+            sr.rotate_seat(cid, seats, 1, seat, value=seat.vc * 10)
+        boa.env.time_travel(seconds=DAY)
+        with boa.reverts("staker_rewards: stream ended"):
+            sr.rotate_seat(cid, seats, 1, seat, value=seat.vc * 10)
+
+
+def test_escrow_release_seat_guards(protocol, world):
+    """The Escrow's own checks on what the Auction releases (called as the Auction)."""
+    w, escrow = world, protocol.escrow
+    held = escrow.held(w["bid"])
+    with boa.env.prank(protocol.auction.address):
+        with boa.reverts("escrow: amount exceeds held"):
+            escrow.release_seat(w["bid"], w["newcomer"], held, 1, protocol.auction.address)
+        with boa.reverts("escrow: bid already released"):
+            escrow.release_seat(w["seats"][0].bid_id, w["seats"][0].operator, 0, 0, protocol.auction.address)
+    with boa.env.prank(protocol.seat_rotation.address), boa.reverts("escrow: bond not locked"):
+        escrow.unlock_bond(w["bid"], w["newcomer"])
+
+
+def test_a_pending_loss_charge_defers_a_rotation(protocol, world, non_owner):
+    """A loss charge in its challenge window is reserved on the current seats' bonds: no rotation until it
+    is settled (or answered)."""
+    w = world
+    cid, module, seats = w["cid"], w["module"], w["seats"]
+    activate(protocol, cid, module)
+    boa.env.time_travel(seconds=DAY)
+    checkpoint_at(protocol, module, 500_000_000)
+    report(protocol, cid, module, non_owner)
+    with boa.env.prank(seats[1].operator), boa.reverts("seat_rotation: loss charge pending"):
+        protocol.seat_rotation.open_rotation(cid, seats, 1)
+    boa.env.time_travel(seconds=c.CHALLENGE_WINDOW)
+    module.settle_loss(seats)
+    open_rotation(protocol, cid, 1, seats[1].operator)
     identities(protocol, w)

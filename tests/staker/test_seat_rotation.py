@@ -11,6 +11,7 @@ import boa
 import pytest
 from eth.exceptions import Revert
 
+from deploy.hints import BookMirror
 from deploy.keys import g1_point, generate_threshold_key
 from deploy.protocol import deploy
 from deploy.reshare import reshare
@@ -541,3 +542,16 @@ def test_a_pending_loss_charge_defers_a_rotation(protocol, world, non_owner):
     module.settle_loss(seats)
     open_rotation(protocol, cid, 1, seats[1].operator)
     identities(protocol, w)
+
+
+def test_the_book_mirror_follows_a_taken_seat(protocol, world):
+    """deploy/hints.py's BookMirror follows `SeatTaken` (the bid leaves the book) as the Auction does."""
+    auction = protocol.auction
+    for i, op in enumerate(actor("operator", label=f"bidder{i}") for i in range(3)):
+        newcomer_bid(auction, op, discount_rate=800 + i, duration=300)
+    mirror = BookMirror.from_auction(auction)
+    with boa.env.prank(protocol.seat_rotation.address):
+        seat = auction.take_seat(world["cid"], [s.operator for s in world["seats"][:3]], 10)
+        mirror.apply_logs(auction.get_logs())
+    assert mirror.top(256) == auction.top_bids(256)
+    assert seat.bid_id not in mirror.owner_of and seat.bid_id not in BookMirror.from_auction(auction).owner_of

@@ -1,8 +1,8 @@
 """Hints for the Auction's bid book in milliseconds, for any book size, without a linear on-chain walk.
 
 `BookMirror` rebuilds the book off-chain from the Auction's events (`BidPlaced`, `BidUpdated`,
-`BidWithdrawn`, `ClusterSettled`, `SeatTaken`) or from its views, and answers the question a bidder asks before `bid`:
-which pending bid should I name as my hint? The answer is exact for the state mirrored; if the book moves
+`BidWithdrawn`, `ClusterSettled`, `SeatTaken`) or from its views, and answers the question a bidder asks
+before `bid`: which pending bid should I name as my hint? The answer is exact for the state mirrored; if the book moves
 before the bid lands the hint is merely stale, which the contract resolves in a few steps.
 
     mirror = BookMirror.from_auction(protocol.auction)      # reads every bid once through get_bid

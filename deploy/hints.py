@@ -2,8 +2,8 @@
 
 `BookMirror` rebuilds the book off-chain from the Auction's events (`BidPlaced`, `BidUpdated`,
 `BidWithdrawn`, `ClusterSettled`, `SeatTaken`) or from its views, and answers the question a bidder asks
-before `bid`: which pending bid should I name as my hint? The answer is exact for the state mirrored; if the book moves
-before the bid lands the hint is merely stale, which the contract resolves in a few steps.
+before `bid`: which pending bid should I name as my hint? The answer is exact for the state mirrored; if
+the book moves before the bid lands the hint is merely stale, which the contract resolves in a few steps.
 
     mirror = BookMirror.from_auction(protocol.auction)      # reads every bid once through get_bid
     hint = mirror.hint(operator, score)                     # for one new bid

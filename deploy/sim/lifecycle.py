@@ -557,6 +557,13 @@ class Lifecycle(SafeDepositSteps):
             f"{self.label(newcomer.operator)}'s bid {newcomer.bid_id} for {newcomer.days} days "
             f"({eth(newcomer.vc * newcomer.days)} ETH)"
         )
+        # what accrued until the handover and was not claimed was credited to the holder: it withdraws it
+        holder = self.p.byz_nft.ownerOf(cid)
+        credit = sr.credit_of(holder)
+        self.check(f"cluster {cid}'s holder was credited what accrued before the handover", credit > 0)
+        paid = self.tx("StakerRewards.withdraw_credit", sr.withdraw_credit, holder, sender=holder)
+        self.rewards[holder] = self.rewards.get(holder, 0) + paid
+        self.out(f"{self.label(holder)} withdrew {eth(paid)} ETH accrued before the handover")
         # the key ceremony's key, moved to the new set by the stayers
         seed = hashlib.sha256(f"byzantine lifecycle {self.seed} cluster {cid}".encode()).digest()
         fork_version = self.p.config["genesis_fork_version"].to_bytes(4, "big")

@@ -19,7 +19,10 @@
         Seats and the end: seat i pays for `days_i` days from the stream
         start (its bid duration, plus renewals: `renew`), so it ends at
         `start + days_i * 86400`; the cluster ends at the smallest seat end.
-        The rate `sum(vc_i)` never changes.
+        The rate `sum(vc_i)` changes only when a seat rotates
+        (`rotate_seat`, docs/protocol.md §10 "Seats that rotate"): the
+        stream is re-based at the handover, every seat's days then counted
+        from there.
 
         Closing (exactly once per cluster), then unlocking the bonds
         (exactly once, when the validator's exit is proven):

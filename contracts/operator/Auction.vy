@@ -73,6 +73,8 @@ CLUSTER_SIZE: immutable(uint256)
 
 # @notice The StrategyModuleManager: the only caller of `settle_cluster` (set once).
 manager: public(address)
+# @notice SeatRotation: the only caller of `take_seat` (set once).
+seat_rotation: public(address)
 # @notice Number of clusters created so far (cluster ids are 0 .. num_clusters - 1).
 num_clusters: public(uint256)
 # @dev The pricing configuration and the pause flag, in one word (`auction_codec`).
@@ -113,6 +115,21 @@ event BidWithdrawn:
 event ClusterSettled:
     cluster_id: indexed(uint256)
     seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+
+
+# @dev A seat of a live cluster auctioned alone (`take_seat`): the bid won
+# it for `seat.days` days from the handover; `price` went on to the cluster,
+# `refund` (the rest of the bid's price) is claimable by its operator, and
+# its bond stays locked.
+event SeatTaken:
+    cluster_id: indexed(uint256)
+    seat: seat_types.Seat
+    price: uint256
+    refund: uint256
+
+
+event SeatRotationSet:
+    seat_rotation: indexed(address)
 
 
 event ExcessReturned:
@@ -429,6 +446,49 @@ def settle_cluster(
 
 
 @external
+def take_seat(cluster_id: uint256, bid_id: uint256, days: uint256):
+    """
+    @notice Gives one seat of a live cluster to a pending bid, for `days`
+            days at most its duration: its price for those days goes to
+            the caller (which passes it on to StakerRewards), the rest of
+            its price is claimable by its operator, and its bond stays
+            locked.
+    @dev Only the SeatRotation, which chose the bid: the best bid of the
+         first ranked operator outside the cluster (`top_bids`, a bounded
+         read). The bid leaves the book through the book's own removal,
+         which promotes the operator's next bid by a capped walk (or parks
+         it).
+    @param cluster_id The cluster (for the event).
+    @param bid_id The winning bid (pending).
+    @param days The days the seat runs (1 to the bid's duration).
+    """
+    assert (
+        msg.sender == self.seat_rotation
+    ), "auction: caller is not the seat rotation"
+    self._require_live()
+    winner: book_codec.Bid = bid_book._bid(bid_id)
+    assert winner.status == c.BID_PENDING, "auction: bid not pending"
+    assert days != 0 and days <= winner.duration, "auction: days out of range"
+    bid_book._remove(bid_id, c.BID_WON)
+    price: uint256 = winner.vc_price * days
+    refund: uint256 = winner.vc_price * (winner.duration - days)
+    log SeatTaken(
+        cluster_id=cluster_id,
+        seat=seat_types.Seat(
+            bid_id=bid_id,
+            operator=winner.operator,
+            vc=winner.vc_price,
+            days=days,
+        ),
+        price=price,
+        refund=refund,
+    )
+    extcall ESCROW.release_seat(
+        bid_id, winner.operator, price, refund, msg.sender
+    )
+
+
+@external
 def rejoin(operator: address, hint: uint256):
     """
     @notice Ranks a parked operator again, so that its bids can win; anyone
@@ -458,6 +518,22 @@ def set_manager(manager: address):
     assert manager != empty(address), "auction: zero manager"
     self.manager = manager
     log ManagerSet(manager=manager)
+
+
+@external
+def set_seat_rotation(seat_rotation: address):
+    """
+    @notice Names the SeatRotation, the only caller of `take_seat`. Owner
+            only, once.
+    @param seat_rotation The SeatRotation's address.
+    """
+    ownable._check_owner()
+    assert (
+        self.seat_rotation == empty(address)
+    ), "auction: seat rotation already set"
+    assert seat_rotation != empty(address), "auction: zero seat rotation"
+    self.seat_rotation = seat_rotation
+    log SeatRotationSet(seat_rotation=seat_rotation)
 
 
 @external

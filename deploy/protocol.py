@@ -292,10 +292,14 @@ PLAN: tuple[Step, ...] = (
     Step("cluster_keys", ("@manager", "$genesis_fork_version")),
     Step("manager", ("@cluster_keys",), method="set_cluster_keys", done_when="cluster_keys"),
     # Seats that rotate without an exit; it reads the manager's Auction, StakerRewards and Escrow, and the
-    # Auction names it (StakerRewards and the Escrow ask the Auction).
+    # Escrow names it (the Auction and StakerRewards ask the Escrow).
     Step("seat_rotation", ("@manager",)),
-    Step("auction", ("@seat_rotation",), method="set_seat_rotation", done_when="seat_rotation"),
-    Step("escrow", ("@auction", "@staker_rewards"), method="initialize", done_when="auction"),
+    Step(
+        "escrow",
+        ("@auction", "@staker_rewards", "@seat_rotation"),
+        method="initialize",
+        done_when="auction",
+    ),
     Step("auction", ("@manager",), method="set_manager", done_when="manager"),
     Step("staker_rewards", ("@manager",), method="set_manager", done_when="manager"),
     Step("byz_nft", ("@manager",), method="set_manager", done_when="manager"),

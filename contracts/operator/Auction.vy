@@ -73,8 +73,6 @@ CLUSTER_SIZE: immutable(uint256)
 
 # @notice The StrategyModuleManager: the only caller of `settle_cluster` (set once).
 manager: public(address)
-# @notice SeatRotation: the only caller of `take_seat` (set once).
-seat_rotation: public(address)
 # @notice Number of clusters created so far (cluster ids are 0 .. num_clusters - 1).
 num_clusters: public(uint256)
 # @dev The pricing configuration and the pause flag, in one word (`auction_codec`).
@@ -126,10 +124,6 @@ event SeatTaken:
     seat: seat_types.Seat
     price: uint256
     refund: uint256
-
-
-event SeatRotationSet:
-    seat_rotation: indexed(address)
 
 
 event ExcessReturned:
@@ -463,7 +457,7 @@ def take_seat(cluster_id: uint256, bid_id: uint256, days: uint256):
     @param days The days the seat runs (1 to the bid's duration).
     """
     assert (
-        msg.sender == self.seat_rotation
+        msg.sender == staticcall ESCROW.seat_rotation()
     ), "auction: caller is not the seat rotation"
     self._require_live()
     winner: book_codec.Bid = bid_book._bid(bid_id)
@@ -518,22 +512,6 @@ def set_manager(manager: address):
     assert manager != empty(address), "auction: zero manager"
     self.manager = manager
     log ManagerSet(manager=manager)
-
-
-@external
-def set_seat_rotation(seat_rotation: address):
-    """
-    @notice Names the SeatRotation, the only caller of `take_seat`. Owner
-            only, once.
-    @param seat_rotation The SeatRotation's address.
-    """
-    ownable._check_owner()
-    assert (
-        self.seat_rotation == empty(address)
-    ), "auction: seat rotation already set"
-    assert seat_rotation != empty(address), "auction: zero seat rotation"
-    self.seat_rotation = seat_rotation
-    log SeatRotationSet(seat_rotation=seat_rotation)
 
 
 @external
@@ -874,16 +852,6 @@ def auction_config() -> codec.Config:
     @return codec.Config R, max discount rate, min and max duration.
     """
     return codec.unpack_config(self._config)
-
-
-@external
-@view
-def max_duration() -> uint256:
-    """
-    @notice The longest bid duration.
-    @return uint256 Days.
-    """
-    return codec.unpack_config(self._config).max_duration
 
 
 # ------------------------------------------------------------ internal

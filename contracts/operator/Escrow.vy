@@ -43,12 +43,6 @@ interface IStakerRewardsFunding:
     ): payable
 
 
-# The Auction's SeatRotation (`seat_rotation()`) is the only caller of
-# `unlock_bond` and `forfeit_bonds`.
-interface IAuctionRotation:
-    def seat_rotation() -> address: view
-
-
 DEPLOYER: immutable(address)
 
 # @notice The Auction: the only caller of the functions that move bid funds (set once).
@@ -56,6 +50,10 @@ auction: public(address)
 # @notice StakerRewards: funded with the winners' prices at settlement; returns credits
 # and bonds (set once).
 staker_rewards: public(address)
+# @notice The SeatRotation: the only caller of `unlock_bond` and
+# `forfeit_bonds`, and the one the Auction and StakerRewards let rotate a seat
+# (set once; empty: none).
+seat_rotation: public(address)
 # @notice Wei claimable per account: credits, unlocked bonds and ETH the Auction could
 # not deliver (paid out through `Auction.claim_refund`).
 claimable: public(HashMap[address, uint256])
@@ -68,6 +66,7 @@ reserved: public(HashMap[uint256, uint256])
 event Initialized:
     auction: indexed(address)
     staker_rewards: indexed(address)
+    seat_rotation: indexed(address)
 
 
 event Deposited:
@@ -149,12 +148,20 @@ def __init__():
 
 
 @external
-def initialize(auction: address, staker_rewards: address):
+def initialize(
+    auction: address,
+    staker_rewards: address,
+    seat_rotation: address = empty(address),
+):
     """
-    @notice Names the Auction (the only mover of funds) and StakerRewards
-            (where winners' prices go). Deployer only, once.
+    @notice Names the Auction (the only mover of funds), StakerRewards
+            (where winners' prices go) and the SeatRotation (the only one
+            that rotates a seat: it unlocks and forfeits bonds here, and the
+            Auction and StakerRewards read it from here). Deployer only,
+            once; without a SeatRotation, no seat ever rotates.
     @param auction The Auction.
     @param staker_rewards StakerRewards.
+    @param seat_rotation The SeatRotation (empty: none).
     """
     assert msg.sender == DEPLOYER, "escrow: caller is not the deployer"
     assert self.auction == empty(address), "escrow: already initialized"
@@ -163,7 +170,12 @@ def initialize(auction: address, staker_rewards: address):
     ), "escrow: zero address"
     self.auction = auction
     self.staker_rewards = staker_rewards
-    log Initialized(auction=auction, staker_rewards=staker_rewards)
+    self.seat_rotation = seat_rotation
+    log Initialized(
+        auction=auction,
+        staker_rewards=staker_rewards,
+        seat_rotation=seat_rotation,
+    )
 
 
 @external
@@ -643,7 +655,7 @@ def _only_auction():
 @view
 def _only_seat_rotation():
     assert (
-        msg.sender == staticcall IAuctionRotation(self.auction).seat_rotation()
+        msg.sender == self.seat_rotation
     ), "escrow: caller is not the seat rotation"
 
 

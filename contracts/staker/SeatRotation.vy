@@ -28,9 +28,8 @@
            the leaver's bond unlocks. The holder may exit at any time, as
            always: nothing here touches the exit.
 @dev No admin: the manager, its Auction, StakerRewards and the Escrow are
-     fixed at deployment (the Auction's owner then names this contract once,
-     `Auction.set_seat_rotation`; StakerRewards and the Escrow ask the
-     Auction who it is). Shares are kept as the keccak256 of their
+     fixed at deployment (the Escrow is then initialized with this
+     contract; the Auction and StakerRewards ask the Escrow who it is). Shares are kept as the keccak256 of their
      uncompressed point, per cluster and round.
 """
 
@@ -97,8 +96,8 @@ event RotationFailed:
 @deploy
 def __init__(manager: address):
     """
-    @notice Deploys SeatRotation for a manager; then the Auction's owner
-            names it (`Auction.set_seat_rotation`).
+    @notice Deploys SeatRotation for a manager; the deployment then names
+            it in `Escrow.initialize`.
     @param manager The StrategyModuleManager (its Auction, StakerRewards
            and the Auction's Escrow are read from it).
     """

@@ -133,9 +133,10 @@ interface IEscrowCredits:
     ) -> uint256: nonpayable
 
 
-# The Auction's SeatRotation (`seat_rotation()`, never empty once set: the
-# Auction refuses the zero address) is the only caller of `rotate_seat`.
-interface IAuctionRotation:
+# The Escrow names the SeatRotation (`seat_rotation()`, set once at its
+# initialization; empty, no caller matches it), the only caller of
+# `rotate_seat`.
+interface IEscrowRotation:
     def seat_rotation() -> address: view
 
 
@@ -442,7 +443,7 @@ def rotate_seat(
     @param new_seat The newcomer's seat.
     """
     assert (
-        msg.sender == staticcall IAuctionRotation(AUCTION).seat_rotation()
+        msg.sender == staticcall IEscrowRotation(ESCROW.address).seat_rotation()
     ), "staker_rewards: caller is not the seat rotation"
     self._check_streaming(cluster_id, seats)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])

@@ -540,7 +540,7 @@ class Lifecycle(SafeDepositSteps):
             seats, stream = self.p.seats(cid), sr.get_stream(cid)
             k = max(0, -(-(boa.env.timestamp - stream.start) // DAY))
             pending_charge = any(e.reserved(seat.bid_id) for seat in seats)
-            if m.cluster_status(cid) == ClusterStatus.STAKED and not pending_charge:
+            if m.cluster_status(cid) == c.CLUSTER_STAKED and not pending_charge:
                 if boa.env.timestamp < stream.end and sum(seat.days > k for seat in seats) == len(seats):
                     choice = cid
                     break

@@ -110,7 +110,7 @@ class SafeDepositMachine(StatefulBase):
     steps = 30
     # the default test command (tests/utils/stateful.py); its examples derive from this class's code:
     # after an edit, check that every rule still runs (`-s` prints the counts)
-    ci_examples, ci_steps = 8, 40
+    ci_examples, ci_steps = 9, 36
     protocol = None
     owner = None
     stakers = None

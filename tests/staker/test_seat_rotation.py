@@ -366,7 +366,7 @@ def test_opening_refusals(protocol, world, non_owner, owner):
         protocol.auction.unpause()
     with boa.env.prank(w["newcomer"]):
         protocol.auction.withdraw_bid(w["bid"])
-    with boa.env.prank(op1), boa.reverts("auction: no bid outside the cluster"):
+    with boa.env.prank(op1), boa.reverts("seat_rotation: no bid outside the cluster"):
         rotation.open_rotation(cid, seats, 1)
     newcomer_bid(protocol.auction, w["newcomer"])
 
@@ -430,14 +430,15 @@ def test_the_holder_is_never_blocked(protocol, world):
 # ---------------------------------------------------------------- the hooks and their guards
 
 
-def test_only_the_seat_rotation_takes_a_seat_and_moves_its_bonds(protocol, world, non_owner, owner):
-    """The Auction's `take_seat`, StakerRewards' `rotate_seat` and the Escrow's `release_seat`, `unlock_bond`
-    and `forfeit_bonds` refuse every other caller; the Auction names its SeatRotation once."""
+def test_only_the_seat_rotation_takes_a_seat_and_moves_its_bonds(protocol, world, non_owner):
+    """The Auction's `take_seat`, StakerRewards' `rotate_seat` and the Escrow's `release_seat`,
+    `unlock_bond` and `forfeit_bonds` refuse every other caller; the Escrow names the SeatRotation once, at
+    initialization."""
     w, auction, escrow, sr = world, protocol.auction, protocol.escrow, protocol.staker_rewards
     cid, seats = w["cid"], w["seats"]
-    assert auction.seat_rotation() == protocol.seat_rotation.address
+    assert escrow.seat_rotation() == protocol.seat_rotation.address
     with boa.env.prank(non_owner), boa.reverts("auction: caller is not the seat rotation"):
-        auction.take_seat(cid, [], 10)
+        auction.take_seat(cid, w["bid"], 10)
     with boa.env.prank(non_owner), boa.reverts("staker_rewards: caller is not the seat rotation"):
         sr.rotate_seat(cid, seats, 1, seats[1])
     with boa.env.prank(non_owner), boa.reverts("escrow: caller is not the auction"):
@@ -446,43 +447,41 @@ def test_only_the_seat_rotation_takes_a_seat_and_moves_its_bonds(protocol, world
         escrow.unlock_bond(seats[0].bid_id, seats[0].operator)
     with boa.env.prank(non_owner), boa.reverts("escrow: caller is not the seat rotation"):
         escrow.forfeit_bonds([seats[0].bid_id], non_owner)
-    with boa.env.prank(non_owner), boa.reverts("ownable: caller is not the owner"):
-        auction.set_seat_rotation(non_owner)
-    with boa.env.prank(owner), boa.reverts("auction: seat rotation already set"):
-        auction.set_seat_rotation(non_owner)
     with boa.env.prank(non_owner), pytest.raises(Revert, match="seat_rotation: only the escrow pays in"):
         boa.env.raw_call(protocol.seat_rotation.address, value=1)
     with boa.reverts("seat_rotation: manager has no code"):
         deploy("seat_rotation", non_owner)
 
 
-def test_a_fresh_auction_refuses_the_zero_seat_rotation(protocol, owner):
-    fresh = deploy("auction", protocol.escrow.address, 4, 3_243_835_616_438_356, 1500, 30, 3650, sender=owner)
+def test_an_escrow_without_a_seat_rotation_rotates_nothing(non_owner):
+    """Initialized without a SeatRotation (the default), the Escrow names none: no caller matches it."""
+    fresh = deploy("escrow")
+    fresh.initialize(non_owner, non_owner)
+    assert events(fresh.get_logs(), "Initialized") == [
+        {"auction": non_owner, "staker_rewards": non_owner, "seat_rotation": ZERO}
+    ]
     assert fresh.seat_rotation() == ZERO
-    with boa.env.prank(owner), boa.reverts("auction: zero seat rotation"):
-        fresh.set_seat_rotation(ZERO)
-    with boa.env.prank(owner):
-        fresh.set_seat_rotation(owner)
-    assert events(fresh.get_logs(), "SeatRotationSet") == [{"seat_rotation": owner}]
+    with boa.env.prank(non_owner), boa.reverts("escrow: caller is not the seat rotation"):
+        fresh.unlock_bond(1, non_owner)
 
 
 def test_take_seat_guards(protocol, world):
     """The Auction's own checks on what the SeatRotation asks (called as the SeatRotation)."""
     w, auction = world, protocol.auction
     rotation = protocol.seat_rotation.address
-    everyone = [s.operator for s in w["seats"]]
-    with boa.env.prank(rotation), boa.reverts("auction: too many excluded"):
-        auction.take_seat(w["cid"], everyone, 10)
-    with boa.env.prank(rotation), boa.reverts("auction: zero days"):
-        auction.take_seat(w["cid"], everyone[:3], 0)
-    # the walk skips the excluded operators from the head: the newcomer heads the ranking, so excluding it
-    # gives the next ranked operator outside the list
     other = actor("operator", label="second newcomer")
     second = newcomer_bid(auction, other, discount_rate=700)
+    with boa.env.prank(rotation), boa.reverts("auction: days out of range"):
+        auction.take_seat(w["cid"], second, 0)
+    with boa.env.prank(rotation), boa.reverts("auction: days out of range"):
+        auction.take_seat(w["cid"], second, 201)  # its duration is 200 days
+    with boa.env.prank(rotation), boa.reverts("auction: bid not pending"):
+        auction.take_seat(w["cid"], w["seats"][0].bid_id, 10)  # a winner's bid
     boa.env.set_balance(rotation, 0)
     with boa.env.prank(rotation):
-        seat = auction.take_seat(w["cid"], [w["newcomer"]], 10)
+        auction.take_seat(w["cid"], second, 10)
     (log,) = events(auction.get_logs(), "SeatTaken")
+    seat = log["seat"]
     price, refund = seat.vc * 10, seat.vc * (200 - 10)
     assert log == {"cluster_id": w["cid"], "seat": seat, "price": price, "refund": refund}
     assert (seat.bid_id, seat.operator, seat.days) == (second, other, 10)
@@ -550,8 +549,11 @@ def test_the_book_mirror_follows_a_taken_seat(protocol, world):
     for i, op in enumerate(actor("operator", label=f"bidder{i}") for i in range(3)):
         newcomer_bid(auction, op, discount_rate=800 + i, duration=300)
     mirror = BookMirror.from_auction(auction)
+    stayers = {s.operator for s in world["seats"][:3]}
+    bid_id = next(b for b in auction.top_bids(8) if auction.get_bid(b).operator not in stayers)
     with boa.env.prank(protocol.seat_rotation.address):
-        seat = auction.take_seat(world["cid"], [s.operator for s in world["seats"][:3]], 10)
+        auction.take_seat(world["cid"], bid_id, 10)
         mirror.apply_logs(auction.get_logs())
+    (seat,) = [log["seat"] for log in events(auction.get_logs(), "SeatTaken")]
     assert mirror.top(256) == auction.top_bids(256)
     assert seat.bid_id not in mirror.owner_of and seat.bid_id not in BookMirror.from_auction(auction).owner_of

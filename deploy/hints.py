@@ -1,9 +1,9 @@
 """Hints for the Auction's bid book in milliseconds, for any book size, without a linear on-chain walk.
 
 `BookMirror` rebuilds the book off-chain from the Auction's events (`BidPlaced`, `BidUpdated`,
-`BidWithdrawn`, `ClusterSettled`) or from its views, and answers the question a bidder asks before `bid`:
-which pending bid should I name as my hint? The answer is exact for the state mirrored; if the book moves
-before the bid lands the hint is merely stale, which the contract resolves in a few steps.
+`BidWithdrawn`, `ClusterSettled`, `SeatTaken`) or from its views, and answers the question a bidder asks
+before `bid`: which pending bid should I name as my hint? The answer is exact for the state mirrored; if
+the book moves before the bid lands the hint is merely stale, which the contract resolves in a few steps.
 
     mirror = BookMirror.from_auction(protocol.auction)      # reads every bid once through get_bid
     hint = mirror.hint(operator, score)                     # for one new bid
@@ -79,6 +79,8 @@ class BookMirror:
             elif name == "ClusterSettled":  # every seat's bid won
                 for seat in log.seats:
                     self.remove(seat.bid_id)
+            elif name == "SeatTaken":  # a rotating seat's bid won (docs/protocol.md §10)
+                self.remove(log.seat.bid_id)
             elif name == "OperatorParked":
                 self.park(str(log.operator))
             elif name == "OperatorRejoined":

@@ -72,6 +72,7 @@ SOURCES = {
     "strategy_module_implementation": "staker/StrategyModule.vy",
     "manager": "staker/StrategyModuleManager.vy",
     "cluster_keys": "staker/ClusterKeys.vy",
+    "seat_rotation": "staker/SeatRotation.vy",
 }
 
 
@@ -84,6 +85,7 @@ class Protocol:
     staker_rewards: object
     manager: object
     cluster_keys: object
+    seat_rotation: object
     byz_nft: object
     deposit_contract: object
     eigen_pod_manager: object
@@ -289,7 +291,15 @@ PLAN: tuple[Step, ...] = (
     # Where the winners register their clusters' keys, checked on chain; it names the manager.
     Step("cluster_keys", ("@manager", "$genesis_fork_version")),
     Step("manager", ("@cluster_keys",), method="set_cluster_keys", done_when="cluster_keys"),
-    Step("escrow", ("@auction", "@staker_rewards"), method="initialize", done_when="auction"),
+    # Seats that rotate without an exit; it reads the manager's Auction, StakerRewards and Escrow, and the
+    # Escrow names it (the Auction and StakerRewards ask the Escrow).
+    Step("seat_rotation", ("@manager",)),
+    Step(
+        "escrow",
+        ("@auction", "@staker_rewards", "@seat_rotation"),
+        method="initialize",
+        done_when="auction",
+    ),
     Step("auction", ("@manager",), method="set_manager", done_when="manager"),
     Step("staker_rewards", ("@manager",), method="set_manager", done_when="manager"),
     Step("byz_nft", ("@manager",), method="set_manager", done_when="manager"),

@@ -4,7 +4,8 @@ StakerRewards keeps one word per cluster: its status and the hash of its seats
 (`keccak256(abi_encode(seats))`, the top 248 bits; `StakerRewards.commitment(cluster_id)`). Every later
 operation on the cluster takes the seats back as calldata and is refused ("staker_rewards: seats do not
 match") unless they hash to it. The seats are public: the Auction's `ClusterSettled(cluster_id, seats)`
-carries them at settlement, and StakerRewards' `SeatRenewed(cluster_id, index, seat, ...)` each renewed seat.
+carries them at settlement, StakerRewards' `SeatRenewed(cluster_id, index, seat, ...)` each renewed seat, and
+its `SeatRotated(cluster_id, index, leaver, seats, ...)` every seat after a rotation (docs/protocol.md §10).
 
     from deploy.seats import cluster_seats
     seats = cluster_seats(protocol.staker_rewards, cluster_id)    # or protocol.seats(cluster_id)
@@ -45,7 +46,14 @@ CLUSTER_SETTLED = int.from_bytes(keccak(f"ClusterSettled(uint256,{SEAT_TYPE}[])"
 SEAT_RENEWED = int.from_bytes(
     keccak(f"SeatRenewed(uint256,uint256,{SEAT_TYPE},uint256,uint256,uint256,uint256)".encode()), "big"
 )
-_WATCHED = frozenset({CLUSTER_SETTLED, SEAT_RENEWED})
+SEAT_ROTATED = int.from_bytes(
+    keccak(
+        f"SeatRotated(uint256,uint256,{SEAT_TYPE},{SEAT_TYPE}[],uint256,uint256,uint256,uint256,uint256,uint256)".encode()
+    ),
+    "big",
+)
+SEAT_ROTATED_DATA = [SEAT_TYPE, f"{SEAT_TYPE}[]"] + ["uint256"] * 6
+_WATCHED = frozenset({CLUSTER_SETTLED, SEAT_RENEWED, SEAT_ROTATED})
 
 
 def seats_hash(seats: list[Seat]) -> bytes:
@@ -107,8 +115,12 @@ def _on_network() -> bool:
     return isinstance(boa.env, NetworkEnv)
 
 
-def _fetched(emitter: str, topic0: int, cluster_id: int) -> list[tuple[str, tuple[int, ...], bytes]]:
-    """`eth_getLogs`: the `topic0` events of `emitter` for `cluster_id`, in the order the chain has them."""
+def _fetched(
+    emitter: str, topic0: int | list[int], cluster_id: int
+) -> list[tuple[str, tuple[int, ...], bytes]]:
+    """`eth_getLogs`: the `topic0` events (one, or any of a list) of `emitter` for `cluster_id`, in the order
+    the chain has them."""
+    first = [f"0x{t:064x}" for t in topic0] if isinstance(topic0, list) else f"0x{topic0:064x}"
     found = boa.env._rpc.fetch(
         "eth_getLogs",
         [
@@ -116,7 +128,7 @@ def _fetched(emitter: str, topic0: int, cluster_id: int) -> list[tuple[str, tupl
                 "address": emitter,
                 "fromBlock": "0x0",
                 "toBlock": "latest",
-                "topics": [f"0x{topic0:064x}", f"0x{cluster_id:064x}"],
+                "topics": [first, f"0x{cluster_id:064x}"],
             }
         ],
     )
@@ -130,9 +142,9 @@ def history(auction: Any, staker_rewards: Any, cluster_id: int) -> list[list[Sea
     """Every version of the cluster's seats the events give: each settlement, and each renewal applied to
     each version whose seat it renews (in-process, rolled-back runs may have left several)."""
     auction_address, rewards_address = _address(auction), _address(staker_rewards)
-    if _on_network():  # a cluster is settled once, before its renewals
+    if _on_network():  # a cluster is settled once, before its renewals and rotations
         events = _fetched(auction_address, CLUSTER_SETTLED, cluster_id)
-        events += _fetched(rewards_address, SEAT_RENEWED, cluster_id)
+        events += _fetched(rewards_address, [SEAT_RENEWED, SEAT_ROTATED], cluster_id)
     else:  # one recorded stream, in emission order
         events = [
             (address, topics, data)
@@ -159,6 +171,10 @@ def history(auction: Any, staker_rewards: Any, cluster_id: int) -> list[list[Sea
                     renewed = list(version)
                     renewed[index] = seat
                     add(renewed)
+        elif address == rewards_address and topics[0] == SEAT_ROTATED:
+            # a rotation carries every seat, their days counted from the handover
+            decoded = decode(SEAT_ROTATED_DATA, data)
+            add([as_seat(s) for s in decoded[1]])
     return versions
 
 

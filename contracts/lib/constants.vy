@@ -168,6 +168,19 @@ GLOAS_FORK_TIME: constant(uint256) = max_value(uint256)
 # afterwards anyone settles it to the holder.
 CHALLENGE_WINDOW: constant(uint256) = 7 * 86_400
 
+# @dev Seats that rotate without an exit (docs/protocol.md §10 "Seats that
+# rotate"): anyone may rotate a seat whose end is at most ROTATION_NOTICE
+# away (its operator may leave at any time); the new set of operators has
+# RESHARE_TIMEOUT from the rotation to register its reshared key shares,
+# after which the bonds of those who did not are forfeited to the holder.
+ROTATION_NOTICE: constant(uint256) = 7 * 86_400
+RESHARE_TIMEOUT: constant(uint256) = 7 * 86_400
+# @dev A cluster's rotation (`SeatRotation.rotation(cluster_id).status`).
+ROTATION_NONE: constant(uint256) = 0
+ROTATION_OPEN: constant(uint256) = 1
+ROTATION_RESHARED: constant(uint256) = 2
+ROTATION_FAILED: constant(uint256) = 3
+
 # ---------------------------------------------------------------- EigenLayer
 
 # @dev EigenLayer's mainnet DelegationManager withdrawal delay in blocks

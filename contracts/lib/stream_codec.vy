@@ -19,8 +19,13 @@
           rate 80 | start 40 | end 40 | accounted 96
         - `Tally` (one per cluster, written at a sale, a renewal and the
           close): credited 96 | renewals 96 | dust 64
+        - `Carry` (one per cluster that rotated a seat, written at each
+          rotation): accounted 96 | rotated_in 96 | refunded 64: what the
+          streams before the last handover accrued (all paid or credited
+          to stakers), what newcomers paid, what leavers got back
 
-        Widths: amounts < 2**96 wei (7.9e10 ETH); a rate is the sum of at
+        Widths: amounts < 2**96 wei (7.9e10 ETH), a cluster's leavers'
+        refunds < 2**64 wei (18.4 ETH: a rotation beyond reverts); a rate is the sum of at
         most 7 daily VC prices, < 2**80 wei; timestamps < 2**40 s.
 @dev Stateless: constants, structs and `@internal @pure` functions only, so
      a contract uses it with a plain `from ..lib import stream_codec`
@@ -122,6 +127,45 @@ def unpack_tally(word: uint256) -> Tally:
         credited=word & AMOUNT_MASK,
         renewals=(word >> AMOUNT_BITS) & AMOUNT_MASK,
         dust=word >> (2 * AMOUNT_BITS),
+    )
+
+
+struct Carry:
+    accounted: uint256  # accrued before the last handover (paid or credited)
+    rotated_in: uint256  # sum of the newcomers' prices
+    refunded: uint256  # sum of the leavers' unserved credits, returned
+
+
+@internal
+@pure
+def pack_carry(x: Carry) -> uint256:
+    """
+    @dev Packs a `Carry` word.
+    @param x The carry.
+    @return uint256 The packed word.
+    """
+    assert x.accounted <= AMOUNT_MASK, "stream_codec: accounted out of range"
+    assert x.rotated_in <= AMOUNT_MASK, "stream_codec: rotated_in out of range"
+    assert x.refunded <= DUST_MASK, "stream_codec: refunded out of range"
+    return (
+        x.accounted
+        | (x.rotated_in << AMOUNT_BITS)
+        | (x.refunded << (2 * AMOUNT_BITS))
+    )
+
+
+@internal
+@pure
+def unpack_carry(word: uint256) -> Carry:
+    """
+    @dev Unpacks a `Carry` word.
+    @param word The packed word.
+    @return Carry The carry.
+    """
+    return Carry(
+        accounted=word & AMOUNT_MASK,
+        rotated_in=(word >> AMOUNT_BITS) & AMOUNT_MASK,
+        refunded=word >> (2 * AMOUNT_BITS),
     )
 
 

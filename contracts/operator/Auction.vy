@@ -115,6 +115,17 @@ event ClusterSettled:
     seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
 
 
+# @dev A seat of a live cluster auctioned alone (`take_seat`): the bid won
+# it for `seat.days` days from the handover; `price` went on to the cluster,
+# `refund` (the rest of the bid's price) is claimable by its operator, and
+# its bond stays locked.
+event SeatTaken:
+    cluster_id: indexed(uint256)
+    seat: seat_types.Seat
+    price: uint256
+    refund: uint256
+
+
 event ExcessReturned:
     operator: indexed(address)
     amount: uint256
@@ -426,6 +437,49 @@ def settle_cluster(
     log ClusterSettled(cluster_id=cluster_id, seats=seats)
     extcall ESCROW.release(cluster_id, seats)
     return cluster_id
+
+
+@external
+def take_seat(cluster_id: uint256, bid_id: uint256, days: uint256):
+    """
+    @notice Gives one seat of a live cluster to a pending bid, for `days`
+            days at most its duration: its price for those days goes to
+            the caller (which passes it on to StakerRewards), the rest of
+            its price is claimable by its operator, and its bond stays
+            locked.
+    @dev Only the SeatRotation, which chose the bid: the best bid of the
+         first ranked operator outside the cluster (`top_bids`, a bounded
+         read). The bid leaves the book through the book's own removal,
+         which promotes the operator's next bid by a capped walk (or parks
+         it).
+    @param cluster_id The cluster (for the event).
+    @param bid_id The winning bid (pending).
+    @param days The days the seat runs (1 to the bid's duration).
+    """
+    assert (
+        msg.sender == staticcall ESCROW.seat_rotation()
+    ), "auction: caller is not the seat rotation"
+    self._require_live()
+    winner: book_codec.Bid = bid_book._bid(bid_id)
+    assert winner.status == c.BID_PENDING, "auction: bid not pending"
+    assert days != 0 and days <= winner.duration, "auction: days out of range"
+    bid_book._remove(bid_id, c.BID_WON)
+    price: uint256 = winner.vc_price * days
+    refund: uint256 = winner.vc_price * (winner.duration - days)
+    log SeatTaken(
+        cluster_id=cluster_id,
+        seat=seat_types.Seat(
+            bid_id=bid_id,
+            operator=winner.operator,
+            vc=winner.vc_price,
+            days=days,
+        ),
+        price=price,
+        refund=refund,
+    )
+    extcall ESCROW.release_seat(
+        bid_id, winner.operator, price, refund, msg.sender
+    )
 
 
 @external
@@ -798,16 +852,6 @@ def auction_config() -> codec.Config:
     @return codec.Config R, max discount rate, min and max duration.
     """
     return codec.unpack_config(self._config)
-
-
-@external
-@view
-def max_duration() -> uint256:
-    """
-    @notice The longest bid duration.
-    @return uint256 Days.
-    """
-    return codec.unpack_config(self._config).max_duration
 
 
 # ------------------------------------------------------------ internal

@@ -50,6 +50,10 @@ auction: public(address)
 # @notice StakerRewards: funded with the winners' prices at settlement; returns credits
 # and bonds (set once).
 staker_rewards: public(address)
+# @notice The SeatRotation: the only caller of `unlock_bond` and
+# `forfeit_bonds`, and the one the Auction and StakerRewards let rotate a seat
+# (set once; empty: none).
+seat_rotation: public(address)
 # @notice Wei claimable per account: credits, unlocked bonds and ETH the Auction could
 # not deliver (paid out through `Auction.claim_refund`).
 claimable: public(HashMap[address, uint256])
@@ -62,6 +66,7 @@ reserved: public(HashMap[uint256, uint256])
 event Initialized:
     auction: indexed(address)
     staker_rewards: indexed(address)
+    seat_rotation: indexed(address)
 
 
 event Deposited:
@@ -114,6 +119,20 @@ event BondCharged:
     amount: uint256
 
 
+event SeatReleased:
+    bid_id: indexed(uint256)
+    operator: indexed(address)
+    price: uint256
+    refund: uint256
+    bond_locked: uint256
+
+
+event BondForfeited:
+    bid_id: indexed(uint256)
+    holder: indexed(address)
+    amount: uint256
+
+
 event Claimed:
     account: indexed(address)
     to: indexed(address)
@@ -129,12 +148,20 @@ def __init__():
 
 
 @external
-def initialize(auction: address, staker_rewards: address):
+def initialize(
+    auction: address,
+    staker_rewards: address,
+    seat_rotation: address = empty(address),
+):
     """
-    @notice Names the Auction (the only mover of funds) and StakerRewards
-            (where winners' prices go). Deployer only, once.
+    @notice Names the Auction (the only mover of funds), StakerRewards
+            (where winners' prices go) and the SeatRotation (the only one
+            that rotates a seat: it unlocks and forfeits bonds here, and the
+            Auction and StakerRewards read it from here). Deployer only,
+            once; without a SeatRotation, no seat ever rotates.
     @param auction The Auction.
     @param staker_rewards StakerRewards.
+    @param seat_rotation The SeatRotation (empty: none).
     """
     assert msg.sender == DEPLOYER, "escrow: caller is not the deployer"
     assert self.auction == empty(address), "escrow: already initialized"
@@ -143,7 +170,12 @@ def initialize(auction: address, staker_rewards: address):
     ), "escrow: zero address"
     self.auction = auction
     self.staker_rewards = staker_rewards
-    log Initialized(auction=auction, staker_rewards=staker_rewards)
+    self.seat_rotation = seat_rotation
+    log Initialized(
+        auction=auction,
+        staker_rewards=staker_rewards,
+        seat_rotation=seat_rotation,
+    )
 
 
 @external
@@ -257,6 +289,99 @@ def release(
         total += price
     extcall IStakerRewardsFunding(self.staker_rewards).fund_cluster(
         cluster_id, seats, value=total
+    )
+
+
+@external
+def release_seat(
+    bid_id: uint256,
+    operator: address,
+    price: uint256,
+    refund: uint256,
+    to: address,
+):
+    """
+    @notice Releases one bid that won a rotating seat (docs/protocol.md §10
+            "Seats that rotate"): `price` goes to `to` (the SeatRotation,
+            which passes it on to StakerRewards in the same transaction),
+            `refund` (the rest of the bid's price) becomes claimable by its
+            operator, and what the bid still holds (its bond) stays locked.
+    @dev Auction only (`take_seat`).
+    @param bid_id The winning bid.
+    @param operator Its operator.
+    @param price The seat's price, sent to `to`.
+    @param refund Refunded to the operator (claimable).
+    @param to Who receives the price.
+    """
+    self._only_auction()
+    entry: ledger.Entry = self._entry(bid_id)
+    assert not entry.locked, "escrow: bid already released"
+    assert price + refund <= entry.held, "escrow: amount exceeds held"
+    entry.held -= price + refund
+    entry.locked = True
+    self._write(bid_id, entry)
+    self.claimable[operator] += refund
+    log SeatReleased(
+        bid_id=bid_id,
+        operator=operator,
+        price=price,
+        refund=refund,
+        bond_locked=entry.held,
+    )
+    raw_call(to, b"", value=price)
+
+
+@external
+def forfeit_bonds(
+    bid_ids: DynArray[uint256, c.MAX_CLUSTER_SIZE], holder: address
+) -> uint256:
+    """
+    @notice Charges what the bids' locked bonds still hold to `holder`
+            (claimable, pulled with `Auction.claim_refund`): the bonds of
+            the operators who failed to reshare a rotating seat's key. The
+            entries stay locked (holding 0), so the cluster's close still
+            finds them; a bond already unlocked or emptied gives nothing.
+    @dev The Auction's SeatRotation only (`forfeit`).
+    @param bid_ids The bids whose bonds are forfeited.
+    @param holder The cluster's ByzNft holder.
+    @return uint256 The wei charged.
+    """
+    self._only_seat_rotation()
+    total: uint256 = 0
+    for bid_id: uint256 in bid_ids:
+        entry: ledger.Entry = self._entry(bid_id)
+        if not entry.locked or entry.held == 0:
+            continue
+        amount: uint256 = entry.held
+        entry.held = 0
+        self._write(bid_id, entry)
+        self.claimable[holder] += amount
+        total += amount
+        log BondForfeited(bid_id=bid_id, holder=holder, amount=amount)
+    return total
+
+
+@external
+def unlock_bond(bid_id: uint256, operator: address):
+    """
+    @notice Unlocks the bond of a bid that left its cluster's seats (a
+            rotated seat's leaver, once the key was reshared or the
+            rotation failed), claimable by its operator.
+    @dev The Auction's SeatRotation only.
+    @param bid_id The leaver's bid.
+    @param operator Its operator.
+    """
+    self._only_seat_rotation()
+    entry: ledger.Entry = self._entry(bid_id)
+    assert entry.locked, "escrow: bond not locked"
+    self._write(bid_id, empty(ledger.Entry))
+    self.claimable[operator] += entry.held
+    log CreditsReturned(
+        bid_id=bid_id,
+        operator=operator,
+        credit=0,
+        bond_unlocked=entry.held,
+        bond_to=operator,
     )
 
 
@@ -524,6 +649,14 @@ def is_locked(bid_id: uint256) -> bool:
 @view
 def _only_auction():
     assert msg.sender == self.auction, "escrow: caller is not the auction"
+
+
+@internal
+@view
+def _only_seat_rotation():
+    assert (
+        msg.sender == self.seat_rotation
+    ), "escrow: caller is not the seat rotation"
 
 
 @internal

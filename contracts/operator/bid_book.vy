@@ -222,6 +222,26 @@ def _take_top(
 
 
 @internal
+@view
+def _best_outside(excluded: DynArray[address, c.MAX_CLUSTER_SIZE]) -> uint256:
+    """
+    @dev The best pending bid of the first ranked operator not in
+         `excluded` (0: none): a walk from the head of at most
+         `len(excluded) + 1` operators (parked ones are not ranked).
+    @return uint256 The bid id, or 0.
+    """
+    current: uint256 = self._count(codec.HEAD)
+    for _: uint256 in range(c.MAX_CLUSTER_SIZE + 1):
+        if current == 0:
+            return 0
+        operator: address = codec.bid_operator(self._bids[current])
+        if operator not in excluded:
+            return current
+        current = self._op_field(operator, codec.OP_NEXT)
+    return 0
+
+
+@internal
 def _rejoin(operator: address, hint: uint256):
     """
     @dev Ranks a parked operator again from a hint, by a capped walk;

@@ -19,7 +19,10 @@
         Seats and the end: seat i pays for `days_i` days from the stream
         start (its bid duration, plus renewals: `renew`), so it ends at
         `start + days_i * 86400`; the cluster ends at the smallest seat end.
-        The rate `sum(vc_i)` never changes.
+        The rate `sum(vc_i)` changes only when a seat rotates
+        (`rotate_seat`, docs/protocol.md §10 "Seats that rotate"): the
+        stream is re-based at the handover, every seat's days then counted
+        from there.
 
         Closing (exactly once per cluster), then unlocking the bonds
         (exactly once, when the validator's exit is proven):
@@ -130,6 +133,13 @@ interface IEscrowCredits:
     ) -> uint256: nonpayable
 
 
+# The Escrow names the SeatRotation (`seat_rotation()`, set once at its
+# initialization; empty, no caller matches it), the only caller of
+# `rotate_seat`.
+interface IEscrowRotation:
+    def seat_rotation() -> address: view
+
+
 # @notice The Auction: the only caller of `renew`.
 AUCTION: public(immutable(address))
 # @notice The Escrow: funds clusters, takes credits and bonds back.
@@ -149,6 +159,7 @@ total_credit: public(uint256)
 _commitment: HashMap[uint256, uint256]
 _stream: HashMap[uint256, uint256]
 _tally: HashMap[uint256, uint256]
+_carry: HashMap[uint256, uint256]
 
 
 event ManagerSet:
@@ -170,6 +181,24 @@ event SeatRenewed:
     days: uint256
     amount: uint256
     seat_end: uint256
+    cluster_end: uint256
+
+
+# @dev A seat replaced without an exit (docs/protocol.md §10 "Seats that
+# rotate"): `seats` are the cluster's seats from now on, their days counted
+# from `handover`, the stream's new start; `banked` is what the stream
+# accrued before it (the holder was credited what it had not claimed),
+# `refunded` the leaver's unserved credits.
+event SeatRotated:
+    cluster_id: indexed(uint256)
+    index: indexed(uint256)
+    leaver: seat_types.Seat
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+    handover: uint256
+    banked: uint256
+    credited: uint256
+    refunded: uint256
+    price: uint256
     cluster_end: uint256
 
 
@@ -383,6 +412,104 @@ def renew(
         amount=msg.value,
         seat_end=stream.start + new_days * c.SECONDS_PER_DAY,
         cluster_end=end,
+    )
+
+
+@external
+@payable
+def rotate_seat(
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    index: uint256,
+    new_seat: seat_types.Seat,
+):
+    """
+    @notice Replaces seat `index` of a streaming cluster with `new_seat`,
+            paid now, and re-bases the stream at the handover: the next
+            whole day of the stream (now, if the stream has not started
+            yet). What the stream accrued until the handover is banked:
+            what the holder has not claimed of it is credited to it
+            (`credit_of`); the leaver gets its unserved whole days back
+            (`Escrow.return_unused_credits`, its bond stays locked); the
+            other seats keep their ends, counted from the handover; the
+            stream restarts there at the new rate, to the new smallest seat
+            end. `SeatRotated` carries the new seats.
+    @dev Only the Auction's SeatRotation. `new_seat.days` counts from the handover;
+         `msg.value == new_seat.vc * new_seat.days`; every other seat must
+         outlive the handover. Whole days only: nothing is floored.
+    @param cluster_id The cluster.
+    @param seats The cluster's seats (checked against its commitment).
+    @param index The seat that changes hands.
+    @param new_seat The newcomer's seat.
+    """
+    assert (
+        msg.sender == staticcall IEscrowRotation(ESCROW.address).seat_rotation()
+    ), "staker_rewards: caller is not the seat rotation"
+    self._check_streaming(cluster_id, seats)
+    stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
+    assert block.timestamp < stream.end, "staker_rewards: stream ended"
+    assert index < len(seats), "staker_rewards: no such seat"
+    assert new_seat.days != 0, "staker_rewards: zero duration"
+    assert new_seat.operator != empty(address), "staker_rewards: zero operator"
+    assert (
+        msg.value == new_seat.vc * new_seat.days
+    ), "staker_rewards: wrong amount"
+    k: uint256 = self._handover_day(stream)
+    handover: uint256 = stream.start + k * c.SECONDS_PER_DAY
+    rotated: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE] = []
+    min_days: uint256 = new_seat.days
+    for i: uint256 in range(len(seats), bound=c.MAX_CLUSTER_SIZE):
+        if i == index:
+            rotated.append(new_seat)
+            continue
+        s: seat_types.Seat = seats[i]
+        assert s.days > k, "staker_rewards: another seat ends by the handover"
+        s.days -= k
+        min_days = min(min_days, s.days)
+        rotated.append(s)
+    leaver: seat_types.Seat = seats[index]
+    # the stream ends at the smallest seat end, so k <= leaver.days
+    refund: uint256 = leaver.vc * (leaver.days - k)
+    banked: uint256 = stream.rate * k
+    credited: uint256 = banked - stream.accounted
+    holder: address = staticcall self.byz_nft.ownerOf(cluster_id)
+    if credited != 0:
+        self.credit_of[holder] += credited
+        self.total_credit += credited
+        tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
+        tally.credited += credited
+        self._tally[cluster_id] = codec.pack_tally(tally)
+    carry: codec.Carry = codec.unpack_carry(self._carry[cluster_id])
+    carry.accounted += banked
+    carry.rotated_in += msg.value
+    carry.refunded += refund
+    self._carry[cluster_id] = codec.pack_carry(carry)
+    end: uint256 = handover + min_days * c.SECONDS_PER_DAY
+    self._stream[cluster_id] = codec.pack_stream(
+        codec.Stream(
+            rate=stream.rate - leaver.vc + new_seat.vc,
+            start=handover,
+            end=end,
+            accounted=0,
+        )
+    )
+    self._commitment[cluster_id] = codec.pack_commitment(
+        rotated, c.STREAM_STREAMING
+    )
+    log SeatRotated(
+        cluster_id=cluster_id,
+        index=index,
+        leaver=leaver,
+        seats=rotated,
+        handover=handover,
+        banked=banked,
+        credited=credited,
+        refunded=refund,
+        price=msg.value,
+        cluster_end=end,
+    )
+    extcall ESCROW.return_unused_credits(
+        [leaver.bid_id], [leaver.operator], [refund], value=refund
     )
 
 
@@ -820,6 +947,7 @@ def get_stream(cluster_id: uint256) -> IStakerRewards.StreamInfo:
     """
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     credited: uint256 = codec.unpack_tally(self._tally[cluster_id]).credited
+    banked: uint256 = codec.unpack_carry(self._carry[cluster_id]).accounted
     accrued: uint256 = self._accrued(stream)
     return IStakerRewards.StreamInfo(
         status=codec.unpack_status(self._commitment[cluster_id]),
@@ -827,8 +955,8 @@ def get_stream(cluster_id: uint256) -> IStakerRewards.StreamInfo:
         start=stream.start,
         end=stream.end,
         min_duration=(stream.end - stream.start) // c.SECONDS_PER_DAY,
-        paid=stream.accounted - credited,
-        accrued=accrued,
+        paid=banked + stream.accounted - credited,
+        accrued=banked + accrued,
         claimable=accrued - stream.accounted,
     )
 
@@ -868,10 +996,13 @@ def accounting(
     """
     @notice The cluster's conservation figures (docs/protocol.md §10). At every
             moment paid_to_stakers + credited_to_stakers + claimable +
-            unaccrued + refunded + forfeited + dust == funded + renewals;
-            once the cluster is closed and its stop has passed,
+            unaccrued + refunded + forfeited + dust == funded + renewals +
+            rotated_in; once the cluster is closed and its stop has passed,
             unaccrued == 0.
-    @dev `funded + renewals` is the sum of the seats' `vc * days`;
+    @dev `funded + renewals` is the sum of the seats' `vc * days`
+         (after a rotation, plus what the streams accrued and the leavers
+         got back before the handover, less what newcomers paid:
+         `rotated_in`; `refunded` counts the leavers' credits too);
          `refunded` is what the close sent to the Escrow (every credit,
          exactly: the close stored the dust it left); `forfeited` what a
          slashing's close credited to the holder instead (one or the
@@ -880,7 +1011,7 @@ def accounting(
     @param seats The cluster's seats (checked against its commitment).
     @return Accounting Funded, renewals, paid to stakers, credited to
             sellers, claimable, unaccrued, refunded to operators, forfeited
-            to the holder by a slashing, dust.
+            to the holder by a slashing, dust, paid in by newcomers.
     """
     return self._figures(cluster_id, seats)
 
@@ -937,7 +1068,11 @@ def _figures(
     status: uint256 = self._checked(cluster_id, seats)
     stream: codec.Stream = codec.unpack_stream(self._stream[cluster_id])
     tally: codec.Tally = codec.unpack_tally(self._tally[cluster_id])
-    total: uint256 = 0  # funded + renewals
+    # before the last handover (none without a rotation): the streams
+    # accrued `carry.accounted`, the leavers got `carry.refunded` back, and
+    # newcomers paid `carry.rotated_in`; whole days, so no dust
+    carry: codec.Carry = codec.unpack_carry(self._carry[cluster_id])
+    total: uint256 = 0  # the current seats' prices from the handover
     for seat: seat_types.Seat in seats:
         total += seat.vc * seat.days
     accrued: uint256 = self._accrued(stream)
@@ -962,15 +1097,20 @@ def _figures(
             forfeited = refunded
             refunded = 0
     return IStakerRewards.Accounting(
-        funded=total - tally.renewals,
+        funded=total
+        + carry.accounted
+        + carry.refunded
+        - tally.renewals
+        - carry.rotated_in,
         renewals=tally.renewals,
-        paid_to_stakers=stream.accounted - tally.credited,
+        paid_to_stakers=carry.accounted + stream.accounted - tally.credited,
         credited_to_stakers=tally.credited,
         claimable=accrued - stream.accounted,
         unaccrued=total - accrued - refunded - forfeited - tally.dust,
-        refunded=refunded,
+        refunded=refunded + carry.refunded,
         forfeited=forfeited,
         dust=tally.dust,
+        rotated_in=carry.rotated_in,
     )
 
 
@@ -1172,13 +1312,29 @@ def _stop(stream: codec.Stream, time: uint256) -> uint256:
 
 @internal
 @view
+def _handover_day(stream: codec.Stream) -> uint256:
+    """
+    @dev The whole days of the stream up to a rotation's handover: the next
+         whole day of the stream from now (0 before its start).
+    @param stream The cluster's stream.
+    @return uint256 The days from the start to the handover.
+    """
+    if block.timestamp <= stream.start:
+        return 0
+    return (
+        block.timestamp - stream.start + c.SECONDS_PER_DAY - 1
+    ) // c.SECONDS_PER_DAY
+
+
+@internal
+@view
 def _accrued(stream: codec.Stream) -> uint256:
     """
     @dev `rate * (min(now, end) - start) // 86400`; 0 before the start.
     @param stream The cluster's stream.
     @return uint256 What accrued to stakers so far, in wei.
     """
-    if stream.start == 0:
+    if stream.start == 0 or block.timestamp <= stream.start:
         return 0
     return (
         stream.rate

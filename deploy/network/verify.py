@@ -47,6 +47,7 @@ WIRING: tuple[tuple[str, str, Any], ...] = (
     ("manager", "cluster_keys", "@cluster_keys"),
     ("cluster_keys", "manager", "@manager"),
     ("cluster_keys", "staker_rewards", "@staker_rewards"),
+    ("escrow", "seat_rotation", "@seat_rotation"),
     ("byz_nft", "manager", "@manager"),
     ("byz_nft", "staker_rewards", "@staker_rewards"),
     ("strategy_module_implementation", "manager", "@manager"),

@@ -217,6 +217,7 @@ class Lifecycle(SafeDepositSteps):
         self.phase_safe_deposits()
         self.phase_offline_spell()
         self.phase_rewards()
+        self.phase_rotation()
         self.settle_offline_spell()
         self.phase_exit()
         self.phase_expiry()
@@ -524,6 +525,94 @@ class Lifecycle(SafeDepositSteps):
         self.claim(second, via_module=True)
         self.renewal(second)
         self.execution_layer_fees(first)
+
+    def phase_rotation(self) -> None:
+        """A winner leaves a live cluster without an exit (docs/protocol.md §10 "Seats that rotate"): its seat
+        is auctioned alone, the stayers reshare the key (deploy/reshare.py), every operator of the new set
+        registers its new share, and anyone completes: the shares give the validator's unchanged key."""
+        from deploy.keys import g1_point, threshold_of
+        from deploy.reshare import reshare
+
+        self.section("Seat rotation")
+        sr, m, e, rotation = self.p.staker_rewards, self.p.manager, self.p.escrow, self.p.seat_rotation
+        choice = None
+        for cid in self.streaming_clusters():
+            seats, stream = self.p.seats(cid), sr.get_stream(cid)
+            k = max(0, -(-(boa.env.timestamp - stream.start) // DAY))
+            pending_charge = any(e.reserved(seat.bid_id) for seat in seats)
+            if m.cluster_status(cid) == c.CLUSTER_STAKED and not pending_charge:
+                if boa.env.timestamp < stream.end and sum(seat.days > k for seat in seats) == len(seats):
+                    choice = cid
+                    break
+        if choice is None or not self.p.auction.can_settle():
+            self.out("skipped: no staked cluster can rotate a seat now")
+            return
+        cid, seats = choice, self.p.seats(choice)
+        leaver = seats[1]
+        pubkey = bytes(m.validator_pubkey(cid))
+        bond = e.held(leaver.bid_id)  # what the leaver's bond still holds (a loss charge may have taken some)
+        newcomer = self.tx(
+            "SeatRotation.open_rotation", rotation.open_rotation, cid, seats, 1, sender=leaver.operator
+        )
+        self.out(
+            f"{self.label(leaver.operator)} left cluster {cid}: its seat went to "
+            f"{self.label(newcomer.operator)}'s bid {newcomer.bid_id} for {newcomer.days} days "
+            f"({eth(newcomer.vc * newcomer.days)} ETH)"
+        )
+        # what accrued until the handover and was not claimed was credited to the holder: it withdraws it
+        holder = self.p.byz_nft.ownerOf(cid)
+        credit = sr.credit_of(holder)
+        self.check(f"cluster {cid}'s holder was credited what accrued before the handover", credit > 0)
+        paid = self.tx("StakerRewards.withdraw_credit", sr.withdraw_credit, holder, sender=holder)
+        self.rewards[holder] = self.rewards.get(holder, 0) + paid
+        self.out(f"{self.label(holder)} withdrew {eth(paid)} ETH accrued before the handover")
+        # the key ceremony's key, moved to the new set by the stayers
+        seed = hashlib.sha256(f"byzantine lifecycle {self.seed} cluster {cid}".encode()).digest()
+        fork_version = self.p.config["genesis_fork_version"].to_bytes(4, "big")
+        credentials = bytes(m.withdrawal_credentials(cid))
+        key = cluster_registration(credentials, len(seats), seed=seed, fork_version=fork_version).key
+        n = len(seats)
+        new = reshare(key, range(1, n + 1), threshold_of(n), dealers=[i for i in range(1, n + 1) if i != 2])
+        self.check("the reshared key is the validator's", new.distributed_public_key == pubkey)
+        seats = self.p.seats(cid)
+        shares = new.public_share_list()
+        for seat, share in zip(seats, shares, strict=True):
+            self.tx(
+                "SeatRotation.register_share",
+                rotation.register_share,
+                cid,
+                seats,
+                share,
+                g1_point(share),
+                sender=seat.operator,
+            )
+        before = e.claimable(leaver.operator)
+        points = [g1_point(share) for share in shares]
+        self.tx(
+            "SeatRotation.complete_rotation",
+            rotation.complete_rotation,
+            cid,
+            seats,
+            g1_point(pubkey),
+            points,
+            sender=self.actors.fee_payer,
+        )
+        self.check(
+            f"cluster {cid}'s rotation reshared on chain: the leaver's bond unlocked",
+            rotation.rotation(cid).status == c.ROTATION_RESHARED
+            and e.claimable(leaver.operator) - before == bond,
+        )
+        validator = self.chain.validator(pubkey)
+        self.check(
+            "the beacon chain's validator kept its public key through the rotation",
+            validator is not None
+            and bytes(validator.pubkey) == pubkey
+            and bytes(m.validator_pubkey(cid)) == pubkey,
+        )
+        self.out(
+            f"cluster {cid}'s {threshold_of(n)}-of-{n} key reshared and checked on chain; "
+            "the validator never exited"
+        )
 
     def seller_paid(self, seller: str) -> None:
         """What accrued before a sale was credited to the seller; it withdraws it."""

@@ -300,7 +300,12 @@ class SafeDepositSteps:
         )
         if not was_expired:
             exit_time = m.beacon_genesis_time() + exit_epoch * EPOCH
-            self.check(f"cluster {cid} stream ended at the exit epoch", sr.get_stream(cid).end == exit_time)
+            # after a seat's rotation whose handover lies past the exit epoch, the stream stops at the
+            # handover, its new start (docs/protocol.md §10 "Seats that rotate")
+            stream = sr.get_stream(cid)
+            self.check(
+                f"cluster {cid} stream ended at the exit epoch", stream.end == max(exit_time, stream.start)
+            )
         bids = [seat.bid_id for seat in seats]
         self.check(f"cluster {cid} bonds unlocked", not any(self.p.escrow.is_locked(b) for b in bids))
         # withdrawable MIN_VALIDATOR_WITHDRAWABILITY_DELAY (256) epochs after the exit epoch; the sweep pays

@@ -45,6 +45,8 @@ def test_lifecycle_runs_end_to_end(run):
         "== Key ceremony ==",
         "== Staking ==",
         "== Rewards ==",
+        "== Seat rotation ==",
+        "the validator never exited",
         "== Expiry ==",
         "== Refunds ==",
         "== Clusters and winners ==",

@@ -7,7 +7,8 @@ proof from the consensus-spec chain, deploy/sim/beacon.py), the two phases toget
 reclaim_stake (by anyone), the exit and the principal home (StrategyModule.prove_activation, restake,
 request_exit, prove_exit, start_checkpoint, EigenPod.verifyCheckpointProofs, queue_withdrawal,
 complete_withdrawal), a slashing proven while streaming (StrategyModule.prove_slashing), a loss a checkpoint
-proved (report_loss, answer_loss, settle_loss), dissolve_cluster,
+proved (report_loss, answer_loss, settle_loss), a seat that rotates (SeatRotation.open_rotation,
+register_share, complete_rotation, forfeit), dissolve_cluster,
 EigenPod.verifyWithdrawalCredentials on its own, and the winners' registration in ClusterKeys (a share,
 a replaced share, the group key and deposit signature with its checks).
 The landed one-phase stake (with pre-creation) cost 1 350 041.
@@ -254,6 +255,7 @@ def run() -> dict[str, int]:
     _, gas = measure(module3.prove_slashing, protocol.seats(c3), *proof, sender=stakers[3])
     results["StrategyModule.prove_slashing (bonds and credits to the holder)"] = gas
     results |= loss_charge_rows(protocol)
+    results |= rotation_rows(protocol)
     return results
 
 
@@ -292,6 +294,70 @@ def loss_charge_rows(protocol) -> dict[str, int]:
         "StrategyModule.answer_loss (a newer checkpoint, part given back)": answer,
         "StrategyModule.settle_loss (charged to the holder)": settle,
     }
+
+
+def rotation_rows(protocol) -> dict[str, int]:
+    """A seat that rotates without an exit (docs/protocol.md §10 "Seats that rotate"): a fresh cluster of four
+    new bidders, staked and confirmed (synthetic proof), ten days in; its second seat's operator leaves
+    (`open_rotation`: the seat auctioned to a newcomer's bid, the stream re-based), the stayers reshare
+    (deploy/reshare.py), each of the new set registers its share and anyone completes (n=4, t=3); then the
+    newcomer leaves in its turn, two of the new set never register, and anyone forfeits their bonds."""
+    from deploy.keys import g1_point
+    from deploy.reshare import reshare
+
+    auction, manager, rotation = protocol.auction, protocol.manager, protocol.seat_rotation
+    for i, op in enumerate(_accounts("gas rotation operator", 4)):
+        auction.bid([0], [400 + i], value=auction.bid_price(0, 400 + i) + ETH, sender=op)
+    (cluster,) = manager.pre_create_clusters(1, sender=protocol.owner)
+    seed = b"gas rotation key"
+    pubkey = _register(protocol, cluster, seed)
+    (staker,) = _accounts("gas rotation staker", 1)
+    manager.create_strategy_module_and_stake(value=STAKE, sender=staker)
+    fields = validator_fields(pubkey, bytes(manager.withdrawal_credentials(cluster)))
+    seats = protocol.seats(cluster)
+    manager.confirm_stake(cluster, seats, *posted_proof(protocol.beacon_roots, fields), sender=staker)
+    newcomers = _accounts("gas rotation newcomer", 2)
+    for i, op in enumerate(newcomers):
+        auction.bid([0], [500 + i], value=auction.bid_price(0, 500 + i) + ETH, sender=op)
+    boa.env.time_travel(seconds=10 * 86_400 + 3_600)
+    out = {}
+    _, out["SeatRotation.open_rotation (seat auctioned, stream re-based)"] = measure(
+        rotation.open_rotation, cluster, seats, 1, sender=seats[1].operator
+    )
+    key = cluster_registration(
+        bytes(manager.withdrawal_credentials(cluster)),
+        4,
+        seed=seed,
+        fork_version=protocol.config["genesis_fork_version"].to_bytes(4, "big"),
+    ).key
+    new = reshare(key, range(1, 5), 3, seed="gas rotation", dealers=[1, 3, 4])
+    shares = new.public_share_list()
+    seats = protocol.seats(cluster)
+    for i, (seat, share) in enumerate(zip(seats, shares, strict=True)):
+        _, gas = measure(
+            rotation.register_share, cluster, seats, share, g1_point(share), sender=seat.operator
+        )
+        if i == 0:
+            out["SeatRotation.register_share"] = gas
+    _, out["SeatRotation.complete_rotation (n=4, t=3: the leaver's bond unlocked)"] = measure(
+        rotation.complete_rotation,
+        cluster,
+        seats,
+        g1_point(pubkey),
+        [g1_point(s) for s in shares],
+        sender=staker,
+    )
+    boa.env.time_travel(seconds=86_400)
+    rotation.open_rotation(cluster, seats, 1, sender=seats[1].operator)
+    seats = protocol.seats(cluster)
+    again = reshare(new, range(1, 5), 3, seed="gas rotation 2", dealers=[1, 3, 4]).public_share_list()
+    for seat, share in list(zip(seats, again, strict=True))[2:]:
+        rotation.register_share(cluster, seats, share, g1_point(share), sender=seat.operator)
+    boa.env.time_travel(seconds=7 * 86_400)
+    _, out["SeatRotation.forfeit (two bonds to the holder, the leaver's unlocked)"] = measure(
+        rotation.forfeit, cluster, seats, sender=staker
+    )
+    return out
 
 
 def main() -> None:

@@ -52,6 +52,12 @@ EXACT = {
         "StrategyModule.answer_loss (a newer checkpoint, part given back)",
         "StrategyModule.settle_loss (charged to the holder)",
     ],
+    "SeatRotation.open_rotation / register_share / complete_rotation / forfeit (a rotating seat)": [
+        "SeatRotation.open_rotation (seat auctioned, stream re-based)",
+        "SeatRotation.register_share",
+        "SeatRotation.complete_rotation (n=4, t=3: the leaver's bond unlocked)",
+        "SeatRotation.forfeit (two bonds to the holder, the leaver's unlocked)",
+    ],
     "StrategyModule.start_checkpoint / EigenPod.verifyCheckpointProofs (one withdrawn validator)": [
         "StrategyModule.start_checkpoint",
         "EigenPod.verifyCheckpointProofs (one validator, withdrawn)",

@@ -61,7 +61,7 @@ def test_set_auction_config(auction, owner):
         10,
         1000,
     )
-    assert auction.max_duration() == 1000
+    assert auction.auction_config().max_duration == 1000
 
 
 @pytest.mark.parametrize(

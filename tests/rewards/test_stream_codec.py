@@ -78,10 +78,18 @@ def test_tally_round_trip(codec, credited, renewals, dust):
     assert tuple(codec.unpack_tally(codec.pack_tally(x))) == x
 
 
+@SETTINGS
+@given(accounted=bits(96), rotated_in=bits(96), refunded=bits(64))
+def test_carry_round_trip(codec, accounted, rotated_in, refunded):
+    x = (accounted, rotated_in, refunded)
+    assert tuple(codec.unpack_carry(codec.pack_carry(x))) == x
+
+
 def test_zero_word_is_the_empty_struct(codec):
     assert codec.unpack_status(0) == 0
     assert tuple(codec.unpack_stream(0)) == (0, 0, 0, 0)
     assert tuple(codec.unpack_tally(0)) == (0, 0, 0)
+    assert tuple(codec.unpack_carry(0)) == (0, 0, 0)
 
 
 @pytest.mark.parametrize(
@@ -96,6 +104,9 @@ def test_zero_word_is_the_empty_struct(codec):
         ("pack_tally", (2**96, 0, 0), "credited"),
         ("pack_tally", (0, 2**96, 0), "renewals"),
         ("pack_tally", (0, 0, 2**64), "dust"),
+        ("pack_carry", (2**96, 0, 0), "accounted"),
+        ("pack_carry", (0, 2**96, 0), "rotated_in"),
+        ("pack_carry", (0, 0, 2**64), "refunded"),
     ],
 )
 def test_out_of_range_refused(codec, fn, value, reason):

@@ -132,5 +132,5 @@ def conserved(staker_rewards, cluster_id) -> bool:
         + a.refunded
         + a.forfeited
         + a.dust
-        == a.funded + a.renewals
+        == a.funded + a.renewals + a.rotated_in
     )

@@ -89,4 +89,4 @@ def check_all_identities(protocol, seats: dict, bid_ids, accounts) -> None:
     for cluster_id, cluster_seats in seats.items():
         a = sr.accounting(cluster_id, cluster_seats)
         paid = a.paid_to_stakers + a.credited_to_stakers + a.claimable + a.unaccrued + a.refunded
-        assert paid + a.forfeited + a.dust == a.funded + a.renewals
+        assert paid + a.forfeited + a.dust == a.funded + a.renewals + a.rotated_in

@@ -116,3 +116,25 @@ def unpack_tally(word: uint256) -> codec.Tally:
     @return codec.Tally The unpacked tally.
     """
     return codec.unpack_tally(word)
+
+
+@external
+@pure
+def pack_carry(x: codec.Carry) -> uint256:
+    """
+    @notice `stream_codec.pack_carry`.
+    @param x The carry.
+    @return uint256 The packed word.
+    """
+    return codec.pack_carry(x)
+
+
+@external
+@pure
+def unpack_carry(word: uint256) -> codec.Carry:
+    """
+    @notice `stream_codec.unpack_carry`.
+    @param word The packed word.
+    @return codec.Carry The unpacked carry.
+    """
+    return codec.unpack_carry(word)

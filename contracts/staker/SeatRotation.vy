@@ -1,0 +1,454 @@
+# pragma version ~=0.4.3
+# pragma nonreentrancy on
+"""
+@title SeatRotation
+@custom:contract-name SeatRotation
+@license MIT
+@notice Seats that rotate without an exit (docs/protocol.md §10 "Seats that
+        rotate"). A validator outlives its operators: when a winner leaves,
+        or its seat is about to end, the seat is auctioned alone and the
+        validator keeps its key.
+        1. `open_rotation` (the seat's operator at any time before its end,
+           anyone within `ROTATION_NOTICE` of it): the Auction gives the
+           seat to the best pending bid of an operator not in the cluster
+           (`take_seat`), for the cluster's remaining days or its own
+           duration if fewer; StakerRewards replaces the seat and re-bases
+           the stream at the handover (`rotate_seat`): the leaver gets its
+           unserved whole days back, the newcomer's price streams to the
+           holder from the handover. The leaver's bond stays locked.
+        2. The remaining operators and the newcomer reshare the key off
+           chain (`deploy/reshare.py`) and each registers its new public
+           share here, from its own address (`register_share`).
+        3. `complete_rotation` (anyone) checks with the EIP-2537 precompiles
+           that the new shares give the validator's unchanged group key
+           (every t of them, no t - 1); the leaver's bond unlocks.
+        4. Otherwise, from `RESHARE_TIMEOUT` after the opening, `forfeit`
+           (anyone) charges the bonds of the operators whose new share is
+           missing to the holder (pulled with `Auction.claim_refund`), and
+           the leaver's bond unlocks. The holder may exit at any time, as
+           always: nothing here touches the exit.
+@dev No admin: the manager, its Auction, StakerRewards and the Escrow are
+     fixed at deployment (the Escrow is then initialized with this
+     contract; the Auction and StakerRewards ask the Escrow who it is). Shares are kept as the keccak256 of their
+     uncompressed point, per cluster and round.
+"""
+
+from ethereum.ercs import IERC721
+
+from ..interfaces import IAuction
+from ..interfaces import IEscrow
+from ..interfaces import ISeatRotation
+from ..interfaces import IStakerRewards
+from ..interfaces import IStrategyModuleManager
+
+implements: ISeatRotation
+
+from ..lib import bls
+from ..lib import constants as c
+from ..lib import seat_types
+
+MANAGER: immutable(address)
+AUCTION: immutable(address)
+STAKER_REWARDS: immutable(address)
+ESCROW: immutable(address)
+
+_rotations: HashMap[uint256, ISeatRotation.Rotation]
+# cluster id => round => share index - 1 => keccak256 of the uncompressed
+# share (zero: not registered)
+_share_hashes: HashMap[uint256, HashMap[uint256, bytes32[c.MAX_CLUSTER_SIZE]]]
+
+
+event RotationOpened:
+    cluster_id: indexed(uint256)
+    round: indexed(uint256)
+    caller: indexed(address)
+    index: uint256
+    leaver: seat_types.Seat
+    newcomer: seat_types.Seat
+    deadline: uint256
+
+
+event ShareRegistered:
+    cluster_id: indexed(uint256)
+    round: indexed(uint256)
+    operator: indexed(address)
+    index: uint256
+    share: Bytes[48]
+    share_point: Bytes[128]
+    replaced: bool
+
+
+event RotationCompleted:
+    cluster_id: indexed(uint256)
+    round: indexed(uint256)
+    caller: indexed(address)
+    leaver_bid: uint256
+
+
+event RotationFailed:
+    cluster_id: indexed(uint256)
+    round: indexed(uint256)
+    caller: indexed(address)
+    failed_bids: DynArray[uint256, c.MAX_CLUSTER_SIZE]
+    forfeited: uint256
+
+
+@deploy
+def __init__(manager: address):
+    """
+    @notice Deploys SeatRotation for a manager; the deployment then names
+            it in `Escrow.initialize`.
+    @param manager The StrategyModuleManager (its Auction, StakerRewards
+           and the Auction's Escrow are read from it).
+    """
+    assert manager.is_contract, "seat_rotation: manager has no code"
+    MANAGER = manager
+    AUCTION = staticcall IStrategyModuleManager(manager).auction()
+    STAKER_REWARDS = staticcall IStrategyModuleManager(manager).staker_rewards()
+    ESCROW = staticcall IStakerRewards(STAKER_REWARDS).ESCROW()
+
+
+@external
+@payable
+@reentrant
+def __default__():
+    """
+    @notice Receives a rotated seat's price from the Escrow, passed on to
+            StakerRewards in the same transaction; refuses anyone else.
+    """
+    assert msg.sender == ESCROW, "seat_rotation: only the escrow pays in"
+
+
+@external
+def open_rotation(
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    index: uint256,
+) -> seat_types.Seat:
+    """
+    @notice Auctions seat `index` of a staked, streaming cluster alone: the
+            best pending bid of an operator not in the cluster wins it for
+            the cluster's remaining days (or its duration, if fewer); the
+            leaver is refunded its unserved whole days, the newcomer's
+            price starts streaming to the holder at the handover, and the
+            new set has `RESHARE_TIMEOUT` to register its reshared shares.
+    @dev The seat's operator at any time before its end (it leaves);
+         anyone once the seat ends within `ROTATION_NOTICE`. One rotation
+         at a time per cluster; refused while a loss charge is pending
+         (its reservation is on the current seats' bonds).
+    @param cluster_id The cluster.
+    @param seats The cluster's seats (`deploy/seats.py`).
+    @param index The seat to rotate.
+    @return Seat The newcomer's seat.
+    """
+    assert (
+        staticcall IStrategyModuleManager(MANAGER).cluster_status(cluster_id)
+        == c.CLUSTER_STAKED
+    ), "seat_rotation: cluster not staked"
+    assert staticcall IStakerRewards(STAKER_REWARDS).check_seats(
+        cluster_id, seats
+    )
+    stream: IStakerRewards.StreamInfo = staticcall IStakerRewards(
+        STAKER_REWARDS
+    ).get_stream(cluster_id)
+    assert (stream.status == c.STREAM_STREAMING), "seat_rotation: not streaming"
+    assert block.timestamp < stream.end, "seat_rotation: stream ended"
+    assert index < len(seats), "seat_rotation: no such seat"
+    last: ISeatRotation.Rotation = self._rotations[cluster_id]
+    assert (last.status != c.ROTATION_OPEN), "seat_rotation: a rotation is open"
+    leaver: seat_types.Seat = seats[index]
+    if msg.sender != leaver.operator:
+        assert (
+            block.timestamp + c.ROTATION_NOTICE
+            >= stream.start + leaver.days * c.SECONDS_PER_DAY
+        ), "seat_rotation: seat not ending"
+    # the handover: the next whole day of the stream (as StakerRewards'
+    # `rotate_seat` computes it in this same call)
+    k: uint256 = 0
+    if block.timestamp > stream.start:
+        k = (
+            block.timestamp - stream.start + c.SECONDS_PER_DAY - 1
+        ) // c.SECONDS_PER_DAY
+    stayers: DynArray[address, c.MAX_CLUSTER_SIZE] = []
+    horizon: uint256 = 0
+    for i: uint256 in range(len(seats), bound=c.MAX_CLUSTER_SIZE):
+        assert (
+            staticcall IEscrow(ESCROW).reserved(seats[i].bid_id) == 0
+        ), "seat_rotation: loss charge pending"
+        # every seat runs past the stream's end, so k <= its days
+        horizon = max(horizon, seats[i].days - k)
+        if i != index:
+            assert (
+                seats[i].days > k
+            ), "seat_rotation: another seat ends by the handover"
+            stayers.append(seats[i].operator)
+    round: uint256 = last.round + 1
+    deadline: uint256 = block.timestamp + c.RESHARE_TIMEOUT
+    self._rotations[cluster_id] = ISeatRotation.Rotation(
+        status=c.ROTATION_OPEN,
+        round=round,
+        index=index,
+        leaver_bid=leaver.bid_id,
+        leaver=leaver.operator,
+        newcomer_bid=0,
+        newcomer=empty(address),
+        opened_at=block.timestamp,
+        deadline=deadline,
+    )
+    newcomer: seat_types.Seat = self._newcomer(stayers, horizon)
+    extcall IAuction(AUCTION).take_seat(
+        cluster_id, newcomer.bid_id, newcomer.days
+    )
+    self._rotations[cluster_id].newcomer_bid = newcomer.bid_id
+    self._rotations[cluster_id].newcomer = newcomer.operator
+    log RotationOpened(
+        cluster_id=cluster_id,
+        round=round,
+        caller=msg.sender,
+        index=index,
+        leaver=leaver,
+        newcomer=newcomer,
+        deadline=deadline,
+    )
+    extcall IStakerRewards(STAKER_REWARDS).rotate_seat(
+        cluster_id,
+        seats,
+        index,
+        newcomer,
+        value=newcomer.vc * newcomer.days,
+    )
+    return newcomer
+
+
+@external
+def register_share(
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    share: Bytes[48],
+    share_point: Bytes[128],
+):
+    """
+    @notice Registers (or replaces) the caller's reshared public key share
+            while its cluster's rotation is open.
+    @dev The caller's share index is its rank in the cluster's seats + 1.
+         Checks that `share` is the compression of `share_point`; the curve
+         and subgroup checks happen at `complete_rotation`.
+    @param cluster_id The cluster.
+    @param seats The cluster's seats, the newcomer's included.
+    @param share The 48-byte compressed public key share.
+    @param share_point The same share, uncompressed (128 bytes, EIP-2537).
+    """
+    rotation: ISeatRotation.Rotation = self._open(cluster_id, seats)
+    index: uint256 = max_value(uint256)
+    for i: uint256 in range(len(seats), bound=c.MAX_CLUSTER_SIZE):
+        if seats[i].operator == msg.sender:
+            index = i
+            break
+    assert index != max_value(uint256), "seat_rotation: caller holds no seat"
+    bls._check_g1_encoding(share_point, share)
+    replaced: bool = (
+        self._share_hashes[cluster_id][rotation.round][index] != empty(bytes32)
+    )
+    self._share_hashes[cluster_id][rotation.round][index] = keccak256(
+        share_point
+    )
+    log ShareRegistered(
+        cluster_id=cluster_id,
+        round=rotation.round,
+        operator=msg.sender,
+        index=index + 1,
+        share=share,
+        share_point=share_point,
+        replaced=replaced,
+    )
+
+
+@external
+def complete_rotation(
+    cluster_id: uint256,
+    seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE],
+    pubkey_point: Bytes[128],
+    share_points: DynArray[Bytes[128], c.MAX_CLUSTER_SIZE],
+):
+    """
+    @notice Closes an open rotation once the new set's registered shares
+            give the validator's unchanged group key (every t of them, and
+            no t - 1); the leaver's bond unlocks.
+    @dev Anyone, until the rotation is forfeited (also after its deadline).
+         The checks run in this order: one share per seat, each registered
+         and equal to its registration, `pubkey_point` the validator's
+         key, the shares giving it, t - 1 not giving it.
+    @param cluster_id The cluster.
+    @param seats The cluster's seats.
+    @param pubkey_point The validator's public key, uncompressed.
+    @param share_points The registered shares, uncompressed, in seat order.
+    """
+    rotation: ISeatRotation.Rotation = self._open(cluster_id, seats)
+    n: uint256 = len(seats)
+    assert len(share_points) == n, "seat_rotation: one share point per seat"
+    for i: uint256 in range(n, bound=c.MAX_CLUSTER_SIZE):
+        registered: bytes32 = self._share_hashes[cluster_id][rotation.round][i]
+        assert registered != empty(bytes32), "seat_rotation: share missing"
+        assert registered == keccak256(
+            share_points[i]
+        ), "seat_rotation: share differs from its registration"
+    bls._check_g1_encoding(
+        pubkey_point,
+        staticcall IStrategyModuleManager(MANAGER).validator_pubkey(cluster_id),
+    )
+    t: uint256 = self._threshold(n)
+    assert bls._shares_agree_batched(
+        share_points, t, pubkey_point
+    ), "seat_rotation: shares do not give the group key"
+    below: DynArray[Bytes[128], c.MAX_CLUSTER_SIZE] = []
+    indices: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    for i: uint256 in range(t - 1, bound=c.MAX_CLUSTER_SIZE):
+        below.append(share_points[i])
+        indices.append(i + 1)
+    assert (
+        bls._interpolate_g1(below, indices, 0) != pubkey_point
+    ), "seat_rotation: fewer shares than the threshold give the group key"
+    self._rotations[cluster_id].status = c.ROTATION_RESHARED
+    log RotationCompleted(
+        cluster_id=cluster_id,
+        round=rotation.round,
+        caller=msg.sender,
+        leaver_bid=rotation.leaver_bid,
+    )
+    extcall IEscrow(ESCROW).unlock_bond(rotation.leaver_bid, rotation.leaver)
+
+
+@external
+def forfeit(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> uint256:
+    """
+    @notice After the reshare's time-out, fails the open rotation: the
+            bonds of the operators whose new share is missing (all of the
+            set's, if every share was registered but they never gave the
+            key: no public check tells which one is wrong) are charged to
+            the holder (`Auction.claim_refund`); the leaver's bond unlocks
+            (any t of the old holders could deal without it).
+    @dev Anyone, from `deadline`. A bond already unlocked (the exit was
+         proven) or charged (a slashing) gives nothing.
+    @param cluster_id The cluster.
+    @param seats The cluster's seats.
+    @return uint256 The wei charged to the holder.
+    """
+    rotation: ISeatRotation.Rotation = self._open(cluster_id, seats)
+    assert (
+        block.timestamp >= rotation.deadline
+    ), "seat_rotation: reshare time-out not reached"
+    failed: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
+    for i: uint256 in range(len(seats), bound=c.MAX_CLUSTER_SIZE):
+        if self._share_hashes[cluster_id][rotation.round][i] == empty(bytes32):
+            failed.append(seats[i].bid_id)
+    if len(failed) == 0:
+        for seat: seat_types.Seat in seats:
+            failed.append(seat.bid_id)
+    self._rotations[cluster_id].status = c.ROTATION_FAILED
+    forfeited: uint256 = extcall IEscrow(ESCROW).forfeit_bonds(
+        failed,
+        staticcall IERC721(
+            staticcall IStakerRewards(STAKER_REWARDS).byz_nft()
+        ).ownerOf(cluster_id),
+    )
+    log RotationFailed(
+        cluster_id=cluster_id,
+        round=rotation.round,
+        caller=msg.sender,
+        failed_bids=failed,
+        forfeited=forfeited,
+    )
+    extcall IEscrow(ESCROW).unlock_bond(rotation.leaver_bid, rotation.leaver)
+    return forfeited
+
+
+@external
+@view
+def rotation(cluster_id: uint256) -> ISeatRotation.Rotation:
+    """
+    @notice The cluster's last rotation.
+    @param cluster_id The cluster.
+    @return Rotation Status, round, seat index, leaver and newcomer (bid
+            and operator), opening time and deadline.
+    """
+    return self._rotations[cluster_id]
+
+
+@external
+@view
+def share_hash(cluster_id: uint256, index: uint256) -> bytes32:
+    """
+    @notice The keccak256 of the uncompressed share registered in the
+            cluster's last rotation for a share index (1-based).
+    @param cluster_id The cluster.
+    @param index The share index.
+    @return bytes32 The hash (zero if none).
+    """
+    if index == 0 or index > c.MAX_CLUSTER_SIZE:
+        return empty(bytes32)
+    return self._share_hashes[cluster_id][self._rotations[cluster_id].round][
+        index - 1
+    ]
+
+
+# ------------------------------------------------------------ internal
+
+
+@internal
+@view
+def _open(
+    cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
+) -> ISeatRotation.Rotation:
+    """
+    @dev The cluster's open rotation, its seats checked; or a clear revert.
+    """
+    rotation: ISeatRotation.Rotation = self._rotations[cluster_id]
+    assert (
+        rotation.status == c.ROTATION_OPEN
+    ), "seat_rotation: no rotation open"
+    assert staticcall IStakerRewards(STAKER_REWARDS).check_seats(
+        cluster_id, seats
+    )
+    return rotation
+
+
+@internal
+@pure
+def _threshold(n: uint256) -> uint256:
+    """
+    @dev ceil(n * 2 / 3): Obol's threshold, as ClusterKeys'.
+    """
+    return (
+        n * c.THRESHOLD_NUMERATOR + c.THRESHOLD_DENOMINATOR - 1
+    ) // c.THRESHOLD_DENOMINATOR
+
+
+@internal
+@view
+def _newcomer(
+    stayers: DynArray[address, c.MAX_CLUSTER_SIZE], horizon: uint256
+) -> seat_types.Seat:
+    """
+    @dev The seat's winner: the best pending bid of the first ranked
+         operator not among `stayers`, for its duration or `horizon` days
+         if fewer. A bounded read: at most `len(stayers) + 1` operators of
+         the ranking (`top_bids` lists each ranked operator's best bid).
+    @param stayers The operators that keep their seats.
+    @param horizon The most days the seat can run.
+    @return Seat The new seat (bid id, operator, daily VC price, days).
+    """
+    top: DynArray[uint256, c.MAX_TOP] = staticcall IAuction(AUCTION).top_bids(
+        len(stayers) + 1
+    )
+    for bid_id: uint256 in top:
+        bid: IAuction.Bid = staticcall IAuction(AUCTION).get_bid(bid_id)
+        if bid.operator not in stayers:
+            return seat_types.Seat(
+                bid_id=bid_id,
+                operator=bid.operator,
+                vc=bid.price // bid.duration,
+                days=min(bid.duration, horizon),
+            )
+    raise "seat_rotation: no bid outside the cluster"

@@ -151,11 +151,11 @@ def open_rotation(
     stream: IStakerRewards.StreamInfo = staticcall IStakerRewards(
         STAKER_REWARDS
     ).get_stream(cluster_id)
-    assert (stream.status == c.STREAM_STREAMING), "seat_rotation: not streaming"
+    assert stream.status == c.STREAM_STREAMING, "seat_rotation: not streaming"
     assert block.timestamp < stream.end, "seat_rotation: stream ended"
     assert index < len(seats), "seat_rotation: no such seat"
     last: ISeatRotation.Rotation = self._rotations[cluster_id]
-    assert (last.status != c.ROTATION_OPEN), "seat_rotation: a rotation is open"
+    assert last.status != c.ROTATION_OPEN, "seat_rotation: a rotation is open"
     leaver: seat_types.Seat = seats[index]
     if msg.sender != leaver.operator:
         assert (

@@ -20,13 +20,14 @@
         - `Tally` (one per cluster, written at a sale, a renewal and the
           close): credited 96 | renewals 96 | dust 64
         - `Carry` (one per cluster that rotated a seat, written at each
-          rotation): accounted 96 | rotated_in 96 | refunded 64: what the
+          rotation): accounted 96 | rotated_in 80 | refunded 80: what the
           streams before the last handover accrued (all paid or credited
           to stakers), what newcomers paid, what leavers got back
 
-        Widths: amounts < 2**96 wei (7.9e10 ETH), a cluster's leavers'
-        refunds < 2**64 wei (18.4 ETH: a rotation beyond reverts); a rate is the sum of at
-        most 7 daily VC prices, < 2**80 wei; timestamps < 2**40 s.
+        Widths: amounts < 2**96 wei (7.9e10 ETH); what a cluster's
+        newcomers paid in and its leavers got back, each < 2**80 wei over
+        its life (1.2e6 ETH: a rotation beyond reverts); a rate is the sum
+        of at most 7 daily VC prices, < 2**80 wei; timestamps < 2**40 s.
 @dev Stateless: constants, structs and `@internal @pure` functions only, so
      a contract uses it with a plain `from ..lib import stream_codec`
      (no `initializes`).
@@ -40,12 +41,14 @@ RATE_BITS: constant(uint256) = 80
 TIME_BITS: constant(uint256) = 40
 SMALL_BITS: constant(uint256) = 8
 DUST_BITS: constant(uint256) = 64
+ROTATION_BITS: constant(uint256) = 80
 
 AMOUNT_MASK: constant(uint256) = 2**AMOUNT_BITS - 1
 RATE_MASK: constant(uint256) = 2**RATE_BITS - 1
 TIME_MASK: constant(uint256) = 2**TIME_BITS - 1
 SMALL_MASK: constant(uint256) = 2**SMALL_BITS - 1
 DUST_MASK: constant(uint256) = 2**DUST_BITS - 1
+ROTATION_MASK: constant(uint256) = 2**ROTATION_BITS - 1
 # @dev The commitment's hash bits (all but the status byte).
 HASH_MASK: constant(uint256) = max_value(uint256) ^ SMALL_MASK
 
@@ -145,12 +148,14 @@ def pack_carry(x: Carry) -> uint256:
     @return uint256 The packed word.
     """
     assert x.accounted <= AMOUNT_MASK, "stream_codec: accounted out of range"
-    assert x.rotated_in <= AMOUNT_MASK, "stream_codec: rotated_in out of range"
-    assert x.refunded <= DUST_MASK, "stream_codec: refunded out of range"
+    assert (
+        x.rotated_in <= ROTATION_MASK
+    ), "stream_codec: rotated_in out of range"
+    assert x.refunded <= ROTATION_MASK, "stream_codec: refunded out of range"
     return (
         x.accounted
         | (x.rotated_in << AMOUNT_BITS)
-        | (x.refunded << (2 * AMOUNT_BITS))
+        | (x.refunded << (AMOUNT_BITS + ROTATION_BITS))
     )
 
 
@@ -164,8 +169,8 @@ def unpack_carry(word: uint256) -> Carry:
     """
     return Carry(
         accounted=word & AMOUNT_MASK,
-        rotated_in=(word >> AMOUNT_BITS) & AMOUNT_MASK,
-        refunded=word >> (2 * AMOUNT_BITS),
+        rotated_in=(word >> AMOUNT_BITS) & ROTATION_MASK,
+        refunded=word >> (AMOUNT_BITS + ROTATION_BITS),
     )
 
 

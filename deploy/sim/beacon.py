@@ -13,6 +13,11 @@ Interface note (for the EigenLayer v1.12 stand-ins, issue #15, and any other cal
     chain.credential_proof_args(pks, timestamp=None), chain.stale_balance_args(pk, timestamp=None),
     chain.checkpoint_proof_args(timestamp, pks)   # EigenLayer v1.12's arguments (deploy/sim/eigen_proofs.py)
     chain.pending_deposits(pk), chain.paid, chain.processed_requests, chain.ignored_deposits, chain.state
+    chain.reshared                     # (cluster, round, key) of each rotation whose key the model checked
+
+- Keys: a validator's key never changes on the consensus layer, so at each completed seat rotation the model
+  checks that the new set's shares give the cluster's key and that it is a validator's (deploy/sim/
+  key_watch.py; `process()` raises `KeyChangedError` otherwise).
 
 - Network: besides the protocol's validators, 4 of the network's own (2048 ETH, 0x02 credentials, keys of
   the spec's test helpers, active from genesis = the EVM time at construction): `chain.network_pubkeys`.
@@ -63,6 +68,7 @@ from eth_consensus_specs.fulu import mainnet as spec
 from eth_utils import keccak, to_canonical_address, to_checksum_address
 
 from deploy import keys as _keys
+from deploy.sim import key_watch
 from deploy.sim.eigen_proofs import BlockHistory, EigenProofsMixin
 from deploy.sim.speed import (
     exact_spec,  # noqa: F401 (installs the performance substitutes; re-exported)
@@ -172,6 +178,8 @@ def _capture(computation) -> None:
             source = topics[1].to_bytes(32, "big")[12:]
             request = spec.WithdrawalRequest(source_address=source, validator_pubkey=pubkey, amount=amount)
             _record(bytes(address), "withdrawal", request)
+        elif watched := key_watch.decode(topic, topics, data):
+            _record(bytes(address), *watched)
 
 
 def watch_logs() -> None:
@@ -257,7 +265,7 @@ class ChainCore:
 
 
 @dataclass
-class SpecBeaconChain(ChainCore, BeaconClock, EigenProofsMixin):
+class SpecBeaconChain(ChainCore, BeaconClock, EigenProofsMixin, key_watch.KeyWatch):
     """The consensus layer as the executable specs define it (see the module doc for the interface)."""
 
     protocol: object
@@ -280,6 +288,13 @@ class SpecBeaconChain(ChainCore, BeaconClock, EigenProofsMixin):
         for contract, kind in ((self.deposit_contract, "deposit"), (self.withdrawal_requests, "withdrawal")):
             key = (to_canonical_address(str(contract.address)), kind)
             self._cursors[key] = len(_LOGGED.get(key, []))
+        # the key watch (deploy/sim/key_watch.py): formation keys, reshared shares, completed rotations
+        self._key_cursors = {}
+        for name, kind in key_watch.WATCHED:
+            if (contract := getattr(self.protocol, name, None)) is not None:
+                key = (to_canonical_address(str(contract.address)), kind)
+                self._key_cursors[key] = len(_LOGGED.get(key, []))
+        self._init_key_watch()
         self._history = BlockHistory()
 
     # --------------------------------------------------------------------------- registry
@@ -357,6 +372,12 @@ class SpecBeaconChain(ChainCore, BeaconClock, EigenProofsMixin):
                     max(timestamp - self.genesis_time, 0) // SECONDS_PER_SLOT, key[1], payload, seq
                 )
             self._cursors[key] = len(logged)
+        items = []
+        for key, cursor in self._key_cursors.items():
+            logged = _LOGGED.get(key, [])
+            items += [(seq, key[1], payload) for _timestamp, seq, payload in logged[cursor:]]
+            self._key_cursors[key] = len(logged)
+        self.follow_keys(items)
 
     def process(self) -> int:
         """Advance to the last block before the current slot, post its root for the current timestamp

@@ -602,6 +602,11 @@ class Lifecycle(SafeDepositSteps):
             rotation.rotation(cid).status == c.ROTATION_RESHARED
             and e.claimable(leaver.operator) - before == bond,
         )
+        self.chain.process()  # the model checks the reshared key itself (deploy/sim/key_watch.py)
+        self.check(
+            "the beacon model checked the new set's shares: they give the validator's key",
+            (cid, rotation.rotation(cid).round, pubkey) in self.chain.reshared,
+        )
         validator = self.chain.validator(pubkey)
         self.check(
             "the beacon chain's validator kept its public key through the rotation",

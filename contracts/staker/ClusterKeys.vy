@@ -259,7 +259,9 @@ def threshold_of(cluster_size: uint256) -> uint256:
 def share_hash(cluster_id: uint256, index: uint256) -> bytes32:
     """
     @notice The keccak256 of the uncompressed share registered for a share
-            index (1-based, the winner's rank + 1).
+            index (1-based, the winner's rank + 1) at the cluster's
+            formation; after a seat rotation the current shares are
+            `SeatRotation.current_share_hash`.
     @param cluster_id The cluster.
     @param index The share index.
     @return bytes32 The hash (zero if none).

@@ -36,6 +36,7 @@
 from ethereum.ercs import IERC721
 
 from ..interfaces import IAuction
+from ..interfaces import IClusterKeys
 from ..interfaces import IEscrow
 from ..interfaces import ISeatRotation
 from ..interfaces import IStakerRewards
@@ -184,6 +185,9 @@ def open_rotation(
             stayers.append(seats[i].operator)
     round: uint256 = last.round + 1
     deadline: uint256 = block.timestamp + c.RESHARE_TIMEOUT
+    reshared_round: uint256 = last.reshared_round
+    if last.status == c.ROTATION_RESHARED:
+        reshared_round = last.round
     self._rotations[cluster_id] = ISeatRotation.Rotation(
         status=c.ROTATION_OPEN,
         round=round,
@@ -194,6 +198,7 @@ def open_rotation(
         newcomer=empty(address),
         opened_at=block.timestamp,
         deadline=deadline,
+        reshared_round=reshared_round,
     )
     newcomer: seat_types.Seat = self._newcomer(stayers, horizon)
     extcall IAuction(AUCTION).take_seat(
@@ -238,7 +243,7 @@ def register_share(
     @param share The 48-byte compressed public key share.
     @param share_point The same share, uncompressed (128 bytes, EIP-2537).
     """
-    rotation: ISeatRotation.Rotation = self._open(cluster_id, seats)
+    round: uint256 = self._open(cluster_id, seats)
     index: uint256 = max_value(uint256)
     for i: uint256 in range(len(seats), bound=c.MAX_CLUSTER_SIZE):
         if seats[i].operator == msg.sender:
@@ -247,14 +252,12 @@ def register_share(
     assert index != max_value(uint256), "seat_rotation: caller holds no seat"
     bls._check_g1_encoding(share_point, share)
     replaced: bool = (
-        self._share_hashes[cluster_id][rotation.round][index] != empty(bytes32)
+        self._share_hashes[cluster_id][round][index] != empty(bytes32)
     )
-    self._share_hashes[cluster_id][rotation.round][index] = keccak256(
-        share_point
-    )
+    self._share_hashes[cluster_id][round][index] = keccak256(share_point)
     log ShareRegistered(
         cluster_id=cluster_id,
-        round=rotation.round,
+        round=round,
         operator=msg.sender,
         index=index + 1,
         share=share,
@@ -283,11 +286,11 @@ def complete_rotation(
     @param pubkey_point The validator's public key, uncompressed.
     @param share_points The registered shares, uncompressed, in seat order.
     """
-    rotation: ISeatRotation.Rotation = self._open(cluster_id, seats)
+    round: uint256 = self._open(cluster_id, seats)
     n: uint256 = len(seats)
     assert len(share_points) == n, "seat_rotation: one share point per seat"
     for i: uint256 in range(n, bound=c.MAX_CLUSTER_SIZE):
-        registered: bytes32 = self._share_hashes[cluster_id][rotation.round][i]
+        registered: bytes32 = self._share_hashes[cluster_id][round][i]
         assert registered != empty(bytes32), "seat_rotation: share missing"
         assert registered == keccak256(
             share_points[i]
@@ -309,13 +312,16 @@ def complete_rotation(
         bls._interpolate_g1(below, indices, 0) != pubkey_point
     ), "seat_rotation: fewer shares than the threshold give the group key"
     self._rotations[cluster_id].status = c.ROTATION_RESHARED
+    leaver_bid: uint256 = self._rotations[cluster_id].leaver_bid
     log RotationCompleted(
         cluster_id=cluster_id,
-        round=rotation.round,
+        round=round,
         caller=msg.sender,
-        leaver_bid=rotation.leaver_bid,
+        leaver_bid=leaver_bid,
     )
-    extcall IEscrow(ESCROW).unlock_bond(rotation.leaver_bid, rotation.leaver)
+    extcall IEscrow(ESCROW).unlock_bond(
+        leaver_bid, self._rotations[cluster_id].leaver
+    )
 
 
 @external
@@ -335,13 +341,13 @@ def forfeit(
     @param seats The cluster's seats.
     @return uint256 The wei charged to the holder.
     """
-    rotation: ISeatRotation.Rotation = self._open(cluster_id, seats)
+    round: uint256 = self._open(cluster_id, seats)
     assert (
-        block.timestamp >= rotation.deadline
+        block.timestamp >= self._rotations[cluster_id].deadline
     ), "seat_rotation: reshare time-out not reached"
     failed: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     for i: uint256 in range(len(seats), bound=c.MAX_CLUSTER_SIZE):
-        if self._share_hashes[cluster_id][rotation.round][i] == empty(bytes32):
+        if self._share_hashes[cluster_id][round][i] == empty(bytes32):
             failed.append(seats[i].bid_id)
     if len(failed) == 0:
         for seat: seat_types.Seat in seats:
@@ -355,12 +361,15 @@ def forfeit(
     )
     log RotationFailed(
         cluster_id=cluster_id,
-        round=rotation.round,
+        round=round,
         caller=msg.sender,
         failed_bids=failed,
         forfeited=forfeited,
     )
-    extcall IEscrow(ESCROW).unlock_bond(rotation.leaver_bid, rotation.leaver)
+    extcall IEscrow(ESCROW).unlock_bond(
+        self._rotations[cluster_id].leaver_bid,
+        self._rotations[cluster_id].leaver,
+    )
     return forfeited
 
 
@@ -393,6 +402,41 @@ def share_hash(cluster_id: uint256, index: uint256) -> bytes32:
     ]
 
 
+@external
+@view
+def current_round(cluster_id: uint256) -> uint256:
+    """
+    @notice The round whose shares the cluster's operators hold now: the
+            last completed rotation's (an open or failed one changes
+            nothing).
+    @param cluster_id The cluster.
+    @return uint256 The round (0: the shares registered at formation, in
+            ClusterKeys).
+    """
+    return self._current_round(cluster_id)
+
+
+@external
+@view
+def current_share_hash(cluster_id: uint256, index: uint256) -> bytes32:
+    """
+    @notice The keccak256 of the uncompressed share the cluster's operators
+            hold now for a share index (1-based): the last completed
+            rotation's, or ClusterKeys' (formation) before any.
+    @param cluster_id The cluster.
+    @param index The share index.
+    @return bytes32 The hash (zero if none).
+    """
+    if index == 0 or index > c.MAX_CLUSTER_SIZE:
+        return empty(bytes32)
+    round: uint256 = self._current_round(cluster_id)
+    if round == 0:
+        return staticcall IClusterKeys(
+            staticcall IStrategyModuleManager(MANAGER).cluster_keys()
+        ).share_hash(cluster_id, index)
+    return self._share_hashes[cluster_id][round][index - 1]
+
+
 # ------------------------------------------------------------ internal
 
 
@@ -400,18 +444,30 @@ def share_hash(cluster_id: uint256, index: uint256) -> bytes32:
 @view
 def _open(
     cluster_id: uint256, seats: DynArray[seat_types.Seat, c.MAX_CLUSTER_SIZE]
-) -> ISeatRotation.Rotation:
+) -> uint256:
     """
-    @dev The cluster's open rotation, its seats checked; or a clear revert.
+    @dev The round of the cluster's open rotation, its seats checked; or a
+         clear revert. Callers read the other fields they need one by one
+         (a cold read each: the record spans ten slots).
     """
-    rotation: ISeatRotation.Rotation = self._rotations[cluster_id]
     assert (
-        rotation.status == c.ROTATION_OPEN
+        self._rotations[cluster_id].status == c.ROTATION_OPEN
     ), "seat_rotation: no rotation open"
     assert staticcall IStakerRewards(STAKER_REWARDS).check_seats(
         cluster_id, seats
     )
-    return rotation
+    return self._rotations[cluster_id].round
+
+
+@internal
+@view
+def _current_round(cluster_id: uint256) -> uint256:
+    """
+    @dev The last round whose shares gave the key (0: none yet).
+    """
+    if self._rotations[cluster_id].status == c.ROTATION_RESHARED:
+        return self._rotations[cluster_id].round
+    return self._rotations[cluster_id].reshared_round
 
 
 @internal

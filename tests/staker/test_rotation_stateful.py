@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import boa
 import pytest
+from eth_utils import keccak
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
@@ -52,7 +53,7 @@ def rotation_world(protocol, operators, confirmed_module):
 
 class RotationMachine(StatefulBase):
     examples, steps = 10, 25
-    ci_examples, ci_steps = 4, 20
+    ci_examples, ci_steps = 6, 30
     protocol = None
     cid = None
     holder = None
@@ -182,6 +183,15 @@ class RotationMachine(StatefulBase):
         assert bytes(self.protocol.manager.validator_pubkey(self.cid)) == self.pubkey
         assert self.key.distributed_public_key == self.pubkey
         assert g1_point(self.key.distributed_public_key) == g1_point(self.pubkey)
+
+    @invariant()
+    def the_current_shares_are_the_key_holders(self):
+        """`current_share_hash` names the shares of the key the current set holds: the formation's
+        (ClusterKeys) until a rotation completes, then the last completed round's, whatever opened or
+        failed since."""
+        rotation = self.protocol.seat_rotation
+        for index, share in enumerate(self.key.public_share_list(), start=1):
+            assert rotation.current_share_hash(self.cid, index) == keccak(g1_point(share))
 
 
 def test_rotation_state_machine(protocol, rotation_world, operators, stakers, non_owner):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import boa
 import pytest
 from eth.exceptions import Revert
+from eth_utils import keccak
 
 from deploy.hints import BookMirror
 from deploy.keys import g1_point, generate_threshold_key
@@ -56,6 +57,10 @@ def world(protocol, operators, stakers, confirmed_module):
         "accounts": [*operators, *stakers],
         "bids": [s.bid_id for s in seats] + [bid],
     }
+
+
+def current_shares(rotation, cid) -> list[bytes]:
+    return [rotation.current_share_hash(cid, i) for i in range(1, 5)]
 
 
 def identities(protocol, w):
@@ -124,6 +129,9 @@ def test_the_reshared_key_completes_the_rotation(protocol, world, non_owner):
     w, rotation = world, protocol.seat_rotation
     cid, leaver = w["cid"], w["seats"][1]
     key = cluster_key(protocol, cid)
+    formation = [protocol.cluster_keys.share_hash(cid, i) for i in range(1, 5)]
+    assert formation == [keccak(g1_point(s)) for s in key.public_share_list()]
+    assert current_shares(rotation, cid) == formation and rotation.current_round(cid) == 0
     open_rotation(protocol, cid, 1, leaver.operator)
     new = reshared_key(key, 1)
     assert new.distributed_public_key == key.distributed_public_key
@@ -133,6 +141,7 @@ def test_the_reshared_key_completes_the_rotation(protocol, world, non_owner):
     assert events(logs, "ShareRegistered")[0]["round"] == 1
     assert all(rotation.share_hash(cid, i + 1) != bytes(32) for i in range(4))
     assert rotation.share_hash(cid, 0) == rotation.share_hash(cid, 8) == bytes(32)
+    assert current_shares(rotation, cid) == formation  # registered, not completed: the formation's
     before = protocol.escrow.claimable(leaver.operator)
     with boa.env.prank(non_owner):
         rotation.complete_rotation(cid, *complete_args(protocol, cid, shares))
@@ -142,6 +151,10 @@ def test_the_reshared_key_completes_the_rotation(protocol, world, non_owner):
     assert protocol.escrow.claimable(leaver.operator) - before == BOND
     assert protocol.escrow.held(leaver.bid_id) == 0 and not protocol.escrow.is_locked(leaver.bid_id)
     assert rotation.rotation(cid).status == c.ROTATION_RESHARED
+    first = [keccak(g1_point(s)) for s in shares]
+    assert current_shares(rotation, cid) == first and rotation.current_round(cid) == 1
+    assert [protocol.cluster_keys.share_hash(cid, i) for i in range(1, 5)] == formation  # kept
+    assert rotation.current_share_hash(cid, 0) == rotation.current_share_hash(cid, 8) == bytes(32)
     with boa.reverts("seat_rotation: no rotation open"):
         rotation.complete_rotation(cid, *complete_args(protocol, cid, shares))
     identities(protocol, w)
@@ -154,10 +167,14 @@ def test_the_reshared_key_completes_the_rotation(protocol, world, non_owner):
     assert open_rotation(protocol, cid, 1, w["newcomer"]).operator == late
     assert rotation.rotation(cid).round == 2
     assert rotation.share_hash(cid, 1) == bytes(32)  # the new round starts empty
+    assert current_shares(rotation, cid) == first  # round 1's until round 2 completes
+    assert rotation.rotation(cid).reshared_round == 1
     again = reshared_key(new, 1, seed="round 2").public_share_list()
     register_shares(protocol, cid, again)
     rotation.complete_rotation(cid, *complete_args(protocol, cid, again))
     assert rotation.rotation(cid).status == c.ROTATION_RESHARED
+    assert current_shares(rotation, cid) == [keccak(g1_point(s)) for s in again]
+    assert rotation.current_round(cid) == 2
     assert protocol.escrow.held(w["bid"]) == 0  # the first newcomer's bond unlocked in its turn
     identities(protocol, w)
 
@@ -290,6 +307,9 @@ def test_forfeit_after_the_time_out(protocol, world, non_owner):
     assert [escrow.held(s.bid_id) for s in seats] == [0, 0, BOND, BOND]
     assert all(escrow.is_locked(s.bid_id) for s in seats)
     assert rotation.rotation(cid).status == c.ROTATION_FAILED
+    # the key never moved: the current shares are still the formation's
+    assert rotation.current_round(cid) == 0
+    assert current_shares(rotation, cid) == [protocol.cluster_keys.share_hash(cid, i) for i in range(1, 5)]
     with boa.reverts("seat_rotation: no rotation open"):
         rotation.forfeit(cid, seats)
     assert protocol.staker_rewards.coverage(cid, seats).bonds_locked == 2 * BOND

@@ -38,6 +38,7 @@ HEAVY = (
     "deploy/test_network.py",
     "staker/test_stateful.py",
     "staker/test_bonds_stateful.py",  # two clusters on the spec chain: ~20 s of CPU past the deployment
+    "staker/test_rotation_spec_chain.py",  # a validator staked on the spec chain, a seat rotated: ~20 s
     "beacon/test_restaking_stateful.py",
     "operator/test_parking.py",
     "rewards/test_rewards_stateful.py",

@@ -66,7 +66,7 @@ MAX_PROOF_LENGTH: constant(uint256) = 70
 LENGTH_NODE_INDEX: constant(uint256) = 40
 BLOCK_HEADER_HEIGHT: constant(uint256) = 3
 STATE_ROOT_INDEX: constant(uint256) = 3
-FAR_FUTURE_EPOCH: constant(uint64) = max_value(uint64)
+FAR_FUTURE_EPOCH: constant(uint64) = c.FAR_FUTURE_EPOCH
 # @dev byte-swap masks of a uint64: 0x00FF00FF00FF00FF, 0x0000FFFF0000FFFF, 0xFFFFFFFF
 BYTE_MASK: constant(uint256) = 71777214294589695
 HALF_MASK: constant(uint256) = 281470681808895

@@ -154,6 +154,9 @@ SECONDS_PER_EPOCH: constant(uint256) = 384
 # @dev Epochs a validator must have been active before the beacon chain
 # honours its exit (the consensus specs' SHARD_COMMITTEE_PERIOD).
 SHARD_COMMITTEE_PERIOD: constant(uint256) = 256
+# @dev An epoch that never comes: a validator's activation, exit and
+# withdrawable epochs until they are scheduled (the consensus specs').
+FAR_FUTURE_EPOCH: constant(uint64) = max_value(uint64)
 # @dev The fork schedule of the protocol's own proofs (`beacon_proofs._verify_at`):
 # a proof at a 4788 timestamp up to ELECTRA_FORK_TIME proves a Deneb state,
 # up to GLOAS_FORK_TIME an Electra or Fulu one, later a Gloas (EIP-7688) one.

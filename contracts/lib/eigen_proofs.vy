@@ -69,7 +69,7 @@ VALIDATOR_BALANCE_INDEX: constant(uint256) = 2
 VALIDATOR_SLASHED_INDEX: constant(uint256) = 3
 VALIDATOR_ACTIVATION_EPOCH_INDEX: constant(uint256) = 5
 VALIDATOR_EXIT_EPOCH_INDEX: constant(uint256) = 6
-FAR_FUTURE_EPOCH: constant(uint64) = max_value(uint64)
+FAR_FUTURE_EPOCH: constant(uint64) = beacon_proofs.FAR_FUTURE_EPOCH
 # @dev Most siblings of any proof (the longest bound, 32 bytes each).
 MAX_SIBLINGS: constant(uint256) = MAX_VALIDATOR_PROOF // 32
 

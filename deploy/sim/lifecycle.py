@@ -29,9 +29,8 @@ from deploy.tables import eth, format_table, short
 fast_bls.install()  # EIP-2537 by arkworks (deploy/fast_bls.py): same gas and results, seconds faster
 
 ETH = 10**18
-DAY = 86_400
-STAKE = 32 * ETH
-BOND = ETH
+DAY = c.SECONDS_PER_DAY
+STAKE = c.STAKE_AMOUNT
 
 
 WIDTH = 100  # the report fits a terminal this wide

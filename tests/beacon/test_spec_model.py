@@ -9,6 +9,7 @@ import boa
 import pytest
 
 from deploy import keys
+from deploy.constants import c
 from deploy.sim import eigen_proofs as ep
 from deploy.sim.beacon import (
     FAR_FUTURE_EPOCH,
@@ -103,7 +104,7 @@ def test_levers_slash_and_offline_through_the_spec(suite):
     chain.set_network_online(2)  # half the network's stake stops attesting
     run_epochs(chain, 9)
     slashed = chain.validator(network[3])
-    assert slashed.slashed and slashed.exit_epoch < 2**64 - 1 and slashed.balance < 2048 * GWEI
+    assert slashed.slashed and slashed.exit_epoch < FAR_FUTURE_EPOCH and slashed.balance < 2048 * GWEI
     assert int(chain.state.finalized_checkpoint.epoch) <= 1  # no finality while half is offline
     assert [int(chain.state.previous_epoch_participation[i]) for i in range(4)] == [7, 7, 0, 0]
     # the inactivity leak: past MIN_EPOCHS_TO_INACTIVITY_PENALTY without finality, the offline pay
@@ -223,3 +224,10 @@ def test_restake_on_the_spec_chain_and_prove_a_slashing(suite, pod_of):
     )
     assert deposit == 32 * WAD and withdrawable == (32 * GWEI + delta) * GWEI
     assert pod.validatorPubkeyToInfo(pubkey)[1] == balance  # restakedBalanceGwei: the proven balance
+
+
+def test_the_contracts_numbers_are_the_specs():
+    """The consensus numbers the contracts are compiled with (constants.vy) are the executable specs'."""
+    assert c.FAR_FUTURE_EPOCH == FAR_FUTURE_EPOCH == int(spec.FAR_FUTURE_EPOCH)
+    assert c.SHARD_COMMITTEE_PERIOD == SHARD_COMMITTEE_PERIOD
+    assert c.SECONDS_PER_EPOCH == SECONDS_PER_EPOCH

@@ -22,8 +22,10 @@ from remerkleable.basic import uint64
 from remerkleable.byte_arrays import Bytes32
 from remerkleable.complex import Container, List
 
+from deploy.constants import c
+
 DENEB, PECTRA = 0, 1
-FAR_FUTURE_EPOCH = 2**64 - 1
+FAR_FUTURE_EPOCH = c.FAR_FUTURE_EPOCH
 GWEI = 10**9
 REGISTRY_LIMIT = 2**40
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import boa
 
+from deploy.constants import c
 from deploy.gas import measure
 from deploy.keys import (
     MAX_EFFECTIVE_BALANCE_GWEI,
@@ -40,7 +41,7 @@ STAKE = 32 * ETH
 LANDED_ONE_PHASE = 1_350_041
 SHORT_TTL = 86_400  # seconds: the pending-cluster time-out here (the default is 30 days)
 SHORT_DELAY_BLOCKS = 300  # EigenLayer's withdrawal delay here (mainnet's 100 800 blocks: 14 days)
-FAR_FUTURE_EPOCH = 2**64 - 1
+FAR_FUTURE_EPOCH = c.FAR_FUTURE_EPOCH
 
 
 def _accounts(label: str, n: int) -> list[str]:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 
+from deploy.constants import c
 from deploy.sim.system_calls import post_beacon_root
 
-FAR_FUTURE_EPOCH = 2**64 - 1
+FAR_FUTURE_EPOCH = c.FAR_FUTURE_EPOCH
 VALIDATORS_FIELD_INDEX = 11
 VALIDATOR_TREE_HEIGHT = 40
 ELECTRA_BRANCH_LENGTH = 47

@@ -421,7 +421,7 @@ class BondsMachine(StatefulBase):
         timestamp, proof = self._fresh_proof(k)
         seats = k.seats
         state, _ = self.chain.block_at(timestamp)
-        exiting = int(state.validators[self.chain.index_of[k.pubkey]].exit_epoch) != 2**64 - 1
+        exiting = int(state.validators[self.chain.index_of[k.pubkey]].exit_epoch) != c.FAR_FUTURE_EPOCH
         if not k.staked:
             with boa.env.prank(self.outsider), boa.reverts("strategy_module: cluster not staked"):
                 k.module.prove_exit(seats, timestamp, proof)

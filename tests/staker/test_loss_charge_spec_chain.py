@@ -107,7 +107,7 @@ def test_an_offline_spell_is_charged_to_the_bonds(
     )
     run_epochs(chain, max(0, (due - chain.last_timestamp) // c.SECONDS_PER_EPOCH + 1))
     request_exit(protocol, module, staker)
-    timestamp = wait_for(chain, lambda: v.exit_epoch != 2**64 - 1, "an exit epoch", first=1)
+    timestamp = wait_for(chain, lambda: v.exit_epoch != c.FAR_FUTURE_EPOCH, "an exit epoch", first=1)
     with boa.env.prank(outsider):
         module.prove_exit(seats, timestamp, chain.validator_proof(pubkey))
     assert protocol.manager.cluster_status(cluster_id) == c.CLUSTER_EXITED

@@ -27,6 +27,11 @@
            missing to the holder (pulled with `Auction.claim_refund`), and
            the leaver's bond unlocks. The holder may exit at any time, as
            always: nothing here touches the exit.
+        5. Until the new shares give the key, only the old set holds it: if
+           the validator is proven slashed while the rotation is open, the
+           leaver's bond is charged to the holder as the rotation resolves
+           (`forfeit` may then resolve it at once), beside the current
+           seats' bonds the slashing charges.
 @dev No admin: the manager, its Auction, StakerRewards and the Escrow are
      fixed at deployment (the Escrow is then initialized with this
      contract; the Auction and StakerRewards ask the Escrow who it is). Shares are kept as the keccak256 of their
@@ -276,7 +281,8 @@ def complete_rotation(
     """
     @notice Closes an open rotation once the new set's registered shares
             give the validator's unchanged group key (every t of them, and
-            no t - 1); the leaver's bond unlocks.
+            no t - 1); the leaver's bond unlocks (charged to the holder if
+            the validator was proven slashed meanwhile).
     @dev Anyone, until the rotation is forfeited (also after its deadline).
          The checks run in this order: one share per seat, each registered
          and equal to its registration, `pubkey_point` the validator's
@@ -319,8 +325,8 @@ def complete_rotation(
         caller=msg.sender,
         leaver_bid=leaver_bid,
     )
-    extcall IEscrow(ESCROW).unlock_bond(
-        leaver_bid, self._rotations[cluster_id].leaver
+    self._release_leaver(
+        cluster_id, leaver_bid, self._rotations[cluster_id].leaver
     )
 
 
@@ -334,9 +340,11 @@ def forfeit(
             set's, if every share was registered but they never gave the
             key: no public check tells which one is wrong) are charged to
             the holder (`Auction.claim_refund`); the leaver's bond unlocks
-            (any t of the old holders could deal without it).
-    @dev Anyone, from `deadline`. A bond already unlocked (the exit was
-         proven) or charged (a slashing) gives nothing.
+            (any t of the old holders could deal without it), or is charged
+            to the holder if the validator was proven slashed meanwhile.
+    @dev Anyone, from `deadline`, or at once once the validator was proven
+         slashed (nothing is left to reshare). A bond already unlocked (the
+         exit was proven) or charged (a slashing) gives nothing.
     @param cluster_id The cluster.
     @param seats The cluster's seats.
     @return uint256 The wei charged to the holder.
@@ -344,6 +352,7 @@ def forfeit(
     round: uint256 = self._open(cluster_id, seats)
     assert (
         block.timestamp >= self._rotations[cluster_id].deadline
+        or self._slashed(cluster_id)
     ), "seat_rotation: reshare time-out not reached"
     failed: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     for i: uint256 in range(len(seats), bound=c.MAX_CLUSTER_SIZE):
@@ -354,10 +363,7 @@ def forfeit(
             failed.append(seat.bid_id)
     self._rotations[cluster_id].status = c.ROTATION_FAILED
     forfeited: uint256 = extcall IEscrow(ESCROW).forfeit_bonds(
-        failed,
-        staticcall IERC721(
-            staticcall IStakerRewards(STAKER_REWARDS).byz_nft()
-        ).ownerOf(cluster_id),
+        failed, self._holder(cluster_id)
     )
     log RotationFailed(
         cluster_id=cluster_id,
@@ -366,7 +372,8 @@ def forfeit(
         failed_bids=failed,
         forfeited=forfeited,
     )
-    extcall IEscrow(ESCROW).unlock_bond(
+    self._release_leaver(
+        cluster_id,
         self._rotations[cluster_id].leaver_bid,
         self._rotations[cluster_id].leaver,
     )
@@ -457,6 +464,47 @@ def _open(
         cluster_id, seats
     )
     return self._rotations[cluster_id].round
+
+
+@internal
+def _release_leaver(cluster_id: uint256, leaver_bid: uint256, leaver: address):
+    """
+    @dev Frees the leaver's bond as its rotation resolves: unlocked to the
+         leaver; or, when the validator was proven slashed while the
+         rotation was open (only the old set held the key until the new
+         shares gave it), charged to the holder first (`forfeit_bonds`:
+         `BondForfeited`), then unlocked empty.
+    """
+    if self._slashed(cluster_id):
+        extcall IEscrow(ESCROW).forfeit_bonds(
+            [leaver_bid], self._holder(cluster_id)
+        )
+    extcall IEscrow(ESCROW).unlock_bond(leaver_bid, leaver)
+
+
+@internal
+@view
+def _slashed(cluster_id: uint256) -> bool:
+    """
+    @dev Whether the cluster's validator was proven slashed. A rotation
+         opens only while the cluster streams, so a slashing seen while it
+         is open was proven during it.
+    """
+    return (
+        staticcall IStrategyModuleManager(MANAGER).cluster_status(cluster_id)
+        == c.CLUSTER_SLASHED
+    )
+
+
+@internal
+@view
+def _holder(cluster_id: uint256) -> address:
+    """
+    @dev The cluster's ByzNft holder.
+    """
+    return staticcall IERC721(
+        staticcall IStakerRewards(STAKER_REWARDS).byz_nft()
+    ).ownerOf(cluster_id)
 
 
 @internal

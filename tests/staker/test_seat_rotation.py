@@ -16,7 +16,7 @@ from deploy.hints import BookMirror
 from deploy.keys import g1_point, generate_threshold_key
 from deploy.protocol import deploy
 from deploy.reshare import reshare
-from tests.staker.exits import activate, conserved, prove_exit, request_exit, wait_for_exit_window
+from tests.staker.exits import activate, conserved, prove, prove_exit, request_exit, wait_for_exit_window
 from tests.staker.losses import checkpoint_at, report
 from tests.staker.rotations import (
     DAY,
@@ -444,6 +444,43 @@ def test_the_holder_is_never_blocked(protocol, world):
     boa.env.time_travel(seconds=c.RESHARE_TIMEOUT)
     assert protocol.seat_rotation.forfeit(cid, seats) == 0  # nothing left to forfeit
     assert not escrow.is_locked(w["seats"][1].bid_id)
+    identities(protocol, w)
+
+
+@pytest.mark.parametrize("resolution", ["forfeit", "complete"])
+def test_a_slashing_during_an_open_rotation_charges_the_leaver(protocol, world, non_owner, resolution):
+    """Until the new shares give the key only the old set holds it: a slashing proven while the rotation is
+    open charges the current seats' bonds (the slashing itself, the newcomer's included) and, as the
+    rotation resolves, the leaver's too, instead of unlocking it. `forfeit` may resolve it at once (nothing
+    is left to reshare); a completion charges it the same way."""
+    w, escrow, rotation = world, protocol.escrow, protocol.seat_rotation
+    cid, leaver, holder, module = w["cid"], w["seats"][1], w["holder"], w["module"]
+    open_rotation(protocol, cid, 1, leaver.operator)
+    seats = seats_of(protocol, cid)
+    shares = reshared_key(cluster_key(protocol, cid), 1).public_share_list()
+    register_shares(protocol, cid, shares)
+    before = escrow.claimable(holder)
+    module.prove_slashing(
+        seats, *prove(protocol, cid, b"slashed", exit_epoch=9, slashed=True), sender=non_owner
+    )
+    assert protocol.manager.cluster_status(cid) == c.CLUSTER_SLASHED
+    assert escrow.claimable(holder) - before == 4 * BOND  # the current seats', the newcomer's included
+    assert escrow.held(leaver.bid_id) == BOND and escrow.is_locked(leaver.bid_id)  # waits for the rotation
+    identities(protocol, w)
+    leaver_before = escrow.claimable(leaver.operator)
+    with boa.env.prank(non_owner):
+        if resolution == "forfeit":
+            assert now() < rotation.rotation(cid).deadline
+            assert rotation.forfeit(cid, seats) == 0  # the new set's bonds went with the slashing
+        else:
+            rotation.complete_rotation(cid, *complete_args(protocol, cid, shares))
+    forfeited = events(rotation.get_logs(), "BondForfeited")
+    assert forfeited == [{"bid_id": leaver.bid_id, "holder": holder, "amount": BOND}]
+    assert escrow.claimable(holder) - before == 5 * BOND
+    assert escrow.claimable(leaver.operator) == leaver_before
+    assert escrow.held(leaver.bid_id) == 0 and not escrow.is_locked(leaver.bid_id)
+    expected = c.ROTATION_FAILED if resolution == "forfeit" else c.ROTATION_RESHARED
+    assert rotation.rotation(cid).status == expected
     identities(protocol, w)
 
 

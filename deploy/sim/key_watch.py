@@ -9,8 +9,9 @@ at formation (`ClusterKeys.KeysRegistered`, when the chain saw it) and a validat
 registry or among its pending deposits). A rotation that would leave the validator without the key its
 holders can sign for raises `KeyChangedError` from `process()`.
 
-`SpecBeaconChain` (deploy/sim/beacon.py) captures the three events with the deposits and EIP-7002 requests
-(`decode` below) and calls `follow_keys` on each `process()`; `chain.reshared` lists what it checked.
+`SpecBeaconChain` (deploy/sim/beacon.py) captures the four events with the deposits and EIP-7002 requests
+(`decode` below) and calls `follow_keys` on each `process()`; `chain.reshared` lists what it checked, and
+`chain.unchecked` the rotations opened before the chain watched (their shares unseen: nothing to check).
 """
 
 from __future__ import annotations
@@ -21,10 +22,19 @@ from eth_utils import keccak
 from deploy.keys import combine_public_shares, threshold_of, verify_public_shares
 
 KEYS_REGISTERED_TOPIC = keccak(text="KeysRegistered(uint256,address,bytes,bytes,bytes32)")
+ROTATION_OPENED_TOPIC = keccak(
+    text="RotationOpened(uint256,uint256,address,uint256,(uint256,address,uint256,uint256),"
+    "(uint256,address,uint256,uint256),uint256)"
+)
 SHARE_REGISTERED_TOPIC = keccak(text="ShareRegistered(uint256,uint256,address,uint256,bytes,bytes,bool)")
 ROTATION_COMPLETED_TOPIC = keccak(text="RotationCompleted(uint256,uint256,address,uint256)")
 # (contract attribute of the protocol, kind) of each watched event
-WATCHED = (("cluster_keys", "keys"), ("seat_rotation", "share"), ("seat_rotation", "reshared"))
+WATCHED = (
+    ("cluster_keys", "keys"),
+    ("seat_rotation", "opened"),
+    ("seat_rotation", "share"),
+    ("seat_rotation", "reshared"),
+)
 
 
 class KeyChangedError(AssertionError):
@@ -36,6 +46,8 @@ def decode(topic: bytes, topics: list[int], data: bytes) -> tuple[str, tuple] | 
     if topic == KEYS_REGISTERED_TOPIC:
         pubkey, _signature, _root = abi_decode(["bytes", "bytes", "bytes32"], data)
         return "keys", (topics[1], bytes(pubkey))
+    if topic == ROTATION_OPENED_TOPIC:
+        return "opened", (topics[1], topics[2])
     if topic == SHARE_REGISTERED_TOPIC:
         index, share, _point, _replaced = abi_decode(["uint256", "bytes", "bytes", "bool"], data)
         return "share", (topics[1], topics[2], index, bytes(share))
@@ -64,6 +76,8 @@ class KeyWatch:
     def _init_key_watch(self) -> None:
         self.formation_keys: dict[int, bytes] = {}  # cluster id -> key registered at formation
         self.reshared: list[tuple[int, int, bytes]] = []  # (cluster id, round, key) checked
+        # (cluster id, round) completed in a rotation opened before the chain watched: its shares unseen
+        self.unchecked: list[tuple[int, int]] = []
         self._round_shares: dict[tuple[int, int], dict[int, bytes]] = {}
 
     def follow_keys(self, items) -> None:
@@ -71,16 +85,17 @@ class KeyWatch:
             if kind == "keys":
                 cluster_id, pubkey = payload
                 self.formation_keys[cluster_id] = pubkey
+            elif kind == "opened":
+                self._round_shares[payload] = {}
             elif kind == "share":
                 cluster_id, round_, index, share = payload
-                self._round_shares.setdefault((cluster_id, round_), {})[index] = share
+                if (cluster_id, round_) in self._round_shares:
+                    self._round_shares[(cluster_id, round_)][index] = share
+            elif (shares := self._round_shares.pop(payload, None)) is None:
+                self.unchecked.append(payload)
             else:
                 cluster_id, round_ = payload
-                key = check_reshared_key(
-                    self._round_shares.pop((cluster_id, round_), {}),
-                    self.formation_keys.get(cluster_id),
-                    self.knows_key,
-                )
+                key = check_reshared_key(shares, self.formation_keys.get(cluster_id), self.knows_key)
                 self.reshared.append((cluster_id, round_, key))
 
     def knows_key(self, pubkey: bytes) -> bool:

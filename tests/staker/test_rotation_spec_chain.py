@@ -45,7 +45,7 @@ def test_the_model_checks_the_reshared_key(protocol, ready_cluster, operators, s
     assert chain.reshared == []  # registered, not completed: nothing to check yet
     protocol.seat_rotation.complete_rotation(cid, *complete_args(protocol, cid, shares), sender=outsider)
     chain.process()
-    assert chain.reshared == [(cid, 1, pubkey)]
+    assert chain.reshared == [(cid, 1, pubkey)] and chain.unchecked == []
     assert chain.validator(pubkey).pubkey == pubkey and chain.knows_key(pubkey)
 
 
@@ -95,12 +95,15 @@ def test_the_watch_follows_events_in_order_and_raises_on_a_changed_key(keys):
     watch = Watch()
     watch._init_key_watch()
     shares, wrong = shares_of(new), shares_of(other)
-    events = [(1, "keys", (7, pubkey))]
+    events = [(1, "keys", (7, pubkey)), (1.5, "opened", (7, 1))]
     events += [(2 + i, "share", (7, 1, i, wrong[i])) for i in shares]  # replaced below
     events += [(10 + i, "share", (7, 1, i, shares[i])) for i in shares]
     watch.follow_keys([*events, (20, "reshared", (7, 1))][::-1])  # sorted by sequence, not by arrival
     assert watch.reshared == [(7, 1, pubkey)]
     later = [(30 + i, "share", (7, 2, i, wrong[i])) for i in wrong]  # round 2: another ceremony's shares
     with pytest.raises(KeyChangedError, match="is not the cluster's"):
-        watch.follow_keys([*later, (40, "reshared", (7, 2))])
+        watch.follow_keys([(29, "opened", (7, 2)), *later, (40, "reshared", (7, 2))])
     assert watch.reshared == [(7, 1, pubkey)]
+    # a round opened before the watch began: its shares were not all seen, so nothing is checked
+    watch.follow_keys([(50, "share", (7, 3, 1, wrong[1])), (60, "reshared", (7, 3))])
+    assert watch.reshared == [(7, 1, pubkey)] and watch.unchecked == [(7, 3)]

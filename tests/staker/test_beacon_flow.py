@@ -260,7 +260,7 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider)
     with boa.env.prank(staker):
         module.request_exit(value=module.exit_fee())
     assert manager.cluster_status(cluster_id) == c.CLUSTER_STAKED
-    assert rewards.status(cluster_id) == 2  # still streaming until the exit is proven
+    assert rewards.status(cluster_id) == c.STREAM_STREAMING  # still streaming until the exit is proven
     next_block(chain)  # the block after the request includes it: the spec initiates the exit
     v = chain.validator(pubkey)
     exit_epoch = v.exit_epoch
@@ -275,7 +275,7 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider)
     # the module still streams until anyone proves the exit, and says so to a holder asking again
     checkpoint(chain, module, pubkey, outsider)
     assert pod.validatorPubkeyToInfo(pubkey).status == POD_WITHDRAWN
-    assert rewards.status(cluster_id) == 2
+    assert rewards.status(cluster_id) == c.STREAM_STREAMING
     with boa.env.prank(staker), boa.reverts("strategy_module: validator exited, prove it"):
         module.request_exit(value=module.exit_fee())
     # the exit is proven (anyone): the stream ends at the exit epoch, however late the proof
@@ -286,7 +286,7 @@ def test_exit_pays_the_principal_home(protocol, honest_world, stakers, outsider)
         sender=outsider,
     )
     assert manager.cluster_status(cluster_id) == c.CLUSTER_EXITED
-    assert rewards.status(cluster_id) == 4
+    assert rewards.status(cluster_id) == c.STREAM_ENDED
     assert rewards.get_stream(cluster_id).end == manager.beacon_genesis_time() + exit_epoch * EPOCH
     assert pod.withdrawableRestakedExecutionLayerGwei() * GWEI == paid
     shares = epm.podOwnerDepositShares(module.address)

@@ -2,14 +2,16 @@
 rotate"): a state machine over one confirmed cluster and a pool of newcomers' bids. Time passes; winners
 renew; a leaver (or anyone, in a seat's last ROTATION_NOTICE) opens a rotation, which must succeed exactly
 when the rules allow it; the new set reshares with deploy/reshare.py and completes, or fails to register and
-anyone forfeits after the time-out; the holder claims; anyone expires the cluster once its end has passed.
+anyone forfeits after the time-out; the validator is proven slashed during an open rotation (the leaver's
+bond then goes to the holder as the rotation resolves, and the forfeit needs no time-out); the holder
+claims; anyone expires the cluster once its end has passed.
 
 Invariants after every step: the Escrow's and StakerRewards' balances equal their ledgers and the cluster
 conserves to the wei (tests/staker/rotations.py), deploy/seats.py's seats hash to the commitment, the
 validator's public key never changed, and the key the model holds (reshared at each completed rotation) is
 still a sharing of it.
 
-CI profile: derandomized, 4 examples x 20 steps (every rule reached).
+CI profile: derandomized (every rule reached; `ci_examples`, `ci_steps`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from deploy.keys import g1_point
+from tests.staker.exits import prove
 from tests.staker.rotations import (
     DAY,
     check_identities,
@@ -35,7 +38,7 @@ from tests.utils.constants import c
 from tests.utils.seats import seats_of
 from tests.utils.stateful import LONG, StatefulBase
 
-STREAMING = 2
+STREAMING = c.STREAM_STREAMING
 
 
 @pytest.fixture(scope="module")
@@ -48,14 +51,15 @@ def rotation_world(protocol, operators, confirmed_module):
         due = auction.price_to_pay(op, rates, durations)
         with boa.env.prank(op):
             auction.bid(rates, durations, value=due)
-    return cluster_id, holder, cluster_key(protocol, cluster_id)
+    return cluster_id, module, holder, cluster_key(protocol, cluster_id)
 
 
 class RotationMachine(StatefulBase):
     examples, steps = 10, 25
-    ci_examples, ci_steps = 6, 30
+    ci_examples, ci_steps = 8, 30
     protocol = None
     cid = None
+    module = None
     holder = None
     key0 = None
     accounts = None
@@ -71,6 +75,7 @@ class RotationMachine(StatefulBase):
         self.pubkey = bytes(self.protocol.manager.validator_pubkey(self.cid))
         self.open = False
         self.rounds = 0
+        self.slashed = False
 
     # ------------------------------------------------------------ helpers
 
@@ -130,10 +135,17 @@ class RotationMachine(StatefulBase):
         new = reshared_key(self.key, self.index, seed=f"machine round {self.rounds}")
         shares = new.public_share_list()
         register_shares(self.protocol, self.cid, shares)
-        self.protocol.seat_rotation.complete_rotation(
-            self.cid, *complete_args(self.protocol, self.cid, shares)
-        )
-        assert self.protocol.seat_rotation.rotation(self.cid).status == c.ROTATION_RESHARED
+        escrow, rotation = self.protocol.escrow, self.protocol.seat_rotation
+        record = rotation.rotation(self.cid)
+        held = escrow.held(record.leaver_bid)
+        holder_before, leaver_before = escrow.claimable(self.holder), escrow.claimable(record.leaver)
+        rotation.complete_rotation(self.cid, *complete_args(self.protocol, self.cid, shares))
+        assert rotation.rotation(self.cid).status == c.ROTATION_RESHARED
+        # the leaver's bond unlocks to it, or goes to the holder after a slashing during the rotation
+        to_holder = held if self.slashed else 0
+        assert escrow.claimable(self.holder) - holder_before == to_holder
+        assert escrow.claimable(record.leaver) - leaver_before == held - to_holder
+        assert not escrow.is_locked(record.leaver_bid)
         self.key, self.open = new, False
 
     @precondition(lambda self: self.open)
@@ -144,17 +156,35 @@ class RotationMachine(StatefulBase):
         register_shares(self.protocol, self.cid, shares, skip=missing)
         seats = self.seats()
         deadline = rotation.rotation(self.cid).deadline
-        if now() < deadline:
+        if now() < deadline and not self.slashed:
             with boa.reverts("seat_rotation: reshare time-out not reached"):
                 rotation.forfeit(self.cid, seats)
             boa.env.time_travel(seconds=deadline - now())
         due = sum(escrow.held(seats[i].bid_id) for i in missing)
+        leaver = rotation.rotation(self.cid).leaver_bid
+        leaver_bond = escrow.held(leaver) if self.slashed else 0  # charged, not unlocked, after a slashing
         before = escrow.claimable(self.holder)
         with boa.env.prank(self.anyone):
             assert rotation.forfeit(self.cid, seats) == due
-        assert escrow.claimable(self.holder) - before == due
+        assert escrow.claimable(self.holder) - before == due + leaver_bond
         assert all(escrow.held(seats[i].bid_id) == 0 for i in missing)
+        assert escrow.held(leaver) == 0 and not escrow.is_locked(leaver)
         self.open = False  # the key did not move: the model keeps it
+
+    @precondition(lambda self: self.open and not self.slashed)
+    @rule()
+    def slash(self):
+        """The validator is proven slashed while the rotation is open: the current seats' bonds go to the
+        holder at once; the leaver's stays locked until the rotation resolves."""
+        escrow = self.protocol.escrow
+        seats, leaver = self.seats(), self.protocol.seat_rotation.rotation(self.cid).leaver_bid
+        due = sum(escrow.held(s.bid_id) for s in seats)
+        held, before = escrow.held(leaver), escrow.claimable(self.holder)
+        proof = prove(self.protocol, self.cid, b"machine slashing", exit_epoch=9, slashed=True)
+        self.module.prove_slashing(seats, *proof, sender=self.anyone)
+        assert escrow.claimable(self.holder) - before == due
+        assert escrow.held(leaver) == held and escrow.is_locked(leaver)
+        self.slashed = True
 
     @rule()
     def claim(self):
@@ -166,7 +196,7 @@ class RotationMachine(StatefulBase):
         sr = self.protocol.staker_rewards
         if self.streaming() and now() >= sr.get_stream(self.cid).end:
             sr.expire(self.cid, self.seats())
-            assert sr.status(self.cid) == 3
+            assert sr.status(self.cid) == c.STREAM_EXPIRED
         else:
             with boa.reverts():
                 sr.expire(self.cid, self.seats())
@@ -195,10 +225,11 @@ class RotationMachine(StatefulBase):
 
 
 def test_rotation_state_machine(protocol, rotation_world, operators, stakers, non_owner):
-    cid, holder, key = rotation_world
+    cid, module, holder, key = rotation_world
     RotationMachine.run(
         protocol=protocol,
         cid=cid,
+        module=module,
         holder=holder,
         key0=key,
         accounts=[*operators, *stakers, non_owner],

@@ -135,7 +135,11 @@ class SafeDepositMachine(StatefulBase):
         super().__init__()
         p = self.protocol
         self.chain = spec_chain(p)  # per run: it must see every deposit of this run
-        self.pending = {cid for cid in range(p.auction.num_clusters()) if p.manager.cluster_status(cid) == 1}
+        self.pending = {
+            cid
+            for cid in range(p.auction.num_clusters())
+            if p.manager.cluster_status(cid) == c.CLUSTER_PENDING
+        }
         self.ready: set[int] = set()
         self.attacked: set[int] = set()  # ready clusters whose key holders deposited first
         self.awaiting: dict[int, str] = {}  # cluster -> staker, pre-deposited, not proven

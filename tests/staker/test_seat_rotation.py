@@ -436,7 +436,7 @@ def test_the_holder_is_never_blocked(protocol, world):
     prove_exit(
         protocol, cid, module, activation, exit_epoch=(now() - protocol.manager.beacon_genesis_time()) // 384
     )
-    assert sr.status(cid) == 4  # ended
+    assert sr.status(cid) == c.STREAM_ENDED
     assert conserved(sr, cid)
     assert [escrow.held(s.bid_id) for s in seats] == [0, 0, 0, 0]
     assert escrow.is_locked(w["seats"][1].bid_id)  # the leaver's waits for the rotation

@@ -158,7 +158,7 @@ def test_initialize_sets_the_cluster(fresh_module, manager, protocol):
     # a proxy's storage holds only its cluster: the addresses are the implementation's immutables
     assert module.manager() == manager.address
     assert module.withdrawal_requests() == protocol.withdrawal_requests.address
-    assert module.status() == 0  # cluster 42 is unknown to the manager
+    assert module.status() == c.CLUSTER_UNKNOWN  # cluster 42 is unknown to the manager
     assert not module.is_staked()
     # the pod is created at initialisation, owned by the module, the manager its proof submitter
     assert events(logs, "PodCreated") == [

@@ -177,7 +177,7 @@ class Cluster:
 
 class BondsMachine(StatefulBase):
     examples, steps = 20, 40  # `full` (BYZ_FUZZ=full)
-    ci_examples, ci_steps = 12, 30  # the default test command (tests/utils/stateful.py)
+    ci_examples, ci_steps = 16, 40  # the default test command (tests/utils/stateful.py)
     world: World = None
     operators = None
     stakers = None

@@ -21,6 +21,12 @@ step in every profile; the profiles differ in how many examples of how many step
 - `long` (`BYZ_FUZZ=long`, or `BYZ_LONG_FUZZ=1`): 200 examples of 60 steps, random.
 
 A machine may override `settings()` (e.g. to derandomize its `full` profile too).
+
+Derandomized means the same examples whatever else the run imports: hypothesis (since 6.131) also draws
+from the literals of every local, non-test module the process has imported so far, so a `ci` run changed
+with the modules an xdist worker happened to load before it and with any literal edited in `deploy/`
+(a one-line edit there once left a machine's `ci` examples without a slashing). `ignore_local_constants`
+(called on import) keeps that pool empty: the examples depend on the machine and its seed alone.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from collections import Counter
 
 import boa
 from hypothesis import HealthCheck, settings
+from hypothesis.internal.conjecture import providers
 from hypothesis.stateful import RULE_MARKER, RuleBasedStateMachine, run_state_machine_as_test
 
 PROFILES = ("ci", "full", "long")
@@ -57,6 +64,27 @@ def stateful_settings(
         suppress_health_check=list(HealthCheck),
         derandomize=PROFILE == "ci",
     )
+
+
+def ignore_local_constants() -> None:
+    """Hypothesis draws no literal from the project's own modules (see the module's docstring). An internal
+    hook of hypothesis: `tests/test_style.py` holds that it still exists and is empty."""
+    providers._get_local_constants = _no_local_constants
+
+
+_hypothesis_local_constants = (
+    providers._get_local_constants
+)  # what the hook hides (tests/test_hypothesis_pool.py)
+
+
+_EMPTY = providers.Constants()
+
+
+def _no_local_constants():
+    return _EMPTY
+
+
+ignore_local_constants()
 
 
 def fuzz_examples(ci: int, full: int) -> int:

@@ -1,8 +1,8 @@
 """The state machines' `ci` examples depend on the machine and its seed alone (tests/utils/stateful.py).
 
 Hypothesis draws from the literals of the local modules a process has imported; tests/utils/stateful.py
-turns that pool off through an internal hook. These tests fail if hypothesis renames the hook or stops
-reading it, and show that the examples no longer follow the project's literals.
+turns that pool off through an internal hook. These tests fail if hypothesis renames the hook (the
+replacement would then be a dead attribute), and show what the hook hides: the project's literals.
 """
 
 from __future__ import annotations

@@ -193,24 +193,24 @@ def open_rotation(
     reshared_round: uint256 = last.reshared_round
     if last.status == c.ROTATION_RESHARED:
         reshared_round = last.round
+    # a bounded read of the ranking (no state changes): the record is
+    # written once, whole, before the Auction takes the seat
+    newcomer: seat_types.Seat = self._newcomer(stayers, horizon)
     self._rotations[cluster_id] = ISeatRotation.Rotation(
         status=c.ROTATION_OPEN,
         round=round,
         index=index,
         leaver_bid=leaver.bid_id,
         leaver=leaver.operator,
-        newcomer_bid=0,
-        newcomer=empty(address),
+        newcomer_bid=newcomer.bid_id,
+        newcomer=newcomer.operator,
         opened_at=block.timestamp,
         deadline=deadline,
         reshared_round=reshared_round,
     )
-    newcomer: seat_types.Seat = self._newcomer(stayers, horizon)
     extcall IAuction(AUCTION).take_seat(
         cluster_id, newcomer.bid_id, newcomer.days
     )
-    self._rotations[cluster_id].newcomer_bid = newcomer.bid_id
-    self._rotations[cluster_id].newcomer = newcomer.operator
     log RotationOpened(
         cluster_id=cluster_id,
         round=round,
@@ -325,8 +325,11 @@ def complete_rotation(
         caller=msg.sender,
         leaver_bid=leaver_bid,
     )
+    charge_to: address = empty(address)
+    if self._slashed(cluster_id):
+        charge_to = self._holder(cluster_id)
     self._release_leaver(
-        cluster_id, leaver_bid, self._rotations[cluster_id].leaver
+        leaver_bid, self._rotations[cluster_id].leaver, charge_to
     )
 
 
@@ -350,9 +353,9 @@ def forfeit(
     @return uint256 The wei charged to the holder.
     """
     round: uint256 = self._open(cluster_id, seats)
+    slashed: bool = self._slashed(cluster_id)
     assert (
-        block.timestamp >= self._rotations[cluster_id].deadline
-        or self._slashed(cluster_id)
+        block.timestamp >= self._rotations[cluster_id].deadline or slashed
     ), "seat_rotation: reshare time-out not reached"
     failed: DynArray[uint256, c.MAX_CLUSTER_SIZE] = []
     for i: uint256 in range(len(seats), bound=c.MAX_CLUSTER_SIZE):
@@ -362,9 +365,8 @@ def forfeit(
         for seat: seat_types.Seat in seats:
             failed.append(seat.bid_id)
     self._rotations[cluster_id].status = c.ROTATION_FAILED
-    forfeited: uint256 = extcall IEscrow(ESCROW).forfeit_bonds(
-        failed, self._holder(cluster_id)
-    )
+    holder: address = self._holder(cluster_id)
+    forfeited: uint256 = extcall IEscrow(ESCROW).forfeit_bonds(failed, holder)
     log RotationFailed(
         cluster_id=cluster_id,
         round=round,
@@ -372,10 +374,13 @@ def forfeit(
         failed_bids=failed,
         forfeited=forfeited,
     )
+    charge_to: address = empty(address)
+    if slashed:
+        charge_to = holder
     self._release_leaver(
-        cluster_id,
         self._rotations[cluster_id].leaver_bid,
         self._rotations[cluster_id].leaver,
+        charge_to,
     )
     return forfeited
 
@@ -387,7 +392,8 @@ def rotation(cluster_id: uint256) -> ISeatRotation.Rotation:
     @notice The cluster's last rotation.
     @param cluster_id The cluster.
     @return Rotation Status, round, seat index, leaver and newcomer (bid
-            and operator), opening time and deadline.
+            and operator), opening time, deadline and the last completed
+            round before it.
     """
     return self._rotations[cluster_id]
 
@@ -467,18 +473,17 @@ def _open(
 
 
 @internal
-def _release_leaver(cluster_id: uint256, leaver_bid: uint256, leaver: address):
+def _release_leaver(leaver_bid: uint256, leaver: address, charge_to: address):
     """
     @dev Frees the leaver's bond as its rotation resolves: unlocked to the
          leaver; or, when the validator was proven slashed while the
          rotation was open (only the old set held the key until the new
-         shares gave it), charged to the holder first (`forfeit_bonds`:
-         `BondForfeited`), then unlocked empty.
+         shares gave it), charged to the holder `charge_to` first
+         (`forfeit_bonds`: `BondForfeited`), then unlocked empty.
+    @param charge_to The holder after a slashing; empty otherwise.
     """
-    if self._slashed(cluster_id):
-        extcall IEscrow(ESCROW).forfeit_bonds(
-            [leaver_bid], self._holder(cluster_id)
-        )
+    if charge_to != empty(address):
+        extcall IEscrow(ESCROW).forfeit_bonds([leaver_bid], charge_to)
     extcall IEscrow(ESCROW).unlock_bond(leaver_bid, leaver)
 
 

@@ -182,6 +182,22 @@ def _capture(computation) -> None:
             _record(bytes(address), *watched)
 
 
+def _cursors(watched) -> dict[tuple[bytes, str], int]:
+    """A cursor per (contract, kind), at the logs recorded so far: a chain sees what comes after it."""
+    keys = [(to_canonical_address(str(contract.address)), kind) for contract, kind in watched]
+    return {key: len(_LOGGED.get(key, [])) for key in keys}
+
+
+def _unread(cursors: dict) -> list[tuple[int, int, str, object]]:
+    """(timestamp, seq, kind, payload) of the logs recorded past `cursors`, which move past them."""
+    unread = []
+    for key, cursor in cursors.items():
+        logged = _LOGGED.get(key, [])
+        unread += [(timestamp, seq, key[1], payload) for timestamp, seq, payload in logged[cursor:]]
+        cursors[key] = len(logged)
+    return unread
+
+
 def watch_logs() -> None:
     """Record every deposit and EIP-7002 request log from now on in this process (idempotent)."""
     on_every_execution(_capture)
@@ -284,16 +300,15 @@ class SpecBeaconChain(ChainCore, BeaconClock, EigenProofsMixin, key_watch.KeyWat
         self.deposit_contract = self.protocol.deposit_contract
         self.beacon_roots = self.protocol.beacon_roots
         self.withdrawal_requests = self.protocol.withdrawal_requests
-        self._cursors = {}
-        for contract, kind in ((self.deposit_contract, "deposit"), (self.withdrawal_requests, "withdrawal")):
-            key = (to_canonical_address(str(contract.address)), kind)
-            self._cursors[key] = len(_LOGGED.get(key, []))
-        # the key watch (deploy/sim/key_watch.py): formation keys, reshared shares, completed rotations
-        self._key_cursors = {}
-        for name, kind in key_watch.WATCHED:
-            if (contract := getattr(self.protocol, name, None)) is not None:
-                key = (to_canonical_address(str(contract.address)), kind)
-                self._key_cursors[key] = len(_LOGGED.get(key, []))
+        self._cursors = _cursors(
+            ((self.deposit_contract, "deposit"), (self.withdrawal_requests, "withdrawal"))
+        )
+        # the key watch (deploy/sim/key_watch.py): formation keys, rotations, their shares and completions
+        self._key_cursors = _cursors(
+            (contract, kind)
+            for name, kind in key_watch.WATCHED
+            if (contract := getattr(self.protocol, name, None)) is not None
+        )
         self._init_key_watch()
         self._history = BlockHistory()
 
@@ -365,19 +380,11 @@ class SpecBeaconChain(ChainCore, BeaconClock, EigenProofsMixin, key_watch.KeyWat
 
     # ------------------------------------------------------------------------- processing
     def _collect_logs(self) -> None:
-        for key, cursor in self._cursors.items():
-            logged = _LOGGED.get(key, [])
-            for timestamp, seq, payload in logged[cursor:]:
-                self.add_event(
-                    max(timestamp - self.genesis_time, 0) // SECONDS_PER_SLOT, key[1], payload, seq
-                )
-            self._cursors[key] = len(logged)
-        items = []
-        for key, cursor in self._key_cursors.items():
-            logged = _LOGGED.get(key, [])
-            items += [(seq, key[1], payload) for _timestamp, seq, payload in logged[cursor:]]
-            self._key_cursors[key] = len(logged)
-        self.follow_keys(items)
+        for timestamp, seq, kind, payload in _unread(self._cursors):
+            self.add_event(max(timestamp - self.genesis_time, 0) // SECONDS_PER_SLOT, kind, payload, seq)
+        self.follow_keys(
+            [(seq, kind, payload) for _timestamp, seq, kind, payload in _unread(self._key_cursors)]
+        )
 
     def process(self) -> int:
         """Advance to the last block before the current slot, post its root for the current timestamp

@@ -80,6 +80,12 @@ class KeyWatch:
         self.unchecked: list[tuple[int, int]] = []
         self._round_shares: dict[tuple[int, int], dict[int, bytes]] = {}
 
+    def fork_key_watch(self) -> None:
+        """Own copies of what the watch has seen (for a copy of the chain: tests/utils/spec_chain_fork.py)."""
+        self.formation_keys = dict(self.formation_keys)
+        self.reshared, self.unchecked = list(self.reshared), list(self.unchecked)
+        self._round_shares = {round_: dict(shares) for round_, shares in self._round_shares.items()}
+
     def follow_keys(self, items) -> None:
         for _seq, kind, payload in sorted(items, key=lambda item: item[0]):
             if kind == "keys":

@@ -25,6 +25,7 @@ from tests.staker.rotations import (
     reshared_key,
 )
 from tests.staker.spec_chain import restaked_on_the_spec_chain
+from tests.utils.spec_chain_fork import fork_spec_chain
 
 
 def shares_of(key) -> dict[int, bytes]:
@@ -43,7 +44,10 @@ def test_the_model_checks_the_reshared_key(protocol, ready_cluster, operators, s
     register_shares(protocol, cid, shares)
     chain.process()
     assert chain.reshared == []  # registered, not completed: nothing to check yet
+    fork = fork_spec_chain(chain)  # a copy watches on its own (the state machines' forks)
     protocol.seat_rotation.complete_rotation(cid, *complete_args(protocol, cid, shares), sender=outsider)
+    fork.process()
+    assert fork.reshared == [(cid, 1, pubkey)] and chain.reshared == []
     chain.process()
     assert chain.reshared == [(cid, 1, pubkey)] and chain.unchecked == []
     assert chain.validator(pubkey).pubkey == pubkey and chain.knows_key(pubkey)

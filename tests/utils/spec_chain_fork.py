@@ -31,10 +31,17 @@ def fork_spec_chain(chain: beacon.SpecBeaconChain) -> beacon.SpecBeaconChain:
     fork.withdrawn = dict(chain.withdrawn)
     fork.paid = list(chain.paid)
     fork.processed_requests = list(chain.processed_requests)
-    fork._cursors = {key: len(beacon._LOGGED.get(key, [])) for key in chain._cursors}
+    fork._cursors = _from_now(chain._cursors)
+    fork._key_cursors = _from_now(chain._key_cursors)
+    fork.fork_key_watch()
     fork._history = copy.copy(chain._history)
     fork._history._blocks = copy.copy(chain._history._blocks)
     return fork
+
+
+def _from_now(cursors: dict) -> dict:
+    """The same logs watched, from the ones recorded so far on."""
+    return {key: len(beacon._LOGGED.get(key, [])) for key in cursors}
 
 
 def logs_read(chain: beacon.SpecBeaconChain) -> bool:

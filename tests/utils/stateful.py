@@ -68,15 +68,12 @@ def stateful_settings(
 
 def ignore_local_constants() -> None:
     """Hypothesis draws no literal from the project's own modules (see the module's docstring). An internal
-    hook of hypothesis: `tests/test_style.py` holds that it still exists and is empty."""
+    hook of hypothesis: `tests/test_hypothesis_pool.py` holds that it is in place and empty."""
     providers._get_local_constants = _no_local_constants
 
 
-_hypothesis_local_constants = (
-    providers._get_local_constants
-)  # what the hook hides (tests/test_hypothesis_pool.py)
-
-
+# hypothesis' own pool, which the hook hides (tests/test_hypothesis_pool.py reads it)
+_hypothesis_local_constants = providers._get_local_constants
 _EMPTY = providers.Constants()
 
 
